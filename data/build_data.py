@@ -1,0 +1,417 @@
+#!/usr/bin/env python3
+"""Build the growthpole data/ CSV files from hand transcriptions of cited publications.
+
+Every number below was read off a stored copy of the publication named in SOURCES
+(statistical bulletin, statistical yearbook table, or a web page reproducing the official
+figure).  Nothing is estimated, interpolated or filled.  A value we could not see stays absent.
+
+Run:  python3 data/build_data.py      (writes the CSVs next to this file)
+Then: python3 data/check_data.py      (quality checks + comparison with the reference panel)
+"""
+import csv
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# --------------------------------------------------------------------------------------
+# Sources (id -> citation).  'vintage' is given per row.
+# --------------------------------------------------------------------------------------
+SOURCES = {
+    "ZJSY2003_T15-4": "Zhejiang Statistical Yearbook 2003, table 15-4 '地级市基本情况(2002年)' (GDP in 10k CNY, current prices), "
+                      "reproduced on Jinhua Statistics Bureau site http://tjj.jinhua.gov.cn/picture/old/W020170830586748176947.htm",
+    "ZJSY2016_T17-2": "Zhejiang Statistical Yearbook 2016, table 17-2 '各市国民经济主要指标(2015年)', Zhejiang Provincial Bureau of Statistics, "
+                      "https://zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn/jcms_files/jcms1/web3077/site/flash/tjj/Reports1/"
+                      "2016%E5%B9%B4%E7%BB%9F%E8%AE%A1%E5%B9%B4%E9%89%B4%E5%85%89%E7%9B%9820200120/html/cn/ (section 十七, table 17-2)",
+    "NBSY2009_T3-1": "Ningbo Statistical Yearbook 2009, table 3-1 '历年生产总值' (GDP over the years, 100m CNY, current prices), Ningbo Bureau of Statistics, "
+                     "https://zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn/jcms_files/jcms1/web3426/site/nbtjj/tjnj1/2009nbnj/html/0301.htm",
+    "NB_GB2008": "宁波市2008年国民经济和社会发展统计公报 (Ningbo Bureau of Statistics), appended to Ningbo Statistical Yearbook 2009, "
+                 "https://zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn/jcms_files/jcms1/web3426/site/nbtjj/tjnj1/2009nbnj/html/gb.htm",
+    "NB_2020_cnnb": "Ningbo Daily 2021-01-27 reporting the 2020 figures released by Ningbo Bureau of Statistics / NBS Ningbo Survey Team (初步核算), "
+                    "http://daily.cnnb.com.cn/nbrb/html/2021-01/27/content_1259203.htm",
+    "SX_GB2017": "绍兴市2017年国民经济和社会发展统计公报 (Shaoxing Bureau of Statistics), mirror http://www.xiaomonv0755.com/tjgb/11zj/35563.html",
+    "SX_GB2019_sxedz": "Shaoxing 2019 figures (from 绍兴市2019年国民经济和社会发展统计公报) reproduced on the Shaoxing Economic Development Zone investment site "
+                       "https://sxedz.investchn.com/About/index/cid/202/pid/155.html",
+    "SX_GB2021": "绍兴市2021年国民经济和社会发展统计公报 (Shaoxing Bureau of Statistics / NBS Shaoxing Survey Team), mirror https://web.xiaze.org/tjgb/202207/61298.html",
+    "CNS_2022-01-26": "China News Service article '城市GDP竞争：谁春风得意？谁“蚌埠住了”？' (记者 李金磊, 2022-01-26), republished by Sina Finance; "
+                      "stored copy GitHub Rock-Candy-Tea/RSSHUB-PAGE source/_posts/金融/新浪财经/新浪财经－国內/城市GDP竞争：谁春风得意？谁_蚌埠住了_？.md "
+                      "(quotes each city's 2021 preliminary GDP as released by its statistics bureau)",
+}
+
+# --------------------------------------------------------------------------------------
+# City GDP (100m CNY, current prices). One row per (city_code, year).
+# (city_code, city, year, gdp, vintage, source_id, note)
+# --------------------------------------------------------------------------------------
+CITY_GDP = []
+
+
+def add(code, name, year, gdp, vintage, src, note=""):
+    CITY_GDP.append((code, name, year, gdp, vintage, src, note))
+
+
+# Zhejiang yearbook 2003, table 15-4 (2002; 10k CNY -> 100m CNY by /10000, exact)
+for code, name, wan in [
+    ("330100", "杭州市", 17818302), ("330200", "宁波市", 15003435), ("330300", "温州市", 10609664),
+    ("330400", "嘉兴市", 7064295), ("330500", "湖州市", 4225003), ("330600", "绍兴市", 9281491),
+    ("330700", "金华市", 6804122), ("330800", "衢州市", 2003105), ("330900", "舟山市", 1460140),
+    ("331000", "台州市", 8583079), ("331100", "丽水市", 1851028),
+]:
+    add(code, name, 2002, round(wan / 10000, 4), "yearbook", "ZJSY2003_T15-4", "converted from 10k CNY")
+
+# Zhejiang yearbook 2016, table 17-2 (2015)
+for code, name, v in [
+    ("330100", "杭州市", 10050.21), ("330200", "宁波市", 8003.61), ("330400", "嘉兴市", 3517.81),
+    ("330500", "湖州市", 2084.26), ("330600", "绍兴市", 4465.97), ("330900", "舟山市", 1092.85),
+    ("330300", "温州市", 4618.08),
+]:
+    add(code, name, 2015, v, "yearbook", "ZJSY2016_T17-2")
+
+# Ningbo yearbook 2009, table 3-1 (years other than 2002, which comes from the 2003 provincial yearbook
+# in the contemporaneous vintage; the NBSY2009 value for 2002 is kept in corridor_indicators.csv).
+# 2000-2004 in NBSY2009 are the series revised after the 1st national economic census (2004).
+for y, v in [(2000, 1144.57), (2001, 1278.75), (2003, 1749.27), (2004, 2109.45)]:
+    add("330200", "宁波市", y, v, "census-revised", "NBSY2009_T3-1", "revised after 2004 economic census")
+for y, v in [(2005, 2449.31), (2006, 2874.44)]:
+    add("330200", "宁波市", y, v, "yearbook", "NBSY2009_T3-1")
+add("330200", "宁波市", 2008, 3964.1, "bulletin-preliminary", "NB_GB2008")
+add("330200", "宁波市", 2020, 12408.7, "bulletin-preliminary", "NB_2020_cnnb")
+
+# Shaoxing bulletins
+add("330600", "绍兴市", 2017, 5108, "bulletin-preliminary", "SX_GB2017")
+add("330600", "绍兴市", 2019, 5781, "bulletin-preliminary", "SX_GB2019_sxedz")
+add("330600", "绍兴市", 2021, 6795, "bulletin-preliminary", "SX_GB2021")
+
+# 2021 preliminary figures quoted by China News Service
+for code, name, v in [
+    ("110000", "北京市", 40269.6), ("310000", "上海市", 43214.85), ("440100", "广州市", 28231.97),
+    ("500000", "重庆市", 27894.02), ("441900", "东莞市", 10855.35),
+]:
+    add(code, name, 2021, v, "bulletin-preliminary", "CNS_2022-01-26")
+
+# --------------------------------------------------------------------------------------
+# Corridor indicators (long format)
+# (code, city, year, indicator, value, unit, vintage, source_id)
+# --------------------------------------------------------------------------------------
+CORRIDOR = []
+
+
+def ci(code, name, year, ind, val, unit, vintage, src):
+    CORRIDOR.append((code, name, year, ind, val, unit, vintage, src))
+
+
+# ZJSY2016 T17-2 (2015): registered pop, sector VA -> shares computed? NO: we store the VA levels as published
+for code, name, pop, gdp, p, s, t, ind, fai, exp_usd in [
+    ("330100", "杭州市", 723.55, 10050.21, 287.95, 3909.01, 5853.25, 3497.83, 5556.32, 500.67),
+    ("330200", "宁波市", 586.57, 8003.61, 284.68, 4098.22, 3620.71, 3632.86, 4506.58, 713.73),
+    ("330600", "绍兴市", 443.11, 4465.97, 198.94, 2252.87, 2014.15, 1957.29, 2582.84, 271.42),
+]:
+    ci(code, name, 2015, "gdp", gdp, "100m CNY", "yearbook", "ZJSY2016_T17-2")
+    ci(code, name, 2015, "registered_population_10k", pop, "10k persons", "yearbook", "ZJSY2016_T17-2")
+    ci(code, name, 2015, "primary_va_100m_cny", p, "100m CNY", "yearbook", "ZJSY2016_T17-2")
+    ci(code, name, 2015, "secondary_va_100m_cny", s, "100m CNY", "yearbook", "ZJSY2016_T17-2")
+    ci(code, name, 2015, "tertiary_va_100m_cny", t, "100m CNY", "yearbook", "ZJSY2016_T17-2")
+    ci(code, name, 2015, "industrial_va_100m_cny", ind, "100m CNY", "yearbook", "ZJSY2016_T17-2")
+    ci(code, name, 2015, "fixed_asset_investment_100m_cny", fai, "100m CNY", "yearbook", "ZJSY2016_T17-2")
+    ci(code, name, 2015, "exports_100m_usd", exp_usd, "100m USD", "yearbook", "ZJSY2016_T17-2")
+
+# ZJSY2003 T15-4 (2002): registered pop (年末总人口), GDP, sector VA, industry VA (10k CNY -> 100m CNY)
+for code, name, pop, gdp, p, s, ind, t in [
+    ("330100", "杭州市", 636.81, 17818302, 1146388, 9018225, 7751194, 7653689),
+    ("330200", "宁波市", 546.19, 15003435, 1057145, 8288794, 7495964, 5657496),
+    ("330600", "绍兴市", 433.59, 9281491, 800638, 5393949, 4811581, 3086904),
+]:
+    ci(code, name, 2002, "gdp", round(gdp / 1e4, 4), "100m CNY", "yearbook", "ZJSY2003_T15-4")
+    ci(code, name, 2002, "registered_population_10k", pop, "10k persons", "yearbook", "ZJSY2003_T15-4")
+    ci(code, name, 2002, "primary_va_100m_cny", round(p / 1e4, 4), "100m CNY", "yearbook", "ZJSY2003_T15-4")
+    ci(code, name, 2002, "secondary_va_100m_cny", round(s / 1e4, 4), "100m CNY", "yearbook", "ZJSY2003_T15-4")
+    ci(code, name, 2002, "industrial_va_100m_cny", round(ind / 1e4, 4), "100m CNY", "yearbook", "ZJSY2003_T15-4")
+    ci(code, name, 2002, "tertiary_va_100m_cny", round(t / 1e4, 4), "100m CNY", "yearbook", "ZJSY2003_T15-4")
+
+# Ningbo yearbook 2009 table 3-1: GDP and sector VA 2000-2005 (2006 row partly cut off in the stored copy).
+# 2002 omitted here to keep one value per (city, year, indicator): the 2002 row uses the contemporaneous
+# provincial yearbook (ZJSY2003); NBSY2009 gives 1453.34 (census-revised) - documented in README.
+for y, g, p, s, ind, t in [
+    (2000, 1144.57, 94.24, 635.83, 578.30, 414.50),
+    (2001, 1278.75, 98.53, 690.81, 624.92, 489.41),
+    (2003, 1749.27, 109.77, 954.04, 847.79, 685.46),
+    (2004, 2109.45, 120.54, 1167.44, 1027.26, 821.47),
+    (2005, 2449.31, 132.26, 1341.46, 1188.55, 975.59),
+]:
+    vint = "census-revised" if y <= 2004 else "yearbook"
+    ci("330200", "宁波市", y, "gdp", g, "100m CNY", vint, "NBSY2009_T3-1")
+    ci("330200", "宁波市", y, "primary_va_100m_cny", p, "100m CNY", vint, "NBSY2009_T3-1")
+    ci("330200", "宁波市", y, "secondary_va_100m_cny", s, "100m CNY", vint, "NBSY2009_T3-1")
+    ci("330200", "宁波市", y, "industrial_va_100m_cny", ind, "100m CNY", vint, "NBSY2009_T3-1")
+    ci("330200", "宁波市", y, "tertiary_va_100m_cny", t, "100m CNY", vint, "NBSY2009_T3-1")
+ci("330200", "宁波市", 2006, "gdp", 2874.44, "100m CNY", "yearbook", "NBSY2009_T3-1")
+ci("330200", "宁波市", 2006, "primary_va_100m_cny", 139.34, "100m CNY", "yearbook", "NBSY2009_T3-1")
+ci("330200", "宁波市", 2006, "secondary_va_100m_cny", 1583.56, "100m CNY", "yearbook", "NBSY2009_T3-1")
+
+# Ningbo 2008 bulletin
+ci("330200", "宁波市", 2008, "gdp", 3964.1, "100m CNY", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2008, "real_gdp_growth_pct", 10.1, "pct", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2008, "primary_share_pct", 4.2, "pct", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2008, "secondary_share_pct", 55.4, "pct", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2008, "tertiary_share_pct", 40.4, "pct", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2008, "industrial_va_100m_cny", 1990.5, "100m CNY", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2007, "primary_share_pct", 4.4, "pct", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2007, "secondary_share_pct", 55.3, "pct", "bulletin-preliminary", "NB_GB2008")
+ci("330200", "宁波市", 2007, "tertiary_share_pct", 40.3, "pct", "bulletin-preliminary", "NB_GB2008")
+
+# Ningbo 2020 (Ningbo Daily)
+ci("330200", "宁波市", 2020, "gdp", 12408.7, "100m CNY", "bulletin-preliminary", "NB_2020_cnnb")
+ci("330200", "宁波市", 2020, "real_gdp_growth_pct", 3.3, "pct", "bulletin-preliminary", "NB_2020_cnnb")
+ci("330200", "宁波市", 2020, "primary_share_pct", 2.7, "pct", "bulletin-preliminary", "NB_2020_cnnb")
+ci("330200", "宁波市", 2020, "secondary_share_pct", 45.9, "pct", "bulletin-preliminary", "NB_2020_cnnb")
+ci("330200", "宁波市", 2020, "tertiary_share_pct", 51.4, "pct", "bulletin-preliminary", "NB_2020_cnnb")
+ci("330200", "宁波市", 2020, "exports_100m_cny", 6407.0, "100m CNY", "bulletin-preliminary", "NB_2020_cnnb")
+
+# Shaoxing bulletins
+for y, src, g, gr, sh in [
+    (2017, "SX_GB2017", 5108, 7.1, (4.0, 48.8, 47.2)),
+    (2019, "SX_GB2019_sxedz", 5781, 7.2, (3.6, 47.9, 48.5)),
+    (2021, "SX_GB2021", 6795, 8.7, (3.3, 47.5, 49.2)),
+]:
+    ci("330600", "绍兴市", y, "gdp", g, "100m CNY", "bulletin-preliminary", src)
+    ci("330600", "绍兴市", y, "real_gdp_growth_pct", gr, "pct", "bulletin-preliminary", src)
+    ci("330600", "绍兴市", y, "primary_share_pct", sh[0], "pct", "bulletin-preliminary", src)
+    ci("330600", "绍兴市", y, "secondary_share_pct", sh[1], "pct", "bulletin-preliminary", src)
+    ci("330600", "绍兴市", y, "tertiary_share_pct", sh[2], "pct", "bulletin-preliminary", src)
+# 2021 bulletin also states the previous year's structure
+ci("330600", "绍兴市", 2020, "primary_share_pct", 3.7, "pct", "bulletin-preliminary", "SX_GB2021")
+ci("330600", "绍兴市", 2020, "secondary_share_pct", 45.4, "pct", "bulletin-preliminary", "SX_GB2021")
+ci("330600", "绍兴市", 2020, "tertiary_share_pct", 50.9, "pct", "bulletin-preliminary", "SX_GB2021")
+ci("310000", "上海市", 2021, "gdp", 43214.85, "100m CNY", "bulletin-preliminary", "CNS_2022-01-26")
+ci("310000", "上海市", 2021, "real_gdp_growth_pct", 8.1, "pct", "bulletin-preliminary", "CNS_2022-01-26")
+
+
+# ======================================================================================
+# Additional sources (secondary pages reproducing official figures are labelled as such)
+# ======================================================================================
+SOURCES.update({
+    "ZJ2013_zhshhuida": "Table '2013年浙江省各市GDP' (GDP 亿元, real growth) reproduced on https://zhshhuida.com/tips/285297.html "
+                        "(secondary web page reproducing the official 2013 city figures; the page does not state the vintage)",
+    "ZJ_county2010_wiki": "Chinese Wikipedia article 浙江各县市地区生产总值列表, '2010年浙江省各县(市)GDP与人均GDP列表' (GDP in million CNY), mirror "
+                          "https://artikel.siakadpt.com/zh/%E6%B5%99%E6%B1%9F%E5%90%84%E5%8E%BF%E5%B8%82%E5%9C%B0%E5%8C%BA%E7%94%9F%E4%BA%A7%E6%80%BB%E5%80%BC%E5%88%97%E8%A1%A8",
+    "SZ_GB2018": "2018年嵊州市国民经济和社会发展统计公报 (嵊州市统计局, 国家统计局嵊州调查队), https://www.szzj.gov.cn/art/2019/5/30/art_1229351817_3617595.html",
+    "SY_GB2013": "2013年上虞区国民经济和社会发展统计公报 (绍兴市上虞区统计局), https://www.shangyu.gov.cn/art/2022/8/17/art_1229069022_59055663.html",
+    "SY_2008_diming": "Place-name page for 上虞市 on http://diming5.com/place/8653.html (secondary; states 2008 GDP, 2008 registered population and total area)",
+    "XC_2020_zujuan": "Exam-material page quoting '[新昌数据]2020年,新昌全县生产总值实现461.46亿元' https://mtiku.zujuan.com/map/question-51421764.shtml (secondary)",
+    "XC_2023_baiwen": "Encyclopedia-style page on 新昌县 quoting the 2023 bulletin figures, https://baiwen19.com/life/160931.html (secondary)",
+    "WIKI_yuecheng": "English Wikipedia 'Yuecheng, Shaoxing' (infobox: coordinates 29.9918N 120.559E; area 493.25 km2; population 2020 census 1,020,037), "
+                     "copy https://wikiwand.com/en/articles/Yuecheng_District",
+    "WIKI_keqiao": "English Wikipedia 'Keqiao District' (coordinates 30.08194N 120.49472E), stored copy https://en.wikipedia.org/wiki/Keqiao_District",
+    "KQ_gov_area": "Keqiao District government English profile, http://www.kq.gov.cn/art/2024/5/10/art_1529801_59211917.html ('The whole district of Keqiao is around 1040 square kilometers')",
+    "WIKI_shangyu": "English Wikipedia 'Shangyu, Shaoxing' (coordinates 30°01'N 120°52'E), kiwix copy https://kiwix.lema.org/wikipedia_en_all_mini_2024-02/A/Shangyu",
+    "WIKI_zhuji": "English Wikipedia 'Zhuji' (coordinates 29.717N 120.233E; area 2,311.41 km2; population 2020 census 1,218,072; 2010 census 1,157,938), "
+                  "copies https://en.m.wiki.x.io/wiki/Zhuji and https://en.wikipedia.org/wiki/Zhuji?oldid=690863058",
+    "WIKI_shengzhou": "English Wikipedia 'Shengzhou' (coordinates 29.600N 120.817E; area 1,789.07 km2; population 2020 census 675,226; 2010 census 679,762), "
+                      "copies http://70.231.62.181/index.php/Sheng_County and https://en.wikipedia-on-ipfs.org/wiki/Shengzhou",
+    "WIKI_xinchang": "English Wikipedia 'Xinchang County' (seat coordinates 29°29'59\"N 120°54'14\"E), copy https://a.osmarks.net/content/wikipedia_en_all_maxi_2020-08/A/Xinchang",
+    "RUWIKI_xinchang": "Russian Wikipedia 'Синьчан' infobox via mirror https://perceptiofi.com/%D0%A1%D0%B8%D0%BD%D1%8C%D1%87%D0%B0%D0%BD (area 1213.55 km2; population 2020 census 419,036)",
+    "WIKI_hangzhou": "English Wikipedia 'Hangzhou' (coordinates of the Zhejiang/municipal government 30.267N 120.153E; area 16,821.1 km2; 2020 census 11,936,010), "
+                     "copy https://wiki.av1.space/content/wikipedia_en_all_mini_2025-06/Hangzhou",
+    "WIKI_ningbo": "Scots Wikipedia 'Ningbo' (coordinates 29.867N 121.550E), https://sco.m.wikipedia.org/wiki/Ningbo",
+    "WIKI_shanghai": "English Wikipedia 'Shanghai' (coordinates People's Square 31.22861N 121.47472E; area 6,341 km2), kiwix copy https://kiwix.lema.org/wikipedia_en_all_mini_2024-02/A/Shanghai",
+    "SX_area_okchina": "City profile https://okchina.net/china-city-detail-page/besides-shaoxing-rice-wine-and-lu-xuns-former-residence-what-other-must-visit-attractions-are-there-in-shaoxing-sv "
+                       "('The total area of the city is 8,274.79 square kilometers', translated from the Chinese encyclopedia entry)",
+    "ZJZJ_hangshao_rail": "Zhejiang Online (浙江在线) 2021-04-26 '杭绍城际铁路计划6月底运营' (from 杭州网): 绍兴地铁1号线柯桥段(杭绍城际铁路) 20.3 km, 10 stations, "
+                          "姑娘桥(杭州萧山)–笛扬路(柯桥); 'from Hangzhou to Shaoxing about 25 minutes' https://zjnews.zjol.com.cn/zjnews/zjxw/202104/t20210426_22445159.shtml",
+    "NE163_intercity": "NetEase news article on the 绍兴风情旅游新干线 intercity service: '从绍兴站(火车站)至杭州南站 运行时间仅需约半小时' https://m.163.com/dy/article/GOCJ20RT0525IGRV.html",
+    "BINHAI_plan": "绍兴市人民政府 绍政发〔2020〕17号 《绍兴滨海新区发展规划》 (2020-11-17), reproduced at http://www.bridata.com/policy/detail?id=8944: "
+                   "provincial approval 2019-11-25 (浙政函〔2019〕135号), planned control area 430 km2, comprising 绍兴滨海新城江滨区, 袍江经济技术开发区, "
+                   "绍兴高新技术产业开发区, 镜湖片区, entrusted streets of 越城区 and 上虞区沥海街道",
+    "BINHAI_approval": "浙江省人民政府 approval of 绍兴滨海新区 (浙政函〔2019〕135号), reproduced at https://xdf500.com/pdetail/id=5427.html",
+    "SEED": "source policy document (seed): 《更高水平打造全省高质量发展重要增长极》 (circa 2020), /work/shared/seed/000_08bc1ee0b7c33ec7.txt",
+})
+
+# 2013 Zhejiang city table (secondary page)
+for code, name, v in [
+    ("330100", "杭州市", 8343.52), ("330200", "宁波市", 7128.87), ("330300", "温州市", 4003.86),
+    ("330600", "绍兴市", 3967.29), ("331000", "台州市", 3153.34), ("330400", "嘉兴市", 3147.6),
+    ("330700", "金华市", 2958.78), ("330500", "湖州市", 1803.35), ("330800", "衢州市", 1056.57),
+    ("331100", "丽水市", 983.08), ("330900", "舟山市", 930.85),
+]:
+    add(code, name, 2013, v, "yearbook", "ZJ2013_zhshhuida", "secondary page; vintage not stated on the page")
+for code, name, g in [("330100", "杭州市", 8.0), ("330200", "宁波市", 8.1), ("330600", "绍兴市", 8.5)]:
+    pass  # growth rates below
+ci("330100", "杭州市", 2013, "real_gdp_growth_pct", 8.0, "pct", "yearbook", "ZJ2013_zhshhuida")
+ci("330200", "宁波市", 2013, "real_gdp_growth_pct", 8.1, "pct", "yearbook", "ZJ2013_zhshhuida")
+ci("330600", "绍兴市", 2013, "real_gdp_growth_pct", 8.5, "pct", "yearbook", "ZJ2013_zhshhuida")
+for code, name, v in [("330100", "杭州市", 8343.52), ("330200", "宁波市", 7128.87), ("330600", "绍兴市", 3967.29)]:
+    ci(code, name, 2013, "gdp", v, "100m CNY", "yearbook", "ZJ2013_zhshhuida")
+# 2020 census population (resident) for Hangzhou from the Wikipedia infobox
+ci("330100", "杭州市", 2020, "resident_population_10k", 1193.6010, "10k persons", "census", "WIKI_hangzhou")
+
+# --------------------------------------------------------------------------------------
+# County-level (Shaoxing's six units)
+# (region_code, region, year, indicator, value, unit, vintage, source_id)
+# --------------------------------------------------------------------------------------
+COUNTY = []
+
+
+def cty(code, name, year, ind, val, unit, vintage, src):
+    COUNTY.append((code, name, year, ind, val, unit, vintage, src))
+
+
+# 2010 county list (Wikipedia; GDP in million CNY -> 100m CNY /100)
+cty("330621", "绍兴县", 2010, "gdp", 776.11, "100m CNY", "yearbook", "ZJ_county2010_wiki")
+cty("330681", "诸暨市", 2010, "gdp", 621.54, "100m CNY", "yearbook", "ZJ_county2010_wiki")
+cty("330682", "上虞市", 2010, "gdp", 436.26, "100m CNY", "yearbook", "ZJ_county2010_wiki")
+cty("330621", "绍兴县", 2010, "gdp_per_capita_registered_cny", 107808, "CNY", "yearbook", "ZJ_county2010_wiki")
+cty("330681", "诸暨市", 2010, "gdp_per_capita_registered_cny", 58188, "CNY", "yearbook", "ZJ_county2010_wiki")
+cty("330682", "上虞市", 2010, "gdp_per_capita_registered_cny", 56272, "CNY", "yearbook", "ZJ_county2010_wiki")
+# bulletins
+cty("330683", "嵊州市", 2018, "gdp", 560.65, "100m CNY", "bulletin-preliminary", "SZ_GB2018")
+cty("330683", "嵊州市", 2018, "real_gdp_growth_pct", 8.0, "pct", "bulletin-preliminary", "SZ_GB2018")
+cty("330683", "嵊州市", 2018, "primary_va_100m_cny", 36.62, "100m CNY", "bulletin-preliminary", "SZ_GB2018")
+cty("330683", "嵊州市", 2018, "secondary_va_100m_cny", 272.16, "100m CNY", "bulletin-preliminary", "SZ_GB2018")
+cty("330683", "嵊州市", 2018, "tertiary_va_100m_cny", 251.87, "100m CNY", "bulletin-preliminary", "SZ_GB2018")
+cty("330604", "上虞区", 2013, "gdp", 624.98, "100m CNY", "bulletin-preliminary", "SY_GB2013")
+cty("330604", "上虞区", 2013, "real_gdp_growth_pct", 9.0, "pct", "bulletin-preliminary", "SY_GB2013")
+cty("330604", "上虞区", 2013, "primary_va_100m_cny", 41.71, "100m CNY", "bulletin-preliminary", "SY_GB2013")
+cty("330604", "上虞区", 2013, "secondary_va_100m_cny", 344.22, "100m CNY", "bulletin-preliminary", "SY_GB2013")
+cty("330604", "上虞区", 2013, "tertiary_va_100m_cny", 239.05, "100m CNY", "bulletin-preliminary", "SY_GB2013")
+cty("330682", "上虞市", 2008, "gdp", 348.34, "100m CNY", "bulletin-preliminary", "SY_2008_diming")
+cty("330682", "上虞市", 2008, "registered_population_10k", 77.31, "10k persons", "yearbook", "SY_2008_diming")
+cty("330624", "新昌县", 2020, "gdp", 461.46, "100m CNY", "bulletin-preliminary", "XC_2020_zujuan")
+cty("330624", "新昌县", 2020, "real_gdp_growth_pct", 2.7, "pct", "bulletin-preliminary", "XC_2020_zujuan")
+cty("330624", "新昌县", 2023, "gdp", 606.67, "100m CNY", "bulletin-preliminary", "XC_2023_baiwen")
+cty("330624", "新昌县", 2023, "real_gdp_growth_pct", 8.0, "pct", "bulletin-preliminary", "XC_2023_baiwen")
+# population censuses (resident population, 10k persons)
+cty("330602", "越城区", 2020, "resident_population_10k", 102.0037, "10k persons", "census", "WIKI_yuecheng")
+cty("330681", "诸暨市", 2020, "resident_population_10k", 121.8072, "10k persons", "census", "WIKI_zhuji")
+cty("330681", "诸暨市", 2010, "resident_population_10k", 115.7938, "10k persons", "census", "WIKI_zhuji")
+cty("330683", "嵊州市", 2020, "resident_population_10k", 67.5226, "10k persons", "census", "WIKI_shengzhou")
+cty("330683", "嵊州市", 2010, "resident_population_10k", 67.9762, "10k persons", "census", "WIKI_shengzhou")
+cty("330624", "新昌县", 2020, "resident_population_10k", 41.9036, "10k persons", "census", "RUWIKI_xinchang")
+# land areas (km2)
+cty("330602", "越城区", 2020, "land_area_km2", 493.25, "km2", "yearbook", "WIKI_yuecheng")
+cty("330603", "柯桥区", 2024, "land_area_km2", 1040, "km2", "yearbook", "KQ_gov_area")
+cty("330682", "上虞市", 2008, "land_area_km2", 1403, "km2", "yearbook", "SY_2008_diming")
+cty("330681", "诸暨市", 2020, "land_area_km2", 2311.41, "km2", "yearbook", "WIKI_zhuji")
+cty("330683", "嵊州市", 2020, "land_area_km2", 1789.07, "km2", "yearbook", "WIKI_shengzhou")
+cty("330624", "新昌县", 2020, "land_area_km2", 1213.55, "km2", "yearbook", "RUWIKI_xinchang")
+
+# --------------------------------------------------------------------------------------
+# Regions
+# --------------------------------------------------------------------------------------
+REGIONS = [
+    # region_id, name_zh, name_en, admin_code, parent_city_code, lat, lon, area, [source ids]
+    ("yuecheng", "越城区", "Yuecheng District", "330602", "330600", 29.9918, 120.559, 493.25, ["WIKI_yuecheng"]),
+    ("keqiao", "柯桥区", "Keqiao District", "330603", "330600", 30.08194, 120.49472, 1040, ["WIKI_keqiao", "KQ_gov_area"]),
+    ("shangyu", "上虞区", "Shangyu District", "330604", "330600", 30.017, 120.867, 1403, ["WIKI_shangyu", "SY_2008_diming"]),
+    ("zhuji", "诸暨市", "Zhuji", "330681", "330600", 29.717, 120.233, 2311.41, ["WIKI_zhuji"]),
+    ("shengzhou", "嵊州市", "Shengzhou", "330683", "330600", 29.600, 120.817, 1789.07, ["WIKI_shengzhou"]),
+    ("xinchang", "新昌县", "Xinchang County", "330624", "330600", 29.4997, 120.9039, 1213.55, ["WIKI_xinchang", "RUWIKI_xinchang"]),
+    ("hangzhou", "杭州市", "Hangzhou", "330100", "330100", 30.267, 120.153, 16821.1, ["WIKI_hangzhou"]),
+    ("ningbo", "宁波市", "Ningbo", "330200", "330200", 29.867, 121.550, 9365, ["WIKI_ningbo", "ZJSY2003_T15-4"]),
+    ("shanghai", "上海市", "Shanghai", "310000", "310000", 31.22861, 121.47472, 6341, ["WIKI_shanghai"]),
+]
+
+# --------------------------------------------------------------------------------------
+# Travel times (only where a page states a time)
+# --------------------------------------------------------------------------------------
+TRAVEL = [
+    # origin, destination, mode, minutes, year, source id, note
+    ("hangzhou", "keqiao", "rail", 25, 2021, "ZJZJ_hangshao_rail",
+     "Hangzhou-Shaoxing intercity railway (Shaoxing Metro Line 1 Keqiao section) 姑娘桥-笛扬路, 'about 25 minutes', planned opening June 2021"),
+    ("yuecheng", "hangzhou", "rail", 30, 2021, "NE163_intercity",
+     "绍兴站 to 杭州南站 by the 绍兴风情旅游新干线 intercity service, 'about half an hour'"),
+]
+
+# --------------------------------------------------------------------------------------
+# Platforms
+# --------------------------------------------------------------------------------------
+PLATFORMS = [
+    # platform_id, name_zh, name_en, region_id, area_km2, opening_year, sector_focus, kind, [source ids], note
+    ("binhai_new_area", "绍兴滨海新区", "Shaoxing Binhai New Area", "yuecheng", 430, 2019, "electronics_ic;biomedicine",
+     "provincial new area (大湾区新区)", ["BINHAI_approval", "BINHAI_plan", "SEED"],
+     "approved 2019-11-25; 430 km2 planned control area (47 km2 start area per the seed text); spans 越城区 streets plus 上虞区沥海街道; "
+     "sector focus from the seed text's projects (长电科技, 豪威科技 = IC) and the IC/biomedicine 万亩千亿 platforms"),
+    ("binhai_start_area", "滨海新区启动区", "Binhai New Area start area", "yuecheng", 47, None, "", "start area of a new area", ["SEED"],
+     "47 km2 start area named in the seed text"),
+    ("ic_platform", "集成电路万亩千亿新产业平台", "Integrated-circuit '10,000 mu, 100 bn' platform", "", None, None, "electronics_ic",
+     "provincial 万亩千亿 new-industry platform", ["SEED"], ""),
+    ("biomed_platform", "高端生物医药万亩千亿新产业平台", "High-end biomedicine '10,000 mu, 100 bn' platform", "", None, None, "biomedicine",
+     "provincial 万亩千亿 new-industry platform", ["SEED"], ""),
+    ("binhai_sci_city", "滨海科技城", "Binhai Science City", "", None, None, "", "sci-tech city (科创大走廊)", ["SEED"], ""),
+    ("jinghu_sci_city", "镜湖科技城", "Jinghu Science City", "", None, None, "", "sci-tech city (科创大走廊)", ["SEED"], ""),
+    ("keqiao_hangzhou_zone", "柯桥融杭同城先行区", "Keqiao pilot zone for same-city integration with Hangzhou", "keqiao", None, None, "",
+     "open-cooperation platform", ["SEED"], ""),
+    ("zhuji_hangzhou_belt", "诸暨与杭同城发展带", "Zhuji-Hangzhou same-city development belt", "zhuji", None, None, "",
+     "open-cooperation platform", ["SEED"], ""),
+    ("shengxin_corridor", "嵊新义甬舟开放协作通道", "Shengzhou-Xinchang-Yiwu-Ningbo-Zhoushan open-cooperation corridor", "", None, None, "",
+     "open-cooperation corridor", ["SEED"], "covers shengzhou and xinchang"),
+    ("airport_zone_ext", "杭州临空经济示范区绍兴拓展区", "Shaoxing extension of the Hangzhou airport-economy demonstration zone", "", None, None, "",
+     "open-cooperation platform (planned in the text)", ["SEED"], ""),
+    ("cbec_zone", "中国(绍兴)跨境电子商务综合试验区", "Shaoxing cross-border e-commerce comprehensive pilot zone", "", None, None, "services;digital_economy",
+     "national pilot zone", ["SEED"], "the text asks to 'build it at high quality' (already approved when written); approval year not sourced"),
+    ("bonded_zone", "绍兴综合保税区", "Shaoxing comprehensive bonded zone", "", None, None, "", "national bonded zone (sought in the text)", ["SEED"],
+     "the text asks to 'strive for approval'; approval not sourced"),
+    ("market_procurement", "市场采购贸易方式试点", "Market-procurement trade pilot", "", None, None, "services", "trade pilot (sought in the text)", ["SEED"], ""),
+    ("ftz_linkage", "自贸试验区联动创新区", "FTZ linkage innovation zone", "", None, None, "", "planned (筹建) in the text", ["SEED"], ""),
+    ("char_towns_2", "2.0版特色小镇(时尚纺织、旅游休闲、历史经典)", "Characteristic towns 2.0 (fashion textiles, tourism, classic industries)", "",
+     None, None, "textiles_dyeing;services", "characteristic towns", ["SEED"], ""),
+    ("micro_parks", "省级小微企业园(百园万企)", "Provincial micro-enterprise parks ('100 parks, 10,000 firms')", "", None, None, "", "micro-enterprise parks",
+     ["SEED"], "count not stated in the text"),
+    ("lanting_resort", "兰亭文化旅游度假区", "Lanting culture-tourism resort", "", None, None, "services", "tourism resort", ["SEED"], ""),
+    ("jianhu_resort", "鉴湖旅游度假区", "Jianhu tourism resort", "", None, None, "services", "tourism resort (national-level status sought)", ["SEED"], ""),
+    ("caoe_resort", "曹娥江旅游度假区", "Cao'e River tourism resort", "", None, None, "services", "tourism resort (national-level status sought)", ["SEED"], ""),
+    ("paojiang_etdz", "绍兴袍江经济技术开发区", "Shaoxing Paojiang Economic and Technological Development Zone", "yuecheng", None, None, "",
+     "national development zone (part of Binhai New Area)", ["BINHAI_approval", "WIKI_yuecheng"], "located in Yuecheng per Wikipedia"),
+    ("shaoxing_hitech_zone", "绍兴高新技术产业开发区", "Shaoxing National Hi-tech Industrial Development Zone", "", None, None, "",
+     "national development zone (part of Binhai New Area)", ["BINHAI_approval"], ""),
+]
+
+# --------------------------------------------------------------------------------------
+# writers
+# --------------------------------------------------------------------------------------
+
+
+def write(path, header, rows):
+    with open(os.path.join(HERE, path), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for r in rows:
+            w.writerow(r)
+
+
+def main():
+    rows = []
+    for code, name, y, v, vint, src, note in sorted(CITY_GDP, key=lambda r: (r[0], r[2])):
+        s = SOURCES[src] + (f" [{note}]" if note else "")
+        rows.append((code, name, y, v, vint, s))
+    write("city_gdp.csv", ["city_code", "city", "year", "gdp_100m_cny", "vintage", "source"], rows)
+
+    rows = []
+    for code, name, y, ind, v, unit, vint, src in sorted(CORRIDOR, key=lambda r: (r[0], r[3], r[2], r[6])):
+        rows.append((code, name, y, ind, v, unit, vint, SOURCES[src]))
+    write("corridor_indicators.csv",
+          ["city_code", "city", "year", "indicator", "value", "unit", "vintage", "source"], rows)
+
+    rows = []
+    for code, name, y, ind, v, unit, vint, src in sorted(COUNTY, key=lambda r: (r[0], r[3], r[2])):
+        rows.append((code, name, y, ind, v, unit, vint, SOURCES[src]))
+    write("county_gdp.csv", ["region_code", "region", "year", "indicator", "value", "unit", "vintage", "source"], rows)
+
+    rows = []
+    for rid, zh, en, code, parent, lat, lon, area, srcs in REGIONS:
+        rows.append((rid, zh, en, code, parent, lat, lon, "" if area is None else area, " | ".join(SOURCES[x] for x in srcs)))
+    write("regions.csv", ["region_id", "name_zh", "name_en", "admin_code", "parent_city_code", "latitude", "longitude",
+                          "land_area_km2", "source"], rows)
+
+    rows = []
+    for o, d, mode, mins, y, src, note in TRAVEL:
+        rows.append((o, d, mode, mins, y, SOURCES[src] + " [" + note + "]"))
+    write("travel_times.csv", ["origin", "destination", "mode", "minutes", "year", "source"], rows)
+
+    rows = []
+    for pid, zh, en, rid, area, yr, sec, kind, srcs, note in PLATFORMS:
+        src = " | ".join(SOURCES[x] for x in srcs) + (f" [{note}]" if note else "")
+        rows.append((pid, zh, en, rid, "" if area is None else area, "" if yr is None else yr, sec, kind, src))
+    write("platforms.csv", ["platform_id", "name_zh", "name_en", "region_id", "area_km2", "opening_year", "sector_focus",
+                            "kind", "source"], rows)
+
+
+if __name__ == "__main__":
+    main()
