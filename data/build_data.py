@@ -300,11 +300,11 @@ REGIONS = [
     ("yuecheng", "越城区", "Yuecheng District", "330602", "330600", 29.9918, 120.559, 493.25, ["WIKI_yuecheng"]),
     ("keqiao", "柯桥区", "Keqiao District", "330603", "330600", 30.08194, 120.49472, 1040, ["WIKI_keqiao", "KQ_gov_area"]),
     ("shangyu", "上虞区", "Shangyu District", "330604", "330600", 30.017, 120.867, 1403, ["WIKI_shangyu", "SY_2008_diming"]),
-    ("zhuji", "诸暨市", "Zhuji", "330681", "330600", 29.717, 120.233, 2311.41, ["WIKI_zhuji"]),
+    ("zhuji", "诸暨市", "Zhuji", "330681", "330600", 29.712125, 120.2370556, 2311.41, ["ZHWIKI_zhuji", "WIKI_zhuji"]),
     ("shengzhou", "嵊州市", "Shengzhou", "330683", "330600", 29.600, 120.817, 1789.07, ["WIKI_shengzhou"]),
     ("xinchang", "新昌县", "Xinchang County", "330624", "330600", 29.4997, 120.9039, 1213.55, ["WIKI_xinchang", "RUWIKI_xinchang"]),
     ("hangzhou", "杭州市", "Hangzhou", "330100", "330100", 30.267, 120.153, 16821.1, ["WIKI_hangzhou"]),
-    ("ningbo", "宁波市", "Ningbo", "330200", "330200", 29.867, 121.550, 9365, ["WIKI_ningbo", "ZJSY2003_T15-4"]),
+    ("ningbo", "宁波市", "Ningbo", "330200", "330200", 29.867, 121.550, 9816, ["WIKI_ningbo", "CD_NB2020"]),
     ("shanghai", "上海市", "Shanghai", "310000", "310000", 31.22861, 121.47472, 6341, ["WIKI_shanghai"]),
 ]
 
@@ -362,6 +362,114 @@ PLATFORMS = [
     ("shaoxing_hitech_zone", "绍兴高新技术产业开发区", "Shaoxing National Hi-tech Industrial Development Zone", "", None, None, "",
      "national development zone (part of Binhai New Area)", ["BINHAI_approval"], ""),
 ]
+
+
+# ======================================================================================
+# Batch 3 (HKTDC / China Daily / local news reproducing official releases)
+# ======================================================================================
+SOURCES.update({
+    "HKTDC_SX2010": "HKTDC 'Shaoxing (Zhejiang) City Information', Major Economic Indicators (2010), source stated: Shaoxing Economic and Social "
+                    "Development Report 2010 (statistical bulletin), http://china-trade-research.hktdc.com/business-news/article/Fast-Facts/"
+                    "Shaoxing-Zhejiang-City-Information/ff/en/1/1X000000/1X07410X.htm",
+    "HKTDC_SH2016": "HKTDC 'Shanghai: Market Profile', Major Economic Indicators 2016 (sources stated: Shanghai Statistical Yearbook 2017, Shanghai "
+                    "Statistical Bureau, China Customs), http://china-trade-research.hktdc.com/business-news/article/Facts-and-Figures/"
+                    "Shanghai-Market-Profile/ff/en/1/1X000000/1X06BVOR.htm",
+    "CK_SH2006": "China Knowledge 'Province Introduction of China: Shanghai' (2009-04-01) on Alibaba news, quoting 2006 official figures, "
+                 "http://news.alibaba.com/article/detail/business-in-china/100086401-1-province-introduction-china:-shanghai.html (secondary)",
+    "ECC_HZ2006": "eChinaCities 'Hangzhou Business Guide - Economic Overview', Vital Statistics (2006), https://www.echinacities.com/news/Hangzhou-Business-Guide-Economic-Overview (secondary)",
+    "FDI_HZ2015": "Hangzhou introduction on china-chicago.fdi.gov.cn (MOFCOM investment promotion site) quoting 2015 official figures, "
+                  "http://china-chicago.fdi.gov.cn/CorpSvc/Temp/T3/Product.aspx?idInfo=10000135&idCorp=1800000628",
+    "RSA_HZ2021": "RSA 'Hangzhou and Economic Trends' quoting Hangzhou's reported 2021 GDP, https://www.rsa-tax.com/single-post/hangzhou-and-economic-trends (secondary)",
+    "CD_NB2019": "China Daily (chinadaily.com.cn, 2020-04-09) 'Ningbo, a historical and cultural city', citing the communique of the Ningbo Bureau of "
+                 "Statistics released 16 March 2020, http://subsites.chinadaily.com.cn/ezhejiang/2020-04/09/c_472982.htm",
+    "CD_NB2020": "China Daily (2021-03-17) Ningbo profile, citing preliminary 2020 statistics of the Ningbo Bureau of Statistics, "
+                 "https://ningbo.chinadaily.com.cn/2021-03/17/c_544057.htm",
+    "E0575_2024": "绍兴E网 (e0575.cn) news citing 统计部门: Shaoxing 2024 GDP and district/county GDP, https://m.e0575.cn/index.php?a=read&tid=11806739",
+    "SXYB2011_SZ": "2011年绍兴年鉴 (Shaoxing Yearbook 2011), 区县市 > 嵊州市 【概况】, Shaoxing municipal government site "
+                   "https://www.sx.gov.cn/art/2012/1/4/art_1462202_16993130.html",
+    "ZHWIKI_zhuji": "Chinese Wikipedia 诸暨市 infobox (government-seat coordinates 29.7121250N 120.2370556E; GDP 2015 ¥1026.61亿), via proxy "
+                    "http://79.170.44.78/hostdoctordemo.co.uk/downloads/vpn/index.php?q=aHR0cHM6Ly96aC53aWtpcGVkaWEub3JnL3dpa2kvJUU4JUFCJUI4JUU2JTlBJUE4",
+    "HENDELI_zhuji": "City-information page for 诸暨市 https://www.hendeli.cn/country/countryInformation.php?countryID=1346 (secondary; 2024 GDP 1861.08亿, real growth 5.9%; 2024 registered population 106.85万)",
+    "BAIKE_xinchang": "Baidu Baike entry 新昌县 (Bing cache) quoting the 2023 bulletin: GDP 606.67亿, VA 25.01/301.30/280.36亿, growth 8.0%; resident pop end-2023 41.17万, "
+                      "https://cc.bingj.com/cache.aspx?q=%E6%96%B0%E6%98%8C%E7%89%A9%E6%A5%AD%E7%AE%A1%E7%90%86%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&d=4745281933763274&mkt=zh-HK&setlang=zh-HK&w=xXQnRwJ8rTFt59aUDDkApdoo8ZjbwXxA (secondary)",
+    "TFT_SY2018": "tftnews page on 上虞区 quoting 2018 GDP 916.52亿 (+7.4%), https://m.tftnews.com/news773341 (secondary)",
+    "IICHATC_zhuji2005": "Place-name page for 诸暨市 https://iichatc.com/dm_3615/list_2.html quoting '2005年,全市实现生产总值324.66亿元,同比增长14.6%' (secondary)",
+    "TWWIKI_sx": "Traditional-Chinese encyclopedia mirror of the 绍兴 entry: '截至2020年,紹興市常住人口為5270977人' (7th census), https://twwiki.net/wiki/v33n3ex2g89wg2q.html (secondary)",
+    "SXHK_2016": "香港绍兴同乡会 site http://www.shaoxing.hk/commitee.html: '2016年全市實現生產總值4710億元…戶籍人口443.1萬' (secondary, preliminary figure)",
+})
+# HKTDC Shaoxing 2010 (bulletin)
+add("330600", "绍兴市", 2010, 2782.7, "bulletin-preliminary", "HKTDC_SX2010", "RMB 278.27 bn")
+ci("330600", "绍兴市", 2010, "gdp", 2782.7, "100m CNY", "bulletin-preliminary", "HKTDC_SX2010")
+ci("330600", "绍兴市", 2010, "real_gdp_growth_pct", 11.0, "pct", "bulletin-preliminary", "HKTDC_SX2010")
+ci("330600", "绍兴市", 2010, "primary_share_pct", 5.3, "pct", "bulletin-preliminary", "HKTDC_SX2010")
+ci("330600", "绍兴市", 2010, "secondary_share_pct", 56.9, "pct", "bulletin-preliminary", "HKTDC_SX2010")
+ci("330600", "绍兴市", 2010, "tertiary_share_pct", 37.8, "pct", "bulletin-preliminary", "HKTDC_SX2010")
+ci("330600", "绍兴市", 2010, "fixed_asset_investment_100m_cny", 1253.6, "100m CNY", "bulletin-preliminary", "HKTDC_SX2010")
+ci("330600", "绍兴市", 2010, "exports_100m_usd", 210.9, "100m USD", "bulletin-preliminary", "HKTDC_SX2010")
+ci("330600", "绍兴市", 2010, "gdp_per_capita_cny", 63486, "CNY", "bulletin-preliminary", "HKTDC_SX2010")
+# Shaoxing 2016 (secondary), 2020 census pop
+add("330600", "绍兴市", 2016, 4710, "bulletin-preliminary", "SXHK_2016", "secondary page; preliminary")
+ci("330600", "绍兴市", 2016, "gdp", 4710, "100m CNY", "bulletin-preliminary", "SXHK_2016")
+ci("330600", "绍兴市", 2016, "registered_population_10k", 443.1, "10k persons", "bulletin-preliminary", "SXHK_2016")
+ci("330600", "绍兴市", 2020, "resident_population_10k", 527.0977, "10k persons", "census", "TWWIKI_sx")
+# Shaoxing 2024 (local news citing the statistics bureau)
+add("330600", "绍兴市", 2024, 8368.6, "bulletin-preliminary", "E0575_2024")
+ci("330600", "绍兴市", 2024, "gdp", 8368.6, "100m CNY", "bulletin-preliminary", "E0575_2024")
+# Shanghai
+add("310000", "上海市", 2016, 28179, "yearbook", "HKTDC_SH2016", "RMB 2,817.9 bn per Shanghai Statistical Yearbook 2017")
+ci("310000", "上海市", 2016, "gdp", 28179, "100m CNY", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "real_gdp_growth_pct", 6.9, "pct", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "primary_va_100m_cny", 109, "100m CNY", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "secondary_va_100m_cny", 8406, "100m CNY", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "tertiary_va_100m_cny", 19663, "100m CNY", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "industrial_va_100m_cny", 7145, "100m CNY", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "fixed_asset_investment_100m_cny", 6756, "100m CNY", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "exports_100m_usd", 1835, "100m USD", "yearbook", "HKTDC_SH2016")
+ci("310000", "上海市", 2016, "resident_population_10k", 2420, "10k persons", "yearbook", "HKTDC_SH2016")
+add("310000", "上海市", 2006, 10297, "bulletin-preliminary", "CK_SH2006", "RMB 1,029.7 bn; secondary page")
+ci("310000", "上海市", 2006, "gdp", 10297, "100m CNY", "bulletin-preliminary", "CK_SH2006")
+ci("310000", "上海市", 2006, "real_gdp_growth_pct", 12.0, "pct", "bulletin-preliminary", "CK_SH2006")
+ci("310000", "上海市", 2006, "tertiary_share_pct", 50.6, "pct", "bulletin-preliminary", "CK_SH2006")
+ci("310000", "上海市", 2006, "fixed_asset_investment_100m_cny", 3925, "100m CNY", "bulletin-preliminary", "CK_SH2006")
+# Hangzhou
+add("330100", "杭州市", 2006, 3441, "bulletin-preliminary", "ECC_HZ2006", "RMB 344.1 bn; secondary page")
+ci("330100", "杭州市", 2006, "gdp", 3441, "100m CNY", "bulletin-preliminary", "ECC_HZ2006")
+ci("330100", "杭州市", 2006, "real_gdp_growth_pct", 14.3, "pct", "bulletin-preliminary", "ECC_HZ2006")
+ci("330100", "杭州市", 2015, "real_gdp_growth_pct", 10.2, "pct", "bulletin-preliminary", "FDI_HZ2015")
+add("330100", "杭州市", 2021, 18109, "bulletin-preliminary", "RSA_HZ2021", "RMB 1.8109 trillion; secondary page")
+ci("330100", "杭州市", 2021, "gdp", 18109, "100m CNY", "bulletin-preliminary", "RSA_HZ2021")
+ci("330100", "杭州市", 2021, "real_gdp_growth_pct", 8.5, "pct", "bulletin-preliminary", "RSA_HZ2021")
+# Ningbo
+add("330200", "宁波市", 2019, 11985, "bulletin-preliminary", "CD_NB2019", "RMB 1.1985 trillion")
+ci("330200", "宁波市", 2019, "gdp", 11985, "100m CNY", "bulletin-preliminary", "CD_NB2019")
+ci("330200", "宁波市", 2019, "real_gdp_growth_pct", 6.8, "pct", "bulletin-preliminary", "CD_NB2019")
+ci("330200", "宁波市", 2019, "primary_va_100m_cny", 322, "100m CNY", "bulletin-preliminary", "CD_NB2019")
+ci("330200", "宁波市", 2019, "secondary_va_100m_cny", 5783, "100m CNY", "bulletin-preliminary", "CD_NB2019")
+ci("330200", "宁波市", 2019, "tertiary_va_100m_cny", 5880, "100m CNY", "bulletin-preliminary", "CD_NB2019")
+ci("330200", "宁波市", 2019, "resident_population_10k", 854.2, "10k persons", "bulletin-preliminary", "CD_NB2019")
+ci("330200", "宁波市", 2020, "primary_va_100m_cny", 338.4, "100m CNY", "bulletin-preliminary", "CD_NB2020")
+ci("330200", "宁波市", 2020, "secondary_va_100m_cny", 5693.9, "100m CNY", "bulletin-preliminary", "CD_NB2020")
+ci("330200", "宁波市", 2020, "tertiary_va_100m_cny", 6376.4, "100m CNY", "bulletin-preliminary", "CD_NB2020")
+
+# County additions
+cty("330683", "嵊州市", 2010, "gdp", 273.27, "100m CNY", "yearbook", "SXYB2011_SZ")
+cty("330683", "嵊州市", 2010, "real_gdp_growth_pct", 12.8, "pct", "yearbook", "SXYB2011_SZ")
+cty("330683", "嵊州市", 2010, "registered_population_10k", 73.43, "10k persons", "yearbook", "SXYB2011_SZ")
+cty("330683", "嵊州市", 2010, "land_area_km2", 1784, "km2", "yearbook", "SXYB2011_SZ")
+cty("330681", "诸暨市", 2015, "gdp", 1026.61, "100m CNY", "yearbook", "ZHWIKI_zhuji")
+cty("330681", "诸暨市", 2005, "gdp", 324.66, "100m CNY", "bulletin-preliminary", "IICHATC_zhuji2005")
+cty("330681", "诸暨市", 2005, "real_gdp_growth_pct", 14.6, "pct", "bulletin-preliminary", "IICHATC_zhuji2005")
+cty("330681", "诸暨市", 2024, "real_gdp_growth_pct", 5.9, "pct", "bulletin-preliminary", "HENDELI_zhuji")
+cty("330681", "诸暨市", 2024, "registered_population_10k", 106.85, "10k persons", "bulletin-preliminary", "HENDELI_zhuji")
+cty("330604", "上虞区", 2018, "gdp", 916.52, "100m CNY", "bulletin-preliminary", "TFT_SY2018")
+cty("330604", "上虞区", 2018, "real_gdp_growth_pct", 7.4, "pct", "bulletin-preliminary", "TFT_SY2018")
+cty("330624", "新昌县", 2023, "primary_va_100m_cny", 25.01, "100m CNY", "bulletin-preliminary", "BAIKE_xinchang")
+cty("330624", "新昌县", 2023, "secondary_va_100m_cny", 301.30, "100m CNY", "bulletin-preliminary", "BAIKE_xinchang")
+cty("330624", "新昌县", 2023, "tertiary_va_100m_cny", 280.36, "100m CNY", "bulletin-preliminary", "BAIKE_xinchang")
+cty("330624", "新昌县", 2023, "resident_population_10k", 41.17, "10k persons", "bulletin-preliminary", "BAIKE_xinchang")
+for code, name, v in [("330603", "柯桥区", 2252.28), ("330681", "诸暨市", 1861.08), ("330602", "越城区", 1413.57),
+                      ("330604", "上虞区", 1381.37), ("330683", "嵊州市", 800.25), ("330624", "新昌县", 660.06)]:
+    cty(code, name, 2024, "gdp", v, "100m CNY", "bulletin-preliminary", "E0575_2024")
 
 # --------------------------------------------------------------------------------------
 # writers
