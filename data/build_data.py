@@ -471,6 +471,38 @@ for code, name, v in [("330603", "柯桥区", 2252.28), ("330681", "诸暨市", 
                       ("330604", "上虞区", 1381.37), ("330683", "嵊州市", 800.25), ("330624", "新昌县", 660.06)]:
     cty(code, name, 2024, "gdp", v, "100m CNY", "bulletin-preliminary", "E0575_2024")
 
+
+# ======================================================================================
+# Batch 4: competitor cities (bulletins / official news / secondary mirrors)
+# ======================================================================================
+SOURCES.update({
+    "ZJOL_2017": "Zhejiang Online (浙江在线) 2018-02-01 '嘉兴…全市GDP跨入4000亿时代': 2017 GDP 嘉兴4355.24亿(+7.8%), 杭州12556.16亿, 宁波9846.94亿, "
+                 "绍兴5108.04亿, 湖州2476.13亿, http://town.zjol.com.cn/czjsb/201802/t20180201_6499991.shtml",
+    "JX_GB2022": "嘉兴市2022年国民经济和社会发展统计公报 (mirror) https://nextlevelartsconsulting.com/thuadong/5531.html "
+                 "(2022 GDP 6739.45亿, +2.5%; '经最终核实,2021年全市生产总值为6388.38亿元')",
+    "JX_2021_maigoo": "maigoo.com article reproducing Jiaxing's 2021 统一核算 figure 6355.28亿 (+8.5%) and VA 131.97/3453.75/2769.56, https://maigoo.com/news/514119.html (secondary)",
+    "JX_2020_mirror": "Article reproducing '根据地区生产总值统一初步核算,2020年嘉兴市生产总值(GDP)5509.52亿元,比上年增长3.5%', http://hbzqbyyxgs.com/news/514119.html (secondary)",
+    "CZ_wiki_mirror": "Encyclopedia mirror of the 常州市 entry: 2020 GDP 7805.3亿(+4.5%); 2021 8807.58亿(+9.1%); 2022 9550亿(+3.5%), "
+                      "http://willowgroveairshows.com/baike/2734182.html (secondary)",
+    "YT_GB2020": "烟台市2020年国民经济和社会发展统计公报 (烟台市统计局, 2021-03-24), mirror https://tjgb.hongheiku.com/1230.html",
+})
+# replace the rounded 2017 Shaoxing bulletin value by the 2-decimal figure published by Zhejiang Online
+CITY_GDP[:] = [r for r in CITY_GDP if not (r[0] == "330600" and r[2] == 2017)]
+CORRIDOR[:] = [r for r in CORRIDOR if not (r[0] == "330600" and r[2] == 2017 and r[3] == "gdp")]
+for code, name, v in [("330400", "嘉兴市", 4355.24), ("330100", "杭州市", 12556.16), ("330200", "宁波市", 9846.94),
+                      ("330600", "绍兴市", 5108.04), ("330500", "湖州市", 2476.13)]:
+    add(code, name, 2017, v, "bulletin-preliminary", "ZJOL_2017")
+for code, name, v in [("330100", "杭州市", 12556.16), ("330200", "宁波市", 9846.94), ("330600", "绍兴市", 5108.04)]:
+    ci(code, name, 2017, "gdp", v, "100m CNY", "bulletin-preliminary", "ZJOL_2017")
+add("330400", "嘉兴市", 2022, 6739.45, "bulletin-preliminary", "JX_GB2022")
+add("330400", "嘉兴市", 2021, 6355.28, "bulletin-preliminary", "JX_2021_maigoo",
+    "preliminary; the 2022 bulletin gives the final verified 2021 value 6388.38 (not used here to keep 2021 in one vintage)")
+add("330400", "嘉兴市", 2020, 5509.52, "bulletin-preliminary", "JX_2020_mirror")
+add("320400", "常州市", 2020, 7805.3, "bulletin-preliminary", "CZ_wiki_mirror")
+add("320400", "常州市", 2021, 8807.58, "bulletin-preliminary", "CZ_wiki_mirror")
+add("320400", "常州市", 2022, 9550, "bulletin-preliminary", "CZ_wiki_mirror")
+add("370600", "烟台市", 2020, 7816.42, "bulletin-preliminary", "YT_GB2020")
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
