@@ -503,6 +503,39 @@ add("320400", "常州市", 2021, 8807.58, "bulletin-preliminary", "CZ_wiki_mirro
 add("320400", "常州市", 2022, 9550, "bulletin-preliminary", "CZ_wiki_mirror")
 add("370600", "烟台市", 2020, 7816.42, "bulletin-preliminary", "YT_GB2020")
 
+
+# ======================================================================================
+# Batch 5
+# ======================================================================================
+SOURCES.update({
+    "SX_GB2003_tjcn": "绍兴市2003年国民经济和社会发展统计公报 (来源: 绍兴市统计局), reproduced on 中国统计信息网 http://www.tjcn.org/tjgb/11zj/1379.html",
+    "HZ_census2004": "Hangzhou Daily (杭州日报) 2005-12-31 via Sohu: first national economic census result, Hangzhou 2004 GDP revised to 2543.18亿 "
+                     "(VA 132.23/1318.23/1092.72), https://news.sohu.com/20051231/n241225219.shtml",
+    "CQSY2008_T1-5": "Chongqing Statistical Yearbook 2008, table 1-5 '国民经济和社会发展总量与速度指标' (GDP 1995, 1996, 2000, 2006, 2007), "
+                     "http://tjj.cq.gov.cn/zwgk_233/tjnj/2008/1/1-5.files/sheet001.htm",
+    "DL_GB2023": "大连市2023年国民经济和社会发展统计公报 (大连市统计局), mirror http://m.xiaomonv0755.com/tjgb/06ln/37949.html",
+    "DL_GB2000": "2000年大连市国民经济和社会发展统计公报, encyclopedia mirror https://www.jendow.com.tw/wiki/2000%E5%B9%B4%E5%A4%A7%E9%80%A3%E5%B8%82%E5%9C%8B%E6%B0%91%E7%B6%93%E6%BF%9F%E5%92%8C%E7%A4%BE%E6%9C%83%E7%99%BC%E5%B1%95%E7%B5%B1%E8%A8%88%E5%85%AC%E5%A0%B1",
+})
+add("330600", "绍兴市", 2003, 1088.39, "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "gdp", 1088.39, "100m CNY", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "real_gdp_growth_pct", 15.0, "pct", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "primary_va_100m_cny", 83.26, "100m CNY", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "secondary_va_100m_cny", 644.40, "100m CNY", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "tertiary_va_100m_cny", 360.73, "100m CNY", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "primary_share_pct", 7.7, "pct", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "secondary_share_pct", 59.2, "pct", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "tertiary_share_pct", 33.1, "pct", "bulletin-preliminary", "SX_GB2003_tjcn")
+ci("330600", "绍兴市", 2003, "gdp_per_capita_cny", 25094, "CNY (registered population basis)", "bulletin-preliminary", "SX_GB2003_tjcn")
+add("330100", "杭州市", 2004, 2543.18, "census-revised", "HZ_census2004", "1st economic census revision of 2004 GDP (preliminary was 2515)")
+ci("330100", "杭州市", 2004, "gdp", 2543.18, "100m CNY", "census-revised", "HZ_census2004")
+ci("330100", "杭州市", 2004, "primary_va_100m_cny", 132.23, "100m CNY", "census-revised", "HZ_census2004")
+ci("330100", "杭州市", 2004, "secondary_va_100m_cny", 1318.23, "100m CNY", "census-revised", "HZ_census2004")
+ci("330100", "杭州市", 2004, "tertiary_va_100m_cny", 1092.72, "100m CNY", "census-revised", "HZ_census2004")
+for y, v in [(2000, 1603.16), (2006, 3452.14), (2007, 4122.51)]:
+    add("500000", "重庆市", y, v, "yearbook", "CQSY2008_T1-5")
+add("210200", "大连市", 2023, 8752.9, "bulletin-preliminary", "DL_GB2023")
+add("210200", "大连市", 2000, 1110.8, "bulletin-preliminary", "DL_GB2000")
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
