@@ -536,6 +536,43 @@ for y, v in [(2000, 1603.16), (2006, 3452.14), (2007, 4122.51)]:
 add("210200", "大连市", 2023, 8752.9, "bulletin-preliminary", "DL_GB2023")
 add("210200", "大连市", 2000, 1110.8, "bulletin-preliminary", "DL_GB2000")
 
+
+# ======================================================================================
+# Batch 6: platforms and travel facts
+# ======================================================================================
+SOURCES.update({
+    "PD_bonded": "People's Daily Zhejiang channel (人民网浙江频道) 2021-01-07 reproducing 绍兴日报: '绍兴综合保税区于2020年9月获国务院批复设立…项目总规划面积约1.72平方公里'; "
+                 "phase 1 (1366 mu) started 2021-01-05 in 越城区/滨海新区, http://zj.people.com.cn/n2/2021/0107/c186938-34515487.html",
+    "CNSTOCK_binhai": "Shanghai Securities News (中国证券网) 2020-12-08: Binhai New Area approved 2019-11-25, unveiled 2019-11-29; four leading industries "
+                      "电子信息、现代医药、智能制造、现代服务业; IC and high-end biomedicine platforms on the provincial 万亩千亿 list; IC platform >70 projects, "
+                      "total investment >300 bn CNY, http://www.cnstock.com/v_company/scp_gsxw/202012/4628205.htm",
+    "ZJRB_wanmu2023": "Zhejiang Daily (浙江日报/潮新闻) 2023-06: 2022 evaluation of the provincial 万亩千亿 platforms: Shaoxing IC platform 2nd and high-end biomedicine "
+                      "platform 4th of 20; biomedicine platform located in 绍兴滨海新区, http://shoucang.dzwindows.com/zx/2023/0626/13351.html (reproduction)",
+    "DFW_hsr2013": "Eastday (东方网) 2013-06-08 report on the Hangzhou-Ningbo passenger line: '宁波到杭州最快只需26分钟' (announced before opening) and "
+                   "'沪杭高铁从上海到杭州最快仅需49分钟', reproduced at http://zhenhaowuliu.com/News.asp?IDD=398&action=xx",
+})
+TRAVEL.append(("shanghai", "hangzhou", "rail", 49, 2013, "DFW_hsr2013",
+               "Shanghai-Hangzhou high-speed railway, fastest train 49 minutes"))
+TRAVEL.append(("ningbo", "hangzhou", "rail", 26, 2013, "DFW_hsr2013",
+               "Hangzhou-Ningbo passenger dedicated line, fastest time announced by Ningbo transport authorities before the line opened (claim, not a timetable)"))
+# update platform rows with sourced facts
+_upd = {
+    "binhai_new_area": ("yuecheng", 430, 2019, "electronics_ic;biomedicine;equipment;services",
+                        ["BINHAI_approval", "BINHAI_plan", "CNSTOCK_binhai", "SEED"],
+                        "approved 2019-11-25, unveiled 2019-11-29; 430 km2 planned control area (47 km2 start area per the seed text); "
+                        "spans 越城区 streets plus 上虞区沥海街道 (region_id = yuecheng for the bulk); leading industries 电子信息、现代医药、智能制造、现代服务业"),
+    "ic_platform": ("yuecheng", None, None, "electronics_ic", ["SEED", "CNSTOCK_binhai", "ZJRB_wanmu2023"],
+                    "located in 绍兴滨海新区 (越城区 IC cluster); >70 projects and >300 bn CNY planned investment by Dec 2020; 2nd of 20 provincial platforms in the 2022 evaluation"),
+    "biomed_platform": ("yuecheng", None, None, "biomedicine", ["SEED", "CNSTOCK_binhai", "ZJRB_wanmu2023"],
+                        "located in 绍兴滨海新区; 4th of 20 provincial platforms in the 2022 evaluation"),
+    "bonded_zone": ("yuecheng", 1.72, 2020, "", ["SEED", "PD_bonded"],
+                    "sought in the seed text; approved by the State Council in September 2020; about 1.72 km2 planned; phase 1 construction from January 2021"),
+}
+PLATFORMS[:] = [
+    (p[0], p[1], p[2], _upd[p[0]][0], _upd[p[0]][1], _upd[p[0]][2], _upd[p[0]][3], p[7], _upd[p[0]][4], _upd[p[0]][5])
+    if p[0] in _upd else p for p in PLATFORMS
+]
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
