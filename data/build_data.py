@@ -573,6 +573,29 @@ PLATFORMS[:] = [
     if p[0] in _upd else p for p in PLATFORMS
 ]
 
+
+# ======================================================================================
+# Batch 7 (English-language official/press reports; values published in rounded form are marked as such)
+# ======================================================================================
+SOURCES.update({
+    "GT_SH2019": "Global Times 2020-01-21 'Shanghai GDP up by 6 percent in 2019' (announced by the Shanghai Municipal Statistics Bureau): GDP 3.82 trillion yuan, "
+                 "services 72.7% of GDP, http://www.globaltimes.cn/content/1177669.shtml",
+    "GTRIB_HZ2020": "The Global Tribune 'Hangzhou's GDP reaches 1.61 trillion yuan in 2020' (Hangzhou municipal statistical bureau): +3.9%; exports 369.3 bn yuan, "
+                    "https://news.theglobaltribune.com/story/305920/hangzhous-gdp-reaches-161-trillion-yuan-in-2020.html",
+    "EZJ_SX2018": "ezhejiang.gov.cn (Zhejiang provincial government English portal) 2019-09-16: Shaoxing regional GDP 541.7 billion yuan in 2018, "
+                  "permanent population exceeding 5 million, http://www.ezhejiang.gov.cn/2019-09/16/c_407713.htm",
+})
+add("310000", "上海市", 2019, 38200, "bulletin-preliminary", "GT_SH2019", "published rounded: 3.82 trillion yuan")
+ci("310000", "上海市", 2019, "gdp", 38200, "100m CNY", "bulletin-preliminary", "GT_SH2019")
+ci("310000", "上海市", 2019, "real_gdp_growth_pct", 6.0, "pct", "bulletin-preliminary", "GT_SH2019")
+ci("310000", "上海市", 2019, "tertiary_share_pct", 72.7, "pct", "bulletin-preliminary", "GT_SH2019")
+add("330100", "杭州市", 2020, 16100, "bulletin-preliminary", "GTRIB_HZ2020", "published rounded: 1.61 trillion yuan")
+ci("330100", "杭州市", 2020, "gdp", 16100, "100m CNY", "bulletin-preliminary", "GTRIB_HZ2020")
+ci("330100", "杭州市", 2020, "real_gdp_growth_pct", 3.9, "pct", "bulletin-preliminary", "GTRIB_HZ2020")
+ci("330100", "杭州市", 2020, "exports_100m_cny", 3693, "100m CNY", "bulletin-preliminary", "GTRIB_HZ2020")
+add("330600", "绍兴市", 2018, 5417, "yearbook", "EZJ_SX2018", "stated Sept 2019 (after final verification), published as 541.7 bn yuan")
+ci("330600", "绍兴市", 2018, "gdp", 5417, "100m CNY", "yearbook", "EZJ_SX2018")
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
