@@ -596,6 +596,31 @@ ci("330100", "杭州市", 2020, "exports_100m_cny", 3693, "100m CNY", "bulletin-
 add("330600", "绍兴市", 2018, 5417, "yearbook", "EZJ_SX2018", "stated Sept 2019 (after final verification), published as 541.7 bn yuan")
 ci("330600", "绍兴市", 2018, "gdp", 5417, "100m CNY", "yearbook", "EZJ_SX2018")
 
+
+SOURCES.update({
+    "CD_NB2022": "China Daily 2023-03-01 'Ningbo's GDP hits 1.57t yuan in 2022' (local statistics authorities): +3.5%; VA 39.2 / 741.35 / 790.88 bn yuan; "
+                 "exports 823.06 bn yuan, http://regional.chinadaily.com.cn/ningbo/2023-03/01/c_864924.htm",
+    "NBLIFE_pop2022": "Ningbo Life reporting the Ningbo Municipal Bureau of Statistics '2022 Ningbo Population Main Data Bulletin': permanent population 9.618 million "
+                      "at end-2022 and 9.544 million at end-2021, https://ningbolife.com/index.php/governmental-news.html?start=45",
+})
+add("330200", "宁波市", 2022, 15700, "bulletin-preliminary", "CD_NB2022", "published rounded: 1.57 trillion yuan")
+ci("330200", "宁波市", 2022, "gdp", 15700, "100m CNY", "bulletin-preliminary", "CD_NB2022")
+ci("330200", "宁波市", 2022, "real_gdp_growth_pct", 3.5, "pct", "bulletin-preliminary", "CD_NB2022")
+ci("330200", "宁波市", 2022, "primary_va_100m_cny", 392, "100m CNY", "bulletin-preliminary", "CD_NB2022")
+ci("330200", "宁波市", 2022, "secondary_va_100m_cny", 7413.5, "100m CNY", "bulletin-preliminary", "CD_NB2022")
+ci("330200", "宁波市", 2022, "tertiary_va_100m_cny", 7908.8, "100m CNY", "bulletin-preliminary", "CD_NB2022")
+ci("330200", "宁波市", 2022, "exports_100m_cny", 8230.6, "100m CNY", "bulletin-preliminary", "CD_NB2022")
+ci("330200", "宁波市", 2022, "resident_population_10k", 961.8, "10k persons", "bulletin-preliminary", "NBLIFE_pop2022")
+ci("330200", "宁波市", 2021, "resident_population_10k", 954.4, "10k persons", "bulletin-preliminary", "NBLIFE_pop2022")
+
+
+SOURCES.update({
+    "W2C_SH_RD2019": "window-to-china.de 2020-12-08 citing JST China news / the 'Shanghai Technology Innovation Center Construction Report 2019': "
+                     "'Shanghai's overall R&D spending as a percentage of GDP was 4% last year' (2019), "
+                     "https://window-to-china.de/2020/12/08/shanghai-claims-rd-investments-of-4-of-its-gdp-in-2019/ (secondary)",
+})
+ci("310000", "上海市", 2019, "rd_spending_share_pct", 4.0, "pct", "bulletin-preliminary", "W2C_SH_RD2019")
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
