@@ -621,6 +621,41 @@ SOURCES.update({
 })
 ci("310000", "上海市", 2019, "rd_spending_share_pct", 4.0, "pct", "bulletin-preliminary", "W2C_SH_RD2019")
 
+
+# ======================================================================================
+# Batch 8: competitor cities from official English portals / Xinhua / China Daily and secondary pages
+# ======================================================================================
+SOURCES.update({
+    "WZ_gov_2019": "Wenzhou government English site 2020-03-20: 'Wenzhou achieved a regional GDP of RMB 660.61 billion in 2019, +8.2%' (Wenzhou Municipal Statistics "
+                   "Bureau, based on Zhejiang provincial accounting), http://english.wenzhou.gov.cn/art/2020/3/20/art_1231275_42337127.html",
+    "RSA_WZ2021": "RSA 'Wenzhou and Economic Trends': 'In 2021, the GDP reached 758 billion RMB, up 7.7%', https://www.rsa-tax.com/single-post/wenzhou-and-economic-trends (secondary)",
+    "CD_XM2021": "China Daily 2022-10-20 'Riding the waves of prosperity in decade of growth for Xiamen': 'the city's GDP reached 703.39 billion yuan in 2021' (official data), "
+                 "http://fujian.chinadaily.com.cn/2022-10/20/c_822538.htm",
+    "XH_TJ2021": "Xinhua 2022-01-20 'China's Tianjin posts 6.6 pct GDP growth in 2021': GDP 1.57 trillion yuan, https://english.news.cn/20220120/1828d9fb39494a3cb5963d33d1dd082d/c.html",
+    "RSA_XZ2021": "RSA 'Xuzhou and Economic Trends': 'In 2021, the GDP reached 812 billion RMB, up 8.7%', https://www.rsa-tax.com/single-post/xuzhou-and-economic-trends (secondary)",
+    "DL_gov_2018": "Dalian government English site 2020-02-11 'Overall situation in Dalian': 2018 GDP 736.39 billion yuan, +7.1%, https://en.dl.gov.cn/art/2020/2/11/art_1306_321535.html",
+    "RSA_DL2021": "RSA 'Dalian and Economic Trends': 'In 2021, the GDP reached 780 billion RMB, up 8.2%', https://www.rsa-tax.com/single-post/dalian-and-economic-trends (secondary)",
+    "CD_YT2022": "China Daily 2023-04-27 'Yantai tops Shandong's list for high-quality development': 'In 2022, Yantai achieved a GDP of 951.59 billion yuan, up 5.1 percent', "
+                 "http://shandong.chinadaily.com.cn/yantai/2023-04/27/c_886733.htm",
+    "AOSK_jinan": "Machine-translated article 'Jinan's GDP ranked 3 places three years ago…' (2022-05-21): Jinan 2019 944.3 bn, 2020 1014.1 bn, 2021 1,143.2 bn yuan; "
+                  "Quanzhou 2019 994.7 bn yuan, http://www.aoskwyaag.cn/2022/05/21/Jinans-GDP-ranked-3-places-three-years-ago-Qingdao-remained-unchanged-Yantai-dropped-1-place-and-Weifang-rose-5-places/ (secondary, low trust)",
+    "NEAG_weifang": "Machine-translated article on 2021 GDP of Shandong cities (2022-05-22): 'in 2020 … Weifang GDP is only 587.22 billion yuan', "
+                    "http://www.neag88.cn/2022/05/22/In-2021-the-GDP-of-16-cities-in-Shandong-will-exceed-1-trillion-yuan-Weifang-is-close-to-Yantai-and-Jining-ranks-sixth/ (secondary, low trust)",
+})
+add("330300", "温州市", 2019, 6606.1, "bulletin-preliminary", "WZ_gov_2019", "RMB 660.61 bn")
+add("330300", "温州市", 2021, 7580, "bulletin-preliminary", "RSA_WZ2021", "published rounded: 758 bn RMB; secondary page")
+add("350200", "厦门市", 2021, 7033.9, "bulletin-preliminary", "CD_XM2021", "703.39 bn yuan")
+add("120000", "天津市", 2021, 15700, "bulletin-preliminary", "XH_TJ2021", "published rounded: 1.57 trillion yuan")
+add("320300", "徐州市", 2021, 8120, "bulletin-preliminary", "RSA_XZ2021", "published rounded: 812 bn RMB; secondary page")
+add("210200", "大连市", 2018, 7363.9, "bulletin-preliminary", "DL_gov_2018", "736.39 bn yuan")
+add("210200", "大连市", 2021, 7800, "bulletin-preliminary", "RSA_DL2021", "published rounded: 780 bn RMB; secondary page")
+add("370600", "烟台市", 2022, 9515.9, "bulletin-preliminary", "CD_YT2022", "951.59 bn yuan")
+add("370100", "济南市", 2019, 9443, "bulletin-preliminary", "AOSK_jinan", "944.3 bn yuan; secondary, low trust")
+add("370100", "济南市", 2020, 10141, "bulletin-preliminary", "AOSK_jinan", "1014.1 bn yuan; secondary, low trust")
+add("370100", "济南市", 2021, 11432, "bulletin-preliminary", "AOSK_jinan", "1,143.2 bn yuan; secondary, low trust")
+add("350500", "泉州市", 2019, 9947, "bulletin-preliminary", "AOSK_jinan", "994.7 bn yuan; secondary, low trust")
+add("370700", "潍坊市", 2020, 5872.2, "bulletin-preliminary", "NEAG_weifang", "587.22 bn yuan; secondary, low trust")
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
