@@ -656,6 +656,31 @@ add("370100", "济南市", 2021, 11432, "bulletin-preliminary", "AOSK_jinan", "1
 add("350500", "泉州市", 2019, 9947, "bulletin-preliminary", "AOSK_jinan", "994.7 bn yuan; secondary, low trust")
 add("370700", "潍坊市", 2020, 5872.2, "bulletin-preliminary", "NEAG_weifang", "587.22 bn yuan; secondary, low trust")
 
+
+# ======================================================================================
+# Batch 9 (secondary pages; each marked)
+# ======================================================================================
+SOURCES.update({
+    "RSA_SZ2020": "RSA 'Suzhou and Economic Trends': 'In 2020, Suzhou's GDP reached 2,017 billion RMB, ranking sixth in the country', "
+                  "https://www.rsa-tax.com/single-post/suzhou-and-economic-trends (secondary)",
+    "BDBFW_SY2020": "Korean-language page translating the Shenyang Statistics Bureau release '2020年沈阳经济运行': 2020 GDP 6,571.6亿 (VA 303.6/2,160.4/4,107.6亿), +0.8%, "
+                    "http://bdbfw.com/touristattractions/vvomndqqkl.html (secondary)",
+    "SRBBG_TS": "Tangshan profile page (copy of the English Wikipedia text) http://en.srbbg.com/advantage: 2008 GDP ¥356.119 billion; 2011 GDP 544.2 billion RMB (+11.7%) (secondary)",
+    "XH_KM2018": "Xinhua Silk Road report (2019-09-26) reproduced at https://eglobaltravelmedia.com.au/2019/09/26/xinhua-silk-road-kunming-steadily-promotes-construction-of-regional-intl-center/: "
+                 "Kunming GDP 520.6 billion yuan in 2018; structure 4.3:38.4:57.3 (secondary reproduction)",
+    "P085_WF2021": "Machine-translated New Beijing think-tank article citing Weifang Daily: 'weifang's GDP reached 701.06 billion yuan in 2021, an increase of 9.7%' (and 2020 587.22 bn, 39th nationally), "
+                   "http://www.p085.cn/2022/06/03/GDP-from-three-line-straight-back-to-a-new-line-and-the-city-became-a-dark-horse-new-Beijing-think-tank/ (secondary)",
+    "ECC_SJZ2006": "eChinaCities 'Shijiazhuang Business Guide - Economic Overview', Vital Statistics (2006): GDP RMB 206.4 billion, +13.2%, ranking 43rd among all Chinese cities, "
+                   "https://www.echinacities.com/news/Shijiazhuang-Business-Guide-Economic-Overview (secondary)",
+})
+add("320500", "苏州市", 2020, 20170, "bulletin-preliminary", "RSA_SZ2020", "published rounded: 2,017 bn RMB; secondary page")
+add("210100", "沈阳市", 2020, 6571.6, "bulletin-preliminary", "BDBFW_SY2020", "secondary (translation)")
+add("130200", "唐山市", 2008, 3561.19, "bulletin-preliminary", "SRBBG_TS", "¥356.119 bn; secondary page, vintage not stated")
+add("130200", "唐山市", 2011, 5442, "bulletin-preliminary", "SRBBG_TS", "544.2 bn RMB; secondary page")
+add("530100", "昆明市", 2018, 5206, "bulletin-preliminary", "XH_KM2018", "520.6 bn yuan; vintage not stated")
+add("370700", "潍坊市", 2021, 7010.6, "bulletin-preliminary", "P085_WF2021", "701.06 bn yuan; secondary, low trust")
+add("130100", "石家庄市", 2006, 2064, "bulletin-preliminary", "ECC_SJZ2006", "206.4 bn RMB; secondary page")
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
