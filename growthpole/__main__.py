@@ -1,0 +1,5 @@
+import sys
+
+from growthpole.cli import main
+
+sys.exit(main())

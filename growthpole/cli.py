@@ -1,0 +1,61 @@
+"""The ``growthpole`` command line (also ``python -m growthpole``).
+
+Each subcommand lives in its own module of :mod:`growthpole.commands`. Every user error is a
+:class:`~growthpole.errors.GrowthpoleError`: printed as one line ``growthpole: error: ...``
+with exit status 2 and no traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+import traceback
+
+from growthpole import __version__, commands
+from growthpole.errors import GrowthpoleError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse's own convention)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="growthpole", description=(
+        "Agent-based model of Shaoxing's 融杭联甬接沪 strategy: when, and how likely, does "
+        "Shaoxing return to China's top 30 cities by GDP?"))
+    parser.add_argument("--version", action="version", version=f"growthpole {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                       parser_class=_Parser)
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"growthpole.commands.{info.name}")
+        if hasattr(module, "register"):
+            module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except GrowthpoleError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"growthpole: error: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("growthpole: interrupted; completed outputs are intact, partial ones were not "
+              "written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,3 @@
+"""Subcommands of ``growthpole``: one module per command (or group), each exposing
+``register(subparsers)`` which adds its parser and sets ``handler`` (a function of the parsed
+arguments returning an exit status). :mod:`growthpole.cli` discovers the modules here."""

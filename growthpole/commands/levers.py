@@ -1,0 +1,45 @@
+"""``growthpole levers``: the policy catalogue."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("levers", help="print the policy lever catalogue")
+    parser.add_argument("--json", action="store_true", help="print the catalogue as JSON")
+    parser.add_argument("--pillar", help="only this pillar")
+    parser.set_defaults(handler=levers_command)
+
+
+def levers_command(args: argparse.Namespace) -> int:
+    from growthpole.errors import ScenarioError
+    from growthpole.levers import OMISSIONS, PILLARS, catalogue_table
+
+    table = catalogue_table()
+    if args.pillar:
+        if args.pillar not in PILLARS:
+            raise ScenarioError(f"unknown pillar; allowed: {', '.join(PILLARS)}",
+                                key="--pillar")
+        table = [row for row in table if row["pillar"] == args.pillar]
+    if args.json:
+        print(json.dumps({"levers": table, "omissions": OMISSIONS}, ensure_ascii=False,
+                         indent=2))
+        return 0
+    for pillar in PILLARS:
+        rows = [row for row in table if row["pillar"] == pillar]
+        if not rows:
+            continue
+        print(f"== {pillar} ({len(rows)} levers)")
+        for row in rows:
+            low, high = row["range"]
+            print(f"  {row['key']}  [{low}, {high}] {row['unit']}; default {row['default']}")
+            print(f"      {row['title']}")
+            print(f"      mechanisms: {', '.join(row['mechanisms'])}; effect: {row['effect']}")
+            print(f"      「{row['clause']}」")
+    if not args.pillar:
+        print("== documented omissions")
+        for measure, reason in OMISSIONS.items():
+            print(f"  {measure}: {reason}")
+    return 0

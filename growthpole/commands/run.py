@@ -1,0 +1,67 @@
+"""``growthpole run`` and ``growthpole validate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from growthpole.errors import ScenarioError
+from growthpole.scenario import MAX_REPLICATIONS, load_scenario
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="run a scenario's replications and write a run "
+                                "directory")
+    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("--replications", type=int, help="override the scenario's replications")
+    run.add_argument("--seed", type=int, help="override the scenario's root seed")
+    run.add_argument("--out", help="run directory (default runs/<scenario name>/)")
+    run.add_argument("--overwrite", action="store_true", help="replace existing results")
+    run.add_argument("--force", action="store_true", help="allow sizes beyond safety limits")
+    run.set_defaults(handler=run_command)
+
+    validate = subparsers.add_parser("validate", help="check a scenario file")
+    validate.add_argument("scenario", nargs="+", help="scenario YAML file(s)")
+    validate.set_defaults(handler=validate_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from growthpole.runner import format_summary, run_scenario, summarise, write_run
+
+    overrides = {}
+    if args.replications is not None:
+        if args.replications < 1:
+            raise ScenarioError("--replications must be >= 1", file=args.scenario,
+                                key="replications")
+        if args.replications > MAX_REPLICATIONS and not args.force:
+            raise ScenarioError(f"--replications {args.replications} exceeds the safety limit "
+                                f"{MAX_REPLICATIONS}; pass --force to allow",
+                                file=args.scenario, key="replications")
+        overrides["replications"] = args.replications
+    if args.seed is not None:
+        if args.seed < 0:
+            raise ScenarioError("--seed must be >= 0", file=args.scenario, key="seed")
+        overrides["seed"] = args.seed
+    if args.force:
+        overrides["force"] = True
+    scenario = load_scenario(args.scenario, **overrides)
+    out = Path(args.out) if args.out else Path("runs") / scenario.name
+    from growthpole.io import prepare_output_dir
+
+    prepare_output_dir(out, overwrite=args.overwrite)  # refuse early, before computing
+    result = run_scenario(scenario, progress=sys.stderr.isatty())
+    write_run(result, out, overwrite=True)
+    print(f"{scenario.name}: {scenario.replications} replications, "
+          f"{scenario.start_year}-{scenario.end_year}")
+    print(format_summary(summarise(result), scenario.start_year))
+    print(f"written: {out}/")
+    return 0
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    for path in args.scenario:
+        scenario = load_scenario(path)
+        print(f"{path}: ok ({scenario.name}, {scenario.start_year}-{scenario.end_year}, "
+              f"{scenario.replications} replications, {len(scenario.levers)} levers set)")
+    return 0

@@ -1,0 +1,388 @@
+"""Loading and schema checks of the files in data/.
+
+Every file has a schema: required columns with types, units implied by the column name,
+allowed ranges, unique keys and code lists. A failed check raises
+:class:`~growthpole.errors.DataError` naming the file, the row (1-based, counting the header
+as row 1) and the column. Nothing here fills, interpolates or invents a value: where the
+model needs a number the data do not hold, the *derivation* is done in code, documented in
+docs/model.md, and never written back to data/.
+
+``GROWTHPOLE_DATA_DIR`` overrides the data directory (used by tests with broken files).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from growthpole.errors import DataError
+from growthpole.regions import (
+    CORRIDOR_CITY_CODES,
+    REGION_INDEX,
+    REGIONS,
+    SECTORS,
+    SHAOXING_CITY_CODE,
+    SHAOXING_REGIONS,
+)
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+VINTAGES = ("yearbook", "bulletin-preliminary", "census-revised", "census")
+
+
+def data_dir() -> Path:
+    """The data directory: ``$GROWTHPOLE_DATA_DIR`` or the repository's data/."""
+    return Path(os.environ.get("GROWTHPOLE_DATA_DIR", PACKAGE_ROOT / "data"))
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "int", "float", "str"
+    required: bool = True  # may the cell be empty?
+    lower: float | None = None
+    upper: float | None = None
+    allowed: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    file: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+
+CITY_GDP = Schema("city_gdp.csv", (
+    Column("city_code", "int", lower=100000, upper=999999),
+    Column("city", "str"),
+    Column("year", "int", lower=1949, upper=2100),
+    Column("gdp_100m_cny", "float", lower=0.01, upper=1e6),
+    Column("vintage", "str", allowed=VINTAGES),
+    Column("source", "str"),
+), ("city_code", "year"))
+
+CORRIDOR_INDICATORS = Schema("corridor_indicators.csv", (
+    Column("city_code", "int", allowed=tuple(str(c) for c in CORRIDOR_CITY_CODES.values())),
+    Column("city", "str"),
+    Column("year", "int", lower=1949, upper=2100),
+    Column("indicator", "str"),
+    Column("value", "float", lower=-1e7, upper=1e7),
+    Column("unit", "str"),
+    Column("vintage", "str", allowed=VINTAGES),
+    Column("source", "str"),
+), ("city_code", "year", "indicator"))
+
+COUNTY_INDICATORS = Schema("county_gdp.csv", (
+    Column("region_code", "int", lower=330000, upper=339999),
+    Column("region", "str"),
+    Column("year", "int", lower=1949, upper=2100),
+    Column("indicator", "str"),
+    Column("value", "float", lower=-1e7, upper=1e7),
+    Column("unit", "str"),
+    Column("vintage", "str", allowed=VINTAGES),
+    Column("source", "str"),
+), ("region_code", "year", "indicator"))
+
+REGIONS_SCHEMA = Schema("regions.csv", (
+    Column("region_id", "str", allowed=REGIONS),
+    Column("name_zh", "str"),
+    Column("name_en", "str"),
+    Column("admin_code", "int", required=False, lower=100000, upper=999999),
+    Column("parent_city_code", "int", required=False, lower=100000, upper=999999),
+    Column("latitude", "float", required=False, lower=18.0, upper=54.0),
+    Column("longitude", "float", required=False, lower=73.0, upper=135.0),
+    Column("land_area_km2", "float", required=False, lower=1.0, upper=1e6),
+    Column("source", "str"),
+), ("region_id",))
+
+TRAVEL_TIMES = Schema("travel_times.csv", (
+    Column("origin", "str", allowed=REGIONS),
+    Column("destination", "str", allowed=REGIONS),
+    Column("mode", "str", allowed=("road", "rail")),
+    Column("minutes", "float", lower=1.0, upper=2000.0),
+    Column("year", "int", required=False, lower=1990, upper=2100),
+    Column("source", "str"),
+), ("origin", "destination", "mode", "year"))
+
+PLATFORMS = Schema("platforms.csv", (
+    Column("platform_id", "str"),
+    Column("name_zh", "str"),
+    Column("name_en", "str", required=False),
+    Column("region_id", "str", required=False, allowed=REGIONS),
+    Column("area_km2", "float", required=False, lower=0.0, upper=10_000.0),
+    Column("opening_year", "int", required=False, lower=1980, upper=2100),
+    Column("sector_focus", "str", required=False),
+    Column("kind", "str", required=False),
+    Column("source", "str"),
+), ("platform_id",))
+
+
+def read_table(schema: Schema, *, directory: Path | None = None,
+               path: Path | None = None) -> pd.DataFrame:
+    """Read a CSV and check it against ``schema``; raise DataError on the first fault."""
+    path = path or (directory or data_dir()) / schema.file
+    if not path.is_file():
+        raise DataError("data file is missing (see data/README.md for what it holds)", file=path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError("not UTF-8 text", file=path) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise DataError(f"corrupt CSV: {str(exc).splitlines()[0]}", file=path) from None
+    return check_frame(frame, schema, path)
+
+
+def check_frame(frame: pd.DataFrame, schema: Schema, path: Path | str) -> pd.DataFrame:
+    """Type, range, code and key checks of a string-typed frame; returns typed columns."""
+    missing = [c.name for c in schema.columns if c.name not in frame.columns]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(missing)}; expected "
+                        f"{', '.join(c.name for c in schema.columns)}", file=path)
+    out = pd.DataFrame(index=frame.index)
+    for column in schema.columns:
+        raw = frame[column.name].astype(str).str.strip()
+        empty = raw.eq("")
+        if column.required and empty.any():
+            row = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+            raise DataError(f"row {row}: empty value (required)", file=path, key=column.name)
+        if column.kind == "str":
+            values = raw
+            if column.allowed is not None:
+                bad = ~empty & ~raw.isin(column.allowed)
+                if bad.any():
+                    row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+                    raise DataError(f"row {row}: {raw[bad].iloc[0]!r} is not allowed; allowed: "
+                                    f"{', '.join(column.allowed)}", file=path, key=column.name)
+        else:
+            numeric = pd.to_numeric(raw.where(~empty, None), errors="coerce")
+            bad = ~empty & (numeric.isna() | ~np.isfinite(numeric.fillna(0.0)))
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+                raise DataError(f"row {row}: {raw[bad].iloc[0]!r} is not a finite number",
+                                file=path, key=column.name)
+            if column.kind == "int":
+                nonint = ~empty & (numeric != np.round(numeric))
+                if nonint.any():
+                    row = int(np.flatnonzero(nonint.to_numpy())[0]) + 2
+                    raise DataError(f"row {row}: {raw[nonint].iloc[0]!r} is not an integer",
+                                    file=path, key=column.name)
+            for bound, op in ((column.lower, "lt"), (column.upper, "gt")):
+                if bound is None:
+                    continue
+                off = ~empty & getattr(numeric, op)(bound)
+                if off.any():
+                    row = int(np.flatnonzero(off.to_numpy())[0]) + 2
+                    raise DataError(f"row {row}: {numeric[off].iloc[0]} is outside "
+                                    f"[{column.lower}, {column.upper}]", file=path,
+                                    key=column.name)
+            if column.allowed is not None:
+                bad = ~empty & ~raw.isin(column.allowed)
+                if bad.any():
+                    row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+                    raise DataError(f"row {row}: {raw[bad].iloc[0]!r} is not an allowed code; "
+                                    f"allowed: {', '.join(column.allowed)}", file=path,
+                                    key=column.name)
+            values = numeric.astype("Int64") if column.kind == "int" else numeric.astype(float)
+        out[column.name] = values
+    dup = out.duplicated(list(schema.key), keep="first")
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
+        raise DataError(f"row {row}: duplicate key ({', '.join(schema.key)}) = "
+                        f"{tuple(out.loc[dup, list(schema.key)].iloc[0])}", file=path,
+                        key=",".join(schema.key))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _cached(schema_file: str, directory: str) -> pd.DataFrame:
+    schema = next(s for s in ALL_SCHEMAS if s.file == schema_file)
+    return read_table(schema, directory=Path(directory))
+
+
+def load(schema: Schema) -> pd.DataFrame:
+    """Cached, checked table (a copy: callers may modify it)."""
+    return _cached(schema.file, str(data_dir())).copy()
+
+
+ALL_SCHEMAS = (CITY_GDP, CORRIDOR_INDICATORS, COUNTY_INDICATORS, REGIONS_SCHEMA, TRAVEL_TIMES,
+               PLATFORMS)
+
+
+# ---------------------------------------------------------------------------------------
+# base-year inputs of the model
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BaseYear:
+    """Region-level initial conditions for a simulation starting in ``year``.
+
+    ``gdp`` in 亿元 (current prices of ``year``), ``population`` in 万人 (resident), both
+    indexed like :data:`growthpole.regions.REGIONS`. ``provenance`` says, per region, which
+    data rows the numbers come from and what was derived.
+    """
+
+    year: int
+    gdp: np.ndarray
+    population: np.ndarray
+    provenance: tuple[str, ...]
+
+
+def imported_panel_path() -> Path:
+    """Where ``growthpole data import`` stores a user's city panel (git-ignored: a licensed
+    panel such as CSMAR's stays on the user's machine)."""
+    return data_dir() / "imported" / "city_gdp_imported.csv"
+
+
+def active_city_panel() -> pd.DataFrame:
+    """The city GDP panel the model uses: data/city_gdp.csv plus, where the user imported
+    one, the imported panel for (city, year) pairs the project file does not hold.
+    Column ``origin`` says which ('project' or 'imported')."""
+    project = load(CITY_GDP).assign(origin="project")
+    path = imported_panel_path()
+    if not path.is_file():
+        return project
+    imported = _cached_imported(str(path), path.stat().st_mtime_ns).assign(origin="imported")
+    keys = set(zip(project.city_code.astype(int), project.year.astype(int), strict=True))
+    extra = imported[[(int(c), int(y)) not in keys
+                      for c, y in zip(imported.city_code, imported.year, strict=True)]]
+    return pd.concat([project, extra], ignore_index=True)
+
+
+@lru_cache(maxsize=2)
+def _cached_imported(path: str, _mtime: int) -> pd.DataFrame:
+    return read_table(CITY_GDP, path=Path(path))
+
+
+def _city_value(year: int, city_code: int, indicator: str) -> tuple[float, int] | None:
+    """Value of a corridor indicator in ``year`` or, failing that, None."""
+    if indicator == "gdp":
+        panel = active_city_panel()
+        rows = panel[(panel.city_code == city_code) & (panel.year == year)]
+        if len(rows):
+            return float(rows.gdp_100m_cny.iloc[0]), year
+    table = load(CORRIDOR_INDICATORS)
+    rows = table[(table.city_code == city_code) & (table.indicator == indicator)
+                 & (table.year == year)]
+    if len(rows):
+        return float(rows.value.iloc[0]), year
+    return None
+
+
+def _nearest_city_value(year: int, city_code: int, indicator: str) -> tuple[float, int] | None:
+    table = load(CORRIDOR_INDICATORS)
+    rows = table[(table.city_code == city_code) & (table.indicator == indicator)]
+    if indicator == "gdp":
+        panel = active_city_panel()
+        rows = panel[panel.city_code == city_code].rename(columns={"gdp_100m_cny": "value"})
+    if not len(rows):
+        return None
+    nearest = rows.iloc[(rows.year.astype(int) - year).abs().argsort()].iloc[0]
+    return float(nearest.value), int(nearest.year)
+
+
+def _county_shares(year: int, indicator: str) -> tuple[np.ndarray, int]:
+    """Shares of the six Shaoxing units in ``indicator`` from the published year nearest
+    to ``year`` in which all six are published."""
+    table = load(COUNTY_INDICATORS)
+    rows = table[table.indicator == indicator]
+    name_of_code = _county_region_of_code()
+    rows = rows.assign(region_id=rows.region_code.astype(int).map(name_of_code))
+    complete = rows.groupby("year").region_id.nunique()
+    years = complete[complete == len(SHAOXING_REGIONS)].index.astype(int)
+    if not len(years):
+        raise DataError(f"no year in which all six Shaoxing units publish '{indicator}'; "
+                        f"needed to split Shaoxing's total across its units",
+                        file=data_dir() / COUNTY_INDICATORS.file, key="indicator")
+    best = int(years[np.argmin(np.abs(years - year))])
+    block = rows[rows.year == best].set_index("region_id").value
+    values = np.array([float(block[r]) for r in SHAOXING_REGIONS])
+    return values / values.sum(), best
+
+
+def _county_region_of_code() -> dict[int, str]:
+    return {330602: "yuecheng", 330603: "keqiao", 330621: "keqiao", 330604: "shangyu",
+            330682: "shangyu", 330681: "zhuji", 330683: "shengzhou", 330624: "xinchang"}
+
+
+def base_year(year: int) -> BaseYear:
+    """Initial GDP and population of the nine regions in ``year``.
+
+    Pole cities take their own published values for ``year`` (GDP must exist for that year;
+    population falls back to the nearest published year, recorded in ``provenance``).
+    Shaoxing's units take Shaoxing's published total for ``year`` split by the units' shares
+    in the nearest year where all six are published (a derivation, not data).
+    """
+    gdp = np.zeros(len(REGIONS))
+    pop = np.zeros(len(REGIONS))
+    notes: list[str] = [""] * len(REGIONS)
+    for name, code in CORRIDOR_CITY_CODES.items():
+        value = _city_value(year, code, "gdp")
+        if value is None:
+            raise DataError(f"no GDP for city {code} ({name}) in {year}; the model cannot start "
+                            f"in {year} (choose a start_year the data cover, or import a full "
+                            f"panel with `growthpole data import`)",
+                            file=data_dir() / CITY_GDP.file, key="gdp_100m_cny")
+        population = _nearest_city_value(year, code, "resident_population_10k")
+        if population is None:
+            raise DataError(f"no resident_population_10k for city {code} ({name}) in any year",
+                            file=data_dir() / CORRIDOR_INDICATORS.file, key="indicator")
+        if name == "shaoxing":
+            gdp_shares, gdp_year = _county_shares(year, "gdp")
+            try:
+                pop_shares, pop_year = _county_shares(year, "resident_population_10k")
+                pop_note = f"unit share in {pop_year}"
+            except DataError:
+                # derivation (not data): equal GDP per resident across the six units
+                pop_shares, pop_note = gdp_shares, f"GDP share of {gdp_year} (no year with all six populations)"
+            for i, region in enumerate(SHAOXING_REGIONS):
+                idx = REGION_INDEX[region]
+                gdp[idx] = value[0] * gdp_shares[i]
+                pop[idx] = population[0] * pop_shares[i]
+                notes[idx] = (f"GDP: Shaoxing {year} x unit share in {gdp_year}; population: "
+                              f"Shaoxing {population[1]} x {pop_note}")
+        else:
+            idx = REGION_INDEX[name]
+            gdp[idx], pop[idx] = value[0], population[0]
+            notes[idx] = f"GDP {year}; population {population[1]}"
+    return BaseYear(year=year, gdp=gdp, population=pop, provenance=tuple(notes))
+
+
+def region_coordinates() -> np.ndarray:
+    """(N_REGIONS, 2) latitude/longitude in degrees; DataError when one is missing."""
+    table = load(REGIONS_SCHEMA).set_index("region_id")
+    coords = np.zeros((len(REGIONS), 2))
+    for i, region in enumerate(REGIONS):
+        if region not in table.index:
+            raise DataError(f"region '{region}' has no row", file=data_dir() / "regions.csv",
+                            key="region_id")
+        lat, lon = table.loc[region, "latitude"], table.loc[region, "longitude"]
+        if pd.isna(lat) or pd.isna(lon):
+            raise DataError(f"region '{region}' has no coordinates",
+                            file=data_dir() / "regions.csv", key="latitude")
+        coords[i] = (float(lat), float(lon))
+    return coords
+
+
+def published_travel_minutes() -> pd.DataFrame:
+    """Published travel times (rows of data/travel_times.csv)."""
+    return load(TRAVEL_TIMES)
+
+
+def platforms_table() -> pd.DataFrame:
+    """Named platforms with sector focus parsed into lists of sector ids."""
+    table = load(PLATFORMS)
+    path = data_dir() / PLATFORMS.file
+    for row, focus in enumerate(table.sector_focus.fillna(""), start=2):
+        for sector in filter(None, (s.strip() for s in str(focus).split(";"))):
+            if sector not in SECTORS:
+                raise DataError(f"row {row}: unknown sector {sector!r}; allowed: "
+                                f"{', '.join(SECTORS)}", file=path, key="sector_focus")
+    return table
+
+
+def shaoxing_city_code() -> int:
+    return SHAOXING_CITY_CODE

@@ -1,0 +1,82 @@
+"""What every mechanism is: a vectorised function of (state, parameters, policy, rng).
+
+A mechanism reads the columnar :class:`~growthpole.state.WorldState`, the structural
+:class:`~growthpole.parameters.ModelParameters`, this year's
+:class:`~growthpole.policy.PolicyChannels` and its own random generator, and updates the
+state in place. Mechanisms never loop over agents in Python and never import Mesa, so each
+can be tested alone. :class:`StepContext` bundles the inputs; ``context.rng(name)`` gives the
+generator of one mechanism in one year, spawned from the replication's SeedSequence so that
+a change in one mechanism's draws never shifts another's stream (common random numbers
+across scenarios).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from growthpole.parameters import ModelParameters
+from growthpole.policy import PolicyChannels
+from growthpole.regions import N_REGIONS, N_SECTORS
+from growthpole.state import WorldState
+
+MECHANISM_STREAMS: tuple[str, ...] = (
+    "platforms", "market_access", "productivity", "digital", "environment", "labour",
+    "production", "investment", "land", "exit", "entry", "relocation", "migration",
+)
+
+
+@dataclass
+class StepContext:
+    """Inputs of one year's step."""
+
+    state: WorldState
+    params: ModelParameters
+    policy: PolicyChannels
+    year_seed: np.random.SeedSequence
+    switches: dict[str, bool] = field(default_factory=dict)
+    _rngs: dict[str, np.random.Generator] = field(default_factory=dict)
+
+    def rng(self, name: str) -> np.random.Generator:
+        """The generator of mechanism ``name`` in this year (independent streams)."""
+        if name not in self._rngs:
+            index = MECHANISM_STREAMS.index(name)
+            child = np.random.SeedSequence(self.year_seed.entropy,
+                                           spawn_key=(*self.year_seed.spawn_key, index))
+            self._rngs[name] = np.random.Generator(np.random.PCG64(child))
+        return self._rngs[name]
+
+    def on(self, mechanism: str) -> bool:
+        """Whether a mechanism is switched on (reduction tests switch some off)."""
+        return self.switches.get(mechanism, True)
+
+
+class Mechanism(Protocol):
+    def __call__(self, context: StepContext) -> None: ...
+
+
+def region_sum(values: np.ndarray, region: np.ndarray, weights_mask: np.ndarray | None = None,
+               n: int = N_REGIONS) -> np.ndarray:
+    """Σ over agents by region (np.bincount), optionally only over a mask."""
+    if weights_mask is not None:
+        values = np.where(weights_mask, values, 0.0)
+    return np.bincount(region, weights=values, minlength=n)[:n]
+
+
+def region_sector_sum(values: np.ndarray, region: np.ndarray, sector: np.ndarray,
+                      mask: np.ndarray | None = None) -> np.ndarray:
+    """(N_REGIONS, N_SECTORS) sums by region and sector."""
+    if mask is not None:
+        values = np.where(mask, values, 0.0)
+    flat = region.astype(np.int64) * N_SECTORS + sector
+    return np.bincount(flat, weights=values, minlength=N_REGIONS * N_SECTORS).reshape(
+        N_REGIONS, N_SECTORS)
+
+
+def gumbel_choice(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Multinomial-logit choice: argmax of utility + Gumbel(0,1) noise, row-wise
+    (McFadden 1974). ``-inf`` utilities are never chosen."""
+    noise = rng.gumbel(size=utility.shape)
+    return np.argmax(utility + noise, axis=1)

@@ -1,0 +1,47 @@
+"""Market access: gravity over the corridor regions.
+
+    t_rs   = t0_rs * policy.travel_time_factor_rs                            (hours)
+    κ_rs   = κ * policy.trade_cost_factor   if r or s in Shaoxing, else κ
+    MA_r   = Σ_s Y_s exp(-κ_rs t_rs) + X_r * policy.external_market_access_r
+    M_r    = (MA_r / Σ_s MA_s) / (MA_r(base) / Σ_s MA_s(base))                (index, base=1)
+
+The index is *relative* market access: a region gains when it becomes more central in the
+corridor (integration) or its neighbours grow faster than the corridor, not when the whole
+corridor grows (which would be a scale effect feeding back on itself).
+
+Y_s is last year's real firm value added of region s; X_r is the region's base-year access
+to markets outside the corridor, set at initialisation so that the corridor term is the
+base-year share of the total implied by gravity (see model.initialise). Firms' revenue TFP
+scales with M_r^φ (mechanisms/production.py). (Harris 1954; Redding & Venables 2004.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from growthpole.geography import effective_travel_hours, market_access
+from growthpole.mechanisms.base import StepContext
+from growthpole.regions import N_REGIONS, N_SHAOXING
+
+
+def trade_cost_matrix(kappa: float, factor: float) -> np.ndarray:
+    """Per-hour iceberg cost by pair: Shaoxing's pairs get the policy factor."""
+    costs = np.full((N_REGIONS, N_REGIONS), kappa)
+    costs[:N_SHAOXING, :] *= factor
+    costs[:, :N_SHAOXING] = costs[:N_SHAOXING, :].T
+    return costs
+
+
+def update_market_access(context: StepContext) -> None:
+    regions = context.state.regions
+    policy = context.policy
+    regions.hours = effective_travel_hours(regions.base_hours, policy.travel_time_factor)
+    if not context.on("market_access"):
+        regions.market_access = np.ones(N_REGIONS)
+        return
+    costs = trade_cost_matrix(context.params.trade_cost_per_hour, policy.trade_cost_factor)
+    growth = regions.firm_gdp_last.sum() / regions.base_firm_gdp.sum()
+    raw = market_access(regions.firm_gdp_last, regions.hours, costs,
+                        regions.external_access * growth * policy.external_market_access)
+    base = regions.base_market_access
+    regions.market_access = (raw / raw.sum()) / (base / base.sum())

@@ -1,0 +1,123 @@
+"""Development platforms: land capacity, sector focus, opening years, subsidies, star rating.
+
+Each platform p (data/platforms.csv and the kinds below) has a host region, a sector focus
+(bit mask), an opening year, a land capacity in 亩 and a subsidy (share of value added).
+Capacity available in year t is
+
+    C_p(t) = C_p^base + d_p(t) (C_p^full - C_p^base)     if t >= opening year, else 0
+
+with d_p(t) the development intensity the platform's lever sets (policy.platform_development
+by kind). Firms enter a platform when they are born or relocate into its host region, if
+their sector is in its focus and land is free (entrants are placed with probability
+PLACEMENT_PROBABILITY, before 2019 state platforms fill gradually). Firms in a matching
+platform get the TFP bonus b_P (mechanisms/production.py) and the subsidy. used_mu is
+recounted from the firms' land each year.
+
+1 km² = 1,500 亩.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from growthpole.mechanisms.base import StepContext
+from growthpole.state import WorldState
+
+MU_PER_KM2 = 1500.0
+PLACEMENT_PROBABILITY = 0.5  # share of eligible entrants/relocators that settle in a platform
+#: kind -> (default subsidy share of VA, star rating) (assumed; documented in docs/model.md)
+PLATFORM_KINDS: dict[str, tuple[float, float]] = {
+    "binhai_new_area": (0.02, 4.0),
+    "wanmu_qianyi": (0.03, 4.0),
+    "science_city": (0.02, 3.0),
+    "characteristic_town": (0.01, 2.0),
+    "micro_enterprise_park": (0.01, 2.0),
+    "development_zone": (0.01, 3.0),
+    "open_platform": (0.01, 2.0),
+}
+KIND_NAMES: tuple[str, ...] = tuple(PLATFORM_KINDS)
+
+
+def recount_platform_land(state: WorldState) -> None:
+    """used_mu = Σ land of live firms in each platform."""
+    firms, platforms = state.firms, state.platforms
+    if not platforms.size:
+        return
+    inside = firms.live & (firms.platform >= 0)
+    used = np.bincount(firms.platform[inside].astype(np.int64),
+                       weights=firms.land_mu[inside], minlength=platforms.size)
+    platforms.used_mu[:] = used[: platforms.size]
+
+
+def update_platforms(context: StepContext) -> None:
+    """Open platforms and expand capacity with their levers."""
+    state, policy = context.state, context.policy
+    platforms = state.platforms
+    if not platforms.size:
+        return
+    development = np.array([policy.platform_development.get(kind, 0.0) for kind in KIND_NAMES])
+    intensity = development[platforms.kind.astype(np.int64)]
+    capacity = platforms.base_capacity_mu + intensity * (
+        platforms.full_capacity_mu - platforms.base_capacity_mu)
+    opened = platforms.opening_year <= state.year
+    platforms.capacity_mu[:] = np.where(opened, capacity, 0.0)
+    platforms.star[:] = np.array([PLATFORM_KINDS[k][1] for k in KIND_NAMES])[
+        platforms.kind.astype(np.int64)] + 5.0 * policy.platform_quality
+    recount_platform_land(state)
+
+
+def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarray,
+                      land: np.ndarray) -> np.ndarray:
+    """For each candidate, the open platform in its region with matching focus and the most
+    free land that can take it, or -1."""
+    platforms = context.state.platforms
+    n = len(region)
+    choice = np.full(n, -1, dtype=np.int64)
+    if not platforms.size or not n:
+        return choice
+    free = platforms.capacity_mu - platforms.used_mu
+    same_region = region[:, None] == platforms.region[None, :]
+    focus = ((platforms.sector_mask[None, :] >> sector[:, None].astype(np.int32)) & 1) == 1
+    fits = free[None, :] >= land[:, None]
+    ok = same_region & focus & fits & (platforms.capacity_mu[None, :] > 0)
+    score = np.where(ok, free[None, :], -np.inf)
+    best = np.argmax(score, axis=1)
+    has = np.isfinite(score[np.arange(n), best])
+    choice[has] = best[has]
+    return choice
+
+
+def place_in_platforms(context: StepContext, rows: np.ndarray) -> None:
+    """Settle new or relocating firms into eligible platforms (first come, first served
+    within the year: capacity is checked against land before this batch)."""
+    firms = context.state.firms
+    if not len(rows):
+        return
+    candidates = eligible_platform(context, firms.region[rows], firms.sector[rows],
+                                   firms.land_mu[rows])
+    draw = context.rng("platforms").random(len(rows)) < PLACEMENT_PROBABILITY
+    chosen = np.where(draw, candidates, -1)
+    # capacity guard for the batch: admit in order until each platform is full
+    platforms = context.state.platforms
+    if platforms.size and (chosen >= 0).any():
+        free = platforms.capacity_mu - platforms.used_mu
+        order = np.argsort(chosen, kind="stable")
+        sorted_choice = chosen[order]
+        sorted_land = firms.land_mu[rows][order]
+        valid = sorted_choice >= 0
+        cumulative = np.zeros(len(order))
+        if valid.any():
+            # cumulative land within each platform group
+            groups = sorted_choice[valid]
+            land = sorted_land[valid]
+            csum = np.cumsum(land)
+            starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+            group_start = np.repeat(csum[starts] - land[starts],
+                                    np.diff(np.r_[starts, len(groups)]))
+            cumulative[valid] = csum - group_start
+        admitted = valid & (cumulative <= free[np.clip(sorted_choice, 0, None)])
+        final = np.full(len(rows), -1, dtype=np.int64)
+        final[order[admitted]] = sorted_choice[admitted]
+        chosen = final
+    firms.platform[rows] = chosen
+    recount_platform_land(context.state)

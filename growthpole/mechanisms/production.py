@@ -1,0 +1,127 @@
+"""Production: firm value added from TFP, capital, skilled and unskilled labour.
+
+    Y_i = Ã_i K_i^α S_i^{β_s} U_i^{β_u},       α + β_s + β_u < 1               (亿元/yr)
+    ln Ã_i = ln A_i + φ ln M_r + γ_r ln G_{rk} + b_P 1[i in a matching platform]
+             + g_d D_i
+    G_{rk} = (E_{rk} + E_0) / (E_{rk}^{base} + E_0)
+
+A_i is the firm's own TFP (mechanisms/productivity.py), M_r the market-access index
+(mechanisms/market_access.py), G_{rk} same-sector employment in the region relative to the
+base year (Marshallian agglomeration, level effect with elasticity γ; Ciccone & Hall 1996),
+D_i the digital-transformation flag (mechanisms/digital.py). Decreasing returns per firm
+agent (Lucas 1978 span of control) make the labour allocation of mechanisms/labour.py
+well defined and leave a profit share of 1 - α - β_s - β_u.
+
+Profit (亿元/yr):
+    π_i = Y_i (1 + τ_i) - w^s_r S_i - w^u_r U_i - (r c_r + δ) K_i - ρ^L_r L_i
+with τ_i the net policy wedge (subsidies, tax and red-tape cuts minus compliance costs) and
+ρ^L_r the land rent per mu.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from growthpole.mechanisms.base import StepContext, region_sector_sum, region_sum
+from growthpole.regions import N_SHAOXING, SKILLED, UNSKILLED
+
+AGGLOMERATION_OFFSET = 1000.0  # E_0, persons: keeps G finite where a sector is new (assumed)
+
+
+def agglomeration_index(employment: np.ndarray, base_employment: np.ndarray) -> np.ndarray:
+    """(N_REGIONS, N_SECTORS) G_rk = (E + E_0) / (E_base + E_0)."""
+    return (employment + AGGLOMERATION_OFFSET) / (base_employment + AGGLOMERATION_OFFSET)
+
+
+def platform_match(context: StepContext) -> np.ndarray:
+    """1 where a firm sits in a platform whose sector focus includes its sector."""
+    firms, platforms = context.state.firms, context.state.platforms
+    inside = firms.platform >= 0
+    match = np.zeros(firms.size, dtype=bool)
+    if inside.any() and platforms.size:
+        masks = platforms.sector_mask[np.clip(firms.platform, 0, None)]
+        match = inside & ((masks >> firms.sector.astype(np.int32)) & 1).astype(bool)
+    return match
+
+
+def effective_log_tfp(context: StepContext) -> np.ndarray:
+    """ln Ã_i for every row (dead rows included; callers mask)."""
+    state, params, policy = context.state, context.params, context.policy
+    firms, regions = state.firms, state.regions
+    region = firms.region.astype(np.int64)
+    sector = firms.sector.astype(np.int64)
+    log_tfp = firms.log_tfp + params.market_access_elasticity * np.log(
+        regions.market_access[region])
+    if context.on("agglomeration"):
+        employment = region_sector_sum(firms.skilled + firms.unskilled, region, sector,
+                                       firms.live)
+        index = agglomeration_index(employment, state.regions_base_employment)
+        gamma = np.full(len(regions.market_access), params.agglomeration_elasticity)
+        gamma[:N_SHAOXING] *= policy.agglomeration_multiplier
+        log_tfp = log_tfp + gamma[region] * np.log(index[region, sector])
+    log_tfp = log_tfp + params.platform_tfp_bonus * platform_match(context)
+    gain = params.digital_tfp_gain * policy.digital_gain_multiplier
+    return log_tfp + gain * firms.digital
+
+
+def value_added(log_tfp_eff: np.ndarray, capital: np.ndarray, skilled: np.ndarray,
+                unskilled: np.ndarray, alpha: float, beta_s: float, beta_u: float
+                ) -> np.ndarray:
+    """Y = Ã K^α S^β_s U^β_u (zero inputs give zero output)."""
+    with np.errstate(divide="ignore"):
+        log_y = (log_tfp_eff + alpha * np.log(capital) + beta_s * np.log(skilled)
+                 + beta_u * np.log(unskilled))
+    return np.exp(log_y)
+
+
+def policy_wedge(context: StepContext) -> np.ndarray:
+    """τ_i: subsidies + tax cuts + red-tape cuts - compliance costs, share of VA."""
+    firms, policy, platforms = context.state.firms, context.policy, context.state.platforms
+    region = firms.region.astype(np.int64)
+    sector = firms.sector.astype(np.int64)
+    wedge = (policy.sector_subsidy[region, sector] + policy.profit_tax_cut[region]
+             + policy.regulation_cost_cut[region])
+    in_shaoxing = region < N_SHAOXING
+    compliance = policy.compliance_cost[sector] * in_shaoxing
+    # upgraded (low-intensity) polluting firms bear 30% of the compliance cost
+    upgraded = firms.emission_intensity < context.state.base_emission_intensity[sector] * 0.75
+    compliance = np.where(upgraded, 0.3 * compliance, compliance)
+    wedge -= compliance
+    cluster_cost = 0.015 * policy.cluster_concentration * in_shaoxing * (firms.clustered == 0)
+    polluting = context.state.polluting_sector[sector]
+    wedge -= np.where(polluting, cluster_cost, 0.0)
+    inside = firms.platform >= 0
+    if inside.any() and platforms.size:
+        wedge += np.where(inside, platforms.subsidy[np.clip(firms.platform, 0, None)], 0.0)
+    return wedge
+
+
+def produce(context: StepContext) -> None:
+    """Compute value added, profits and wages given the labour allocation."""
+    state, params = context.state, context.params
+    firms, regions = state.firms, state.regions
+    live = firms.live
+    region = firms.region.astype(np.int64)
+    y = value_added(effective_log_tfp(context), firms.capital, firms.skilled, firms.unskilled,
+                    params.capital_elasticity, params.skilled_labour_elasticity,
+                    params.unskilled_labour_elasticity)
+    y = np.where(live, y, 0.0)
+    firms.value_added[:] = y
+    output = region_sum(y, region)
+    skilled = region_sum(firms.skilled, region, live)
+    unskilled = region_sum(firms.unskilled, region, live)
+    # competitive wages = marginal products (亿元 per worker per year)
+    regions.wages[SKILLED] = np.divide(params.skilled_labour_elasticity * output, skilled,
+                                       out=regions.wages[SKILLED].copy(), where=skilled > 0)
+    regions.wages[UNSKILLED] = np.divide(params.unskilled_labour_elasticity * output, unskilled,
+                                         out=regions.wages[UNSKILLED].copy(),
+                                         where=unskilled > 0)
+    capital_cost = (params.interest_rate * context.policy.capital_cost_factor[region]
+                    + params.depreciation_rate)
+    profit = (y * (1.0 + policy_wedge(context))
+              - regions.wages[SKILLED][region] * firms.skilled
+              - regions.wages[UNSKILLED][region] * firms.unskilled
+              - capital_cost * firms.capital
+              - state.land_rent_per_mu[region] * firms.land_mu)
+    firms.profit[:] = np.where(live, profit, 0.0)
+    regions.firm_gdp_last = output

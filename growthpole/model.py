@@ -1,0 +1,477 @@
+"""GrowthPoleModel: the Mesa model that owns the columnar state and steps it one year at a
+time.
+
+The model is a pure function of (scenario, replication seed): it never reads the clock, the
+environment or global random state. Agents live in NumPy tables (growthpole.state); the
+Mesa agents of growthpole.agents are views built on demand. The yearly order of mechanisms
+is :data:`STEP_ORDER`; docs/model.md documents each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from growthpole import data as data_module
+from growthpole.errors import ModelInvariantError
+from growthpole.geography import base_travel_hours, market_access
+from growthpole.levers import policy_for_year
+from growthpole.mechanisms import (
+    digital,
+    environment,
+    firms,
+    labour,
+    land,
+    migration,
+    production,
+    productivity,
+    relocation,
+)
+from growthpole.mechanisms import market_access as market_access_mechanism
+from growthpole.mechanisms import platforms as platform_mechanism
+from growthpole.mechanisms.base import StepContext, region_sector_sum, region_sum
+from growthpole.parameters import ModelParameters
+from growthpole.policy import PolicyChannels
+from growthpole.regions import (
+    N_REGIONS,
+    N_SECTORS,
+    N_SHAOXING,
+    POLLUTING_SECTORS,
+    REGION_INDEX,
+    REGIONS,
+    SECTOR_INDEX,
+    SECTORS,
+    SKILLED,
+    UNSKILLED,
+)
+from growthpole.scenario import Scenario
+from growthpole.seeds import INITIAL_STATE, YEARS, generator, substream
+from growthpole.state import FirmTable, PlatformTable, RegionState, TalentTable, WorldState
+
+#: (name, function) in the order they run each year
+STEP_ORDER: tuple[tuple[str, Callable[[StepContext], object]], ...] = (
+    ("platforms", platform_mechanism.update_platforms),
+    ("market_access", market_access_mechanism.update_market_access),
+    ("productivity", productivity.update_productivity),
+    ("digital", digital.adopt_digital),
+    ("environment", environment.upgrade_environment),
+    ("labour", labour.allocate_labour),
+    ("production", production.produce),
+    ("investment", firms.invest),
+    ("land", land.evaluate_land_efficiency),
+    ("exit", firms.exit_firms),
+    ("entry", firms.enter_firms),
+    ("relocation", relocation.relocate_firms),
+    ("migration", migration.migrate),
+)
+#: mechanisms a reduction test may switch off (besides entries of STEP_ORDER)
+SWITCHABLE = (*tuple(name for name, _ in STEP_ORDER), "spillovers", "agglomeration", "commuting")
+
+# Sector mix of firm agents by region at initialisation (shares of firm agents). ASSUMED, from
+# the qualitative industry profiles of the units (Keqiao: textiles and dyeing; Shangyu:
+# chemicals; Xinchang: pharmaceuticals and bearings; Zhuji: equipment, socks, pearls;
+# Shengzhou: ties and motors; Yuecheng: services and the IC projects); the poles from their
+# broad structure. Calibration adjusts levels, not this mix; see docs/model.md.
+SECTOR_MIX: dict[str, dict[str, float]] = {
+    "yuecheng": {"textiles_dyeing": 0.12, "chemicals": 0.05, "equipment": 0.12,
+                 "electronics_ic": 0.06, "biomedicine": 0.03, "new_materials": 0.04,
+                 "digital_economy": 0.04, "services": 0.44, "other": 0.10},
+    "keqiao": {"textiles_dyeing": 0.35, "chemicals": 0.06, "equipment": 0.07,
+               "electronics_ic": 0.01, "biomedicine": 0.01, "new_materials": 0.04,
+               "digital_economy": 0.02, "services": 0.36, "other": 0.08},
+    "shangyu": {"textiles_dyeing": 0.08, "chemicals": 0.22, "equipment": 0.12,
+                "electronics_ic": 0.02, "biomedicine": 0.04, "new_materials": 0.08,
+                "digital_economy": 0.02, "services": 0.32, "other": 0.10},
+    "zhuji": {"textiles_dyeing": 0.15, "chemicals": 0.03, "equipment": 0.20,
+              "electronics_ic": 0.02, "biomedicine": 0.02, "new_materials": 0.06,
+              "digital_economy": 0.02, "services": 0.35, "other": 0.15},
+    "shengzhou": {"textiles_dyeing": 0.18, "chemicals": 0.02, "equipment": 0.18,
+                  "electronics_ic": 0.02, "biomedicine": 0.02, "new_materials": 0.03,
+                  "digital_economy": 0.02, "services": 0.35, "other": 0.18},
+    "xinchang": {"textiles_dyeing": 0.05, "chemicals": 0.04, "equipment": 0.20,
+                 "electronics_ic": 0.02, "biomedicine": 0.15, "new_materials": 0.04,
+                 "digital_economy": 0.02, "services": 0.35, "other": 0.13},
+    "hangzhou": {"textiles_dyeing": 0.04, "chemicals": 0.03, "equipment": 0.09,
+                 "electronics_ic": 0.05, "biomedicine": 0.03, "new_materials": 0.03,
+                 "digital_economy": 0.12, "services": 0.55, "other": 0.06},
+    "ningbo": {"textiles_dyeing": 0.05, "chemicals": 0.08, "equipment": 0.15,
+               "electronics_ic": 0.04, "biomedicine": 0.02, "new_materials": 0.06,
+               "digital_economy": 0.04, "services": 0.48, "other": 0.08},
+    "shanghai": {"textiles_dyeing": 0.01, "chemicals": 0.04, "equipment": 0.08,
+                 "electronics_ic": 0.06, "biomedicine": 0.04, "new_materials": 0.03,
+                 "digital_economy": 0.08, "services": 0.62, "other": 0.04},
+}
+EXTERNAL_DEMAND_SHARE = 0.5  # base-year share of market access from outside the corridor
+DEFAULT_RD_INTENSITY = 0.02  # R&D/GDP where data/ has no value (assumed; Zhejiang ≈ 2.5%)
+
+
+class GrowthPoleModel(mesa.Model):
+    """Firms, talent and platforms in Shaoxing's six units and the corridor poles.
+
+    Parameters
+    ----------
+    scenario:
+        a validated :class:`~growthpole.scenario.Scenario` (horizon, scale, levers).
+    seed_sequence:
+        this replication's SeedSequence (from :func:`growthpole.seeds.replication_seeds`).
+    parameters:
+        structural parameters; default: the scenario's (defaults, calibration, overrides).
+    switches:
+        mechanism name -> False to switch it off (reduction tests).
+    check_invariants:
+        check NaN/negative stocks/people conservation every step (on by default).
+    """
+
+    def __init__(self, scenario: Scenario, seed_sequence: np.random.SeedSequence | None = None,
+                 *, parameters: ModelParameters | None = None,
+                 switches: Mapping[str, bool] | None = None,
+                 check_invariants: bool = True, replication: int = 0) -> None:
+        seed_sequence = seed_sequence or np.random.SeedSequence(scenario.seed)
+        super().__init__(rng=generator(seed_sequence, INITIAL_STATE, 99))
+        self.scenario = scenario
+        self.params = parameters or scenario.model_parameters()
+        self.seed_sequence = seed_sequence
+        self.replication = replication
+        self.switches = dict(switches or {})
+        unknown = set(self.switches) - set(SWITCHABLE)
+        if unknown:
+            raise ValueError(f"unknown mechanism switch(es) {sorted(unknown)}; "
+                             f"allowed: {SWITCHABLE}")
+        self.check_invariants = check_invariants
+        self.year = scenario.start_year
+        self.state = initial_state(scenario, self.params, seed_sequence)
+        self.records: list[dict[str, np.ndarray]] = []
+        self.policy = policy_for_year(scenario.levers, self.year)
+        self._record()
+
+    # ---- stepping -----------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one year: policy, then the mechanisms in STEP_ORDER, then accounting."""
+        self.year += 1
+        state = self.state
+        state.year = self.year
+        state.price_level = (1.0 + self.params.gdp_deflator_inflation) ** (
+            self.year - state.start_year)
+        self.policy = policy_for_year(self.scenario.levers, self.year)
+        year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
+        context = StepContext(state, self.params, self.policy, year_seed, self.switches)
+        population_before = state.talent.count
+        _reset_flows(state.regions)
+        for name, mechanism in STEP_ORDER:
+            if context.on(name):
+                mechanism(context)
+        if context.on("production"):
+            # production after entry/exit/relocation so that the year's GDP reflects them
+            labour.allocate_labour(context)
+            production.produce(context)
+        grow = self.params.nonmodelled_growth + self.policy.nonmodelled_growth_add
+        state.regions.nonmodelled_gdp = state.regions.nonmodelled_gdp * (1.0 + grow)
+        state.regions.emissions = environment.emissions(context)
+        if self.check_invariants:
+            self._check(population_before)
+        state.firms.compact()
+        self._record()
+
+    def run(self) -> pd.DataFrame:
+        """Step to the scenario's end year; returns :meth:`city_year`."""
+        while self.year < self.scenario.end_year:
+            self.step()
+        return self.city_year()
+
+    # ---- outputs ------------------------------------------------------------------------
+    def _record(self) -> None:
+        state, regions = self.state, self.state.regions
+        firms_table, talent = state.firms, state.talent
+        live = firms_table.live
+        region = firms_table.region.astype(np.int64)
+        firm_va = region_sum(firms_table.value_added, region, live)
+        gdp_real = firm_va + regions.nonmodelled_gdp
+        people = region_sum(np.ones(talent.size), talent.region.astype(np.int64),
+                            talent.live) * state.people_per_agent
+        skilled = region_sum(np.ones(talent.size), talent.region.astype(np.int64),
+                             talent.live & (talent.skill == SKILLED)) * state.people_per_agent
+        sector_va = region_sector_sum(firms_table.value_added, region,
+                                      firms_table.sector.astype(np.int64), live)
+        platform_used = np.zeros(N_REGIONS)
+        if state.platforms.size:
+            platform_used = region_sum(state.platforms.used_mu,
+                                       state.platforms.region.astype(np.int64))
+        record = {
+            "year": np.full(N_REGIONS, self.year),
+            "region": np.array(REGIONS),
+            "gdp": gdp_real * state.price_level,
+            "gdp_real": gdp_real,
+            "firm_value_added": firm_va,
+            "nonmodelled_gdp": regions.nonmodelled_gdp.copy(),
+            "population": people / 1e4,
+            "talent_skilled": skilled / 1e4,
+            "firm_agents": region_sum(np.ones(firms_table.size), region, live),
+            "employment": region_sum(firms_table.skilled + firms_table.unskilled, region,
+                                     live) / 1e4,
+            "capital": region_sum(firms_table.capital, region, live),
+            "wage_skilled": regions.wages[SKILLED] * 1e8,
+            "wage_unskilled": regions.wages[UNSKILLED] * 1e8,
+            "market_access": regions.market_access.copy(),
+            "emissions": regions.emissions.copy(),
+            "migration_in": regions.migration_in / 1e4,
+            "migration_out": regions.migration_out / 1e4,
+            "external_inflow": regions.external_inflow / 1e4,
+            "firm_entries": regions.entries.copy(),
+            "firm_exits": regions.exits.copy(),
+            "relocations_in": regions.relocations_in.copy(),
+            "relocations_out": regions.relocations_out.copy(),
+            "platform_land_used_mu": platform_used,
+            "digital_share": np.divide(region_sum(firms_table.digital.astype(float), region, live),
+                                       np.maximum(region_sum(np.ones(firms_table.size), region,
+                                                             live), 1)),
+        }
+        for k, sector in enumerate(SECTORS):
+            record[f"va_{sector}"] = sector_va[:, k]
+        self.records.append(record)
+
+    def city_year(self) -> pd.DataFrame:
+        """One row per (year, region), plus one 'shaoxing' row per year (sum of its six
+        units; intensive quantities employment-weighted). Units: gdp, gdp_real, values added
+        and capital in 亿元 (gdp current prices, others base-year prices); population,
+        talent_skilled, employment and flows of people in 万人; wages in 元/yr; land in 亩."""
+        frame = pd.concat([pd.DataFrame(r) for r in self.records], ignore_index=True)
+        shaoxing = frame[frame.region.isin(REGIONS[:N_SHAOXING])]
+        extensive = [c for c in frame.columns if c not in (
+            "year", "region", "wage_skilled", "wage_unskilled", "market_access",
+            "digital_share")]
+        total = shaoxing.groupby("year", sort=True)[extensive].sum().reset_index()
+        weights = shaoxing.employment.to_numpy()
+        for column in ("wage_skilled", "wage_unskilled", "market_access", "digital_share"):
+            weighted = (shaoxing[column] * weights).groupby(shaoxing.year).sum()
+            total[column] = (weighted / shaoxing.employment.groupby(shaoxing.year).sum()).to_numpy()
+        total["region"] = "shaoxing"
+        frame = pd.concat([frame, total[frame.columns]], ignore_index=True)
+        frame.insert(0, "replication", self.replication)
+        return frame.sort_values(["year", "region"], kind="stable").reset_index(drop=True)
+
+    # ---- invariants ----------------------------------------------------------------------
+    def _check(self, population_before: int) -> None:
+        state = self.state
+        firms_table = state.firms
+        live = firms_table.live
+        for name in ("log_tfp", "capital", "skilled", "unskilled", "value_added", "profit",
+                     "land_mu", "emission_intensity"):
+            values = getattr(firms_table, name)
+            bad = live & ~np.isfinite(values)
+            if bad.any():
+                region = REGIONS[int(firms_table.region[np.flatnonzero(bad)[0]])]
+                raise ModelInvariantError(f"year {self.year}, region {region}: firm {name} is "
+                                          f"not finite (NaN or infinity)")
+            if name in ("capital", "skilled", "unskilled", "value_added", "land_mu"):
+                negative = live & (values < 0)
+                if negative.any():
+                    region = REGIONS[int(firms_table.region[np.flatnonzero(negative)[0]])]
+                    raise ModelInvariantError(f"year {self.year}, region {region}: negative "
+                                              f"firm {name}")
+        for name in ("nonmodelled_gdp", "market_access", "emissions"):
+            values = getattr(state.regions, name)
+            bad = ~np.isfinite(values) | (values < 0)
+            if bad.any():
+                raise ModelInvariantError(f"year {self.year}, region "
+                                          f"{REGIONS[int(np.flatnonzero(bad)[0])]}: {name} is "
+                                          f"negative or not finite")
+        inflow = round(state.regions.external_inflow.sum() / state.people_per_agent)
+        if state.talent.count != population_before + inflow:
+            raise ModelInvariantError(f"year {self.year}, region all: people not conserved "
+                                      f"({population_before} + {inflow} declared inflow != "
+                                      f"{state.talent.count} talent agents)")
+
+    # ---- Mesa views ------------------------------------------------------------------------
+    def firm_agents(self, limit: int | None = None) -> list:
+        """Firm agents as Mesa views (built on demand; for notebooks and the app)."""
+        from growthpole.agents import Firm
+
+        ids = self.state.firms.ids[: self.state.firms.size][self.state.firms.live]
+        return [Firm(self, int(i)) for i in ids[:limit]]
+
+    def talent_agents(self, limit: int | None = None) -> list:
+        from growthpole.agents import Talent
+
+        ids = self.state.talent.ids[: self.state.talent.size][self.state.talent.live]
+        return [Talent(self, int(i)) for i in ids[:limit]]
+
+    def platform_agents(self) -> list:
+        from growthpole.agents import Platform
+
+        ids = self.state.platforms.ids[: self.state.platforms.size]
+        return [Platform(self, int(i)) for i in ids]
+
+
+def _reset_flows(regions: RegionState) -> None:
+    for name in ("entries", "exits", "relocations_in", "relocations_out", "migration_in",
+                 "migration_out", "external_inflow"):
+        getattr(regions, name)[:] = 0.0
+
+
+# ---------------------------------------------------------------------------------------
+# initialisation
+# ---------------------------------------------------------------------------------------
+
+def base_rd_intensity(year: int) -> tuple[np.ndarray, list[str]]:
+    """R&D/GDP by region: latest published value at or before ``year`` (else nearest),
+    Shaoxing's units take Shaoxing's; DEFAULT_RD_INTENSITY where none is published."""
+    from growthpole.regions import CORRIDOR_CITY_CODES
+
+    table = data_module.load(data_module.CORRIDOR_INDICATORS)
+    table = table[table.indicator == "rd_spending_share_pct"]
+    values = np.full(N_REGIONS, DEFAULT_RD_INTENSITY)
+    notes = []
+    for name, code in CORRIDOR_CITY_CODES.items():
+        rows = table[table.city_code == code]
+        if not len(rows):
+            notes.append(f"{name}: R&D intensity assumed {DEFAULT_RD_INTENSITY}")
+            continue
+        distance = (rows.year.astype(int) - year).abs() + 1000 * (rows.year.astype(int) > year)
+        best = rows.iloc[int(np.argmin(distance.to_numpy()))]
+        value = float(best.value) / 100.0
+        targets = range(N_SHAOXING) if name == "shaoxing" else [REGION_INDEX[name]]
+        for index in targets:
+            values[index] = value
+        notes.append(f"{name}: R&D intensity {value:.4f} from {int(best.year)}")
+    return values, notes
+
+
+def initial_platforms(table: PlatformTable, start_year: int) -> None:
+    """Platforms from data/platforms.csv; rows without a region are skipped (documented)."""
+    frame = data_module.platforms_table()
+    kinds = platform_mechanism.KIND_NAMES
+    default_area = {"characteristic_town": 3.0, "micro_enterprise_park": 0.3}
+    for row in frame.itertuples(index=False):
+        if not isinstance(row.region_id, str) or not row.region_id:
+            continue
+        kind = row.kind if isinstance(row.kind, str) and row.kind in kinds else "development_zone"
+        area = row.area_km2 if pd.notna(row.area_km2) else default_area.get(kind)
+        if area is None:
+            continue
+        mask = 0
+        for sector in filter(None, str(row.sector_focus or "").split(";")):
+            mask |= 1 << SECTOR_INDEX[sector.strip()]
+        if mask == 0:
+            mask = (1 << N_SECTORS) - 1
+        full = float(area) * platform_mechanism.MU_PER_KM2
+        opening = int(row.opening_year) if pd.notna(row.opening_year) else start_year
+        subsidy, star = platform_mechanism.PLATFORM_KINDS[kind]
+        table.add(1, region=REGION_INDEX[row.region_id], kind=kinds.index(kind),
+                  capacity_mu=0.0, used_mu=0.0, base_capacity_mu=0.5 * full,
+                  full_capacity_mu=full, sector_mask=mask, opening_year=opening,
+                  subsidy=subsidy, star=star)
+
+
+def initial_state(scenario: Scenario, params: ModelParameters,
+                  seed_sequence: np.random.SeedSequence) -> WorldState:
+    """Build the base-year economy so that it reproduces the data of ``start_year``.
+
+    1. talent agents: resident population / people_per_agent per region, a share s_H skilled;
+    2. firm agents: talent agents / workers_per_firm_agent per region, sectors by SECTOR_MIX,
+       log TFP ~ N(0, σ_A²), capital at the desired level: K_i ∝ Ã_i^{1/(1-α-β)} with
+       Σ_r K_i = α (1 - ω) GDP_r / (r + δ);
+    3. labour allocated (θ rule), then a region-level TFP shift so that the firms' value added
+       equals (1 - ω) GDP_r of the base year exactly; ω GDP_r is the non-modelled part;
+    4. market access normalised to 1, external demand a share EXTERNAL_DEMAND_SHARE;
+    5. amenities so that base-year migration flows balance (spatial equilibrium).
+    """
+    rng = generator(seed_sequence, INITIAL_STATE)
+    base = data_module.base_year(scenario.start_year)
+    people_per_agent = scenario.scale.people_per_agent
+    hours = base_travel_hours()
+    rd, _notes = base_rd_intensity(scenario.start_year)
+    regions = RegionState(base_gdp=base.gdp, base_population=base.population,
+                          base_hours=hours, nonmodelled_gdp=params.nonmodelled_share * base.gdp,
+                          rd_intensity=rd)
+    regions.hours = hours.copy()
+
+    talent = TalentTable(capacity=int(base.population.sum() * 1e4 / people_per_agent * 1.5))
+    n_talent = np.maximum(np.round(base.population * 1e4 / people_per_agent).astype(int), 1)
+    talent_region = np.repeat(np.arange(N_REGIONS), n_talent)
+    skill = (rng.random(len(talent_region)) < params.skilled_share).astype(np.int8)
+    talent.add(len(talent_region), region=talent_region, skill=skill, moves=0)
+
+    n_firms = np.maximum(np.ceil(n_talent / scenario.scale.workers_per_firm_agent).astype(int),
+                         N_SECTORS)
+    firm_region = np.repeat(np.arange(N_REGIONS), n_firms)
+    mix = np.array([[SECTOR_MIX[r][s] for s in SECTORS] for r in REGIONS])
+    mix /= mix.sum(axis=1, keepdims=True)
+    cumulative = np.cumsum(mix, axis=1)[firm_region]
+    firm_sector = (rng.random(len(firm_region))[:, None] > cumulative).sum(axis=1)
+    firm_sector = np.minimum(firm_sector, N_SECTORS - 1)
+    log_tfp = params.tfp_dispersion * rng.standard_normal(len(firm_region))
+    target = (1.0 - params.nonmodelled_share) * base.gdp
+    capital = np.ones(len(firm_region))  # placeholder until effective TFP is known (below)
+    polluting = np.zeros(N_SECTORS, dtype=bool)
+    polluting[[SECTOR_INDEX[s] for s in POLLUTING_SECTORS]] = True
+    base_intensity = np.where(polluting, params.emission_intensity_polluting, 1.0)
+    firm_table = FirmTable(capacity=int(len(firm_region) * 2))
+    firm_table.add(len(firm_region), region=firm_region, sector=firm_sector, log_tfp=log_tfp,
+                   capital=capital, platform=-1, land_mu=params.land_mu_per_capital * capital,
+                   emission_intensity=base_intensity[firm_sector], digital=0, clustered=0,
+                   age=rng.integers(3, 30, len(firm_region)))
+    firm_table.digital[firm_table.sector == SECTOR_INDEX["digital_economy"]] = 1
+
+    platforms = PlatformTable(capacity=64)
+    initial_platforms(platforms, scenario.start_year)
+
+    state = WorldState(year=scenario.start_year, start_year=scenario.start_year,
+                       people_per_agent=people_per_agent, firms=firm_table, talent=talent,
+                       platforms=platforms, regions=regions,
+                       base_emission_intensity=base_intensity, polluting_sector=polluting,
+                       inflow_skilled_share=params.skilled_share)
+
+    neutral = PolicyChannels()
+    context = StepContext(state, params, neutral, substream(seed_sequence, INITIAL_STATE, 1),
+                          {"agglomeration": False})
+    platform_mechanism.update_platforms(context)
+    platform_mechanism.place_in_platforms(context, np.arange(firm_table.size))
+    # capital at its desired level K* = α Y / (r + δ) for every agent: K_i ∝ Ã_i^{1/(1-α-β)}
+    # makes Y_i / K_i equal across agents, and Σ_r K_i = α (1 - ω) GDP_r / (r + δ)
+    log_eff = production.effective_log_tfp(context)
+    size = np.exp((log_eff - log_eff.max()) / (1.0 - params.returns_to_scale))
+    region_index = firm_table.region.astype(np.int64)
+    size_total = np.bincount(region_index, weights=size, minlength=N_REGIONS)
+    user_cost = params.interest_rate + params.depreciation_rate
+    firm_table.capital[:] = (params.capital_elasticity * target[region_index] / user_cost
+                             * size / size_total[region_index])
+    firm_table.land_mu[:] = params.land_mu_per_capital * firm_table.capital
+    platform_mechanism.recount_platform_land(state)
+    labour.allocate_labour(context)
+    production.produce(context)
+    # region TFP shift: firm value added = (1 - ω) GDP_r exactly
+    produced = region_sum(firm_table.value_added, firm_table.region.astype(np.int64))
+    shift = np.log(target / np.maximum(produced, 1e-12))
+    firm_table.log_tfp[:] += shift[firm_table.region.astype(np.int64)]
+    labour.allocate_labour(context)
+    production.produce(context)
+    state.regions_base_employment = region_sector_sum(
+        firm_table.skilled + firm_table.unskilled, firm_table.region.astype(np.int64),
+        firm_table.sector.astype(np.int64), firm_table.live)
+    state.fallback_log_tfp = np.full((N_REGIONS, N_SECTORS), 0.0) + shift[:, None]
+    state.fallback_capital = np.full((N_REGIONS, N_SECTORS), float(np.median(firm_table.capital)))
+    land_total = region_sum(firm_table.land_mu, firm_table.region.astype(np.int64))
+    state.land_rent_per_mu = params.land_rent_share * target / np.maximum(land_total, 1e-9)
+    production.produce(context)  # profits with rents
+
+    corridor = market_access(regions.firm_gdp_last, hours, params.trade_cost_per_hour,
+                             np.zeros(N_REGIONS))
+    regions.base_firm_gdp = regions.firm_gdp_last.copy()
+    regions.external_access = corridor * EXTERNAL_DEMAND_SHARE / (1 - EXTERNAL_DEMAND_SHARE)
+    regions.base_market_access = corridor + regions.external_access
+    regions.market_access = np.ones(N_REGIONS)
+
+    cost = migration.moving_cost(hours, params.moving_cost_per_hour, params.moving_fixed_cost)
+    population_10k = n_talent * people_per_agent / 1e4
+    regions.base_population = population_10k.copy()
+    for skill_index in (UNSKILLED, SKILLED):
+        utility = migration.systematic_utility(context, skill_index, population_10k)
+        counts = np.bincount(talent.region.astype(np.int64),
+                             weights=(talent.skill == skill_index).astype(float),
+                             minlength=N_REGIONS) * people_per_agent
+        regions.amenity[skill_index] = migration.equilibrium_amenities(
+            np.maximum(counts, 1.0), utility - regions.amenity[skill_index], cost)
+    return state

@@ -1,0 +1,239 @@
+"""Structural parameters of the model, with units and provenance.
+
+Every parameter has a symbol (as in docs/model.md), a unit, a default, a plausible range
+(used by validation and as default calibration bounds) and a *source*: a cited estimate
+from the literature, "data" (computed from data/ at initialisation), "assumed" (a modelling
+choice, stated as such) or "calibrated" (estimated by ``growthpole calibrate`` against
+history; the default is then the shipped calibration's value or a starting guess).
+
+Parameters are distinct from policy levers (:mod:`growthpole.levers`): parameters describe
+the economy, levers describe the policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from growthpole.errors import ScenarioError
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """Metadata of one structural parameter."""
+
+    name: str
+    symbol: str
+    meaning: str
+    unit: str
+    default: float
+    lower: float
+    upper: float
+    source: str
+
+
+_SPECS: tuple[ParameterSpec, ...] = (
+    # --- production (mechanisms/production.py) ---
+    ParameterSpec("capital_elasticity", "α", "output elasticity of capital", "1", 0.40, 0.2, 0.6,
+                  "Bai, Hsieh & Qian (2006) capital share in China ≈ 0.4-0.5"),
+    ParameterSpec("skilled_labour_elasticity", "β_s", "output elasticity of skilled labour", "1",
+                  0.20, 0.05, 0.4, "assumed: skilled share of labour income ~40% of 0.5"),
+    ParameterSpec("unskilled_labour_elasticity", "β_u", "output elasticity of unskilled labour",
+                  "1", 0.30, 0.1, 0.5, "assumed; α+β_s+β_u=0.9 (span of control, Lucas 1978)"),
+    ParameterSpec("market_access_elasticity", "φ", "elasticity of firm revenue TFP to market "
+                  "access", "1", 0.15, 0.0, 0.4, "Redding & Venables (2004): 0.1-0.3"),
+    ParameterSpec("trade_cost_per_hour", "κ", "iceberg trade cost per hour of travel time",
+                  "1/h", 0.30, 0.05, 1.0, "assumed; gravity distance decay (Head & Mayer 2014)"),
+    ParameterSpec("nonmodelled_share", "ω", "share of base-year GDP outside the firm sector "
+                  "(agriculture, public services, imputed rents)", "1", 0.25, 0.1, 0.4,
+                  "assumed: primary share + public administration/education/health/real estate"),
+    ParameterSpec("nonmodelled_growth", "g_ω", "real growth of the non-modelled GDP component",
+                  "1/yr", 0.05, 0.0, 0.1, "calibrated"),
+    ParameterSpec("gdp_deflator_inflation", "π", "annual inflation of the GDP deflator used to "
+                  "express simulated real output in current prices", "1/yr", 0.025, 0.0, 0.06,
+                  "NBS national GDP deflator, 2000-2019 average ≈ 2-3%/yr"),
+    ParameterSpec("tfp_dispersion", "σ_A", "std. dev. of log TFP across firm agents at start and "
+                  "entry", "1", 0.10, 0.0, 0.5, "assumed: a firm agent aggregates many firms, so "
+                  "its dispersion is far below the firm-level 0.6-0.9 of Hsieh & Klenow (2009)"),
+    # --- TFP growth (mechanisms/productivity.py) ---
+    ParameterSpec("tfp_drift", "g_A", "exogenous log TFP growth of every firm", "1/yr", 0.0,
+                  -0.02, 0.06, "calibrated"),
+    ParameterSpec("tfp_shock_sd", "σ_ε", "std. dev. of idiosyncratic annual log TFP shocks",
+                  "1", 0.03, 0.0, 0.2, "assumed; below firm-level 0.05-0.15 since agents aggregate firms"),
+    ParameterSpec("rd_return", "ρ", "return of R&D intensity on TFP growth", "1", 0.25, 0.0,
+                  0.6, "Griliches (1992); Hall, Mairesse & Mohnen (2010): 0.2-0.3"),
+    ParameterSpec("agglomeration_elasticity", "γ", "elasticity of TFP to same-sector employment "
+                  "in the region", "1", 0.04, 0.0, 0.1, "Ciccone & Hall (1996); Combes & "
+                  "Gobillon (2015): 0.02-0.06"),
+    ParameterSpec("spillover_rate", "λ", "annual catch-up rate toward the corridor poles' TFP",
+                  "1/yr", 0.03, 0.0, 0.15, "calibrated; Nelson-Phelps catch-up"),
+    ParameterSpec("spillover_decay_hours", "τ_s", "travel time over which knowledge spillovers "
+                  "decay by 1/e", "h", 1.0, 0.25, 4.0, "assumed; Keller (2002) distance decay"),
+    # --- labour and migration (mechanisms/labour.py, mechanisms/migration.py) ---
+    ParameterSpec("commuting_rate", "c", "share of a region's workers commuting to a neighbour "
+                  "0 h away (decays with travel time)", "1", 0.05, 0.0, 0.2, "assumed"),
+    ParameterSpec("commuting_decay_hours", "τ_c", "travel time over which commuting decays by "
+                  "1/e", "h", 0.5, 0.1, 2.0, "assumed; typical commutes < 1 h"),
+    ParameterSpec("migration_consideration_rate", "μ", "share of people who reconsider their "
+                  "region each year", "1/yr", 0.05, 0.0, 0.2, "assumed; China inter-city "
+                  "migration flows ≈ 2-5% of population per year"),
+    ParameterSpec("migration_wage_weight", "β_w", "logit weight on log real wage", "1", 2.0,
+                  0.0, 6.0, "calibrated; spatial equilibrium literature 1-4"),
+    ParameterSpec("migration_housing_weight", "β_h", "logit weight on log housing cost", "1",
+                  0.6, 0.0, 3.0, "assumed; housing share of spending ≈ 0.2-0.3 times β_w"),
+    ParameterSpec("moving_cost_per_hour", "m", "logit moving cost per hour of travel time",
+                  "1/h", 1.0, 0.0, 5.0, "assumed"),
+    ParameterSpec("moving_fixed_cost", "m_0", "logit fixed cost of moving", "1", 2.0, 0.0, 6.0,
+                  "assumed; hukou and social ties"),
+    ParameterSpec("housing_supply_elasticity", "η", "elasticity of housing cost to population",
+                  "1", 1.0, 0.0, 3.0, "assumed; Saiz (2010) inverse supply elasticities 0.5-2"),
+    ParameterSpec("skilled_share", "s_H", "base-year share of skilled people in each region's "
+                  "labour force (overridden per region when data/ has it)", "1", 0.20, 0.05,
+                  0.5, "assumed: tertiary-educated share of Zhejiang's labour force ≈ 0.2"),
+    ParameterSpec("participation_rate", "p", "employed people per resident", "1", 0.60, 0.4,
+                  0.8, "assumed: employment/resident population in Zhejiang ≈ 0.6"),
+    # --- firms (mechanisms/firms.py, mechanisms/relocation.py) ---
+    ParameterSpec("depreciation_rate", "δ", "capital depreciation", "1/yr", 0.08, 0.03, 0.15,
+                  "Bai, Hsieh & Qian (2006); Zhang (2008): 0.06-0.10"),
+    ParameterSpec("interest_rate", "r", "real cost of capital before policy", "1/yr", 0.08,
+                  0.02, 0.15, "assumed; with α and δ it implies K/Y = α/(r+δ) = 2.5, in line "
+                  "with Bai, Hsieh & Qian (2006) for China"),
+    ParameterSpec("investment_adjustment", "ψ", "share of the gap to desired capital closed per "
+                  "year", "1/yr", 0.3, 0.05, 1.0, "assumed; partial adjustment"),
+    ParameterSpec("entry_rate", "e", "entrants per incumbent firm agent per year at neutral "
+                  "business environment", "1/yr", 0.06, 0.0, 0.2, "calibrated"),
+    ParameterSpec("exit_rate", "x", "base exit probability per year", "1/yr", 0.05, 0.0, 0.2,
+                  "calibrated; Brandt, Van Biesebroeck & Zhang (2012) exit rates 5-10%"),
+    ParameterSpec("exit_profit_sensitivity", "ξ", "rise of the exit log-odds per unit of "
+                  "negative profit margin", "1", 4.0, 0.0, 20.0, "assumed"),
+    ParameterSpec("relocation_consideration_rate", "ν", "share of firm agents that reconsider "
+                  "their location each year", "1/yr", 0.03, 0.0, 0.2, "assumed"),
+    ParameterSpec("relocation_profit_weight", "β_π", "logit weight on log expected profit", "1",
+                  3.0, 0.0, 10.0, "assumed"),
+    ParameterSpec("relocation_fixed_cost", "f_0", "logit fixed cost of relocating", "1", 3.0,
+                  0.0, 10.0, "assumed"),
+    ParameterSpec("land_rent_share", "l", "base-year land rent as a share of value added", "1",
+                  0.03, 0.0, 0.1, "assumed; industrial land prices in Zhejiang"),
+    # --- environment, digital ---
+    ParameterSpec("emission_intensity_polluting", "ε_p", "emissions per 亿元 of value added, "
+                  "textiles-dyeing and chemicals, relative to other industry", "1", 4.0, 1.0,
+                  10.0, "assumed; Zhejiang COD/VOCs intensity by sector, order of magnitude"),
+    ParameterSpec("digital_tfp_gain", "g_d", "one-off log TFP gain from intelligent/digital "
+                  "transformation", "1", 0.08, 0.0, 0.3, "assumed; Zhejiang 'machine for man' "
+                  "evaluations report 10-20% labour productivity gains"),
+    ParameterSpec("digital_adoption_rate", "a_d", "base annual adoption probability of digital "
+                  "transformation", "1/yr", 0.03, 0.0, 0.2, "assumed"),
+    ParameterSpec("institute_tfp_effect", "ρ_I", "log TFP growth added per industry research "
+                  "institute to the firms of its sector in Shaoxing", "1/yr", 0.003, 0.0, 0.02,
+                  "assumed; provincial evaluations of 一个产业一个研究院"),
+    ParameterSpec("platform_tfp_bonus", "b_P", "log TFP bonus of firms located in a platform "
+                  "whose sector focus matches theirs", "1", 0.05, 0.0, 0.2,
+                  "assumed; Zheng et al. (2017) Chinese industrial parks raise TFP ~5-10%"),
+    ParameterSpec("external_inflow_rate", "ι", "declared net inflow of people into the corridor "
+                  "from the rest of China, share of its population per year", "1/yr", 0.01,
+                  0.0, 0.04, "calibrated; corridor resident population growth 2010-2019 ≈ 1-2%/yr"),
+    ParameterSpec("land_mu_per_capital", "ℓ", "land used per 亿元 of capital", "mu/亿元", 15.0,
+                  1.0, 60.0, "assumed; Zhejiang industrial land output ≈ 100-200万元 tax per mu"),
+    ParameterSpec("entrant_tfp_discount", "d_e", "log TFP gap of entrants to incumbents of "
+                  "their region and sector", "1", 0.10, 0.0, 0.5, "assumed; Foster, "
+                  "Haltiwanger & Syverson (2008)"),
+    ParameterSpec("upgrade_capex_share", "k_u", "capital outlay of an environmental or digital "
+                  "upgrade, share of the firm's capital", "1", 0.10, 0.0, 0.5, "assumed"),
+)
+
+PARAMETER_SPECS: dict[str, ParameterSpec] = {spec.name: spec for spec in _SPECS}
+
+
+@dataclass(frozen=True)
+class ModelParameters:
+    """Values of all structural parameters (see :data:`PARAMETER_SPECS` for meaning and units)."""
+
+    capital_elasticity: float = PARAMETER_SPECS["capital_elasticity"].default
+    skilled_labour_elasticity: float = PARAMETER_SPECS["skilled_labour_elasticity"].default
+    unskilled_labour_elasticity: float = PARAMETER_SPECS["unskilled_labour_elasticity"].default
+    market_access_elasticity: float = PARAMETER_SPECS["market_access_elasticity"].default
+    trade_cost_per_hour: float = PARAMETER_SPECS["trade_cost_per_hour"].default
+    nonmodelled_share: float = PARAMETER_SPECS["nonmodelled_share"].default
+    nonmodelled_growth: float = PARAMETER_SPECS["nonmodelled_growth"].default
+    gdp_deflator_inflation: float = PARAMETER_SPECS["gdp_deflator_inflation"].default
+    tfp_dispersion: float = PARAMETER_SPECS["tfp_dispersion"].default
+    tfp_drift: float = PARAMETER_SPECS["tfp_drift"].default
+    tfp_shock_sd: float = PARAMETER_SPECS["tfp_shock_sd"].default
+    rd_return: float = PARAMETER_SPECS["rd_return"].default
+    agglomeration_elasticity: float = PARAMETER_SPECS["agglomeration_elasticity"].default
+    spillover_rate: float = PARAMETER_SPECS["spillover_rate"].default
+    spillover_decay_hours: float = PARAMETER_SPECS["spillover_decay_hours"].default
+    commuting_rate: float = PARAMETER_SPECS["commuting_rate"].default
+    commuting_decay_hours: float = PARAMETER_SPECS["commuting_decay_hours"].default
+    migration_consideration_rate: float = PARAMETER_SPECS["migration_consideration_rate"].default
+    migration_wage_weight: float = PARAMETER_SPECS["migration_wage_weight"].default
+    migration_housing_weight: float = PARAMETER_SPECS["migration_housing_weight"].default
+    moving_cost_per_hour: float = PARAMETER_SPECS["moving_cost_per_hour"].default
+    moving_fixed_cost: float = PARAMETER_SPECS["moving_fixed_cost"].default
+    housing_supply_elasticity: float = PARAMETER_SPECS["housing_supply_elasticity"].default
+    skilled_share: float = PARAMETER_SPECS["skilled_share"].default
+    participation_rate: float = PARAMETER_SPECS["participation_rate"].default
+    depreciation_rate: float = PARAMETER_SPECS["depreciation_rate"].default
+    interest_rate: float = PARAMETER_SPECS["interest_rate"].default
+    investment_adjustment: float = PARAMETER_SPECS["investment_adjustment"].default
+    entry_rate: float = PARAMETER_SPECS["entry_rate"].default
+    exit_rate: float = PARAMETER_SPECS["exit_rate"].default
+    exit_profit_sensitivity: float = PARAMETER_SPECS["exit_profit_sensitivity"].default
+    relocation_consideration_rate: float = PARAMETER_SPECS["relocation_consideration_rate"].default
+    relocation_profit_weight: float = PARAMETER_SPECS["relocation_profit_weight"].default
+    relocation_fixed_cost: float = PARAMETER_SPECS["relocation_fixed_cost"].default
+    land_rent_share: float = PARAMETER_SPECS["land_rent_share"].default
+    emission_intensity_polluting: float = PARAMETER_SPECS["emission_intensity_polluting"].default
+    digital_tfp_gain: float = PARAMETER_SPECS["digital_tfp_gain"].default
+    digital_adoption_rate: float = PARAMETER_SPECS["digital_adoption_rate"].default
+    institute_tfp_effect: float = PARAMETER_SPECS["institute_tfp_effect"].default
+    platform_tfp_bonus: float = PARAMETER_SPECS["platform_tfp_bonus"].default
+    external_inflow_rate: float = PARAMETER_SPECS["external_inflow_rate"].default
+    land_mu_per_capital: float = PARAMETER_SPECS["land_mu_per_capital"].default
+    entrant_tfp_discount: float = PARAMETER_SPECS["entrant_tfp_discount"].default
+    upgrade_capex_share: float = PARAMETER_SPECS["upgrade_capex_share"].default
+
+    @property
+    def labour_elasticity(self) -> float:
+        """β_s + β_u, total labour elasticity."""
+        return self.skilled_labour_elasticity + self.unskilled_labour_elasticity
+
+    @property
+    def returns_to_scale(self) -> float:
+        """α + β_s + β_u; must be below 1 (decreasing returns per firm agent)."""
+        return self.capital_elasticity + self.labour_elasticity
+
+    def replace(self, **changes: float) -> ModelParameters:
+        """A copy with some values changed (validated)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return make_parameters(values)
+
+    def as_dict(self) -> dict[str, float]:
+        return {f.name: float(getattr(self, f.name)) for f in fields(self)}
+
+
+def make_parameters(values: dict[str, float], *, file: str | None = None,
+                    prefix: str = "parameters") -> ModelParameters:
+    """Build validated :class:`ModelParameters` from a mapping; unknown names or values
+    outside their range raise :class:`ScenarioError` naming the key and the allowed range."""
+    checked: dict[str, float] = {}
+    for name, value in values.items():
+        spec = PARAMETER_SPECS.get(name)
+        if spec is None:
+            allowed = ", ".join(sorted(PARAMETER_SPECS))
+            raise ScenarioError(f"unknown parameter; allowed: {allowed}", file=file,
+                                key=f"{prefix}.{name}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ScenarioError(f"must be a number in [{spec.lower}, {spec.upper}] {spec.unit},"
+                                f" got {value!r}", file=file, key=f"{prefix}.{name}")
+        value = float(value)
+        if not (spec.lower <= value <= spec.upper):
+            raise ScenarioError(f"{value} is outside the allowed range [{spec.lower}, "
+                                f"{spec.upper}] ({spec.unit})", file=file, key=f"{prefix}.{name}")
+        checked[name] = value
+    params = ModelParameters(**checked)
+    if params.returns_to_scale >= 1.0:
+        raise ScenarioError(f"capital_elasticity + skilled_labour_elasticity + "
+                            f"unskilled_labour_elasticity must be < 1 (decreasing returns), got "
+                            f"{params.returns_to_scale:.3f}", file=file, key=prefix)
+    return params

@@ -1,0 +1,171 @@
+"""Running scenarios: replications, seeds, outputs.
+
+:func:`simulate` is the model as a pure function of (scenario, parameters, replication
+seed): it returns the replication's city-year table. :func:`run_scenario` spawns one
+SeedSequence child per replication in the parent (replication r gets the same child in every
+scenario: common random numbers) and stacks the tables. :func:`write_run` writes a run
+directory atomically: ``city_year.parquet``, ``summary.csv``, ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from growthpole.io import prepare_output_dir, write_csv, write_json, write_parquet
+from growthpole.model import GrowthPoleModel
+from growthpole.parameters import ModelParameters
+from growthpole.scenario import Scenario
+from growthpole.seeds import replication_seeds, seed_record
+
+SUMMARY_QUANTILES = (0.05, 0.5, 0.95)
+
+
+def simulate(scenario: Scenario, seed_sequence: np.random.SeedSequence, *,
+             replication: int = 0, parameters: ModelParameters | None = None,
+             switches: Mapping[str, bool] | None = None) -> pd.DataFrame:
+    """One replication: the city-year table (pure function of its arguments)."""
+    model = GrowthPoleModel(scenario, seed_sequence, parameters=parameters, switches=switches,
+                            replication=replication)
+    return model.run()
+
+
+@dataclass
+class RunResult:
+    """Stacked outputs of a scenario's replications."""
+
+    scenario: Scenario
+    city_year: pd.DataFrame
+    seeds: list[np.random.SeedSequence]
+    parameters: ModelParameters
+    root_seed: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def shaoxing(self) -> pd.DataFrame:
+        return self.city_year[self.city_year.region == "shaoxing"]
+
+
+def run_scenario(scenario: Scenario, *, replications: int | None = None,
+                 seed: int | None = None, parameters: ModelParameters | None = None,
+                 progress: bool = False) -> RunResult:
+    """Run all replications serially (sweeps distribute runs with growthpole.experiments)."""
+    replications = replications or scenario.replications
+    seed = scenario.seed if seed is None else seed
+    parameters = parameters or scenario.model_parameters()
+    seeds = replication_seeds(seed, replications)
+    frames = []
+    iterator = range(replications)
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(iterator, desc=scenario.name, unit="rep", file=sys.stderr,
+                        mininterval=0.5, delay=2.0)
+    for r in iterator:
+        frames.append(simulate(scenario, seeds[r], replication=r, parameters=parameters))
+    city_year = pd.concat(frames, ignore_index=True)
+    return RunResult(scenario, city_year, seeds, parameters, root_seed=seed)
+
+
+def summarise(result: RunResult) -> pd.DataFrame:
+    """Per year: Shaoxing GDP quantiles across replications (亿元, current prices), and
+    every other summary column the ranking adds (rank band, P(rank <= 30))."""
+    shaoxing = result.shaoxing()
+    grouped = shaoxing.groupby("year").gdp
+    summary = pd.DataFrame({
+        "year": sorted(shaoxing.year.unique()),
+        "gdp_p05": grouped.quantile(SUMMARY_QUANTILES[0]).to_numpy(),
+        "gdp_median": grouped.quantile(SUMMARY_QUANTILES[1]).to_numpy(),
+        "gdp_p95": grouped.quantile(SUMMARY_QUANTILES[2]).to_numpy(),
+        "population_median": shaoxing.groupby("year").population.median().to_numpy(),
+    })
+    if "national_rank" in shaoxing.columns:
+        ranks = shaoxing.groupby("year").national_rank
+        summary["rank_p05"] = ranks.quantile(0.05).to_numpy()
+        summary["rank_median"] = ranks.median().to_numpy()
+        summary["rank_p95"] = ranks.quantile(0.95).to_numpy()
+        summary["p_top30"] = ranks.apply(lambda r: float((r <= 30).mean())).to_numpy()
+    return summary
+
+
+def format_summary(summary: pd.DataFrame, start_year: int) -> str:
+    """The printed table: five-year marks (and the first and last year)."""
+    years = summary.year.to_numpy()
+    marks = sorted({int(years[0]), int(years[-1])}
+                   | {int(y) for y in years if (y - start_year) % 5 == 0})
+    table = summary[summary.year.isin(marks)]
+    lines = ["Shaoxing GDP (亿元, current prices): median [90% band] across replications"]
+    header = f"{'year':>6} {'median':>10} {'p05':>10} {'p95':>10}"
+    has_rank = "rank_median" in table.columns
+    if has_rank:
+        header += f" {'rank':>6} {'rank 90%':>11} {'P(top30)':>9}"
+    lines.append(header)
+    for row in table.itertuples(index=False):
+        line = f"{row.year:>6} {row.gdp_median:>10.0f} {row.gdp_p05:>10.0f} {row.gdp_p95:>10.0f}"
+        if has_rank:
+            band = f"{row.rank_p05:.0f}-{row.rank_p95:.0f}"
+            line += f" {row.rank_median:>6.0f} {band:>11} {row.p_top30:>9.2f}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def git_commit() -> str | None:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in ("growthpole", "numpy", "scipy", "pandas", "mesa", "pyarrow", "pydantic",
+                 "pyyaml"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
+
+
+def manifest(result: RunResult, *, complete: bool, command: list[str] | None = None
+             ) -> dict[str, object]:
+    scenario = result.scenario
+    return {
+        "scenario_name": scenario.name,
+        "scenario_file": scenario.source_path,
+        "scenario_hash": scenario.content_hash(),
+        "scenario": scenario.model_dump(mode="json", exclude={"source_path"}),
+        "parameters": result.parameters.as_dict(),
+        "root_seed": result.root_seed,
+        "replications": len(result.seeds),
+        "seeds": [seed_record(s) for s in result.seeds],
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "command": command or sys.argv,
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "complete": complete,
+        "files": ["city_year.parquet", "summary.csv"],
+        **result.extra,
+    }
+
+
+def write_run(result: RunResult, directory: str | Path, *, overwrite: bool = False,
+              command: list[str] | None = None) -> Path:
+    """Write the run directory atomically; the manifest says ``complete: true`` last."""
+    directory = prepare_output_dir(directory, overwrite=overwrite)
+    write_json(directory / "manifest.json", manifest(result, complete=False, command=command))
+    write_parquet(directory / "city_year.parquet", result.city_year)
+    write_csv(directory / "summary.csv", summarise(result))
+    write_json(directory / "manifest.json", manifest(result, complete=True, command=command))
+    return directory

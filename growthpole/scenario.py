@@ -1,0 +1,222 @@
+"""Scenario files: YAML -> a frozen, typed :class:`Scenario`.
+
+A scenario declares an experiment as data (EMA Workbench style): the horizon, the number of
+replications, the root seed, the agent resolution, structural parameter overrides and the
+policy levers with their schedules. Files are read with ``yaml.safe_load`` only; every
+problem is reported as one :class:`~growthpole.errors.ScenarioError` line naming the file,
+the key and what is allowed.
+
+Lever schedules are step functions of the year: ``{2021: 0.2, 2025: 0.5}`` means the lever's
+baseline default until 2020, 0.2 from 2021 to 2024 and 0.5 from 2025 on. A bare number means
+that value over the whole horizon.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from growthpole.errors import ScenarioError
+from growthpole.parameters import ModelParameters, make_parameters
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2060
+MAX_REPLICATIONS = 10_000
+MAX_AGENTS_HINT = 5_000_000
+MAX_FILE_BYTES = 2_000_000
+
+
+class Scale(BaseModel):
+    """Agent resolution: how many real people / workers one agent stands for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    people_per_agent: float = Field(2000.0, ge=1.0, le=1e7,
+                                    description="resident people represented by one talent agent")
+    workers_per_firm_agent: float = Field(25.0, ge=1.0, le=1e5,
+                                          description="talent agents per firm agent at start")
+
+
+class Scenario(BaseModel):
+    """A validated, immutable scenario."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = ""
+    start_year: int = Field(2019, ge=FIRST_YEAR, le=LAST_YEAR)
+    end_year: int = Field(2035, ge=FIRST_YEAR, le=LAST_YEAR)
+    replications: int = Field(20, ge=1)
+    seed: int = Field(20200101, ge=0, lt=2**63)
+    scale: Scale = Scale()
+    calibration: str | None = Field(
+        None, description="path (relative to the scenario file) of a calibrated parameter YAML")
+    parameters: dict[str, float] = Field(default_factory=dict)
+    levers: dict[str, float | dict[int, float]] = Field(default_factory=dict)
+    force: bool = Field(False, description="allow sizes beyond the safety limits")
+    source_path: str | None = Field(None, exclude=True)
+
+    @field_validator("levers", mode="before")
+    @classmethod
+    def _levers_mapping(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        return value
+
+    def model_parameters(self) -> ModelParameters:
+        """Structural parameters: defaults, then the calibration file, then overrides."""
+        values: dict[str, float] = {}
+        if self.calibration:
+            values.update(load_calibrated_parameters(self.resolve(self.calibration),
+                                                     scenario_file=self.source_path))
+        values.update(self.parameters)
+        return make_parameters(values, file=self.source_path)
+
+    def resolve(self, relative: str) -> Path:
+        base = Path(self.source_path).parent if self.source_path else Path.cwd()
+        return (base / relative).resolve()
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the scenario's canonical JSON (what determines the run)."""
+        payload = self.model_dump(mode="json", exclude={"source_path"})
+        if self.calibration:
+            payload["calibration_values"] = load_calibrated_parameters(
+                self.resolve(self.calibration), scenario_file=self.source_path)
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A validated copy with some top-level fields changed."""
+        data = self.model_dump(exclude={"source_path"})
+        data.update(changes)
+        return build_scenario(data, source=self.source_path)
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc if part not in ("int", "float", "dict[int,float]"))
+
+
+def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
+    """Validate a parsed mapping into a :class:`Scenario` (all checks, one error line)."""
+    file = str(source) if source is not None else None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"top level must be a mapping of keys to values, got "
+                            f"{type(data).__name__}", file=file)
+    try:
+        scenario = Scenario.model_validate({**data, "source_path": file})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _format_loc(err["loc"])
+        if err["type"] == "extra_forbidden":
+            allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
+            if key.startswith("scale."):
+                allowed = ", ".join(Scale.model_fields)
+            raise ScenarioError(f"unknown key; allowed: {allowed}", file=file, key=key) from None
+        raise ScenarioError(f"{err['msg']} (got {err.get('input')!r})"[:300], file=file,
+                            key=key or None) from None
+    _check_scenario(scenario, file)
+    return scenario
+
+
+def _check_scenario(scenario: Scenario, file: str | None) -> None:
+    from growthpole.levers import validate_levers
+
+    if scenario.end_year <= scenario.start_year:
+        raise ScenarioError(f"end_year ({scenario.end_year}) must be after start_year "
+                            f"({scenario.start_year})", file=file, key="end_year")
+    if scenario.replications > MAX_REPLICATIONS and not scenario.force:
+        raise ScenarioError(f"{scenario.replications} replications exceed the safety limit "
+                            f"{MAX_REPLICATIONS}; set force: true to allow", file=file,
+                            key="replications")
+    if scenario.scale.people_per_agent < 50 and not scenario.force:
+        raise ScenarioError(f"{scenario.scale.people_per_agent} people per agent would create "
+                            f"more than {MAX_AGENTS_HINT:,} agents; use >= 50 or set force: true",
+                            file=file, key="scale.people_per_agent")
+    make_parameters(dict(scenario.parameters), file=file)
+    if scenario.calibration:
+        path = scenario.resolve(scenario.calibration)
+        if not path.is_file():
+            raise ScenarioError(f"calibration file {path} does not exist", file=file,
+                                key="calibration")
+        load_calibrated_parameters(path, scenario_file=file)
+    validate_levers(scenario.levers, scenario.start_year, scenario.end_year, file=file)
+
+
+def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:
+    """Read a YAML file safely: size-limited, ``safe_load`` only, clear errors."""
+    path = Path(path)
+    if not path.exists():
+        raise ScenarioError(f"{what} file does not exist", file=path)
+    if not path.is_file():
+        raise ScenarioError(f"{what} path is not a file", file=path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"file is {size} bytes; {what} files are limited to "
+                            f"{MAX_FILE_BYTES} bytes", file=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            file=path) from None
+    try:
+        loader = _LimitedLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(f"malformed YAML: {where}{problem}", file=path) from None
+    except RecursionError:
+        raise ScenarioError("malformed YAML: nesting too deep", file=path) from None
+    return data
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """``SafeLoader`` that refuses alias expansion bombs ("billion laughs")."""
+
+    max_aliases = 100
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._alias_count = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._alias_count += 1
+            if self._alias_count > self.max_aliases:
+                mark = self.peek_event().start_mark
+                raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (line "
+                                     f"{mark.line + 1}): refusing a possible alias bomb")
+        return super().compose_node(parent, index)
+
+
+def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
+    """Read and validate a scenario file; ``overrides`` replace top-level keys."""
+    data = read_yaml(path)
+    if isinstance(data, dict):
+        data = {**data, **{k: v for k, v in overrides.items() if v is not None}}
+    return build_scenario(data, source=path)
+
+
+def load_calibrated_parameters(path: str | Path, *, scenario_file: str | None = None
+                               ) -> dict[str, float]:
+    """Read the ``parameters`` mapping of a calibrated-parameter YAML written by
+    ``growthpole calibrate``."""
+    data = read_yaml(path, what="calibration")
+    if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
+        raise ScenarioError("calibration file must hold a 'parameters' mapping", file=path,
+                            key="parameters")
+    values = data["parameters"]
+    make_parameters(values, file=str(path))
+    return {str(k): float(v) for k, v in values.items()}

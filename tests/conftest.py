@@ -1,0 +1,32 @@
+"""Shared fixtures: small scenarios that run in well under a second."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from growthpole.scenario import build_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+REFERENCE_PANEL = SHARED / "reference-data" / "csmar_city_gdp_1990_2021.csv"
+
+
+def tiny_scenario(**changes):
+    """A small scenario: coarse agents, short horizon."""
+    data = {"name": "tiny", "start_year": 2019, "end_year": 2025, "replications": 2,
+            "seed": 12345, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+    data.update(changes)
+    return build_scenario(data)
+
+
+@pytest.fixture
+def tiny():
+    return tiny_scenario()
+
+
+@pytest.fixture
+def seed_sequence():
+    return np.random.SeedSequence(2024)

@@ -1,0 +1,133 @@
+"""Accounting identities, conservation, reproducibility and reduction tests of the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from growthpole.model import GrowthPoleModel
+from growthpole.regions import SHAOXING_REGIONS
+from growthpole.runner import run_scenario, simulate
+
+from .conftest import tiny_scenario
+
+EXTENSIVE = ["gdp", "gdp_real", "firm_value_added", "population", "employment", "capital",
+             "emissions", "firm_entries", "firm_exits"]
+
+
+def test_shaoxing_is_the_sum_of_its_six_units(tiny, seed_sequence):
+    frame = simulate(tiny, seed_sequence)
+    units = frame[frame.region.isin(SHAOXING_REGIONS)].groupby("year")[EXTENSIVE].sum()
+    total = frame[frame.region == "shaoxing"].set_index("year")[EXTENSIVE]
+    pd.testing.assert_frame_equal(units, total, check_names=False, rtol=1e-12)
+
+
+def test_gdp_is_firm_value_added_plus_nonmodelled_times_prices(tiny, seed_sequence):
+    frame = simulate(tiny, seed_sequence)
+    prices = (1 + tiny.model_parameters().gdp_deflator_inflation) ** (frame.year - 2019)
+    np.testing.assert_allclose(frame.gdp, (frame.firm_value_added + frame.nonmodelled_gdp)
+                               * prices, rtol=1e-12)
+
+
+def test_base_year_reproduces_the_data(tiny, seed_sequence):
+    from growthpole.data import base_year
+
+    frame = simulate(tiny, seed_sequence)
+    first = frame[(frame.year == 2019) & (frame.region != "shaoxing")]
+    base = base_year(2019)
+    np.testing.assert_allclose(first.set_index("region").gdp.reindex(
+        ["yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang", "hangzhou",
+         "ningbo", "shanghai"]).to_numpy(), base.gdp, rtol=1e-9)
+
+
+def test_people_are_conserved_except_the_declared_inflow(tiny, seed_sequence):
+    frame = simulate(tiny, seed_sequence)
+    corridor = frame[frame.region != "shaoxing"].groupby("year")
+    population = corridor.population.sum()
+    inflow = corridor.external_inflow.sum()
+    np.testing.assert_allclose(population.diff().dropna().to_numpy(),
+                               inflow.iloc[1:].to_numpy(), rtol=0, atol=1e-9)
+    flows = frame[frame.region != "shaoxing"].groupby("year")
+    np.testing.assert_allclose(flows.migration_in.sum(), flows.migration_out.sum(), atol=1e-9)
+
+
+def test_same_seed_gives_byte_identical_output(tmp_path):
+    from growthpole.runner import write_run
+
+    scenario = tiny_scenario()
+    paths = []
+    for name in ("a", "b"):
+        result = run_scenario(scenario)
+        write_run(result, tmp_path / name)
+        paths.append(tmp_path / name / "city_year.parquet")
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    other = run_scenario(scenario, seed=999)
+    assert not other.city_year.gdp.equals(result.city_year.gdp)
+
+
+def test_replication_r_uses_the_same_stream_in_every_scenario():
+    """Common random numbers: replication 1 of a 2-replication run equals replication 1 of
+    a 3-replication run, and in a scenario with a lever the base-year state is identical."""
+    two = run_scenario(tiny_scenario(replications=2)).city_year
+    three = run_scenario(tiny_scenario(replications=3)).city_year
+    pd.testing.assert_frame_equal(two[two.replication == 1].reset_index(drop=True),
+                                  three[three.replication == 1].reset_index(drop=True))
+
+
+ALL_OFF = {"spillovers": False, "agglomeration": False,
+           "migration": False, "relocation": False, "entry": False, "exit": False,
+           "land": False, "environment": False, "digital": False, "productivity": False}
+
+
+def test_reduction_without_dynamics_is_a_steady_state(seed_sequence):
+    """With TFP growth, firm turnover, migration, spillovers and policy off, capital starts
+    at its desired level, so firm value added stays at its base-year value, and non-firm GDP
+    grows at exactly g_ω: GDP_t = (Y_0 + N_0 (1 + g_ω)^t) (1 + π)^t, computed by hand."""
+    scenario = tiny_scenario(parameters={"external_inflow_rate": 0.0})
+    model = GrowthPoleModel(scenario, seed_sequence, switches=ALL_OFF)
+    frame = model.run()
+    params = scenario.model_parameters()
+    for region in ("keqiao", "hangzhou", "shaoxing"):
+        rows = frame[frame.region == region].set_index("year")
+        t = rows.index.to_numpy() - 2019
+        firm0 = rows.firm_value_added.iloc[0]
+        nonmodelled0 = rows.nonmodelled_gdp.iloc[0]
+        expected = ((firm0 + nonmodelled0 * (1 + params.nonmodelled_growth) ** t)
+                    * (1 + params.gdp_deflator_inflation) ** t)
+        np.testing.assert_allclose(rows.gdp.to_numpy(), expected, rtol=1e-9)
+
+
+def test_reduction_pure_tfp_drift_grows_at_the_hand_computed_rate(seed_sequence):
+    """Only exogenous TFP drift g_A on (no shocks, R&D, spillovers, turnover): with capital
+    adjusting toward K* = α Y / (r + δ), firm value added grows toward the balanced rate
+    g_A / (1 - α) per year (Solow). Year 1 by hand: TFP rises by e^g, the year's output
+    Y' = Y_0 e^g sets K* = α Y' / (r + δ) = K_0 e^g, capital closes the share ψ of the gap,
+    so ln(Y_1 / Y_0) = g + α ln(1 + ψ (e^g - 1)). Later years lie between g and g / (1 - α)."""
+    g = 0.02
+    scenario = tiny_scenario(end_year=2035, parameters={
+        "tfp_drift": g, "tfp_shock_sd": 0.0, "rd_return": 0.0, "external_inflow_rate": 0.0,
+        "digital_adoption_rate": 0.0})
+    switches = {k: v for k, v in ALL_OFF.items() if k != "productivity"}
+    frame = GrowthPoleModel(scenario, seed_sequence, switches=switches).run()
+    rows = frame[frame.region == "hangzhou"].set_index("year")
+    growth = np.log(rows.firm_value_added).diff().dropna().to_numpy()
+    alpha = scenario.model_parameters().capital_elasticity
+    psi = scenario.model_parameters().investment_adjustment
+    assert growth[0] == pytest.approx(g + alpha * np.log(1 + psi * np.expm1(g)), rel=1e-9)
+    assert np.all(growth >= g - 1e-12)
+    assert np.all(growth <= g / (1 - alpha) + 1e-12)
+    assert np.all(np.diff(growth) >= -1e-12)
+
+
+def test_mesa_agents_are_views_onto_the_arrays(tiny, seed_sequence):
+    model = GrowthPoleModel(tiny, seed_sequence)
+    firms = model.firm_agents(limit=3)
+    assert len(firms) == 3
+    first = firms[0]
+    row = model.state.firms.row_of(first.agent_id)
+    assert first.capital == model.state.firms.capital[row]
+    first.capital = 123.0
+    assert model.state.firms.capital[row] == 123.0
+    model.step()
+    assert isinstance(first.alive, bool)
