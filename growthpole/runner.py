@@ -72,6 +72,9 @@ def run_scenario(scenario: Scenario, *, replications: int | None = None,
     for r in iterator:
         frames.append(simulate(scenario, seeds[r], replication=r, parameters=parameters))
     city_year = pd.concat(frames, ignore_index=True)
+    from growthpole.ranking import attach_national_rank  # competitor model, COMPETITORS stream
+
+    city_year = attach_national_rank(city_year, seeds, scenario.start_year)
     return RunResult(scenario, city_year, seeds, parameters, root_seed=seed)
 
 

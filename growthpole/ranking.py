@@ -1,0 +1,454 @@
+"""The national competitor model and Shaoxing's national GDP rank as a distribution.
+
+Cities outside the simulated corridor (Shaoxing 330600, Hangzhou 330100, Ningbo 330200,
+Shanghai 310000 come from the agent-based model) are not agents: each follows a stochastic
+log-GDP growth process estimated from its own history in the ranking panel
+(:func:`growthpole.panel.ranking_panel`: one source per year, the imported national panel
+where it covers the year). The process is a one-factor panel model with AR(1) dynamics
+(cf. Stock & Watson 2002 for factor models of panels; Hamilton 1994 ch. 8 for AR(1) OLS):
+
+    g_{i,t} = y_{i,t} - y_{i,t-1}                    log growth of nominal GDP (1/yr)
+    f_t     = mean_i g_{i,t}                          national factor: cross-sectional mean
+    f_t - m = phi (f_{t-1} - m) + sigma_f eta_t       factor AR(1), eta ~ N(0, 1)
+    g_{i,t} = alpha_i + beta_i f_t + u_{i,t}          city trend alpha_i and loading beta_i
+    u_{i,t} = rho_i u_{i,t-1} + sigma_i eps_{i,t}     city persistence rho_i, eps ~ N(0, 1)
+
+estimated by ordinary least squares per equation (numpy ``lstsq``) on the national years of
+the estimation window. The factor's long-run mean m is the mean of the factor over the last
+:data:`FACTOR_ANCHOR_YEARS` years of the window rather than the window-wide intercept
+c / (1 - phi): Chinese nominal growth fell from ~17%/yr (2003-2011) to ~6-9%/yr (2014-2021),
+and a factor reverting to the window-wide mean projects the boom years forward (see
+docs/ranking.md for the hindcast that measures both choices).
+
+The competitor set is the cities ever ranked within the national top :data:`COMPETITOR_TOP`
+in the estimation window (any city that could stand above Shaoxing, ranked 28-38 in
+2000-2021; a city from below 60 overtaking Shaoxing within the horizon is outside the
+model, a documented truncation).
+
+Randomness: replication r draws all its competitor shocks from the sub-stream
+``growthpole.seeds.COMPETITORS`` of its own SeedSequence, so the draws are common across
+scenarios (common random numbers) and independent of the agent-based model's streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from growthpole import seeds as seeds_module
+from growthpole.data import imported_panel_path
+from growthpole.errors import DataError
+from growthpole.panel import national_years, ranking_panel
+from growthpole.regions import CORRIDOR_CITY_CODES
+
+#: cities ever ranked within this national top in the estimation window are competitors
+COMPETITOR_TOP = 60
+#: first year of the default estimation window
+FIT_FIRST_YEAR = 2000
+#: the factor's long-run mean is its mean over the last this many years of the window
+FACTOR_ANCHOR_YEARS = 5
+#: a competitor needs at least this many growth observations in the window
+MIN_GROWTH_OBSERVATIONS = 6
+#: persistence estimates are clipped to this interval (stationarity of the simulation)
+PERSISTENCE_BOUND = 0.95
+#: the ABM rows that enter the ranking, by region name in city_year
+CORRIDOR_ROWS = {"shaoxing": CORRIDOR_CITY_CODES["shaoxing"],
+                 "hangzhou": CORRIDOR_CITY_CODES["hangzhou"],
+                 "ningbo": CORRIDOR_CITY_CODES["ningbo"],
+                 "shanghai": CORRIDOR_CITY_CODES["shanghai"]}
+
+
+@dataclass(frozen=True)
+class CompetitorModel:
+    """Fitted competitor process and the realised history it conditions on.
+
+    Arrays over competitors (C,): ``city_codes``, ``alpha`` (1/yr), ``beta`` (1),
+    ``rho`` (1), ``sigma`` (1/yr). History arrays over ``history_years`` (H,):
+    ``log_gdp`` (H, C) realised log GDP (亿元), NaN where the panel holds no value;
+    ``factor`` (H,) realised factor; ``residual`` (H, C) realised u_{i,t}.
+    """
+
+    city_codes: np.ndarray
+    city_names: tuple[str, ...]
+    alpha: np.ndarray
+    beta: np.ndarray
+    rho: np.ndarray
+    sigma: np.ndarray
+    factor_mean: float
+    factor_persistence: float
+    factor_sd: float
+    factor_intercept_mean: float  # c / (1 - phi) of the factor regression (reported only)
+    factor_mean_sd: float  # standard error of factor_mean (drawn once per replication)
+    corridor_beta: dict[int, float]  # factor loadings of the corridor cities (by city code)
+    fit_years: tuple[int, int]
+    history_years: np.ndarray
+    log_gdp: np.ndarray
+    factor: np.ndarray
+    residual: np.ndarray
+
+    @property
+    def last_history_year(self) -> int:
+        return int(self.history_years[-1])
+
+    def describe(self) -> pd.DataFrame:
+        """One row per competitor with its estimated parameters."""
+        return pd.DataFrame({"city_code": self.city_codes, "city": self.city_names,
+                             "alpha": self.alpha, "beta": self.beta, "rho": self.rho,
+                             "sigma": self.sigma})
+
+
+# ---------------------------------------------------------------------------------------
+# estimation
+# ---------------------------------------------------------------------------------------
+
+def estimate_ar1(series: np.ndarray, *, intercept: bool) -> tuple[float, float, float]:
+    """OLS of x_t on x_{t-1} (and a constant): returns (constant, persistence, innovation sd).
+
+    NaN pairs are skipped. The sd uses n - k degrees of freedom (k regressors).
+    """
+    x = np.asarray(series, dtype=float)
+    previous, current = x[:-1], x[1:]
+    ok = np.isfinite(previous) & np.isfinite(current)
+    previous, current = previous[ok], current[ok]
+    columns = [previous] if not intercept else [np.ones_like(previous), previous]
+    design = np.column_stack(columns)
+    k = design.shape[1]
+    if len(current) <= k:
+        return 0.0, 0.0, float(np.nanstd(x)) if np.isfinite(x).sum() > 1 else 0.0
+    coef, *_ = np.linalg.lstsq(design, current, rcond=None)
+    residual = current - design @ coef
+    sd = float(np.sqrt(residual @ residual / (len(current) - k)))
+    return (float(coef[0]), float(coef[1]), sd) if intercept else (0.0, float(coef[0]), sd)
+
+
+def estimate_city(growth: np.ndarray, factor: np.ndarray) -> tuple[float, float, float, float]:
+    """One city's (alpha, beta, rho, sigma) from its growth series and the factor (T,).
+
+    alpha, beta: OLS of g_t on (1, f_t); rho: OLS (no constant) of the residual on its lag;
+    sigma: sd of the AR(1) innovations. NaN entries are skipped.
+    """
+    ok = np.isfinite(growth) & np.isfinite(factor)
+    design = np.column_stack([np.ones(ok.sum()), factor[ok]])
+    (alpha, beta), *_ = np.linalg.lstsq(design, growth[ok], rcond=None)
+    residual = np.full(growth.shape, np.nan)
+    residual[ok] = growth[ok] - design @ np.array([alpha, beta])
+    _, rho, sigma = estimate_ar1(residual, intercept=False)
+    rho = float(np.clip(rho, -PERSISTENCE_BOUND, PERSISTENCE_BOUND))
+    return float(alpha), float(beta), rho, sigma
+
+
+def _wide(panel: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    block = panel[panel.year.isin(list(years))]
+    return block.pivot_table(index="year", columns="city_code", values="gdp_100m_cny",
+                             aggfunc="first").reindex(list(years))
+
+
+def fit_competitor_model(panel: pd.DataFrame | None = None, *,
+                         fit_first_year: int = FIT_FIRST_YEAR,
+                         fit_last_year: int | None = None,
+                         history_last_year: int | None = None,
+                         top: int = COMPETITOR_TOP,
+                         anchor_years: int | None = FACTOR_ANCHOR_YEARS,
+                         mean_uncertainty: bool = True) -> CompetitorModel:
+    """Estimate the competitor model on the national years of ``panel``.
+
+    ``panel``: city GDP (columns city_code, year, gdp_100m_cny[, city]); default the ranking
+    panel. Only years holding a national cross-section are used (see
+    :func:`growthpole.panel.national_years`). ``fit_last_year`` defaults to the last such
+    year; ``history_last_year`` (default ``fit_last_year``) is the last year of realised
+    values the simulation may condition on. ``anchor_years=None`` makes the factor revert
+    to the window-wide mean c / (1 - phi) instead of the mean of its last years.
+    """
+    panel = ranking_panel() if panel is None else panel
+    available = national_years(panel)
+    if fit_last_year is None:
+        fit_last_year = available[-1] if available else fit_first_year
+    history_last_year = fit_last_year if history_last_year is None else history_last_year
+    window = [y for y in available if fit_first_year <= y <= fit_last_year]
+    if len(window) < MIN_GROWTH_OBSERVATIONS + 1:
+        raise DataError(
+            f"the city GDP panel covers {len(window)} national years in "
+            f"{fit_first_year}-{fit_last_year} (need >= {MIN_GROWTH_OBSERVATIONS + 1} years "
+            f"with >= 100 cities) to estimate the competitor model; run `growthpole data "
+            f"import PANEL.csv` with a national city panel (China City Statistical Yearbook "
+            f"or a CSMAR CRE_Gdpct export)", file=imported_panel_path(), key="year")
+    years = list(range(window[0], history_last_year + 1))
+    usable = [y for y in years if y in set(available)]
+    wide = _wide(panel, usable).reindex(years)
+    fit_rows = np.array([y <= fit_last_year for y in years])
+    ranks = wide[fit_rows].rank(axis=1, ascending=False, method="min")
+    corridor = set(CORRIDOR_CITY_CODES.values())
+    last_years = window[-3:]
+    candidates = [c for c in wide.columns
+                  if c not in corridor and (ranks[c] <= top).any()
+                  and wide.loc[last_years, c].notna().any()]
+    log_gdp = np.log(wide[candidates].to_numpy(dtype=float))
+    growth = np.diff(log_gdp, axis=0, prepend=np.nan)
+    enough = np.isfinite(growth[fit_rows]).sum(axis=0) >= MIN_GROWTH_OBSERVATIONS
+    codes = np.array(candidates, dtype=np.int64)[enough]
+    log_gdp, growth = log_gdp[:, enough], growth[:, enough]
+    counts = np.isfinite(growth).sum(axis=1)
+    sums = np.where(np.isfinite(growth), growth, 0.0).sum(axis=1)
+    # the factor is defined in years where at least a third of the competitors grow on record
+    factor = np.where(counts >= max(5, len(codes) // 3), sums / np.maximum(counts, 1), np.nan)
+    params = np.array([estimate_city(growth[fit_rows, i], factor[fit_rows])
+                       for i in range(len(codes))]).reshape(-1, 4)
+    alpha, beta, rho, sigma = params.T
+    residual = growth - (alpha + beta * factor[:, None])
+    intercept, phi, factor_sd = estimate_ar1(factor[fit_rows], intercept=True)
+    phi = float(np.clip(phi, -PERSISTENCE_BOUND, PERSISTENCE_BOUND))
+    intercept_mean = intercept / (1.0 - phi)
+    fit_factor = factor[fit_rows]
+    fit_factor = fit_factor[np.isfinite(fit_factor)]
+    factor_mean = (float(np.mean(fit_factor[-anchor_years:])) if anchor_years
+                   else intercept_mean)
+    corridor_beta = {}
+    for code in CORRIDOR_CITY_CODES.values():
+        if code in wide.columns:
+            own = np.diff(np.log(wide[code].to_numpy(dtype=float)), prepend=np.nan)[fit_rows]
+            if (np.isfinite(own) & np.isfinite(factor[fit_rows])).sum() >= MIN_GROWTH_OBSERVATIONS:
+                corridor_beta[int(code)] = estimate_city(own, factor[fit_rows])[1]
+                continue
+        corridor_beta[int(code)] = 1.0  # no history: the national average loading
+    # standard error of an AR(1) sample mean over n years: sigma_f / ((1 - phi) sqrt(n))
+    # (long-run variance of an AR(1), Hamilton 1994 eq. 7.2.8)
+    anchor_n = min(anchor_years, len(fit_factor)) if anchor_years else len(fit_factor)
+    factor_mean_sd = (factor_sd / ((1.0 - phi) * np.sqrt(anchor_n))
+                      if mean_uncertainty else 0.0)
+    names = panel.drop_duplicates("city_code", keep="last").set_index("city_code")
+    city_names = tuple(str(names.city.get(c, c)) if "city" in names else str(c) for c in codes)
+    return CompetitorModel(
+        city_codes=codes, city_names=city_names, alpha=alpha, beta=beta, rho=rho, sigma=sigma,
+        factor_mean=factor_mean, factor_persistence=phi, factor_sd=factor_sd,
+        factor_intercept_mean=float(intercept_mean), factor_mean_sd=float(factor_mean_sd),
+        corridor_beta=corridor_beta, fit_years=(window[0], fit_last_year),
+        history_years=np.array(years), log_gdp=log_gdp, factor=factor, residual=residual)
+
+
+@lru_cache(maxsize=4)
+def _default_model(_imported_mtime: int) -> CompetitorModel:
+    return fit_competitor_model()
+
+
+def default_model() -> CompetitorModel:
+    """The competitor model fitted on the ranking panel (cached per imported-panel file)."""
+    path = imported_panel_path()
+    return _default_model(path.stat().st_mtime_ns if path.is_file() else 0)
+
+
+# ---------------------------------------------------------------------------------------
+# simulation
+# ---------------------------------------------------------------------------------------
+
+def draw_shocks(generators: Sequence[np.random.Generator], steps: int,
+                cities: int) -> np.ndarray:
+    """Standard normal shocks (R, steps + 1, 1 + cities). Row 0, column 0: the draw of the
+    factor's long-run mean; rows 1..steps: column 0 the factor, then the cities. Each
+    replication draws its whole block from its own generator."""
+    return np.stack([g.standard_normal((steps + 1, 1 + cities)) for g in generators])
+
+
+def simulate_competitors(model: CompetitorModel, years: Sequence[int],
+                         generators: Sequence[np.random.Generator], *,
+                         history_until: int | None = None) -> np.ndarray:
+    """Competitor GDP (亿元, current prices), shape (replications, len(years), cities).
+
+    The recursion starts at the first history year and runs to ``max(years)``. In every
+    year up to ``history_until`` (default: the last history year, i.e. all realised data)
+    a competitor's realised value, factor and residual replace the simulated ones where the
+    panel holds them (history is history); after it, everything is simulated. In those
+    realised years a city the panel lacks is NaN (it does not count in a rank), so that
+    historical ranks are the panel's own.
+    """
+    return simulate_paths(model, years, generators, history_until=history_until)[0]
+
+
+def simulate_paths(model: CompetitorModel, years: Sequence[int],
+                   generators: Sequence[np.random.Generator], *,
+                   history_until: int | None = None,
+                   shared_from: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`simulate_competitors`, plus the national factor surprise (R, len(years)):
+    the cumulated log difference sum_s (f_s - E f_s) over simulated years s with
+    ``shared_from`` < s <= year, where E f_s is the path of the factor without shocks at
+    the estimated mean. It measures how far the national economy of a replication ran
+    above or below expectation, a shock the corridor cities share (see
+    :func:`attach_national_rank`)."""
+    years = np.asarray(list(years), dtype=np.int64)
+    first = int(model.history_years[0])
+    if years.min() < first:
+        raise DataError(f"the competitor model starts in {first}; cannot rank year "
+                        f"{int(years.min())} (import a panel covering it with `growthpole "
+                        f"data import`)", file=imported_panel_path(), key="year")
+    last = int(max(years.max(), first))
+    history_until = model.last_history_year if history_until is None else history_until
+    history_until = min(history_until, model.last_history_year)
+    shared_from = first if shared_from is None else shared_from
+    steps = last - first
+    n_cities = len(model.city_codes)
+    n_reps = len(generators)
+    shocks = draw_shocks(generators, steps, n_cities)
+    out_index = {int(y): k for k, y in enumerate(years)}
+    result = np.full((n_reps, len(years), n_cities), np.nan)
+    surprise = np.zeros((n_reps, len(years)))
+    level = np.broadcast_to(model.log_gdp[0], (n_reps, n_cities)).copy()
+    mean = model.factor_mean + model.factor_mean_sd * shocks[:, 0, 0]  # (R,)
+    factor = mean.copy()  # f of the first year is not defined
+    expected = np.full(n_reps, model.factor_mean)
+    cumulated = np.zeros(n_reps)
+    deviation = np.zeros((n_reps, n_cities))
+    if first in out_index:
+        result[:, out_index[first]] = np.exp(level)
+    phi, sd = model.factor_persistence, model.factor_sd
+    for step in range(1, steps + 1):
+        year = first + step
+        factor = mean + phi * (factor - mean) + sd * shocks[:, step, 0]
+        expected = model.factor_mean + phi * (expected - model.factor_mean)
+        deviation = model.rho * deviation + model.sigma * shocks[:, step, 1:]
+        realised = year <= history_until
+        h = year - first
+        if realised and np.isfinite(model.factor[h]):
+            factor = np.full(n_reps, model.factor[h])
+            expected = factor.copy()
+        growth = model.alpha + model.beta * factor[:, None] + deviation
+        level = level + growth
+        if realised:
+            observed = np.isfinite(model.log_gdp[h])
+            level[:, observed] = model.log_gdp[h, observed]
+            known = np.isfinite(model.residual[h])
+            deviation[:, known] = model.residual[h, known]
+        elif year > shared_from:
+            cumulated = cumulated + (factor - expected)
+        # cities not yet observed stay NaN until their first realised value
+        if year in out_index:
+            values = np.exp(level)
+            if realised:
+                values[:, ~np.isfinite(model.log_gdp[h])] = np.nan
+            result[:, out_index[year]] = values
+            surprise[:, out_index[year]] = cumulated
+    return result, surprise
+
+
+def rank_among(own: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """1 + number of ``others`` strictly above ``own``.
+
+    ``own``: (...,) GDP; ``others``: (..., K) GDP with NaN for absent cities (never above).
+    """
+    above = np.where(np.isfinite(others), others > own[..., None], False)
+    return 1 + above.sum(axis=-1)
+
+
+# ---------------------------------------------------------------------------------------
+# wiring into the runner
+# ---------------------------------------------------------------------------------------
+
+def attach_national_rank(city_year: pd.DataFrame,
+                         seeds: Sequence[np.random.SeedSequence]
+                         | Mapping[int, np.random.SeedSequence],
+                         start_year: int, *, use_history: bool = True,
+                         model: CompetitorModel | None = None) -> pd.DataFrame:
+    """``city_year`` with a ``national_rank`` column on the corridor-city rows.
+
+    Shaoxing's rank each replication-year is 1 + the number of competitors and of the
+    simulated corridor cities (Hangzhou, Ningbo, Shanghai rows) with higher GDP; each
+    corridor city gets its own rank the same way. Other rows (Shaoxing's units) get NA.
+    ``seeds[r]`` is replication r's SeedSequence; the competitor shocks come from its
+    COMPETITORS sub-stream. ``use_history=False`` conditions on realised competitor values
+    only up to ``start_year`` (a pure hindcast); True (default) uses every realised value.
+
+    The agent-based model has no national business cycle: its nominal GDP is a path under
+    expected national conditions. The competitors' common factor does vary by replication,
+    so a replication in which the national economy runs hot would otherwise push every
+    competitor past Shaoxing. For ranking only, each corridor city's GDP is therefore scaled
+    by exp(beta_c * S_t), S_t the replication's cumulated national factor surprise after
+    ``start_year`` (:func:`simulate_paths`) and beta_c the city's own estimated loading.
+    The ``gdp`` column itself is left as the model produced it.
+    """
+    model = default_model() if model is None else model
+    frame = city_year.copy()
+    years = np.sort(frame.year.unique()).astype(np.int64)
+    replications = np.sort(frame.replication.unique()).astype(np.int64)
+    generators = [seeds_module.generator(seeds[int(r)], seeds_module.COMPETITORS)
+                  for r in replications]
+    competitors, surprise = simulate_paths(
+        model, years, generators, history_until=None if use_history else start_year,
+        shared_from=start_year)
+    corridor = list(CORRIDOR_ROWS)
+    rows = frame[frame.region.isin(corridor)]
+    table = rows.pivot_table(index=["replication", "year"], columns="region", values="gdp",
+                             aggfunc="first")
+    full_index = pd.MultiIndex.from_product([replications, years],
+                                            names=["replication", "year"])
+    missing = [r for r in corridor if r not in table.columns]
+    if missing:
+        raise DataError(f"city_year has no rows for region(s) {', '.join(missing)}; the "
+                        f"national rank needs all of {', '.join(corridor)}", key="region")
+    table = table.reindex(full_index)[corridor]
+    gdp = table.to_numpy(dtype=float).reshape(len(replications), len(years), len(corridor))
+    # the national surprise the corridor shares with its competitors (loading beta_c)
+    loadings = np.array([model.corridor_beta[CORRIDOR_ROWS[r]] for r in corridor])
+    gdp = gdp * np.exp(surprise[:, :, None] * loadings)
+    ranks = np.empty_like(gdp, dtype=np.int64)
+    for k in range(len(corridor)):
+        others = np.concatenate([competitors, np.delete(gdp, k, axis=2)], axis=2)
+        ranks[:, :, k] = rank_among(gdp[:, :, k], others)
+    long = pd.DataFrame({
+        "replication": np.repeat(replications, len(years) * len(corridor)),
+        "year": np.tile(np.repeat(years, len(corridor)), len(replications)),
+        "region": np.tile(corridor, len(replications) * len(years)),
+        "national_rank": ranks.reshape(-1),
+    })
+    frame = frame.drop(columns=["national_rank"], errors="ignore")
+    frame = frame.merge(long, on=["replication", "year", "region"], how="left")
+    frame["national_rank"] = frame.national_rank.astype("Int64")
+    return frame
+
+
+# ---------------------------------------------------------------------------------------
+# validation: out-of-sample band coverage
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BandCoverage:
+    """Share of realised competitor values inside the simulated central bands."""
+
+    fit_last_year: int
+    years: tuple[int, ...]
+    level: float
+    inside: int
+    total: int
+    by_year: pd.DataFrame
+
+    @property
+    def coverage(self) -> float:
+        return self.inside / self.total if self.total else float("nan")
+
+
+def band_coverage(panel: pd.DataFrame | None = None, *, fit_last_year: int = 2015,
+                  last_year: int = 2021, level: float = 0.90, replications: int = 2000,
+                  seed: int = 20150101, anchor_years: int | None = FACTOR_ANCHOR_YEARS,
+                  mean_uncertainty: bool = True) -> BandCoverage:
+    """Hindcast: fit on years <= ``fit_last_year`` (history ends there too), simulate to
+    ``last_year`` from the realised values of ``fit_last_year``, and count how many realised
+    competitor values of the later years fall inside the central ``level`` band (per city
+    and year, quantiles across replications)."""
+    panel = ranking_panel() if panel is None else panel
+    model = fit_competitor_model(panel[panel.year <= fit_last_year],
+                                 fit_last_year=fit_last_year, anchor_years=anchor_years,
+                                 mean_uncertainty=mean_uncertainty)
+    years = list(range(fit_last_year + 1, last_year + 1))
+    root = np.random.SeedSequence(seed).spawn(replications)
+    generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
+    simulated = simulate_competitors(model, years, generators)
+    low, high = np.quantile(simulated, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    realised = _wide(panel, years).reindex(columns=model.city_codes).to_numpy(dtype=float)
+    present = np.isfinite(realised)
+    inside = present & (realised >= low) & (realised <= high)
+    by_year = pd.DataFrame({"year": years, "realised": present.sum(axis=1),
+                            "inside": inside.sum(axis=1)})
+    by_year["coverage"] = by_year.inside / by_year.realised
+    return BandCoverage(fit_last_year=fit_last_year, years=tuple(years), level=level,
+                        inside=int(inside.sum()), total=int(present.sum()), by_year=by_year)
