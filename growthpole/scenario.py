@@ -107,9 +107,13 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
 def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
     """Validate a parsed mapping into a :class:`Scenario` (all checks, one error line)."""
     file = str(source) if source is not None else None
+    if data is None:
+        raise ScenarioError("the file is empty; a scenario is a mapping with at least "
+                            "'name' (see scenarios/baseline.yaml)", file=file)
     if not isinstance(data, dict):
         raise ScenarioError(f"top level must be a mapping of keys to values, got "
                             f"{type(data).__name__}", file=file)
+    _check_shapes(data, file)
     try:
         scenario = Scenario.model_validate({**data, "source_path": file})
     except ValidationError as exc:
@@ -120,10 +124,47 @@ def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
             if key.startswith("scale."):
                 allowed = ", ".join(Scale.model_fields)
             raise ScenarioError(f"unknown key; allowed: {allowed}", file=file, key=key) from None
+        if err["type"] == "missing":
+            raise ScenarioError("required key is missing", file=file, key=key) from None
         raise ScenarioError(f"{err['msg']} (got {err.get('input')!r})"[:300], file=file,
                             key=key or None) from None
     _check_scenario(scenario, file)
     return scenario
+
+
+def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
+    """Shape checks pydantic would report obscurely (union of number / schedule, key types)."""
+    for key in data:
+        if not isinstance(key, str):
+            allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
+            raise ScenarioError(f"top-level key {key!r} is not text; allowed: {allowed}",
+                                file=file, key=str(key))
+    for section in ("parameters", "levers"):
+        block = data.get(section)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            raise ScenarioError(f"must be a mapping of {section[:-1]} names to values, got "
+                                f"{type(block).__name__}", file=file, key=section)
+        for name, value in block.items():
+            if not isinstance(name, str):
+                raise ScenarioError(f"{section[:-1]} name {name!r} is not text", file=file,
+                                    key=f"{section}.{name}")
+            if section == "parameters" or not isinstance(value, dict):
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    shape = "a number" if section == "parameters" else (
+                        "a number or a {year: number} schedule")
+                    raise ScenarioError(f"must be {shape}, got {value!r}"[:300], file=file,
+                                        key=f"{section}.{name}")
+                continue
+            for year, entry in value.items():
+                if isinstance(year, bool) or not isinstance(year, int):
+                    raise ScenarioError(f"schedule year {year!r} is not a whole year; a "
+                                        f"schedule maps years to numbers", file=file,
+                                        key=f"levers.{name}")
+                if isinstance(entry, bool) or not isinstance(entry, int | float):
+                    raise ScenarioError(f"must be a number, got {entry!r}"[:300], file=file,
+                                        key=f"levers.{name}.{year}")
 
 
 def _check_scenario(scenario: Scenario, file: str | None) -> None:
@@ -199,6 +240,21 @@ class _LimitedLoader(yaml.SafeLoader):
                 raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (line "
                                      f"{mark.line + 1}): refusing a possible alias bomb")
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        """Refuse duplicate keys (PyYAML silently keeps the last one)."""
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r} (first on line {seen[key]})",
+                        key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
