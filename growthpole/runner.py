@@ -12,7 +12,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -56,8 +56,14 @@ class RunResult:
 
 def run_scenario(scenario: Scenario, *, replications: int | None = None,
                  seed: int | None = None, parameters: ModelParameters | None = None,
-                 progress: bool = False) -> RunResult:
-    """Run all replications serially (sweeps distribute runs with growthpole.experiments)."""
+                 progress: bool = False,
+                 completed: Mapping[int, pd.DataFrame] | None = None,
+                 on_replication: Callable[[int, pd.DataFrame], None] | None = None
+                 ) -> RunResult:
+    """Run all replications serially (sweeps distribute runs with growthpole.experiments).
+
+    ``completed`` maps replication -> its :func:`simulate` table already computed (a resumed
+    run, growthpole.rerun); ``on_replication(r, table)`` is called after each new one."""
     replications = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
     parameters = parameters or scenario.model_parameters()
@@ -70,7 +76,13 @@ def run_scenario(scenario: Scenario, *, replications: int | None = None,
         iterator = tqdm(iterator, desc=scenario.name, unit="rep", file=sys.stderr,
                         mininterval=0.5, delay=2.0)
     for r in iterator:
-        frames.append(simulate(scenario, seeds[r], replication=r, parameters=parameters))
+        if completed is not None and r in completed:
+            frames.append(completed[r])
+            continue
+        frame = simulate(scenario, seeds[r], replication=r, parameters=parameters)
+        if on_replication is not None:
+            on_replication(r, frame)
+        frames.append(frame)
     city_year = pd.concat(frames, ignore_index=True)
     from growthpole.ranking import attach_national_rank  # competitor model, COMPETITORS stream
 
