@@ -1,0 +1,371 @@
+"""Generate the reference tables of the documentation from the code, so docs never drift.
+
+Writes
+  docs/parameters.md  structural parameters (growthpole.parameters.PARAMETER_SPECS) and the
+                      assumed constants named in the modules, with their current values;
+  docs/levers.md      the policy catalogue (growthpole.levers.LEVERS, OMISSIONS), with the
+                      channels each lever actually changes (computed by applying its effect);
+and refreshes the generated blocks of docs/model.md (between ``<!-- BEGIN GENERATED: x -->``
+and ``<!-- END GENERATED: x -->``).
+
+Usage:  .venv/bin/python docs/make_levers_md.py           (rewrite the files)
+        .venv/bin/python docs/make_levers_md.py --check   (exit 1 if any file is out of date)
+
+tests/test_docs.py regenerates everything in memory and compares with the files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PARAMETERS_MD = DOCS / "parameters.md"
+LEVERS_MD = DOCS / "levers.md"
+MODEL_MD = DOCS / "model.md"
+REGENERATE = ".venv/bin/python docs/make_levers_md.py"
+
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from growthpole.io import write_text  # noqa: E402
+from growthpole.levers import LEVERS, OMISSIONS, PILLARS  # noqa: E402
+from growthpole.parameters import PARAMETER_SPECS  # noqa: E402
+from growthpole.policy import PolicyChannels  # noqa: E402
+
+#: assumed constants named in the modules: (module, name, meaning, unit, status).
+#: Values are read from the code when the tables are generated (a renamed or removed
+#: constant makes generation fail, which tests/test_docs.py reports).
+CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("growthpole.geography", "ROAD_DETOUR", "road km per great-circle km (circuity) for "
+     "travel times without a published value", "1", "assumed"),
+    ("growthpole.geography", "ROAD_SPEED_KMH", "average door-to-door expressway speed",
+     "km/h", "assumed"),
+    ("growthpole.geography", "TERMINAL_HOURS", "access/egress time of an inter-city trip", "h",
+     "assumed"),
+    ("growthpole.geography", "INTERNAL_HOURS", "average travel time within one region "
+     "(diagonal of the travel-time matrix)", "h", "assumed"),
+    ("growthpole.geography", "EARTH_RADIUS_KM", "Earth radius for great-circle distances",
+     "km", "physical constant"),
+    ("growthpole.model", "EXTERNAL_DEMAND_SHARE", "base-year share of each region's market "
+     "access coming from outside the corridor", "1", "assumed"),
+    ("growthpole.model", "DEFAULT_RD_INTENSITY", "R&D/GDP of a city with no published value in "
+     "data/corridor_indicators.csv", "1", "assumed (Zhejiang ≈ 0.025)"),
+    ("growthpole.mechanisms.platforms", "MU_PER_KM2", "亩 per km²", "亩/km²",
+     "unit conversion"),
+    ("growthpole.mechanisms.platforms", "PLACEMENT_PROBABILITY", "probability that an "
+     "eligible entrant or relocating firm settles in a platform", "1", "assumed"),
+    ("growthpole.mechanisms.environment", "UPGRADE_INTENSITY_CUT", "cut of emission intensity "
+     "by an environmental upgrade", "1", "assumed"),
+    ("growthpole.mechanisms.environment", "STANDARD_PENALTY", "perceived cost per unit of "
+     "emission standard in the upgrade decision", "share of VA", "assumed"),
+    ("growthpole.mechanisms.environment", "DECISION_NOISE", "scale of the logistic noise of the "
+     "upgrade decision", "share of VA", "assumed"),
+    ("growthpole.mechanisms.labour", "SHENZHEN_POOL_RATIO", "Shenzhen's skilled pool reachable "
+     "by enclaves, relative to Shanghai + Hangzhou skilled workers", "1", "assumed"),
+    ("growthpole.mechanisms.labour", "MAX_COMMUTING_OUT", "cap on the share of a region's "
+     "workers commuting out", "1", "assumed (guard)"),
+    ("growthpole.mechanisms.production", "AGGLOMERATION_OFFSET", "E_0 in the agglomeration "
+     "index G = (E + E_0)/(E_base + E_0)", "persons", "assumed"),
+    ("growthpole.mechanisms.firms", "ENTRANT_CAPITAL_SHARE", "entrants' capital relative to "
+     "the geometric-mean capital of incumbents of their cell", "1", "assumed"),
+    ("growthpole.mechanisms.firms", "ENTRY_PROFIT_SENSITIVITY", "ξ_e: entry response to the "
+     "cell's profit margin", "1", "assumed"),
+    ("growthpole.mechanisms.firms", "YOUNG_FIRM_AGE", "age below which a firm is 'young' "
+     "(young-firm exit multiplier)", "yr", "assumed"),
+    ("growthpole.mechanisms.firms", "MAJOR_PROJECT_CAPITAL", "capital of one major IC project "
+     "firm agent", "亿元 (base-year prices)", "assumed"),
+    ("growthpole.mechanisms.land", "BOTTOM_SHARE", "share of Shaoxing firms flagged by the 亩均 "
+     "evaluation in each region", "1", "assumed"),
+    ("growthpole.mechanisms.land", "UPGRADE_RATE", "upgrade probability of a flagged firm per "
+     "unit of pressure", "1/yr", "assumed"),
+    ("growthpole.mechanisms.land", "UPGRADE_TFP_GAIN", "log TFP gain of a 亩均 upgrade", "1",
+     "assumed"),
+    ("growthpole.mechanisms.land", "EXIT_RATE", "exit probability of a flagged firm per unit of "
+     "pressure", "1/yr", "assumed"),
+    ("growthpole.mechanisms.relocation", "PRESSURE_CONSIDERATION", "extra probability of "
+     "reconsidering location under 亩均 or cluster pressure", "1/yr", "assumed"),
+)
+
+
+# ---------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------
+
+def cell(value: object) -> str:
+    """A Markdown table cell: pipes escaped, line breaks removed."""
+    text = str(value).replace("\n", " ").replace("|", "\\|")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def number(value: float) -> str:
+    """Compact number formatting (no spurious digits)."""
+    if isinstance(value, bool):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value)) if abs(value) < 1e15 else f"{value:g}"
+    return f"{value:g}"
+
+
+def parameter_status(source: str) -> str:
+    """Status of a parameter from its source text: calibrated, assumed, data or cited."""
+    head = source.strip().lower()
+    for status in ("calibrated", "assumed", "data"):
+        if head.startswith(status):
+            return status
+    return "cited estimate"
+
+
+def parameter_users() -> dict[str, list[str]]:
+    """Modules of growthpole that read each parameter (``.name`` attribute access)."""
+    package = ROOT / "growthpole"
+    sources = {str(p.relative_to(package)): p.read_text(encoding="utf-8")
+               for p in sorted(package.rglob("*.py")) if p.name != "parameters.py"}
+    return {name: [module for module, text in sources.items()
+                   if re.search(r"\." + re.escape(name) + r"\b", text)]
+            for name in PARAMETER_SPECS}
+
+
+def channels_changed(lever_key: str) -> list[str]:
+    """PolicyChannels fields that differ from neutral after applying the lever at its upper
+    bound (what the lever really does, computed from its effect function)."""
+    lever = LEVERS[lever_key]
+    neutral, channels = PolicyChannels(), PolicyChannels()
+    lever.effect(channels, lever.upper)
+    changed = []
+    for field in dataclasses.fields(PolicyChannels):
+        before, after = getattr(neutral, field.name), getattr(channels, field.name)
+        if isinstance(after, dict):
+            changed += [f"{field.name}[{k}]" for k in sorted(after) if after[k] != before.get(k)]
+        elif not np.array_equal(np.asarray(before), np.asarray(after)):
+            changed.append(field.name)
+    return changed
+
+
+# ---------------------------------------------------------------------------------------
+# tables
+# ---------------------------------------------------------------------------------------
+
+def parameter_table() -> str:
+    users = parameter_users()
+    lines = ["| symbol | key | meaning | unit | default | range | status | source | used in |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, spec in PARAMETER_SPECS.items():
+        lines.append("| " + " | ".join(cell(x) for x in (
+            spec.symbol, f"`{name}`", spec.meaning, spec.unit, number(spec.default),
+            f"[{number(spec.lower)}, {number(spec.upper)}]", parameter_status(spec.source),
+            spec.source, ", ".join(users[name]) or "(unused)")) + " |")
+    return "\n".join(lines)
+
+
+def constants_table() -> str:
+    lines = ["| module | constant | value | meaning | unit | status |",
+             "|---|---|---|---|---|---|"]
+    for module_name, name, meaning, unit, status in CONSTANTS:
+        value = getattr(importlib.import_module(module_name), name)
+        lines.append("| " + " | ".join(cell(x) for x in (
+            module_name.removeprefix("growthpole."), f"`{name}`", number(value), meaning, unit,
+            status)) + " |")
+    from growthpole.scenario import Scale
+    from growthpole.state import WorldState
+
+    seed_mask = next(f.default for f in dataclasses.fields(WorldState)
+                     if f.name == "entry_seed_mask")
+    lines.append("| " + " | ".join(cell(x) for x in (
+        "state.WorldState", "`entry_seed_mask`", number(seed_mask), "entry rate of a (region, "
+        "sector) cell without incumbents, relative to a cell with one", "1", "assumed")) + " |")
+    for field_name, field in Scale.model_fields.items():
+        lines.append("| " + " | ".join(cell(x) for x in (
+            "scenario.Scale", f"`{field_name}`", number(field.default),
+            f"{field.description} (scenario `scale:` default)", "1", "resolution choice")) + " |")
+    return "\n".join(lines)
+
+
+def platform_kinds_table() -> str:
+    from growthpole.mechanisms.platforms import PLATFORM_KINDS
+
+    lines = ["| platform kind | subsidy (share of VA) | star rating |", "|---|---|---|"]
+    for kind, (subsidy, star) in PLATFORM_KINDS.items():
+        lines.append(f"| `{kind}` | {number(subsidy)} | {number(star)} |")
+    return "\n".join(lines)
+
+
+def sector_mix_table() -> str:
+    from growthpole.model import SECTOR_MIX
+    from growthpole.regions import REGIONS, SECTORS
+
+    lines = ["| region | " + " | ".join(SECTORS) + " |",
+             "|---|" + "---|" * len(SECTORS)]
+    for region in REGIONS:
+        lines.append(f"| {region} | " + " | ".join(number(SECTOR_MIX[region][s])
+                                                   for s in SECTORS) + " |")
+    return "\n".join(lines)
+
+
+def parameters_markdown() -> str:
+    counts: dict[str, int] = {}
+    for spec in PARAMETER_SPECS.values():
+        status = parameter_status(spec.source)
+        counts[status] = counts.get(status, 0) + 1
+    tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    return f"""# Parameters and assumed constants
+
+*Generated by `docs/make_levers_md.py` from `growthpole/parameters.py` (PARAMETER_SPECS) and
+the constants of the modules. Do not edit by hand: run `{REGENERATE}`.*
+
+## Structural parameters
+
+{len(PARAMETER_SPECS)} parameters ({tally}). *Status* is read from the source text: a
+**cited estimate** is a value from the literature or official statistics, **assumed** a
+modelling choice, **data** computed from data/, **calibrated** a parameter meant to be
+estimated by `growthpole calibrate` (until a calibration file is shipped and named in a
+scenario's `calibration:` key, the default below is a starting guess, not an estimate). The
+*range* is enforced when a scenario overrides a value and bounds calibration. *Used in* lists
+the modules that read the parameter. Equations: [model.md](model.md).
+
+{parameter_table()}
+
+Derived: β = β_s + β_u (labour elasticity) and α + β (returns to scale per firm agent, must be
+< 1; scenarios violating it are rejected).
+
+## Assumed constants in the modules
+
+Named constants that are not (yet) structural parameters: fixed in code, not varied by
+calibration or sensitivity analysis unless promoted to PARAMETER_SPECS.
+
+{constants_table()}
+
+### Platform kinds (`mechanisms/platforms.py`, PLATFORM_KINDS, assumed)
+
+{platform_kinds_table()}
+
+### Initial sector mix of firm agents (`model.py`, SECTOR_MIX, assumed)
+
+Shares of firm agents by sector in each region at initialisation (rows are renormalised to
+sum to one).
+
+{sector_mix_table()}
+"""
+
+
+def lever_rows(pillar: str) -> list[str]:
+    rows = []
+    for lever in LEVERS.values():
+        if lever.pillar != pillar:
+            continue
+        changed = ", ".join(f"`{c}`" for c in channels_changed(lever.key)) or "(none)"
+        rows.append("| " + " | ".join(cell(x) for x in (
+            f"`{lever.key}`", lever.title, lever.unit,
+            f"[{number(lever.lower)}, {number(lever.upper)}]", number(lever.default),
+            ", ".join(lever.mechanisms), lever.effect_note, changed, lever.clause)) + " |")
+    return rows
+
+
+def levers_markdown() -> str:
+    counts = {p: sum(lever.pillar == p for lever in LEVERS.values()) for p in PILLARS}
+    sections = []
+    for pillar in PILLARS:
+        sections.append(f"## {pillar} ({counts[pillar]} levers)\n\n"
+                        "| key | title | unit | range | default | mechanisms | effect | "
+                        "channels changed | clause (verbatim) |\n"
+                        "|---|---|---|---|---|---|---|---|---|\n"
+                        + "\n".join(lever_rows(pillar)))
+    nonzero = [lever.key for lever in LEVERS.values() if lever.default != 0.0]
+    defaults_sentence = (
+        "Every default is 0: the policy as it stood in 2019, under which all policy channels "
+        "are neutral." if not nonzero else
+        "Defaults are the policy as it stood in 2019; levers with a non-zero default: "
+        + ", ".join(f"`{k}`" for k in nonzero) + ".")
+    omissions = "\n".join(f"| {cell(name)} | {cell(reason)} |"
+                          for name, reason in OMISSIONS.items())
+    return f"""# Policy levers
+
+*Generated by `docs/make_levers_md.py` from `growthpole/levers.py`. Do not edit by hand: run
+`{REGENERATE}`.*
+
+{len(LEVERS)} levers in {len(PILLARS)} pillars. A scenario sets a lever with
+`levers: {{key: value}}` (the whole horizon) or `levers: {{key: {{year: value, ...}}}}` (a step
+function: the default applies before the first scheduled year, each value holds until the
+next scheduled year). {defaults_sentence}
+
+Columns: *mechanisms* is the catalogue's declaration (mechanism families, not exactly the
+names of `STEP_ORDER`: `firms` = investment, exit, entry; `geography` = the travel-time
+matrix; `gdp` = the non-modelled GDP component); *effect* is the catalogue's note of how one
+unit of the lever changes the channels (coefficients are assumptions, the natural object of
+sensitivity analysis); *channels changed* is **computed** by applying the lever's effect at its
+upper bound to neutral `PolicyChannels` (growthpole/policy.py) and listing the fields that
+change. Unless the effect says otherwise a lever acts on Shaoxing's six units only (two
+scalar channels, `upgrade_subsidy` and `digital_gain_multiplier`, are applied by the
+mechanisms in all nine regions: see model.md, "Where the code differs"). Several
+levers acting on the same multiplicative channel compound multiplicatively; additive channels
+add. How channels enter the equations: [model.md](model.md), section "Policy".
+
+{chr(10).join(sections)}
+
+## Documented omissions
+
+Measures of the source document the model does not represent as levers, with the reason.
+
+| measure | why it is not a lever |
+|---|---|
+{omissions}
+"""
+
+
+# ---------------------------------------------------------------------------------------
+# model.md generated blocks
+# ---------------------------------------------------------------------------------------
+
+def generated_blocks() -> dict[str, str]:
+    """Name -> content of the generated blocks of docs/model.md."""
+    return {"parameters": parameter_table(), "constants": constants_table(),
+            "platform_kinds": platform_kinds_table(), "sector_mix": sector_mix_table()}
+
+
+BLOCK = re.compile(r"(<!-- BEGIN GENERATED: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)"
+                   r"(\n<!-- END GENERATED: (?P=name) -->)", re.DOTALL)
+
+
+def refresh_model_md(text: str) -> str:
+    """``text`` with every generated block replaced by its current content; a block name the
+    generator does not know raises KeyError."""
+    blocks = generated_blocks()
+    return BLOCK.sub(lambda m: m.group(1) + blocks[m.group("name")] + m.group(4), text)
+
+
+def expected_files() -> dict[Path, str]:
+    """Every generated file with the content it should have now."""
+    files = {PARAMETERS_MD: parameters_markdown(), LEVERS_MD: levers_markdown()}
+    if MODEL_MD.is_file():
+        files[MODEL_MD] = refresh_model_md(MODEL_MD.read_text(encoding="utf-8"))
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="do not write; exit 1 when a file is out of date")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, content in expected_files().items():
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == content:
+            continue
+        stale.append(path)
+        if not args.check:
+            write_text(path, content)  # atomic
+    verb = "out of date" if args.check else "rewritten"
+    for path in stale:
+        print(f"{path.relative_to(ROOT)}: {verb}")
+    return 1 if (args.check and stale) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
