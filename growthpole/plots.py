@@ -1,0 +1,611 @@
+"""Figures of runs, sweeps and calibrations (matplotlib; never imported by the model).
+
+Every function takes the project's tables (``city_year`` of a run, ``summary.csv``, sweep
+and attribution tables, the published city panel) and returns a :class:`matplotlib.figure.
+Figure`; nothing here runs the model. Axes carry units (GDP in 亿元 = 100 million yuan,
+people in 万人 = 10,000 people). Place names are Chinese when a CJK font (Noto Sans CJK,
+Debian's ``fonts-noto-cjk``) is found and English otherwise, so no label renders as empty
+boxes (:func:`cjk_font`).
+
+Figures:
+
+- :func:`rank_fan`: Shaoxing's national GDP rank, published history and simulated bands,
+  with the top-30 line;
+- :func:`p_top30_by_year`: P(rank <= 30) by year, one line per scenario;
+- :func:`gdp_fan`: Shaoxing GDP, published history against the simulated band;
+- :func:`sector_shares`: composition of GDP by sector over time;
+- :func:`corridor_map`: the nine regions at their coordinates with net flows of people and
+  firms as arrows;
+- :func:`attribution_waterfall`: the share of a gain owed to each policy pillar;
+- :func:`calibration_fit`: published against simulated calibration moments.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import ParamSpec
+
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from growthpole.regions import (
+    REGION_NAMES_ZH,
+    REGIONS,
+    SECTORS,
+    SHAOXING_CITY_CODE,
+    SHAOXING_REGIONS,
+)
+
+TOP = 30  # the threshold of the research question: China's top 30 cities by GDP
+#: years of the published panel with fewer cities than this are not ranked (a rank among a
+#: partial set of cities is not a national rank; data/README.md §8)
+MIN_CITIES_FOR_RANK = 250
+GDP_UNIT = "亿元 (100 million yuan)"
+PEOPLE_UNIT = "万人 (10,000 people)"
+
+SECTOR_LABELS: dict[str, str] = {
+    "textiles_dyeing": "Textiles & dyeing",
+    "chemicals": "Chemicals",
+    "equipment": "Equipment",
+    "electronics_ic": "Electronics & IC",
+    "biomedicine": "Biomedicine",
+    "new_materials": "New materials",
+    "digital_economy": "Digital economy",
+    "services": "Market services",
+    "other": "Other manufacturing",
+}
+PILLAR_LABELS: dict[str, str] = {
+    "integration": "Integration (融杭联甬接沪)",
+    "platforms": "Platforms",
+    "industry_upgrade": "Industry upgrading",
+    "innovation_talent": "Innovation & talent",
+    "green": "Green development",
+    "business_environment": "Business environment",
+}
+ENGLISH_NAMES: dict[str, str] = {
+    "yuecheng": "Yuecheng", "keqiao": "Keqiao", "shangyu": "Shangyu", "zhuji": "Zhuji",
+    "shengzhou": "Shengzhou", "xinchang": "Xinchang", "hangzhou": "Hangzhou",
+    "ningbo": "Ningbo", "shanghai": "Shanghai", "shaoxing": "Shaoxing",
+}
+CHINESE_NAMES: dict[str, str] = {**REGION_NAMES_ZH, "shaoxing": "绍兴市"}
+#: label placement on the corridor map (points; the Shaoxing units sit close together)
+LABEL_OFFSETS: dict[str, tuple[float, float, str, str]] = {
+    "keqiao": (4, 16, "left", "bottom"), "yuecheng": (-8, -8, "right", "top"),
+    "shangyu": (10, 8, "left", "bottom"), "zhuji": (-10, 0, "right", "center"),
+    "shengzhou": (-10, -4, "right", "top"), "xinchang": (10, -4, "left", "top"),
+    "hangzhou": (0, 18, "center", "bottom"), "ningbo": (12, -2, "left", "top"),
+    "shanghai": (12, -2, "left", "top"),
+}
+COLOURS = {"history": "#222222", "median": "#1f5fa8", "band90": "#9ecae1", "band50": "#4f8fcf",
+           "threshold": "#c0392b", "gain": "#2e8b57", "loss": "#c0392b"}
+
+
+# ---------------------------------------------------------------------------------------
+# fonts and names
+# ---------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Family name of an installed CJK font (Noto Sans CJK preferred), or None.
+
+    Fonts installed after matplotlib built its font cache are not in ``fontManager``; the
+    system font directories are therefore scanned too and any Noto CJK file found is added.
+    """
+    def known() -> list[str]:
+        names = sorted({f.name for f in font_manager.fontManager.ttflist})
+        preferred = [n for n in names if n.startswith("Noto Sans CJK")]
+        for wanted in ("Noto Sans CJK SC", "Noto Sans CJK JP"):
+            if wanted in preferred:
+                return [wanted]
+        others = [n for n in names if "CJK" in n or n in (
+            "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
+            "PingFang SC", "Source Han Sans SC", "AR PL UMing CN")]
+        return preferred + others
+
+    found = known()
+    if not found:
+        for path in font_manager.findSystemFonts():
+            name = Path(path).name.lower()
+            if "cjk" in name or "wqy" in name or "sourcehansans" in name:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # pragma: no cover - broken file
+                    continue
+        found = known()
+    return found[0] if found else None
+
+
+def use_cjk() -> bool:
+    """True when Chinese labels can be drawn (a CJK font is installed)."""
+    return cjk_font() is not None
+
+
+def place_name(region: str) -> str:
+    """Label of a region: '柯桥区 Keqiao' with a CJK font, 'Keqiao' without."""
+    english = ENGLISH_NAMES.get(region, region.replace("_", " ").title())
+    if use_cjk() and region in CHINESE_NAMES:
+        return f"{CHINESE_NAMES[region]} {english}"
+    return english
+
+
+def style() -> dict[str, object]:
+    """rcParams for every figure: DejaVu Sans for Latin text, the CJK font as fallback."""
+    family = ["DejaVu Sans"]
+    if cjk_font():
+        family.append(str(cjk_font()))
+    return {"font.family": family, "axes.spines.top": False, "axes.spines.right": False,
+            "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 100, "savefig.dpi": 150,
+            "legend.frameon": False, "axes.titleweight": "bold", "axes.titlesize": 11,
+            "axes.labelsize": 10, "axes.unicode_minus": False}
+
+
+P = ParamSpec("P")
+
+
+def styled(function: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Build the figure inside :func:`style` (text objects take their font when created)."""
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with plt.rc_context(style()):
+            return function(*args, **kwargs)
+    return wrapper
+
+
+def _new(nrows: int = 1, ncols: int = 1, figsize=(8.0, 4.8), **kwargs):
+    """A Figure (not registered with pyplot: no memory leak in loops) and its axes."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write a PNG atomically (temporary file renamed into place)."""
+    from growthpole.io import atomic_path
+
+    path = Path(path)
+    with plt.rc_context(style()), atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=150)
+    return path
+
+
+def _note(fig: Figure, text: str) -> None:
+    """A source / caveat line under the axes."""
+    fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=7.5, color="#555555",
+             wrap=True)
+    fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
+
+
+def _message(ax, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=10,
+            color="#7a1f1f", wrap=True,
+            bbox={"boxstyle": "round", "facecolor": "#fff4f0", "edgecolor": "#d9a19a"})
+
+
+# ---------------------------------------------------------------------------------------
+# helpers on tables
+# ---------------------------------------------------------------------------------------
+
+def _region_rows(city_year: pd.DataFrame, region: str = "shaoxing") -> pd.DataFrame:
+    rows = city_year[city_year.region == region]
+    if rows.empty:
+        raise ValueError(f"city_year has no rows for region '{region}'")
+    return rows
+
+
+def _bands(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per year: quantiles 5, 25, 50, 75, 95 % of ``column`` across replications."""
+    grouped = rows.groupby("year")[column]
+    return pd.DataFrame({f"q{int(q * 100):02d}": grouped.quantile(q)
+                         for q in (0.05, 0.25, 0.5, 0.75, 0.95)}).reset_index()
+
+
+def _fan(ax, bands: pd.DataFrame, *, label: str, replications: int,
+         colour: str = COLOURS["median"]) -> None:
+    if replications > 1:
+        ax.fill_between(bands.year, bands.q05, bands.q95, color=COLOURS["band90"], alpha=0.6,
+                        lw=0, label=f"simulated 90% band ({replications} replications)")
+        ax.fill_between(bands.year, bands.q25, bands.q75, color=COLOURS["band50"], alpha=0.5,
+                        lw=0, label="simulated 50% band")
+    ax.plot(bands.year, bands.q50, color=colour, lw=2,
+            label=label if replications > 1 else f"{label} (1 replication)")
+
+
+def published_gdp(panel: pd.DataFrame | None = None,
+                  city_code: int = SHAOXING_CITY_CODE) -> pd.DataFrame:
+    """Published GDP of one city (year, gdp in 亿元, origin) from the active panel."""
+    if panel is None:
+        from growthpole.data import active_city_panel
+
+        panel = active_city_panel()
+    rows = panel[panel.city_code.astype(int) == int(city_code)]
+    out = pd.DataFrame({"year": rows.year.astype(int).to_numpy(),
+                        "gdp": rows.gdp_100m_cny.astype(float).to_numpy(),
+                        "origin": rows["origin"].to_numpy() if "origin" in rows
+                        else np.full(len(rows), "project")})
+    return out.sort_values("year").reset_index(drop=True)
+
+
+def rank_history(panel: pd.DataFrame | None = None, city_code: int = SHAOXING_CITY_CODE,
+                 min_cities: int = MIN_CITIES_FOR_RANK) -> pd.DataFrame:
+    """Published national GDP rank of ``city_code`` by year (1 = largest GDP).
+
+    The rank counts the cities of the panel with a larger GDP in the same year, plus one.
+    Years where the panel holds fewer than ``min_cities`` cities are left out: a rank among
+    a partial list is not a national rank (data/README.md §8). Columns: year, rank,
+    n_cities.
+    """
+    if panel is None:
+        from growthpole.data import active_city_panel
+
+        panel = active_city_panel()
+    panel = panel.assign(year=panel.year.astype(int), city_code=panel.city_code.astype(int),
+                         gdp=panel.gdp_100m_cny.astype(float))
+    counts = panel.groupby("year").city_code.nunique()
+    own = panel[panel.city_code == int(city_code)].set_index("year").gdp
+    rows = []
+    for year, n_cities in counts.items():
+        if n_cities < min_cities or year not in own.index:
+            continue
+        others = panel[(panel.year == year) & (panel.city_code != int(city_code))].gdp
+        rows.append((int(year), int((others > float(own.loc[year])).sum()) + 1, int(n_cities)))
+    return pd.DataFrame(rows, columns=["year", "rank", "n_cities"])
+
+
+# ---------------------------------------------------------------------------------------
+# figures
+# ---------------------------------------------------------------------------------------
+
+@styled
+def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
+             top: int = TOP, title: str | None = None) -> Figure:
+    """Shaoxing's national GDP rank: published history and the simulated distribution.
+
+    ``history``: a :func:`rank_history` table (computed from the active panel when None).
+    Without a ``national_rank`` column in ``city_year`` (a run made before the ranking
+    was wired in) the figure shows the history and says the simulated rank is missing.
+    """
+    if history is None:
+        history = rank_history()
+    fig, ax = _new()
+    rows = _region_rows(city_year)
+    has_rank = "national_rank" in rows.columns and rows.national_rank.notna().any()
+    if has_rank:
+        bands = _bands(rows.dropna(subset=["national_rank"]), "national_rank")
+        _fan(ax, bands, label="simulated median rank", replications=rows.replication.nunique())
+    if len(history):
+        ax.plot(history.year, history["rank"], color=COLOURS["history"], marker="o", ms=3,
+                lw=1.5, label="published rank (city GDP panel)")
+    ax.axhline(top, color=COLOURS["threshold"], ls="--", lw=1.2, label=f"top-{top} threshold")
+    ax.invert_yaxis()
+    ax.set_xlabel("year")
+    ax.set_ylabel("national GDP rank among Chinese cities (1 = largest)")
+    ax.set_title(title or f"{place_name('shaoxing')}: national GDP rank")
+    if not has_rank:
+        _message(ax, "simulated rank not available: this run's city_year has no\n"
+                     "'national_rank' column (run made without growthpole.ranking)")
+    ax.legend(loc="best", fontsize=8)
+    low = min([top - 5, *(history["rank"].tolist() if len(history) else [])])
+    high = max([top + 15, *(history["rank"].tolist() if len(history) else [])])
+    if has_rank:
+        low = min(low, float(rows.national_rank.quantile(0.01)))
+        high = max(high, float(rows.national_rank.quantile(0.99)))
+    ax.set_ylim(high + 2, max(low - 2, 0.5))
+    _note(fig, f"History: rank within the city GDP panel (data/city_gdp.csv + imported panel), "
+               f"only years with >= {MIN_CITIES_FOR_RANK} cities; vintages may mix "
+               f"(data/README.md §7). Simulated bands: quantiles across replications.")
+    return fig
+
+
+@styled
+def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
+                    title: str | None = None) -> Figure:
+    """P(rank <= top) by year, one line per scenario.
+
+    Each table is a run's ``summary`` (with ``p_top30``) or its ``city_year`` (with
+    ``national_rank`` on the 'shaoxing' rows).
+    """
+    fig, ax = _new()
+    drawn = 0
+    for name, table in tables.items():
+        if "p_top30" in table.columns and top == TOP:
+            series = table[["year", "p_top30"]].dropna()
+            years, probability = series.year, series.p_top30
+        elif "national_rank" in table.columns:
+            rows = _region_rows(table).dropna(subset=["national_rank"])
+            grouped = rows.groupby("year").national_rank
+            probability = grouped.apply(lambda r: float((r <= top).mean()))
+            years = probability.index
+            name = f"{name} ({rows.replication.nunique()} replications)"
+        else:
+            continue
+        ax.plot(years, probability, marker="o", ms=3, lw=1.8, label=str(name))
+        drawn += 1
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"P(national GDP rank ≤ {top})")
+    ax.set_title(title or f"{place_name('shaoxing')}: probability of a top-{top} rank")
+    if drawn:
+        ax.legend(title="scenario", fontsize=8, loc="best")
+    else:
+        _message(ax, "no scenario table has a national rank\n(p_top30 or national_rank "
+                     "columns): run with growthpole.ranking")
+    _note(fig, "Share of replications in which Shaoxing's simulated national GDP rank is "
+               f"<= {top}; common random numbers across scenarios.")
+    return fig
+
+
+@styled
+def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
+            region: str = "shaoxing", title: str | None = None) -> Figure:
+    """GDP (亿元, current prices): published history against the simulated band."""
+    fig, ax = _new()
+    rows = _region_rows(city_year, region)
+    bands = _bands(rows, "gdp")
+    _fan(ax, bands, label="simulated median", replications=rows.replication.nunique())
+    if history is None and region == "shaoxing":
+        history = published_gdp()
+    if history is not None and len(history):
+        start = int(bands.year.min())
+        shown = history[history.year >= start - 15]
+        ax.plot(shown.year, shown.gdp, color=COLOURS["history"], marker="o", ms=3.5, lw=1.3,
+                label="published GDP")
+        ax.axvline(start, color="#888888", lw=0.8, ls=":")
+        ax.text(start, ax.get_ylim()[1], " simulation starts", fontsize=8, va="top",
+                color="#555555")
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"GDP, {GDP_UNIT}, current prices")
+    ax.set_title(title or f"{place_name(region)}: GDP, published and simulated")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    _note(fig, "Published: data/city_gdp.csv and the imported city panel (yearbook and "
+               "bulletin vintages, data/README.md). Simulated: quantiles across replications.")
+    return fig
+
+
+@styled
+def sector_shares(city_year: pd.DataFrame, *, region: str = "shaoxing",
+                  title: str | None = None) -> Figure:
+    """Composition of real GDP by sector (% of GDP, base-year prices), mean across
+    replications; the non-modelled part (agriculture, public services, real estate) in grey.
+    """
+    rows = _region_rows(city_year, region)
+    columns = [f"va_{s}" for s in SECTORS if f"va_{s}" in rows.columns]
+    if not columns:
+        raise ValueError("city_year has no va_<sector> columns")
+    parts = rows[["year", *columns]].copy()
+    parts["nonmodelled"] = rows["nonmodelled_gdp"] if "nonmodelled_gdp" in rows else 0.0
+    total = parts[[*columns, "nonmodelled"]].sum(axis=1).replace(0.0, np.nan)
+    shares = parts[[*columns, "nonmodelled"]].div(total, axis=0) * 100.0
+    shares["year"] = parts.year
+    mean = shares.groupby("year").mean()
+    fig, ax = _new(figsize=(8.8, 4.8))
+    palette = [plt.get_cmap("tab10").colors[i] for i in (0, 1, 2, 3, 4, 5, 6, 9, 8)]
+    colours = [*palette[:len(columns)], (0.8, 0.8, 0.8)]  # grey only for the non-modelled
+    labels = [SECTOR_LABELS.get(c[3:], c[3:]) for c in columns]
+    labels.append("Non-modelled GDP (agriculture,\npublic services, real estate)")
+    ax.stackplot(mean.index, mean.to_numpy().T, labels=labels, colors=colours, alpha=0.9)
+    ax.set_xlim(mean.index.min(), mean.index.max())
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("year")
+    ax.set_ylabel("share of real GDP, % (base-year prices)")
+    ax.set_title(title or f"{place_name(region)}: GDP by sector")
+    handles, legend_labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], legend_labels[::-1], loc="center left", bbox_to_anchor=(1.01, 0.5),
+              fontsize=8)
+    _note(fig, "Firms' value added by sector plus the non-modelled part of GDP; mean share "
+               "across replications. Sector mix at the start is assumed (docs/model.md).")
+    return fig
+
+
+@styled
+def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = None,
+                 years: tuple[int, int] | None = None, title: str | None = None) -> Figure:
+    """The nine regions at their coordinates with *net* flows as arrows.
+
+    Left: people (migration within the nine regions, 万人); right: firm relocations (firm
+    agents). Flows are summed over ``years`` (default: the whole run) and averaged across
+    replications. The model records each region's gross in- and outflows, not an
+    origin-destination matrix, so an arrow is a region's net gain (up, green) or loss (down,
+    red), not a route. Marker area: GDP in the last year.
+    """
+    if coordinates is None:
+        from growthpole.data import REGIONS_SCHEMA, load
+
+        coordinates = load(REGIONS_SCHEMA)
+    coords = coordinates.set_index("region_id")[["latitude", "longitude"]].astype(float)
+    rows = city_year[city_year.region.isin(REGIONS)]
+    first, last = years or (int(rows.year.min()) + 1, int(rows.year.max()))
+    window = rows[(rows.year >= first) & (rows.year <= last)]
+    per_rep = window.groupby(["replication", "region"])[
+        ["migration_in", "migration_out", "relocations_in", "relocations_out"]].sum()
+    flows = per_rep.groupby("region").mean()
+    flows["people"] = flows.migration_in - flows.migration_out
+    flows["firms"] = flows.relocations_in - flows.relocations_out
+    gdp_last = rows[rows.year == last].groupby("region").gdp.mean()
+
+    fig, axes = _new(1, 2, figsize=(12.5, 5.8))
+    lat0 = math.radians(float(coords.latitude.mean()))
+    specs = (("people", f"net migration {first}-{last}, {PEOPLE_UNIT}", "{:+.1f} 万"),
+             ("firms", f"net firm relocations {first}-{last}, firm agents", "{:+.1f}"))
+    lon_span = float(coords.longitude.max() - coords.longitude.min())
+    lat_span = float(coords.latitude.max() - coords.latitude.min())
+    for ax, (column, subtitle, fmt) in zip(axes, specs, strict=True):
+        values = flows[column].reindex(REGIONS).fillna(0.0)
+        scale = max(float(values.abs().max()), 1e-9)
+        hub = coords.loc["yuecheng"]
+        for pole in ("hangzhou", "ningbo", "shanghai"):
+            ax.plot([hub.longitude, coords.loc[pole, "longitude"]],
+                    [hub.latitude, coords.loc[pole, "latitude"]], color="#bbbbbb", lw=1,
+                    ls="--", zorder=1)
+        size = gdp_last.reindex(REGIONS).fillna(0.0)
+        ax.scatter(coords.loc[list(REGIONS), "longitude"], coords.loc[list(REGIONS), "latitude"],
+                   s=40 + 600 * np.sqrt(size / max(float(size.max()), 1e-9)),
+                   c=["#e6a23c" if r in SHAOXING_REGIONS else "#7f8c8d" for r in REGIONS],
+                   alpha=0.55, edgecolors="#333333", linewidths=0.6, zorder=2)
+        for region in REGIONS:
+            lon, lat = coords.loc[region, "longitude"], coords.loc[region, "latitude"]
+            value = float(values[region])
+            length = 0.16 * lat_span * abs(value) / scale
+            if abs(value) > 0.0 and length > 0.004 * lat_span:
+                direction = 1.0 if value > 0 else -1.0
+                ax.annotate("", xy=(lon, lat + direction * length), xytext=(lon, lat),
+                            arrowprops={"arrowstyle": "-|>", "lw": 2.2, "mutation_scale": 14,
+                                        "color": COLOURS["gain"] if value > 0
+                                        else COLOURS["loss"]}, zorder=3)
+            dx, dy, ha, va = LABEL_OFFSETS.get(region, (8, -4, "left", "top"))
+            ax.annotate(f"{place_name(region)}\n{fmt.format(value)}", (lon, lat),
+                        xytext=(dx, dy), textcoords="offset points", fontsize=8, va=va,
+                        ha=ha, multialignment=ha if ha != "center" else "center", zorder=4,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                              "edgecolor": "none", "alpha": 0.75})
+        ax.set_aspect(1.0 / math.cos(lat0))
+        ax.set_xlim(coords.longitude.min() - 0.4 * lon_span,
+                    coords.longitude.max() + 0.3 * lon_span)
+        ax.set_ylim(coords.latitude.min() - 0.12 * lat_span,
+                    coords.latitude.max() + 0.1 * lat_span)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
+        ax.yaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
+        ax.set_xlabel("longitude, degrees east")
+        ax.set_ylabel("latitude, degrees north")
+        ax.set_title(subtitle, fontsize=10)
+    shaoxing = city_year[city_year.region == "shaoxing"]
+    sx_window = shaoxing[(shaoxing.year >= first) & (shaoxing.year <= last)]
+    external = (sx_window.groupby("replication").external_inflow.sum().mean()
+                if "external_inflow" in sx_window else float("nan"))
+    fig.suptitle(title or "The corridor: where people and firms moved (net, per region)",
+                 fontweight="bold")
+    _note(fig, "Arrows: net gain (up, green) or loss (down, red) of each region, mean across "
+               "replications; the model records gross in/out flows per region, not routes, so "
+               "no origin-destination arrows are drawn. Orange: Shaoxing's six units; marker "
+               f"area ~ GDP in {last}. Migration from outside the corridor into Shaoxing: "
+               f"{external:,.1f} 万 (not drawn). Coordinates: data/regions.csv.")
+    return fig
+
+
+@styled
+def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contribution",
+                          total_label: str = "full strategy", title: str | None = None
+                          ) -> Figure:
+    """Waterfall of the contributions of policy pillars to a gain.
+
+    ``table``: columns ``pillar`` and ``contribution`` (optional ``low``/``high`` for an
+    interval, e.g. across replications). The last bar is their sum (or the ``total`` row).
+    """
+    if not {"pillar", "contribution"} <= set(table.columns):
+        raise ValueError("attribution table needs columns 'pillar' and 'contribution'")
+    parts = table[table.pillar != "total"].reset_index(drop=True)
+    total_rows = table[table.pillar == "total"]
+    total = (float(total_rows.contribution.iloc[0]) if len(total_rows)
+             else float(parts.contribution.sum()))
+    fig, ax = _new(figsize=(8.8, 4.8))
+    running = 0.0
+    labels = []
+    for i, row in enumerate(parts.itertuples(index=False)):
+        value = float(row.contribution)
+        colour = COLOURS["gain"] if value >= 0 else COLOURS["loss"]
+        ax.bar(i, value, bottom=running, color=colour, width=0.65, edgecolor="#333333", lw=0.5)
+        if {"low", "high"} <= set(parts.columns):
+            ax.errorbar(i, running + value, yerr=[[value - float(row.low)],
+                                                  [float(row.high) - value]],
+                        color="#333333", capsize=3, lw=1)
+        ax.text(i, running + value, f"{value:+.3g}", ha="center",
+                va="bottom" if value >= 0 else "top", fontsize=8)
+        if i:
+            ax.plot([i - 1.325, i - 0.325], [running, running], color="#777777", lw=0.8)
+        running += value
+        labels.append(PILLAR_LABELS.get(str(row.pillar), str(row.pillar).replace("_", " ")))
+    n = len(parts)
+    ax.bar(n, total, color=COLOURS["median"], width=0.65, edgecolor="#333333", lw=0.5)
+    ax.text(n, total, f"{total:+.3g}", ha="center", va="bottom" if total >= 0 else "top",
+            fontsize=8, fontweight="bold")
+    labels.append(total_label)
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.set_axisbelow(True)
+    ax.set_xticks(range(n + 1), labels, rotation=25, ha="right", fontsize=8.5)
+    ax.set_ylabel(value_label)
+    ax.set_xlabel("policy pillar")
+    ax.set_title(title or "Attribution of the gain to policy pillars")
+    if abs(running - total) > 1e-9 * max(1.0, abs(total)):
+        ax.text(0.99, 0.98, f"pillars sum to {running:+.3g}; the rest ({total - running:+.3g}) "
+                            "is interaction", transform=ax.transAxes, ha="right", va="top",
+                fontsize=8, color="#555555")
+    return fig
+
+
+def _pick(table: pd.DataFrame, names: tuple[str, ...], what: str) -> str:
+    for name in names:
+        if name in table.columns:
+            return name
+    raise ValueError(f"calibration table needs a {what} column (one of {', '.join(names)}); "
+                     f"it has {', '.join(map(str, table.columns))}")
+
+
+@styled
+def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Published against simulated calibration moments.
+
+    ``table``: one row per moment with columns ``moment``, an observed column (``observed``,
+    ``target``, ``data`` or ``history``) and ``simulated`` (or ``model``); optional ``unit``
+    and ``year``. With a ``year`` column every moment gets its own small panel over time;
+    without, the figure shows each moment's deviation (%, simulated vs published) with both
+    values written beside the bar.
+    """
+    observed = _pick(table, ("observed", "target", "data", "history", "published"),
+                     "published")
+    simulated = _pick(table, ("simulated", "model", "simulation"), "simulated")
+    moment = _pick(table, ("moment", "name"), "moment")
+    if "year" in table.columns and table.groupby(moment).year.nunique().max() > 1:
+        moments = list(dict.fromkeys(table[moment]))
+        ncols = min(3, len(moments))
+        nrows = math.ceil(len(moments) / ncols)
+        fig, axes = _new(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows), squeeze=False)
+        for ax, name in zip(axes.flat, moments, strict=False):
+            rows = table[table[moment] == name].sort_values("year")
+            ax.plot(rows.year, rows[observed], color=COLOURS["history"], marker="o", ms=3,
+                    label="published")
+            ax.plot(rows.year, rows[simulated], color=COLOURS["median"], marker="s", ms=3,
+                    label="simulated")
+            unit = str(rows["unit"].iloc[0]) if "unit" in rows else ""
+            ax.set_title(str(name), fontsize=9)
+            ax.set_xlabel("year")
+            ax.set_ylabel(unit or "value")
+        for ax in list(axes.flat)[len(moments):]:
+            ax.set_visible(False)
+        axes.flat[0].legend(fontsize=8)
+        fig.suptitle(title or "Calibration fit: published against simulated", fontweight="bold")
+        return fig
+    rows = table.reset_index(drop=True)
+    obs = rows[observed].astype(float).to_numpy()
+    sim = rows[simulated].astype(float).to_numpy()
+    deviation = np.where(obs != 0, (sim - obs) / np.abs(np.where(obs == 0, 1, obs)) * 100, np.nan)
+    fig, ax = _new(figsize=(9.0, 0.45 * len(rows) + 1.8))
+    y = np.arange(len(rows))[::-1]
+    colours = [COLOURS["gain"] if abs(d) <= 10 else COLOURS["loss"] for d in
+               np.nan_to_num(deviation)]
+    ax.barh(y, np.nan_to_num(deviation), color=colours, height=0.6)
+    ax.axvline(0, color="#333333", lw=0.8)
+    for k in (-10, 10):
+        ax.axvline(k, color="#999999", lw=0.8, ls=":")
+    units = rows["unit"].astype(str).tolist() if "unit" in rows else [""] * len(rows)
+    labels = [f"{m}" for m in rows[moment]]
+    ax.set_yticks(y, labels, fontsize=8.5)
+    span = max(12.0, float(np.nanmax(np.abs(deviation))) if np.isfinite(deviation).any()
+               else 12.0)
+    ax.set_xlim(-span * 1.9, span * 1.9)
+    for yi, o, s, d, u in zip(y, obs, sim, deviation, units, strict=True):
+        anchor = max(0.0, float(np.nan_to_num(d))) + span * 0.05
+        ax.text(anchor, yi, f"published {o:.4g}, simulated {s:.4g} {u}".rstrip(), va="center",
+                fontsize=7.5, color="#333333")
+    ax.set_xlabel("simulated minus published, % of published (green: within the dotted "
+                  "±10% lines, red: outside)")
+    ax.set_ylabel("calibration moment")
+    ax.set_title(title or "Calibration fit by moment")
+    return fig
