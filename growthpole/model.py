@@ -9,7 +9,9 @@ is :data:`STEP_ORDER`; docs/model.md documents each.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import mesa
 import numpy as np
@@ -32,7 +34,12 @@ from growthpole.mechanisms import (
 )
 from growthpole.mechanisms import market_access as market_access_mechanism
 from growthpole.mechanisms import platforms as platform_mechanism
-from growthpole.mechanisms.base import StepContext, region_sector_sum, region_sum
+from growthpole.mechanisms.base import (
+    StepContext,
+    region_sector_sum,
+    region_sum,
+    talent_counts,
+)
 from growthpole.parameters import ModelParameters
 from growthpole.policy import PolicyChannels
 from growthpole.regions import (
@@ -189,10 +196,10 @@ class GrowthPoleModel(mesa.Model):
         region = firms_table.region.astype(np.int64)
         firm_va = region_sum(firms_table.value_added, region, live)
         gdp_real = firm_va + regions.nonmodelled_gdp
-        people = region_sum(np.ones(talent.size), talent.region.astype(np.int64),
-                            talent.live) * state.people_per_agent
-        skilled = region_sum(np.ones(talent.size), talent.region.astype(np.int64),
-                             talent.live & (talent.skill == SKILLED)) * state.people_per_agent
+        firm_count = region_sum(np.ones(firms_table.size), region, live)
+        talent_by_skill = talent_counts(talent)  # one bincount over all talent agents
+        people = talent_by_skill.sum(axis=0) * state.people_per_agent
+        skilled = talent_by_skill[SKILLED] * state.people_per_agent
         sector_va = region_sector_sum(firms_table.value_added, region,
                                       firms_table.sector.astype(np.int64), live)
         platform_used = np.zeros(N_REGIONS)
@@ -208,7 +215,7 @@ class GrowthPoleModel(mesa.Model):
             "nonmodelled_gdp": regions.nonmodelled_gdp.copy(),
             "population": people / 1e4,
             "talent_skilled": skilled / 1e4,
-            "firm_agents": region_sum(np.ones(firms_table.size), region, live),
+            "firm_agents": firm_count,
             "employment": region_sum(firms_table.skilled + firms_table.unskilled, region,
                                      live) / 1e4,
             "capital": region_sum(firms_table.capital, region, live),
@@ -225,8 +232,7 @@ class GrowthPoleModel(mesa.Model):
             "relocations_out": regions.relocations_out.copy(),
             "platform_land_used_mu": platform_used,
             "digital_share": np.divide(region_sum(firms_table.digital.astype(float), region, live),
-                                       np.maximum(region_sum(np.ones(firms_table.size), region,
-                                                             live), 1)),
+                                       np.maximum(firm_count, 1)),
         }
         for k, sector in enumerate(SECTORS):
             record[f"va_{sector}"] = sector_va[:, k]
@@ -237,16 +243,22 @@ class GrowthPoleModel(mesa.Model):
         units; intensive quantities employment-weighted). Units: gdp, gdp_real, values added
         and capital in 亿元 (gdp current prices, others base-year prices); population,
         talent_skilled, employment and flows of people in 万人; wages in 元/yr; land in 亩."""
-        frame = pd.concat([pd.DataFrame(r) for r in self.records], ignore_index=True)
+        # one frame from concatenated columns (a DataFrame per year was the costliest part
+        # of a default-scale run; see docs/performance.md)
+        frame = pd.DataFrame({name: np.concatenate([r[name] for r in self.records])
+                              for name in self.records[0]})
         shaoxing = frame[frame.region.isin(REGIONS[:N_SHAOXING])]
         extensive = [c for c in frame.columns if c not in (
             "year", "region", "wage_skilled", "wage_unskilled", "market_access",
             "digital_share")]
         total = shaoxing.groupby("year", sort=True)[extensive].sum().reset_index()
-        weights = shaoxing.employment.to_numpy()
-        for column in ("wage_skilled", "wage_unskilled", "market_access", "digital_share"):
-            weighted = (shaoxing[column] * weights).groupby(shaoxing.year).sum()
-            total[column] = (weighted / shaoxing.employment.groupby(shaoxing.year).sum()).to_numpy()
+        intensive = ["wage_skilled", "wage_unskilled", "market_access", "digital_share"]
+        # one groupby for all weighted columns (same per-column sums as one call each)
+        weighted = shaoxing[intensive].multiply(shaoxing.employment.to_numpy(), axis=0)
+        weighted["employment"] = shaoxing.employment
+        weighted = weighted.groupby(shaoxing.year.to_numpy(), sort=True).sum()
+        for column in intensive:
+            total[column] = (weighted[column] / weighted["employment"]).to_numpy()
         total["region"] = "shaoxing"
         frame = pd.concat([frame, total[frame.columns]], ignore_index=True)
         frame.insert(0, "replication", self.replication)
@@ -365,6 +377,48 @@ def initial_platforms(table: PlatformTable, start_year: int) -> None:
                   subsidy=subsidy, star=star)
 
 
+def _data_fingerprint() -> tuple:
+    """(data directory, (path, mtime, size) of every file in it and in its imported/): the
+    key under which :func:`data_inputs` caches what it read."""
+    directory = data_module.data_dir()
+    entries = []
+    for folder in (directory, directory / "imported"):
+        try:
+            with os.scandir(folder) as iterator:
+                for entry in iterator:
+                    if entry.is_file():
+                        info = entry.stat()
+                        entries.append((entry.path, info.st_mtime_ns, info.st_size))
+        except FileNotFoundError:
+            continue
+    return str(directory), tuple(sorted(entries))
+
+
+@lru_cache(maxsize=16)
+def _cached_data_inputs(start_year: int, _fingerprint: tuple) -> tuple:
+    base = data_module.base_year(start_year)
+    hours = base_travel_hours()
+    rd, _notes = base_rd_intensity(start_year)
+    recorder = PlatformTable(capacity=64)
+    initial_platforms(recorder, start_year)
+    rows = [{name: column[row].item() for name, column in recorder.columns.items()}
+            for row in range(recorder.size)]
+    return base, hours, rd, rows
+
+
+def data_inputs(start_year: int) -> tuple[data_module.BaseYear, np.ndarray, np.ndarray,
+                                          list[dict[str, float]]]:
+    """Base year, travel hours, R&D intensity and platform rows read from data/ for a run
+    starting in ``start_year``; cached per process while no file in data/ (or its
+    imported/ panel) changes, because parsing them was most of a default-scale run's
+    start-up (docs/performance.md). Returns copies: callers may modify them."""
+    base, hours, rd, rows = _cached_data_inputs(start_year, _data_fingerprint())
+    base = data_module.BaseYear(year=base.year, gdp=base.gdp.copy(),
+                                population=base.population.copy(),
+                                provenance=base.provenance)
+    return base, hours.copy(), rd.copy(), [dict(row) for row in rows]
+
+
 def initial_state(scenario: Scenario, params: ModelParameters,
                   seed_sequence: np.random.SeedSequence) -> WorldState:
     """Build the base-year economy so that it reproduces the data of ``start_year``.
@@ -379,10 +433,8 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     5. amenities so that base-year migration flows balance (spatial equilibrium).
     """
     rng = generator(seed_sequence, INITIAL_STATE)
-    base = data_module.base_year(scenario.start_year)
+    base, hours, rd, platform_rows = data_inputs(scenario.start_year)
     people_per_agent = scenario.scale.people_per_agent
-    hours = base_travel_hours()
-    rd, _notes = base_rd_intensity(scenario.start_year)
     regions = RegionState(base_gdp=base.gdp, base_population=base.population,
                           base_hours=hours, nonmodelled_gdp=params.nonmodelled_share * base.gdp,
                           rd_intensity=rd)
@@ -416,7 +468,8 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     firm_table.digital[firm_table.sector == SECTOR_INDEX["digital_economy"]] = 1
 
     platforms = PlatformTable(capacity=64)
-    initial_platforms(platforms, scenario.start_year)
+    for row in platform_rows:
+        platforms.add(1, **row)
 
     state = WorldState(year=scenario.start_year, start_year=scenario.start_year,
                        people_per_agent=people_per_agent, firms=firm_table, talent=talent,

@@ -65,6 +65,18 @@ def region_sum(values: np.ndarray, region: np.ndarray, weights_mask: np.ndarray 
     return np.bincount(region, weights=values, minlength=n)[:n]
 
 
+def talent_counts(talent) -> np.ndarray:
+    """(2, N_REGIONS) live talent agents by skill (row: 0 unskilled, 1 skilled) and region,
+    as floats, from one np.bincount over a combined key (hot path: called several times a
+    year over every talent agent)."""
+    key = talent.skill.astype(np.intp) * N_REGIONS + talent.region
+    live = talent.live
+    if not live.all():
+        key = key[live]
+    counts = np.bincount(key, minlength=2 * N_REGIONS)[: 2 * N_REGIONS]
+    return counts.reshape(2, N_REGIONS).astype(float)
+
+
 def region_sector_sum(values: np.ndarray, region: np.ndarray, sector: np.ndarray,
                       mask: np.ndarray | None = None) -> np.ndarray:
     """(N_REGIONS, N_SECTORS) sums by region and sector."""
@@ -79,4 +91,5 @@ def gumbel_choice(utility: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Multinomial-logit choice: argmax of utility + Gumbel(0,1) noise, row-wise
     (McFadden 1974). ``-inf`` utilities are never chosen."""
     noise = rng.gumbel(size=utility.shape)
-    return np.argmax(utility + noise, axis=1)
+    noise += utility  # in place: same sums as utility + noise, one temporary fewer
+    return np.argmax(noise, axis=1)

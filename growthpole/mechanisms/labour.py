@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from growthpole.mechanisms.base import StepContext, region_sum
+from growthpole.mechanisms.base import StepContext, region_sum, talent_counts
 from growthpole.mechanisms.production import effective_log_tfp
 from growthpole.regions import HANGZHOU, N_REGIONS, N_SHAOXING, SHANGHAI, SKILLED
 
@@ -48,11 +48,7 @@ def commuting_matrix(hours: np.ndarray, rate: float, decay_hours: float,
 def labour_supply(context: StepContext) -> np.ndarray:
     """(2, N_REGIONS) workers by skill and residence."""
     state, params = context.state, context.params
-    talent = state.talent
-    supply = np.zeros((2, N_REGIONS))
-    for skill in (0, 1):
-        supply[skill] = region_sum(np.full(talent.size, 1.0), talent.region.astype(np.int64),
-                                   talent.live & (talent.skill == skill))
+    supply = talent_counts(state.talent)
     return supply * state.people_per_agent * params.participation_rate
 
 

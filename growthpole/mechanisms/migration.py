@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from growthpole.mechanisms.base import StepContext, gumbel_choice, region_sum
+from growthpole.mechanisms.base import StepContext, gumbel_choice, talent_counts
 from growthpole.regions import N_REGIONS
 
 
@@ -78,19 +78,21 @@ def migrate(context: StepContext) -> None:
     talent, regions = state.talent, state.regions
     rng = context.rng("migration")
     live = talent.live
-    region = talent.region.astype(np.int64)
-    population = region_sum(np.full(talent.size, 1.0), region, live) * state.people_per_agent
+    population = talent_counts(talent).sum(axis=0) * state.people_per_agent
     population_10k = population / 1e4
     cost = moving_cost(regions.hours, params.moving_cost_per_hour, params.moving_fixed_cost)
-    considering = live & (rng.random(talent.size) < params.migration_consideration_rate)
+    # only the (few) considering rows are gathered: cheaper than full-length masks per skill
+    considering = np.flatnonzero(live & (rng.random(talent.size)
+                                         < params.migration_consideration_rate))
+    considering_skill = talent.skill[considering]
     regions.migration_in[:] = 0.0
     regions.migration_out[:] = 0.0
     for skill in (0, 1):  # two skill groups: a loop over types, not agents
-        rows = np.flatnonzero(considering & (talent.skill == skill))
+        rows = considering[considering_skill == skill]
         if not len(rows):
             continue
         base = systematic_utility(context, skill, population_10k)
-        origin = region[rows]
+        origin = talent.region[rows].astype(np.int64)
         utility = base[None, :] - cost[origin]
         choice = gumbel_choice(utility, rng)
         moved = choice != origin

@@ -39,7 +39,7 @@ def platform_match(context: StepContext) -> np.ndarray:
     inside = firms.platform >= 0
     match = np.zeros(firms.size, dtype=bool)
     if inside.any() and platforms.size:
-        masks = platforms.sector_mask[np.clip(firms.platform, 0, None)]
+        masks = platforms.sector_mask[np.maximum(firms.platform, 0)]
         match = inside & ((masks >> firms.sector.astype(np.int32)) & 1).astype(bool)
     return match
 
@@ -92,7 +92,7 @@ def policy_wedge(context: StepContext) -> np.ndarray:
     wedge -= np.where(polluting, cluster_cost, 0.0)
     inside = firms.platform >= 0
     if inside.any() and platforms.size:
-        wedge += np.where(inside, platforms.subsidy[np.clip(firms.platform, 0, None)], 0.0)
+        wedge += np.where(inside, platforms.subsidy[np.maximum(firms.platform, 0)], 0.0)
     return wedge
 
 
