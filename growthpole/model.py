@@ -351,15 +351,51 @@ def base_rd_intensity(year: int) -> tuple[np.ndarray, list[str]]:
     return values, notes
 
 
+#: data/platforms.csv describes each platform's kind in words; the model kind (its lever,
+#: subsidy and star rating, mechanisms/platforms.py) is the first keyword found in it
+PLATFORM_KIND_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("start area", "binhai_new_area"), ("万亩千亿", "wanmu_qianyi"),
+    ("sci-tech city", "science_city"), ("characteristic town", "characteristic_town"),
+    ("micro-enterprise park", "micro_enterprise_park"), ("bonded", "open_platform"),
+    ("pilot zone", "open_platform"), ("trade pilot", "open_platform"),
+    ("open-cooperation", "open_platform"),
+)
+#: kinds the source text names for Shaoxing as a whole (no host unit in data/): one platform
+#: of the kind's default area in each of the six units (ASSUMED: their count by unit is not
+#: in data/), so that their levers act
+SPREAD_KINDS = ("characteristic_town", "micro_enterprise_park")
+
+
+def platform_kind(text: object) -> str:
+    """Model kind of a data/platforms.csv row from its ``kind`` text (default
+    development_zone)."""
+    if isinstance(text, str):
+        if text in platform_mechanism.KIND_NAMES:
+            return text
+        lowered = text.lower()
+        for keyword, kind in PLATFORM_KIND_KEYWORDS:
+            if keyword in lowered:
+                return kind
+    return "development_zone"
+
+
 def initial_platforms(table: PlatformTable, start_year: int) -> None:
-    """Platforms from data/platforms.csv; rows without a region are skipped (documented)."""
+    """Platforms from data/platforms.csv; rows without a region or an area are skipped
+    (documented), except the SPREAD_KINDS. Default areas: a 万亩千亿 platform is 10,000 亩 by
+    its name; a characteristic town 3 km² (Zhejiang's planning norm for 特色小镇, 浙政发
+    〔2015〕8号: 'about 3 km²'); a micro-enterprise park 0.3 km² (assumed)."""
     frame = data_module.platforms_table()
     kinds = platform_mechanism.KIND_NAMES
-    default_area = {"characteristic_town": 3.0, "micro_enterprise_park": 0.3}
+    default_area = {"characteristic_town": 3.0, "micro_enterprise_park": 0.3,
+                    "wanmu_qianyi": 10_000.0 / platform_mechanism.MU_PER_KM2}
     for row in frame.itertuples(index=False):
-        if not isinstance(row.region_id, str) or not row.region_id:
+        kind = platform_kind(row.kind)
+        if isinstance(row.region_id, str) and row.region_id:
+            hosts = [row.region_id]
+        elif kind in SPREAD_KINDS:
+            hosts = list(REGIONS[:N_SHAOXING])
+        else:
             continue
-        kind = row.kind if isinstance(row.kind, str) and row.kind in kinds else "development_zone"
         area = row.area_km2 if pd.notna(row.area_km2) else default_area.get(kind)
         if area is None:
             continue
@@ -371,10 +407,11 @@ def initial_platforms(table: PlatformTable, start_year: int) -> None:
         full = float(area) * platform_mechanism.MU_PER_KM2
         opening = int(row.opening_year) if pd.notna(row.opening_year) else start_year
         subsidy, star = platform_mechanism.PLATFORM_KINDS[kind]
-        table.add(1, region=REGION_INDEX[row.region_id], kind=kinds.index(kind),
-                  capacity_mu=0.0, used_mu=0.0, base_capacity_mu=0.5 * full,
-                  full_capacity_mu=full, sector_mask=mask, opening_year=opening,
-                  subsidy=subsidy, star=star)
+        for host in hosts:
+            table.add(1, region=REGION_INDEX[host], kind=kinds.index(kind),
+                      capacity_mu=0.0, used_mu=0.0, base_capacity_mu=0.5 * full,
+                      full_capacity_mu=full, sector_mask=mask, opening_year=opening,
+                      subsidy=subsidy, star=star)
 
 
 def _data_fingerprint() -> tuple:
@@ -481,17 +518,27 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     context = StepContext(state, params, neutral, substream(seed_sequence, INITIAL_STATE, 1),
                           {"agglomeration": False})
     platform_mechanism.update_platforms(context)
+
+    def size_capital() -> None:
+        # capital at its desired level K* = α Y / (r + δ) for every agent: K_i ∝
+        # Ã_i^{1/(1-α-β)} makes Y_i / K_i equal across agents, and
+        # Σ_r K_i = α (1 - ω) GDP_r / (r + δ)
+        log_eff = production.effective_log_tfp(context)
+        size = np.exp((log_eff - log_eff.max()) / (1.0 - params.returns_to_scale))
+        region_index = firm_table.region.astype(np.int64)
+        size_total = np.bincount(region_index, weights=size, minlength=N_REGIONS)
+        user_cost = params.interest_rate + params.depreciation_rate
+        firm_table.capital[:] = (params.capital_elasticity * target[region_index] / user_cost
+                                 * size / size_total[region_index])
+        firm_table.land_mu[:] = params.land_mu_per_capital * firm_table.capital
+
+    size_capital()  # outside platforms, to know each firm's land
+    # settle firms into platforms with the land they would have there (the bonus b_P raises
+    # desired size by exp(b_P / (1 - α - β)); the final sizing only lowers it, so no
+    # platform starts above its capacity), then size capital with the final membership
+    firm_table.land_mu[:] *= np.exp(params.platform_tfp_bonus / (1.0 - params.returns_to_scale))
     platform_mechanism.place_in_platforms(context, np.arange(firm_table.size))
-    # capital at its desired level K* = α Y / (r + δ) for every agent: K_i ∝ Ã_i^{1/(1-α-β)}
-    # makes Y_i / K_i equal across agents, and Σ_r K_i = α (1 - ω) GDP_r / (r + δ)
-    log_eff = production.effective_log_tfp(context)
-    size = np.exp((log_eff - log_eff.max()) / (1.0 - params.returns_to_scale))
-    region_index = firm_table.region.astype(np.int64)
-    size_total = np.bincount(region_index, weights=size, minlength=N_REGIONS)
-    user_cost = params.interest_rate + params.depreciation_rate
-    firm_table.capital[:] = (params.capital_elasticity * target[region_index] / user_cost
-                             * size / size_total[region_index])
-    firm_table.land_mu[:] = params.land_mu_per_capital * firm_table.capital
+    size_capital()
     platform_mechanism.recount_platform_land(state)
     labour.allocate_labour(context)
     production.produce(context)

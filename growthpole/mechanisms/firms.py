@@ -117,10 +117,11 @@ def enter_firms(context: StepContext) -> np.ndarray:
         entrants_major = 0
     n = int(entrants.sum())
     rows = np.zeros(0, dtype=np.int64)
+    # incumbents' cell means, taken before any entrant is added (the table grows below)
+    mean_tfp = _cell_mean(firms.log_tfp, region, sector, live, state.fallback_log_tfp)
     if n:
         cell = np.repeat(np.arange(N_REGIONS * N_SECTORS), entrants.ravel())
         new_region, new_sector = np.divmod(cell, N_SECTORS)
-        mean_tfp = _cell_mean(firms.log_tfp, region, sector, live, state.fallback_log_tfp)
         median_k = _cell_mean(np.log(np.maximum(firms.capital, 1e-9)), region, sector, live,
                               np.log(state.fallback_capital))
         # entrants draw around the cell mean; the variance correction keeps the expected
@@ -135,7 +136,6 @@ def enter_firms(context: StepContext) -> np.ndarray:
         ic = SECTOR_INDEX["electronics_ic"]
         # the SMIC (中芯) Shaoxing project sits in Yuecheng (Binhai New Area)
         target = np.full(entrants_major, REGION_INDEX["yuecheng"])
-        mean_tfp = _cell_mean(firms.log_tfp, region, sector, live, state.fallback_log_tfp)
         log_tfp = np.full(entrants_major, mean_tfp[:N_SHAOXING, ic].max())
         capital = np.full(entrants_major, MAJOR_PROJECT_CAPITAL)
         rows = np.concatenate([rows, _add_firms(context, target, np.full(entrants_major, ic),

@@ -68,8 +68,9 @@ def update_platforms(context: StepContext) -> None:
 
 def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarray,
                       land: np.ndarray) -> np.ndarray:
-    """For each candidate, the open platform in its region with matching focus and the most
-    free land that can take it, or -1."""
+    """For each candidate, the open platform in its region with matching focus that can take
+    it, or -1: the highest star rating and subsidy first (the named platforms before general
+    zones), then the most free land."""
     platforms = context.state.platforms
     n = len(region)
     choice = np.full(n, -1, dtype=np.int64)
@@ -80,7 +81,9 @@ def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarr
     focus = ((platforms.sector_mask[None, :] >> sector[:, None].astype(np.int32)) & 1) == 1
     fits = free[None, :] >= land[:, None]
     ok = same_region & focus & fits & (platforms.capacity_mu[None, :] > 0)
-    score = np.where(ok, free[None, :], -np.inf)
+    rank = (platforms.star + 10.0 * platforms.subsidy
+            + 0.05 * free / (np.abs(free).max() + 1.0))  # free land breaks ties
+    score = np.where(ok, rank[None, :], -np.inf)
     best = np.argmax(score, axis=1)
     has = np.isfinite(score[np.arange(n), best])
     choice[has] = best[has]
@@ -95,7 +98,10 @@ def place_in_platforms(context: StepContext, rows: np.ndarray) -> None:
         return
     candidates = eligible_platform(context, firms.region[rows], firms.sector[rows],
                                    firms.land_mu[rows])
-    draw = context.rng("platforms").random(len(rows)) < PLACEMENT_PROBABILITY
+    # platform quality (star rating, zone integration: policy.platform_quality) raises the
+    # share of eligible firms that settle in a platform
+    probability = min(1.0, PLACEMENT_PROBABILITY * (1.0 + context.policy.platform_quality))
+    draw = context.rng("platforms").random(len(rows)) < probability
     chosen = np.where(draw, candidates, -1)
     # capacity guard for the batch: admit in order until each platform is full
     platforms = context.state.platforms
