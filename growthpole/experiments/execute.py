@@ -1,0 +1,345 @@
+"""Executing sweeps: the unit of work, the Dask backends and the sweep driver.
+
+The unit of work is :func:`execute_run`: one (variant, replication) through
+:func:`growthpole.runner.simulate` (a pure function of scenario, parameters and the
+replication's SeedSequence), plus the national rank when the sweep keeps it, reduced to the
+sweep's tidy outcome rows.
+
+Backends (all :class:`~growthpole.experiments.base.Executor`):
+
+- ``serial``: in-process (the reference).
+- ``local`` (default): an embedded ``dask.distributed.LocalCluster`` of worker *processes*
+  (one thread each) bound to 127.0.0.1; the dashboard only when asked for, on localhost.
+- an existing scheduler by address (``--scheduler tcp://host:8786``).
+- ``slurm`` / ``pbs``: ``dask_jobqueue.SLURMCluster`` / ``PBSCluster`` configured from the
+  Dask configuration (``~/.config/dask/jobqueue.yaml``; docs/cluster.md).
+
+The driver (:func:`run_sweep`) spawns the seeds once in the client, skips the runs whose
+``run_id`` is already stored, keeps a bounded window of tasks in flight, writes completed runs
+in atomic Parquet batches and a manifest. When a Dask worker dies, the scheduler re-runs its
+tasks elsewhere; the client accepts each run id once, so every run is stored exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from growthpole.errors import GrowthpoleError, OutputError
+from growthpole.experiments import store
+from growthpole.experiments.base import Executor, SerialExecutor
+from growthpole.experiments.sweep import RunTask, Sweep, ranking_function
+
+CLUSTER_KINDS = ("local", "serial", "slurm", "pbs")
+#: completed runs are written at least this often (seconds) ...
+FLUSH_SECONDS = 10.0
+#: ... or when this many runs wait to be written
+MAX_BATCH_RUNS = 2000
+
+
+# ---------------------------------------------------------------------------------------
+# the unit of work
+# ---------------------------------------------------------------------------------------
+
+def execute_run(task: RunTask) -> pd.DataFrame:
+    """One run -> its tidy outcome rows (run_id, variant, replication, factors, year,
+    region, outcome columns). Pure: the same task always gives the same rows."""
+    from growthpole.runner import simulate
+
+    frame = simulate(task.scenario, task.seed_sequence, replication=task.replication,
+                     parameters=task.parameters)
+    outcomes = task.outcomes
+    columns = list(outcomes.columns)
+    if any(c in ("national_rank", "top30") for c in columns) and "national_rank" not in frame:
+        attach = ranking_function()
+        frame = attach(frame, {task.replication: task.seed_sequence}, task.scenario.start_year)
+    rows = frame[frame.region.isin(list(outcomes.regions))]
+    if outcomes.years != "all":
+        rows = rows[rows.year.isin(list(outcomes.years))]
+    rows = rows.sort_values(["year", "region"], kind="stable")
+    n = len(rows)
+    out: dict[str, Any] = {
+        "run_id": np.full(n, task.run_id, dtype=object),
+        "variant": np.full(n, task.variant, dtype=np.int64),
+        "replication": np.full(n, task.replication, dtype=np.int64),
+    }
+    for name, value in task.factor_values:
+        out[name] = np.full(n, value, dtype=np.float64)
+    out["year"] = rows.year.to_numpy(dtype=np.int64)
+    out["region"] = rows.region.to_numpy(dtype=object)
+    for column in columns:
+        if column == "top30":
+            out[column] = (rows.national_rank.to_numpy(dtype=np.int64) <= 30)
+        elif column == "national_rank":
+            out[column] = rows.national_rank.to_numpy(dtype=np.int64)
+        else:
+            out[column] = rows[column].to_numpy()
+    return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Dask backends
+# ---------------------------------------------------------------------------------------
+
+class DaskExecutor(Executor):
+    """Runs tasks on a ``dask.distributed`` cluster through a client.
+
+    At most ``window`` tasks are in flight (so a sweep of a million runs never holds a
+    million pickled scenarios); finished tasks are released at once. Worker loss is handled
+    by the scheduler (the task is recomputed on another worker, up to
+    ``distributed.scheduler.allowed-failures`` deaths per task).
+    """
+
+    def __init__(self, client: Any, *, cluster: Any | None = None, name: str = "dask",
+                 window: int | None = None, owns_client: bool = True) -> None:
+        self.client = client
+        self.cluster = cluster
+        self.name = name
+        self.window = window
+        self.owns_client = owns_client
+
+    @property
+    def workers(self) -> int:
+        try:
+            return len(self.client.scheduler_info(n_workers=-1)["workers"])
+        except TypeError:  # older distributed: no n_workers argument
+            return len(self.client.scheduler_info()["workers"])
+
+    def describe(self) -> dict[str, object]:
+        info = {"backend": self.name, "workers": self.workers,
+                "scheduler": self.client.scheduler.address}
+        dashboard = getattr(self.client, "dashboard_link", None)
+        if self.cluster is not None and getattr(self.cluster, "dashboard_link", None):
+            info["dashboard"] = dashboard
+        return info
+
+    def map_unordered(self, function: Callable[[Any], Any], items: Sequence[Any], *,
+                      keys: Sequence[str] | None = None) -> Iterator[tuple[int, Any]]:
+        from distributed import as_completed
+
+        window = self.window or max(64, 8 * max(self.workers, 1))
+        position: dict[str, int] = {}
+        next_item = 0
+
+        def submit(index: int):
+            key = f"{keys[index]}" if keys is not None else None
+            future = self.client.submit(function, items[index], key=key, pure=False)
+            position[future.key] = index
+            return future
+
+        initial = []
+        while next_item < len(items) and next_item < window:
+            initial.append(submit(next_item))
+            next_item += 1
+        pending = as_completed(initial)
+        try:
+            for future in pending:
+                index = position.pop(future.key)
+                result = future.result()
+                future.release()
+                if next_item < len(items):
+                    pending.add(submit(next_item))
+                    next_item += 1
+                yield index, result
+        finally:
+            for future in list(pending.futures):
+                future.cancel()
+
+    def close(self) -> None:
+        if self.owns_client:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def local_cluster(workers: int | None = None, *, dashboard: str | None = None) -> Any:
+    """An embedded LocalCluster: worker processes (one thread each) on 127.0.0.1."""
+    from distributed import LocalCluster
+
+    workers = workers or os.cpu_count() or 1
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                        host="127.0.0.1", dashboard_address=dashboard,
+                        silence_logs=logging.ERROR)
+
+
+def make_executor(cluster: str = "local", *, workers: int | None = None,
+                  scheduler: str | None = None, dashboard: str | None = None) -> Executor:
+    """Build the backend named on the command line."""
+    if workers is not None and workers < 1:
+        raise GrowthpoleError(f"--workers must be >= 1, got {workers}", key="--workers")
+    if scheduler:
+        from distributed import Client
+
+        try:
+            client = Client(scheduler, timeout="15s")
+        except (OSError, TimeoutError) as exc:
+            raise GrowthpoleError(f"cannot connect to the Dask scheduler at {scheduler}: "
+                                  f"{exc}", key="--scheduler") from None
+        return DaskExecutor(client, name="dask-scheduler")
+    if cluster == "serial":
+        return SerialExecutor()
+    if cluster == "local":
+        from distributed import Client
+
+        local = local_cluster(workers, dashboard=dashboard)
+        return DaskExecutor(Client(local), cluster=local, name="dask-local")
+    if cluster in ("slurm", "pbs"):
+        return _jobqueue_executor(cluster, workers)
+    raise GrowthpoleError(f"unknown cluster {cluster!r}; allowed: {', '.join(CLUSTER_KINDS)}",
+                          key="--cluster")
+
+
+def _jobqueue_executor(kind: str, workers: int | None) -> Executor:
+    try:
+        import dask_jobqueue
+    except ImportError:
+        raise GrowthpoleError(f"--cluster {kind} needs dask-jobqueue: pip install "
+                              f"'growthpole[cluster]'", key="--cluster") from None
+    from distributed import Client
+
+    cluster_class = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster}[kind]
+    try:
+        cluster = cluster_class()  # cores, memory, queue, walltime...: jobqueue.yaml
+    except (ValueError, TypeError) as exc:
+        raise GrowthpoleError(f"--cluster {kind}: {exc}; configure jobqueue.{kind} in "
+                              f"~/.config/dask/jobqueue.yaml (docs/cluster.md)",
+                              key="--cluster") from None
+    cluster.scale(workers or 1)
+    return DaskExecutor(Client(cluster), cluster=cluster, name=f"dask-{kind}")
+
+
+# ---------------------------------------------------------------------------------------
+# the sweep driver
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class SweepReport:
+    """What one invocation did."""
+
+    directory: Path
+    planned: int
+    already_stored: int
+    executed: int
+    elapsed_seconds: float
+    parts_written: int
+
+    @property
+    def runs_per_second(self) -> float:
+        return self.executed / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
+
+
+def run_sweep(sweep: Sweep, directory: str | Path, executor: Executor, *,
+              resume: bool = False, overwrite: bool = False, progress: bool = False,
+              flush_seconds: float = FLUSH_SECONDS, batch_runs: int = MAX_BATCH_RUNS,
+              function: Callable[[RunTask], pd.DataFrame] = execute_run,
+              command: list[str] | None = None) -> SweepReport:
+    """Run the sweep's missing runs on ``executor`` and store them in ``directory``.
+
+    ``function`` is the unit of work (default :func:`execute_run`; tests pass wrappers that
+    misbehave on purpose). Completed runs are written at least every ``flush_seconds`` or
+    ``batch_runs`` runs, and on any interruption (exception, Ctrl-C) before it propagates.
+    """
+    spec_hash = sweep.spec_hash()
+    directory, _ = store.prepare_sweep_dir(directory, spec_hash, resume=resume,
+                                           overwrite=overwrite)
+    tasks = sweep.tasks()
+    runs = sweep.run_table(tasks)
+    planned_ids = set(runs.run_id)
+    if len(planned_ids) != len(tasks):
+        raise OutputError("two runs of the sweep share a run_id (a design repeats a point "
+                          "and replication); this is a bug", file=sweep.source_path, key="design")
+    stored = set(store.stored_run_ids(directory)) & planned_ids
+    todo = [t for t in tasks if t.run_id not in stored]
+    started = datetime.now(UTC)
+    base_manifest = _manifest(sweep, spec_hash, executor, command, started)
+    store.write_plan(directory, sweep.design_table(), runs)
+    store.write_manifest(directory, {**base_manifest, "complete": False,
+                                     "runs_planned": len(tasks),
+                                     "runs_stored": len(stored)})
+    clock = time.perf_counter()
+    buffer: list[pd.DataFrame] = []
+    seen: set[str] = set(stored)
+    parts = 0
+    last_flush = time.perf_counter()
+
+    def flush() -> None:
+        nonlocal parts, last_flush, buffer
+        if buffer:
+            store.write_part(directory, pd.concat(buffer, ignore_index=True))
+            parts += 1
+            buffer = []
+        last_flush = time.perf_counter()
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(tasks), initial=len(stored), desc=sweep.name, unit="run",
+                   file=sys.stderr, mininterval=0.5, smoothing=0.1)
+    executed = 0
+    try:
+        for index, rows in executor.map_unordered(function, todo,
+                                                  keys=[f"run-{t.run_id}" for t in todo]):
+            run_id = todo[index].run_id
+            if run_id in seen:  # a backend delivered a run twice: keep the first
+                continue
+            seen.add(run_id)
+            buffer.append(rows)
+            executed += 1
+            if bar is not None:
+                bar.update(1)
+            if (len(buffer) >= batch_runs
+                    or time.perf_counter() - last_flush >= flush_seconds):
+                flush()
+    finally:
+        flush()
+        if bar is not None:
+            bar.close()
+    elapsed = time.perf_counter() - clock
+    stored_now = set(store.stored_run_ids(directory)) & planned_ids
+    complete = stored_now == planned_ids
+    store.write_manifest(directory, {
+        **base_manifest, "complete": complete, "runs_planned": len(tasks),
+        "runs_stored": len(stored_now), "runs_executed": executed,
+        "elapsed_seconds": round(elapsed, 3),
+        "runs_per_second": round(executed / elapsed, 3) if elapsed > 0 else None,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds")})
+    return SweepReport(directory, len(tasks), len(stored), executed, elapsed, parts)
+
+
+def _manifest(sweep: Sweep, spec_hash: str, executor: Executor, command: list[str] | None,
+              started: datetime) -> dict[str, object]:
+    from growthpole.runner import git_commit, package_versions
+    from growthpole.seeds import seed_record
+
+    return {
+        "sweep_name": sweep.name,
+        "sweep_file": sweep.source_path,
+        "spec_hash": spec_hash,
+        "spec": sweep.spec.model_dump(mode="json"),
+        "base_scenario": sweep.base.model_dump(mode="json", exclude={"source_path"}),
+        "base_scenario_hash": sweep.base.content_hash(),
+        "factors": [f.as_dict() for f in sweep.factors],
+        "design_method": sweep.spec.design.method,
+        "variants": len(sweep.design),
+        "replications": sweep.replications,
+        "root_seed": sweep.root_seed,
+        "seeds": [seed_record(s) for s in sweep.seeds()],
+        "outcomes": sweep.outcomes.model_dump(mode="json"),
+        "executor": executor.describe(),
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "command": command or sys.argv,
+        "started_at": started.isoformat(timespec="seconds"),
+        "files": [store.DESIGN, store.RUNS, f"{store.RESULTS}/part-*.parquet"],
+    }

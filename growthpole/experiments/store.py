@@ -1,0 +1,159 @@
+"""Sweep results on disk: partitioned Parquet, content-addressed runs, a manifest.
+
+Layout of a sweep directory::
+
+    DIR/manifest.json        the sweep (spec, seeds, backend, versions, counts, complete flag)
+    DIR/design.parquet       one row per variant: variant, factor values
+    DIR/runs.parquet         the plan: one row per run: run_id, variant, replication, factors
+    DIR/results/part-<h>.parquet
+                             tidy outcome rows of a batch of runs: run_id, variant,
+                             replication, factor values, year, region, outcome columns
+
+Every file is written atomically (:mod:`growthpole.io`): a batch file either holds all its
+runs or does not exist, so a sweep killed at any instant leaves only whole runs behind. A
+part's name ``<h>`` is the SHA-256 prefix of its sorted run ids, so names never collide.
+Reading keeps the planned runs only and drops a run stored twice (which the driver never
+writes, but a user copying files together could); :func:`stored_run_ids` reports raw counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from growthpole.errors import OutputError
+from growthpole.io import prepare_output_dir, write_json, write_parquet
+
+MANIFEST = "manifest.json"
+DESIGN = "design.parquet"
+RUNS = "runs.parquet"
+RESULTS = "results"
+KIND = "growthpole-sweep"
+
+
+def part_files(directory: str | Path) -> list[Path]:
+    """The complete result parts (temporary files of interrupted writes are ignored)."""
+    results = Path(directory) / RESULTS
+    if not results.is_dir():
+        return []
+    return sorted(results.glob("part-*.parquet"))
+
+
+def read_manifest(directory: str | Path) -> dict[str, object] | None:
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"cannot read the manifest ({exc})", file=path) from None
+
+
+def stored_run_ids(directory: str | Path) -> pd.Series:
+    """Run id of every run stored in the parts, with repetitions (one entry per stored run)."""
+    ids = []
+    for path in part_files(directory):
+        frame = pd.read_parquet(path, columns=["run_id"])
+        ids.append(pd.Series(frame.run_id.unique()))
+    if not ids:
+        return pd.Series([], dtype=object, name="run_id")
+    return pd.concat(ids, ignore_index=True).rename("run_id")
+
+
+def write_part(directory: str | Path, frame: pd.DataFrame) -> Path:
+    """Write one batch of runs atomically; returns the part's path."""
+    run_ids = sorted(frame.run_id.unique())
+    digest = hashlib.sha256("\n".join(run_ids).encode()).hexdigest()[:20]
+    path = Path(directory) / RESULTS / f"part-{digest}.parquet"
+    write_parquet(path, frame.reset_index(drop=True))
+    return path
+
+
+def read_runs(directory: str | Path) -> pd.DataFrame:
+    path = Path(directory) / RUNS
+    if not path.is_file():
+        raise OutputError("not a sweep directory (no runs.parquet); run `growthpole sweep` "
+                          "first", file=directory)
+    return pd.read_parquet(path)
+
+
+def read_design(directory: str | Path) -> pd.DataFrame:
+    path = Path(directory) / DESIGN
+    if not path.is_file():
+        raise OutputError("not a sweep directory (no design.parquet)", file=directory)
+    return pd.read_parquet(path)
+
+
+def read_results(directory: str | Path, *, planned_only: bool = True) -> pd.DataFrame:
+    """All stored outcome rows, sorted by (run_id, year, region).
+
+    ``planned_only`` keeps the runs of the directory's current plan (runs.parquet), so runs
+    left over from an earlier, different sweep (``--resume`` after editing) are ignored.
+    """
+    directory = Path(directory)
+    parts = part_files(directory)
+    if not parts:
+        raise OutputError("the sweep directory holds no results yet", file=directory)
+    frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    if planned_only:
+        planned = set(read_runs(directory).run_id)
+        frame = frame[frame.run_id.isin(planned)]
+    frame = frame.drop_duplicates(["run_id", "year", "region"], keep="first")
+    return frame.sort_values(["run_id", "year", "region"], kind="stable").reset_index(drop=True)
+
+
+def prepare_sweep_dir(directory: str | Path, spec_hash: str, *, resume: bool,
+                      overwrite: bool) -> tuple[Path, bool]:
+    """Make ``directory`` ready for a sweep with ``spec_hash``.
+
+    Returns (directory, reusing): ``reusing`` is True when stored runs may be reused.
+    A directory holding the same sweep is resumed without asking; one holding a different
+    sweep is refused unless ``resume`` (reuse the runs whose ids the new plan shares) or
+    ``overwrite`` (delete the sweep's files and start again).
+    """
+    directory = Path(directory)
+    manifest = read_manifest(directory) if directory.is_dir() else None
+    if manifest is not None and manifest.get("kind") != KIND:
+        if not overwrite:
+            raise OutputError("directory holds results that are not a sweep; choose another "
+                              "--out or pass --overwrite", file=directory)
+    if overwrite:
+        remove_sweep_files(directory)
+        return prepare_output_dir(directory, overwrite=True), False
+    if manifest is None:
+        if part_files(directory):
+            raise OutputError("directory holds result parts but no manifest; pass --overwrite "
+                              "to start again", file=directory)
+        return prepare_output_dir(directory, overwrite=False), False
+    if manifest.get("spec_hash") != spec_hash and not resume:
+        raise OutputError(f"directory holds a different sweep ({manifest.get('sweep_name')}, "
+                          f"spec {str(manifest.get('spec_hash'))[:12]}); pass --resume to "
+                          f"reuse the runs both share, or --overwrite to start again",
+                          file=directory)
+    return prepare_output_dir(directory, resume=True), True
+
+
+def remove_sweep_files(directory: Path) -> None:
+    """Delete the files a sweep writes (and nothing else) from ``directory``."""
+    if not directory.is_dir():
+        return
+    for name in (MANIFEST, DESIGN, RUNS, "city_year.parquet", "summary.csv"):
+        path = directory / name
+        if path.is_file():
+            path.unlink()
+    results = directory / RESULTS
+    if results.is_dir():
+        shutil.rmtree(results)
+
+
+def write_plan(directory: Path, design: pd.DataFrame, runs: pd.DataFrame) -> None:
+    write_parquet(directory / DESIGN, design)
+    write_parquet(directory / RUNS, runs)
+
+
+def write_manifest(directory: Path, payload: dict[str, object]) -> None:
+    write_json(directory / MANIFEST, {"kind": KIND, **payload})
