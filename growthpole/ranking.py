@@ -230,14 +230,14 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
 
 
 @lru_cache(maxsize=4)
-def _default_model(_imported_mtime: int) -> CompetitorModel:
+def _default_model(_path: str, _imported_mtime: int) -> CompetitorModel:
     return fit_competitor_model()
 
 
 def default_model() -> CompetitorModel:
     """The competitor model fitted on the ranking panel (cached per imported-panel file)."""
     path = imported_panel_path()
-    return _default_model(path.stat().st_mtime_ns if path.is_file() else 0)
+    return _default_model(str(path), path.stat().st_mtime_ns if path.is_file() else 0)
 
 
 # ---------------------------------------------------------------------------------------

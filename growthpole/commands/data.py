@@ -13,6 +13,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("path", help="CSV file of the panel")
     imp.add_argument("--overwrite", action="store_true", help="replace an earlier import")
     imp.set_defaults(handler=import_command)
+    check = sub.add_parser("check", help="agreement of the city GDP panel with a reference, "
+                           "and Shaoxing's national rank by year")
+    check.add_argument("--reference", help="reference city GDP panel (tidy or CSMAR export)")
+    check.add_argument("--tolerance", type=float, default=0.01,
+                       help="relative tolerance of agreement (default 0.01 = 1%%)")
+    check.set_defaults(handler=check_command)
 
 
 def import_command(args: argparse.Namespace) -> int:
@@ -20,4 +26,115 @@ def import_command(args: argparse.Namespace) -> int:
 
     target, rows = import_panel(Path(args.path), overwrite=args.overwrite)
     print(f"imported {rows} (city, year) rows into {target}")
+    return 0
+
+
+def _years_text(years: list[int]) -> str:
+    """Compact year ranges: [2000, 2001, 2002, 2005] -> '2000-2002, 2005'."""
+    if not years:
+        return "none"
+    parts, start, previous = [], years[0], years[0]
+    for year in [*years[1:], None]:
+        if year is not None and year == previous + 1:
+            previous = year
+            continue
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+        if year is not None:
+            start = previous = year
+    return ", ".join(parts)
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from growthpole import data as data_module
+    from growthpole.errors import ScenarioError
+    from growthpole.panel import (
+        compare_panels,
+        historical_rank,
+        imported_panel,
+        load_panel,
+        national_years,
+        ranking_panel,
+    )
+    from growthpole.regions import SHAOXING_CITY_CODE
+
+    if not 0 < args.tolerance < 1:
+        raise ScenarioError("--tolerance must lie in (0, 1)", key="tolerance")
+    panel = ranking_panel()
+    project = data_module.load(data_module.CITY_GDP)
+    imported = imported_panel()
+    project_file = data_module.data_dir() / data_module.CITY_GDP.file
+    print("Ranking panel (one source per year):")
+    for origin, label in (("imported", f"imported panel {data_module.imported_panel_path()}"),
+                          ("project", f"project file {project_file}")):
+        years = sorted(int(y) for y in panel.loc[panel.origin == origin, "year"].unique())
+        if years:
+            print(f"  {label}: {_years_text(years)}")
+    if imported is None:
+        print("  no panel imported: data/city_gdp.csv alone is not a national cross-section "
+              "(run `growthpole data import PANEL.csv`)")
+    national = national_years(panel)
+    print(f"  national years (a rank can be computed): {_years_text(national)}")
+
+    reference = None
+    if args.reference:
+        reference = load_panel(Path(args.reference))
+        reference = reference.astype({"city_code": "int64", "year": "int64",
+                                      "gdp_100m_cny": float})
+        print(f"\nAgreement with {args.reference} (overlapping (city, year) values within "
+              f"{args.tolerance:.0%}):")
+        comparisons = [("ranking panel (imported where it covers the year)", panel),
+                       ("project file data/city_gdp.csv alone", project)]
+        if imported is not None:
+            comparisons.append(("imported panel alone", imported))
+        for label, ours in comparisons:
+            agreement = compare_panels(ours, reference, tolerance=args.tolerance)
+            print(f"  {label:<52} {agreement.within:>6}/{agreement.overlapping:<6} = "
+                  f"{agreement.share:6.1%}")
+        worst = compare_panels(project, reference, tolerance=args.tolerance).worst
+        worst = worst[worst.relative_difference.abs() > args.tolerance]
+        if len(worst):
+            print("  largest differences of the project file (vintages: see data/README.md):")
+            for row in worst.itertuples(index=False):
+                print(f"    {row.city_code} {row.year}: ours {row.gdp_100m_cny_ours:.2f}, "
+                      f"reference {row.gdp_100m_cny_reference:.2f} "
+                      f"({row.relative_difference:+.1%})")
+
+    ours_rank = historical_rank(panel, SHAOXING_CITY_CODE).set_index("year")
+    origin_of_year = panel.groupby("year").origin.first()
+    years = sorted(set(ours_rank.index) | (set(reference.year.unique()) if reference is not None
+                                           else set()))
+    reference_rank = (historical_rank(reference, SHAOXING_CITY_CODE).set_index("year")
+                      if reference is not None else None)
+    print(f"\nShaoxing ({SHAOXING_CITY_CODE}) national GDP rank "
+          f"(1 + cities with higher GDP that year):")
+    header = f"  {'year':>4}  {'ranking panel':<30}"
+    if reference_rank is not None:
+        header += f"  {'reference':<16}  same"
+    print(header)
+    national_set = set(national)
+    same = compared = 0
+    for year in years:
+        if year in ours_rank.index and year in national_set:
+            row = ours_rank.loc[year]
+            ours_text = f"{int(row['rank'])} ({origin_of_year[year]}, {int(row.cities)} cities)"
+        elif year in ours_rank.index:
+            row = ours_rank.loc[year]
+            ours_text = f"n/a ({int(row.cities)} cities: not national)"
+        else:
+            ours_text = "n/a (Shaoxing absent)"
+        line = f"  {year:>4}  {ours_text:<30}"
+        if reference_rank is not None:
+            if year in reference_rank.index:
+                ref = reference_rank.loc[year]
+                line += f"  {int(ref['rank'])} ({int(ref.cities)} cities)".ljust(18)
+                if year in ours_rank.index and year in national_set:
+                    compared += 1
+                    equal = int(ours_rank.loc[year, "rank"]) == int(ref["rank"])
+                    same += equal
+                    line += "  yes" if equal else "  NO"
+            else:
+                line += "  —"
+        print(line)
+    if reference_rank is not None:
+        print(f"  equal in {same} of {compared} years ranked in both")
     return 0
