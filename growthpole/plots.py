@@ -354,9 +354,11 @@ def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
         history = published_gdp()
     if history is not None and len(history):
         start = int(bands.year.min())
-        shown = history[history.year >= start - 15]
-        ax.plot(shown.year, shown.gdp, color=COLOURS["history"], marker="o", ms=3.5, lw=1.3,
-                label="published GDP")
+        shown = history[history.year >= start - 15].set_index("year").gdp
+        # missing years stay gaps in the line: nothing is interpolated
+        shown = shown.reindex(range(int(shown.index.min()), int(shown.index.max()) + 1))
+        ax.plot(shown.index, shown.to_numpy(), color=COLOURS["history"], marker="o", ms=3.5,
+                lw=1.3, label="published GDP (gaps: year not published in the panel)")
         ax.axvline(start, color="#888888", lw=0.8, ls=":")
         ax.text(start, ax.get_ylim()[1], " simulation starts", fontsize=8, va="top",
                 color="#555555")
