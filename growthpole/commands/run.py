@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from growthpole.errors import ScenarioError
+from growthpole.errors import OutputError, ScenarioError
 from growthpole.scenario import MAX_REPLICATIONS, load_scenario
 
 
@@ -18,6 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--seed", type=int, help="override the scenario's root seed")
     run.add_argument("--out", help="run directory (default runs/<scenario name>/)")
     run.add_argument("--overwrite", action="store_true", help="replace existing results")
+    run.add_argument("--resume", action="store_true",
+                     help="continue an interrupted run in --out: replications already written "
+                          "are kept (same scenario and parameters only)")
     run.add_argument("--force", action="store_true", help="allow sizes beyond safety limits")
     run.set_defaults(handler=run_command)
 
@@ -27,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from growthpole.runner import format_summary, run_scenario, summarise, write_run
+    from growthpole.rerun import run_to_directory
+    from growthpole.runner import format_summary, summarise
 
     overrides = {}
     if args.replications is not None:
@@ -49,11 +53,18 @@ def run_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("runs") / scenario.name
     from growthpole.io import prepare_output_dir
 
-    prepare_output_dir(out, overwrite=args.overwrite)  # refuse early, before computing
-    result = run_scenario(scenario, progress=sys.stderr.isatty())
-    write_run(result, out, overwrite=True)
+    if args.overwrite and args.resume:
+        raise OutputError("--overwrite and --resume exclude each other", file=out)
+    prepare_output_dir(out, overwrite=args.overwrite, resume=args.resume)  # refuse early
+    # per-replication parts, then city_year.parquet; manifest complete: true last
+    done = run_to_directory(scenario, out, overwrite=args.overwrite, resume=args.resume,
+                            progress=sys.stderr.isatty(), command=sys.argv)
+    result = done.result
     print(f"{scenario.name}: {scenario.replications} replications, "
-          f"{scenario.start_year}-{scenario.end_year}")
+          f"{scenario.start_year}-{scenario.end_year}"
+          + (" (already complete; nothing to do)" if done.already_complete else "")
+          + (f" ({done.reused} kept from the interrupted run)"
+             if done.reused and not done.already_complete else ""))
     print(format_summary(summarise(result), scenario.start_year))
     print(f"written: {out}/")
     return 0

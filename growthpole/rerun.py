@@ -1,0 +1,351 @@
+"""Run directories that survive interruption, and exact re-runs from a manifest.
+
+:func:`run_to_directory` is what ``growthpole run`` does. It writes
+
+1. ``manifest.json`` with ``complete: false`` (scenario dump and hash, parameters, seeds,
+   versions, commit, SHA-256 of the data files);
+2. one ``parts/replication_NNNNN.parquet`` per replication as soon as it is computed, each
+   written to a temporary name and renamed (growthpole.io.atomic_path), so a part that
+   exists is whole;
+3. ``city_year.parquet`` and ``summary.csv`` assembled from all replications (atomically);
+4. ``manifest.json`` again with ``complete: true`` and the SHA-256 of the outputs; then the
+   parts are deleted.
+
+An interrupted run (Ctrl-C, SIGTERM, a crash, a full disk) therefore never leaves a
+``city_year.parquet`` beside a manifest saying ``complete: true`` unless every replication
+is in it. ``growthpole run SCENARIO --out DIR --resume`` keeps the parts already written
+(only if the manifest records the same scenario hash and parameters) and computes the rest;
+because replication r always draws from the r-th child of the root SeedSequence, the
+resumed ``city_year.parquet`` is byte-identical to an uninterrupted run's.
+
+:func:`rerun` rebuilds the scenario and parameters recorded in a manifest, runs them again
+into a fresh directory and compares ``city_year.parquet`` byte for byte (``growthpole
+rerun RUN_DIR``: exit status 0 when identical, 1 when different).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from growthpole.errors import GrowthpoleError, OutputError
+from growthpole.io import prepare_output_dir, write_csv, write_json, write_parquet
+from growthpole.parameters import ModelParameters, make_parameters
+from growthpole.scenario import Scenario, build_scenario
+
+MANIFEST = "manifest.json"
+CITY_YEAR = "city_year.parquet"
+SUMMARY = "summary.csv"
+PARTS = "parts"
+
+
+def part_path(directory: Path, replication: int) -> Path:
+    """Where replication ``replication``'s table waits until the run is assembled."""
+    return directory / PARTS / f"replication_{replication:05d}.parquet"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_fingerprint() -> dict[str, str]:
+    """SHA-256 of every data file the model reads (data/*.csv and the imported panel)."""
+    from growthpole.data import data_dir, imported_panel_path
+
+    directory = data_dir()
+    files = sorted(directory.glob("*.csv")) if directory.is_dir() else []
+    imported = imported_panel_path()
+    if imported.is_file():
+        files.append(imported)
+    return {str(p.relative_to(directory)): file_sha256(p) for p in files}
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """A run manifest, or OutputError naming the file and what is wrong."""
+    if path.is_dir():
+        path = path / MANIFEST
+    if not path.is_file():
+        raise OutputError("no manifest.json: not a growthpole run directory", file=path)
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise OutputError(f"corrupt manifest (not JSON: {exc})", file=path) from None
+    if not isinstance(payload, dict):
+        raise OutputError("corrupt manifest (top level is not an object)", file=path)
+    for key in ("scenario", "parameters", "root_seed", "replications", "complete"):
+        if key not in payload:
+            raise OutputError("manifest lacks a required entry", file=path, key=key)
+    return payload
+
+
+@dataclass
+class DirectoryRun:
+    """What :func:`run_to_directory` did."""
+
+    directory: Path
+    result: Any  # growthpole.runner.RunResult
+    reused: int = 0  # replications taken from parts of an interrupted run
+    already_complete: bool = False
+
+
+def run_to_directory(scenario: Scenario, directory: str | Path, *, overwrite: bool = False,
+                     resume: bool = False, parameters: ModelParameters | None = None,
+                     progress: bool = False, command: Sequence[str] | None = None
+                     ) -> DirectoryRun:
+    """Run ``scenario`` into ``directory`` so that an interruption loses nothing finished."""
+    from growthpole.runner import RunResult, manifest, run_scenario, summarise
+
+    directory = prepare_output_dir(directory, overwrite=overwrite, resume=resume)
+    manifest_path = directory / MANIFEST
+    parameters = parameters or scenario.model_parameters()
+    completed: dict[int, pd.DataFrame] = {}
+    if resume and manifest_path.exists():
+        recorded = read_manifest(manifest_path)
+        _check_same_run(recorded, scenario, parameters, manifest_path)
+        if recorded.get("complete") is True and (directory / CITY_YEAR).is_file():
+            city_year = _read_parquet(directory / CITY_YEAR)
+            from growthpole.seeds import replication_seeds
+
+            seeds = replication_seeds(scenario.seed, scenario.replications)
+            result = RunResult(scenario, city_year, seeds, parameters, root_seed=scenario.seed)
+            return DirectoryRun(directory, result, reused=scenario.replications,
+                                already_complete=True)
+        completed = _load_parts(directory, scenario.replications)
+    elif resume and any((directory / name).exists() for name in (CITY_YEAR, SUMMARY)):
+        raise OutputError("cannot resume: results without a manifest.json; pass --overwrite "
+                          "to replace them", file=directory)
+    else:
+        shutil.rmtree(directory / PARTS, ignore_errors=True)  # parts of another run
+    _remove_stray_temporaries(directory)
+
+    extra: dict[str, object] = {"data_sha256": data_fingerprint()}
+    from growthpole.seeds import replication_seeds
+
+    placeholder = RunResult(scenario, pd.DataFrame(), replication_seeds(
+        scenario.seed, scenario.replications), parameters, root_seed=scenario.seed,
+        extra=extra)
+    write_json(manifest_path, manifest(placeholder, complete=False,
+                                       command=list(command) if command else None))
+    for name in (CITY_YEAR, SUMMARY):  # an old complete-looking file must not survive
+        (directory / name).unlink(missing_ok=True)
+
+    def keep(replication: int, frame: pd.DataFrame) -> None:
+        write_parquet(part_path(directory, replication), frame)
+
+    result = run_scenario(scenario, parameters=parameters, progress=progress,
+                          completed=completed, on_replication=keep)
+    write_parquet(directory / CITY_YEAR, result.city_year)
+    write_csv(directory / SUMMARY, summarise(result))
+    result.extra.update(extra)
+    result.extra["files_sha256"] = {name: file_sha256(directory / name)
+                                    for name in (CITY_YEAR, SUMMARY)}
+    result.extra["replications_resumed"] = len(completed)
+    write_json(manifest_path, manifest(result, complete=True,
+                                       command=list(command) if command else None))
+    shutil.rmtree(directory / PARTS, ignore_errors=True)
+    return DirectoryRun(directory, result, reused=len(completed))
+
+
+def _check_same_run(recorded: dict[str, Any], scenario: Scenario,
+                    parameters: ModelParameters, path: Path) -> None:
+    if recorded.get("scenario_hash") != scenario.content_hash():
+        raise OutputError(f"holds a run of a different scenario (recorded hash "
+                          f"{str(recorded.get('scenario_hash'))[:12]}..., this one "
+                          f"{scenario.content_hash()[:12]}...); pass --overwrite to replace it",
+                          file=path, key="scenario_hash")
+    if recorded.get("parameters") != parameters.as_dict():
+        raise OutputError("holds a run with different parameters; pass --overwrite to replace "
+                          "it", file=path, key="parameters")
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise OutputError(f"corrupt Parquet file ({type(exc).__name__}); delete it and "
+                          f"resume again", file=path) from None
+
+
+def _load_parts(directory: Path, replications: int) -> dict[int, pd.DataFrame]:
+    completed: dict[int, pd.DataFrame] = {}
+    for r in range(replications):
+        path = part_path(directory, r)
+        if not path.is_file():
+            continue
+        frame = _read_parquet(path)
+        if "replication" not in frame.columns or set(frame.replication.unique()) != {r}:
+            raise OutputError(f"part does not hold replication {r}; delete it and resume "
+                              f"again", file=path, key="replication")
+        completed[r] = frame
+    return completed
+
+
+def _remove_stray_temporaries(directory: Path) -> None:
+    """Temporaries a killed process (SIGKILL) could not remove; never complete files."""
+    for folder in (directory, directory / PARTS):
+        if folder.is_dir():
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------
+# rerun
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class RerunReport:
+    """The outcome of :func:`rerun`: ``identical`` and the lines that explain it."""
+
+    identical: bool
+    original: Path
+    reproduced: Path
+    lines: list[str] = field(default_factory=list)
+
+
+def scenario_from_manifest(recorded: dict[str, Any], path: Path
+                           ) -> tuple[Scenario, ModelParameters, list[str]]:
+    """The scenario and parameters a manifest records (recorded parameters are the
+    effective ones, so a calibration file need not exist any more)."""
+    notes: list[str] = []
+    data = recorded["scenario"]
+    if not isinstance(data, dict):
+        raise OutputError("manifest 'scenario' is not a mapping", file=path, key="scenario")
+    data = dict(data)
+    calibration = data.get("calibration")
+    try:
+        original = build_scenario(data, source=path) if not calibration else None
+        if calibration:
+            data["calibration"] = None
+        scenario = build_scenario(data, source=path)
+        if not isinstance(recorded["parameters"], dict):
+            raise OutputError("manifest 'parameters' is not a mapping", file=path,
+                              key="parameters")
+        parameters = make_parameters(recorded["parameters"], file=str(path))
+    except GrowthpoleError as exc:
+        raise OutputError(f"manifest records an invalid scenario ({exc.detail})", file=path,
+                          key=exc.key) from None
+    if original is not None:
+        same = original.content_hash() == recorded.get("scenario_hash")
+        notes.append("scenario hash: " + ("matches the manifest" if same else
+                                          "DIFFERS from the manifest (was the manifest edited?)"))
+    else:
+        notes.append(f"scenario hash: not re-derived (calibrated from {calibration}; the "
+                     f"manifest's recorded parameters are used)")
+    if int(recorded["root_seed"]) != scenario.seed:
+        raise OutputError(f"root_seed {recorded['root_seed']} differs from the scenario's seed "
+                          f"{scenario.seed}", file=path, key="root_seed")
+    if int(recorded["replications"]) != scenario.replications:
+        raise OutputError(f"replications {recorded['replications']} differs from the "
+                          f"scenario's {scenario.replications}", file=path, key="replications")
+    return scenario, parameters, notes
+
+
+def rerun(run_dir: str | Path, *, out: str | Path | None = None,
+          progress: bool = False) -> RerunReport:
+    """Re-run a run directory from its manifest and compare ``city_year.parquet`` bytes.
+
+    ``out``: where the reproduction is written (default: a temporary directory, deleted
+    afterwards)."""
+    from growthpole.runner import git_commit, package_versions
+
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise OutputError("not a directory (expected a run directory holding manifest.json)",
+                          file=run_dir)
+    manifest_path = run_dir / MANIFEST
+    recorded = read_manifest(manifest_path)
+    if recorded["complete"] is not True:
+        raise OutputError("the run is incomplete (complete: false); finish it with `growthpole "
+                          "run SCENARIO --out RUN_DIR --resume`", file=manifest_path,
+                          key="complete")
+    original_file = run_dir / CITY_YEAR
+    if not original_file.is_file():
+        raise OutputError("city_year.parquet is missing although the manifest says complete",
+                          file=run_dir)
+    scenario, parameters, notes = scenario_from_manifest(recorded, manifest_path)
+    temporary = out is None
+    target = Path(tempfile.mkdtemp(prefix="growthpole-rerun-")) if temporary else Path(out)
+    try:
+        run_to_directory(scenario, target, parameters=parameters, progress=progress,
+                         command=["growthpole", "rerun", str(run_dir)])
+        reproduced_file = target / CITY_YEAR
+        original_hash, reproduced_hash = file_sha256(original_file), file_sha256(
+            reproduced_file)
+        identical = original_hash == reproduced_hash
+        lines = [f"{CITY_YEAR}: " + ("byte-identical" if identical else "DIFFERENT")
+                 + f" (sha256 {original_hash[:16]} original, {reproduced_hash[:16]} rerun)"]
+        recorded_hash = (recorded.get("files_sha256") or {}).get(CITY_YEAR)
+        if recorded_hash and recorded_hash != original_hash:
+            lines.append(f"note: the original {CITY_YEAR} no longer matches the hash its "
+                         f"manifest recorded (edited after the run?)")
+        if not identical:
+            lines.extend(_describe_difference(original_file, reproduced_file))
+        lines.extend(notes)
+        lines.extend(_environment_differences(recorded, package_versions(), git_commit(),
+                                              data_fingerprint()))
+        return RerunReport(identical, original_file, reproduced_file if not temporary
+                           else original_file, lines)
+    finally:
+        if temporary:
+            shutil.rmtree(target, ignore_errors=True)
+
+
+def _describe_difference(original: Path, reproduced: Path) -> list[str]:
+    a, b = _read_parquet(original), _read_parquet(reproduced)
+    if a.shape != b.shape or list(a.columns) != list(b.columns):
+        return [f"shape/columns differ: {a.shape} {list(a.columns)[:6]}... vs {b.shape} "
+                f"{list(b.columns)[:6]}..."]
+    lines = []
+    for column in a.columns:
+        x, y = a[column], b[column]
+        if x.dtype != y.dtype:
+            lines.append(f"column {column}: dtype {x.dtype} vs {y.dtype}")
+        elif pd.api.types.is_numeric_dtype(x):
+            xv = x.to_numpy(dtype=float, na_value=np.nan)
+            yv = y.to_numpy(dtype=float, na_value=np.nan)
+            unequal = ~((xv == yv) | (np.isnan(xv) & np.isnan(yv)))
+            if unequal.any():
+                diff = np.nanmax(np.abs(xv[unequal] - yv[unequal])) if np.isfinite(
+                    xv[unequal] - yv[unequal]).any() else float("nan")
+                lines.append(f"column {column}: {int(unequal.sum())} values differ (max "
+                             f"absolute difference {diff:.6g})")
+        elif not x.equals(y):
+            lines.append(f"column {column}: {int((x != y).sum())} values differ")
+    return lines or ["values equal; the files differ in encoding or metadata only"]
+
+
+def _environment_differences(recorded: dict[str, Any], versions: dict[str, str],
+                             commit: str | None, data: dict[str, str]) -> list[str]:
+    lines = []
+    old_versions = recorded.get("versions") or {}
+    changed = [f"{k} {old_versions[k]} -> {v}" for k, v in versions.items()
+               if k in old_versions and old_versions[k] != v]
+    lines.append("versions: " + ("same as recorded" if not changed else "; ".join(changed)))
+    old_commit = recorded.get("git_commit")
+    if old_commit != commit:
+        lines.append(f"git commit: recorded {str(old_commit)[:12]}, now {str(commit)[:12]} "
+                     f"(uncommitted edits are not tracked)")
+    else:
+        lines.append("git commit: same as recorded (uncommitted edits are not tracked)")
+    old_data = recorded.get("data_sha256")
+    if old_data is None:
+        lines.append("data files: not recorded by this manifest")
+    else:
+        changed_files = sorted(k for k in set(old_data) | set(data)
+                               if old_data.get(k) != data.get(k))
+        lines.append("data files: " + ("same as recorded" if not changed_files else
+                                       "changed: " + ", ".join(changed_files)))
+    return lines
