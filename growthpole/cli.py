@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
+import signal
 import sys
+import threading
 import traceback
 
 from growthpole import __version__, commands
@@ -37,13 +40,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C so that temporary files are removed."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # --debug is accepted anywhere on the line, not only before the subcommand
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.debug = debug
     if not args.command:
         parser.print_help()
         return 2
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.handler(args) or 0)
     except GrowthpoleError as exc:
@@ -51,10 +69,23 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"growthpole: error: {exc.one_line()}", file=sys.stderr)
         return exc.exit_status
-    except KeyboardInterrupt:
-        print("growthpole: interrupted; completed outputs are intact, partial ones were not "
-              "written", file=sys.stderr)
-        return 130
+    except BrokenPipeError:  # stdout closed early (`growthpole ... | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as exc:  # the file system refused (full disk, permissions, read-only)
+        if args.debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"growthpole: error: {where}{exc.strerror or exc}; completed outputs are intact, "
+              f"partial ones were not written", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, Terminated) as exc:
+        print(f"growthpole: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}; "
+              f"completed outputs are intact, partial ones were not written", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover
