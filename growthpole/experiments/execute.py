@@ -101,8 +101,10 @@ class DaskExecutor(Executor):
     """
 
     def __init__(self, client: Any, *, cluster: Any | None = None, name: str = "dask",
-                 window: int | None = None, owns_client: bool = True) -> None:
+                 window: int | None = None, owns_client: bool = True,
+                 dashboard: bool = False) -> None:
         self.client = client
+        self.dashboard = dashboard
         self.cluster = cluster
         self.name = name
         self.window = window
@@ -118,9 +120,8 @@ class DaskExecutor(Executor):
     def describe(self) -> dict[str, object]:
         info = {"backend": self.name, "workers": self.workers,
                 "scheduler": self.client.scheduler.address}
-        dashboard = getattr(self.client, "dashboard_link", None)
-        if self.cluster is not None and getattr(self.cluster, "dashboard_link", None):
-            info["dashboard"] = dashboard
+        if self.dashboard:
+            info["dashboard"] = getattr(self.client, "dashboard_link", None)
         return info
 
     def map_unordered(self, function: Callable[[Any], Any], items: Sequence[Any], *,
@@ -192,7 +193,8 @@ def make_executor(cluster: str = "local", *, workers: int | None = None,
         from distributed import Client
 
         local = local_cluster(workers, dashboard=dashboard)
-        return DaskExecutor(Client(local), cluster=local, name="dask-local")
+        return DaskExecutor(Client(local), cluster=local, name="dask-local",
+                            dashboard=dashboard is not None)
     if cluster in ("slurm", "pbs"):
         return _jobqueue_executor(cluster, workers)
     raise GrowthpoleError(f"unknown cluster {cluster!r}; allowed: {', '.join(CLUSTER_KINDS)}",

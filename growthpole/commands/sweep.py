@@ -1,0 +1,75 @@
+"""``growthpole sweep SWEEP.yaml``: run a sweep file's runs on Dask (or serially)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from growthpole.experiments.execute import CLUSTER_KINDS
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    sweep = subparsers.add_parser(
+        "sweep", help="run a sweep file (factors x design x replications) on Dask",
+        description="Run every (variant, replication) of a sweep file and store tidy outcome "
+        "rows as Parquet parts with a manifest. Runs already stored (same run_id) are not run "
+        "again, so repeating the command resumes an interrupted sweep.")
+    sweep.add_argument("sweep", help="sweep YAML file (see docs/sweeps.md)")
+    sweep.add_argument("--workers", type=int, help="worker processes (local: default one per "
+                       "core; slurm/pbs: workers to request)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="use an existing Dask scheduler "
+                       "(e.g. tcp://127.0.0.1:8786) instead of starting a cluster")
+    sweep.add_argument("--cluster", choices=CLUSTER_KINDS, default="local",
+                       help="local: embedded LocalCluster (default); serial: in-process, no "
+                       "Dask; slurm/pbs: dask-jobqueue (docs/cluster.md)")
+    sweep.add_argument("--dashboard", metavar="ADDRESS", nargs="?", const="127.0.0.1:8787",
+                       help="local cluster: serve the Dask dashboard on ADDRESS (default "
+                       "127.0.0.1:8787; needs bokeh)")
+    sweep.add_argument("--out", help="sweep directory (default runs/sweeps/<sweep name>/)")
+    mode = sweep.add_mutually_exclusive_group()
+    mode.add_argument("--resume", action="store_true", help="reuse the stored runs the sweep "
+                      "shares with a different sweep stored in --out")
+    mode.add_argument("--overwrite", action="store_true", help="delete the stored sweep first")
+    sweep.add_argument("--flush-seconds", type=float, default=10.0,
+                       help="write completed runs at least this often (default 10)")
+    sweep.add_argument("--batch-runs", type=int, default=2000,
+                       help="... or when this many runs wait to be written (default 2000)")
+    sweep.set_defaults(handler=sweep_command)
+
+
+def sweep_command(args: argparse.Namespace) -> int:
+    from growthpole.errors import GrowthpoleError
+    from growthpole.experiments.execute import make_executor, run_sweep
+    from growthpole.experiments.store import prepare_sweep_dir, stored_run_ids
+    from growthpole.experiments.sweep import load_sweep
+
+    if args.batch_runs < 1:
+        raise GrowthpoleError("--batch-runs must be >= 1", key="--batch-runs")
+    if args.flush_seconds < 0:
+        raise GrowthpoleError("--flush-seconds must be >= 0", key="--flush-seconds")
+    sweep = load_sweep(args.sweep)
+    out = Path(args.out) if args.out else Path("runs") / "sweeps" / sweep.name
+    print(f"{sweep.name}: {len(sweep.design)} variants ({sweep.spec.design.method}) x "
+          f"{sweep.replications} replications = {sweep.run_count} runs -> {out}/",
+          file=sys.stderr)
+    # refuse a bad --out before starting any cluster; start none when nothing is missing
+    prepare_sweep_dir(out, sweep.spec_hash(), resume=args.resume, overwrite=args.overwrite)
+    planned = {t.run_id for t in sweep.tasks()}
+    missing = len(planned - set(stored_run_ids(out)))
+    cluster = args.cluster if missing else "serial"
+    with make_executor(cluster, workers=args.workers,
+                       scheduler=args.scheduler if missing else None,
+                       dashboard=args.dashboard) as executor:
+        info = executor.describe()
+        if info.get("dashboard"):
+            print(f"dashboard: {info['dashboard']}", file=sys.stderr)
+        report = run_sweep(sweep, out, executor, resume=args.resume, overwrite=args.overwrite,
+                           progress=True, flush_seconds=args.flush_seconds,
+                           batch_runs=args.batch_runs, command=["growthpole", *sys.argv[1:]])
+    print(f"{report.planned} runs planned, {report.already_stored} already stored, "
+          f"{report.executed} executed in {report.elapsed_seconds:.1f} s "
+          f"({report.runs_per_second:.1f} runs/s, {info.get('workers')} workers, "
+          f"{info.get('backend')})")
+    print(f"written: {report.directory}/")
+    return 0

@@ -1,0 +1,285 @@
+"""Sweeps: designs, run ids, serial == Dask, resumption, worker loss, bad sweep files."""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from growthpole.cli import main
+from growthpole.errors import OutputError
+from growthpole.experiments import store
+from growthpole.experiments.base import SerialExecutor
+from growthpole.experiments.design import FactorSpace, sample_design
+from growthpole.experiments.execute import DaskExecutor, execute_run, run_sweep
+from growthpole.experiments.sweep import build_sweep, load_sweep
+from growthpole.runner import simulate
+from growthpole.seeds import replication_seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.xdist_group("sweeps")  # one LocalCluster at a time on 2 cores
+
+TINY_SCENARIO = {"name": "tiny", "start_year": 2019, "end_year": 2023, "seed": 12345,
+                 "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+
+
+def sweep_data(**changes):
+    data = {
+        "name": "tiny-sweep",
+        "scenario": dict(TINY_SCENARIO),
+        "replications": 2,
+        "seed": 99,
+        "design": {"method": "grid", "levels": 3},
+        "factors": [
+            {"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.6],
+             "from_year": 2020},
+            {"parameter": "rd_return", "range": [0.1, 0.4]},
+        ],
+        "outcomes": {"regions": ["shaoxing"], "columns": ["gdp", "population"],
+                     "years": "all"},
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture(scope="module")
+def tiny_sweep():
+    return build_sweep(sweep_data())  # 3 x 3 grid x 2 replications = 18 runs
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_sweep, tmp_path_factory):
+    """The serial result table of the tiny sweep."""
+    directory = tmp_path_factory.mktemp("serial")
+    report = run_sweep(tiny_sweep, directory, SerialExecutor())
+    assert report.executed == tiny_sweep.run_count == 18
+    return store.read_results(directory)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    from distributed import Client
+
+    from growthpole.experiments.execute import local_cluster
+
+    cluster = local_cluster(2)
+    client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def table_digest(frame: pd.DataFrame) -> bytes:
+    """Bytes of the table's content (row hashes), sorted by run id as read_results does."""
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+
+
+# --------------------------------------------------------------------------------------
+# designs
+# --------------------------------------------------------------------------------------
+
+def test_latin_hypercube_puts_one_point_in_every_stratum():
+    space = FactorSpace(("a", "b", "c"), (0.0, -1.0, 10.0), (1.0, 1.0, 20.0),
+                        (None, None, None))
+    design = sample_design("latin_hypercube", space, samples=16, seed=3)
+    assert design.shape == (16, 3)
+    for j, (low, high) in enumerate(zip(space.lower, space.upper, strict=True)):
+        strata = np.floor((design[:, j] - low) / (high - low) * 16).astype(int)
+        assert sorted(strata) == list(range(16))  # exactly one point per 1/16 interval
+
+
+def test_design_sizes_and_bounds_follow_the_method():
+    space = FactorSpace(("a", "b"), (0.0, 0.0), (2.0, 5.0), (None, (1.0, 2.0, 4.0)))
+    grid = sample_design("grid", space, levels=4)
+    assert grid.shape == (12, 2)  # 4 levels x 3 listed values
+    assert set(grid[:, 1]) == {1.0, 2.0, 4.0}
+    assert len({tuple(row) for row in grid}) == 12
+    ranged = FactorSpace(("a", "b"), (0.0, 0.0), (2.0, 5.0), (None, None))
+    assert sample_design("saltelli", ranged, samples=8, seed=1).shape == (8 * (2 + 2), 2)
+    assert sample_design("morris", ranged, samples=5, levels=4, seed=1).shape == (5 * 3, 2)
+    for method in ("latin_hypercube", "sobol", "saltelli", "morris"):
+        design = sample_design(method, ranged, samples=8, levels=4, seed=2)
+        assert (design >= 0).all() and (design[:, 0] <= 2).all() and (design[:, 1] <= 5).all()
+        again = sample_design(method, ranged, samples=8, levels=4, seed=2)
+        assert np.array_equal(design, again)  # seeded: the same file gives the same design
+
+
+# --------------------------------------------------------------------------------------
+# run ids and common random numbers
+# --------------------------------------------------------------------------------------
+
+def test_run_ids_are_content_addressed(tiny_sweep):
+    tasks = tiny_sweep.tasks()
+    ids = [t.run_id for t in tasks]
+    assert len(set(ids)) == len(ids) == 18
+    assert ids == [t.run_id for t in build_sweep(sweep_data()).tasks()]  # same file, same ids
+    other_seed = [t.run_id for t in build_sweep(sweep_data(seed=100)).tasks()]
+    assert not set(ids) & set(other_seed)
+    # one more replication keeps the ids of the first two (seed child r is the same)
+    more = [t.run_id for t in build_sweep(sweep_data(replications=3)).tasks()]
+    assert set(ids) < set(more)
+
+
+def test_replication_r_uses_seed_child_r_in_every_variant(tiny_sweep):
+    """Common random numbers, and a run equals runner.simulate with the same child."""
+    tasks = tiny_sweep.tasks()
+    seeds = replication_seeds(99, 2)
+    for task in tasks:
+        seed = task.seed_sequence
+        assert (seed.entropy, seed.spawn_key) == (seeds[task.replication].entropy,
+                                                  seeds[task.replication].spawn_key)
+    task = tasks[5]
+    rows = execute_run(task)
+    direct = simulate(task.scenario, seeds[task.replication], replication=task.replication)
+    direct = direct[direct.region == "shaoxing"]
+    assert np.array_equal(rows.gdp.to_numpy(), direct.gdp.to_numpy())
+    values = dict(task.factor_values)
+    lever = task.scenario.levers["integration.hangzhou_travel_time_cut"]
+    assert lever == {2020: values["integration.hangzhou_travel_time_cut"]}
+    assert task.parameters.rd_return == values["rd_return"]
+
+
+# --------------------------------------------------------------------------------------
+# serial == Dask; rerun; worker loss; interruption
+# --------------------------------------------------------------------------------------
+
+def test_serial_and_two_dask_workers_give_identical_tables(tiny_sweep, reference, dask_client,
+                                                          tmp_path):
+    executor = DaskExecutor(dask_client, owns_client=False)
+    assert executor.workers == 2
+    report = run_sweep(tiny_sweep, tmp_path, executor)
+    assert report.executed == 18
+    parallel = store.read_results(tmp_path)
+    pd.testing.assert_frame_equal(parallel, reference, check_exact=True)
+    assert table_digest(parallel) == table_digest(reference)
+    # rerun: nothing executes, nothing is written
+    parts = store.part_files(tmp_path)
+    again = run_sweep(tiny_sweep, tmp_path, executor)
+    assert (again.executed, again.already_stored) == (0, 18)
+    assert store.part_files(tmp_path) == parts
+    assert store.read_manifest(tmp_path)["complete"] is True
+
+
+def kill_worker_once(task, *, marker: str, victim: int):
+    """Unit of work that SIGKILLs its own worker process the first time it meets ``victim``."""
+    if task.variant == victim and task.replication == 1 and not os.path.exists(marker):
+        Path(marker).write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return execute_run(task)
+
+
+def test_killed_worker_loses_and_duplicates_nothing(tiny_sweep, reference, dask_client,
+                                                    tmp_path):
+    marker = tmp_path / "killed"
+    pids_before = set(dask_client.run(os.getpid).values())
+    function = functools.partial(kill_worker_once, marker=str(marker), victim=4)
+    report = run_sweep(tiny_sweep, tmp_path / "out", DaskExecutor(dask_client, owns_client=False),
+                       function=function, flush_seconds=0.0)
+    assert marker.exists()  # the worker really died mid-sweep ...
+    assert int(marker.read_text()) in pids_before
+    assert int(marker.read_text()) not in set(dask_client.run(os.getpid).values())
+    assert report.executed == 18
+    raw = store.stored_run_ids(tmp_path / "out")
+    assert raw.is_unique and set(raw) == {t.run_id for t in tiny_sweep.tasks()}
+    assert len(store.part_files(tmp_path / "out")) == 18  # one part per run (flush 0 s)
+    pd.testing.assert_frame_equal(store.read_results(tmp_path / "out"), reference,
+                                  check_exact=True)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def interrupt_at(task, *, counter: list[int], at: int):
+    counter[0] += 1
+    if counter[0] == at:
+        raise Interrupted
+    return execute_run(task)
+
+
+def test_interrupted_sweep_resumes_with_only_the_missing_runs(tiny_sweep, reference, tmp_path):
+    function = functools.partial(interrupt_at, counter=[0], at=8)
+    with pytest.raises(Interrupted):
+        run_sweep(tiny_sweep, tmp_path, SerialExecutor(), function=function, batch_runs=3)
+    stored = store.stored_run_ids(tmp_path)
+    assert len(stored) == 7  # every finished run was written on the way out
+    assert store.read_manifest(tmp_path)["complete"] is False
+    report = run_sweep(tiny_sweep, tmp_path, SerialExecutor())
+    assert (report.already_stored, report.executed) == (7, 11)
+    assert store.stored_run_ids(tmp_path).is_unique
+    pd.testing.assert_frame_equal(store.read_results(tmp_path), reference, check_exact=True)
+
+
+def test_directory_of_another_sweep_is_refused_unless_resumed(tiny_sweep, tmp_path):
+    run_sweep(tiny_sweep, tmp_path, SerialExecutor())
+    more = build_sweep(sweep_data(replications=3))
+    with pytest.raises(OutputError, match="different sweep"):
+        run_sweep(more, tmp_path, SerialExecutor())
+    report = run_sweep(more, tmp_path, SerialExecutor(), resume=True)
+    assert (report.already_stored, report.executed) == (18, 9)  # only replication 2 runs
+    assert len(store.read_results(tmp_path).run_id.unique()) == 27
+
+
+# --------------------------------------------------------------------------------------
+# the command line
+# --------------------------------------------------------------------------------------
+
+def write_sweep(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_sweep_command_runs_and_reruns_nothing(tmp_path, capsys):
+    data = sweep_data(design={"method": "latin_hypercube", "samples": 3, "seed": 4})
+    data["outcomes"]["years"] = [2021, 2023]
+    path = write_sweep(tmp_path, data)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--cluster", "serial", "--out", str(out)]) == 0
+    assert "6 executed" in capsys.readouterr().out
+    assert main(["sweep", str(path), "--cluster", "serial", "--out", str(out)]) == 0
+    assert "6 already stored, 0 executed" in capsys.readouterr().out
+    results = store.read_results(out)
+    assert sorted(results.year.unique()) == [2021, 2023]
+    assert list(results.columns[:5]) == ["run_id", "variant", "replication",
+                                         "integration.hangzhou_travel_time_cut", "rd_return"]
+
+
+BAD_SWEEPS = [
+    ({"factors": [{"lever": "integration.no_such_lever", "range": [0, 1]}]},
+     "factors.0.lever", "unknown lever"),
+    ({"factors": [{"lever": "integration.trade_cost_cut", "range": [0, 0.9]}]},
+     "factors.0.range", "allowed range [0.0, 0.5]"),
+    ({"factors": [{"parameter": "rd_return", "range": [0.1, 0.2], "values": [0.1]}]},
+     "factors.0", "exactly one of"),
+    ({"design": {"method": "sobol", "samples": 10}}, "design.samples", "power of two"),
+    ({"design": {"method": "latin_hypercube"}}, "design.samples", "needs 'samples'"),
+    ({"design": {"method": "taguchi", "samples": 4}}, "design.method", "morris"),
+    ({"design": {"method": "grid", "levels": 2}, "colour": "red"}, "colour", "unknown key"),
+    ({"outcomes": {"columns": ["gdp", "happiness"]}}, "outcomes.columns.1",
+     "unknown outcome column"),
+    ({"scenario": "no_such_base.yaml"}, "scenario", "does not exist"),
+    ({"replications": 0}, "replications", "greater than or equal to 1"),
+]
+
+
+@pytest.mark.parametrize(("changes", "key", "message"), BAD_SWEEPS)
+def test_bad_sweep_files_give_one_line_errors(tmp_path, capsys, changes, key, message):
+    path = write_sweep(tmp_path, sweep_data(**changes))
+    status = main(["sweep", str(path), "--cluster", "serial", "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1, err
+    assert str(path) in err and f"key '{key}'" in err and message in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_shipped_example_sweep_is_valid_and_about_100_runs():
+    sweep = load_sweep(ROOT / "scenarios" / "sweeps" / "example.yaml")
+    assert 80 <= sweep.run_count <= 120
