@@ -123,11 +123,15 @@ def parameter_status(source: str) -> str:
     return "cited estimate"
 
 
+#: the model's modules (what "used in" scans; tools such as calibration are not the model)
+MODEL_MODULES = ("model.py", "geography.py", "policy.py", "mechanisms/*.py")
+
+
 def parameter_users() -> dict[str, list[str]]:
-    """Modules of growthpole that read each parameter (``.name`` attribute access)."""
+    """Model modules that read each parameter (``.name`` attribute access)."""
     package = ROOT / "growthpole"
-    sources = {str(p.relative_to(package)): p.read_text(encoding="utf-8")
-               for p in sorted(package.rglob("*.py")) if p.name != "parameters.py"}
+    paths = sorted({p for pattern in MODEL_MODULES for p in package.glob(pattern)})
+    sources = {str(p.relative_to(package)): p.read_text(encoding="utf-8") for p in paths}
     return {name: [module for module, text in sources.items()
                    if re.search(r"\." + re.escape(name) + r"\b", text)]
             for name in PARAMETER_SPECS}
@@ -228,7 +232,8 @@ modelling choice, **data** computed from data/, **calibrated** a parameter meant
 estimated by `growthpole calibrate` (until a calibration file is shipped and named in a
 scenario's `calibration:` key, the default below is a starting guess, not an estimate). The
 *range* is enforced when a scenario overrides a value and bounds calibration. *Used in* lists
-the modules that read the parameter. Equations: [model.md](model.md).
+the model modules (model.py, geography.py, policy.py, mechanisms/) that read the parameter.
+Equations: [model.md](model.md).
 
 {parameter_table()}
 
@@ -329,15 +334,16 @@ def generated_blocks() -> dict[str, str]:
             "platform_kinds": platform_kinds_table(), "sector_mix": sector_mix_table()}
 
 
-BLOCK = re.compile(r"(<!-- BEGIN GENERATED: (?P<name>[a-z_]+) -->\n)(?P<body>.*?)"
-                   r"(\n<!-- END GENERATED: (?P=name) -->)", re.DOTALL)
+BLOCK = re.compile(r"(?P<begin><!-- BEGIN GENERATED: (?P<name>[a-z_]+) -->)\n(?P<body>.*?)\n?"
+                   r"(?P<end><!-- END GENERATED: (?P=name) -->)", re.DOTALL)
 
 
 def refresh_model_md(text: str) -> str:
     """``text`` with every generated block replaced by its current content; a block name the
     generator does not know raises KeyError."""
     blocks = generated_blocks()
-    return BLOCK.sub(lambda m: m.group(1) + blocks[m.group("name")] + m.group(4), text)
+    return BLOCK.sub(lambda m: (m.group("begin") + "\n" + blocks[m.group("name")] + "\n"
+                                + m.group("end")), text)
 
 
 def expected_files() -> dict[Path, str]:

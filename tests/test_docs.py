@@ -1,0 +1,138 @@
+"""The documentation cannot drift from the code.
+
+docs/parameters.md, docs/levers.md and the generated blocks of docs/model.md are regenerated
+in memory by docs/make_levers_md.py and compared with the files; every parameter, lever,
+omission, mechanism of STEP_ORDER, named constant and output column must be documented.
+When a test here fails after a code change, run ``.venv/bin/python docs/make_levers_md.py``
+and, for docs/model.md's prose, update the section named in the message.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from growthpole.levers import LEVERS, OMISSIONS
+from growthpole.model import STEP_ORDER, SWITCHABLE, GrowthPoleModel
+from growthpole.parameters import PARAMETER_SPECS
+
+from .conftest import tiny_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+REGENERATE = "run `.venv/bin/python docs/make_levers_md.py`"
+
+
+@pytest.fixture(scope="module")
+def generator():
+    """docs/make_levers_md.py as a module (docs/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("make_levers_md", DOCS / "make_levers_md.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def model_md() -> str:
+    return (DOCS / "model.md").read_text(encoding="utf-8")
+
+
+def test_generated_files_are_up_to_date(generator):
+    expected = generator.expected_files()
+    assert set(expected) == {DOCS / "parameters.md", DOCS / "levers.md", DOCS / "model.md"}
+    stale = [path.name for path, content in expected.items()
+             if not path.is_file() or path.read_text(encoding="utf-8") != content]
+    assert not stale, f"out of date with the code: {', '.join(stale)}; {REGENERATE}"
+
+
+def test_every_generated_block_is_present_in_model_md(generator, model_md):
+    names = [m.group("name") for m in generator.BLOCK.finditer(model_md)]
+    assert sorted(names) == sorted(generator.generated_blocks()), (
+        "docs/model.md must hold each generated block exactly once")
+
+
+def test_a_stale_block_is_detected_and_refreshed(generator, model_md):
+    """The comparison can fail: a changed number inside a block is restored by refreshing."""
+    match = re.search(r"(\| `capital_elasticity` \|[^\n]*?\| )0\.4( \|)", model_md)
+    assert match, "the parameter block of docs/model.md lost the capital_elasticity row"
+    corrupted = model_md.replace(match.group(0), match.group(1) + "0.55" + match.group(2))
+    assert corrupted != model_md
+    assert generator.refresh_model_md(corrupted) == generator.refresh_model_md(model_md)
+    with pytest.raises(KeyError):
+        generator.refresh_model_md("<!-- BEGIN GENERATED: nonsense -->\nx\n"
+                                   "<!-- END GENERATED: nonsense -->")
+
+
+def test_every_parameter_is_documented(model_md):
+    parameters_md = (DOCS / "parameters.md").read_text(encoding="utf-8")
+    for name, spec in PARAMETER_SPECS.items():
+        row = re.search(rf"^\| {re.escape(spec.symbol)} \| `{name}` \|.*$", parameters_md,
+                        re.MULTILINE)
+        assert row, f"parameter {name} ({spec.symbol}) missing from docs/parameters.md"
+        assert f"`{name}`" in model_md, f"parameter {name} missing from docs/model.md"
+
+
+def test_every_lever_clause_and_omission_is_documented():
+    levers_md = (DOCS / "levers.md").read_text(encoding="utf-8")
+    for key, lever in LEVERS.items():
+        rows = [line for line in levers_md.splitlines() if line.startswith(f"| `{key}` |")]
+        assert len(rows) == 1, f"lever {key} must have exactly one row in docs/levers.md"
+        assert lever.clause.replace("|", "\\|") in rows[0], f"clause of {key} not verbatim"
+    for name in OMISSIONS:
+        assert name.replace("|", "\\|") in levers_md, f"omission {name!r} missing"
+
+
+def test_schedule_table_matches_step_order(model_md):
+    """The schedule table of §3 lists STEP_ORDER: same names, modules, functions, order."""
+    rows = re.findall(r"^\s*\| (\d+) \| `(\w+)` \| (\S+) `(\w+)` \|", model_md, re.MULTILINE)
+    documented = [(name, module, function) for _, name, module, function in rows]
+    actual = []
+    for name, function in STEP_ORDER:
+        module = inspect.getmodule(function).__name__.removeprefix("growthpole.")
+        actual.append((name, module.replace(".", "/") + ".py", function.__name__))
+    assert documented == actual, "docs/model.md §3 schedule table differs from STEP_ORDER"
+
+
+def test_every_mechanism_has_a_submodel_section(model_md):
+    headings = re.findall(r"^### 7\.\d+ `(\w+)`", model_md, re.MULTILINE)
+    assert headings == [name for name, _ in STEP_ORDER], (
+        "docs/model.md §7 must have one submodel section per STEP_ORDER entry, in order")
+    for switch in SWITCHABLE:
+        assert f"`{switch}`" in model_md, f"switch {switch} not mentioned in docs/model.md"
+
+
+def test_every_named_constant_is_documented(generator):
+    """Module-level numeric constants of the model modules are in the constants table."""
+    package = ROOT / "growthpole"
+    found = set()
+    for path in sorted({*package.glob("mechanisms/*.py"), package / "model.py",
+                        package / "geography.py"}):
+        module = "growthpole." + str(path.relative_to(package))[:-3].replace("/", ".")
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
+            value = getattr(node, "value", None)
+            if isinstance(value, ast.UnaryOp):
+                value = value.operand
+            numeric = (isinstance(value, ast.Constant) and isinstance(value.value, int | float)
+                       and not isinstance(value.value, bool))
+            found |= {(module, t.id) for t in targets
+                      if numeric and isinstance(t, ast.Name) and t.id.isupper()}
+    documented = {(module, name) for module, name, *_ in generator.CONSTANTS}
+    assert found - documented == set(), "constants missing from docs/make_levers_md.CONSTANTS"
+    assert documented - found == set(), "CONSTANTS lists names the modules no longer define"
+
+
+def test_every_output_column_is_documented(model_md):
+    """Each city_year column the model records has a row in §9 (va_<sector> as a family)."""
+    model = GrowthPoleModel(tiny_scenario(end_year=2020), check_invariants=False)
+    columns = set(model.run().columns) | {"national_rank"}
+    section = model_md.split("## 9. Observation", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(c for c in columns if f"`{c}`" not in section
+                     and not (c.startswith("va_") and "`va_<sector>`" in section))
+    assert not missing, f"docs/model.md §9 lacks output column(s) {missing}"
