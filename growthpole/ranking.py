@@ -55,6 +55,8 @@ FACTOR_ANCHOR_YEARS = 5
 MIN_GROWTH_OBSERVATIONS = 6
 #: persistence estimates are clipped to this interval (stationarity of the simulation)
 PERSISTENCE_BOUND = 0.95
+#: rows of parameter draws at the top of each replication's shock block
+PARAMETER_ROWS = 2
 #: the ABM rows that enter the ranking, by region name in city_year
 CORRIDOR_ROWS = {"shaoxing": CORRIDOR_CITY_CODES["shaoxing"],
                  "hangzhou": CORRIDOR_CITY_CODES["hangzhou"],
@@ -83,6 +85,7 @@ class CompetitorModel:
     factor_sd: float
     factor_intercept_mean: float  # c / (1 - phi) of the factor regression (reported only)
     factor_mean_sd: float  # standard error of factor_mean (drawn once per replication)
+    coefficient_cholesky: np.ndarray  # (C, 2, 2) Cholesky factor of cov(alpha_i, beta_i)
     corridor_beta: dict[int, float]  # factor loadings of the corridor cities (by city code)
     fit_years: tuple[int, int]
     history_years: np.ndarray
@@ -141,6 +144,20 @@ def estimate_city(growth: np.ndarray, factor: np.ndarray) -> tuple[float, float,
     return float(alpha), float(beta), rho, sigma
 
 
+def coefficient_covariance(growth: np.ndarray, factor: np.ndarray, rho: float,
+                           sigma: float) -> np.ndarray:
+    """2x2 sampling covariance of (alpha, beta) of :func:`estimate_city`.
+
+    OLS covariance s^2 (X'X)^-1 with s the long-run sd of the AR(1) errors,
+    sigma / (1 - rho) (the long-run variance correction for serially correlated errors,
+    Hamilton 1994 eq. 10.5.15 for an AR(1); Newey & West 1987 in spirit).
+    """
+    ok = np.isfinite(growth) & np.isfinite(factor)
+    design = np.column_stack([np.ones(ok.sum()), factor[ok]])
+    long_run_sd = sigma / (1.0 - rho)
+    return long_run_sd ** 2 * np.linalg.pinv(design.T @ design)
+
+
 def _wide(panel: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     block = panel[panel.year.isin(list(years))]
     return block.pivot_table(index="year", columns="city_code", values="gdp_100m_cny",
@@ -153,7 +170,7 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
                          history_last_year: int | None = None,
                          top: int = COMPETITOR_TOP,
                          anchor_years: int | None = FACTOR_ANCHOR_YEARS,
-                         mean_uncertainty: bool = True) -> CompetitorModel:
+                         parameter_uncertainty: bool = True) -> CompetitorModel:
     """Estimate the competitor model on the national years of ``panel``.
 
     ``panel``: city GDP (columns city_code, year, gdp_100m_cny[, city]); default the ranking
@@ -198,6 +215,12 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     params = np.array([estimate_city(growth[fit_rows, i], factor[fit_rows])
                        for i in range(len(codes))]).reshape(-1, 4)
     alpha, beta, rho, sigma = params.T
+    cholesky = np.zeros((len(codes), 2, 2))
+    if parameter_uncertainty:
+        for i in range(len(codes)):
+            covariance = coefficient_covariance(growth[fit_rows, i], factor[fit_rows], rho[i],
+                                                sigma[i])
+            cholesky[i] = np.linalg.cholesky(covariance + 1e-12 * np.eye(2))
     residual = growth - (alpha + beta * factor[:, None])
     intercept, phi, factor_sd = estimate_ar1(factor[fit_rows], intercept=True)
     phi = float(np.clip(phi, -PERSISTENCE_BOUND, PERSISTENCE_BOUND))
@@ -218,14 +241,15 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     # (long-run variance of an AR(1), Hamilton 1994 eq. 7.2.8)
     anchor_n = min(anchor_years, len(fit_factor)) if anchor_years else len(fit_factor)
     factor_mean_sd = (factor_sd / ((1.0 - phi) * np.sqrt(anchor_n))
-                      if mean_uncertainty else 0.0)
+                      if parameter_uncertainty else 0.0)
     names = panel.drop_duplicates("city_code", keep="last").set_index("city_code")
     city_names = tuple(str(names.city.get(c, c)) if "city" in names else str(c) for c in codes)
     return CompetitorModel(
         city_codes=codes, city_names=city_names, alpha=alpha, beta=beta, rho=rho, sigma=sigma,
         factor_mean=factor_mean, factor_persistence=phi, factor_sd=factor_sd,
         factor_intercept_mean=float(intercept_mean), factor_mean_sd=float(factor_mean_sd),
-        corridor_beta=corridor_beta, fit_years=(window[0], fit_last_year),
+        coefficient_cholesky=cholesky, corridor_beta=corridor_beta,
+        fit_years=(window[0], fit_last_year),
         history_years=np.array(years), log_gdp=log_gdp, factor=factor, residual=residual)
 
 
@@ -246,10 +270,14 @@ def default_model() -> CompetitorModel:
 
 def draw_shocks(generators: Sequence[np.random.Generator], steps: int,
                 cities: int) -> np.ndarray:
-    """Standard normal shocks (R, steps + 1, 1 + cities). Row 0, column 0: the draw of the
-    factor's long-run mean; rows 1..steps: column 0 the factor, then the cities. Each
-    replication draws its whole block from its own generator."""
-    return np.stack([g.standard_normal((steps + 1, 1 + cities)) for g in generators])
+    """Standard normal shocks (R, PARAMETER_ROWS + steps, 1 + cities).
+
+    Rows 0-1 are parameter draws (row 0: column 0 the factor's long-run mean, columns 1.. the
+    cities' alpha; row 1: columns 1.. the cities' beta); row PARAMETER_ROWS + k - 1 holds
+    year k's shocks (column 0 the factor, then the cities). Each replication draws its whole
+    block from its own generator, so year k's shocks do not depend on the horizon."""
+    return np.stack([g.standard_normal((PARAMETER_ROWS + steps, 1 + cities))
+                     for g in generators])
 
 
 def simulate_competitors(model: CompetitorModel, years: Sequence[int],
@@ -280,9 +308,9 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     years = np.asarray(list(years), dtype=np.int64)
     first = int(model.history_years[0])
     if years.min() < first:
-        raise DataError(f"the competitor model starts in {first}; cannot rank year "
-                        f"{int(years.min())} (import a panel covering it with `growthpole "
-                        f"data import`)", file=imported_panel_path(), key="year")
+        raise DataError(f"the competitor model's history starts in {first} (its estimation "
+                        f"window); cannot rank year {int(years.min())}: start the scenario in "
+                        f"{first} or later", file=imported_panel_path(), key="year")
     last = int(max(years.max(), first))
     history_until = model.last_history_year if history_until is None else history_until
     history_until = min(history_until, model.last_history_year)
@@ -296,6 +324,10 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     surprise = np.zeros((n_reps, len(years)))
     level = np.broadcast_to(model.log_gdp[0], (n_reps, n_cities)).copy()
     mean = model.factor_mean + model.factor_mean_sd * shocks[:, 0, 0]  # (R,)
+    # (alpha, beta) per replication and city from their sampling distribution
+    coefficient = np.einsum("cij,rjc->rci", model.coefficient_cholesky, shocks[:, :2, 1:])
+    alpha = model.alpha + coefficient[:, :, 0]  # (R, C)
+    beta = model.beta + coefficient[:, :, 1]
     factor = mean.copy()  # f of the first year is not defined
     expected = np.full(n_reps, model.factor_mean)
     cumulated = np.zeros(n_reps)
@@ -305,21 +337,25 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     phi, sd = model.factor_persistence, model.factor_sd
     for step in range(1, steps + 1):
         year = first + step
-        factor = mean + phi * (factor - mean) + sd * shocks[:, step, 0]
+        factor = mean + phi * (factor - mean) + sd * shocks[:, PARAMETER_ROWS + step - 1, 0]
         expected = model.factor_mean + phi * (expected - model.factor_mean)
-        deviation = model.rho * deviation + model.sigma * shocks[:, step, 1:]
+        deviation = (model.rho * deviation
+                     + model.sigma * shocks[:, PARAMETER_ROWS + step - 1, 1:])
         realised = year <= history_until
         h = year - first
         if realised and np.isfinite(model.factor[h]):
             factor = np.full(n_reps, model.factor[h])
             expected = factor.copy()
-        growth = model.alpha + model.beta * factor[:, None] + deviation
+        growth = alpha + beta * factor[:, None] + deviation
         level = level + growth
         if realised:
             observed = np.isfinite(model.log_gdp[h])
             level[:, observed] = model.log_gdp[h, observed]
             known = np.isfinite(model.residual[h])
-            deviation[:, known] = model.residual[h, known]
+            # the realised growth less this replication's alpha and beta
+            implied = (model.residual[h] + (model.alpha - alpha)
+                       + (model.beta - beta) * factor[:, None])
+            deviation[:, known] = implied[:, known]
         elif year > shared_from:
             cumulated = cumulated + (factor - expected)
         # cities not yet observed stay NaN until their first realised value
@@ -421,16 +457,24 @@ class BandCoverage:
     inside: int
     total: int
     by_year: pd.DataFrame
+    relative_inside: int  # the same count for levels relative to the competitors' mean
 
     @property
     def coverage(self) -> float:
         return self.inside / self.total if self.total else float("nan")
 
+    @property
+    def relative_coverage(self) -> float:
+        """Coverage of log GDP relative to the year's mean log GDP of the realised
+        competitors: the part of the forecast that decides ranks (the national factor,
+        which the corridor shares, cancels)."""
+        return self.relative_inside / self.total if self.total else float("nan")
+
 
 def band_coverage(panel: pd.DataFrame | None = None, *, fit_last_year: int = 2015,
                   last_year: int = 2021, level: float = 0.90, replications: int = 2000,
                   seed: int = 20150101, anchor_years: int | None = FACTOR_ANCHOR_YEARS,
-                  mean_uncertainty: bool = True) -> BandCoverage:
+                  parameter_uncertainty: bool = True) -> BandCoverage:
     """Hindcast: fit on years <= ``fit_last_year`` (history ends there too), simulate to
     ``last_year`` from the realised values of ``fit_last_year``, and count how many realised
     competitor values of the later years fall inside the central ``level`` band (per city
@@ -438,7 +482,7 @@ def band_coverage(panel: pd.DataFrame | None = None, *, fit_last_year: int = 201
     panel = ranking_panel() if panel is None else panel
     model = fit_competitor_model(panel[panel.year <= fit_last_year],
                                  fit_last_year=fit_last_year, anchor_years=anchor_years,
-                                 mean_uncertainty=mean_uncertainty)
+                                 parameter_uncertainty=parameter_uncertainty)
     years = list(range(fit_last_year + 1, last_year + 1))
     root = np.random.SeedSequence(seed).spawn(replications)
     generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
@@ -447,8 +491,20 @@ def band_coverage(panel: pd.DataFrame | None = None, *, fit_last_year: int = 201
     realised = _wide(panel, years).reindex(columns=model.city_codes).to_numpy(dtype=float)
     present = np.isfinite(realised)
     inside = present & (realised >= low) & (realised <= high)
+    # relative levels: log GDP minus the mean log GDP of the cities realised that year
+    log_realised = np.where(present, np.log(np.where(present, realised, 1.0)), np.nan)
+    relative_realised = log_realised - np.nanmean(log_realised, axis=1, keepdims=True)
+    log_simulated = np.where(present, np.log(simulated), np.nan)
+    relative_simulated = log_simulated - np.nanmean(log_simulated, axis=2, keepdims=True)
+    rel_low, rel_high = np.quantile(relative_simulated, [(1 - level) / 2, (1 + level) / 2],
+                                    axis=0)
+    relative_inside = (present & (relative_realised >= rel_low)
+                       & (relative_realised <= rel_high))
     by_year = pd.DataFrame({"year": years, "realised": present.sum(axis=1),
-                            "inside": inside.sum(axis=1)})
+                            "inside": inside.sum(axis=1),
+                            "relative_inside": relative_inside.sum(axis=1)})
     by_year["coverage"] = by_year.inside / by_year.realised
+    by_year["relative_coverage"] = by_year.relative_inside / by_year.realised
     return BandCoverage(fit_last_year=fit_last_year, years=tuple(years), level=level,
-                        inside=int(inside.sum()), total=int(present.sum()), by_year=by_year)
+                        inside=int(inside.sum()), total=int(present.sum()), by_year=by_year,
+                        relative_inside=int(relative_inside.sum()))

@@ -171,19 +171,17 @@ def test_data_check_with_a_missing_reference_is_one_line_exit_2(tmp_path):
     assert proc.stderr.count("\n") == 1 and "missing.csv" in proc.stderr
 
 
-def test_import_refuses_to_overwrite_without_the_flag(tmp_path):
+def test_import_refuses_to_overwrite_without_the_flag(tmp_path, monkeypatch):
+    from growthpole.panel import import_panel
+
     directory = tmp_path / "data"
-    directory.mkdir()
-    (directory / "city_gdp.csv").write_text(
-        (ROOT / "data" / "city_gdp.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(directory))
     panel = tmp_path / "panel.csv"
     panel.write_text("year,city_code,gdp_100m_cny\n2002,330600,928.15\n", encoding="utf-8")
-    import os
-
-    env = dict(os.environ, GROWTHPOLE_DATA_DIR=str(directory))
-    first = cli("data", "import", panel, env=env)
-    assert first.returncode == 0, first.stderr
-    assert (directory / "imported" / "city_gdp_imported.csv").is_file()
-    again = cli("data", "import", panel, env=env)
-    assert again.returncode == 2 and "--overwrite" in again.stderr
-    assert cli("data", "import", panel, "--overwrite", env=env).returncode == 0
+    target, rows = import_panel(panel)
+    assert rows == 1 and target == directory / "imported" / "city_gdp_imported.csv"
+    with pytest.raises(DataError, match="--overwrite"):
+        import_panel(panel)
+    panel.write_text("year,city_code,gdp_100m_cny\n2002,330600,930.0\n", encoding="utf-8")
+    import_panel(panel, overwrite=True)
+    assert load_panel(target).gdp_100m_cny.tolist() == [930.0]

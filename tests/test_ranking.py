@@ -44,7 +44,8 @@ def deterministic_model(start_gdp, alpha, start_year=2000) -> CompetitorModel:
         city_codes=np.arange(n) + 100000, city_names=tuple(map(str, range(n))),
         alpha=np.asarray(alpha, dtype=float), beta=zeros, rho=zeros, sigma=zeros,
         factor_mean=0.0, factor_persistence=0.0, factor_sd=0.0, factor_intercept_mean=0.0,
-        factor_mean_sd=0.0, corridor_beta={c: 1.0 for c in CORRIDOR_CITY_CODES.values()},
+        factor_mean_sd=0.0, coefficient_cholesky=np.zeros((n, 2, 2)),
+        corridor_beta={c: 1.0 for c in CORRIDOR_CITY_CODES.values()},
         fit_years=(start_year, start_year), history_years=np.array([start_year]),
         log_gdp=log_gdp, factor=np.array([np.nan]), residual=np.full((1, n), np.nan))
 
@@ -136,7 +137,7 @@ def test_estimator_recovers_known_parameters_on_synthetic_data():
     """
     panel, truth = synthetic_panel(np.random.default_rng(11))
     model = fit_competitor_model(panel, fit_first_year=1700, top=200, anchor_years=None,
-                                 mean_uncertainty=False)
+                                 parameter_uncertainty=False)
     order = np.argsort(model.city_codes)
     assert len(model.city_codes) == 120
     assert abs(model.factor_persistence - truth["phi"]) < 0.15
