@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import reprlib
 from pathlib import Path
 from typing import Any
 
@@ -126,10 +127,20 @@ def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
             raise ScenarioError(f"unknown key; allowed: {allowed}", file=file, key=key) from None
         if err["type"] == "missing":
             raise ScenarioError("required key is missing", file=file, key=key) from None
-        raise ScenarioError(f"{err['msg']} (got {err.get('input')!r})"[:300], file=file,
+        raise ScenarioError(f"{err['msg']} (got {_short(err.get('input'))})"[:300], file=file,
                             key=key or None) from None
     _check_scenario(scenario, file)
     return scenario
+
+
+_REPR = reprlib.Repr()  # Python 3.11: limits are attributes
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxset = 3, 4, 4, 4
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def _short(value: Any) -> str:
+    """A bounded repr of user input (never walks a whole alias-expanded structure)."""
+    return _REPR.repr(value)
 
 
 def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
@@ -137,7 +148,7 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
     for key in data:
         if not isinstance(key, str):
             allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
-            raise ScenarioError(f"top-level key {key!r} is not text; allowed: {allowed}",
+            raise ScenarioError(f"top-level key {_short(key)} is not text; allowed: {allowed}",
                                 file=file, key=str(key))
     for section in ("parameters", "levers"):
         block = data.get(section)
@@ -148,22 +159,22 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
                                 f"{type(block).__name__}", file=file, key=section)
         for name, value in block.items():
             if not isinstance(name, str):
-                raise ScenarioError(f"{section[:-1]} name {name!r} is not text", file=file,
+                raise ScenarioError(f"{section[:-1]} name {_short(name)} is not text", file=file,
                                     key=f"{section}.{name}")
             if section == "parameters" or not isinstance(value, dict):
                 if isinstance(value, bool) or not isinstance(value, int | float):
                     shape = "a number" if section == "parameters" else (
                         "a number or a {year: number} schedule")
-                    raise ScenarioError(f"must be {shape}, got {value!r}"[:300], file=file,
+                    raise ScenarioError(f"must be {shape}, got {_short(value)}", file=file,
                                         key=f"{section}.{name}")
                 continue
             for year, entry in value.items():
                 if isinstance(year, bool) or not isinstance(year, int):
-                    raise ScenarioError(f"schedule year {year!r} is not a whole year; a "
+                    raise ScenarioError(f"schedule year {_short(year)} is not a whole year; a "
                                         f"schedule maps years to numbers", file=file,
                                         key=f"levers.{name}")
                 if isinstance(entry, bool) or not isinstance(entry, int | float):
-                    raise ScenarioError(f"must be a number, got {entry!r}"[:300], file=file,
+                    raise ScenarioError(f"must be a number, got {_short(entry)}", file=file,
                                         key=f"levers.{name}.{year}")
 
 
@@ -224,9 +235,43 @@ def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:
 
 
 class _LimitedLoader(yaml.SafeLoader):
-    """``SafeLoader`` that refuses alias expansion bombs ("billion laughs")."""
+    """``SafeLoader`` that refuses alias expansion bombs ("billion laughs"): more than
+    ``max_aliases`` aliases, a document whose aliases would expand to more than
+    ``max_expanded_nodes`` nodes, and recursive aliases."""
 
     max_aliases = 100
+    max_expanded_nodes = 1_000_000
+
+    def construct_document(self, node):  # type: ignore[override]
+        self._check_expansion(node)
+        return super().construct_document(node)
+
+    def _check_expansion(self, root: yaml.Node) -> None:
+        sizes: dict[int, int] = {}
+        active: set[int] = set()
+
+        def size(node: yaml.Node) -> int:
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            if key in active:
+                raise yaml.YAMLError(f"recursive YAML alias (line {node.start_mark.line + 1}): "
+                                     f"refusing an infinitely nested document")
+            active.add(key)
+            total = 1
+            if isinstance(node, yaml.SequenceNode):
+                total += sum(size(child) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                total += sum(size(k) + size(v) for k, v in node.value)
+            active.discard(key)
+            if total > self.max_expanded_nodes:
+                raise yaml.YAMLError(f"aliases expand to more than {self.max_expanded_nodes:,} "
+                                     f"values (line {node.start_mark.line + 1}): refusing a "
+                                     f"possible alias bomb")
+            sizes[key] = total
+            return total
+
+        size(root)
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
