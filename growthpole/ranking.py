@@ -300,10 +300,12 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
                    history_until: int | None = None,
                    shared_from: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`simulate_competitors`, plus the national factor surprise (R, len(years)):
-    the cumulated log difference sum_s (f_s - E f_s) over simulated years s with
-    ``shared_from`` < s <= year, where E f_s is the path of the factor without shocks at
-    the estimated mean. It measures how far the national economy of a replication ran
-    above or below expectation, a shock the corridor cities share (see
+    the cumulated log difference sum_s (f_s - E f_s) over the years s with
+    ``shared_from`` < s <= year. In a realised year E f_s is the one-step expectation
+    m + phi (f_{s-1} - m) from the previous year's realised factor (so the 2020 dip and
+    2021 rebound count as surprises); in a simulated year it is the path without shocks
+    at the estimated mean from the last realised year. It measures how far the national
+    economy ran above or below expectation, a shock the corridor cities share (see
     :func:`attach_national_rank`)."""
     years = np.asarray(list(years), dtype=np.int64)
     first = int(model.history_years[0])
@@ -343,8 +345,12 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
                      + model.sigma * shocks[:, PARAMETER_ROWS + step - 1, 1:])
         realised = year <= history_until
         h = year - first
-        if realised and np.isfinite(model.factor[h]):
+        factor_known = realised and np.isfinite(model.factor[h])
+        if factor_known:
             factor = np.full(n_reps, model.factor[h])
+        if year > shared_from:
+            cumulated = cumulated + (factor - expected)
+        if factor_known:
             expected = factor.copy()
         growth = alpha + beta * factor[:, None] + deviation
         level = level + growth
@@ -356,8 +362,6 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
             implied = (model.residual[h] + (model.alpha - alpha)
                        + (model.beta - beta) * factor[:, None])
             deviation[:, known] = implied[:, known]
-        elif year > shared_from:
-            cumulated = cumulated + (factor - expected)
         # cities not yet observed stay NaN until their first realised value
         if year in out_index:
             values = np.exp(level)
