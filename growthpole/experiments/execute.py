@@ -240,12 +240,17 @@ class SweepReport:
         return self.executed / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
 
 
-def run_sweep(sweep: Sweep, directory: str | Path, executor: Executor, *,
+def run_sweep(sweep: Sweep | Any, directory: str | Path, executor: Executor, *,
               resume: bool = False, overwrite: bool = False, progress: bool = False,
               flush_seconds: float = FLUSH_SECONDS, batch_runs: int = MAX_BATCH_RUNS,
               function: Callable[[RunTask], pd.DataFrame] = execute_run,
               command: list[str] | None = None) -> SweepReport:
     """Run the sweep's missing runs on ``executor`` and store them in ``directory``.
+
+    ``sweep`` is a :class:`~growthpole.experiments.sweep.Sweep` or any plan with the same
+    methods (``name``, ``source_path``, ``spec_hash()``, ``tasks()``, ``run_table(tasks)``,
+    ``design_table()``, ``manifest_fields()``), e.g. the pillar coalitions of
+    :mod:`growthpole.experiments.attribution`.
 
     ``function`` is the unit of work (default :func:`execute_run`; tests pass wrappers that
     misbehave on purpose). Completed runs are written at least every ``flush_seconds`` or
@@ -319,25 +324,15 @@ def run_sweep(sweep: Sweep, directory: str | Path, executor: Executor, *,
     return SweepReport(directory, len(tasks), len(stored), executed, elapsed, parts)
 
 
-def _manifest(sweep: Sweep, spec_hash: str, executor: Executor, command: list[str] | None,
+def _manifest(plan: Any, spec_hash: str, executor: Executor, command: list[str] | None,
               started: datetime) -> dict[str, object]:
     from growthpole.runner import git_commit, package_versions
-    from growthpole.seeds import seed_record
 
     return {
-        "sweep_name": sweep.name,
-        "sweep_file": sweep.source_path,
+        "sweep_name": plan.name,
+        "sweep_file": plan.source_path,
         "spec_hash": spec_hash,
-        "spec": sweep.spec.model_dump(mode="json"),
-        "base_scenario": sweep.base.model_dump(mode="json", exclude={"source_path"}),
-        "base_scenario_hash": sweep.base.content_hash(),
-        "factors": [f.as_dict() for f in sweep.factors],
-        "design_method": sweep.spec.design.method,
-        "variants": len(sweep.design),
-        "replications": sweep.replications,
-        "root_seed": sweep.root_seed,
-        "seeds": [seed_record(s) for s in sweep.seeds()],
-        "outcomes": sweep.outcomes.model_dump(mode="json"),
+        **plan.manifest_fields(),
         "executor": executor.describe(),
         "versions": package_versions(),
         "git_commit": git_commit(),

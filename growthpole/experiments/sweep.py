@@ -190,6 +190,23 @@ class Sweep:
                    "outcomes": self.outcomes.model_dump(mode="json"), "format": STORE_FORMAT}
         return _sha256(payload)
 
+    def manifest_fields(self) -> dict[str, object]:
+        """What the manifest records about the sweep itself."""
+        from growthpole.seeds import seed_record
+
+        return {
+            "spec": self.spec.model_dump(mode="json"),
+            "base_scenario": self.base.model_dump(mode="json", exclude={"source_path"}),
+            "base_scenario_hash": self.base.content_hash(),
+            "factors": [f.as_dict() for f in self.factors],
+            "design_method": self.spec.design.method,
+            "variants": len(self.design),
+            "replications": self.replications,
+            "root_seed": self.root_seed,
+            "seeds": [seed_record(s) for s in self.seeds()],
+            "outcomes": self.outcomes.model_dump(mode="json"),
+        }
+
     def design_table(self) -> pd.DataFrame:
         """One row per variant: ``variant`` and the factor values (factors' units)."""
         table = pd.DataFrame(self.design, columns=self.factor_names)
