@@ -389,6 +389,7 @@ def attach_national_rank(city_year: pd.DataFrame,
                          seeds: Sequence[np.random.SeedSequence]
                          | Mapping[int, np.random.SeedSequence],
                          start_year: int, *, use_history: bool = True,
+                         share_national_factor: bool = True,
                          model: CompetitorModel | None = None) -> pd.DataFrame:
     """``city_year`` with a ``national_rank`` column on the corridor-city rows.
 
@@ -405,7 +406,8 @@ def attach_national_rank(city_year: pd.DataFrame,
     competitor past Shaoxing. For ranking only, each corridor city's GDP is therefore scaled
     by exp(beta_c * S_t), S_t the replication's cumulated national factor surprise after
     ``start_year`` (:func:`simulate_paths`) and beta_c the city's own estimated loading.
-    The ``gdp`` column itself is left as the model produced it.
+    The ``gdp`` column itself is left as the model produced it. ``share_national_factor=
+    False`` ranks the corridor rows as given (e.g. when they are realised data).
     """
     model = default_model() if model is None else model
     frame = city_year.copy()
@@ -430,7 +432,8 @@ def attach_national_rank(city_year: pd.DataFrame,
     gdp = table.to_numpy(dtype=float).reshape(len(replications), len(years), len(corridor))
     # the national surprise the corridor shares with its competitors (loading beta_c)
     loadings = np.array([model.corridor_beta[CORRIDOR_ROWS[r]] for r in corridor])
-    gdp = gdp * np.exp(surprise[:, :, None] * loadings)
+    if share_national_factor:
+        gdp = gdp * np.exp(surprise[:, :, None] * loadings)
     ranks = np.empty_like(gdp, dtype=np.int64)
     for k in range(len(corridor)):
         others = np.concatenate([competitors, np.delete(gdp, k, axis=2)], axis=2)

@@ -6,6 +6,8 @@ imports from ../shared/reference-data) and skip with a reason when it is absent.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -215,7 +217,8 @@ def test_history_is_history_realised_corridor_values_reproduce_the_panel_rank():
     gdp = {region: wide.loc[years, code].to_numpy() for region, code in
            {r: CORRIDOR_CITY_CODES[r] for r in CORRIDOR}.items()}
     frame = attach_national_rank(corridor_city_year(gdp, years, 3),
-                                 seeds_module.replication_seeds(1, 3), 2005)
+                                 seeds_module.replication_seeds(1, 3), 2005,
+                                 share_national_factor=False)
     expected = historical_rank(panel, CORRIDOR_CITY_CODES["shaoxing"]).set_index("year")
     got = frame[frame.region == "shaoxing"]
     for year, block in got.groupby("year"):
@@ -230,10 +233,33 @@ def test_without_history_ranks_vary_after_the_start_year():
     gdp = {r: wide.loc[years, CORRIDOR_CITY_CODES[r]].to_numpy() for r in CORRIDOR}
     frame = attach_national_rank(corridor_city_year(gdp, years, 40),
                                  seeds_module.replication_seeds(1, 40), 2015,
-                                 use_history=False)
+                                 use_history=False, share_national_factor=False)
     ranks = frame[frame.region == "shaoxing"].groupby("year").national_rank
     assert ranks.nunique().loc[2015] == 1  # the start year is realised
     assert ranks.nunique().loc[2021] > 1
+
+
+def test_a_national_shock_shared_by_everyone_leaves_ranks_unchanged():
+    """All loadings 1, no idiosyncratic noise, a random national factor: the competitors and
+    (for ranking) the corridor move together, so ranks are the same in every replication
+    when the corridor follows the expected factor path; without sharing they vary."""
+    years = list(range(2000, 2016))
+    model = deterministic_model([100.0, 95.0, 80.0, 60.0], alpha=[0.0, 0.004, 0.012, 0.03])
+    model = dataclasses.replace(model, beta=np.ones(4), factor_mean=0.08,
+                                factor_persistence=0.5, factor_sd=0.03)
+    t = np.arange(len(years))
+    shaoxing = 90.0 * np.exp(0.08 * t + 0.01 * t)  # expected factor path + its own trend
+    gdp = {"shaoxing": shaoxing, "hangzhou": np.full(len(years), 1e6),
+           "ningbo": np.full(len(years), 1.0), "shanghai": np.full(len(years), 2.0)}
+    city_year = corridor_city_year(gdp, years, 30)
+    seeds = seeds_module.replication_seeds(4, 30)
+    shared = attach_national_rank(city_year, seeds, 2000, model=model)
+    alone = attach_national_rank(city_year, seeds, 2000, model=model,
+                                 share_national_factor=False)
+    shared_ranks = shared[shared.region == "shaoxing"].groupby("year").national_rank
+    alone_ranks = alone[alone.region == "shaoxing"].groupby("year").national_rank
+    assert (shared_ranks.nunique() == 1).all()
+    assert (alone_ranks.nunique() > 1).any()
 
 
 def test_no_national_panel_raises_a_data_error_naming_the_import(tmp_path, monkeypatch):
