@@ -1,0 +1,294 @@
+"""The calibration objective: parameter vector -> simulated moments -> loss, evaluated in
+parallel, cached by parameter vector and checkpointed.
+
+* Coordinates: the search works in the unit cube u ∈ [0, 1]^P; parameter j is
+  ``lower_j + u_j (upper_j - lower_j)`` (bounds of the spec).
+* Common random numbers: replication r of *every* candidate uses the same SeedSequence
+  (spawned once in the parent from the spec's seed), so loss differences between candidates
+  are not Monte Carlo noise.
+* Work unit: one (candidate, replication) simulation, so that both a population of
+  differential evolution and a single Nelder-Mead point use all workers.
+* Cache: every evaluated candidate's per-replication moments are kept by its exact vector;
+  re-asking for a vector costs nothing. The checkpoint is the cache written atomically as
+  JSON; a resumed calibration replays the (deterministic) search through the cache and
+  continues where it stopped, with the same result as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from growthpole.calibration.moments import MomentSet, paths_from_records
+from growthpole.calibration.spec import CalibrationSpec
+from growthpole.errors import ModelInvariantError, OutputError
+from growthpole.io import write_json
+from growthpole.model import GrowthPoleModel
+from growthpole.parameters import ModelParameters, make_parameters
+from growthpole.scenario import Scale, Scenario, build_scenario
+from growthpole.seeds import replication_seeds
+
+CHECKPOINT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything a worker needs to simulate a candidate (picklable)."""
+
+    names: tuple[str, ...]
+    lower: np.ndarray
+    upper: np.ndarray
+    fixed: dict[str, float]
+    scenario: Scenario
+    moments: MomentSet
+    seeds: tuple[np.random.SeedSequence, ...]
+
+    @classmethod
+    def from_spec(cls, spec: CalibrationSpec, *, end: int | None = None,
+                  scale: Scale | None = None, replications: int | None = None) -> Problem:
+        """The problem of ``spec``: simulate its window (or to ``end``) with no policy lever
+        (the historical economy), at the spec's search scale unless ``scale`` is given."""
+        scale = scale or spec.scale
+        scenario = build_scenario({
+            "name": f"calibration-{spec.name}", "start_year": spec.start,
+            "end_year": end or spec.end, "replications": replications or spec.replications,
+            "seed": spec.seed % 2**63, "scale": scale.model_dump(), "levers": {}})
+        moments = MomentSet.build(spec.targets, spec.start, spec.end)
+        seeds = tuple(replication_seeds(spec.seed, replications or spec.replications))
+        names = spec.names
+        return cls(names=names,
+                   lower=np.array([spec.parameters[n].lower for n in names]),
+                   upper=np.array([spec.parameters[n].upper for n in names]),
+                   fixed=dict(spec.fixed), scenario=scenario, moments=moments, seeds=seeds)
+
+    def values(self, unit: np.ndarray) -> dict[str, float]:
+        """Parameter values (their units) of a unit-cube vector."""
+        unit = np.clip(np.asarray(unit, dtype=float), 0.0, 1.0)
+        natural = self.lower + unit * (self.upper - self.lower)
+        return {n: float(v) for n, v in zip(self.names, natural, strict=True)}
+
+    def unit(self, values: dict[str, float]) -> np.ndarray:
+        natural = np.array([values[n] for n in self.names], dtype=float)
+        return (natural - self.lower) / (self.upper - self.lower)
+
+    def parameters(self, unit: np.ndarray) -> ModelParameters:
+        return make_parameters({**self.fixed, **self.values(unit)})
+
+    def simulate_paths(self, unit: np.ndarray, replication: int):
+        """One replication's :class:`SimulatedPaths` at ``unit`` (window start to end)."""
+        model = GrowthPoleModel(self.scenario, self.seeds[replication],
+                                parameters=self.parameters(unit), replication=replication)
+        while model.year < self.scenario.end_year:
+            model.step()
+        return paths_from_records(model.records)
+
+    def replication_moments(self, unit: np.ndarray, replication: int) -> np.ndarray | None:
+        """Simulated moment vector of one replication; None when the model breaks one of its
+        invariants at these parameters (the candidate then gets an infinite loss)."""
+        try:
+            paths = self.simulate_paths(unit, replication)
+        except ModelInvariantError:
+            return None
+        return self.moments.simulate(paths)
+
+
+# ---- workers --------------------------------------------------------------------------------
+_WORKER_PROBLEM: Problem | None = None
+
+
+def _init_worker(problem: Problem) -> None:
+    global _WORKER_PROBLEM
+    _WORKER_PROBLEM = problem
+
+
+def _run_task(task: tuple[np.ndarray, int]) -> np.ndarray | None:
+    unit, replication = task
+    assert _WORKER_PROBLEM is not None
+    return _WORKER_PROBLEM.replication_moments(unit, replication)
+
+
+def _key(unit: np.ndarray) -> tuple[float, ...]:
+    return tuple(float(v) for v in np.asarray(unit, dtype=float))
+
+
+@dataclass
+class Evaluation:
+    unit: np.ndarray
+    moments: np.ndarray | None  # (R, M), None if the model failed
+    loss: float
+
+
+@dataclass
+class EvaluationStore:
+    """Cache of evaluated candidates with parallel evaluation, checkpointing and progress.
+
+    ``workers`` processes (1: in this process) evaluate (candidate, replication) tasks.
+    ``checkpoint``: JSON path written atomically at most every ``checkpoint_seconds`` and
+    by :meth:`save`. ``stop_after``: raise :class:`Interrupted` once that many *new*
+    evaluations were made (tests use it to simulate an interruption).
+    """
+
+    problem: Problem
+    workers: int = 1
+    checkpoint: Path | None = None
+    checkpoint_seconds: float = 20.0
+    identity: dict[str, object] = field(default_factory=dict)
+    stop_after: int | None = None
+    progress: bool = False
+    cache: dict[tuple[float, ...], Evaluation] = field(default_factory=dict)
+    new_evaluations: int = 0
+    phase: str = "search"
+    _pool: object | None = None
+    _last_save: float = 0.0
+    _started: float = field(default_factory=time.perf_counter)
+    _bar: object | None = None
+    simulation_seconds: float = 0.0
+
+    # ---- lifecycle ----------------------------------------------------------------------
+    def __enter__(self) -> EvaluationStore:
+        if self.workers > 1:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            context = multiprocessing.get_context(method)
+            self._pool = context.Pool(self.workers, initializer=_init_worker,
+                                      initargs=(self.problem,))
+        else:
+            _init_worker(self.problem)
+        if self.progress:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=None, unit="eval", file=sys.stderr, mininterval=1.0,
+                             dynamic_ncols=True, desc="calibrate")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()  # type: ignore[attr-defined]
+            self._pool.join()  # type: ignore[attr-defined]
+            self._pool = None
+        if self._bar is not None:
+            self._bar.close()  # type: ignore[attr-defined]
+            self._bar = None
+        if self.checkpoint is not None and exc_info[0] is not None:
+            self.save()
+
+    # ---- evaluation ----------------------------------------------------------------------
+    @property
+    def replications(self) -> int:
+        return len(self.problem.seeds)
+
+    def evaluate(self, units: list[np.ndarray]) -> list[Evaluation]:
+        """Evaluations of ``units`` (cached ones free; new ones in parallel)."""
+        units = [np.clip(np.asarray(u, dtype=float), 0.0, 1.0) for u in units]
+        missing: dict[tuple[float, ...], np.ndarray] = {}
+        for unit in units:
+            key = _key(unit)
+            if key not in self.cache and key not in missing:
+                missing[key] = unit
+        if missing:
+            if self.stop_after is not None and self.new_evaluations >= self.stop_after:
+                self.save()
+                raise Interrupted(f"stopped after {self.new_evaluations} new evaluations")
+            if self.stop_after is not None:
+                keep = self.stop_after - self.new_evaluations
+                missing = dict(list(missing.items())[:keep])
+            self._compute(list(missing.values()))
+            if any(_key(u) not in self.cache for u in units):
+                self.save()
+                raise Interrupted(f"stopped after {self.new_evaluations} new evaluations")
+        return [self.cache[_key(u)] for u in units]
+
+    def losses(self, units: list[np.ndarray]) -> np.ndarray:
+        return np.array([e.loss for e in self.evaluate(units)])
+
+    def _compute(self, units: list[np.ndarray]) -> None:
+        tasks = [(u, r) for u in units for r in range(self.replications)]
+        started = time.perf_counter()
+        if self._pool is not None:
+            results = self._pool.map(_run_task, tasks, chunksize=1)  # type: ignore[attr-defined]
+        else:
+            results = [_run_task(t) for t in tasks]
+        self.simulation_seconds += time.perf_counter() - started
+        for i, unit in enumerate(units):
+            block = results[i * self.replications:(i + 1) * self.replications]
+            if any(b is None for b in block):
+                evaluation = Evaluation(unit, None, float("inf"))
+            else:
+                moments = np.stack(block)
+                evaluation = Evaluation(unit, moments, self.problem.moments.loss(moments))
+            self.cache[_key(unit)] = evaluation
+        self.new_evaluations += len(units)
+        self._report(len(units))
+        if self.checkpoint is not None and (
+                time.perf_counter() - self._last_save >= self.checkpoint_seconds):
+            self.save()
+
+    def _report(self, count: int) -> None:
+        if self._bar is None:
+            return
+        self._bar.update(count)  # type: ignore[attr-defined]
+        best = self.best()
+        self._bar.set_postfix_str(  # type: ignore[attr-defined]
+            f"{self.phase}, best loss {best.loss:.5g}" if best else self.phase, refresh=False)
+
+    def best(self) -> Evaluation | None:
+        finite = [e for e in self.cache.values() if np.isfinite(e.loss)]
+        return min(finite, key=lambda e: e.loss) if finite else None
+
+    # ---- checkpoint ------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.checkpoint is None:
+            return
+        best = self.best()
+        payload = {
+            "version": CHECKPOINT_VERSION, **self.identity,
+            "names": list(self.problem.names), "replications": self.replications,
+            "phase": self.phase, "evaluations": len(self.cache),
+            "best": None if best is None else {"unit": best.unit.tolist(), "loss": best.loss,
+                                               "values": self.problem.values(best.unit)},
+            "cache": [{"unit": e.unit.tolist(),
+                       "moments": None if e.moments is None else e.moments.tolist()}
+                      for e in self.cache.values()],
+        }
+        write_json(self.checkpoint, payload)
+        self._last_save = time.perf_counter()
+
+    def load(self, path: Path) -> int:
+        """Fill the cache from a checkpoint written by :meth:`save`; returns its size. The
+        checkpoint must come from the same spec (hash), window and replications."""
+        try:
+            payload = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise OutputError(f"cannot read checkpoint: {exc}", file=path) from None
+        for key, value in self.identity.items():
+            if payload.get(key) != value:
+                raise OutputError(f"checkpoint was written for a different {key} "
+                                  f"({payload.get(key)!r}, now {value!r}); remove it or pass "
+                                  f"--overwrite to start over", file=path, key=key)
+        if payload.get("names") != list(self.problem.names) or \
+                payload.get("replications") != self.replications:
+            raise OutputError("checkpoint holds other free parameters or replications",
+                              file=path, key="names")
+        for entry in payload.get("cache", []):
+            unit = np.array(entry["unit"], dtype=float)
+            if entry["moments"] is None:
+                evaluation = Evaluation(unit, None, float("inf"))
+            else:
+                moments = np.array(entry["moments"], dtype=float)
+                evaluation = Evaluation(unit, moments, self.problem.moments.loss(moments))
+            self.cache[_key(unit)] = evaluation
+        return len(self.cache)
+
+    def rate(self) -> float:
+        """New evaluations per minute of wall time so far."""
+        elapsed = time.perf_counter() - self._started
+        return 60.0 * self.new_evaluations / elapsed if elapsed > 0 else 0.0
+
+
+class Interrupted(Exception):
+    """Raised by :class:`EvaluationStore` when ``stop_after`` is reached (tests)."""

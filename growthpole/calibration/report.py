@@ -1,0 +1,416 @@
+"""Hindcast validation and the calibration report.
+
+After the fit, the model runs from the window's first year (its initial condition) to the
+last year for which data/ holds Shaoxing's GDP, at the estimate, with
+``diagnostics.hindcast_replications`` replications (common random numbers: the calibration's
+replication seeds come first). Years inside the window are in-sample, years after it are
+out-of-sample: the model never saw them. Errors compare the replication-mean simulated GDP
+(亿元, current prices) with the data:
+
+* in-sample RMSPE = sqrt(mean_t (sim_t / obs_t - 1)²) over the window's years after the
+  first (the first is matched by construction);
+* out-of-sample MAPE = mean_t |sim_t / obs_t - 1| over the years after the window;
+* national rank: when :func:`growthpole.ranking.attach_national_rank` exists, Shaoxing's
+  simulated median rank against its historical rank in the ranking panel (competitors at
+  their realised values, ``use_history=True``: the rank error is then the error of the
+  corridor's simulated GDP alone).
+
+Targets (issue 5): in-sample Shaoxing RMSPE <= 3%, out-of-sample MAPE <= 5%, rank within
+±2 in every window year. The report says plainly whether each is met.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from growthpole import data as data_module
+from growthpole.calibration.base import CITIES
+from growthpole.calibration.moments import MOMENT_KINDS
+from growthpole.calibration.objective import Problem
+from growthpole.calibration.optimise import Estimate, identification
+from growthpole.calibration.spec import CalibrationSpec
+from growthpole.errors import GrowthpoleError
+from growthpole.io import atomic_path, write_json, write_text
+from growthpole.parameters import PARAMETER_SPECS
+from growthpole.regions import CORRIDOR_CITY_CODES
+from growthpole.scenario import Scale
+
+RMSPE_TARGET = 0.03
+MAPE_TARGET = 0.05
+RANK_TOLERANCE = 2
+
+
+def last_data_year(city: str = "shaoxing") -> int:
+    panel = data_module.active_city_panel()
+    rows = panel[panel.city_code.astype(int) == CORRIDOR_CITY_CODES[city]]
+    return int(rows.year.astype(int).max())
+
+
+def observed_gdp(city: str, first: int, last: int) -> pd.Series:
+    """Observed GDP (亿元, current prices) of ``city`` by year in [first, last]."""
+    panel = data_module.active_city_panel()
+    rows = panel[(panel.city_code.astype(int) == CORRIDOR_CITY_CODES[city])
+                 & panel.year.astype(int).between(first, last)]
+    return pd.Series(rows.gdp_100m_cny.astype(float).to_numpy(),
+                     index=rows.year.astype(int).to_numpy()).sort_index()
+
+
+def simulate_hindcast(spec: CalibrationSpec, values: dict[str, float], *, end: int,
+                      scale: Scale | None = None) -> tuple[pd.DataFrame, list]:
+    """City-year table of the hindcast (window start to ``end``) and its seeds."""
+    from growthpole.parameters import make_parameters
+    from growthpole.runner import simulate
+
+    problem = Problem.from_spec(spec, end=end, scale=scale,
+                                replications=spec.diagnostics.hindcast_replications)
+    parameters = make_parameters({**spec.fixed, **values})
+    frames = [simulate(problem.scenario, seed, replication=r, parameters=parameters)
+              for r, seed in enumerate(problem.seeds)]
+    return pd.concat(frames, ignore_index=True), list(problem.seeds)
+
+
+def _city_errors(city_year: pd.DataFrame, city: str, start: int, end: int,
+                 last: int) -> dict[str, object]:
+    rows = city_year[city_year.region == city]
+    grouped = rows.groupby("year").gdp
+    observed = observed_gdp(city, start + 1, last)
+    years = [int(y) for y in observed.index if y in grouped.groups]
+    table = []
+    for year in years:
+        sims = grouped.get_group(year).to_numpy(dtype=float)
+        mean = float(sims.mean())
+        table.append({"year": year, "observed": float(observed[year]), "simulated_mean": mean,
+                      "simulated_p05": float(np.quantile(sims, 0.05)),
+                      "simulated_median": float(np.median(sims)),
+                      "simulated_p95": float(np.quantile(sims, 0.95)),
+                      "error": mean / float(observed[year]) - 1.0,
+                      "sample": "in" if year <= end else "out"})
+    inside = [r["error"] for r in table if r["sample"] == "in"]
+    outside = [r["error"] for r in table if r["sample"] == "out"]
+    return {
+        "in_sample_years": [r["year"] for r in table if r["sample"] == "in"],
+        "in_sample_rmspe": math.sqrt(float(np.mean(np.square(inside)))) if inside else None,
+        "out_of_sample_years": [r["year"] for r in table if r["sample"] == "out"],
+        "out_of_sample_mape": float(np.mean(np.abs(outside))) if outside else None,
+        "years": table,
+    }
+
+
+def _rank_errors(city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
+                 ) -> tuple[pd.DataFrame | None, dict[str, object]]:
+    try:
+        from growthpole.panel import historical_rank, national_years, ranking_panel
+        from growthpole.ranking import attach_national_rank
+    except (ImportError, AttributeError) as exc:
+        return None, {"available": False,
+                      "note": f"national rank skipped: growthpole.ranking is not available "
+                              f"({exc})"}
+    try:
+        ranked = attach_national_rank(city_year, seeds, start, use_history=True)
+        panel = ranking_panel()
+        national = set(national_years(panel))
+        history = historical_rank(panel, CORRIDOR_CITY_CODES["shaoxing"])
+    except GrowthpoleError as exc:
+        return None, {"available": False, "note": f"national rank skipped: {exc.one_line()}"}
+    history = history[history.year.isin(national)].set_index("year")["rank"]
+    shaoxing = ranked[ranked.region == "shaoxing"]
+    rows = []
+    for year, block in shaoxing.groupby("year"):
+        if int(year) <= start or int(year) not in history.index:
+            continue
+        ranks = block.national_rank.astype(float).to_numpy()
+        rows.append({"year": int(year), "historical": int(history[int(year)]),
+                     "simulated_median": float(np.median(ranks)),
+                     "simulated_p05": float(np.quantile(ranks, 0.05)),
+                     "simulated_p95": float(np.quantile(ranks, 0.95)),
+                     "error": float(np.median(ranks)) - int(history[int(year)]),
+                     "sample": "in" if int(year) <= end else "out"})
+    inside = [r for r in rows if r["sample"] == "in"]
+    worst = max((abs(r["error"]) for r in inside), default=None)
+    return ranked, {
+        "available": True,
+        "method": "competitors at their realised panel values (use_history=True): the "
+                  "error is that of the simulated corridor GDP",
+        "max_abs_error_in_window": worst,
+        "within_tolerance_every_window_year": (worst is not None and worst <= RANK_TOLERANCE),
+        "years": rows,
+    }
+
+
+def hindcast(spec: CalibrationSpec, values: dict[str, float], *, scale: Scale | None = None
+             ) -> tuple[dict[str, object], pd.DataFrame]:
+    """Hindcast metrics (per city and rank) at ``values``; also returns the city-year table
+    (with ``national_rank`` where available)."""
+    last = max(last_data_year("shaoxing"), spec.end)
+    city_year, seeds = simulate_hindcast(spec, values, end=last, scale=scale)
+    cities = {city: _city_errors(city_year, city, spec.start, spec.end, last)
+              for city in CITIES}
+    ranked, rank = _rank_errors(city_year, seeds, spec.start, spec.end)
+    used_scale = scale or spec.scale
+    return ({"scale": used_scale.model_dump(), "replications": len(seeds),
+             "last_year": last, "cities": cities, "national_rank": rank},
+            ranked if ranked is not None else city_year)
+
+
+def target_verdicts(hindcast_result: dict[str, object]) -> dict[str, object]:
+    shaoxing = hindcast_result["cities"]["shaoxing"]  # type: ignore[index]
+    rank = hindcast_result["national_rank"]  # type: ignore[assignment]
+    rmspe, mape = shaoxing["in_sample_rmspe"], shaoxing["out_of_sample_mape"]
+    return {
+        "in_sample_shaoxing_rmspe": {"value": rmspe, "target": RMSPE_TARGET,
+                                     "met": rmspe is not None and rmspe <= RMSPE_TARGET},
+        "out_of_sample_shaoxing_mape": {
+            "value": mape, "target": MAPE_TARGET, "years": shaoxing["out_of_sample_years"],
+            "met": (mape <= MAPE_TARGET) if mape is not None else None,
+            **({"note": "no data year after the window"} if mape is None else {})},
+        "national_rank_within_2_every_window_year": {
+            "max_abs_error": rank.get("max_abs_error_in_window"),
+            "target": RANK_TOLERANCE,
+            "met": rank.get("within_tolerance_every_window_year") if rank.get("available")
+            else None,
+            **({"note": rank["note"]} if not rank.get("available") else {})},
+    }
+
+
+def moment_fit(problem: Problem, moments: np.ndarray) -> list[dict[str, object]]:
+    """Per observation: observed and simulated (natural units), error, contribution."""
+    mean = moments.mean(axis=0)
+    sd = moments.std(axis=0, ddof=1) if len(moments) > 1 else np.zeros_like(mean)
+    rows = []
+    for i, obs in enumerate(problem.moments.observations):
+        target = problem.moments.targets[obs.target]
+        kind = MOMENT_KINDS[target.kind]
+        error = float(mean[i] - obs.value)
+        rows.append({"target": target.label, "year": obs.year,
+                     "observed": kind.to_natural(obs.value),
+                     "simulated": kind.to_natural(float(mean[i])),
+                     "error": error, "error_unit": kind.error_unit,
+                     "replication_sd": float(sd[i]), "weight": obs.weight,
+                     "loss_contribution": obs.weight * error**2})
+    return rows
+
+
+def summarise_moments(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return []
+    out = []
+    for label, block in frame.groupby("target", sort=False):
+        out.append({"target": label, "observations": len(block),
+                    "rms_error": float(np.sqrt(np.mean(block.error**2))),
+                    "loss_contribution": float(block.loss_contribution.sum()),
+                    "error_unit": str(block.error_unit.iloc[0])})
+    return out
+
+
+def parameter_table(spec: CalibrationSpec, problem: Problem, estimate: Estimate,
+                    verdicts: list[dict[str, object]]) -> list[dict[str, object]]:
+    values = problem.values(estimate.unit)
+    boot = np.array([list(problem.values(u).values()) for u in estimate.bootstrap_units])
+    rows = []
+    for j, name in enumerate(spec.names):
+        free, meta = spec.parameters[name], PARAMETER_SPECS[name]
+        row = {"name": name, "symbol": meta.symbol, "unit": meta.unit,
+               "estimate": values[name], "lower": free.lower, "upper": free.upper,
+               "start": free.default, "model_default": meta.default,
+               "bootstrap_resamples": len(boot)}
+        if len(boot):
+            row.update(bootstrap_sd=float(boot[:, j].std(ddof=1)) if len(boot) > 1 else 0.0,
+                       bootstrap_p05=float(np.quantile(boot[:, j], 0.05)),
+                       bootstrap_p95=float(np.quantile(boot[:, j], 0.95)))
+        row.update(identification=verdicts[j]["verdict"], identified=verdicts[j]["identified"])
+        rows.append(row)
+    return rows
+
+
+# ---- figures ------------------------------------------------------------------------------
+
+def figure_hindcast(path: Path, spec: CalibrationSpec, result: dict[str, object],
+                    city_year: pd.DataFrame) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rank = result["national_rank"]
+    panels = list(CITIES) + (["rank"] if rank.get("available") else [])  # type: ignore[union-attr]
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
+    last = int(result["last_year"])  # type: ignore[arg-type]
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        ax.axvspan(spec.start, spec.end, color="0.92", label="fitting window")
+        if panel == "rank":
+            years = [r["year"] for r in rank["years"]]  # type: ignore[index]
+            ax.fill_between(years, [r["simulated_p05"] for r in rank["years"]],  # type: ignore[index]
+                            [r["simulated_p95"] for r in rank["years"]],  # type: ignore[index]
+                            color="tab:blue", alpha=0.25, label="simulated 90%")
+            ax.plot(years, [r["simulated_median"] for r in rank["years"]],  # type: ignore[index]
+                    color="tab:blue", label="simulated median")
+            ax.plot(years, [r["historical"] for r in rank["years"]], "o", color="k",  # type: ignore[index]
+                    ms=4, label="history")
+            ax.invert_yaxis()
+            ax.set_title("Shaoxing national GDP rank")
+            continue
+        rows = city_year[city_year.region == panel].groupby("year").gdp
+        years = np.array(sorted(rows.groups))
+        ax.fill_between(years, rows.quantile(0.05).to_numpy(), rows.quantile(0.95).to_numpy(),
+                        color="tab:blue", alpha=0.25, label="simulated 90%")
+        ax.plot(years, rows.median().to_numpy(), color="tab:blue", label="simulated median")
+        observed = observed_gdp(panel, spec.start, last)
+        ax.plot(observed.index, observed.to_numpy(), "o", color="k", ms=4, label="history")
+        errors = result["cities"][panel]  # type: ignore[index]
+        title = f"{panel}: GDP (100m CNY, current prices)"
+        if errors["in_sample_rmspe"] is not None:
+            title += f"\nRMSPE in {100 * errors['in_sample_rmspe']:.1f}%"
+        if errors["out_of_sample_mape"] is not None:
+            title += f", MAPE out {100 * errors['out_of_sample_mape']:.1f}%"
+        ax.set_title(title, fontsize=9)
+        ax.set_yscale("log")
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"Hindcast {spec.start}-{last}, fitted on {spec.window} "
+                 f"({result['replications']} replications)")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    plt.close(fig)
+
+
+def figure_profiles(path: Path, spec: CalibrationSpec, problem: Problem, estimate: Estimate,
+                    verdicts: list[dict[str, object]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dimension = len(spec.names)
+    columns = min(3, dimension)
+    rows = math.ceil(dimension / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
+    for j, name in enumerate(spec.names):
+        ax = axes.flat[j]
+        grid = problem.lower[j] + estimate.profile_grid * (problem.upper[j] - problem.lower[j])
+        ax.plot(grid, estimate.profile_losses[j], "o-", ms=3)
+        ax.axvline(problem.values(estimate.unit)[name], color="tab:red", lw=1)
+        ax.set_yscale("log")
+        ax.set_title(f"{name}\n{verdicts[j]['verdict'][:48]}", fontsize=8)
+    for ax in list(axes.flat)[dimension:]:
+        ax.axis("off")
+    fig.suptitle("Loss profiles across the search bounds (others at the estimate)")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    plt.close(fig)
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+def report_paths(out: Path) -> dict[str, Path]:
+    stem = out.with_suffix("")
+    return {"report": stem.with_name(stem.name + ".report.json"),
+            "hindcast": stem.with_name(stem.name + ".hindcast.png"),
+            "profiles": stem.with_name(stem.name + ".profiles.png")}
+
+
+def write_outputs(out: Path, spec: CalibrationSpec, problem: Problem, estimate: Estimate,
+                  store_info: dict[str, object]) -> dict[str, object]:
+    """Write FILE (calibrated parameters), FILE's report and figures; returns the report."""
+    import yaml
+
+    from growthpole.runner import git_commit, package_versions
+
+    values = problem.values(estimate.unit)
+    verdicts = identification(estimate, spec.names)
+    moments = store_info.pop("estimate_moments")
+    fit_rows = moment_fit(problem, moments)  # type: ignore[arg-type]
+    main, city_year = hindcast(spec, values)
+    results = {"calibration_scale": main}
+    scale_check = spec.diagnostics.hindcast_scale
+    headline_table = city_year
+    if scale_check is not None and scale_check != spec.scale:
+        results["scenario_scale"], headline_table = hindcast(spec, values, scale=scale_check)
+    headline = results.get("scenario_scale", main)
+    paths = report_paths(out)
+    now = datetime.now(UTC)
+    report = {
+        "spec": {"name": spec.name, "file": spec.source_path, "hash": spec.content_hash(),
+                 "window": spec.window, "replications": spec.replications,
+                 "scale": spec.scale.model_dump(), "seed": spec.seed},
+        "written_at": now.isoformat(timespec="seconds"),
+        "git_commit": git_commit(), "versions": package_versions(),
+        "calibrated_file": out.name,
+        "loss": estimate.loss,
+        "evaluations": store_info,
+        "search": {
+            "global": {"method": "scipy.optimize.differential_evolution",
+                       "evaluations": estimate.global_result.evaluations,
+                       "loss": estimate.global_result.loss,
+                       "message": estimate.global_result.message},
+            "polish": {"method": f"scipy.optimize.minimize ({spec.search.polish_method}, "
+                                 f"bounded)",
+                       "evaluations": estimate.polish_result.evaluations,
+                       "loss": estimate.polish_result.loss,
+                       "message": estimate.polish_result.message},
+        },
+        "parameters": parameter_table(spec, problem, estimate, verdicts),
+        "fixed": dict(spec.fixed),
+        "identification": verdicts,
+        "moment_summary": summarise_moments(fit_rows),
+        "moments": fit_rows,
+        "hindcast": results,
+        "targets": target_verdicts(headline),
+        "targets_assessed_at": "scenario_scale" if "scenario_scale" in results
+        else "calibration_scale",
+        "targets_at_calibration_scale": target_verdicts(main),
+        "notes": [
+            *estimate.notes,
+            "uncertainty: bootstrap over the calibration's replications measures the Monte "
+            "Carlo error of the estimator, not the sampling error of the one historical path",
+            "identification: loss slices across each parameter's bounds with the others at "
+            "the estimate (not re-optimised profiles)",
+        ],
+        "figures": [paths["hindcast"].name, paths["profiles"].name],
+    }
+    figure_hindcast(paths["hindcast"], spec, headline, headline_table)
+    figure_profiles(paths["profiles"], spec, problem, estimate, verdicts)
+    write_json(paths["report"], _jsonable(report))
+    shaoxing = headline["cities"]["shaoxing"]  # type: ignore[index]
+    calibrated = {
+        "parameters": {**{k: float(v) for k, v in spec.fixed.items()},
+                       **{k: round(float(v), 6) for k, v in values.items()}},
+        "window": spec.window,
+        "date": now.date().isoformat(),
+        "spec": Path(spec.source_path).name if spec.source_path else None,
+        "spec_hash": spec.content_hash(),
+        "loss": float(estimate.loss),
+        "in_sample_shaoxing_rmspe": shaoxing["in_sample_rmspe"],
+        "out_of_sample_shaoxing_mape": shaoxing["out_of_sample_mape"],
+        "report": paths["report"].name,
+    }
+    header = (f"# Calibrated structural parameters written by `growthpole calibrate` "
+              f"({now.isoformat(timespec='seconds')}).\n# Do not edit by hand: re-run the "
+              f"calibration. Scenarios reference this file with `calibration:`.\n")
+    write_text(out, header + yaml.safe_dump(_jsonable(calibrated), sort_keys=False,
+                                            allow_unicode=True))
+    return report
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value

@@ -1,0 +1,67 @@
+"""``growthpole calibrate``: fit structural parameters to history, with a hindcast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from growthpole.errors import ScenarioError
+
+DEFAULT_SPEC = Path("scenarios") / "calibration" / "history.yaml"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "calibrate", help="fit structural parameters to history (method of simulated "
+        "moments) and validate out of sample")
+    parser.add_argument("spec", nargs="?", default=str(DEFAULT_SPEC),
+                        help=f"calibration spec YAML (default {DEFAULT_SPEC})")
+    parser.add_argument("--window", help="fitting window START:END, e.g. 2005:2019 "
+                        "(default: the spec's)")
+    parser.add_argument("--budget", type=int, help="model evaluations (candidates) for "
+                        "global search + polish (default: the spec's)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--out", help="calibrated parameter YAML to write (default "
+                        "calibrated_START_END.yaml beside the spec); its report is written "
+                        "beside it")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted "
+                        "calibration from its checkpoint")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing "
+                        "calibrated file (and discard a checkpoint unless --resume)")
+    parser.set_defaults(handler=calibrate_command)
+
+
+def calibrate_command(args: argparse.Namespace) -> int:
+    from growthpole.calibration import calibrate
+    from growthpole.calibration.spec import load_spec
+
+    if args.workers < 1 or args.workers > 256:
+        raise ScenarioError(f"--workers must be between 1 and 256, got {args.workers}",
+                            key="--workers")
+    spec = load_spec(args.spec, window=args.window, budget=args.budget)
+    out = Path(args.out) if args.out else (
+        Path(args.spec).parent / f"calibrated_{spec.start}_{spec.end}.yaml")
+    print(f"calibrating {spec.name}: window {spec.window}, {len(spec.names)} free parameters, "
+          f"budget {spec.search.budget} evaluations x {spec.replications} replications, "
+          f"{args.workers} worker(s)", file=sys.stderr)
+    summary = calibrate(spec, out, workers=args.workers, resume=args.resume,
+                        overwrite=args.overwrite, progress=sys.stderr.isatty())
+    report = summary["report"]
+    info = summary["evaluations"]
+    print(f"{spec.name} {spec.window}: loss {summary['loss']:.5g} after {info['search']} search "
+          f"+ {info['diagnostics']} diagnostic evaluations "
+          f"({info['evaluations_per_minute']:.0f}/min, {info['wall_seconds']:.0f} s)")
+    for row in report["parameters"]:
+        band = ""
+        if "bootstrap_p05" in row:
+            band = f" [{row['bootstrap_p05']:.4g}, {row['bootstrap_p95']:.4g}]"
+        print(f"  {row['name']:<24} {row['estimate']:>10.4g}{band}  {row['identification']}")
+    for name, verdict in report["targets"].items():
+        value = verdict.get("value", verdict.get("max_abs_error"))
+        met = {True: "met", False: "NOT met", None: "not assessed"}[verdict["met"]]
+        shown = "n/a" if value is None else (f"{100 * value:.2f}%" if "rank" not in name
+                                             else f"{value:g}")
+        print(f"  target {name}: {shown} -> {met}")
+    print(f"written: {out} and {out.stem}.report.json (+ figures) beside it")
+    return 0

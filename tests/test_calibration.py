@@ -1,0 +1,217 @@
+"""Calibration: parameter recovery, spec validation, checkpoint resume, workers, CLI.
+
+Small and fast: coarse agents (20,000 people per agent), short windows, small budgets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+from growthpole.calibration import calibrate, checkpoint_path
+from growthpole.calibration.moments import MomentSet
+from growthpole.calibration.objective import EvaluationStore, Interrupted, Problem
+from growthpole.calibration.spec import build_spec, load_spec
+from growthpole.cli import main
+from growthpole.errors import OutputError, ScenarioError
+from growthpole.scenario import load_calibrated_parameters, load_scenario
+
+TRUTH = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.03}
+
+
+def small_spec(**changes):
+    data = {
+        "name": "recovery", "window": "2012:2018", "replications": 3, "seed": 11,
+        "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+        "parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04},
+                       "gdp_deflator_inflation": {"lower": 0.0, "upper": 0.06}},
+        "fixed": {"tfp_shock_sd": 0.0},
+        "targets": [{"kind": "gdp", "city": "shaoxing"},
+                    {"kind": "real_growth", "city": "shaoxing"}],
+        "search": {"budget": 80, "population_per_parameter": 5, "polish_share": 0.25},
+        "diagnostics": {"profile_points": 0, "bootstrap_resamples": 0,
+                        "hindcast_replications": 2},
+    }
+    data.update(changes)
+    return build_spec(data)
+
+
+def synthetic_problem(spec, truth, *, replications=12, seed=999):
+    """The spec's problem with a synthetic history: moments in every window year simulated
+    at ``truth`` with replication seeds *different* from the calibration's (so the fit is
+    not exact by construction), averaged over ``replications``."""
+    template = MomentSet.every_year(spec.targets, spec.start, spec.end)
+    generator = dataclasses.replace(
+        Problem.from_spec(spec.with_changes(seed=seed, replications=replications)),
+        moments=template)
+    unit = generator.unit(truth)
+    history = np.mean([generator.replication_moments(unit, r) for r in range(replications)],
+                      axis=0)
+    return dataclasses.replace(Problem.from_spec(spec), moments=template.with_observed(history))
+
+
+def test_parameter_recovery(tmp_path):
+    """Synthetic history at known (tfp_drift, gdp_deflator_inflation); the calibration must
+    recover each within 0.006 (15% / 10% of their search ranges; the residual error is the
+    Monte Carlo noise of 3 replications at 20,000 people per agent), and the estimate's loss
+    must not exceed the loss at the truth (the optimiser found the minimum it could)."""
+    spec = small_spec()
+    problem = synthetic_problem(spec, TRUTH)
+    summary = calibrate(spec, tmp_path / "recovered.yaml", write=False, problem=problem)
+    for name, true_value in TRUTH.items():
+        assert abs(summary["values"][name] - true_value) <= 0.006, (name, summary["values"])
+    with EvaluationStore(problem) as store:
+        at_truth = store.losses([problem.unit(TRUTH)])[0]
+    assert summary["loss"] <= at_truth + 1e-12
+
+
+def test_recovery_moves_with_truth(tmp_path):
+    """Comparative static: a higher true tfp_drift must give a higher estimate."""
+    spec = small_spec(search={"budget": 50, "population_per_parameter": 5,
+                              "polish_share": 0.2})
+    estimates = []
+    for drift in (0.005, 0.035):
+        truth = {**TRUTH, "tfp_drift": drift}
+        summary = calibrate(spec, tmp_path / f"r{drift}.yaml", write=False,
+                            problem=synthetic_problem(spec, truth, replications=6))
+        estimates.append(summary["values"]["tfp_drift"])
+    assert estimates[1] - estimates[0] > 0.015, estimates
+
+
+def test_resume_gives_the_uninterrupted_result(tmp_path):
+    """Interrupt after k new evaluations, resume from the checkpoint: same estimate, same
+    loss and same set of evaluated candidates as an uninterrupted run."""
+    spec = small_spec(search={"budget": 40, "population_per_parameter": 4,
+                              "polish_share": 0.25},
+                      diagnostics={"profile_points": 3, "bootstrap_resamples": 2,
+                                   "bootstrap_evaluations": 4, "hindcast_replications": 2})
+    full = calibrate(spec, tmp_path / "full.yaml", write=False)
+    out = tmp_path / "interrupted.yaml"
+    with pytest.raises(Interrupted):
+        calibrate(spec, out, write=False, stop_after=13, checkpoint_seconds=0.0)
+    saved = json.loads(checkpoint_path(out).read_text())
+    assert saved["evaluations"] == 13
+    with pytest.raises(OutputError, match="--resume"):
+        calibrate(spec, out, write=False)
+    resumed = calibrate(spec, out, write=False, resume=True)
+    assert resumed["evaluations"]["resumed_from_checkpoint"] == 13
+    assert resumed["evaluations"]["new_this_run"] == full["evaluations"]["total"] - 13
+    assert resumed["values"] == full["values"]
+    assert resumed["loss"] == full["loss"]
+    assert np.array_equal(resumed["estimate"].profile_losses, full["estimate"].profile_losses)
+
+
+def test_checkpoint_of_another_spec_is_refused(tmp_path):
+    spec = small_spec(search={"budget": 12, "population_per_parameter": 2})
+    out = tmp_path / "c.yaml"
+    with pytest.raises(Interrupted):
+        calibrate(spec, out, write=False, stop_after=3, checkpoint_seconds=0.0)
+    other = spec.with_changes(seed=12)
+    with pytest.raises(OutputError, match="spec_hash"):
+        calibrate(other, out, write=False, resume=True)
+
+
+def test_one_and_two_workers_agree():
+    """Seeds are drawn in the parent: 1 and 2 worker processes give identical losses, and a
+    repeated candidate (common random numbers) gives identical moments."""
+    problem = Problem.from_spec(small_spec())
+    units = [np.array([0.2, 0.7]), np.array([0.6, 0.1]), np.array([0.9, 0.5])]
+    with EvaluationStore(problem, workers=1) as store:
+        serial = store.losses(units)
+        first = store.evaluate(units[:1])[0].moments
+    with EvaluationStore(problem, workers=2) as store:
+        parallel = store.losses(units)
+        again = store.evaluate(units[:1])[0].moments
+    assert np.array_equal(serial, parallel)
+    assert np.array_equal(first, again)
+    assert len(set(serial.tolist())) == 3  # the candidates differ
+
+
+def test_moments_come_from_data():
+    """Observed GDP moments are the active panel's values (logs), only for years it holds,
+    and only after the window's first year (the initial condition)."""
+    from growthpole.data import active_city_panel
+
+    spec = small_spec(targets=[{"kind": "gdp", "city": "ningbo"},
+                               {"kind": "population", "city": "shaoxing"}])
+    moments = MomentSet.build(spec.targets, spec.start, spec.end)
+    panel = active_city_panel()
+    ningbo = panel[(panel.city_code.astype(int) == 330200)
+                   & panel.year.astype(int).between(2013, 2018)]
+    gdp = [o for o in moments.observations if o.target == 0]
+    assert [o.year for o in gdp] == sorted(ningbo.year.astype(int))
+    values = dict(zip(ningbo.year.astype(int), ningbo.gdp_100m_cny.astype(float), strict=True))
+    assert all(np.isclose(np.exp(o.value), values[o.year]) for o in gdp)
+    assert moments.counts()["population:shaoxing"] == 0  # not published 2013-2018 in data/
+
+
+@pytest.mark.parametrize(("change", "key", "message"), [
+    ({"parameters": {"tfp_drift": {"lower": -0.5, "upper": 0.04}}}, "parameters.tfp_drift",
+     "must satisfy"),
+    ({"parameters": {"no_such": {"lower": 0, "upper": 1}}}, "parameters.no_such",
+     "unknown parameter"),
+    ({"parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04, "default": 0.05}}},
+     "parameters.tfp_drift.default", "outside the bounds"),
+    ({"targets": [{"kind": "gdp_per_capita", "city": "shaoxing"}]}, "targets.0.kind",
+     "unknown target kind"),
+    ({"targets": [{"kind": "gdp", "city": "wenzhou"}]}, "targets.0.city", "unknown city"),
+    ({"window": "2019:2005"}, "window", "START < END"),
+    ({"window": "2005-2019"}, "window", "START:END"),
+    ({"replications": 0}, "replications", "greater than or equal"),
+    ({"fixed": {"tfp_drift": 0.01}}, "fixed.tfp_drift", "both free and fixed"),
+    ({"searchh": {}}, "searchh", "unknown key"),
+])
+def test_spec_errors_name_the_key(tmp_path, change, key, message):
+    data = yaml.safe_load(yaml.safe_dump(small_spec().model_dump(mode="json",
+                                                                 exclude={"source_path"})))
+    data.update(change)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_spec(path)
+    line = info.value.one_line()
+    assert str(path) in line and f"key '{key}'" in line and message in line, line
+    assert "\n" not in line
+
+
+def test_cli_bad_spec_exits_2(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nparameters: {}\ntargets: []\n", encoding="utf-8")
+    assert main(["calibrate", str(path), "--budget", "8"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "key 'parameters'" in err[0]
+
+
+def test_cli_writes_a_calibration_scenarios_can_use(tmp_path, capsys):
+    """End to end on a tiny budget: the calibrated YAML, its report and figures are written;
+    a scenario referencing the file loads its values; a second run refuses to overwrite."""
+    spec = small_spec(window="2016:2019",
+                      search={"budget": 8, "population_per_parameter": 2},
+                      diagnostics={"profile_points": 2, "bootstrap_resamples": 1,
+                                   "bootstrap_evaluations": 2, "hindcast_replications": 2})
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(yaml.safe_dump(spec.model_dump(mode="json", exclude={"source_path"})),
+                         encoding="utf-8")
+    out = tmp_path / "cal.yaml"
+    assert main(["calibrate", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
+    report = json.loads((tmp_path / "cal.report.json").read_text())
+    assert (tmp_path / "cal.hindcast.png").stat().st_size > 0
+    assert (tmp_path / "cal.profiles.png").stat().st_size > 0
+    assert not checkpoint_path(out).exists()
+    shaoxing = report["hindcast"]["calibration_scale"]["cities"]["shaoxing"]
+    assert shaoxing["in_sample_years"] == [2017, 2018, 2019]
+    assert shaoxing["out_of_sample_years"] and min(shaoxing["out_of_sample_years"]) > 2019
+    assert set(report["targets"]) == {"in_sample_shaoxing_rmspe", "out_of_sample_shaoxing_mape",
+                                      "national_rank_within_2_every_window_year"}
+    values = load_calibrated_parameters(out)
+    assert set(values) == {"tfp_drift", "gdp_deflator_inflation", "tfp_shock_sd"}
+    scenario_path = tmp_path / "s.yaml"
+    scenario_path.write_text("name: s\ncalibration: cal.yaml\n", encoding="utf-8")
+    scenario = load_scenario(scenario_path)
+    assert scenario.model_parameters().tfp_drift == pytest.approx(values["tfp_drift"])
+    assert main(["calibrate", str(spec_path), "--out", str(out)]) == 2
+    assert "--overwrite" in capsys.readouterr().err
