@@ -15,6 +15,7 @@ import inspect
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from growthpole.levers import LEVERS, OMISSIONS
@@ -136,3 +137,57 @@ def test_every_output_column_is_documented(model_md):
     missing = sorted(c for c in columns if f"`{c}`" not in section
                      and not (c.startswith("va_") and "`va_<sector>`" in section))
     assert not missing, f"docs/model.md §9 lacks output column(s) {missing}"
+
+
+# ---- the initialisation claims of docs/model.md §5 hold in the code -------------------------
+
+@pytest.fixture(scope="module")
+def base_model():
+    return GrowthPoleModel(tiny_scenario(), check_invariants=False)
+
+
+def test_capital_starts_at_its_desired_level(base_model):
+    """§5.8-5.9: every agent starts at K* = α Y / (r + δ) (relative tolerance 1e-9)."""
+    state, params = base_model.state, base_model.params
+    firms = state.firms
+    desired = (params.capital_elasticity * firms.value_added
+               / (params.interest_rate + params.depreciation_rate))
+    assert firms.count > 0
+    np.testing.assert_allclose(firms.capital[firms.live], desired[firms.live], rtol=1e-9)
+
+
+def test_land_rent_is_the_documented_closed_form(base_model):
+    """§5.10: ρ^L = l (r + δ) / (ℓ α) in every region."""
+    params = base_model.params
+    expected = (params.land_rent_share * (params.interest_rate + params.depreciation_rate)
+                / (params.land_mu_per_capital * params.capital_elasticity))
+    np.testing.assert_allclose(base_model.state.land_rent_per_mu, expected, rtol=1e-9)
+
+
+def test_external_access_is_the_documented_share(base_model):
+    """§5.11: X_r / MA_r^base = EXTERNAL_DEMAND_SHARE and M_r(t0) = 1."""
+    from growthpole.model import EXTERNAL_DEMAND_SHARE
+
+    regions = base_model.state.regions
+    np.testing.assert_allclose(regions.external_access / regions.base_market_access,
+                               EXTERNAL_DEMAND_SHARE, rtol=1e-12)
+    np.testing.assert_array_equal(regions.market_access, 1.0)
+
+
+def test_amenities_balance_the_documented_logit_flows(base_model):
+    """§5.12: with the amenities, expected logit flows leave each skill's base population
+    unchanged (relative tolerance 1e-8), computed from the equations as written."""
+    from growthpole.regions import N_REGIONS
+
+    state, params = base_model.state, base_model.params
+    regions, talent = state.regions, state.talent
+    cost = params.moving_cost_per_hour * regions.base_hours + params.moving_fixed_cost
+    np.fill_diagonal(cost, 0.0)
+    for skill in (0, 1):
+        counts = np.bincount(talent.region[talent.live & (talent.skill == skill)],
+                             minlength=N_REGIONS) * state.people_per_agent
+        utility = (params.migration_wage_weight * np.log(regions.wages[skill])
+                   + regions.amenity[skill])  # h_j = 1 in the base year
+        weights = np.exp(utility[None, :] - cost)
+        flows = counts @ (weights / weights.sum(axis=1, keepdims=True))
+        np.testing.assert_allclose(flows, counts, rtol=1e-8)
