@@ -303,10 +303,11 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     the cumulated log difference sum_s (f_s - E f_s) over the years s with
     ``shared_from`` < s <= year. In a realised year E f_s is the one-step expectation
     m + phi (f_{s-1} - m) from the previous year's realised factor (so the 2020 dip and
-    2021 rebound count as surprises); in a simulated year it is the path without shocks
-    at the estimated mean from the last realised year. It measures how far the national
-    economy ran above or below expectation, a shock the corridor cities share (see
-    :func:`attach_national_rank`)."""
+    2021 rebound count as surprises); in a simulated year it is the estimated normal
+    growth m itself, so that the corridor also shares the factor's reversion after the
+    last realised year and the replication's draw of the long-run mean. It measures how
+    far the national economy ran above or below normal, a shock the corridor cities share
+    (see :func:`attach_national_rank`)."""
     years = np.asarray(list(years), dtype=np.int64)
     first = int(model.history_years[0])
     if years.min() < first:
@@ -331,7 +332,6 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     alpha = model.alpha + coefficient[:, :, 0]  # (R, C)
     beta = model.beta + coefficient[:, :, 1]
     factor = mean.copy()  # f of the first year is not defined
-    expected = np.full(n_reps, model.factor_mean)
     cumulated = np.zeros(n_reps)
     deviation = np.zeros((n_reps, n_cities))
     if first in out_index:
@@ -339,19 +339,20 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     phi, sd = model.factor_persistence, model.factor_sd
     for step in range(1, steps + 1):
         year = first + step
+        previous = factor
         factor = mean + phi * (factor - mean) + sd * shocks[:, PARAMETER_ROWS + step - 1, 0]
-        expected = model.factor_mean + phi * (expected - model.factor_mean)
         deviation = (model.rho * deviation
                      + model.sigma * shocks[:, PARAMETER_ROWS + step - 1, 1:])
         realised = year <= history_until
         h = year - first
-        factor_known = realised and np.isfinite(model.factor[h])
-        if factor_known:
+        if realised and np.isfinite(model.factor[h]):
             factor = np.full(n_reps, model.factor[h])
+            # one-step expectation from the previous realised year
+            expected = model.factor_mean + phi * (previous - model.factor_mean)
+        else:
+            expected = np.full(n_reps, model.factor_mean)  # normal national growth
         if year > shared_from:
             cumulated = cumulated + (factor - expected)
-        if factor_known:
-            expected = factor.copy()
         growth = alpha + beta * factor[:, None] + deviation
         level = level + growth
         if realised:
