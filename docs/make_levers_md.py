@@ -312,7 +312,7 @@ mechanisms in all nine regions: see model.md, "Where the code differs"). Several
 levers acting on the same multiplicative channel compound multiplicatively; additive channels
 add. How channels enter the equations: [model.md](model.md), section "Policy".
 
-{chr(10).join(sections)}
+{(chr(10) * 2).join(sections)}
 
 ## Documented omissions
 

@@ -191,3 +191,15 @@ def test_amenities_balance_the_documented_logit_flows(base_model):
         weights = np.exp(utility[None, :] - cost)
         flows = counts @ (weights / weights.sum(axis=1, keepdims=True))
         np.testing.assert_allclose(flows, counts, rtol=1e-8)
+
+
+def test_every_policy_channel_is_documented(model_md):
+    """§8 says where every PolicyChannels field enters the equations."""
+    import dataclasses
+
+    from growthpole.policy import PolicyChannels
+
+    section = model_md.split("## 8. Policy", 1)[1].split("\n## ", 1)[0]
+    missing = [f.name for f in dataclasses.fields(PolicyChannels)
+               if f"`{f.name}" not in section]
+    assert not missing, f"docs/model.md §8 lacks policy channel(s) {missing}"
