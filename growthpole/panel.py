@@ -76,11 +76,12 @@ def read_panel(path: Path) -> pd.DataFrame:
                 renames[column] = target
         raw = raw.rename(columns=renames)
         # CSMAR description rows (field titles, units) under the header
-        leading = 0
-        years = raw.get("year", pd.Series(dtype=str)).astype(str).str.strip()
-        while leading < min(2, len(raw)) and not years.iloc[leading].isdigit():
-            leading += 1
-        raw = raw.iloc[leading:].reset_index(drop=True)
+        if "year" in raw.columns:
+            leading = 0
+            years = raw["year"].astype(str).str.strip()
+            while leading < min(2, len(raw)) and not years.iloc[leading].isdigit():
+                leading += 1
+            raw = raw.iloc[leading:].reset_index(drop=True)
     if "city" not in raw.columns:
         raw["city"] = raw["city_en"] if "city_en" in raw.columns else raw.get("city_code", "")
     needed = ("year", "city_code", "gdp_100m_cny")

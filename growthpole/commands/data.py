@@ -59,6 +59,11 @@ def check_command(args: argparse.Namespace) -> int:
 
     if not 0 < args.tolerance < 1:
         raise ScenarioError("--tolerance must lie in (0, 1)", key="tolerance")
+    reference = None
+    if args.reference:  # read first: a bad reference fails before any report is printed
+        reference = load_panel(Path(args.reference))
+        reference = reference.astype({"city_code": "int64", "year": "int64",
+                                      "gdp_100m_cny": float})
     panel = ranking_panel()
     project = data_module.load(data_module.CITY_GDP)
     imported = imported_panel()
@@ -75,11 +80,7 @@ def check_command(args: argparse.Namespace) -> int:
     national = national_years(panel)
     print(f"  national years (a rank can be computed): {_years_text(national)}")
 
-    reference = None
-    if args.reference:
-        reference = load_panel(Path(args.reference))
-        reference = reference.astype({"city_code": "int64", "year": "int64",
-                                      "gdp_100m_cny": float})
+    if reference is not None:
         print(f"\nAgreement with {args.reference} (overlapping (city, year) values within "
               f"{args.tolerance:.0%}):")
         comparisons = [("ranking panel (imported where it covers the year)", panel),
