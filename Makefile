@@ -6,7 +6,7 @@ SHARED ?= ../shared
 REFERENCE_PANEL ?= $(SHARED)/reference-data/csmar_city_gdp_1990_2021.csv
 IMPORTED := data/imported/city_gdp_imported.csv
 
-.PHONY: run test panel lint benchmark clean
+.PHONY: run test panel lint benchmark clean system-deps solara-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,42 @@ panel: $(VENV)/.installed
 run: $(VENV)/.installed panel
 	$(BIN)/growthpole run scenarios/baseline.yaml --overwrite
 
-test: $(VENV)/.dev-installed panel
+test: $(VENV)/.dev-installed panel system-deps solara-assets
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+# Debian packages for the figures and the browser test: CJK fonts (Chinese place names) and
+# chromium (tests/test_app_browser.py). Installed only when missing and when root; otherwise
+# the browser test skips with its reason and figures fall back to English names.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing$$missing"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
+			>/dev/null || echo "note: could not install$$missing (browser test will skip)"; \
+	elif [ -n "$$missing" ]; then \
+		echo "note: missing$$missing (not root: browser test skips, figures use English names)"; \
+	fi
+
+# The Solara page loads a few JavaScript/CSS bundles from a CDN. Machines without internet
+# (this project's) get them once from the npm registry into Solara's own asset cache.
+SOLARA_CDN := $(VENV)/share/solara/cdn
+solara-assets:
+	@template=$$(ls $(VENV)/lib/python3*/site-packages/solara/server/templates/solara.html.j2 \
+		2>/dev/null | head -1); [ -n "$$template" ] || exit 0; \
+	for spec in $$(grep -o '{{cdn}}/[^/"]*/\?[^/"]*@[0-9][0-9.]*' $$template | sed 's|{{cdn}}/||' \
+			| sort -u) font-awesome@4.5.0 @widgetti/vue-grid-layout@2.3.13-alpha.2; do \
+		[ -d "$(SOLARA_CDN)/$$spec" ] && continue; \
+		command -v npm >/dev/null || { echo "note: npm missing; Solara loads $$spec from its CDN"; continue; }; \
+		tmp=$$(mktemp -d); \
+		if (cd $$tmp && npm pack --silent "$$spec" >/dev/null 2>&1); then \
+			mkdir -p "$(SOLARA_CDN)/$$spec" && tar xzf $$tmp/*.tgz -C "$(SOLARA_CDN)/$$spec" \
+				--strip-components=1; \
+		else echo "note: could not fetch $$spec from npm; Solara loads it from its CDN"; fi; \
+		rm -rf $$tmp; \
+	done
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check growthpole tests benchmarks

@@ -183,6 +183,12 @@ def _note(fig: Figure, text: str) -> None:
     fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
 
 
+def _year_axis(ax) -> None:
+    """Whole years on the x axis, labelled."""
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("year")
+
+
 def _message(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=10,
             color="#7a1f1f", wrap=True,
@@ -285,7 +291,7 @@ def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
                 lw=1.5, label="published rank (city GDP panel)")
     ax.axhline(top, color=COLOURS["threshold"], ls="--", lw=1.2, label=f"top-{top} threshold")
     ax.invert_yaxis()
-    ax.set_xlabel("year")
+    _year_axis(ax)
     ax.set_ylabel("national GDP rank among Chinese cities (1 = largest)")
     ax.set_title(title or f"{place_name('shaoxing')}: national GDP rank")
     if not has_rank:
@@ -329,7 +335,7 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
         ax.plot(years, probability, marker="o", ms=3, lw=1.8, label=str(name))
         drawn += 1
     ax.set_ylim(-0.03, 1.03)
-    ax.set_xlabel("year")
+    _year_axis(ax)
     ax.set_ylabel(f"P(national GDP rank ≤ {top})")
     ax.set_title(title or f"{place_name('shaoxing')}: probability of a top-{top} rank")
     if drawn:
@@ -362,7 +368,7 @@ def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
         ax.axvline(start, color="#888888", lw=0.8, ls=":")
         ax.text(start, ax.get_ylim()[1], " simulation starts", fontsize=8, va="top",
                 color="#555555")
-    ax.set_xlabel("year")
+    _year_axis(ax)
     ax.set_ylabel(f"GDP, {GDP_UNIT}, current prices")
     ax.set_title(title or f"{place_name(region)}: GDP, published and simulated")
     ax.legend(loc="upper left", fontsize=8)
@@ -396,7 +402,7 @@ def sector_shares(city_year: pd.DataFrame, *, region: str = "shaoxing",
     ax.stackplot(mean.index, mean.to_numpy().T, labels=labels, colors=colours, alpha=0.9)
     ax.set_xlim(mean.index.min(), mean.index.max())
     ax.set_ylim(0, 100)
-    ax.set_xlabel("year")
+    _year_axis(ax)
     ax.set_ylabel("share of real GDP, % (base-year prices)")
     ax.set_title(title or f"{place_name(region)}: GDP by sector")
     handles, legend_labels = ax.get_legend_handles_labels()
@@ -577,7 +583,7 @@ def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
                     label="simulated")
             unit = str(rows["unit"].iloc[0]) if "unit" in rows else ""
             ax.set_title(str(name), fontsize=9)
-            ax.set_xlabel("year")
+            _year_axis(ax)
             ax.set_ylabel(unit or "value")
         for ax in list(axes.flat)[len(moments):]:
             ax.set_visible(False)
