@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from growthpole.compare import compare_scenarios, paired_differences, paired_t_interval
+from growthpole.compare import (
+    compare_scenarios,
+    format_comparison,
+    paired_differences,
+    paired_t_interval,
+    side_by_side,
+)
 from growthpole.errors import ScenarioError
 
 from .conftest import tiny_scenario
@@ -86,3 +92,15 @@ def test_cli_compare_rejects_bad_arguments_with_one_line(tmp_path, arguments, me
     proc = cli("compare", *[files.get(arg, arg) for arg in arguments])
     assert proc.returncode == 2
     assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_runs_without_national_rank_are_compared_on_gdp_alone():
+    """Until the ranking is attached to a run, compare reports GDP and says rank is absent."""
+    comparison = compare_scenarios([tiny_scenario(end_year=2021),
+                                    tiny_scenario(end_year=2021, name="b")], replications=2)
+    for result in comparison.results:
+        result.city_year = result.city_year.drop(columns=["national_rank"], errors="ignore")
+    table = side_by_side(comparison)
+    assert "rank_median" not in table.columns and "p_top30" not in table.columns
+    text = format_comparison(comparison, table, paired_differences(comparison))
+    assert "national rank not available" in text

@@ -72,7 +72,10 @@ EMERGING_VA = "+".join(f"va_{s}" for s in EMERGING_SECTORS)
 
 #: lever -> expected effects (outcome, direction, where); the reason is the lever's channel
 EXPECTED: dict[str, tuple[Effect, ...]] = {
-    # 融杭联甬接沪: travel time and trade costs raise market access (gravity) and pull people
+    # 融杭联甬接沪: travel time and trade costs raise market access (gravity) and pull people.
+    # A faster Hangzhou link raises the gross inflow of skilled people into Shaoxing; it also
+    # lowers the cost of leaving for Hangzhou, so the net skilled *stock* may fall (the
+    # 'siphon effect' of a large pole; measured at the 0.6 upper bound over 2020-2024)
     "integration.hangzhou_travel_time_cut": (Effect("market_access", UP),
                                              Effect("migration_in", UP, config="many"),
                                              Effect("skilled_inflow", UP, config="many")),
