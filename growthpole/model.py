@@ -243,26 +243,32 @@ class GrowthPoleModel(mesa.Model):
         units; intensive quantities employment-weighted). Units: gdp, gdp_real, values added
         and capital in 亿元 (gdp current prices, others base-year prices); population,
         talent_skilled, employment and flows of people in 万人; wages in 元/yr; land in 亩."""
-        # one frame from concatenated columns (a DataFrame per year was the costliest part
-        # of a default-scale run; see docs/performance.md)
-        frame = pd.DataFrame({name: np.concatenate([r[name] for r in self.records])
-                              for name in self.records[0]})
-        shaoxing = frame[frame.region.isin(REGIONS[:N_SHAOXING])]
-        extensive = [c for c in frame.columns if c not in (
-            "year", "region", "wage_skilled", "wage_unskilled", "market_access",
-            "digital_share")]
-        total = shaoxing.groupby("year", sort=True)[extensive].sum().reset_index()
-        intensive = ["wage_skilled", "wage_unskilled", "market_access", "digital_share"]
-        # one groupby for all weighted columns (same per-column sums as one call each)
-        weighted = shaoxing[intensive].multiply(shaoxing.employment.to_numpy(), axis=0)
-        weighted["employment"] = shaoxing.employment
-        weighted = weighted.groupby(shaoxing.year.to_numpy(), sort=True).sum()
-        for column in intensive:
-            total[column] = (weighted[column] / weighted["employment"]).to_numpy()
-        total["region"] = "shaoxing"
-        frame = pd.concat([frame, total[frame.columns]], ignore_index=True)
-        frame.insert(0, "replication", self.replication)
-        return frame.sort_values(["year", "region"], kind="stable").reset_index(drop=True)
+        # built in NumPy except one groupby-sum: a DataFrame per year, several groupbys and
+        # sort_values were the costliest part of a default-scale run (docs/performance.md);
+        # the Shaoxing sums stay pandas' groupby-sum so that values are unchanged
+        names = list(self.records[0])
+        n_years = len(self.records)
+        columns = {name: np.concatenate([r[name] for r in self.records]) for name in names}
+        intensive = ("wage_skilled", "wage_unskilled", "market_access", "digital_share")
+        extensive = [n for n in names if n not in ("year", "region", *intensive)]
+
+        def units(name: str) -> np.ndarray:  # (years, six Shaoxing units), flattened
+            return columns[name].reshape(n_years, N_REGIONS)[:, :N_SHAOXING].ravel()
+
+        employment = units("employment")
+        parts = {name: units(name) for name in extensive}
+        parts.update({f"weighted {name}": units(name) * employment for name in intensive})
+        years = columns["year"].reshape(n_years, N_REGIONS)[:, 0]
+        sums = pd.DataFrame(parts).groupby(np.repeat(years, N_SHAOXING), sort=True).sum()
+        total = {name: sums[name].to_numpy() for name in extensive}
+        for name in intensive:
+            total[name] = (sums[f"weighted {name}"] / sums["employment"]).to_numpy()
+        total["year"] = years
+        total["region"] = np.full(n_years, "shaoxing")
+        merged = {name: np.concatenate([columns[name], total[name]]) for name in names}
+        order = np.lexsort((merged["region"], merged["year"]))
+        return pd.DataFrame({"replication": np.full(len(order), self.replication, np.int64),
+                             **{name: merged[name][order] for name in names}})
 
     # ---- invariants ----------------------------------------------------------------------
     def _check(self, population_before: int) -> None:
