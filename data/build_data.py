@@ -681,6 +681,188 @@ add("530100", "昆明市", 2018, 5206, "bulletin-preliminary", "XH_KM2018", "520
 add("370700", "潍坊市", 2021, 7010.6, "bulletin-preliminary", "P085_WF2021", "701.06 bn yuan; secondary, low trust")
 add("130100", "石家庄市", 2006, 2064, "bulletin-preliminary", "ECC_SJZ2006", "206.4 bn RMB; secondary page")
 
+# ======================================================================================
+# Batch 10 (corridor series extension: government work reports, official/press releases of the
+# statistics bureaus, population bulletins).  Values published in rounded form are marked as such.
+# ======================================================================================
+SOURCES.update({
+    "ZJOL_SX2011": "Zhejiang Online (浙江在线) 2012-05-11 via CNR (央广网): Shaoxing municipal government press conference on the 2011 economy: "
+                   "'2011年全市GDP3291.23亿元,按可比价计算,同比增长10.5%', VA 172.16/1843.63/1275.44亿, FAI 1426.26亿, "
+                   "http://cnr.cn/2012zt/zjmyjj/sx/201205/t20120516_509632113.shtml",
+    "SX_GWR2014": "绍兴市政府工作报告 (2014-02-18, 市长 俞志宏), review of 2013: GDP 3967亿 (+8.5%), FAI 2002亿, exports 279亿美元, "
+                  "'预计研究与试验发展经费支出占生产总值比例为2.1%'; copy of the China Economic Net (ce.cn) local-GWR page at "
+                  "http://cheap-bikini.com/newarea/roll/201403/14/t20140314_2485582.shtml (mirror)",
+    "SX_census2010": "绍兴市2010年第六次全国人口普查主要数据公报 (2011年绍兴年鉴, 统计资料), Shaoxing municipal government site: resident population 491.22万 "
+                     "(2000 5th census: 430.42万), https://www.sx.gov.cn/art/2012/1/4/art_1462205_16993159.html",
+    "ASKCI_SX2017": "中商情报网 2018-03-14 citing 绍兴统计 (Shaoxing Bureau of Statistics) 2017 population data: year-end resident population 501万, urbanisation 65.5%, "
+                    "http://www.askci.com/news/finance/20180314/104526119676.shtml (secondary)",
+    "SX_GB2023_pop": "Page reproducing the population section of 《2023年绍兴市国民经济和社会发展统计公报》 and the 公安年报: resident population end-2023 539.4万 "
+                     "(end-2022 535.3万), registered 443.94万; county table (2023 resident population from the 1‰ sample survey, registered from the police "
+                     "annual report), http://alqotr.com/news/702022.html (secondary reproduction)",
+    "ICBC_SH2011": "ICBC news page '2011年上海GDP增长8.2%,人均GDP全国第一' (据初步核算 2011 GDP 19195.69亿, +8.2%; tertiary VA 11111.06亿, 57.9%), "
+                   "https://www.icbc.com.cn/ICBC/%E7%BD%91%E4%B8%8A%E8%82%A1%E7%A5%A8/%E8%82%A1%E5%B8%82%E8%A6%81%E9%97%BB/%E8%82%A1%E5%B8%82%E8%B5%84%E8%AE%AF/"
+                   "212011%E5%B9%B4%E4%B8%8A%E6%B5%B7GDP%E5%A2%9E%E9%95%BF8.2%E4%BA%BA%E5%9D%87GDP%E5%85%A8%E5%9B%BD%E7%AC%AC%E4%B8%80.htm",
+    "SHITAL_SH2013": "Shanghai talent portal (sh-italent.com) 'Economic Strength' 2015-10-20: 'The city's GDP totaled 2.160212 trillion yuan [2013], up 7.7%', "
+                     "https://www.sh-italent.com/Article/201510/201510200041.shtml",
+    "SH_GB2014_chinagate": "2014年上海市国民经济和社会发展统计公报 reproduced on 中国发展门户网 (chinagate.cn) 2015-03-04: GDP 23560.94亿 (+7.0%), VA 124.26/8164.79/15271.89亿, "
+                           "tertiary 64.8%, http://cn.chinagate.cn/reports/2015-03/04/content_34953832.htm",
+    "XH_SH2015": "Xinhua 2016-01-20 via Sohu '三个视角观察2015年上海经济成绩单': 经初步核算 2015 GDP 24964.99亿 (+6.9%); 'R&D经费支出占GDP比重达3.7%', "
+                 "https://business.sohu.com/20160120/n435228339.shtml",
+    "SD_SH2012": "Shanghai Daily via People's Daily Online 2013-01-22: Shanghai 2012 GDP 'totalled 2.01 trillion yuan', +7.5%, http://en.people.cn/90778/8101866.html",
+    "XH_SH2010": "Xinhua via China Daily 2012-01-11 'Shanghai sets 2012 GDP growth at 8%': 'Shanghai's GDP in 2010 was 1.69 trillion yuan'; 2010 growth 9.9%, "
+                 "http://usa.chinadaily.com.cn/business/2012-01/11/content_14424259.htm",
+    "SD_SH2017": "Shanghai Daily 'Shanghai — a star performer in economic growth' (Jan 2018, municipal statistics bureau): 2017 GDP 3.01 trillion yuan, +6.9%; "
+                 "sector proportions 0.3/30.7/69 %; FAI 724.66 bn yuan, https://archive.shine.cn/nation/Shanghai-a-star-performer-in-economic-growth/shdaily.shtml; "
+                 "same GDP on the Shanghai government site http://www.shanghai.gov.cn/shanghai/node27118/node27818/u22ai88753.html",
+    "GT_SH2017_RD": "Global Times 2018-03-11 'Shanghai's 2017 GDP per capita exceeds $19,000' (Wenhui Daily): 'Investment in research and development accounts for "
+                    "3.78 percent of the total GDP', http://www.globaltimes.cn/content/1092744.shtml",
+    "XH_SH2020": "Xinhua 2021-01-24 'Shanghai targets 6 pct GDP growth in 2021' (government work report): 2020 growth 1.7%; GDP '3.87 trillion yuan in 2020', "
+                 "reproduced at https://www.sanantoniopost.com/news/267629238/shanghai-targets-6-pct-gdp-growth-in-2021",
+    "SD_SH2022": "Shanghai Daily 2023-03-23 on the 2022 Shanghai statistics communiqué: GDP 4.465 trillion yuan, -0.2%; GDP per capita 180,400 yuan, "
+                 "http://www.shine.cn/biz/economy/2303237628/",
+    "TP_SH_pop2022": "The Paper (澎湃新闻) on the Shanghai Bureau of Statistics 2022 population sample survey: 2022 resident population 2475.89万, reproduced at "
+                     "http://www.ltcy5.cn/news/4676.html (secondary reproduction)",
+    "HZ_GWR2009": "2009 Hangzhou Municipal Government Work Report (English, eng.hangzhou.gov.cn): 2008 GDP 478.116 bn RMB (+11%), structure 3.7:50.0:46.3, "
+                  "R&D 2.6% of GDP, http://eng.hangzhou.gov.cn/art/2015/11/30/art_1208255_929518.html",
+    "HZ_GWR2010": "2010 Hangzhou Municipal Government Work Report (English): 2009 GDP 509.866 bn RMB (+10%), structure 3.7:47.8:48.5, R&D 2.6% of GDP, "
+                  "http://eng.hangzhou.gov.cn/art/2015/11/30/art_1208255_929519.html",
+    "HZ_GWR2011": "2011 Hangzhou Municipal Government Work Report (English): 'Preliminary statistics show that Hangzhou's GDP reached 594.582 billion RMB in 2010', +12%; "
+                  "FAI 275.313 bn; exports 35.337 bn USD, http://eng.hangzhou.gov.cn/art/2015/11/30/art_1208255_929520.html",
+    "HZ_GWR2013": "2013 Hangzhou Municipal Government Work Report (English, delivered 2013-02-19): 2012 GDP 780.398 bn yuan (+9%), "
+                  "http://eng.hangzhou.gov.cn/col/col812349/index.html; services 50.2% of GDP per Shanghai Daily "
+                  "https://archive.shine.cn/city-specials/hangzhou/List-of-tasks-for-city/shdaily.shtml",
+    "SD_HZ2008": "Shanghai Daily West Lake Expo supplement: 2008 Hangzhou FAI 196.172 bn yuan, "
+                 "https://archive.shine.cn/supplement/west-lake-expo/Citys-strong-growth-adds-up-to-more-than-a-pretty-face/shdaily.shtml",
+    "HZ_GWR2023": "Hangzhou Foreign Affairs Office 2023-02-23 'Highlights of the Report on the Work of Hangzhou People's Government 2023': 2022 GDP RMB 1,875.3 bn (+1.5%), "
+                  "exports RMB 514.1 bn, https://www.ehangzhou.gov.cn/2023-02/23/c_283927.htm",
+    "HZ_pop2016": "杭州市统计局 '2016年杭州市人口变动抽样调查主要数据公报' (2017-02-23): end-2016 resident population 918.8万, "
+                  "https://tjj.hangzhou.gov.cn/art/2017/2/23/art_1229279682_3486680.html",
+    "TP_HZ_pop2019": "The Paper (澎湃新闻) 2020-03 on the 2019 and 2018 Hangzhou statistical bulletins: resident population end-2019 1036.0万, end-2018 980.6万; "
+                     "registered 795.4万 (2019), 774.1万 (2018), reproduced at http://www.kxwhcb.com/newsDetail_forward_6624085?commTag=true (secondary reproduction)",
+    "ZJOL_NB2009": "Zhejiang Online 2010-11-26, Ningbo '十一五' achievements press conference: '2009年全市地区生产总值达到4329.3亿元', "
+                   "http://zjnews.zjol.com.cn/system/2010/11/26/017119444.shtml",
+    "PD_NB2007": "People's Daily via Sina 2008-05-22: '2007年,宁波市GDP3433.08亿元'; registered population 564.6万, "
+                 "http://torch.2008.sina.com.cn/hd/other/2008-05-22/074386802.shtml",
+    "NB_census2020": "宁波市第七次全国人口普查主要数据公报: resident population 9,404,283 (2010 6th census: 7,605,689), reproduced at "
+                     "http://xindetihuiya.com/news/shuju/946230.html (secondary reproduction)",
+    "NB_pop2024": "宁波市统计局 2024年宁波市常住人口主要数据 (2025-03-10): end-2024 resident population 977.7万, end-2023 969.7万, reproduced at "
+                  "http://bx2200.com/renkoupc/huadong/12134.html (secondary reproduction)",
+    "SZ_GB2022": "2022年嵊州市国民经济和社会发展统计公报 (mirror): GDP 711.08亿 (+4.1%), VA 44.52/330.52/336.03亿, https://tjgb.hongheiku.com/xjtjgb/xj2020/36385.html",
+    "SXX_GWR2010_tr": "绍兴县 2010 government work report (review of 2009), English machine translation: 'annual gross domestic product (GDP) of 65.526 billion yuan, an increase "
+                      "of 9.8%', R&D 1.8% of GDP, http://www.plnmw.com/LawyersDirectory/ckbqzmxrgx.html (secondary, translation)",
+    "HRR_zhuji2013": "Travel page on 诸暨市: '2013年,全市实现生产总值900.88亿元', http://www.hongrongrong.cn/destination/zhuji (secondary)",
+})
+
+# --- Shaoxing
+add("330600", "绍兴市", 2011, 3291.23, "bulletin-preliminary", "ZJOL_SX2011", "municipal press conference May 2012")
+ci("330600", "绍兴市", 2011, "gdp", 3291.23, "100m CNY", "bulletin-preliminary", "ZJOL_SX2011")
+ci("330600", "绍兴市", 2011, "real_gdp_growth_pct", 10.5, "pct", "bulletin-preliminary", "ZJOL_SX2011")
+ci("330600", "绍兴市", 2011, "primary_va_100m_cny", 172.16, "100m CNY", "bulletin-preliminary", "ZJOL_SX2011")
+ci("330600", "绍兴市", 2011, "secondary_va_100m_cny", 1843.63, "100m CNY", "bulletin-preliminary", "ZJOL_SX2011")
+ci("330600", "绍兴市", 2011, "tertiary_va_100m_cny", 1275.44, "100m CNY", "bulletin-preliminary", "ZJOL_SX2011")
+ci("330600", "绍兴市", 2011, "fixed_asset_investment_100m_cny", 1426.26, "100m CNY", "bulletin-preliminary", "ZJOL_SX2011")
+ci("330600", "绍兴市", 2013, "fixed_asset_investment_100m_cny", 2002, "100m CNY", "bulletin-preliminary", "SX_GWR2014")
+ci("330600", "绍兴市", 2013, "exports_100m_usd", 279, "100m USD", "bulletin-preliminary", "SX_GWR2014")
+ci("330600", "绍兴市", 2013, "rd_spending_share_pct", 2.1, "pct", "bulletin-preliminary", "SX_GWR2014")  # '预计' (estimate) in the report
+ci("330600", "绍兴市", 2000, "resident_population_10k", 430.42, "10k persons", "census", "SX_census2010")
+ci("330600", "绍兴市", 2010, "resident_population_10k", 491.22, "10k persons", "census", "SX_census2010")
+ci("330600", "绍兴市", 2017, "resident_population_10k", 501.0, "10k persons", "bulletin-preliminary", "ASKCI_SX2017")
+ci("330600", "绍兴市", 2022, "resident_population_10k", 535.3, "10k persons", "bulletin-preliminary", "SX_GB2023_pop")
+ci("330600", "绍兴市", 2023, "resident_population_10k", 539.4, "10k persons", "bulletin-preliminary", "SX_GB2023_pop")
+ci("330600", "绍兴市", 2023, "registered_population_10k", 443.94, "10k persons", "bulletin-preliminary", "SX_GB2023_pop")
+
+# --- Shanghai
+for y, v, src, note in [
+    (2010, 16900, "XH_SH2010", "published rounded: 1.69 trillion yuan"),
+    (2011, 19195.69, "ICBC_SH2011", ""),
+    (2012, 20100, "SD_SH2012", "published rounded: 2.01 trillion yuan"),
+    (2013, 21602.12, "SHITAL_SH2013", "2.160212 trillion yuan; vintage not stated on the page"),
+    (2014, 23560.94, "SH_GB2014_chinagate", ""),
+    (2015, 24964.99, "XH_SH2015", ""),
+    (2017, 30100, "SD_SH2017", "published rounded: 3.01 trillion yuan"),
+    (2020, 38700, "XH_SH2020", "published rounded: 3.87 trillion yuan"),
+    (2022, 44650, "SD_SH2022", "published rounded: 4.465 trillion yuan"),
+]:
+    add("310000", "上海市", y, v, "bulletin-preliminary", src, note)
+    ci("310000", "上海市", y, "gdp", v, "100m CNY", "bulletin-preliminary", src)
+for y, g, src in [(2010, 9.9, "XH_SH2010"), (2011, 8.2, "ICBC_SH2011"), (2012, 7.5, "SD_SH2012"), (2013, 7.7, "SHITAL_SH2013"),
+                  (2014, 7.0, "SH_GB2014_chinagate"), (2015, 6.9, "XH_SH2015"), (2017, 6.9, "SD_SH2017"), (2020, 1.7, "XH_SH2020"),
+                  (2022, -0.2, "SD_SH2022")]:
+    ci("310000", "上海市", y, "real_gdp_growth_pct", g, "pct", "bulletin-preliminary", src)
+ci("310000", "上海市", 2011, "tertiary_va_100m_cny", 11111.06, "100m CNY", "bulletin-preliminary", "ICBC_SH2011")
+ci("310000", "上海市", 2011, "tertiary_share_pct", 57.9, "pct", "bulletin-preliminary", "ICBC_SH2011")
+ci("310000", "上海市", 2014, "primary_va_100m_cny", 124.26, "100m CNY", "bulletin-preliminary", "SH_GB2014_chinagate")
+ci("310000", "上海市", 2014, "secondary_va_100m_cny", 8164.79, "100m CNY", "bulletin-preliminary", "SH_GB2014_chinagate")
+ci("310000", "上海市", 2014, "tertiary_va_100m_cny", 15271.89, "100m CNY", "bulletin-preliminary", "SH_GB2014_chinagate")
+ci("310000", "上海市", 2014, "tertiary_share_pct", 64.8, "pct", "bulletin-preliminary", "SH_GB2014_chinagate")
+ci("310000", "上海市", 2015, "rd_spending_share_pct", 3.7, "pct", "bulletin-preliminary", "XH_SH2015")
+ci("310000", "上海市", 2017, "primary_share_pct", 0.3, "pct", "bulletin-preliminary", "SD_SH2017")
+ci("310000", "上海市", 2017, "secondary_share_pct", 30.7, "pct", "bulletin-preliminary", "SD_SH2017")
+ci("310000", "上海市", 2017, "tertiary_share_pct", 69.0, "pct", "bulletin-preliminary", "SD_SH2017")
+ci("310000", "上海市", 2017, "fixed_asset_investment_100m_cny", 7246.6, "100m CNY", "bulletin-preliminary", "SD_SH2017")
+ci("310000", "上海市", 2017, "rd_spending_share_pct", 3.78, "pct", "bulletin-preliminary", "GT_SH2017_RD")
+ci("310000", "上海市", 2022, "gdp_per_capita_cny", 180400, "CNY", "bulletin-preliminary", "SD_SH2022")
+ci("310000", "上海市", 2022, "resident_population_10k", 2475.89, "10k persons", "bulletin-preliminary", "TP_SH_pop2022")
+
+# --- Hangzhou
+for y, v, src, note in [
+    (2008, 4781.16, "HZ_GWR2009", "478.116 bn RMB (government work report)"),
+    (2009, 5098.66, "HZ_GWR2010", "509.866 bn RMB (government work report)"),
+    (2010, 5945.82, "HZ_GWR2011", "594.582 bn RMB, preliminary"),
+    (2012, 7803.98, "HZ_GWR2013", "780.398 bn yuan (government work report)"),
+    (2022, 18753, "HZ_GWR2023", "published rounded: RMB 1,875.3 bn"),
+]:
+    add("330100", "杭州市", y, v, "bulletin-preliminary", src, note)
+    ci("330100", "杭州市", y, "gdp", v, "100m CNY", "bulletin-preliminary", src)
+for y, g, src in [(2008, 11.0, "HZ_GWR2009"), (2009, 10.0, "HZ_GWR2010"), (2010, 12.0, "HZ_GWR2011"), (2012, 9.0, "HZ_GWR2013"),
+                  (2022, 1.5, "HZ_GWR2023")]:
+    ci("330100", "杭州市", y, "real_gdp_growth_pct", g, "pct", "bulletin-preliminary", src)
+for y, sh, src in [(2008, (3.7, 50.0, 46.3), "HZ_GWR2009"), (2009, (3.7, 47.8, 48.5), "HZ_GWR2010")]:
+    ci("330100", "杭州市", y, "primary_share_pct", sh[0], "pct", "bulletin-preliminary", src)
+    ci("330100", "杭州市", y, "secondary_share_pct", sh[1], "pct", "bulletin-preliminary", src)
+    ci("330100", "杭州市", y, "tertiary_share_pct", sh[2], "pct", "bulletin-preliminary", src)
+    ci("330100", "杭州市", y, "rd_spending_share_pct", 2.6, "pct", "bulletin-preliminary", src)
+ci("330100", "杭州市", 2012, "tertiary_share_pct", 50.2, "pct", "bulletin-preliminary", "HZ_GWR2013")
+ci("330100", "杭州市", 2008, "fixed_asset_investment_100m_cny", 1961.72, "100m CNY", "bulletin-preliminary", "SD_HZ2008")
+ci("330100", "杭州市", 2010, "fixed_asset_investment_100m_cny", 2753.13, "100m CNY", "bulletin-preliminary", "HZ_GWR2011")
+ci("330100", "杭州市", 2010, "exports_100m_usd", 353.37, "100m USD", "bulletin-preliminary", "HZ_GWR2011")
+ci("330100", "杭州市", 2022, "exports_100m_cny", 5141, "100m CNY", "bulletin-preliminary", "HZ_GWR2023")
+ci("330100", "杭州市", 2016, "resident_population_10k", 918.8, "10k persons", "bulletin-preliminary", "HZ_pop2016")
+ci("330100", "杭州市", 2018, "resident_population_10k", 980.6, "10k persons", "bulletin-preliminary", "TP_HZ_pop2019")
+ci("330100", "杭州市", 2019, "resident_population_10k", 1036.0, "10k persons", "bulletin-preliminary", "TP_HZ_pop2019")
+ci("330100", "杭州市", 2018, "registered_population_10k", 774.1, "10k persons", "bulletin-preliminary", "TP_HZ_pop2019")
+ci("330100", "杭州市", 2019, "registered_population_10k", 795.4, "10k persons", "bulletin-preliminary", "TP_HZ_pop2019")
+
+# --- Ningbo
+add("330200", "宁波市", 2007, 3433.08, "bulletin-preliminary", "PD_NB2007")
+ci("330200", "宁波市", 2007, "gdp", 3433.08, "100m CNY", "bulletin-preliminary", "PD_NB2007")
+ci("330200", "宁波市", 2007, "registered_population_10k", 564.6, "10k persons", "bulletin-preliminary", "PD_NB2007")
+add("330200", "宁波市", 2009, 4329.3, "yearbook", "ZJOL_NB2009",
+    "stated Nov 2010, i.e. after the preliminary 2009 release; taken as the verified figure (the page does not name the vintage)")
+ci("330200", "宁波市", 2009, "gdp", 4329.3, "100m CNY", "yearbook", "ZJOL_NB2009")
+ci("330200", "宁波市", 2010, "resident_population_10k", 760.5689, "10k persons", "census", "NB_census2020")
+ci("330200", "宁波市", 2020, "resident_population_10k", 940.4283, "10k persons", "census", "NB_census2020")
+ci("330200", "宁波市", 2023, "resident_population_10k", 969.7, "10k persons", "bulletin-preliminary", "NB_pop2024")
+ci("330200", "宁波市", 2024, "resident_population_10k", 977.7, "10k persons", "bulletin-preliminary", "NB_pop2024")
+
+# --- Counties
+for code, name, res, reg in [("330681", "诸暨市", 122.92, 107.07), ("330602", "越城区", 113.06, 82.43), ("330603", "柯桥区", 112.45, 70.37),
+                             ("330604", "上虞区", 80.28, 71.04), ("330683", "嵊州市", 69.52, 70.3734), ("330624", "新昌县", None, 42.65)]:
+    # 新昌 2023 resident (41.17, same value) is already present from BAIKE_xinchang
+    if res is not None:
+        cty(code, name, 2023, "resident_population_10k", res, "10k persons", "bulletin-preliminary", "SX_GB2023_pop")
+    cty(code, name, 2023, "registered_population_10k", reg, "10k persons", "yearbook", "SX_GB2023_pop")
+cty("330683", "嵊州市", 2022, "gdp", 711.08, "100m CNY", "bulletin-preliminary", "SZ_GB2022")
+cty("330683", "嵊州市", 2022, "real_gdp_growth_pct", 4.1, "pct", "bulletin-preliminary", "SZ_GB2022")
+cty("330683", "嵊州市", 2022, "primary_va_100m_cny", 44.52, "100m CNY", "bulletin-preliminary", "SZ_GB2022")
+cty("330683", "嵊州市", 2022, "secondary_va_100m_cny", 330.52, "100m CNY", "bulletin-preliminary", "SZ_GB2022")
+cty("330683", "嵊州市", 2022, "tertiary_va_100m_cny", 336.03, "100m CNY", "bulletin-preliminary", "SZ_GB2022")
+cty("330621", "绍兴县", 2009, "gdp", 655.26, "100m CNY", "bulletin-preliminary", "SXX_GWR2010_tr")
+cty("330621", "绍兴县", 2009, "real_gdp_growth_pct", 9.8, "pct", "bulletin-preliminary", "SXX_GWR2010_tr")
+cty("330621", "绍兴县", 2009, "rd_spending_share_pct", 1.8, "pct", "bulletin-preliminary", "SXX_GWR2010_tr")
+cty("330681", "诸暨市", 2013, "gdp", 900.88, "100m CNY", "bulletin-preliminary", "HRR_zhuji2013")
+
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
