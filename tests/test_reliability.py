@@ -1,0 +1,683 @@
+"""Reliability (issue 9): every bad input is one clear line with exit status 2, an interrupted
+run loses nothing finished and leaves nothing that looks complete, the model's invariant
+guards name year, region and quantity, a run can be reproduced from its manifest, and the
+package never loads user files unsafely.
+
+docs/reliability.md tabulates the cases below; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import errno
+import inspect
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from growthpole import model as model_module
+from growthpole.errors import ModelInvariantError, OutputError
+from growthpole.io import write_parquet
+from growthpole.regions import REGION_INDEX
+
+from .conftest import ROOT, tiny_scenario
+
+TINY = {"name": "tiny_rel", "start_year": 2019, "end_year": 2021, "replications": 1,
+        "seed": 11, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+
+
+def cli(*args, env=None, cwd=None, timeout=300):
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "growthpole", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd or ROOT, env=environment,
+                          timeout=timeout)
+
+
+def write_yaml(path: Path, **changes) -> Path:
+    data = {**TINY, **changes}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+def assert_clear_error(proc, *fragments):
+    """Exit 2, exactly one line on stderr starting 'growthpole: error:', no traceback,
+    and every fragment (file name, key, what is allowed) in that line."""
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    line = lines[0]
+    assert line.startswith("growthpole: error: "), line
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+    return line
+
+
+def alias_bomb(levels: int = 12, width: int = 9) -> str:
+    """'Billion laughs': each level is a list of ``width`` aliases of the previous one."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        refs = ", ".join([f"*l{level - 1}"] * width)
+        lines.append(f"l{level}: &l{level} [{refs}]")
+    lines.append("name: bomb")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# 1. bad scenario files: one line naming file, key (or line) and what is allowed; exit 2
+# ---------------------------------------------------------------------------------------
+
+# (case id, file text or a mapping of changes to TINY, fragments the one line must hold)
+SCENARIO_CASES = [
+    ("malformed_yaml", "name: x\nstart_year: [2019\n", ["malformed YAML", "line 3"]),
+    ("tab_indentation", "name: x\nscale:\n\tpeople_per_agent: 5\n", ["malformed YAML", "line"]),
+    ("duplicate_key", "name: x\nname: y\n", ["duplicate key 'name'", "first on line 1"]),
+    ("unknown_key", {"colour": "red"}, ["key 'colour'", "unknown key", "allowed: name"]),
+    ("unknown_nested_key", {"scale": {"agents": 3}}, ["key 'scale.agents'",
+                                                      "allowed: people_per_agent"]),
+    ("missing_name", "start_year: 2019\n", ["key 'name'", "required key is missing"]),
+    ("wrong_type", {"seed": "abc"}, ["key 'seed'", "valid integer"]),
+    ("wrong_type_mapping", {"scale": 5}, ["key 'scale'", "valid dictionary"]),
+    ("out_of_range", {"replications": 0}, ["key 'replications'", "greater than or equal to 1"]),
+    ("year_out_of_range", {"start_year": 1900}, ["key 'start_year'",
+                                                 "greater than or equal to 2000"]),
+    ("parameter_out_of_range", {"parameters": {"exit_rate": 5.0}},
+     ["key 'parameters.exit_rate'", "outside the allowed range"]),
+    ("unknown_parameter", {"parameters": {"tfp_dirft": 0.01}},
+     ["key 'parameters.tfp_dirft'", "unknown parameter; allowed:"]),
+    ("nan_parameter", "name: x\nparameters: {exit_rate: .nan}\n",
+     ["key 'parameters.exit_rate'", "outside the allowed range"]),
+    ("end_before_start", {"start_year": 2025, "end_year": 2020},
+     ["key 'end_year'", "must be after start_year"]),
+    ("unknown_lever", {"levers": {"integration.teleport": 0.1}},
+     ["key 'levers.integration.teleport'", "unknown lever", "growthpole levers"]),
+    ("unknown_region_in_lever", {"levers": {"integration.atlantis_hangzhou_same_city": 1}},
+     ["key 'levers.integration.atlantis_hangzhou_same_city'", "unknown lever"]),
+    ("lever_out_of_range", {"levers": {"integration.trade_cost_cut": 7}},
+     ["key 'levers.integration.trade_cost_cut'", "allowed range [0.0, 0.5]"]),
+    ("lever_outside_horizon", {"levers": {"integration.trade_cost_cut": {2030: 0.1}}},
+     ["key 'levers.integration.trade_cost_cut.2030'", "outside the horizon 2019-2021"]),
+    ("lever_year_not_a_year", {"levers": {"integration.trade_cost_cut": {"soon": 0.1}}},
+     ["key 'levers.integration.trade_cost_cut'", "not a whole year"]),
+    ("lever_wrong_type", {"levers": {"integration.trade_cost_cut": "lots"}},
+     ["key 'levers.integration.trade_cost_cut'", "a number or a {year: number} schedule"]),
+    ("lever_nan", "name: x\nend_year: 2021\nlevers: {integration.trade_cost_cut: .nan}\n",
+     ["key 'levers.integration.trade_cost_cut'", "must be a number in [0.0, 0.5]"]),
+    ("levers_not_mapping", {"levers": [1, 2]}, ["key 'levers'", "must be a mapping"]),
+    ("absurd_replications", {"replications": 10**6},
+     ["key 'replications'", "safety limit 10000", "force: true"]),
+    ("absurd_scale", {"scale": {"people_per_agent": 1}},
+     ["key 'scale.people_per_agent'", "force: true"]),
+    ("missing_calibration", {"calibration": "no_such_calibration.yaml"},
+     ["key 'calibration'", "does not exist"]),
+    ("alias_bomb", alias_bomb(), ["malformed YAML", "alias bomb", "line"]),
+    ("alias_bomb_few_aliases", alias_bomb(levels=30, width=2),
+     ["malformed YAML", "alias bomb", "line"]),
+    ("recursive_alias", "a: &a [*a]\n", ["malformed YAML", "recursive YAML alias"]),
+    ("python_tag", "!!python/object/apply:os.system ['echo pwned']\n",
+     ["malformed YAML", "could not determine a constructor"]),
+    ("empty_file", "", ["the file is empty", "'name'"]),
+    ("top_level_list", "- a\n- b\n", ["top level must be a mapping"]),
+    ("nul_byte", "name: x\n\x00\n", ["malformed YAML", "unacceptable character"]),
+]
+
+
+def _scenario_file(tmp_path: Path, case: str, content) -> Path:
+    path = tmp_path / f"{case}.yaml"
+    if isinstance(content, dict):
+        write_yaml(path, **content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def cli_in_process(capsys, *args):
+    """``growthpole.cli.main`` (what ``python -m growthpole`` calls) in this process: the
+    same parsing, handlers and error printing, without a 0.7 s interpreter start per case.
+    :func:`test_entry_point_matches_in_process_cli` checks a sample through a real
+    subprocess."""
+    from growthpole.cli import main
+
+    status = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, status, captured.out, captured.err)
+
+
+@pytest.mark.parametrize(("case", "content", "fragments"), SCENARIO_CASES,
+                         ids=[c[0] for c in SCENARIO_CASES])
+def test_bad_scenario_is_one_clear_line(tmp_path, capsys, case, content, fragments):
+    path = _scenario_file(tmp_path, case, content)
+    assert_clear_error(cli_in_process(capsys, "validate", path), str(path), *fragments)
+
+
+ENTRY_POINT_SAMPLE = ("malformed_yaml", "unknown_key", "lever_outside_horizon", "alias_bomb",
+                      "empty_file")
+
+
+@pytest.mark.parametrize("case", ENTRY_POINT_SAMPLE)
+def test_entry_point_matches_in_process_cli(tmp_path, capsys, case):
+    """Through a real ``python -m growthpole`` subprocess: same status, same one line."""
+    content, fragments = next((c[1], c[2]) for c in SCENARIO_CASES if c[0] == case)
+    path = _scenario_file(tmp_path, case, content)
+    proc = cli("validate", path)
+    line = assert_clear_error(proc, str(path), *fragments)
+    assert line == cli_in_process(capsys, "validate", path).stderr.strip()
+
+
+def test_run_refuses_the_same_faults_as_validate(tmp_path, capsys):
+    path = write_yaml(tmp_path / "s.yaml", levers={"integration.trade_cost_cut": {2030: 0.1}})
+    proc = cli_in_process(capsys, "run", path, "--out", tmp_path / "out")
+    assert_clear_error(proc, str(path), "levers.integration.trade_cost_cut.2030", "horizon")
+    assert not (tmp_path / "out").exists()
+
+
+def test_absurd_replications_on_the_command_line_need_force(tmp_path, capsys):
+    path = write_yaml(tmp_path / "s.yaml")
+    proc = cli_in_process(capsys, "run", path, "--replications", 10**6, "--out",
+                          tmp_path / "out")
+    assert_clear_error(proc, str(path), "key 'replications'", "safety limit", "--force")
+
+
+@pytest.mark.parametrize("case", ["directory", "missing", "non_utf8"])
+def test_unusable_scenario_paths(tmp_path, capsys, case):
+    if case == "directory":
+        path, fragment = tmp_path, "not a file"
+    elif case == "missing":
+        path, fragment = tmp_path / "nope.yaml", "does not exist"
+    else:
+        path, fragment = tmp_path / "latin1.yaml", "not UTF-8"
+        path.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    assert_clear_error(cli_in_process(capsys, "validate", path), str(path), fragment)
+
+
+def test_debug_shows_the_traceback(tmp_path, capsys):
+    path = write_yaml(tmp_path / "s.yaml", colour="red")
+    for proc in (cli("--debug", "validate", path),
+                 cli_in_process(capsys, "validate", path, "--debug")):
+        assert proc.returncode == 2
+        assert "Traceback" in proc.stderr and "ScenarioError" in proc.stderr
+        assert proc.stderr.strip().splitlines()[-1].startswith("growthpole: error: ")
+
+
+def test_python_tag_is_never_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(f"!!python/object/apply:os.system ['touch {marker}']\n")
+    assert cli("validate", path).returncode == 2
+    assert not marker.exists()
+
+
+# ---------------------------------------------------------------------------------------
+# 1b. bad data files (GROWTHPOLE_DATA_DIR points at a broken copy of data/)
+# ---------------------------------------------------------------------------------------
+
+def _break_missing(d):
+    (d / "travel_times.csv").unlink()
+    return "travel_times.csv", ["data file is missing"]
+
+
+def _break_corrupt(d):
+    (d / "regions.csv").write_text('region_id,name_zh\n"yuecheng,unterminated\n')
+    return "regions.csv", ["corrupt CSV"]
+
+
+def _break_missing_column(d):
+    frame = pd.read_csv(d / "regions.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns=["latitude"]).to_csv(d / "regions.csv", index=False)
+    return "regions.csv", ["missing column(s) latitude", "expected region_id"]
+
+
+def _break_nan(d):
+    frame = pd.read_csv(d / "city_gdp.csv", dtype=str, keep_default_na=False)
+    frame.loc[1, "gdp_100m_cny"] = "nan"
+    frame.to_csv(d / "city_gdp.csv", index=False)
+    return "city_gdp.csv", ["key 'gdp_100m_cny'", "row 3", "'nan' is not a finite number"]
+
+
+def _break_unknown_region(d):
+    frame = pd.read_csv(d / "travel_times.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "origin"] = "atlantis"
+    frame.to_csv(d / "travel_times.csv", index=False)
+    return "travel_times.csv", ["key 'origin'", "row 2", "'atlantis' is not allowed",
+                                "allowed: yuecheng"]
+
+
+def _break_unknown_sector(d):
+    frame = pd.read_csv(d / "platforms.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "sector_focus"] = "electronics_ic;warp_drives"
+    frame.to_csv(d / "platforms.csv", index=False)
+    return "platforms.csv", ["key 'sector_focus'", "row 2", "unknown sector 'warp_drives'",
+                             "allowed: textiles_dyeing"]
+
+
+def _break_out_of_range(d):
+    frame = pd.read_csv(d / "travel_times.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "minutes"] = "-5"
+    frame.to_csv(d / "travel_times.csv", index=False)
+    return "travel_times.csv", ["key 'minutes'", "row 2", "outside [1.0, 2000.0]"]
+
+
+def _break_non_utf8(d):
+    (d / "regions.csv").write_bytes((d / "regions.csv").read_text().encode("gb18030"))
+    return "regions.csv", ["not UTF-8"]
+
+
+def _break_empty(d):
+    (d / "platforms.csv").write_text("")
+    return "platforms.csv", ["corrupt CSV"]
+
+
+DATA_FAULTS = [_break_missing, _break_corrupt, _break_missing_column, _break_nan,
+               _break_unknown_region, _break_unknown_sector, _break_out_of_range,
+               _break_non_utf8, _break_empty]
+
+
+@pytest.mark.parametrize("breaker", DATA_FAULTS, ids=[f.__name__[7:] for f in DATA_FAULTS])
+def test_bad_data_file_is_one_clear_line(tmp_path, breaker):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    name, fragments = breaker(data)
+    scenario = write_yaml(tmp_path / "s.yaml")
+    proc = cli("run", scenario, "--out", tmp_path / "out",
+               env={"GROWTHPOLE_DATA_DIR": str(data)})
+    assert_clear_error(proc, str(data / name), *fragments)
+    assert not (tmp_path / "out" / "city_year.parquet").exists()
+
+
+# ---------------------------------------------------------------------------------------
+# 1c. output locations
+# ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """One complete tiny run directory (and its scenario file) shared by several tests."""
+    base = tmp_path_factory.mktemp("finished")
+    scenario = write_yaml(base / "s.yaml", replications=2)
+    out = base / "run"
+    proc = cli("run", scenario, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    return scenario, out
+
+
+def test_existing_results_are_refused(finished_run, capsys):
+    scenario, out = finished_run
+    before = (out / "city_year.parquet").read_bytes()
+    assert_clear_error(cli_in_process(capsys, "run", scenario, "--out", out), str(out),
+                       "already holds results", "--overwrite", "--resume")
+    assert (out / "city_year.parquet").read_bytes() == before
+
+
+def test_overwrite_and_resume_exclude_each_other(finished_run, capsys):
+    scenario, out = finished_run
+    proc = cli_in_process(capsys, "run", scenario, "--out", out, "--overwrite", "--resume")
+    assert_clear_error(proc, str(out), "exclude each other")
+
+
+def test_resume_refuses_a_different_scenario(finished_run, tmp_path, capsys):
+    _, out = finished_run
+    other = write_yaml(tmp_path / "other.yaml", replications=2, seed=99)
+    assert_clear_error(cli_in_process(capsys, "run", other, "--out", out, "--resume"),
+                       str(out / "manifest.json"), "key 'scenario_hash'",
+                       "different scenario", "--overwrite")
+
+
+def test_resume_of_a_complete_run_does_nothing(finished_run, capsys):
+    scenario, out = finished_run
+    before = (out / "city_year.parquet").read_bytes()
+    proc = cli_in_process(capsys, "run", scenario, "--out", out, "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "already complete" in proc.stdout
+    assert (out / "city_year.parquet").read_bytes() == before
+
+
+def test_output_path_is_a_file(tmp_path, capsys):
+    scenario = write_yaml(tmp_path / "s.yaml")
+    target = tmp_path / "a_file"
+    target.write_text("x")
+    assert_clear_error(cli_in_process(capsys, "run", scenario, "--out", target), str(target),
+                       "not a directory")
+
+
+def test_output_parent_is_a_file(tmp_path, capsys):
+    scenario = write_yaml(tmp_path / "s.yaml")
+    (tmp_path / "a_file").write_text("x")
+    target = tmp_path / "a_file" / "run"
+    assert_clear_error(cli_in_process(capsys, "run", scenario, "--out", target), str(target),
+                       "cannot create output directory")
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root ignores directory permissions")
+def test_unwritable_output_directory(tmp_path, capsys):
+    scenario = write_yaml(tmp_path / "s.yaml")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        proc = cli_in_process(capsys, "run", scenario, "--out", locked)
+        assert_clear_error(proc, str(locked), "not writable")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_full_disk_is_one_line_and_leaves_nothing_complete(tmp_path, monkeypatch, capsys):
+    """An OSError while writing (here: ENOSPC half-way through city_year.parquet) is one
+    line, exit 2; the partial file is removed; the manifest says complete: false."""
+    from growthpole.cli import main
+
+    scenario = write_yaml(tmp_path / "s.yaml", replications=2)
+    out = tmp_path / "run"
+    real = pd.DataFrame.to_parquet
+
+    def fail_on_final(self, path, *args, **kwargs):
+        if Path(path).name.startswith(".city_year.parquet"):
+            Path(path).write_bytes(b"PAR1 half a file")
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", fail_on_final)
+    status = main(["run", str(scenario), "--out", str(out)])
+    err = capsys.readouterr().err.strip()
+    assert status == 2
+    assert len(err.splitlines()) == 1 and "No space left on device" in err
+    assert not (out / "city_year.parquet").exists()
+    assert not list(out.glob(".*.tmp"))
+    assert json.loads((out / "manifest.json").read_text())["complete"] is False
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+    assert main(["run", str(scenario), "--out", str(out), "--resume"]) == 0
+    assert "2 kept from the interrupted run" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------
+# 3. nothing lost: interruption, resume, byte-identical results
+# ---------------------------------------------------------------------------------------
+
+def _looks_complete(directory: Path) -> bool:
+    manifest = directory / "manifest.json"
+    return manifest.exists() and json.loads(manifest.read_text()).get("complete") is True
+
+
+def test_interrupted_run_resumes_to_identical_bytes(tmp_path, monkeypatch):
+    from growthpole import rerun as rerun_module
+    from growthpole import runner
+
+    scenario = tiny_scenario(replications=5, end_year=2021)
+    real = runner.simulate
+    calls: list[int] = []
+
+    def interrupt_at_two(scenario, seed_sequence, *, replication=0, **kwargs):
+        if replication == 2:
+            raise KeyboardInterrupt  # Ctrl-C during the third replication
+        calls.append(replication)
+        return real(scenario, seed_sequence, replication=replication, **kwargs)
+
+    out = tmp_path / "interrupted"
+    monkeypatch.setattr(runner, "simulate", interrupt_at_two)
+    with pytest.raises(KeyboardInterrupt):
+        rerun_module.run_to_directory(scenario, out)
+    assert not (out / "city_year.parquet").exists()
+    assert not _looks_complete(out)
+    assert sorted(p.name for p in (out / "parts").iterdir()) == [
+        "replication_00000.parquet", "replication_00001.parquet"]
+    with pytest.raises(OutputError, match="already holds results"):
+        rerun_module.run_to_directory(scenario, out)  # neither --overwrite nor --resume
+
+    calls.clear()
+
+    def counting(scenario, seed_sequence, *, replication=0, **kwargs):
+        calls.append(replication)
+        return real(scenario, seed_sequence, replication=replication, **kwargs)
+
+    monkeypatch.setattr(runner, "simulate", counting)
+    done = rerun_module.run_to_directory(scenario, out, resume=True)
+    assert calls == [2, 3, 4] and done.reused == 2
+    assert _looks_complete(out) and not (out / "parts").exists()
+
+    fresh = tmp_path / "fresh"
+    rerun_module.run_to_directory(scenario, fresh)
+    assert (out / "city_year.parquet").read_bytes() == (fresh / "city_year.parquet").read_bytes()
+    assert (out / "summary.csv").read_bytes() == (fresh / "summary.csv").read_bytes()
+    frame = pd.read_parquet(out / "city_year.parquet")
+    assert sorted(frame.replication.unique()) == [0, 1, 2, 3, 4]
+
+
+def test_sigterm_during_replications_leaves_nothing_complete(tmp_path):
+    """A real process killed by SIGTERM half-way: exit 143, no city_year.parquet, no
+    temporaries, manifest complete: false; --resume keeps the parts and finishes."""
+    scenario = write_yaml(tmp_path / "s.yaml", replications=60, end_year=2020)
+    out = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "growthpole", "run", str(scenario),
+                                "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list((out / "parts").glob("replication_*.parquet"))) >= 2:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the run finished before it could be interrupted"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert "terminated" in stderr and "Traceback" not in stderr
+    assert not (out / "city_year.parquet").exists()
+    assert not _looks_complete(out)
+    assert not list(out.rglob(".*.tmp"))
+    kept = len(list((out / "parts").glob("replication_*.parquet")))
+    assert 2 <= kept < 60
+    proc = cli("run", scenario, "--out", out, "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert f"({kept} kept from the interrupted run)" in proc.stdout
+    assert _looks_complete(out)
+    frame = pd.read_parquet(out / "city_year.parquet")
+    assert sorted(frame.replication.unique()) == list(range(60))
+
+
+def test_corrupt_part_is_reported_on_resume(tmp_path, monkeypatch):
+    from growthpole import rerun as rerun_module
+    from growthpole import runner
+
+    scenario = tiny_scenario(replications=3, end_year=2021)
+    real = runner.simulate
+
+    def interrupt_at_two(scenario, seed_sequence, *, replication=0, **kwargs):
+        if replication == 2:
+            raise KeyboardInterrupt
+        return real(scenario, seed_sequence, replication=replication, **kwargs)
+
+    out = tmp_path / "run"
+    monkeypatch.setattr(runner, "simulate", interrupt_at_two)
+    with pytest.raises(KeyboardInterrupt):
+        rerun_module.run_to_directory(scenario, out)
+    part = rerun_module.part_path(out, 1)
+    part.write_bytes(b"not parquet")
+    with pytest.raises(OutputError, match="corrupt Parquet file") as info:
+        rerun_module.run_to_directory(scenario, out, resume=True)
+    assert str(part) in str(info.value)
+
+
+# ---------------------------------------------------------------------------------------
+# 4. numerical guards: ModelInvariantError names year, region and quantity
+# ---------------------------------------------------------------------------------------
+
+def _first_firm_in(context, region):
+    firms = context.state.firms
+    return np.flatnonzero(firms.live & (firms.region == REGION_INDEX[region]))[0]
+
+
+def _nan_capital(context):
+    if context.state.year == 2021:
+        context.state.firms.capital[_first_firm_in(context, "keqiao")] = np.nan
+
+
+def _infinite_tfp(context):
+    if context.state.year == 2020:
+        context.state.firms.log_tfp[_first_firm_in(context, "hangzhou")] = np.inf
+
+
+def _negative_land(context):
+    if context.state.year == 2022:
+        context.state.firms.land_mu[_first_firm_in(context, "zhuji")] = -1.0
+
+
+def _nan_region_stock(context):
+    if context.state.year == 2020:
+        context.state.regions.nonmodelled_gdp[REGION_INDEX["ningbo"]] = np.nan
+
+
+def _lose_people(context):
+    if context.state.year == 2023:
+        talent = context.state.talent
+        rows = np.flatnonzero(talent.live & (talent.region == REGION_INDEX["shangyu"]))[:3]
+        talent.remove(rows)
+
+
+@pytest.mark.parametrize(("injector", "fragments"), [
+    (_nan_capital, ["year 2021", "region keqiao", "capital", "not finite"]),
+    (_infinite_tfp, ["year 2020", "region hangzhou", "log_tfp", "not finite"]),
+    (_negative_land, ["year 2022", "region zhuji", "negative", "land_mu"]),
+    (_nan_region_stock, ["year 2020", "region ningbo", "nonmodelled_gdp"]),
+    # conservation is checked over all regions (migration moves people between them)
+    (_lose_people, ["year 2023", "region all", "people not conserved"]),
+], ids=["nan_capital", "inf_tfp", "negative_land", "nan_region_stock", "people_lost"])
+def test_invariant_guards_name_year_region_quantity(monkeypatch, injector, fragments):
+    monkeypatch.setattr(model_module, "STEP_ORDER",
+                        (*model_module.STEP_ORDER, ("inject_fault", injector)))
+    model = model_module.GrowthPoleModel(tiny_scenario(), np.random.SeedSequence(3))
+    with np.errstate(all="ignore"), pytest.raises(ModelInvariantError) as info:
+        model.run()
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+
+
+def test_guards_stay_quiet_without_a_fault(monkeypatch):
+    """The same scenario and seed without the injected fault runs to the end (so the guards
+    above fire because of the fault, not because the model is broken)."""
+    monkeypatch.setattr(model_module, "STEP_ORDER",
+                        (*model_module.STEP_ORDER, ("inject_fault", lambda context: None)))
+    frame = model_module.GrowthPoleModel(tiny_scenario(), np.random.SeedSequence(3)).run()
+    assert frame.year.max() == 2025 and np.isfinite(frame.gdp).all()
+
+
+# ---------------------------------------------------------------------------------------
+# 5. reproducibility: manifest contents and `growthpole rerun`
+# ---------------------------------------------------------------------------------------
+
+def test_manifest_records_what_a_rerun_needs(finished_run):
+    from growthpole.rerun import file_sha256
+
+    _, out = finished_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] is True
+    assert len(manifest["scenario_hash"]) == 64
+    assert manifest["scenario"]["seed"] == TINY["seed"] == manifest["root_seed"]
+    assert [s["spawn_key"] for s in manifest["seeds"]] == [[0], [1]]
+    assert {"python", "numpy", "pandas", "mesa", "growthpole"} <= set(manifest["versions"])
+    assert "git_commit" in manifest
+    assert manifest["files_sha256"]["city_year.parquet"] == file_sha256(
+        out / "city_year.parquet")
+    assert manifest["data_sha256"]["city_gdp.csv"] == file_sha256(ROOT / "data" / "city_gdp.csv")
+
+
+def test_rerun_reproduces_and_detects_a_difference(tmp_path):
+    scenario = write_yaml(tmp_path / "s.yaml", end_year=2020)
+    out = tmp_path / "run"
+    assert cli("run", scenario, "--out", out).returncode == 0
+    scenario.unlink()  # the manifest alone must suffice
+    same = cli("rerun", out)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "IDENTICAL" in same.stdout and "byte-identical" in same.stdout
+    assert "scenario hash: matches the manifest" in same.stdout
+
+    frame = pd.read_parquet(out / "city_year.parquet")
+    frame.loc[frame.index[-1], "gdp"] *= 1.01
+    write_parquet(out / "city_year.parquet", frame)
+    kept = tmp_path / "reproduction"
+    different = cli("rerun", out, "--out", kept)
+    assert different.returncode == 1, different.stdout + different.stderr
+    assert "DIFFERENT" in different.stdout
+    assert "column gdp: 1 values differ" in different.stdout
+    assert "no longer matches the hash its manifest recorded" in different.stdout
+    assert _looks_complete(kept)
+
+
+@pytest.mark.parametrize("case", ["no_manifest", "corrupt_manifest", "incomplete", "not_dir"])
+def test_rerun_of_an_unusable_directory(tmp_path, capsys, case):
+    target = tmp_path / "run"
+    target.mkdir()
+    fragments = []
+    if case == "no_manifest":
+        fragments = [str(target / "manifest.json"), "not a growthpole run directory"]
+    elif case == "corrupt_manifest":
+        (target / "manifest.json").write_text("{not json")
+        fragments = [str(target / "manifest.json"), "corrupt manifest"]
+    elif case == "incomplete":
+        (target / "manifest.json").write_text(json.dumps({
+            "scenario": TINY, "parameters": {}, "root_seed": 11, "replications": 1,
+            "complete": False}))
+        fragments = [str(target / "manifest.json"), "key 'complete'", "--resume"]
+    else:
+        target = tmp_path / "file"
+        target.write_text("x")
+        fragments = [str(target), "not a directory"]
+    assert_clear_error(cli_in_process(capsys, "rerun", target), *fragments)
+
+
+# ---------------------------------------------------------------------------------------
+# 6. safe defaults
+# ---------------------------------------------------------------------------------------
+
+UNSAFE = {
+    "yaml.load without SafeLoader": re.compile(r"\byaml\.(load|load_all|unsafe_load|full_load)\("),
+    "an unsafe YAML Loader": re.compile(r"Loader\s*=\s*yaml\.(Unsafe|Full)?Loader\b"),
+    "eval/exec": re.compile(r"(?<![\w.])(eval|exec)\("),
+    "pickle": re.compile(r"\b(pickle|cloudpickle|dill|joblib)\.loads?\(|read_pickle\(|"
+                         r"allow_pickle\s*=\s*True"),
+    "shell=True": re.compile(r"shell\s*=\s*True"),
+}
+
+
+def test_package_has_no_unsafe_loading():
+    offences = []
+    for path in sorted((ROOT / "growthpole").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            for what, pattern in UNSAFE.items():
+                if pattern.search(code):
+                    offences.append(f"{path.relative_to(ROOT)}:{number}: {what}: {line.strip()}")
+    assert not offences, "\n".join(offences)
+
+
+def test_the_unsafe_patterns_would_be_caught():
+    """The grep above can fail: each pattern matches the code it is meant to forbid."""
+    samples = {"yaml.load without SafeLoader": "data = yaml.load(text)",
+               "an unsafe YAML Loader": "Loader=yaml.Loader",
+               "eval/exec": "value = eval(expression)",
+               "pickle": "obj = pickle.load(handle)",
+               "shell=True": "subprocess.run(cmd, shell=True)"}
+    for what, sample in samples.items():
+        assert UNSAFE[what].search(sample), what
+    assert not UNSAFE["eval/exec"].search("frame.eval('a + b')")
+
+
+def test_yaml_reader_is_a_safe_loader():
+    from growthpole.scenario import _LimitedLoader
+
+    assert issubclass(_LimitedLoader, yaml.SafeLoader)
+
+
+def test_dask_cluster_binds_to_localhost():
+    execute = pytest.importorskip("growthpole.experiments.execute")
+    source = inspect.getsource(execute.local_cluster)
+    assert 'host="127.0.0.1"' in source
