@@ -283,3 +283,137 @@ def test_bad_sweep_files_give_one_line_errors(tmp_path, capsys, changes, key, me
 def test_shipped_example_sweep_is_valid_and_about_100_runs():
     sweep = load_sweep(ROOT / "scenarios" / "sweeps" / "example.yaml")
     assert 80 <= sweep.run_count <= 120
+
+
+# --------------------------------------------------------------------------------------
+# sensitivity, attribution, discovery
+# --------------------------------------------------------------------------------------
+
+def inert_and_price_sweep(tmp_path: Path, design: dict) -> Path:
+    """Two parameters: the GDP deflator's inflation moves nominal GDP only (gdp = gdp_real x
+    price level); the emission intensity of polluting sectors moves neither GDP column."""
+    sweep = build_sweep(sweep_data(
+        replications=1, design=design,
+        factors=[{"parameter": "gdp_deflator_inflation", "range": [0.0, 0.06]},
+                 {"parameter": "emission_intensity_polluting", "range": [1.0, 10.0]}],
+        outcomes={"regions": ["shaoxing"], "columns": ["gdp", "gdp_real"], "years": [2023]}))
+    run_sweep(sweep, tmp_path, SerialExecutor())
+    return tmp_path
+
+
+def test_morris_finds_the_only_influential_factor(tmp_path):
+    from growthpole.experiments.sensitivity import analyse
+
+    directory = inert_and_price_sweep(tmp_path, {"method": "morris", "samples": 4,
+                                                 "levels": 4, "seed": 3})
+    table = analyse(directory, ["gdp:2023", "gdp_real:2023"], num_resamples=50)
+    mu = table[table["index"] == "mu_star"].set_index(["outcome", "factor"]).estimate
+    assert mu["gdp:2023", "gdp_deflator_inflation"] > 100  # 亿元 per factor range
+    assert mu["gdp:2023", "emission_intensity_polluting"] == pytest.approx(0, abs=1e-9)
+    # real GDP does not depend on either: the outcome is constant, no indices are claimed
+    real = table[table.outcome == "gdp_real:2023"]
+    assert set(real["index"]) == {"none"} and real.estimate.isna().all()
+
+
+def test_sobol_indices_on_a_saltelli_design(tmp_path):
+    from growthpole.experiments.sensitivity import analyse, plot
+
+    directory = inert_and_price_sweep(tmp_path, {"method": "saltelli", "samples": 16,
+                                                 "seed": 5})
+    table = analyse(directory, ["gdp:2023"], num_resamples=100)
+    value = table.set_index(["index", "factor"]).estimate
+    # only inflation matters: S1 = ST = 1 in theory; N = 16 base samples -> wide tolerance
+    assert value["ST", "gdp_deflator_inflation"] == pytest.approx(1.0, abs=0.3)
+    assert value["S1", "gdp_deflator_inflation"] == pytest.approx(1.0, abs=0.3)
+    # the inert factor's total index is exactly 0 (f(A) == f(AB) run by run)
+    assert value["ST", "emission_intensity_polluting"] == pytest.approx(0.0, abs=1e-12)
+    ci = table[table["index"] == "ST"]
+    assert (ci.conf_low <= ci.estimate).all() and (ci.estimate <= ci.conf_high).all()
+    plot(table, tmp_path / "s.png")
+    assert (tmp_path / "s.png").stat().st_size > 1000
+
+
+def test_shapley_values_axioms():
+    from growthpole.experiments.attribution import shapley_values
+
+    rng = np.random.default_rng(11)
+    k = 4
+    masks = np.arange(2**k)
+    own = rng.normal(size=k)
+    additive = np.array([sum(own[i] for i in range(k) if m >> i & 1) for m in masks])
+    assert np.allclose(shapley_values(additive), own, atol=1e-12)  # additive game
+    unanimity = (masks == 2**k - 1).astype(float)
+    assert np.allclose(shapley_values(unanimity), 1 / k)  # pure interaction: split evenly
+    game = rng.normal(size=(3, 2**k))
+    phi = shapley_values(game)
+    assert np.allclose(phi.sum(axis=1), game[:, -1] - game[:, 0])  # efficiency
+    null = game.copy()
+    null[:, masks >> 2 & 1 == 1] = null[:, masks[masks >> 2 & 1 == 1] & ~4]  # player 2 null
+    assert np.allclose(shapley_values(null)[:, 2], 0)
+
+
+def test_attribution_splits_the_strategy_effect_over_its_pillars(tmp_path):
+    from growthpole.experiments.attribution import attribute, make_plan, strategy_pillars
+    from growthpole.scenario import build_scenario
+
+    strategy = build_scenario({**TINY_SCENARIO, "name": "strategy", "levers": {
+        "integration.hangzhou_travel_time_cut": {2020: 0.5},
+        "business.tax_fee_cuts": 0.03,
+        "platforms.rd_enclaves": {2021: 5},  # catalogue pillar: innovation_talent
+    }})
+    assert strategy_pillars(strategy) == ("integration", "innovation_talent",
+                                          "business_environment")
+    plan = make_plan(strategy, replications=2)
+    report = run_sweep(plan, tmp_path, SerialExecutor())
+    assert report.executed == 8 * 2
+    table, coalitions = attribute(tmp_path, year=2023)
+    gdp = table[table.outcome == "gdp:2023"].set_index("component").value
+    pillars = ["integration", "innovation_talent", "business_environment"]
+    assert gdp[pillars].sum() == pytest.approx(gdp["full_strategy"] - gdp["baseline"],
+                                               rel=1e-12)
+    # reduction: the empty coalition is the baseline, the full one the strategy itself
+    seeds = replication_seeds(strategy.seed, 2)
+    for mask, scenario in ((0, strategy.with_changes(levers={})), (7, strategy)):
+        direct = np.mean([simulate(scenario, seeds[r], replication=r).query(
+            "region == 'shaoxing' and year == 2023").gdp.iloc[0] for r in range(2)])
+        value = coalitions.query(f"outcome == 'gdp:2023' and coalition == {mask}")["mean"]
+        assert value.iloc[0] == pytest.approx(direct, rel=1e-12)
+
+
+def test_leaf_boxes_recover_a_planted_box():
+    from sklearn.tree import DecisionTreeRegressor
+
+    from growthpole.experiments.discovery import leaf_boxes
+
+    rng = np.random.default_rng(4)
+    X = rng.uniform(size=(400, 3))
+    y = ((X[:, 0] > 0.6) & (X[:, 2] < 0.3)).astype(float)
+    tree = DecisionTreeRegressor(max_depth=2, min_samples_leaf=10, random_state=0).fit(X, y)
+    boxes = leaf_boxes(tree, ["a", "b", "c"], np.zeros(3), np.ones(3))
+    leaves = tree.apply(X)
+    best = max(boxes, key=lambda leaf: y[leaves == leaf].mean())
+    assert set(boxes[best]) == {"a", "c"}  # b is irrelevant and never restricted
+    assert boxes[best]["a"][0] == pytest.approx(0.6, abs=0.05) and boxes[best]["a"][1] == 1
+    assert boxes[best]["c"][0] == 0 and boxes[best]["c"][1] == pytest.approx(0.3, abs=0.05)
+    assert y[leaves == best].mean() == 1.0
+
+
+def test_sensitivity_and_discover_commands(tmp_path, capsys):
+    directory = inert_and_price_sweep(tmp_path / "sweep", {"method": "latin_hypercube",
+                                                           "samples": 48, "seed": 8})
+    assert main(["sensitivity", str(directory), "--outcome", "gdp:2023",
+                 "--resamples", "50"]) == 0
+    table = pd.read_csv(directory / "sensitivity" / "sensitivity.csv")
+    assert set(table["index"]) == {"delta", "S1"}  # a space-filling design: Borgonovo delta
+    s1 = table[table["index"] == "S1"].set_index("factor").estimate
+    assert s1["gdp_deflator_inflation"] > 0.8 > 0.2 > abs(s1["emission_intensity_polluting"])
+    assert (directory / "sensitivity" / "sensitivity.png").is_file()
+    assert main(["discover", str(directory), "--outcome", "gdp:2023"]) == 0
+    boxes = pd.read_csv(directory / "discovery" / "boxes.csv")
+    best = boxes[boxes.box == 1]
+    # high nominal GDP <=> high inflation: the best box bounds inflation from below only
+    assert list(best.factor) == ["gdp_deflator_inflation"]
+    assert best.lower.iloc[0] > 0.02 and best.upper.iloc[0] == pytest.approx(0.06)
+    assert best.density.iloc[0] == 1.0
+    assert main(["discover", str(directory), "--outcome", "happiness:2023"]) == 2
+    assert "no stored column 'happiness'" in capsys.readouterr().err

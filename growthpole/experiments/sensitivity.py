@@ -197,7 +197,14 @@ def analyse(directory: str | Path, outcomes: list[str] | None = None, *,
 
                 result = delta.analyze(problem, X, Y, num_resamples=num_resamples,
                                        conf_level=conf_level, seed=seed)
-                indices = {"delta": (result["delta"], result["delta_conf"]),
+                key = "delta" if "delta" in result else "delta_raw"  # SALib >= 1.5: raw
+                estimates = np.asarray(result[key], dtype=float)
+                if not np.isfinite(estimates).all():
+                    raise OutputError(f"the {method} design has too few variants "
+                                      f"({len(Y)}) for Borgonovo's delta; use at least ~50 "
+                                      f"points, or a saltelli or morris design",
+                                      file=directory)
+                indices = {"delta": (estimates, np.asarray(result[f"{key}_conf"])),
                            "S1": (result["S1"], result["S1_conf"])}
                 analysis = "delta"
         if constant:
