@@ -863,6 +863,177 @@ cty("330621", "绍兴县", 2009, "rd_spending_share_pct", 1.8, "pct", "bulletin-
 cty("330681", "诸暨市", 2013, "gdp", 900.88, "100m CNY", "bulletin-preliminary", "HRR_zhuji2013")
 
 
+# ======================================================================================
+# Batch 11: Ningbo statistical bulletins (English versions on the Ningbo Bureau of Statistics site),
+# Shanghai year reviews / press releases 2001-2010, travel times for Shaoxing-Shanghai/Ningbo.
+# ======================================================================================
+SOURCES.update({
+    "NB_GB2003_en": "Statistics of National Economy and Social Development of Ningbo, 2003 (English version of the bulletin, Ningbo Bureau of Statistics): "
+                    "GDP 176.99 bn RMB, +15.3%, structure 6.3:56.9:36.8, http://english.nbstats.gov.cn/ShowArticle.aspx?ID=1",
+    "NB_GB2004_en": "Statistics of National Economy and Social Development of Ningbo, 2004 (English bulletin): GDP 215.804 bn RMB (+15.5%), VA 12.350/123.021/80.433 bn, "
+                    "structure 5.7/57.0/37.3, http://english.nbstats.gov.cn/ShowArticle.aspx?ID=2",
+    "NB_GB2007_en": "Statistics of Ningbo On The 2007 National Economic and Social Development (English bulletin, Feb 2008): GDP 343.31 bn yuan (+14.8%), "
+                    "VA primary 15.36 bn, secondary 188.87 bn, industry 171.64 bn, http://english.nbstats.gov.cn/ShowArticle.aspx?ID=329",
+    "NB_GB2010_en": "Statistics of Ningbo On The 2010 National Economic and Social Development (English bulletin): GDP 512,582 million yuan (+12.4%), "
+                    "VA 21,843/284,823/205,916 million, industry 256.96 bn, structure 4.2:55.6:40.2, GDP per capita 68,162 yuan, "
+                    "http://english.nbstats.gov.cn/ShowArticle.aspx?ID=440",
+    "NB_GB2011_en": "Statistical Communiqué of Ningbo on 2011 National Economic and Social Development (English): GDP 601.048 bn yuan (+10.0%), "
+                    "VA 25.576/333.537/241.935 bn, structure 4.2:55.5:40.3, http://english.nbstats.gov.cn/ShowArticle.aspx?ID=444",
+    "NB_GB2012_en": "2012 Statistics Bulletin of National Economy and Social Development of Ningbo (English, 2013-02-04): GDP 652.47 bn (+7.8%), VA 27.0/351.67/273.8 bn, "
+                    "GDP per capita 85,475 (resident basis); appended to the Ningbo Statistical Yearbook 2013, "
+                    "http://zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn/jcms_files/jcms1/web3426/site/nbtjj/tjnj1/2013nbnj/html/gbe.htm "
+                    "(also http://english.nbstats.gov.cn/ShowArticle.aspx?ID=445)",
+    "NB_GB2013_en": "2013 Statistics Bulletin of National Economy and Social Development of Ningbo (English): GDP 712.89 bn (+8.1%), VA 27.64/374.17/311.08 bn, "
+                    "structure 3.9:52.5:43.6, GDP per capita 93,176, http://english.nbstats.gov.cn/ShowArticle.aspx?ID=446",
+    "CNNB_NB2021": "宁波晚报 2022-02-24 '我市2021年国民经济和社会发展统计公报发布': GDP 14594.9亿 (+8.2%), 人均GDP 153922元, 工业增加值 6297.5亿, "
+                   "http://daily.cnnb.com.cn/nbwb/html/2022-02/24/content_1309186.htm",
+    "CD_NB2018": "China Daily government page 'A major coastal city of Zhejiang province' (2021): 2018 regional GDP 1.07 trillion yuan (+7%); 8.202 million permanent residents (2018), "
+                 "https://govt.chinadaily.com.cn/s/202106/01/WS5b7854a0498e855160e8d852/a-major-coastal-city-of-zhejiang-province.html",
+    "CO_SH2002": "China.org.cn Shanghai profile: 'GDP: 540.876 billion yuan (2002). GDP growth rate: 10.9 percent'; industrial added value 231.28 bn, "
+                 "http://www.china.org.cn/english/features/60814.htm",
+    "SD_SH2001": "Shanghai Daily via china.org.cn (Jan 2002) 'Shanghai City GDP up 10.2 Percent last year': 2001 GDP 495 bn yuan, FAI 198.4 bn yuan, "
+                 "mirror http://ccgp-fushun.com/english/government/26666.htm",
+    "CO_SH2004": "China.org.cn 'Shanghai 2004 - The Year in Review': GDP 745.027 bn yuan (+13.6%), FAI 308.466 bn, industrial VA 349.289 bn, "
+                 "http://www.china.org.cn/english/features/ProvinceView/156524.htm",
+    "XH_SH2004rev": "Xinhua via People's Daily Online 2005-12-27 'Shanghai unveils revised major economic indicators' (1st economic census, confirmed by NBS): 2004 GDP 807.28 bn yuan; "
+                    "secondary 389.2 bn, tertiary 409.7 bn; shares 1.0/48.2/50.8 %, http://en.people.cn/200512/27/print20051227_231176.html",
+    "CO_SH2005": "China.org.cn 'Shanghai 2005 - The Year in Review': GDP 915.418 bn yuan (+11.1%), VA 8.034/445.292/462.092 bn, tertiary 50.2%, FAI 354.255 bn, "
+                 "industrial VA 415.523 bn, http://www.china.org.cn/english/features/ProvinceView/203467.htm",
+    "PISHU_SH2006": "上海蓝皮书 (Social Sciences Academic Press, pishu.com.cn) on the 2006 Shanghai economy: '实现生产总值10296.97亿元,按可比价格计算,比上年增长12%'; "
+                    "FAI 3925.09亿, http://www.pishu.com.cn/skwx_ps/ps/literature?ID=7460083&SiteID=14",
+    "CDR_SH2007": "China Daily regional-channel profile of Shanghai (mirror): '2007年上海市生产总值(GDP)12001.16亿元…常住人口达到1858万', "
+                  "http://healinghandsltd.com/dfpd/sh/2011-07/05/content_12837868.htm (mirror)",
+    "SD_SH2008": "Shanghai Daily 'Global woes pinch rise in city GDP' (Jan 2009): 2008 GDP 1.37 trillion yuan, +9.7% (2007: +13.3%); services 735 bn; industry 623.6 bn, "
+                 "https://archive.shine.cn/business/economy/Global-woes-pinch-rise-in-city-GDP/shdaily.shtml",
+    "SD_SH2009": "Shanghai Daily 2010-01-22 'Shanghai posts 8.2% growth in GDP': 2009 GDP 1.49 trillion yuan; services 59.4% of output, reproduced at "
+                 "http://www.expo2010china.hu/index.phtml?module=hir&ID=1065",
+    "SD_SH2010": "Shanghai Daily 'Shanghai GDP rises 9.9% last year, beating target' (Jan 2011): 2010 GDP 1.687 trillion yuan, "
+                 "https://archive.shine.cn/business/economy/Shanghai-GDP-rises-99-last-year-beating-target/shdaily.shtml",
+    "HZ_2023_en": "hangzhou.com.cn 2024-01-25 'Hangzhou sees GDP growth of 5.6 pct in 2023': services value added 1,404.5 bn yuan (GDP only stated as 'surpass 2 trillion'), "
+                  "https://en.hangzhou.com.cn/News/content/2024-01/25/content_8680237.html",
+    "FDKG_HZ2011": "Luxury Insights China 'Hangzhou city report': 'At the end of 2011, the population of long-term residents in the city was 8.738 million', "
+                   "http://www.fdkginsight.com/hangzhou-city-report/ (secondary)",
+    "SX_GWR2026_RD": "NetEase reproduction of a report on the 2026 Shaoxing government work report: '过去五年,绍兴市研发投入强度从2.87%提高到3.35%' (the starting value refers to 2020, "
+                     "the base year of the 14th five-year plan), https://m.163.com/dy/article/KJSH1H6M05500EJB.html (secondary)",
+    "YC_GB2022": "2022年越城区国民经济和社会发展统计公报 (越城区统计局, 2023-04-14): GDP 1271.04亿 (+4.0%), VA 17.48/547.38/706.18亿; GDP from 2021 on the new "
+                 "boundary (ten streets/towns), http://www.sxyc.gov.cn/art/2023/4/14/art_1229446087_4016516.html",
+    "BLOG_sx_sh": "Personal travel blog 'Trains' (2015-05-05): Shaoxing to Shanghai 'the bullet train trimmed it down to one hour and twenty minutes', "
+                  "https://wazicki.blogspot.com/2015/05/trains.html (secondary, low trust)",
+    "NBLT_nbsx2019": "Report reproduced on nbluteng.com (2019-07-11) 'New inter-city rail to promote integrated development of Ningbo, Shaoxing': Ningbo station to Shaoxing station "
+                     "'about 1 hr 20 min'; 'high speed rail is 50 min faster', http://www.nbluteng.com/info/nbnews190711-i00080i1.html (secondary)",
+    "HZNET_sy2013": "杭州网 2013-06-18 '坐高铁去上虞采摘水果吧' (reproduced): '杭甬高铁开通后,杭州直达上虞仅需要35分钟' (announced before opening), "
+                    "http://95105105.com/news/2013/0618/10253.html (reproduction)",
+    "CD_hzsxnb2023": "China Daily via ehangzhou.gov.cn 2023-08-01 'Intercity train connecting Ningbo, Hangzhou starts operation': 147 km, 'total travel time of approximately 2 hours', "
+                     "https://www.ehangzhou.gov.cn/2023-08/01/c_286008.htm",
+})
+
+# --- Ningbo bulletins
+for y, v, src, note in [
+    (2010, 5125.82, "NB_GB2010_en", "512,582 million yuan"),
+    (2011, 6010.48, "NB_GB2011_en", "601.048 bn yuan"),
+    (2012, 6524.7, "NB_GB2012_en", "652.47 bn"),
+    (2021, 14594.9, "CNNB_NB2021", ""),
+    (2018, 10700, "CD_NB2018", "published rounded: 1.07 trillion yuan"),
+]:
+    add("330200", "宁波市", y, v, "bulletin-preliminary", src, note)
+    ci("330200", "宁波市", y, "gdp", v, "100m CNY", "bulletin-preliminary", src)
+for y, g, src in [(2003, 15.3, "NB_GB2003_en"), (2004, 15.5, "NB_GB2004_en"), (2007, 14.8, "NB_GB2007_en"), (2010, 12.4, "NB_GB2010_en"),
+                  (2011, 10.0, "NB_GB2011_en"), (2012, 7.8, "NB_GB2012_en"), (2021, 8.2, "CNNB_NB2021"), (2018, 7.0, "CD_NB2018")]:
+    ci("330200", "宁波市", y, "real_gdp_growth_pct", g, "pct", "bulletin-preliminary", src)
+for y, sh, src in [(2003, (6.3, 56.9, 36.8), "NB_GB2003_en"), (2004, (5.7, 57.0, 37.3), "NB_GB2004_en"), (2010, (4.2, 55.6, 40.2), "NB_GB2010_en"),
+                   (2011, (4.2, 55.5, 40.3), "NB_GB2011_en"), (2013, (3.9, 52.5, 43.6), "NB_GB2013_en")]:
+    ci("330200", "宁波市", y, "primary_share_pct", sh[0], "pct", "bulletin-preliminary", src)
+    ci("330200", "宁波市", y, "secondary_share_pct", sh[1], "pct", "bulletin-preliminary", src)
+    ci("330200", "宁波市", y, "tertiary_share_pct", sh[2], "pct", "bulletin-preliminary", src)
+for y, p_, s_, t_, src in [(2010, 218.43, 2848.23, 2059.16, "NB_GB2010_en"), (2011, 255.76, 3335.37, 2419.35, "NB_GB2011_en"),
+                           (2012, 270.0, 3516.7, 2738.0, "NB_GB2012_en"), (2013, 276.4, 3741.7, 3110.8, "NB_GB2013_en")]:
+    ci("330200", "宁波市", y, "primary_va_100m_cny", p_, "100m CNY", "bulletin-preliminary", src)
+    ci("330200", "宁波市", y, "secondary_va_100m_cny", s_, "100m CNY", "bulletin-preliminary", src)
+    ci("330200", "宁波市", y, "tertiary_va_100m_cny", t_, "100m CNY", "bulletin-preliminary", src)
+ci("330200", "宁波市", 2007, "primary_va_100m_cny", 153.6, "100m CNY", "bulletin-preliminary", "NB_GB2007_en")
+ci("330200", "宁波市", 2007, "secondary_va_100m_cny", 1888.7, "100m CNY", "bulletin-preliminary", "NB_GB2007_en")
+ci("330200", "宁波市", 2007, "industrial_va_100m_cny", 1716.4, "100m CNY", "bulletin-preliminary", "NB_GB2007_en")
+ci("330200", "宁波市", 2010, "industrial_va_100m_cny", 2569.6, "100m CNY", "bulletin-preliminary", "NB_GB2010_en")
+ci("330200", "宁波市", 2021, "industrial_va_100m_cny", 6297.5, "100m CNY", "bulletin-preliminary", "CNNB_NB2021")
+ci("330200", "宁波市", 2010, "gdp_per_capita_cny", 68162, "CNY", "bulletin-preliminary", "NB_GB2010_en")
+ci("330200", "宁波市", 2012, "gdp_per_capita_cny", 85475, "CNY (resident population basis)", "bulletin-preliminary", "NB_GB2012_en")
+ci("330200", "宁波市", 2013, "gdp_per_capita_cny", 93176, "CNY (resident population basis)", "bulletin-preliminary", "NB_GB2013_en")
+ci("330200", "宁波市", 2021, "gdp_per_capita_cny", 153922, "CNY", "bulletin-preliminary", "CNNB_NB2021")
+ci("330200", "宁波市", 2018, "resident_population_10k", 820.2, "10k persons", "bulletin-preliminary", "CD_NB2018")
+
+# --- Shanghai
+# 2006: the Shanghai blue-book figure (2 decimals) replaces the rounded secondary value
+CITY_GDP[:] = [r for r in CITY_GDP if not (r[0] == "310000" and r[2] == 2006)]
+CORRIDOR[:] = [r for r in CORRIDOR if not (r[0] == "310000" and r[2] == 2006 and r[3] in ("gdp", "fixed_asset_investment_100m_cny"))]
+# 2010: the Shanghai Daily figure (1.687 trillion) replaces the coarser 1.69 trillion
+CITY_GDP[:] = [r for r in CITY_GDP if not (r[0] == "310000" and r[2] == 2010)]
+CORRIDOR[:] = [r for r in CORRIDOR if not (r[0] == "310000" and r[2] == 2010 and r[3] == "gdp")]
+for y, v, vint, src, note in [
+    (2001, 4950, "bulletin-preliminary", "SD_SH2001", "published rounded: 495 bn yuan"),
+    (2002, 5408.76, "bulletin-preliminary", "CO_SH2002", "540.876 bn yuan"),
+    (2004, 8072.8, "census-revised", "XH_SH2004rev", "807.28 bn yuan, revised after the 1st economic census (preliminary 745.027 bn)"),
+    (2005, 9154.18, "bulletin-preliminary", "CO_SH2005", "915.418 bn yuan"),
+    (2006, 10296.97, "bulletin-preliminary", "PISHU_SH2006", ""),
+    (2007, 12001.16, "bulletin-preliminary", "CDR_SH2007", "mirror of a China Daily regional page"),
+    (2008, 13700, "bulletin-preliminary", "SD_SH2008", "published rounded: 1.37 trillion yuan"),
+    (2009, 14900, "bulletin-preliminary", "SD_SH2009", "published rounded: 1.49 trillion yuan"),
+    (2010, 16870, "bulletin-preliminary", "SD_SH2010", "published rounded: 1.687 trillion yuan"),
+]:
+    add("310000", "上海市", y, v, vint, src, note)
+    ci("310000", "上海市", y, "gdp", v, "100m CNY", vint, src)
+for y, g, src in [(2001, 10.2, "SD_SH2001"), (2002, 10.9, "CO_SH2002"), (2004, 13.6, "CO_SH2004"), (2005, 11.1, "CO_SH2005"),
+                  (2007, 13.3, "SD_SH2008"), (2008, 9.7, "SD_SH2008"), (2009, 8.2, "SD_SH2009")]:
+    ci("310000", "上海市", y, "real_gdp_growth_pct", g, "pct", "bulletin-preliminary", src)
+ci("310000", "上海市", 2001, "fixed_asset_investment_100m_cny", 1984, "100m CNY", "bulletin-preliminary", "SD_SH2001")
+ci("310000", "上海市", 2002, "industrial_va_100m_cny", 2312.8, "100m CNY", "bulletin-preliminary", "CO_SH2002")
+ci("310000", "上海市", 2004, "secondary_va_100m_cny", 3892, "100m CNY", "census-revised", "XH_SH2004rev")
+ci("310000", "上海市", 2004, "tertiary_va_100m_cny", 4097, "100m CNY", "census-revised", "XH_SH2004rev")
+ci("310000", "上海市", 2004, "primary_share_pct", 1.0, "pct", "census-revised", "XH_SH2004rev")
+ci("310000", "上海市", 2004, "secondary_share_pct", 48.2, "pct", "census-revised", "XH_SH2004rev")
+ci("310000", "上海市", 2004, "tertiary_share_pct", 50.8, "pct", "census-revised", "XH_SH2004rev")
+ci("310000", "上海市", 2004, "fixed_asset_investment_100m_cny", 3084.66, "100m CNY", "bulletin-preliminary", "CO_SH2004")
+ci("310000", "上海市", 2004, "industrial_va_100m_cny", 3492.89, "100m CNY", "bulletin-preliminary", "CO_SH2004")
+ci("310000", "上海市", 2005, "primary_va_100m_cny", 80.34, "100m CNY", "bulletin-preliminary", "CO_SH2005")
+ci("310000", "上海市", 2005, "secondary_va_100m_cny", 4452.92, "100m CNY", "bulletin-preliminary", "CO_SH2005")
+ci("310000", "上海市", 2005, "tertiary_va_100m_cny", 4620.92, "100m CNY", "bulletin-preliminary", "CO_SH2005")
+ci("310000", "上海市", 2005, "tertiary_share_pct", 50.2, "pct", "bulletin-preliminary", "CO_SH2005")
+ci("310000", "上海市", 2005, "fixed_asset_investment_100m_cny", 3542.55, "100m CNY", "bulletin-preliminary", "CO_SH2005")
+ci("310000", "上海市", 2005, "industrial_va_100m_cny", 4155.23, "100m CNY", "bulletin-preliminary", "CO_SH2005")
+ci("310000", "上海市", 2006, "fixed_asset_investment_100m_cny", 3925.09, "100m CNY", "bulletin-preliminary", "PISHU_SH2006")
+ci("310000", "上海市", 2007, "resident_population_10k", 1858, "10k persons", "bulletin-preliminary", "CDR_SH2007")
+ci("310000", "上海市", 2008, "tertiary_va_100m_cny", 7350, "100m CNY", "bulletin-preliminary", "SD_SH2008")
+ci("310000", "上海市", 2008, "industrial_va_100m_cny", 6236, "100m CNY", "bulletin-preliminary", "SD_SH2008")
+ci("310000", "上海市", 2009, "tertiary_share_pct", 59.4, "pct", "bulletin-preliminary", "SD_SH2009")
+
+# --- Hangzhou / Shaoxing extras
+ci("330100", "杭州市", 2023, "real_gdp_growth_pct", 5.6, "pct", "bulletin-preliminary", "HZ_2023_en")
+ci("330100", "杭州市", 2023, "tertiary_va_100m_cny", 14045, "100m CNY", "bulletin-preliminary", "HZ_2023_en")
+ci("330100", "杭州市", 2011, "resident_population_10k", 873.8, "10k persons", "bulletin-preliminary", "FDKG_HZ2011")
+ci("330600", "绍兴市", 2020, "rd_spending_share_pct", 2.87, "pct", "bulletin-preliminary", "SX_GWR2026_RD")
+
+# --- County: Yuecheng 2022
+cty("330602", "越城区", 2022, "gdp", 1271.04, "100m CNY", "bulletin-preliminary", "YC_GB2022")
+cty("330602", "越城区", 2022, "real_gdp_growth_pct", 4.0, "pct", "bulletin-preliminary", "YC_GB2022")
+cty("330602", "越城区", 2022, "primary_va_100m_cny", 17.48, "100m CNY", "bulletin-preliminary", "YC_GB2022")
+cty("330602", "越城区", 2022, "secondary_va_100m_cny", 547.38, "100m CNY", "bulletin-preliminary", "YC_GB2022")
+cty("330602", "越城区", 2022, "tertiary_va_100m_cny", 706.18, "100m CNY", "bulletin-preliminary", "YC_GB2022")
+
+# --- Travel times (only as stated by the pages)
+TRAVEL.append(("yuecheng", "shanghai", "rail", 80, 2015, "BLOG_sx_sh",
+               "Shaoxing to Shanghai by bullet train 'one hour and twenty minutes' (personal travel blog, low trust)"))
+TRAVEL.append(("yuecheng", "shanghai", "road", 90, 2010, "HKTDC_SX2010",
+               "Shanghai Pudong and Hongqiao airports 'within 1.5 hours' drive' of Shaoxing (upper bound; to the airports, not the city centre)"))
+TRAVEL.append(("yuecheng", "ningbo", "road", 60, 2010, "HKTDC_SX2010",
+               "Ningbo Lishe (and Hangzhou Xiaoshan) international airports 'within 1 hour's drive' of Shaoxing (upper bound; to the airport)"))
+TRAVEL.append(("ningbo", "yuecheng", "rail", 80, 2019, "NBLT_nbsx2019",
+               "Ningbo-Shaoxing intercity service on the conventional line, Ningbo station to Shaoxing station 'about 1 hr 20 min' (the page adds that HSR is '50 min faster'; "
+               "no separate HSR row is written because the page gives no HSR time itself)"))
+TRAVEL.append(("hangzhou", "shangyu", "rail", 35, 2013, "HZNET_sy2013",
+               "Hangzhou (East) to Shangyu by the Hangzhou-Ningbo HSR '仅需要35分钟', announced before the June 2013 opening"))
+TRAVEL.append(("ningbo", "hangzhou", "rail", 120, 2023, "CD_hzsxnb2023",
+               "Ningbo-Shaoxing-Hangzhou intercity train (Ningbo station to Hangzhou South, 147 km), 'approximately 2 hours'"))
+
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
