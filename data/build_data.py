@@ -1034,6 +1034,29 @@ TRAVEL.append(("ningbo", "hangzhou", "rail", 120, 2023, "CD_hzsxnb2023",
                "Ningbo-Shaoxing-Hangzhou intercity train (Ningbo station to Hangzhou South, 147 km), 'approximately 2 hours'"))
 
 
+# ======================================================================================
+# Batch 12: Hangzhou 2001/2007, R&D intensity (Ningbo 2014, Hangzhou 2021)
+# ======================================================================================
+SOURCES.update({
+    "PD_HZ2001": "People's Daily Online 2002-02-19 (Hangzhou statistics bureau): 'Its GDP amounted to 156.8 billion yuan in 2001', "
+                 "http://en.people.cn/200202/19/eng20020219_90577.shtml",
+    "ZJOL_HZ2007": "Zhejiang Online 2008-10-14 on the Hangzhou Bureau of Statistics quality-of-life report: '2007年杭州实现GDP4100.87亿元,比上年增长14.6%', "
+                   "http://zjnews.zjol.com.cn/05zjnews/system/2008/10/14/010023440.shtml",
+    "SOULUN_NB_RD2014": "Journal-article abstract on soulun.net: '2014年,宁波全社会R&D经费投入强度达到2.35%', "
+                        "https://www.soulun.net/periodical/d1f07ac6563a8d4d12be7049040165ec.html (secondary)",
+    "HZCN_RD2021": "hangzhou.com.cn 2022-09-21 'Hangzhou tops Zhejiang in R&D investment in 2021' (Daily Business): R&D outlay 66.7 bn yuan, intensity 3.68%, "
+                   "https://en.hangzhou.com.cn/News/content/2022-09/21/content_8358608.html",
+})
+add("330100", "杭州市", 2001, 1568, "bulletin-preliminary", "PD_HZ2001", "published rounded: 156.8 bn yuan")
+ci("330100", "杭州市", 2001, "gdp", 1568, "100m CNY", "bulletin-preliminary", "PD_HZ2001")
+add("330100", "杭州市", 2007, 4100.87, "yearbook", "ZJOL_HZ2007",
+    "stated Oct 2008 by the Hangzhou statistics bureau, i.e. after the preliminary release; taken as the verified figure (vintage not named)")
+ci("330100", "杭州市", 2007, "gdp", 4100.87, "100m CNY", "yearbook", "ZJOL_HZ2007")
+ci("330100", "杭州市", 2007, "real_gdp_growth_pct", 14.6, "pct", "yearbook", "ZJOL_HZ2007")
+ci("330200", "宁波市", 2014, "rd_spending_share_pct", 2.35, "pct", "bulletin-preliminary", "SOULUN_NB_RD2014")
+ci("330100", "杭州市", 2021, "rd_spending_share_pct", 3.68, "pct", "yearbook", "HZCN_RD2021")
+
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
