@@ -30,6 +30,7 @@ import solara
 from mesa.visualization import SolaraViz
 
 from growthpole import plots
+from growthpole.errors import GrowthpoleError
 from growthpole.levers import LEVERS
 from growthpole.model import GrowthPoleModel
 from growthpole.scenario import Scenario, build_scenario, load_scenario
@@ -105,8 +106,17 @@ class LeverModel(GrowthPoleModel):
         self.running = self.year < self.scenario.end_year
 
     def table(self) -> pd.DataFrame:
-        """The city-year table so far (what the charts draw)."""
-        return self.city_year()
+        """The city-year table so far (what the charts draw), with Shaoxing's national rank
+        from the competitor model (growthpole.ranking, this replication's COMPETITORS
+        stream) when the national panel is available."""
+        table = self.city_year()
+        try:
+            from growthpole.ranking import attach_national_rank
+
+            return attach_national_rank(table, {0: self.seed_sequence},
+                                        self.scenario.start_year)
+        except (ImportError, GrowthpoleError):  # no national panel: charts say so
+            return table
 
 
 def model_params() -> dict[str, dict]:
@@ -166,7 +176,7 @@ def status(model: LeverModel) -> solara.Element:
                        if isinstance(v, int | float)) or "none (baseline)"
     rank = (f", national rank {row.national_rank:.0f}"
             if "national_rank" in table.columns and pd.notna(row.get("national_rank"))
-            else " (no simulated national rank: growthpole.ranking not in this run)")
+            else " (no simulated national rank: no national city panel imported)")
     return solara.Markdown(
         f"### Year {model.year}\nShaoxing GDP **{row.gdp:,.0f} 亿元** (current prices), "
         f"population {row.population:,.1f} 万人{rank}.\n\nLevers: {levers}. "

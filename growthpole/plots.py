@@ -45,9 +45,6 @@ from growthpole.regions import (
 )
 
 TOP = 30  # the threshold of the research question: China's top 30 cities by GDP
-#: years of the published panel with fewer cities than this are not ranked (a rank among a
-#: partial set of cities is not a national rank; data/README.md §8)
-MIN_CITIES_FOR_RANK = 250
 GDP_UNIT = "亿元 (100 million yuan)"
 PEOPLE_UNIT = "万人 (10,000 people)"
 
@@ -240,18 +237,22 @@ def published_gdp(panel: pd.DataFrame | None = None,
 
 
 def rank_history(panel: pd.DataFrame | None = None, city_code: int = SHAOXING_CITY_CODE,
-                 min_cities: int = MIN_CITIES_FOR_RANK) -> pd.DataFrame:
+                 min_cities: int | None = None) -> pd.DataFrame:
     """Published national GDP rank of ``city_code`` by year (1 = largest GDP).
 
     The rank counts the cities of the panel with a larger GDP in the same year, plus one.
-    Years where the panel holds fewer than ``min_cities`` cities are left out: a rank among
-    a partial list is not a national rank (data/README.md §8). Columns: year, rank,
-    n_cities.
+    ``panel`` defaults to :func:`growthpole.panel.ranking_panel` (one source per year: the
+    imported national panel where it covers the year, so vintages are not mixed). Years
+    where the panel holds fewer than ``min_cities`` cities (default
+    ``growthpole.panel.MIN_NATIONAL_CITIES``) are left out: a rank among a partial list is
+    not a national rank (data/README.md §8). Columns: year, rank, n_cities.
     """
-    if panel is None:
-        from growthpole.data import active_city_panel
+    from growthpole import panel as panel_module
 
-        panel = active_city_panel()
+    if panel is None:
+        panel = panel_module.ranking_panel()
+    if min_cities is None:
+        min_cities = panel_module.MIN_NATIONAL_CITIES
     panel = panel.assign(year=panel.year.astype(int), city_code=panel.city_code.astype(int),
                          gdp=panel.gdp_100m_cny.astype(float))
     counts = panel.groupby("year").city_code.nunique()
@@ -304,9 +305,10 @@ def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
         low = min(low, float(rows.national_rank.quantile(0.01)))
         high = max(high, float(rows.national_rank.quantile(0.99)))
     ax.set_ylim(high + 2, max(low - 2, 0.5))
-    _note(fig, f"History: rank within the city GDP panel (data/city_gdp.csv + imported panel), "
-               f"only years with >= {MIN_CITIES_FOR_RANK} cities; vintages may mix "
-               f"(data/README.md §7). Simulated bands: quantiles across replications.")
+    _note(fig, "History: rank within the national city GDP panel (one source per year: the "
+               "imported panel where it covers the year; years with a partial panel left out). "
+               "Simulated: competitor cities' growth model (growthpole.ranking); bands are "
+               "quantiles across replications.")
     return fig
 
 
@@ -378,12 +380,9 @@ def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
     return fig
 
 
-@styled
-def sector_shares(city_year: pd.DataFrame, *, region: str = "shaoxing",
-                  title: str | None = None) -> Figure:
-    """Composition of real GDP by sector (% of GDP, base-year prices), mean across
-    replications; the non-modelled part (agriculture, public services, real estate) in grey.
-    """
+def sector_share_table(city_year: pd.DataFrame, region: str = "shaoxing") -> pd.DataFrame:
+    """Per year (index): % of real GDP by sector (``va_<sector>``) and ``nonmodelled``; each
+    replication's shares first, then their mean, so every row sums to 100."""
     rows = _region_rows(city_year, region)
     columns = [f"va_{s}" for s in SECTORS if f"va_{s}" in rows.columns]
     if not columns:
@@ -393,7 +392,17 @@ def sector_shares(city_year: pd.DataFrame, *, region: str = "shaoxing",
     total = parts[[*columns, "nonmodelled"]].sum(axis=1).replace(0.0, np.nan)
     shares = parts[[*columns, "nonmodelled"]].div(total, axis=0) * 100.0
     shares["year"] = parts.year
-    mean = shares.groupby("year").mean()
+    return shares.groupby("year").mean()
+
+
+@styled
+def sector_shares(city_year: pd.DataFrame, *, region: str = "shaoxing",
+                  title: str | None = None) -> Figure:
+    """Composition of real GDP by sector (% of GDP, base-year prices), mean across
+    replications; the non-modelled part (agriculture, public services, real estate) in grey.
+    """
+    mean = sector_share_table(city_year, region)
+    columns = [c for c in mean.columns if c.startswith("va_")]
     fig, ax = _new(figsize=(8.8, 4.8))
     palette = [plt.get_cmap("tab10").colors[i] for i in (0, 1, 2, 3, 4, 5, 6, 9, 8)]
     colours = [*palette[:len(columns)], (0.8, 0.8, 0.8)]  # grey only for the non-modelled
@@ -411,6 +420,21 @@ def sector_shares(city_year: pd.DataFrame, *, region: str = "shaoxing",
     _note(fig, "Firms' value added by sector plus the non-modelled part of GDP; mean share "
                "across replications. Sector mix at the start is assumed (docs/model.md).")
     return fig
+
+
+def net_flows(city_year: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """Per region (index: the nine regions): flows summed over the inclusive ``years`` and
+    averaged across replications; ``people`` = migration in - out (万人), ``firms`` =
+    relocations in - out (firm agents)."""
+    columns = ["migration_in", "migration_out", "relocations_in", "relocations_out"]
+    rows = city_year[city_year.region.isin(REGIONS) & city_year.year.between(*years)]
+    if "replication" not in rows:
+        rows = rows.assign(replication=0)
+    flows = (rows.groupby(["replication", "region"])[columns].sum().groupby("region").mean()
+             .reindex(list(REGIONS)).fillna(0.0))
+    flows["people"] = flows.migration_in - flows.migration_out
+    flows["firms"] = flows.relocations_in - flows.relocations_out
+    return flows
 
 
 @styled
@@ -431,12 +455,7 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
     coords = coordinates.set_index("region_id")[["latitude", "longitude"]].astype(float)
     rows = city_year[city_year.region.isin(REGIONS)]
     first, last = years or (int(rows.year.min()) + 1, int(rows.year.max()))
-    window = rows[(rows.year >= first) & (rows.year <= last)]
-    per_rep = window.groupby(["replication", "region"])[
-        ["migration_in", "migration_out", "relocations_in", "relocations_out"]].sum()
-    flows = per_rep.groupby("region").mean()
-    flows["people"] = flows.migration_in - flows.migration_out
-    flows["firms"] = flows.relocations_in - flows.relocations_out
+    flows = net_flows(city_year, (first, last))
     gdp_last = rows[rows.year == last].groupby("region").gdp.mean()
 
     fig, axes = _new(1, 2, figsize=(12.5, 5.8))
@@ -464,10 +483,12 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
             length = 0.16 * lat_span * abs(value) / scale
             if abs(value) > 0.0 and length > 0.004 * lat_span:
                 direction = 1.0 if value > 0 else -1.0
-                ax.annotate("", xy=(lon, lat + direction * length), xytext=(lon, lat),
-                            arrowprops={"arrowstyle": "-|>", "lw": 2.2, "mutation_scale": 14,
-                                        "color": COLOURS["gain"] if value > 0
-                                        else COLOURS["loss"]}, zorder=3)
+                arrow = ax.annotate("", xy=(lon, lat + direction * length), xytext=(lon, lat),
+                                    arrowprops={"arrowstyle": "-|>", "lw": 2.2,
+                                                "mutation_scale": 14,
+                                                "color": COLOURS["gain"] if value > 0
+                                                else COLOURS["loss"]}, zorder=3)
+                arrow.set_gid(f"flow:{column}:{region}")
             dx, dy, ha, va = LABEL_OFFSETS.get(region, (8, -4, "left", "top"))
             ax.annotate(f"{place_name(region)}\n{fmt.format(value)}", (lon, lat),
                         xytext=(dx, dy), textcoords="offset points", fontsize=8, va=va,

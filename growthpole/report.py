@@ -86,9 +86,10 @@ def make_figures(run_dir: Path, city_year: pd.DataFrame, summary: pd.DataFrame,
          f"imported city panel) and the simulated median with 50% and 90% bands across "
          f"{replications} replications of scenario '{scenario_name}'.")
     save(plots.rank_fan(city_year), "rank_fan.png", "Shaoxing's national GDP rank",
-         "Published rank of Shaoxing among Chinese cities by GDP (years in which the panel "
-         "holds at least 250 cities) and, where the run has it, the simulated rank "
-         "distribution; dashed: the top-30 threshold."
+         "Published rank of Shaoxing among Chinese cities by GDP (years in which the "
+         "national panel is complete) and the simulated rank distribution (competitor cities "
+         "from growthpole.ranking, quantiles across replications); dashed: the top-30 "
+         "threshold."
          + ("" if has_rank else " This run has no simulated national rank "
             "(no 'national_rank' column): only the history is shown."))
     if has_rank or "p_top30" in summary.columns:
@@ -142,8 +143,8 @@ def headline(summary: pd.DataFrame) -> list[str]:
         lines.append(f"First year with P(top 30) ≥ 0.5: {int(reached.year.iloc[0])}."
                      if len(reached) else "P(top 30) stays below 0.5 over the whole horizon.")
     else:
-        lines.append("No simulated national rank in this run (it was made without "
-                     "growthpole.ranking): P(top 30) cannot be reported.")
+        lines.append("No simulated national rank in this run (no national city panel was "
+                     "available when it ran): P(top 30) cannot be reported.")
     return lines
 
 

@@ -1,0 +1,313 @@
+"""Figures and the run report: what they draw equals what the tables say.
+
+Figures are checked through the numbers they draw (line data, bar heights, arrow
+directions) computed by hand from small tables, not by comparing images. Chinese place
+names must render with a glyph for every character (no empty boxes), or fall back to English.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from growthpole import plots
+from growthpole.io import write_csv
+from growthpole.regions import REGIONS
+from growthpole.report import build_report
+from growthpole.runner import run_scenario, write_run
+from tests.conftest import REFERENCE_PANEL, tiny_scenario
+
+
+@pytest.fixture(scope="module")
+def tiny_run():
+    """Two replications of the tiny scenario (shared by the figure tests)."""
+    return run_scenario(tiny_scenario(), replications=2)
+
+
+def _draw(fig) -> list[str]:
+    """Render to PNG; return the messages of glyph warnings (missing characters)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def _labelled(fig) -> None:
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        assert ax.get_xlabel().strip(), f"axes without x label in {fig}"
+        assert ax.get_ylabel().strip(), f"axes without y label in {fig}"
+
+
+# ---- history ------------------------------------------------------------------------------
+
+def test_rank_history_counts_larger_cities_and_skips_thin_years():
+    rng = np.random.default_rng(7)
+    rows, expected = [], {}
+    for year, n_cities in ((2001, 40), (2002, 40), (2003, 12)):
+        gdp = rng.uniform(100.0, 1000.0, n_cities)
+        own_rank = int(rng.integers(1, n_cities + 1))
+        shaoxing_gdp = np.sort(gdp)[::-1][own_rank - 1]  # exactly own_rank - 1 cities larger
+        gdp = gdp[gdp != shaoxing_gdp]
+        for k, value in enumerate(gdp):
+            rows.append((100000 + k, year, value))
+        rows.append((330600, year, shaoxing_gdp))
+        expected[year] = own_rank
+    panel = pd.DataFrame(rows, columns=["city_code", "year", "gdp_100m_cny"])
+    history = plots.rank_history(panel, min_cities=20)
+    assert history.year.tolist() == [2001, 2002]  # 2003 has 12 cities: not a national rank
+    assert history["rank"].tolist() == [expected[2001], expected[2002]]
+    assert history.n_cities.tolist() == [40, 40]
+
+
+@pytest.mark.skipif(not REFERENCE_PANEL.is_file(), reason="reference CSMAR panel not on this "
+                    "machine (../shared/reference-data)")
+def test_rank_history_agrees_with_the_reference_ranks_in_data_readme():
+    # data/README.md §8: Shaoxing's rank in the reference CSMAR panel; the ranking panel
+    # takes the imported panel alone in the years it covers, so the ranks must be equal
+    reference = {2000: 28, 2003: 29, 2010: 37, 2015: 36, 2016: 36, 2019: 37, 2021: 36}
+    history = plots.rank_history().set_index("year")["rank"]
+    for year, rank in reference.items():
+        assert int(history[year]) == rank, (year, int(history[year]), rank)
+    assert 2022 not in history.index  # partial panel (a few cities): not ranked
+
+
+# ---- figures: numbers drawn -----------------------------------------------------------------
+
+def test_gdp_fan_draws_quantiles_and_leaves_gaps_in_history(tiny_run):
+    city_year = tiny_run.city_year
+    history = pd.DataFrame({"year": [2015, 2016, 2018], "gdp": [100.0, 110.0, 130.0]})
+    fig = plots.gdp_fan(city_year, history)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    median = next(v for k, v in lines.items() if k.startswith("simulated median"))
+    expected = city_year[city_year.region == "shaoxing"].groupby("year").gdp.median()
+    np.testing.assert_allclose(median.get_ydata(), expected.to_numpy(), rtol=1e-12)
+    published = next(v for k, v in lines.items() if k.startswith("published"))
+    y = np.asarray(published.get_ydata(), dtype=float)
+    assert list(published.get_xdata()) == [2015, 2016, 2017, 2018]
+    assert np.isnan(y[2]) and y[3] == 130.0  # 2017 unpublished: a gap, not interpolated
+    _labelled(fig)
+
+
+def test_rank_fan_without_rank_says_so_and_with_rank_draws_median(tiny_run):
+    history = pd.DataFrame({"year": [2010, 2011], "rank": [37, 36], "n_cities": [300, 300]})
+    fig = plots.rank_fan(tiny_run.city_year.drop(columns="national_rank", errors="ignore"),
+                         history)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "national_rank" in texts
+    city_year = tiny_run.city_year.copy()
+    rng = np.random.default_rng(3)
+    mask = city_year.region == "shaoxing"
+    city_year.loc[mask, "national_rank"] = rng.integers(25, 40, mask.sum())
+    fig = plots.rank_fan(city_year, history)
+    ax = fig.axes[0]
+    assert not any("national_rank" in t.get_text() for t in ax.texts)
+    median = next(line for line in ax.get_lines()
+                  if line.get_label().startswith("simulated median"))
+    expected = city_year[mask].groupby("year").national_rank.median()
+    np.testing.assert_allclose(median.get_ydata(), expected.to_numpy())
+    assert ax.yaxis_inverted()  # rank 1 at the top
+    assert any(line.get_label().startswith("top-30") for line in ax.get_lines())
+    _labelled(fig)
+
+
+def test_p_top30_is_the_share_of_replications_at_or_above_30(tiny_run):
+    city_year = tiny_run.city_year.copy()
+    mask = city_year.region == "shaoxing"
+    rng = np.random.default_rng(11)
+    city_year.loc[mask, "national_rank"] = rng.integers(26, 35, mask.sum())
+    summary = pd.DataFrame({"year": [2019, 2020], "p_top30": [0.1, 0.4]})
+    no_rank = tiny_run.city_year.drop(columns="national_rank", errors="ignore")
+    fig = plots.p_top30_by_year({"a": city_year, "b": summary, "no rank": no_rank})
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 2  # the table without a rank is left out
+    expected = city_year[mask].groupby("year").national_rank.apply(lambda r: (r <= 30).mean())
+    np.testing.assert_allclose(lines[0].get_ydata(), expected.to_numpy())
+    np.testing.assert_allclose(lines[1].get_ydata(), [0.1, 0.4])
+    _labelled(fig)
+
+
+def test_sector_shares_sum_to_100_and_match_hand_computation(tiny_run):
+    table = plots.sector_share_table(tiny_run.city_year)
+    np.testing.assert_allclose(table.sum(axis=1), 100.0, rtol=1e-9)
+    rows = tiny_run.city_year.query("region == 'shaoxing' and year == 2022")
+    va = [c for c in rows.columns if c.startswith("va_")]
+    share = rows.va_services / (rows[va].sum(axis=1) + rows.nonmodelled_gdp) * 100
+    assert table.loc[2022, "va_services"] == pytest.approx(share.mean(), rel=1e-9)
+    _labelled(plots.sector_shares(tiny_run.city_year))
+
+
+def test_corridor_map_arrows_point_with_the_net_flow(tiny_run):
+    city_year = tiny_run.city_year
+    first, last = int(city_year.year.min()) + 1, int(city_year.year.max())
+    flows = plots.net_flows(city_year, (first, last))
+    rows = city_year[(city_year.region == "keqiao") & city_year.year.between(first, last)]
+    by_hand = (rows.groupby("replication").migration_in.sum()
+               - rows.groupby("replication").migration_out.sum()).mean()
+    assert flows.loc["keqiao", "people"] == pytest.approx(by_hand)
+    fig = plots.corridor_map(city_year)
+    arrows = {a.get_gid(): a for ax in fig.axes for a in ax.texts if a.get_gid()}
+    assert arrows, "no flow arrows drawn"
+    for gid, arrow in arrows.items():
+        _, column, region = gid.split(":")
+        direction = np.sign(arrow.xy[1] - arrow.xyann[1])
+        assert direction == np.sign(flows.loc[region, column]), gid
+    moved = flows[["people", "firms"]].abs().to_numpy() > 0
+    assert len(arrows) <= int(moved.sum())
+    _labelled(fig)
+
+
+def test_attribution_waterfall_stacks_contributions():
+    rng = np.random.default_rng(5)
+    table = pd.DataFrame({"pillar": ["integration", "platforms", "green"],
+                          "contribution": rng.normal(0, 0.1, 3)})
+    fig = plots.attribution_waterfall(table, value_label="Δ P(top-30) in 2035")
+    bars = fig.axes[0].patches
+    assert len(bars) == 4
+    running = 0.0
+    for bar, value in zip(bars[:3], table.contribution, strict=True):
+        assert bar.get_y() == pytest.approx(running)
+        assert bar.get_height() == pytest.approx(value)
+        running += value
+    assert bars[3].get_height() == pytest.approx(table.contribution.sum())
+    _labelled(fig)
+    with pytest.raises(ValueError, match="pillar"):
+        plots.attribution_waterfall(pd.DataFrame({"x": [1]}))
+
+
+def test_calibration_fit_bars_are_relative_deviations():
+    table = pd.DataFrame({"moment": ["gdp growth", "population"], "target": [0.08, 500.0],
+                          "simulated": [0.06, 550.0], "unit": ["1/yr", "万人"]})
+    fig = plots.calibration_fit(table)
+    widths = [bar.get_width() for bar in fig.axes[0].patches]
+    np.testing.assert_allclose(widths, [-25.0, 10.0])
+    _labelled(fig)
+    series = pd.DataFrame({"moment": ["gdp"] * 3 + ["pop"] * 3, "year": [1, 2, 3] * 2,
+                           "observed": np.arange(6.0), "simulated": np.arange(6.0) + 1})
+    _labelled(plots.calibration_fit(series))
+    with pytest.raises(ValueError, match="simulated"):
+        plots.calibration_fit(pd.DataFrame({"moment": ["a"], "observed": [1.0]}))
+
+
+# ---- names and fonts ------------------------------------------------------------------------
+
+def test_missing_glyph_check_detects_boxes():
+    # negative control: Chinese text with a Latin-only font must raise the glyph warning,
+    # otherwise the two tests below could not fail
+    with plt.rc_context({"font.family": ["DejaVu Sans"]}):
+        fig = plt.figure()
+        fig.text(0.5, 0.5, "绍兴市")
+        assert _draw(fig)
+        plt.close(fig)
+
+
+@pytest.mark.skipif(plots.cjk_font() is None, reason="no CJK font installed (Debian: "
+                    "fonts-noto-cjk, `make system-deps`)")
+def test_chinese_place_names_render_with_a_cjk_font(tiny_run):
+    assert plots.place_name("keqiao").startswith("柯桥区")
+    for fig in (plots.corridor_map(tiny_run.city_year), plots.gdp_fan(tiny_run.city_year)):
+        assert _draw(fig) == []
+
+
+def test_english_names_when_no_cjk_font(monkeypatch, tiny_run):
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    assert plots.place_name("keqiao") == "Keqiao"
+    assert plots.place_name("shaoxing") == "Shaoxing"
+    fig = plots.corridor_map(tiny_run.city_year)
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("Keqiao" in label for label in labels)
+    assert all(label.isascii() or "万" in label for label in labels if "\n" in label)
+    assert not any(region_zh in " ".join(labels) for region_zh in ("柯桥", "越城", "绍兴"))
+
+
+# ---- report ---------------------------------------------------------------------------------
+
+def _run_dir(tmp_path: Path, result) -> Path:
+    return write_run(result, tmp_path / "run")
+
+
+def test_report_writes_every_figure_it_links(tmp_path, tiny_run):
+    run_dir = _run_dir(tmp_path, tiny_run)
+    write_csv(run_dir / "attribution.csv", pd.DataFrame(
+        {"pillar": ["integration", "platforms"], "contribution": [0.1, -0.02]}))
+    path = build_report(run_dir)
+    html = path.read_text(encoding="utf-8")
+    linked = sorted(set(__import__("re").findall(r"src='(figures/[^']+)'", html)))
+    written = sorted(f"figures/{p.name}" for p in (run_dir / "figures").glob("*.png"))
+    assert linked == written
+    assert "figures/attribution.png" in written
+    assert ("figures/p_top30.png" in written) == ("national_rank" in tiny_run.city_year)
+    for name in written:
+        assert (run_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(run_dir.rglob("*.tmp"))
+    summary = pd.read_csv(run_dir / "summary.csv")
+    last = summary.iloc[-1]
+    assert f"{last.gdp_median:,.0f}" in html  # the headline quotes the summary
+    assert tiny_run.scenario.content_hash() in html
+
+
+@pytest.mark.parametrize("rank", [None, 31, 12])
+def test_report_headline_follows_the_rank(tmp_path, tiny_run, rank):
+    from dataclasses import replace
+
+    city_year = tiny_run.city_year.drop(columns="national_rank", errors="ignore")
+    if rank is not None:
+        city_year = city_year.assign(national_rank=np.where(city_year.region == "shaoxing",
+                                                            rank, np.nan))
+    run_dir = _run_dir(tmp_path, replace(tiny_run, city_year=city_year))
+    build_report(run_dir)
+    html = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert (run_dir / "figures" / "p_top30.png").is_file() == (rank is not None)
+    if rank is None:
+        assert "P(top 30) cannot be reported" in html
+    elif rank > 30:
+        assert "P(top 30) stays below 0.5" in html
+    else:
+        assert f"First year with P(top 30) ≥ 0.5: {tiny_run.scenario.start_year}" in html
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "growthpole", *args], capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_report_cli_errors_are_one_line_with_status_2(tmp_path, tiny_run):
+    missing = _cli("report", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2
+    assert len(missing.stderr.strip().splitlines()) == 1
+    assert "nowhere" in missing.stderr
+    run_dir = _run_dir(tmp_path, tiny_run)
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest["complete"] = False
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+    incomplete = _cli("report", str(run_dir))
+    assert incomplete.returncode == 2
+    assert "complete" in incomplete.stderr and "manifest.json" in incomplete.stderr
+    assert not (run_dir / "report.html").exists()
+
+
+def test_report_cli_succeeds(tmp_path, tiny_run):
+    run_dir = _run_dir(tmp_path, tiny_run)
+    done = _cli("report", str(run_dir))
+    assert done.returncode == 0, done.stderr
+    assert (run_dir / "report.html").is_file()
+    assert "report.html" in done.stdout
+
+
+def test_regions_have_coordinates_for_the_map():
+    from growthpole.data import REGIONS_SCHEMA, load
+
+    table = load(REGIONS_SCHEMA).set_index("region_id")
+    assert set(REGIONS) <= set(table.index)
+    assert table.loc[list(REGIONS), ["latitude", "longitude"]].notna().all().all()
