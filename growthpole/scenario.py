@@ -194,6 +194,9 @@ def _check_scenario(scenario: Scenario, file: str | None) -> None:
                             file=file, key="scale.people_per_agent")
     make_parameters(dict(scenario.parameters), file=file)
     if scenario.calibration:
+        if "\x00" in scenario.calibration:
+            raise ScenarioError("a file path cannot contain a NUL character", file=file,
+                                key="calibration")
         path = scenario.resolve(scenario.calibration)
         if not path.is_file():
             raise ScenarioError(f"calibration file {path} does not exist", file=file,
