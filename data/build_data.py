@@ -1057,6 +1057,32 @@ ci("330200", "宁波市", 2014, "rd_spending_share_pct", 2.35, "pct", "bulletin-
 ci("330100", "杭州市", 2021, "rd_spending_share_pct", 3.68, "pct", "yearbook", "HZCN_RD2021")
 
 
+# ======================================================================================
+# Batch 13: Ningbo 2024 bulletin (with the 5th-economic-census revision of 2023)
+# ======================================================================================
+SOURCES.update({
+    "NB_GB2024": "2024年宁波市国民经济和社会发展统计公报 (宁波市统计局, 国家统计局宁波调查队, 2025-03-20), reproduced by Ningbo Radio & TV: GDP 18147.7亿 (+5.4%), "
+                 "VA 451.1/7882.7/9813.9亿, structure 2.5:43.4:54.1, GDP per capita 186379元; '根据第五次全国经济普查结果…2023年全市地区生产总值修订为17146.6亿元, "
+                 "三次产业结构为2.5:43.9:53.6'; registered population 624.4万, https://web.ncmc.nbtv.cn/cms/nbdst/xwdsg/nb/40256395.shtml",
+})
+add("330200", "宁波市", 2024, 18147.7, "bulletin-preliminary", "NB_GB2024")
+add("330200", "宁波市", 2023, 17146.6, "census-revised", "NB_GB2024", "2023 revised after the 5th economic census (2023), stated in the 2024 bulletin")
+ci("330200", "宁波市", 2024, "gdp", 18147.7, "100m CNY", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "real_gdp_growth_pct", 5.4, "pct", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "primary_va_100m_cny", 451.1, "100m CNY", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "secondary_va_100m_cny", 7882.7, "100m CNY", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "tertiary_va_100m_cny", 9813.9, "100m CNY", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "primary_share_pct", 2.5, "pct", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "secondary_share_pct", 43.4, "pct", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "tertiary_share_pct", 54.1, "pct", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "gdp_per_capita_cny", 186379, "CNY (resident population basis)", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2024, "registered_population_10k", 624.4, "10k persons", "bulletin-preliminary", "NB_GB2024")
+ci("330200", "宁波市", 2023, "gdp", 17146.6, "100m CNY", "census-revised", "NB_GB2024")
+ci("330200", "宁波市", 2023, "primary_share_pct", 2.5, "pct", "census-revised", "NB_GB2024")
+ci("330200", "宁波市", 2023, "secondary_share_pct", 43.9, "pct", "census-revised", "NB_GB2024")
+ci("330200", "宁波市", 2023, "tertiary_share_pct", 53.6, "pct", "census-revised", "NB_GB2024")
+
+
 # --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
