@@ -77,6 +77,18 @@ def main():
             d = v / ref[k] - 1
             if abs(d) > 0.01:
                 print(f"  DIFF {k[0]} {k[1]}: ours {v} ({by_city[k[0]][k[1]][1]}) vs ref {ref[k]} ({d:+.2%})")
+        # agreement by vintage and for the four corridor cities (diagnostic only)
+        by_v = defaultdict(lambda: [0, 0])
+        for k, v in over:
+            vint = by_city[k[0]][k[1]][1]
+            by_v[vint][0] += 1
+            by_v[vint][1] += abs(v / ref[k] - 1) <= 0.01
+        print("== agreement within 1% by vintage: " + "; ".join(
+            f"{vint} {w}/{n}" for vint, (n, w) in sorted(by_v.items())) + " ==")
+        for c in ("330600", "330100", "330200", "310000"):
+            oc = [(k, v) for k, v in over if k[0] == c]
+            wc = sum(1 for k, v in oc if abs(v / ref[k] - 1) <= 0.01)
+            print(f"   corridor {c}: {wc}/{len(oc)} within 1%")
         # Shaoxing rank per year
         print("== Shaoxing (330600) national rank: ours (among cities in our file) vs reference ==")
         ref_years = defaultdict(dict)
