@@ -125,6 +125,8 @@ SCENARIO_CASES = [
     ("alias_bomb_few_aliases", alias_bomb(levels=30, width=2),
      ["malformed YAML", "alias bomb", "line"]),
     ("recursive_alias", "a: &a [*a]\n", ["malformed YAML", "recursive YAML alias"]),
+    ("too_many_aliases", "a: &a x\nb: [" + ", ".join(["*a"] * 101) + "]\n",
+     ["malformed YAML", "more than 100 YAML aliases", "alias bomb"]),
     ("python_tag", "!!python/object/apply:os.system ['echo pwned']\n",
      ["malformed YAML", "could not determine a constructor"]),
     ("empty_file", "", ["the file is empty", "'name'"]),
@@ -189,12 +191,15 @@ def test_absurd_replications_on_the_command_line_need_force(tmp_path, capsys):
     assert_clear_error(proc, str(path), "key 'replications'", "safety limit", "--force")
 
 
-@pytest.mark.parametrize("case", ["directory", "missing", "non_utf8"])
+@pytest.mark.parametrize("case", ["directory", "missing", "non_utf8", "too_large"])
 def test_unusable_scenario_paths(tmp_path, capsys, case):
     if case == "directory":
         path, fragment = tmp_path, "not a file"
     elif case == "missing":
         path, fragment = tmp_path / "nope.yaml", "does not exist"
+    elif case == "too_large":
+        path, fragment = tmp_path / "huge.yaml", "limited to 2000000 bytes"
+        path.write_text("name: x\n" + "# padding\n" * 250_000)
     else:
         path, fragment = tmp_path / "latin1.yaml", "not UTF-8"
         path.write_bytes("name: caf\xe9\n".encode("latin-1"))
