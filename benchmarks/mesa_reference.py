@@ -12,7 +12,8 @@ mechanisms of the core step, with the equations of growthpole.mechanisms:
    agglomeration index, wages = marginal products, profits with the policy wedge;
 3. relocation (mechanisms/relocation.py): each firm considers moving with probability ν
    (more under 亩均/cluster pressure) and picks the region maximising
-   β_π (V_ik - V_ir) - f_0 1[k≠r] - f_0 t_rk / 2 + Gumbel noise;
+   β_π (V_ik - V_ir) - f_0 1[k≠r] - f_0 t_rk / 2 + Gumbel noise, V_ik including the pull
+   of the best platform with free land for it in k;
 4. migration (mechanisms/migration.py): each talent agent reconsiders with probability μ and
    picks the region maximising its systematic utility minus moving costs plus Gumbel noise;
    the declared inflow from the rest of China arrives as new agents.
@@ -26,8 +27,10 @@ cost); everything done per agent is plain Python here.
 Differences from the vectorised step, stated so that comparisons are read correctly:
 random draws come from a different stream (Python's ``random`` through ``self.random``), so
 the two agree statistically, not draw by draw; a relocating firm leaves its platform and
-does not settle into a new one this year (the vectorised step also runs the platform
-settlement and the cluster concentration of polluters, so it does strictly more work).
+does not settle into a new one this year, nor does a considering firm that stays (the
+vectorised step also runs that platform settlement and the cluster concentration of
+polluters, so it does strictly more work; neither changes this year's output, wages or
+flows).
 Production and hiring are deterministic and agree to rounding.
 """
 
@@ -38,6 +41,7 @@ import math
 import mesa
 import numpy as np
 
+from growthpole.mechanisms.environment import STANDARD_PENALTY
 from growthpole.mechanisms.labour import SHENZHEN_POOL_RATIO, commuting_matrix
 from growthpole.mechanisms.migration import housing_cost, moving_cost
 from growthpole.mechanisms.production import AGGLOMERATION_OFFSET
@@ -72,7 +76,7 @@ class ReferenceFirm(mesa.Agent):
             value += model.gamma[self.region] * model.log_agglomeration[self.region][self.sector]
         if self.platform_match:
             value += model.platform_bonus
-        return value + model.digital_gain * self.digital
+        return value + model.digital_gain[self.region] * self.digital
 
     # -- stages ----------------------------------------------------------------------------
     def hire(self) -> None:
@@ -103,13 +107,15 @@ class ReferenceFirm(mesa.Agent):
                        - model.wages[1][region] * self.skilled
                        - model.wages[0][region] * self.unskilled
                        - model.capital_cost[region] * self.capital
-                       - model.land_rent[region] * self.land_mu)
+                       - model.land_rent[region] * self.land_mu
+                       - model.overhead[region])
         probability = model.relocation_rate
         if self.pressure:
             probability += model.pressure_add
         if self.random.random() >= probability:
             return
-        values = model.location_values[self.sector]
+        pull = model.platform_pull(self)
+        values = [v + p for v, p in zip(model.location_values[self.sector], pull, strict=True)]
         own = values[region]
         hours = model.hours[region]
         best, best_utility = region, gumbel(self.random)  # staying: utility 0 + noise
@@ -176,7 +182,10 @@ class ReferenceModel(mesa.Model):
         self.beta = params.labour_elasticity
         self.phi = params.market_access_elasticity
         self.platform_bonus = params.platform_tfp_bonus
-        self.digital_gain = params.digital_tfp_gain * policy.digital_gain_multiplier
+        # digital transformation gain: the policy multiplier applies in Shaoxing's units
+        self.digital_gain = [params.digital_tfp_gain * (policy.digital_gain_multiplier
+                                                        if r < N_SHAOXING else 1.0)
+                             for r in range(N_REGIONS)]
         gamma = [params.agglomeration_elasticity] * N_REGIONS
         for r in range(N_SHAOXING):
             gamma[r] *= policy.agglomeration_multiplier
@@ -215,11 +224,14 @@ class ReferenceModel(mesa.Model):
             clustered = int(firms.clustered[row])
             in_shaoxing = region < N_SHAOXING
             compliance = float(policy.compliance_cost[sector]) * in_shaoxing
-            if float(firms.emission_intensity[row]) < base_intensity[sector] * 0.75:
+            upgraded = float(firms.emission_intensity[row]) < base_intensity[sector] * 0.75
+            if upgraded:
                 compliance *= 0.3
             wedge = (float(policy.sector_subsidy[region, sector])
                      + float(policy.profit_tax_cut[region])
                      + float(policy.regulation_cost_cut[region]) - compliance)
+            if polluting[sector] and in_shaoxing and not upgraded:
+                wedge -= STANDARD_PENALTY * policy.emission_standard
             if polluting[sector] and in_shaoxing and clustered == 0:
                 wedge -= 0.015 * policy.cluster_concentration
             if platform >= 0:
@@ -301,6 +313,11 @@ class ReferenceModel(mesa.Model):
             if unskilled[r] > 0:
                 self.wages[0][r] = self.beta_u * output[r] / unskilled[r]
         self.output = output
+        # overhead per firm agent, indexed to the local unskilled wage (production.overhead)
+        base_wages = self.state.base_wages[0]
+        self.overhead = [float(self.state.fixed_cost_base[r])
+                         * (self.wages[0][r] / float(base_wages[r]) if base_wages[r] > 0
+                            else 1.0) for r in range(N_REGIONS)]
 
     def _location_values(self) -> None:
         """V_k for each sector (a firm's value depends on its sector only)."""
@@ -322,6 +339,26 @@ class ReferenceModel(mesa.Model):
             values.append(row)
         self.location_values = values
 
+    def _platforms(self) -> None:
+        """The platform table as Python rows (region, sector mask, free land, gain)."""
+        platforms = self.state.platforms
+        rows = []
+        for p in range(platforms.size):
+            if platforms.capacity_mu[p] > 0:
+                rows.append((int(platforms.region[p]), int(platforms.sector_mask[p]),
+                             float(platforms.capacity_mu[p] - platforms.used_mu[p]),
+                             self.platform_bonus + math.log1p(float(platforms.subsidy[p]))))
+        self.open_platforms = rows
+
+    def platform_pull(self, firm: ReferenceFirm) -> list[float]:
+        """Per region: the log-profit gain (b_P + ln(1 + s_p)) / (1 - β) of the best open
+        platform with the firm's sector in its focus and free land for it, else 0."""
+        pull = [0.0] * N_REGIONS
+        for region, mask, free, gain in self.open_platforms:
+            if (mask >> firm.sector) & 1 and free >= firm.land_mu and gain > pull[region]:
+                pull[region] = gain
+        return [p / (1.0 - self.beta) for p in pull]
+
     def _migration_utilities(self) -> None:
         params, policy, regions = self.params, self.policy, self.state.regions
         population = np.array(self.population_10k)
@@ -332,7 +369,8 @@ class ReferenceModel(mesa.Model):
             row = [params.migration_wage_weight * math.log(max(self.wages[skill][j], 1e-12))
                    - params.migration_housing_weight * math.log(float(housing[j]))
                    + float(regions.amenity[skill][j]) + float(policy.amenity_add[j])
-                   + (float(policy.skilled_subsidy[j]) if skill == 1 else 0.0)
+                   + (params.migration_wage_weight * float(policy.skilled_subsidy[j])
+                      if skill == 1 else 0.0)
                    for j in range(N_REGIONS)]
             utilities.append(row)
         self.migration_utility = utilities
@@ -371,6 +409,7 @@ class ReferenceModel(mesa.Model):
         self._wages()
         # profits and relocation
         self._location_values()
+        self._platforms()
         self.firms.do("step")
         # migration (utilities from the population before anyone moves)
         self._migration_utilities()
