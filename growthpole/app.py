@@ -24,16 +24,23 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import solara
-from mesa.visualization import SolaraViz
 
-from growthpole import plots
-from growthpole.errors import GrowthpoleError
-from growthpole.levers import LEVERS
-from growthpole.model import GrowthPoleModel
-from growthpole.scenario import Scenario, build_scenario, load_scenario
+# Mesa 3.3's ComponentsView trips Solara's hook linter (a use_state after an early return that
+# never happens once components are given); the message is about Mesa's code, not ours
+warnings.filterwarnings("ignore", message=r".*`use_state` found despite early return",
+                        category=UserWarning)
+from mesa.visualization import SolaraViz  # noqa: E402
+
+from growthpole import plots  # noqa: E402
+from growthpole.errors import GrowthpoleError  # noqa: E402
+from growthpole.levers import LEVERS  # noqa: E402
+from growthpole.model import GrowthPoleModel  # noqa: E402
+from growthpole.scenario import Scenario, build_scenario, load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 #: slider name (a keyword of LeverModel) -> (lever key of the catalogue, short label)
