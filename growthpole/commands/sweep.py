@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sweep.add_argument("--workers", type=int, help="worker processes (local: default one per "
                        "core; slurm/pbs: workers to request)")
     sweep.add_argument("--scheduler", metavar="ADDRESS", help="use an existing Dask scheduler "
-                       "(e.g. tcp://127.0.0.1:8786) instead of starting a cluster")
+                       "(an address such as tcp://127.0.0.1:8786, or the JSON file of "
+                       "`dask scheduler --scheduler-file`) instead of starting a cluster")
     sweep.add_argument("--cluster", choices=CLUSTER_KINDS, default="local",
                        help="local: embedded LocalCluster (default); serial: in-process, no "
                        "Dask; slurm/pbs: dask-jobqueue (docs/cluster.md)")

@@ -182,7 +182,10 @@ def make_executor(cluster: str = "local", *, workers: int | None = None,
         from distributed import Client
 
         try:
-            client = Client(scheduler, timeout="15s")
+            if Path(scheduler).is_file():  # a scheduler file (dask scheduler --scheduler-file)
+                client = Client(scheduler_file=scheduler, timeout="15s")
+            else:
+                client = Client(scheduler, timeout="15s")
         except (OSError, TimeoutError) as exc:
             raise GrowthpoleError(f"cannot connect to the Dask scheduler at {scheduler}: "
                                   f"{exc}", key="--scheduler") from None
@@ -207,8 +210,15 @@ def _jobqueue_executor(kind: str, workers: int | None) -> Executor:
     except ImportError:
         raise GrowthpoleError(f"--cluster {kind} needs dask-jobqueue: pip install "
                               f"'growthpole[cluster]'", key="--cluster") from None
+    import shutil
+
     from distributed import Client
 
+    submit = {"slurm": "sbatch", "pbs": "qsub"}[kind]
+    if shutil.which(submit) is None:
+        raise GrowthpoleError(f"--cluster {kind} submits worker jobs with {submit}, which is not "
+                              f"on PATH here; run on the cluster's login node (docs/cluster.md)",
+                              key="--cluster")
     cluster_class = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster}[kind]
     try:
         cluster = cluster_class()  # cores, memory, queue, walltime...: jobqueue.yaml
@@ -216,7 +226,8 @@ def _jobqueue_executor(kind: str, workers: int | None) -> Executor:
         raise GrowthpoleError(f"--cluster {kind}: {exc}; configure jobqueue.{kind} in "
                               f"~/.config/dask/jobqueue.yaml (docs/cluster.md)",
                               key="--cluster") from None
-    cluster.scale(workers or 1)
+    print(f"worker job script ({kind}):\n{cluster.job_script()}", file=sys.stderr)
+    cluster.scale(workers or 1)  # workers, not jobs: jobs = workers / processes per job
     return DaskExecutor(Client(cluster), cluster=cluster, name=f"dask-{kind}")
 
 
