@@ -131,7 +131,10 @@ def read_table(schema: Schema, *, directory: Path | None = None,
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", file=path) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+    except pd.errors.EmptyDataError:
+        raise DataError(f"the file is empty; expected a header row "
+                        f"{','.join(c.name for c in schema.columns)}", file=path) from None
+    except (pd.errors.ParserError, ValueError) as exc:
         raise DataError(f"corrupt CSV: {str(exc).splitlines()[0]}", file=path) from None
     return check_frame(frame, schema, path)
 

@@ -280,7 +280,7 @@ def _break_non_utf8(d):
 
 def _break_empty(d):
     (d / "platforms.csv").write_text("")
-    return "platforms.csv", ["corrupt CSV"]
+    return "platforms.csv", ["the file is empty", "expected a header row platform_id"]
 
 
 DATA_FAULTS = [_break_missing, _break_corrupt, _break_missing_column, _break_nan,
