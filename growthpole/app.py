@@ -21,10 +21,9 @@ agent scale so that a year steps in well under a second.
 from __future__ import annotations
 
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
-
-import warnings
 
 import numpy as np
 import pandas as pd
