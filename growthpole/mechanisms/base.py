@@ -69,7 +69,7 @@ def talent_counts(talent) -> np.ndarray:
     """(2, N_REGIONS) live talent agents by skill (row: 0 unskilled, 1 skilled) and region,
     as floats, from one np.bincount over a combined key (hot path: called several times a
     year over every talent agent)."""
-    key = talent.skill.astype(np.intp)
+    key = talent.skill.astype(np.int16)  # int16 like region: no mixed-type casting
     key *= N_REGIONS  # in place: one temporary over all talent agents, not three
     key += talent.region
     live = talent.live
