@@ -457,9 +457,13 @@ def test_interrupted_run_resumes_to_identical_bytes(tmp_path, monkeypatch):
     assert sorted(frame.replication.unique()) == [0, 1, 2, 3, 4]
 
 
-def test_sigterm_during_replications_leaves_nothing_complete(tmp_path):
-    """A real process killed by SIGTERM half-way: exit 143, no city_year.parquet, no
-    temporaries, manifest complete: false; --resume keeps the parts and finishes."""
+@pytest.mark.parametrize(("signum", "status", "word"), [
+    (signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+    ids=["SIGTERM", "SIGINT"])
+def test_signal_during_replications_leaves_nothing_complete(tmp_path, signum, status, word):
+    """A real process sent SIGTERM (or Ctrl-C's SIGINT) half-way: exit 143 (130), no
+    city_year.parquet, no temporaries, manifest complete: false; --resume keeps the parts
+    and finishes (checked after SIGTERM)."""
     scenario = write_yaml(tmp_path / "s.yaml", replications=60, end_year=2020)
     out = tmp_path / "run"
     process = subprocess.Popen([sys.executable, "-m", "growthpole", "run", str(scenario),
@@ -471,15 +475,17 @@ def test_sigterm_during_replications_leaves_nothing_complete(tmp_path):
             break
         time.sleep(0.02)
     assert process.poll() is None, "the run finished before it could be interrupted"
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 143, stderr
-    assert "terminated" in stderr and "Traceback" not in stderr
+    assert process.returncode == status, stderr
+    assert word in stderr and "Traceback" not in stderr
     assert not (out / "city_year.parquet").exists()
     assert not _looks_complete(out)
     assert not list(out.rglob(".*.tmp"))
     kept = len(list((out / "parts").glob("replication_*.parquet")))
     assert 2 <= kept < 60
+    if signum != signal.SIGTERM:
+        return
     proc = cli("run", scenario, "--out", out, "--resume")
     assert proc.returncode == 0, proc.stderr
     assert f"({kept} kept from the interrupted run)" in proc.stdout
