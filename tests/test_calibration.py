@@ -131,6 +131,24 @@ def test_one_and_two_workers_agree():
     assert len(set(serial.tolist())) == 3  # the candidates differ
 
 
+def test_regime_break_reduces_to_one_regime():
+    """Reduction test: a break whose later values equal the earlier ones reproduces the
+    single-regime run exactly; a different later tfp_drift leaves every year before the
+    break unchanged and raises real GDP from the break on."""
+    regimes = {"break_year": 2015, "parameters": ["tfp_drift"]}
+    plain = Problem.from_spec(small_spec())
+    broken = Problem.from_spec(small_spec(regimes=regimes))
+    assert broken.names == ("tfp_drift", "gdp_deflator_inflation", "tfp_drift@2015")
+    same = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.03, "tfp_drift@2015": 0.02}
+    base = plain.simulate_paths(plain.unit({k: same[k] for k in plain.names}), 0)
+    equal = broken.simulate_paths(broken.unit(same), 0)
+    assert np.array_equal(base.gdp, equal.gdp)
+    faster = broken.simulate_paths(broken.unit({**same, "tfp_drift@2015": 0.04}), 0)
+    before = base.years < 2015
+    assert np.array_equal(base.gdp_real[before], faster.gdp_real[before])
+    assert np.all(faster.gdp_real[~before] > base.gdp_real[~before])
+
+
 def test_moments_come_from_data():
     """Observed GDP moments are the active panel's values (logs), only for years it holds,
     and only after the window's first year (the initial condition)."""
@@ -164,6 +182,12 @@ def test_moments_come_from_data():
     ({"replications": 0}, "replications", "greater than or equal"),
     ({"fixed": {"tfp_drift": 0.01}}, "fixed.tfp_drift", "both free and fixed"),
     ({"searchh": {}}, "searchh", "unknown key"),
+    ({"regimes": {"break_year": 2030, "parameters": ["tfp_drift"]}}, "regimes.break_year",
+     "must lie in the window"),
+    ({"regimes": {"break_year": 2015, "parameters": ["gdp_deflator_inflation"]}},
+     "regimes.parameters", "cannot change at a break"),
+    ({"regimes": {"break_year": 2015, "parameters": ["spillover_rate"]}},
+     "regimes.parameters", "must also be a free parameter"),
 ])
 def test_spec_errors_name_the_key(tmp_path, change, key, message):
     data = yaml.safe_load(yaml.safe_dump(small_spec().model_dump(mode="json",

@@ -48,6 +48,7 @@ class Problem:
     scenario: Scenario
     moments: MomentSet
     seeds: tuple[np.random.SeedSequence, ...]
+    break_year: int | None = None
 
     @classmethod
     def from_spec(cls, spec: CalibrationSpec, *, end: int | None = None,
@@ -63,9 +64,10 @@ class Problem:
         seeds = tuple(replication_seeds(spec.seed, replications or spec.replications))
         names = spec.names
         return cls(names=names,
-                   lower=np.array([spec.parameters[n].lower for n in names]),
-                   upper=np.array([spec.parameters[n].upper for n in names]),
-                   fixed=dict(spec.fixed), scenario=scenario, moments=moments, seeds=seeds)
+                   lower=np.array([spec.free_parameter(n).lower for n in names]),
+                   upper=np.array([spec.free_parameter(n).upper for n in names]),
+                   fixed=dict(spec.fixed), scenario=scenario, moments=moments, seeds=seeds,
+                   break_year=spec.regimes.break_year if spec.regimes else None)
 
     def values(self, unit: np.ndarray) -> dict[str, float]:
         """Parameter values (their units) of a unit-cube vector."""
@@ -77,15 +79,26 @@ class Problem:
         natural = np.array([values[n] for n in self.names], dtype=float)
         return (natural - self.lower) / (self.upper - self.lower)
 
+    def regime_values(self, values: dict[str, float]
+                      ) -> tuple[dict[str, float], dict[str, float] | None]:
+        """(values before the break, values from the break year on or None): fixed ones,
+        then the estimated ones; ``name@YEAR`` overrides ``name`` after the break."""
+        before = {**self.fixed, **{k: v for k, v in values.items() if "@" not in k}}
+        late = {k.split("@")[0]: v for k, v in values.items() if "@" in k}
+        return before, ({**before, **late} if late else None)
+
     def parameters(self, unit: np.ndarray) -> ModelParameters:
-        return make_parameters({**self.fixed, **self.values(unit)})
+        """Parameters of the (first) regime at ``unit``."""
+        return make_parameters(self.regime_values(self.values(unit))[0])
+
+    def run_model(self, values: dict[str, float], replication: int) -> GrowthPoleModel:
+        """The model stepped to the scenario's end at ``values``, one replication."""
+        return run_with_regimes(self.scenario, self.seeds[replication], replication,
+                                *self.regime_values(values), self.break_year)
 
     def simulate_paths(self, unit: np.ndarray, replication: int):
         """One replication's :class:`SimulatedPaths` at ``unit`` (window start to end)."""
-        model = GrowthPoleModel(self.scenario, self.seeds[replication],
-                                parameters=self.parameters(unit), replication=replication)
-        while model.year < self.scenario.end_year:
-            model.step()
+        model = self.run_model(self.values(unit), replication)
         return paths_from_records(model.records)
 
     def replication_moments(self, unit: np.ndarray, replication: int) -> np.ndarray | None:
@@ -96,6 +109,22 @@ class Problem:
         except ModelInvariantError:
             return None
         return self.moments.simulate(paths)
+
+
+def run_with_regimes(scenario: Scenario, seed: np.random.SeedSequence, replication: int,
+                     before: dict[str, float], after: dict[str, float] | None,
+                     break_year: int | None) -> GrowthPoleModel:
+    """Step a :class:`GrowthPoleModel` to ``scenario.end_year``; from ``break_year`` on (the
+    step that produces that year) it runs with the ``after`` parameters. Only parameters
+    the mechanisms read every year may differ (spec.REGIME_PARAMETERS)."""
+    model = GrowthPoleModel(scenario, seed, parameters=make_parameters(before),
+                            replication=replication)
+    late = make_parameters(after) if after is not None else None
+    while model.year < scenario.end_year:
+        if late is not None and break_year is not None and model.year + 1 >= break_year:
+            model.params = late
+        model.step()
+    return model
 
 
 # ---- workers --------------------------------------------------------------------------------

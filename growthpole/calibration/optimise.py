@@ -124,7 +124,8 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
     global_budget = round(budget * (1.0 - spec.search.polish_share))
     start = store.problem.unit({n: (p.default if p.default is not None else
                                     0.5 * (p.lower + p.upper))
-                                for n, p in spec.parameters.items()})
+                                for n, p in ((n, spec.free_parameter(n))
+                                             for n in spec.names)})
     store.phase = "global"
     evolution = DifferentialEvolution(spec.search.population_per_parameter)
     notes = []

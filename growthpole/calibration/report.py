@@ -63,15 +63,11 @@ def observed_gdp(city: str, first: int, last: int) -> pd.Series:
 
 def simulate_hindcast(spec: CalibrationSpec, values: dict[str, float], *, end: int,
                       scale: Scale | None = None) -> tuple[pd.DataFrame, list]:
-    """City-year table of the hindcast (window start to ``end``) and its seeds."""
-    from growthpole.parameters import make_parameters
-    from growthpole.runner import simulate
-
+    """City-year table of the hindcast (window start to ``end``) and its seeds; after a
+    regime break the latest regime continues out of sample."""
     problem = Problem.from_spec(spec, end=end, scale=scale,
                                 replications=spec.diagnostics.hindcast_replications)
-    parameters = make_parameters({**spec.fixed, **values})
-    frames = [simulate(problem.scenario, seed, replication=r, parameters=parameters)
-              for r, seed in enumerate(problem.seeds)]
+    frames = [problem.run_model(values, r).city_year() for r in range(len(problem.seeds))]
     return pd.concat(frames, ignore_index=True), list(problem.seeds)
 
 
@@ -215,7 +211,7 @@ def parameter_table(spec: CalibrationSpec, problem: Problem, estimate: Estimate,
     boot = np.array([list(problem.values(u).values()) for u in estimate.bootstrap_units])
     rows = []
     for j, name in enumerate(spec.names):
-        free, meta = spec.parameters[name], PARAMETER_SPECS[name]
+        free, meta = spec.free_parameter(name), PARAMETER_SPECS[name.split("@")[0]]
         row = {"name": name, "symbol": meta.symbol, "unit": meta.unit,
                "estimate": values[name], "lower": free.lower, "upper": free.upper,
                "start": free.default, "model_default": meta.default,
@@ -381,9 +377,10 @@ def write_outputs(out: Path, spec: CalibrationSpec, problem: Problem, estimate: 
     figure_profiles(paths["profiles"], spec, problem, estimate, verdicts)
     write_json(paths["report"], _jsonable(report))
     shaoxing = headline["cities"]["shaoxing"]  # type: ignore[index]
+    before, after = problem.regime_values(values)
+    latest = after if after is not None else before
     calibrated = {
-        "parameters": {**{k: float(v) for k, v in spec.fixed.items()},
-                       **{k: round(float(v), 6) for k, v in values.items()}},
+        "parameters": {k: round(float(v), 6) for k, v in latest.items()},
         "window": spec.window,
         "date": now.date().isoformat(),
         "spec": Path(spec.source_path).name if spec.source_path else None,
@@ -393,6 +390,13 @@ def write_outputs(out: Path, spec: CalibrationSpec, problem: Problem, estimate: 
         "out_of_sample_shaoxing_mape": shaoxing["out_of_sample_mape"],
         "report": paths["report"].name,
     }
+    if after is not None:
+        calibrated["regimes"] = {
+            "break_year": problem.break_year,
+            "note": "`parameters` hold the values from break_year on (the regime the "
+                    "projections continue); before_break the earlier regime's",
+            "before_break": {k: round(float(v), 6) for k, v in before.items()
+                             if before[k] != after[k]}}
     header = (f"# Calibrated structural parameters written by `growthpole calibrate` "
               f"({now.isoformat(timespec='seconds')}).\n# Do not edit by hand: re-run the "
               f"calibration. Scenarios reference this file with `calibration:`.\n")

@@ -88,6 +88,24 @@ class DiagnosticSettings(BaseModel):
         "check that the calibration scale fits the moments equally")
 
 
+#: parameters read afresh by the mechanisms every year, which may therefore change value at a
+#: regime break (not the deflator: the price level is (1 + π)^(t - t0) in model.py, so a
+#: change of π would re-price past years; not migration_wage_weight: base-year amenities are
+#: solved for migration equilibrium under it; not initial-condition parameters either)
+REGIME_PARAMETERS = ("tfp_drift", "rd_return", "spillover_rate", "nonmodelled_growth",
+                     "entry_rate", "exit_rate", "external_inflow_rate",
+                     "tfp_shock_sd", "agglomeration_elasticity")
+
+
+class Regimes(BaseModel):
+    """A structural break: from ``break_year`` on, ``parameters`` take separate values
+    (estimated as extra free parameters ``name@break_year`` with the same bounds)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    break_year: int
+    parameters: list[str]
+
+
 class CalibrationSpec(BaseModel):
     """A validated, immutable calibration spec."""
 
@@ -101,6 +119,7 @@ class CalibrationSpec(BaseModel):
     parameters: dict[str, FreeParameter]
     fixed: dict[str, float] = Field(default_factory=dict)
     targets: list[Target]
+    regimes: Regimes | None = None
     search: SearchSettings = SearchSettings()
     diagnostics: DiagnosticSettings = DiagnosticSettings()
     source_path: str | None = Field(None, exclude=True)
@@ -120,7 +139,15 @@ class CalibrationSpec(BaseModel):
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(self.parameters)
+        """Names of the estimated values: the free parameters, then ``name@YEAR`` for the
+        values after a regime break."""
+        late = () if self.regimes is None else tuple(
+            f"{n}@{self.regimes.break_year}" for n in self.regimes.parameters)
+        return (*self.parameters, *late)
+
+    def free_parameter(self, name: str) -> FreeParameter:
+        """Bounds of an estimated value (``name@YEAR`` shares ``name``'s)."""
+        return self.parameters[name.split("@")[0]]
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of what determines the calibration."""
@@ -206,6 +233,24 @@ def _check_spec(spec: CalibrationSpec, file: str | None) -> None:
             raise ScenarioError("a parameter cannot be both free and fixed", file=file,
                                 key=f"fixed.{name}")
     make_parameters(dict(spec.fixed), file=file, prefix="fixed")
+    if spec.regimes is not None:
+        start, end = parse_window(spec.window, file=file)
+        if not (start < spec.regimes.break_year <= end):
+            raise ScenarioError(f"break_year {spec.regimes.break_year} must lie in the window "
+                                f"({start} < break_year <= {end})", file=file,
+                                key="regimes.break_year")
+        if not spec.regimes.parameters or \
+                len(set(spec.regimes.parameters)) != len(spec.regimes.parameters):
+            raise ScenarioError("must list one or more distinct free parameters", file=file,
+                                key="regimes.parameters")
+        for name in spec.regimes.parameters:
+            if name not in REGIME_PARAMETERS:
+                raise ScenarioError(f"{name!r} cannot change at a break; allowed: "
+                                    f"{', '.join(REGIME_PARAMETERS)}", file=file,
+                                    key="regimes.parameters")
+            if name not in spec.parameters:
+                raise ScenarioError(f"{name!r} must also be a free parameter", file=file,
+                                    key="regimes.parameters")
     if not spec.targets:
         raise ScenarioError("at least one target is required", file=file, key="targets")
     seen: set[str] = set()
