@@ -1,0 +1,188 @@
+"""The interactive page (growthpole/app.py).
+
+First the adapter SolaraViz needs (sliders -> scenario -> model), without a browser; then the
+page itself: ``solara run growthpole/app.py`` on a free local port, opened in Debian's headless
+chromium through Playwright, must render its charts and step the model. The server is always
+stopped. Without chromium (``make system-deps`` installs it as root) the browser test skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from growthpole.levers import LEVERS
+from tests.conftest import tiny_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def app():
+    return pytest.importorskip("growthpole.app", reason="solara/mesa visualization missing")
+
+
+# ---- the adapter ----------------------------------------------------------------------------
+
+def test_sliders_are_valid_model_keywords_with_catalogue_ranges(app):
+    from mesa.visualization.solara_viz import _check_model_params
+
+    params = app.model_params()
+    _check_model_params(app.LeverModel.__init__, params)  # raises on an unknown keyword
+    for name, (key, _) in app.SLIDERS.items():
+        lever = LEVERS[key]
+        assert (params[name]["min"], params[name]["max"]) == (lever.lower, lever.upper)
+        assert params[name]["value"] == lever.default
+
+
+def test_slider_values_reach_the_scenario_and_defaults_add_nothing(app):
+    base = tiny_scenario()
+    default = app.LeverModel(scenario=base)
+    assert dict(default.scenario.levers) == dict(base.levers)
+    model = app.LeverModel(hangzhou_travel_time_cut=0.3, tax_fee_cuts=0.02, scenario=base)
+    assert model.scenario.levers["integration.hangzhou_travel_time_cut"] == 0.3
+    assert model.scenario.levers["business.tax_fee_cuts"] == 0.02
+    assert model.scenario.end_year == base.end_year
+
+
+def test_lever_model_runs_to_the_end_year_and_stops(app):
+    model = app.LeverModel(scenario=tiny_scenario(end_year=2022))
+    steps = 0
+    while model.running and steps < 10:
+        model.step()
+        steps += 1
+    assert steps == 3 and model.year == 2022
+    model.step()  # a further press of Step does nothing
+    assert model.year == 2022
+    table = model.table()
+    assert sorted(table.year.unique()) == [2019, 2020, 2021, 2022]
+
+
+def test_faster_hangzhou_link_raises_shaoxing_market_access_same_seed(app):
+    # comparative static under common random numbers: the only difference is the lever
+    base = tiny_scenario(end_year=2023)
+    slow = app.LeverModel(scenario=base, seed=3)
+    fast = app.LeverModel(scenario=base, seed=3, hangzhou_travel_time_cut=0.6)
+    for model in (slow, fast):
+        while model.running:
+            model.step()
+    access = [m.city_year().query("region == 'shaoxing' and year == 2023").market_access.iloc[0]
+              for m in (slow, fast)]
+    assert access[1] > access[0]
+    start = [m.city_year().query("year == 2019").gdp.to_numpy() for m in (slow, fast)]
+    np.testing.assert_array_equal(start[0], start[1])  # same initial economy
+
+
+# ---- the page in a real browser -------------------------------------------------------------
+
+def _chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or "",
+                      shutil.which("chromium-browser") or ""):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _assets_cached() -> bool:
+    cache = Path(sys.prefix) / "share" / "solara" / "cdn" / "@widgetti"
+    return cache.is_dir() and any(cache.iterdir())
+
+
+def _wait_for_server(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"solara exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"solara did not answer on {url} within {timeout:.0f} s:\n"
+                f"{log.read_text()[-3000:]}")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("Debian chromium is not installed (`make system-deps` installs it as root)")
+    playwright_api = pytest.importorskip("playwright.sync_api",
+                                         reason="playwright (python) is not installed")
+    solara_cli = Path(sys.executable).with_name("solara")
+    if not solara_cli.is_file():
+        pytest.skip("the solara command is not installed in this environment")
+    if not _assets_cached():
+        pytest.skip("Solara's browser bundles are not cached (.venv/share/solara/cdn) and this "
+                    "machine may be offline; run `make solara-assets` (uses npm)")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "solara.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [str(solara_cli), "run", str(ROOT / "growthpole" / "app.py"), "--host", "127.0.0.1",
+             "--port", str(port), "--no-open", "--production"],
+            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
+            env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
+    try:
+        _wait_for_server(url, server, log, timeout=120)
+        profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
+        with playwright_api.sync_playwright() as playwright:
+            # a fresh profile directory: launch_persistent_context is Playwright's way to
+            # pass --user-data-dir
+            browser = playwright.chromium.launch_persistent_context(
+                profile, executable_path=chromium, headless=True, args=CHROMIUM_FLAGS,
+                viewport={"width": 1400, "height": 1100})
+            try:
+                page = browser.new_page()
+                page.goto(url, timeout=60_000)
+                page.wait_for_selector("text=Year 2019", timeout=90_000)
+                page.wait_for_function(
+                    "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0)"
+                    ".length >= 2", timeout=60_000)
+                body = page.inner_text("body")
+                assert "Traceback" not in body and "Error" not in body
+                assert "Hangzhou travel time cut" in body  # a lever slider
+                page.get_by_role("button", name="Step").click()
+                page.wait_for_selector("text=Year 2020", timeout=60_000)
+                # after one year the flows map joins the GDP and rank charts
+                page.wait_for_function(
+                    "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0)"
+                    ".length >= 3", timeout=60_000)
+                page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+            finally:
+                browser.close()
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
