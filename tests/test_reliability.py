@@ -692,3 +692,21 @@ def test_dask_cluster_binds_to_localhost():
     execute = pytest.importorskip("growthpole.experiments.execute")
     source = inspect.getsource(execute.local_cluster)
     assert 'host="127.0.0.1"' in source
+
+
+def test_rerun_of_a_calibrated_run_needs_only_the_manifest(tmp_path):
+    """The manifest records the effective parameters, so a rerun reproduces a calibrated run
+    after its calibration file is gone; and the calibrated value really was used."""
+    from growthpole.rerun import rerun, run_to_directory
+    from growthpole.scenario import load_scenario
+
+    (tmp_path / "calibrated.yaml").write_text("parameters: {exit_rate: 0.031}\n")
+    path = write_yaml(tmp_path / "s.yaml", end_year=2020, calibration="calibrated.yaml")
+    out = tmp_path / "run"
+    run_to_directory(load_scenario(path), out)
+    assert json.loads((out / "manifest.json").read_text())["parameters"]["exit_rate"] == 0.031
+    (tmp_path / "calibrated.yaml").unlink()
+    path.unlink()
+    report = rerun(out)
+    assert report.identical, report.lines
+    assert any("not re-derived" in line for line in report.lines)
