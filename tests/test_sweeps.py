@@ -126,6 +126,24 @@ def test_run_ids_are_content_addressed(tiny_sweep):
     assert set(ids) < set(more)
 
 
+def test_model_fingerprint_follows_the_data_files(tmp_path, monkeypatch):
+    """Runs of an older model or data set are never mixed into a sweep: the fingerprint
+    (part of every run id) changes with any data file."""
+    import shutil
+
+    from growthpole.data import data_dir
+    from growthpole.experiments.sweep import model_fingerprint
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(copy))
+    before = model_fingerprint.__wrapped__()
+    assert model_fingerprint.__wrapped__() == before
+    with (copy / "regions.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert model_fingerprint.__wrapped__() != before
+
+
 def test_replication_r_uses_seed_child_r_in_every_variant(tiny_sweep):
     """Common random numbers, and a run equals runner.simulate with the same child."""
     tasks = tiny_sweep.tasks()

@@ -31,7 +31,13 @@ import pandas as pd
 
 from growthpole.errors import ScenarioError
 from growthpole.experiments import store
-from growthpole.experiments.sweep import STORE_FORMAT, OutcomeSpec, RunTask, ranking_function
+from growthpole.experiments.sweep import (
+    STORE_FORMAT,
+    OutcomeSpec,
+    RunTask,
+    model_fingerprint,
+    ranking_function,
+)
 from growthpole.levers import LEVERS, PILLARS
 from growthpole.scenario import Scenario
 
@@ -101,7 +107,8 @@ class AttributionPlan:
         return np.random.SeedSequence(self.root_seed).spawn(self.replications)
 
     def spec_hash(self) -> str:
-        return _sha256({"scenario": self.scenario.content_hash(), "pillars": self.pillars,
+        return _sha256({"scenario": self.scenario.content_hash(), "model": model_fingerprint(),
+                        "pillars": self.pillars,
                         "replications": self.replications, "seed": self.root_seed,
                         "outcomes": self.outcomes.model_dump(mode="json"),
                         "format": STORE_FORMAT, "plan": "attribution"})
@@ -116,6 +123,7 @@ class AttributionPlan:
     def tasks(self) -> list[RunTask]:
         seeds = self.seeds()
         full_hash = self.scenario.content_hash()
+        model = model_fingerprint()
         outcomes = self.outcomes.model_dump(mode="json")
         tasks = []
         for mask in range(self.coalitions):
@@ -125,7 +133,8 @@ class AttributionPlan:
                            for i, p in enumerate(self.pillars))
             for r in range(self.replications):
                 seed = seeds[r]
-                run_id = _sha256({"scenario": full_hash, "pillars": self.pillars,
+                run_id = _sha256({"scenario": full_hash, "model": model,
+                                  "pillars": self.pillars,
                                   "coalition": mask, "seed": str(seed.entropy),
                                   "spawn_key": list(seed.spawn_key), "replication": r,
                                   "outcomes": outcomes, "format": STORE_FORMAT})
@@ -147,6 +156,7 @@ class AttributionPlan:
             "plan": "attribution",
             "scenario": self.scenario.model_dump(mode="json", exclude={"source_path"}),
             "scenario_hash": self.scenario.content_hash(),
+            "model_fingerprint": model_fingerprint(),
             "pillars": list(self.pillars),
             "pillar_levers": {p: sorted(k for k in self.scenario.levers
                                         if LEVERS[k].pillar == p) for p in self.pillars},

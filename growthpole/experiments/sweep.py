@@ -26,13 +26,16 @@ Every problem is one :class:`~growthpole.errors.ScenarioError` line naming the f
 A run is (variant v, replication r). Its ``run_id`` is the SHA-256 of its inputs: the base
 scenario's content hash (with ``scenario_changes`` applied), the factor definitions, the
 variant's index and factor values (the index too, because Morris trajectories may visit a
-point twice), the root seed and r, and the outcome selection. Run ids do not include the
-model's code: after changing the model, write the sweep to a new directory or pass
+point twice), the root seed and r, the outcome selection, and the model's fingerprint
+(:func:`model_fingerprint`: the model's source files and the data files), so runs of an
+older model are never mixed with new ones: after a model change, a sweep directory reports
+"a different sweep" and runs again only with ``--resume`` (reusing nothing) or
 ``--overwrite``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -183,7 +186,7 @@ class Sweep:
 
     def spec_hash(self) -> str:
         """SHA-256 of what determines the results (base scenario, design, seeds, outcomes)."""
-        payload = {"base": self.base.content_hash(),
+        payload = {"base": self.base.content_hash(), "model": model_fingerprint(),
                    "factors": [f.as_dict() for f in self.factors],
                    "design": [[repr(float(v)) for v in row] for row in self.design],
                    "replications": self.replications, "seed": self.root_seed,
@@ -198,6 +201,7 @@ class Sweep:
             "spec": self.spec.model_dump(mode="json"),
             "base_scenario": self.base.model_dump(mode="json", exclude={"source_path"}),
             "base_scenario_hash": self.base.content_hash(),
+            "model_fingerprint": model_fingerprint(),
             "factors": [f.as_dict() for f in self.factors],
             "design_method": self.spec.design.method,
             "variants": len(self.design),
@@ -221,6 +225,7 @@ class Sweep:
         """Every run of the sweep, variant-major (run ids content-addressed)."""
         seeds = self.seeds()
         base_hash = self.base.content_hash()
+        model = model_fingerprint()
         factor_defs = [f.as_dict() for f in self.factors]
         outcome_payload = self.outcomes.model_dump(mode="json")
         tasks = []
@@ -230,7 +235,7 @@ class Sweep:
             values = tuple((f.name, float(v)) for f, v in zip(self.factors, row, strict=True))
             for replication in range(self.replications):
                 seed = seeds[replication]
-                run_id = _sha256({"base": base_hash, "factors": factor_defs,
+                run_id = _sha256({"base": base_hash, "model": model, "factors": factor_defs,
                                   "variant": variant,
                                   "values": [repr(v) for _, v in values],
                                   "seed": str(seed.entropy), "spawn_key": list(seed.spawn_key),
@@ -277,6 +282,31 @@ def _lever_schedule(schedule: object, value: float, from_year: int) -> dict[int,
     kept = {int(y): float(v) for y, v in schedule.items() if int(y) < from_year}
     kept[from_year] = value
     return kept
+
+
+#: package parts that cannot change a run's outputs (not part of the model fingerprint)
+_NOT_MODEL = ("experiments", "commands", "cli.py", "__main__.py", "app.py", "plots.py",
+              "report.py")
+
+
+@functools.lru_cache(maxsize=1)
+def model_fingerprint() -> str:
+    """SHA-256 of the model's source files and of the data directory's data files."""
+    import growthpole
+    from growthpole.data import data_dir
+
+    package = Path(growthpole.__file__).resolve().parent
+    digest = hashlib.sha256()
+    sources = sorted(p for p in package.rglob("*.py")
+                     if p.relative_to(package).parts[0] not in _NOT_MODEL)
+    data = data_dir()
+    data_files = sorted(p for p in data.rglob("*") if p.is_file()
+                        and p.suffix in (".csv", ".json", ".yaml", ".yml", ".parquet"))
+    for root, files in ((package, sources), (data, data_files)):
+        for path in files:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _sha256(payload: object) -> str:
