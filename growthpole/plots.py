@@ -569,28 +569,48 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     return fig
 
 
-def _pick(table: pd.DataFrame, names: tuple[str, ...], what: str) -> str:
+def _pick(table: pd.DataFrame, names: tuple[str, ...], what: str, *, numeric: bool) -> str:
     for name in names:
-        if name in table.columns:
+        if name in table.columns and pd.api.types.is_numeric_dtype(table[name]) == numeric:
             return name
     raise ValueError(f"calibration table needs a {what} column (one of {', '.join(names)}); "
                      f"it has {', '.join(map(str, table.columns))}")
+
+
+#: natural units of the calibration moment kinds (growthpole.calibration.moments)
+MOMENT_UNITS: dict[str, str] = {
+    "gdp": f"GDP, {GDP_UNIT}, current prices", "real_growth": "real GDP growth, % per year",
+    "secondary_share": "secondary industry, % of GDP", "population": f"residents, {PEOPLE_UNIT}",
+}
+MOMENT_TITLES: dict[str, str] = {"gdp": "GDP", "real_growth": "Real growth",
+                                 "secondary_share": "Secondary share",
+                                 "population": "Population"}
+
+
+def _moment_title(label: str) -> tuple[str, str]:
+    """('GDP · 绍兴市 Shaoxing', unit) for a label 'kind:city'; the label itself otherwise."""
+    kind, _, city = str(label).partition(":")
+    if kind in MOMENT_UNITS:
+        return f"{MOMENT_TITLES[kind]} · {place_name(city)}", MOMENT_UNITS[kind]
+    return str(label), ""
 
 
 @styled
 def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Published against simulated calibration moments.
 
-    ``table``: one row per moment with columns ``moment``, an observed column (``observed``,
-    ``target``, ``data`` or ``history``) and ``simulated`` (or ``model``); optional ``unit``
-    and ``year``. With a ``year`` column every moment gets its own small panel over time;
-    without, the figure shows each moment's deviation (%, simulated vs published) with both
-    values written beside the bar.
+    ``table``: one row per moment (and year) with a label column (``moment``, ``name``,
+    ``label`` or ``target``), a numeric published column (``observed``, ``data``,
+    ``history``, ``published`` or ``target``) and ``simulated`` (or ``model``); optional
+    ``unit`` and ``year``. The rows of growthpole.calibration.report.moment_fit (and the
+    ``moments`` of a calibration report JSON) fit as they are. With a ``year`` column every
+    moment gets its own small panel over time; without, the figure shows each moment's
+    deviation (%, simulated vs published) with both values written beside the bar.
     """
-    observed = _pick(table, ("observed", "target", "data", "history", "published"),
-                     "published")
-    simulated = _pick(table, ("simulated", "model", "simulation"), "simulated")
-    moment = _pick(table, ("moment", "name"), "moment")
+    moment = _pick(table, ("moment", "name", "label", "target"), "moment label", numeric=False)
+    observed = _pick(table, ("observed", "data", "history", "published", "target"),
+                     "published", numeric=True)
+    simulated = _pick(table, ("simulated", "model", "simulation"), "simulated", numeric=True)
     if "year" in table.columns and table.groupby(moment).year.nunique().max() > 1:
         moments = list(dict.fromkeys(table[moment]))
         ncols = min(3, len(moments))
@@ -598,17 +618,23 @@ def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
         fig, axes = _new(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows), squeeze=False)
         for ax, name in zip(axes.flat, moments, strict=False):
             rows = table[table[moment] == name].sort_values("year")
-            ax.plot(rows.year, rows[observed], color=COLOURS["history"], marker="o", ms=3,
+            # lines join consecutive years only: sparse observations stay separate points
+            years = range(int(rows.year.min()), int(rows.year.max()) + 1)
+            series = rows.set_index("year")[[observed, simulated]].reindex(years)
+            ax.plot(series.index, series[observed], color=COLOURS["history"], marker="o", ms=3.5,
                     label="published")
-            ax.plot(rows.year, rows[simulated], color=COLOURS["median"], marker="s", ms=3,
-                    label="simulated")
-            unit = str(rows["unit"].iloc[0]) if "unit" in rows else ""
-            ax.set_title(str(name), fontsize=9)
+            ax.plot(series.index, series[simulated], color=COLOURS["median"], marker="s",
+                    ms=3.5, label="simulated (mean of replications)")
+            panel_title, unit = _moment_title(name)
+            if "unit" in rows:
+                unit = str(rows["unit"].iloc[0])
+            ax.set_title(panel_title, fontsize=9)
             _year_axis(ax)
-            ax.set_ylabel(unit or "value")
+            ax.set_ylabel(unit or "value", fontsize=8)
+            ax.tick_params(labelsize=7.5)
         for ax in list(axes.flat)[len(moments):]:
             ax.set_visible(False)
-        axes.flat[0].legend(fontsize=8)
+        axes.flat[0].legend(fontsize=7.5, loc="upper left")
         fig.suptitle(title or "Calibration fit: published against simulated", fontweight="bold")
         return fig
     rows = table.reset_index(drop=True)
