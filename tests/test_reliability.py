@@ -376,6 +376,22 @@ def test_unwritable_output_directory(tmp_path, capsys):
         locked.chmod(0o755)
 
 
+def test_unwritable_output_directory_as_any_user(tmp_path, capsys, monkeypatch):
+    """The same refusal where root would ignore permissions: os.access reports the
+    directory read-only, as it does for an ordinary user on a directory they cannot write."""
+    import growthpole.io as io_module
+
+    scenario = write_yaml(tmp_path / "s.yaml")
+    target = tmp_path / "readonly"
+    target.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(io_module.os, "access", lambda path, mode: False if Path(path) == target
+                        and mode == os.W_OK else real_access(path, mode))
+    proc = cli_in_process(capsys, "run", scenario, "--out", target)
+    assert_clear_error(proc, str(target), "output directory is not writable")
+    assert not list(target.iterdir())
+
+
 def test_full_disk_is_one_line_and_leaves_nothing_complete(tmp_path, monkeypatch, capsys):
     """An OSError while writing (here: ENOSPC half-way through city_year.parquet) is one
     line, exit 2; the partial file is removed; the manifest says complete: false."""
