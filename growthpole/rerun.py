@@ -211,7 +211,7 @@ class RerunReport:
 
     identical: bool
     original: Path
-    reproduced: Path
+    reproduced: Path | None  # None when the reproduction went to a temporary directory
     lines: list[str] = field(default_factory=list)
 
 
@@ -296,8 +296,8 @@ def rerun(run_dir: str | Path, *, out: str | Path | None = None,
         lines.extend(notes)
         lines.extend(_environment_differences(recorded, package_versions(), git_commit(),
                                               data_fingerprint()))
-        return RerunReport(identical, original_file, reproduced_file if not temporary
-                           else original_file, lines)
+        return RerunReport(identical, original_file, None if temporary else reproduced_file,
+                           lines)
     finally:
         if temporary:
             shutil.rmtree(target, ignore_errors=True)
