@@ -126,7 +126,7 @@ def test_migration_and_relocation_agree_in_distribution(inputs, vectorised_flows
     reference = _flow_table([_reference(inputs, 100 + seed)[1] for seed in range(SEEDS)])
     # enough events for the comparison to mean something
     assert vectorised_flows["migration_out"].sum(axis=1).min() > 0
-    assert reference["relocations_out"].sum(axis=1).mean() >= 5
+    assert reference["relocations_out"].sum() >= 40  # relocations over all draws
     scores = _z_scores(vectorised_flows, reference)
     worst = {name: float(score.max()) for name, score in scores.items()}
     assert max(worst.values()) < Z_LIMIT, worst
@@ -150,3 +150,24 @@ def test_the_comparison_detects_a_different_moving_cost(inputs, vectorised_flows
                              for seed in range(SEEDS)])
     scores = _z_scores(vectorised_flows, reference)
     assert scores["migration_out"].max() > Z_LIMIT
+
+
+def test_talent_counts_equal_a_bincount_with_dead_rows():
+    """growthpole.mechanisms.base.talent_counts (a hot-path rewrite, docs/performance.md)
+    counts exactly what np.bincount counts, dead rows excluded."""
+    from growthpole.mechanisms.base import talent_counts
+    from growthpole.regions import N_REGIONS
+    from growthpole.state import TalentTable
+
+    rng = np.random.default_rng(3)
+    table = TalentTable(capacity=5000)
+    n = 4000
+    table.add(n, region=np.sort(rng.integers(0, N_REGIONS, n)),
+              skill=(rng.random(n) < 0.3).astype(np.int8))
+    table.remove(rng.choice(n, 500, replace=False))
+    live = table.live
+    expected = np.stack([np.bincount(table.region[live & (table.skill == s)],
+                                     minlength=N_REGIONS) for s in (0, 1)])
+    counts = talent_counts(table)
+    np.testing.assert_array_equal(counts, expected)
+    assert counts.sum() == n - 500
