@@ -9,8 +9,10 @@ Examples are bounded (max_examples below) and deadline-free (the machine is shar
 
 from __future__ import annotations
 
+import atexit
 import copy
 import math
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -30,7 +32,8 @@ FUZZ = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
 SWEEP_FILES = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
-SCRATCH = Path(tempfile.mkdtemp(prefix="growthpole-fuzz-"))
+SCRATCH = Path(tempfile.mkdtemp(prefix="growthpole-fuzz-"))  # hypothesis forbids tmp_path
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 # ---- strategies ---------------------------------------------------------------------------
 
