@@ -519,6 +519,16 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
     return fig
 
 
+def _signed(value: float) -> str:
+    """+1,234 / +12.3 / +0.123: readable signed numbers for bar labels."""
+    size = abs(value)
+    if size >= 100:
+        return f"{value:+,.0f}"
+    if size >= 1:
+        return f"{value:+.1f}"
+    return f"{value:+.3f}"
+
+
 @styled
 def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contribution",
                           total_label: str = "full strategy", title: str | None = None
@@ -545,7 +555,7 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
             ax.errorbar(i, running + value, yerr=[[value - float(row.low)],
                                                   [float(row.high) - value]],
                         color="#333333", capsize=3, lw=1)
-        ax.text(i, running + value, f"{value:+.3g}", ha="center",
+        ax.text(i, running + value, _signed(value), ha="center",
                 va="bottom" if value >= 0 else "top", fontsize=8)
         if i:
             ax.plot([i - 1.325, i - 0.325], [running, running], color="#777777", lw=0.8)
@@ -553,7 +563,7 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
         labels.append(PILLAR_LABELS.get(str(row.pillar), str(row.pillar).replace("_", " ")))
     n = len(parts)
     ax.bar(n, total, color=COLOURS["median"], width=0.65, edgecolor="#333333", lw=0.5)
-    ax.text(n, total, f"{total:+.3g}", ha="center", va="bottom" if total >= 0 else "top",
+    ax.text(n, total, _signed(total), ha="center", va="bottom" if total >= 0 else "top",
             fontsize=8, fontweight="bold")
     labels.append(total_label)
     ax.axhline(0, color="#333333", lw=0.8)
@@ -563,7 +573,8 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     ax.set_xlabel("policy pillar")
     ax.set_title(title or "Attribution of the gain to policy pillars")
     if abs(running - total) > 1e-9 * max(1.0, abs(total)):
-        ax.text(0.99, 0.98, f"pillars sum to {running:+.3g}; the rest ({total - running:+.3g}) "
+        ax.text(0.99, 0.98, f"pillars sum to {_signed(running)}; the rest "
+                            f"({_signed(total - running)}) "
                             "is interaction", transform=ax.transAxes, ha="right", va="top",
                 fontsize=8, color="#555555")
     return fig
@@ -663,4 +674,63 @@ def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
                   "±10% lines, red: outside)")
     ax.set_ylabel("calibration moment")
     ax.set_title(title or "Calibration fit by moment")
+    return fig
+
+
+#: what an outcome name of growthpole.experiments.sensitivity measures, and its unit
+OUTCOME_LABELS: dict[str, str] = {
+    "gdp": f"Shaoxing GDP in {{year}}, {GDP_UNIT}",
+    "gdp_real": f"Shaoxing real GDP in {{year}}, {GDP_UNIT}",
+    "rank": "Shaoxing's national rank in {year}, places",
+    "p_top30": "P(rank ≤ 30 in {year})",
+    "p_top30_by": "P(rank ≤ 30 in some year up to {year})",
+    "population": f"Shaoxing residents in {{year}}, {PEOPLE_UNIT}",
+}
+INDEX_LABELS: dict[str, str] = {
+    "mu_star": "Morris μ*: mean |elementary effect|", "ST": "Sobol' total index",
+    "S1": "Sobol' first-order index", "delta": "Borgonovo δ",
+}
+
+
+@styled
+def sensitivity_indices(table: pd.DataFrame, *, index: str | None = None,
+                        title: str | None = None) -> Figure:
+    """Sensitivity indices per outcome (growthpole.experiments.sensitivity.analyse table):
+    one panel per outcome, one bar per factor with its bootstrap interval, largest first.
+
+    ``index``: which index to draw (default: mu_star for Morris, ST for Sobol', delta for
+    Borgonovo). Morris μ* is in the outcome's unit (change over one design step of the
+    factor's range); Sobol' and δ are shares of the outcome's variance or distribution.
+    """
+    if index is None:
+        present = set(table["index"])
+        index = next((i for i in ("mu_star", "ST", "delta", "S1") if i in present), None)
+        if index is None:
+            raise ValueError("the table holds no sensitivity index (outcomes constant?)")
+    rows = table[table["index"] == index]
+    outcomes = list(dict.fromkeys(rows.outcome))
+    fig, axes = _new(1, len(outcomes), figsize=(5.2 * len(outcomes), 0.5 * rows.factor.nunique()
+                                                 + 2.2), squeeze=False)
+    for ax, outcome in zip(axes.flat, outcomes, strict=True):
+        block = rows[rows.outcome == outcome].sort_values("estimate")
+        y = np.arange(len(block))
+        error = np.vstack([block.estimate - block.conf_low, block.conf_high - block.estimate])
+        ax.barh(y, block.estimate, color=COLOURS["band50"], height=0.6)
+        ax.errorbar(block.estimate, y, xerr=np.clip(np.nan_to_num(error), 0, None), fmt="none",
+                    ecolor="#333333", capsize=3, lw=1)
+        ax.set_yticks(y, [str(f).replace("pillar:", "pillar: ") for f in block.factor],
+                      fontsize=8.5)
+        kind, _, year = str(outcome).partition(":")
+        measure = OUTCOME_LABELS.get(kind, f"{kind} in {{year}}").format(year=year)
+        ax.set_title(measure, fontsize=9.5)
+        ax.set_xlabel(INDEX_LABELS.get(index, index)
+                      + ("\n(in the outcome's unit)" if index == "mu_star" else ""))
+        ax.set_ylabel("factor (lever or pillar)")
+        ax.axvline(0, color="#333333", lw=0.8)
+    n = int(rows.variants.iloc[0]) if "variants" in rows else None
+    fig.suptitle(title or "Which factors matter: sensitivity indices with 95% bootstrap "
+                          "intervals", fontweight="bold")
+    if n:
+        _note(fig, f"{n} variants x {int(rows.replications.iloc[0])} replications "
+                   f"(common random numbers); method: {rows.method.iloc[0]}.")
     return fig

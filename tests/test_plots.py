@@ -311,3 +311,20 @@ def test_regions_have_coordinates_for_the_map():
     table = load(REGIONS_SCHEMA).set_index("region_id")
     assert set(REGIONS) <= set(table.index)
     assert table.loc[list(REGIONS), ["latitude", "longitude"]].notna().all().all()
+
+
+def test_sensitivity_bars_are_the_estimates_largest_on_top():
+    rng = np.random.default_rng(9)
+    estimates = rng.uniform(0.0, 10.0, 3)
+    table = pd.DataFrame({"outcome": "gdp:2035", "factor": ["a", "b", "c"], "index": "mu_star",
+                          "estimate": estimates, "conf_low": estimates - 1,
+                          "conf_high": estimates + 1, "method": "morris", "variants": 16,
+                          "replications": 2})
+    fig = plots.sensitivity_indices(table)
+    ax = fig.axes[0]
+    widths = [bar.get_width() for bar in ax.patches]
+    np.testing.assert_allclose(widths, np.sort(estimates))  # drawn bottom (small) to top
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(
+        np.array(["a", "b", "c"])[np.argsort(estimates)])
+    assert "亿元" in ax.get_title()
+    _labelled(fig)
