@@ -196,6 +196,7 @@ def render_html(manifest: dict, summary: pd.DataFrame, figures: list[FigureEntry
         ("years", f"{start}–{end}"),
         ("replications", manifest.get("replications", "—")),
         ("root seed", manifest.get("root_seed", "—")),
+        ("command", " ".join(map(str, manifest.get("command") or [])) or "—"),
         ("agent scale", ", ".join(f"{k} = {v:g}" for k, v in
                                   (scenario.get("scale") or {}).items()) or "—"),
         ("git commit", manifest.get("git_commit") or "unknown"),
