@@ -60,6 +60,9 @@ class Lever:
     clause: str
     effect_note: str
     effect: Effect
+    event: bool = False
+    """an event lever acts only in the years its schedule names (a bare number: the first
+    simulated year), e.g. a count of projects starting that year; others hold their value."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -349,8 +352,9 @@ _LEVERS: tuple[Lever, ...] = (
     Lever("industry.major_ic_projects", "industry_upgrade", "中芯国际 (SMIC) and other major IC "
           "projects", "projects starting in the year", 0.0, 5.0, 0.0, ("firms",),
           "推进中芯国际等重大项目建设",
-          "each project enters as one large IC firm agent (capital 100 亿元 at base prices)",
-          _major_projects),
+          "each project enters as one large IC firm agent (capital 100 亿元 at base prices) in "
+          "the years the schedule names (an event, not a level)",
+          _major_projects, event=True),
     Lever("industry.5g_coverage", "industry_upgrade", "5G full coverage and 5G industrial "
           "applications", INTENSITY, 0.0, 1.0, 0.0, ("digital", "market_access"),
           "加快城市建成区 5G网络全覆盖，打造全省 5G工业应用先行区",
@@ -531,10 +535,10 @@ _LEVERS: tuple[Lever, ...] = (
     Lever("business.tax_fee_cuts", "business_environment", "减税降费 tax and fee cuts",
           "taxes and fees cut, share of value added", 0.0, 0.05, 0.0, ("firms", "relocation"),
           "巩固拓展减税降费成效",
-          "profit + value x VA; cost of capital x (1 - 2 value)",
-          _both(_add_region("profit_tax_cut", 1.0), _mul_region("capital_cost_factor", -2.0))),
+          "profit + value x VA; cost of capital x (1 - value) (taxes on capital income)",
+          _both(_add_region("profit_tax_cut", 1.0), _mul_region("capital_cost_factor", -1.0))),
     Lever("business.financing_access", "business_environment", "融资畅通工程 easier and cheaper "
-          "credit for private firms", "cut of the cost of capital (share)", 0.0, 0.3, 0.0,
+          "credit for private firms", "cut of the cost of capital (share)", 0.0, 0.15, 0.0,
           ("firms",),
           "深化融资畅通工程，切实解决民企融资难融资贵问题",
           "cost of capital x (1 - value)",
@@ -607,12 +611,23 @@ def lever_value(schedule: float | Mapping[int, float] | None, year: int, default
     return value
 
 
-def policy_for_year(levers: Mapping[str, float | Mapping[int, float]], year: int
-                    ) -> PolicyChannels:
-    """Channels in ``year`` given the scenario's lever schedules (unset levers: default)."""
+def policy_for_year(levers: Mapping[str, float | Mapping[int, float]], year: int,
+                    start_year: int | None = None) -> PolicyChannels:
+    """Channels in ``year`` given the scenario's lever schedules (unset levers: default).
+    Event levers act only in the years their schedule names (a bare number: in
+    ``start_year + 1``, the first simulated year)."""
     channels = PolicyChannels()
     for key, lever in LEVERS.items():
-        value = lever_value(levers.get(key), year, lever.default)
+        schedule = levers.get(key)
+        if lever.event:
+            if isinstance(schedule, Mapping):
+                value = float(schedule.get(year, schedule.get(str(year), 0.0)))
+            elif schedule is not None and start_year is not None and year == start_year + 1:
+                value = float(schedule)
+            else:
+                value = 0.0
+        else:
+            value = lever_value(schedule, year, lever.default)
         if value != 0.0:
             lever.effect(channels, value)
     return channels

@@ -151,7 +151,7 @@ class GrowthPoleModel(mesa.Model):
         self.year = scenario.start_year
         self.state = initial_state(scenario, self.params, seed_sequence)
         self.records: list[dict[str, np.ndarray]] = []
-        self.policy = policy_for_year(scenario.levers, self.year)
+        self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year)
         self._record()
 
     # ---- stepping -----------------------------------------------------------------------
@@ -162,7 +162,8 @@ class GrowthPoleModel(mesa.Model):
         state.year = self.year
         state.price_level = (1.0 + self.params.gdp_deflator_inflation) ** (
             self.year - state.start_year)
-        self.policy = policy_for_year(self.scenario.levers, self.year)
+        self.policy = policy_for_year(self.scenario.levers, self.year,
+                                      self.scenario.start_year)
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
         context = StepContext(state, self.params, self.policy, year_seed, self.switches)
         population_before = state.talent.count
@@ -370,6 +371,14 @@ PLATFORM_KIND_KEYWORDS: tuple[tuple[str, str], ...] = (
 #: of the kind's default area in each of the six units (ASSUMED: their count by unit is not
 #: in data/), so that their levers act
 SPREAD_KINDS = ("characteristic_town", "micro_enterprise_park")
+#: rows of data/platforms.csv that are umbrellas over other rows: the Binhai New Area as a
+#: whole (430 km²) contains its 47 km² start area and existing zones (Paojiang, the hi-tech
+#: zone), which have rows of their own; counting it too would count land twice
+UMBRELLA_PLATFORMS = ("binhai_new_area",)
+#: share of a platform's land developed in the base year (assumed): the platforms the source
+#: text announces as new (Binhai start area, 万亩千亿 platforms) were mostly still to be
+#: built in 2019-2020; established zones about half. The levers develop the rest.
+BASE_DEVELOPED_SHARE = {"binhai_new_area": 0.2, "wanmu_qianyi": 0.2}
 
 
 def platform_kind(text: object) -> str:
@@ -387,7 +396,8 @@ def platform_kind(text: object) -> str:
 
 def initial_platforms(table: PlatformTable, start_year: int) -> None:
     """Platforms from data/platforms.csv; rows without a region or an area are skipped
-    (documented), except the SPREAD_KINDS. Default areas: a 万亩千亿 platform is 10,000 亩 by
+    (documented), except the SPREAD_KINDS; UMBRELLA_PLATFORMS are skipped (their parts have
+    rows). Base capacity is BASE_DEVELOPED_SHARE (default 0.5) of the full area. Default areas: a 万亩千亿 platform is 10,000 亩 by
     its name; a characteristic town 3 km² (Zhejiang's planning norm for 特色小镇, 浙政发
     〔2015〕8号: 'about 3 km²'); a micro-enterprise park 0.3 km² (assumed)."""
     frame = data_module.platforms_table()
@@ -395,6 +405,8 @@ def initial_platforms(table: PlatformTable, start_year: int) -> None:
     default_area = {"characteristic_town": 3.0, "micro_enterprise_park": 0.3,
                     "wanmu_qianyi": 10_000.0 / platform_mechanism.MU_PER_KM2}
     for row in frame.itertuples(index=False):
+        if row.platform_id in UMBRELLA_PLATFORMS:
+            continue
         kind = platform_kind(row.kind)
         if isinstance(row.region_id, str) and row.region_id:
             hosts = [row.region_id]
@@ -415,7 +427,8 @@ def initial_platforms(table: PlatformTable, start_year: int) -> None:
         subsidy, star = platform_mechanism.PLATFORM_KINDS[kind]
         for host in hosts:
             table.add(1, region=REGION_INDEX[host], kind=kinds.index(kind),
-                      capacity_mu=0.0, used_mu=0.0, base_capacity_mu=0.5 * full,
+                      capacity_mu=0.0, used_mu=0.0,
+                      base_capacity_mu=BASE_DEVELOPED_SHARE.get(kind, 0.5) * full,
                       full_capacity_mu=full, sector_mask=mask, opening_year=opening,
                       subsidy=subsidy, star=star)
 
@@ -561,7 +574,14 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     state.fallback_capital = np.full((N_REGIONS, N_SECTORS), float(np.median(firm_table.capital)))
     land_total = region_sum(firm_table.land_mu, firm_table.region.astype(np.int64))
     state.land_rent_per_mu = params.land_rent_share * target / np.maximum(land_total, 1e-9)
-    production.produce(context)  # profits with rents
+    # overhead per firm agent: a share F of the region's mean value added per agent
+    agents = np.maximum(region_sum(np.ones(firm_table.size), firm_table.region.astype(np.int64)),
+                        1.0)
+    state.fixed_cost_base = params.fixed_cost_share * target / agents
+    state.base_wages = regions.wages.copy()
+    production.produce(context)  # profits with rents and overheads
+    value_added = firm_table.value_added
+    state.reference_margin = float(np.sum(firm_table.profit) / np.sum(value_added))
 
     corridor = market_access(regions.firm_gdp_last, hours, params.trade_cost_per_hour,
                              np.zeros(N_REGIONS))

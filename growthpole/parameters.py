@@ -106,11 +106,17 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("exit_profit_sensitivity", "ξ", "rise of the exit log-odds per unit of "
                   "negative profit margin", "1", 4.0, 0.0, 20.0, "assumed"),
     ParameterSpec("relocation_consideration_rate", "ν", "share of firm agents that reconsider "
-                  "their location each year", "1/yr", 0.03, 0.0, 0.2, "assumed"),
+                  "their location each year", "1/yr", 0.02, 0.0, 0.2, "assumed: inter-city relocation of "
+                  "firms is rare; a firm agent moves as a whole, so rarer moves also keep the "
+                  "lumpiness of whole-agent moves in check"),
     ParameterSpec("relocation_profit_weight", "β_π", "logit weight on log expected profit", "1",
                   3.0, 0.0, 10.0, "assumed"),
-    ParameterSpec("relocation_fixed_cost", "f_0", "logit fixed cost of relocating", "1", 3.0,
+    ParameterSpec("relocation_fixed_cost", "f_0", "logit fixed cost of relocating", "1", 4.0,
                   0.0, 10.0, "assumed"),
+    ParameterSpec("fixed_cost_share", "F", "overhead of a firm agent per year, share of its "
+                  "region's base-year mean value added per firm agent; indexed to wages", "1",
+                  0.05, 0.0, 0.2, "assumed; management expenses of Chinese industrial firms "
+                  "≈ 5% of value added. Makes crowding lower margins (free entry, Hopenhayn 1992)"),
     ParameterSpec("land_rent_share", "l", "base-year land rent as a share of value added", "1",
                   0.03, 0.0, 0.1, "assumed; industrial land prices in Zhejiang"),
     # --- environment, digital ---
@@ -181,6 +187,7 @@ class ModelParameters:
     relocation_consideration_rate: float = PARAMETER_SPECS["relocation_consideration_rate"].default
     relocation_profit_weight: float = PARAMETER_SPECS["relocation_profit_weight"].default
     relocation_fixed_cost: float = PARAMETER_SPECS["relocation_fixed_cost"].default
+    fixed_cost_share: float = PARAMETER_SPECS["fixed_cost_share"].default
     land_rent_share: float = PARAMETER_SPECS["land_rent_share"].default
     emission_intensity_polluting: float = PARAMETER_SPECS["emission_intensity_polluting"].default
     digital_tfp_gain: float = PARAMETER_SPECS["digital_tfp_gain"].default

@@ -223,6 +223,12 @@ class WorldState:
     inflow_skilled_share: float = 0.2
     """skilled share of the declared inflow from the rest of China."""
     price_level: float = 1.0
+    fixed_cost_base: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """overhead per firm agent in the base year (亿元/yr), by region."""
+    base_wages: np.ndarray = field(default_factory=lambda: np.ones((2, N_REGIONS)))
+    """wages in the base year (亿元 per worker), to index overheads."""
+    reference_margin: float = 0.0
+    """value-added-weighted mean profit margin in the base year (exit and entry reference)."""
     entry_seed_mask: float = 0.05
     """entry rate of a (region, sector) cell without incumbents, relative to one incumbent."""
     fallback_log_tfp: np.ndarray = field(default_factory=lambda: np.zeros((N_REGIONS, N_SECTORS)))

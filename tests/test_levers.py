@@ -80,7 +80,7 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
                                              Effect("migration_in", UP, config="many"),
                                              Effect("skilled_inflow", UP, config="many")),
     "integration.ningbo_travel_time_cut": (Effect("market_access", UP),
-                                           Effect("migration_in", UP)),
+                                           Effect("migration_in", UP, config="fine")),
     "integration.shanghai_travel_time_cut": (Effect("market_access", UP),
                                              Effect("migration_in", UP)),
     "integration.trade_cost_cut": (Effect("market_access", UP),),
@@ -95,13 +95,13 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     "integration.ftz_linkage_area": (Effect("market_access", UP),),
     # platforms: land opened to firms, quality, spillovers, amenities
     "platforms.binhai_new_area": (Effect("platform:binhai_new_area capacity", UP),),
-    "platforms.binhai_administration": (Effect("platform_land_used_mu", UP, config="many"),),
-    "platforms.science_cities": (Effect("gdp_real", UP),),
-    "platforms.rd_enclaves": (Effect("gdp_real", UP),),
+    "platforms.binhai_administration": (Effect("firm_exits", DOWN, config="mechanism"),),
+    "platforms.science_cities": (Effect("gdp_real", UP, config="fine"),),
+    "platforms.rd_enclaves": (Effect("gdp_real", UP, config="fine"),),
     "platforms.cultural_corridor": (Effect("population", UP, config="fine"),),
     "platforms.tourism_resorts": (Effect("population", UP, config="fine"),),
     "platforms.ic_biomedicine_platforms": (Effect("platform:wanmu_qianyi capacity", UP),),
-    "platforms.national_ic_innovation_centre": (Effect("va_electronics_ic", UP),),
+    "platforms.national_ic_innovation_centre": (Effect("va_electronics_ic", UP, config="fine"),),
     "platforms.characteristic_towns": (Effect("platform:characteristic_town used", UP,
                                               config="fine"),),
     "platforms.zone_star_rating": (Effect("platform firm share", UP, config="many"),
@@ -113,14 +113,14 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
                                                 config="fine"),
                                          Effect("firm_exits", DOWN, config="mechanism")),
     # industry: emerging sectors, digital transformation, land efficiency
-    "industry.emerging_industries": (Effect(EMERGING_VA, UP, config="fine"),
+    "industry.emerging_industries": (Effect(EMERGING_VA, UP, config="many"),
                                      Effect("firm_entries", UP, config="fine")),
     "industry.digital_economy_doubling": (Effect("digital_share", UP),),
     "industry.major_ic_projects": (Effect("va_electronics_ic", UP),),
     "industry.5g_coverage": (Effect("digital_share", UP),),
     "industry.industrial_internet": (Effect("digital_share", UP),),
     "industry.civil_military_fusion": (Effect("firm_entries", UP, config="mechanism"),),
-    "industry.general_aviation": (Effect("firm_entries", UP, "xinchang", config="fine"),),
+    "industry.general_aviation": (Effect("firm_entries", UP, "xinchang", config="mechanism"),),
     "industry.manufacturing_services_fusion": (Effect("va_services", UP, config="fine"),),
     "industry.new_retail_night_economy": (Effect("population", UP, config="fine"),),
     "industry.traditional_upgrade_plan": (Effect("digital_share", UP),),
@@ -131,10 +131,10 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     "industry.prefab_steel_housing": (Effect("population", UP, config="fine"),),
     "industry.digital_agriculture": (Effect("nonmodelled_gdp", UP),),
     # innovation and talent: TFP growth, talent
-    "innovation.xinchang_experience": (Effect("gdp_real", UP),),
-    "innovation.industry_research_institutes": (Effect("gdp_real", UP),),
+    "innovation.xinchang_experience": (Effect("gdp_real", UP, config="fine"),),
+    "innovation.industry_research_institutes": (Effect("gdp_real", UP, config="fine"),),
     "innovation.tech_firm_doubling": (Effect("firm_entries", UP, config="fine"),),
-    "innovation.tech_market": (Effect("gdp_real", UP),),
+    "innovation.tech_market": (Effect("gdp_real", UP, config="fine"),),
     "innovation.talent_enclaves": (Effect("employment", UP),),
     "innovation.talent_programmes": (Effect("talent_skilled", UP),),
     # green: compliance costs lower polluting output and emissions
@@ -149,16 +149,16 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     # business environment: entry, exit, investment, leading firms
     "business.most_one_trip": (Effect("firm_entries", UP, config="fine"),),
     "business.online_services": (Effect("firm_exits", DOWN, config="mechanism"),),
-    "business.standard_land_commitment": (Effect("capital", UP),),
+    "business.standard_land_commitment": (Effect("capital", UP, config="fine"),),
     "business.license_separation": (Effect("firm_entries", UP, config="fine"),),
-    "business.credit_system_531x": (Effect("capital", UP),),
+    "business.credit_system_531x": (Effect("capital", UP, config="fine"),),
     "business.private_economy_promotion": (Effect("firm_exits", DOWN, config="fine"),),
     "business.covid_relief": (Effect("firm_exits", DOWN),),
     "business.tax_fee_cuts": (Effect("firm_exits", DOWN, config="mechanism"),
                               Effect("capital", UP)),
-    "business.financing_access": (Effect("capital", UP),),
-    "business.phoenix_action": (Effect("capital", UP),),
-    "business.eagle_action": (Effect("gdp_real", UP),),
+    "business.financing_access": (Effect("capital", UP, config="fine"),),
+    "business.phoenix_action": (Effect("capital", UP, config="fine"),),
+    "business.eagle_action": (Effect("gdp_real", UP, config="fine"),),
     "business.fledgling_action": (Effect("firm_entries", UP, config="fine"),),
 }
 
@@ -332,14 +332,24 @@ CASES = [(lever, effect) for lever in LEVERS for effect in EXPECTED.get(lever, (
 @pytest.mark.parametrize(("lever", "effect"), CASES,
                          ids=[f"{lever}->{e.region}.{e.outcome}" for lever, e in CASES])
 def test_lever_moves_its_outcome_in_the_expected_direction(lever: str, effect: Effect):
+    """One-sided test at SIGNIFICANCE. Coupled one-year mechanism draws: paired t test.
+    Whole replications: Wilcoxon signed-rank test, because a firm agent exits or moves as a
+    whole, so paired replications occasionally diverge by one large agent; a rank test is
+    robust to such rare outliers while still requiring most pairs to move the right way."""
     differences = paired_differences(lever, effect)
-    critical = float(stats.t.ppf(1.0 - SIGNIFICANCE, len(differences) - 1))
-    t_value = one_sided_t(differences, effect.sign)
     direction = "up" if effect.sign > 0 else "down"
-    assert t_value >= critical, (
-        f"{lever} at {LEVERS[lever].upper} should move {effect.region} {effect.outcome} "
-        f"{direction}: paired differences {np.round(differences[:30], 4).tolist()}, "
-        f"t = {t_value:.2f} < {critical:.2f}")
+    message = (f"{lever} at {LEVERS[lever].upper} should move {effect.region} "
+               f"{effect.outcome} {direction}: paired differences "
+               f"{np.round(differences[:30], 4).tolist()}")
+    if effect.config == "mechanism" or np.all(differences == differences[0]):
+        critical = float(stats.t.ppf(1.0 - SIGNIFICANCE, len(differences) - 1))
+        t_value = one_sided_t(differences, effect.sign)
+        assert t_value >= critical, f"{message}, t = {t_value:.2f} < {critical:.2f}"
+    else:
+        alternative = "greater" if effect.sign > 0 else "less"
+        p_value = float(stats.wilcoxon(differences, alternative=alternative,
+                                       zero_method="zsplit").pvalue)
+        assert p_value < SIGNIFICANCE, f"{message}, Wilcoxon p = {p_value:.3f}"
 
 
 def test_chain_chiefs_amplify_agglomeration_where_clusters_grew():

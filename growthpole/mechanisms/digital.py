@@ -7,7 +7,8 @@ Each year a firm that has not transformed does so with probability
 with a_d the base adoption rate, M_k the sector's policy multiplier (digital-economy plan,
 5G, industrial internet, the 13 traditional industries' transformation) and σ_u the share
 of the adoption cost paid by government (新三年行动计划). Adoption raises ln Ã_i by
-g_d (mechanisms/production.py) and costs an outlay k_u (1 - σ_u) K_i. Digital-economy firms
+g_d (mechanisms/production.py) and costs an outlay k_u (1 - σ_u) K_i. Policy multipliers and
+the subsidy apply to Shaoxing's firms only; elsewhere adoption runs at the base rate. Digital-economy firms
 are transformed from birth.
 """
 
@@ -30,9 +31,9 @@ def adopt_digital(context: StepContext) -> None:
         return
     multiplier = np.where(firms.region < N_SHAOXING,
                           policy.digital_adoption_multiplier[sector], 1.0)
-    prob = np.minimum(1.0, params.digital_adoption_rate * multiplier
-                      * (1.0 + 2.0 * policy.upgrade_subsidy))
+    subsidy = np.where(firms.region < N_SHAOXING, policy.upgrade_subsidy, 0.0)
+    prob = np.minimum(1.0, params.digital_adoption_rate * multiplier * (1.0 + 2.0 * subsidy))
     adopt = candidates & (context.rng("digital").random(firms.size) < prob)
     firms.digital[adopt] = 1
-    firms.capital[adopt] *= 1.0 - params.upgrade_capex_share * (1.0 - min(
-        policy.upgrade_subsidy, 1.0)) * 0.5
+    firms.capital[adopt] *= 1.0 - params.upgrade_capex_share * (1.0 - np.minimum(
+        subsidy[adopt], 1.0))

@@ -14,7 +14,7 @@ compliance costs) act on profits (exit, entry, relocation), not on K*.
 Exit: the probability rises with losses (Brandt, Van Biesebroeck & Zhang 2012 report exit
 rates of 5-10% in Chinese manufacturing):
 
-    logit P_exit,i = logit(x) - ξ (m_i - m̄),      m_i = π_i / Y_i,  m̄ = 1 - α - β
+    logit P_exit,i = logit(x) - ξ (m_i - m̄),      m_i = π_i / Y_i,  m̄ the base year's VA-weighted mean margin
 
 scaled by the region's exit multiplier (private-economy rules, COVID relief) and, for firms
 younger than three years, the young-firm multiplier (雏鹰行动, micro-enterprise parks).
@@ -71,7 +71,7 @@ def exit_firms(context: StepContext) -> np.ndarray:
     firms = state.firms
     live = firms.live
     region = firms.region.astype(np.int64)
-    reference = 1.0 - params.returns_to_scale
+    reference = state.reference_margin
     margin = np.divide(firms.profit, firms.value_added, out=np.full(firms.size, -1.0),
                        where=firms.value_added > 0)
     prob = exit_probability(margin, params.exit_rate, params.exit_profit_sensitivity, reference)
@@ -105,7 +105,7 @@ def enter_firms(context: StepContext) -> np.ndarray:
     output = region_sector_sum(firms.value_added, region, sector, live)
     profits = region_sector_sum(firms.profit, region, sector, live)
     margin = np.divide(profits, output, out=np.zeros_like(output), where=output > 0)
-    reference = 1.0 - params.returns_to_scale
+    reference = state.reference_margin
     attractiveness = np.exp(ENTRY_PROFIT_SENSITIVITY * np.clip(margin - reference, -1, 1))
     expected = (params.entry_rate * np.maximum(counts, 1.0) * policy.entry_multiplier
                 * attractiveness)

@@ -3,14 +3,15 @@
 A share μ of talent agents reconsiders its region each year. Agent i of skill s living in r
 values region j at
 
-    U_ij = β_w ln w^s_j - β_h ln h_j + a^s_j + ΔA_j + σ^s_j - m t_rj - m_0 1[j ≠ r] + ε_ij
+    U_ij = β_w ln w^s_j - β_h ln h_j + a^s_j + ΔA_j + β_w σ^s_j - m t_rj - m_0 1[j ≠ r] + ε_ij
 
 with w^s_j the wage (mechanisms/production.py), h_j = h_j^0 (N_j/N_j^0)^η H_j the housing
 cost (η the inverse housing-supply elasticity, H_j the policy factor), a^s_j the amenity
 calibrated at initialisation so that the base year is a spatial equilibrium with no expected
 net flows (Roback 1982; the balancing is solved by matrix scaling, see
 :func:`equilibrium_amenities`), ΔA_j the policy's amenity change (culture, tourism,
-environment), σ^s_j the talent subsidy (国千/省千 programmes, skilled only) and m, m_0 the
+environment), β_w σ^s_j the talent subsidy in log-wage units (国千/省千 programmes, skilled
+only) and m, m_0 the
 moving costs (Sjaastad 1962; for China, Tombe & Zhu 2019).
 
 Declared flow: each year ι times the corridor's population arrives from the rest of China,
@@ -40,8 +41,8 @@ def systematic_utility(context: StepContext, skill: int, population: np.ndarray)
     utility = (params.migration_wage_weight * np.log(np.maximum(regions.wages[skill], 1e-12))
                - params.migration_housing_weight * np.log(housing)
                + regions.amenity[skill] + policy.amenity_add)
-    if skill == 1:
-        utility = utility + policy.skilled_subsidy
+    if skill == 1:  # the subsidy is in log-wage units: weighted like the wage
+        utility = utility + params.migration_wage_weight * policy.skilled_subsidy
     return utility
 
 

@@ -13,9 +13,10 @@ agent (Lucas 1978 span of control) make the labour allocation of mechanisms/labo
 well defined and leave a profit share of 1 - α - β_s - β_u.
 
 Profit (亿元/yr):
-    π_i = Y_i (1 + τ_i) - w^s_r S_i - w^u_r U_i - (r c_r + δ) K_i - ρ^L_r L_i
-with τ_i the net policy wedge (subsidies, tax and red-tape cuts minus compliance costs) and
-ρ^L_r the land rent per mu.
+    π_i = Y_i (1 + τ_i) - w^s_r S_i - w^u_r U_i - (r c_r + δ) K_i - ρ^L_r L_i - F_r(t)
+with τ_i the net policy wedge (subsidies, tax and red-tape cuts minus compliance costs and
+the emission-standard penalty), ρ^L_r the land rent per mu and F_r(t) the overhead per firm
+agent (:func:`overhead`).
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def effective_log_tfp(context: StepContext) -> np.ndarray:
         gamma[:N_SHAOXING] *= policy.agglomeration_multiplier
         log_tfp = log_tfp + gamma[region] * np.log(index[region, sector])
     log_tfp = log_tfp + params.platform_tfp_bonus * platform_match(context)
-    gain = params.digital_tfp_gain * policy.digital_gain_multiplier
-    return log_tfp + gain * firms.digital
+    multiplier = np.where(region < N_SHAOXING, policy.digital_gain_multiplier, 1.0)
+    return log_tfp + params.digital_tfp_gain * multiplier * firms.digital
 
 
 def value_added(log_tfp_eff: np.ndarray, capital: np.ndarray, skilled: np.ndarray,
@@ -87,6 +88,11 @@ def policy_wedge(context: StepContext) -> np.ndarray:
     upgraded = firms.emission_intensity < context.state.base_emission_intensity[sector] * 0.75
     compliance = np.where(upgraded, 0.3 * compliance, compliance)
     wedge -= compliance
+    # emission standard: not-upgraded polluting Shaoxing firms pay a penalty per unit of it
+    from growthpole.mechanisms.environment import STANDARD_PENALTY
+
+    polluting_here = context.state.polluting_sector[sector] & in_shaoxing & ~upgraded
+    wedge -= np.where(polluting_here, STANDARD_PENALTY * policy.emission_standard, 0.0)
     cluster_cost = 0.015 * policy.cluster_concentration * in_shaoxing * (firms.clustered == 0)
     polluting = context.state.polluting_sector[sector]
     wedge -= np.where(polluting, cluster_cost, 0.0)
@@ -94,6 +100,17 @@ def policy_wedge(context: StepContext) -> np.ndarray:
     if inside.any() and platforms.size:
         wedge += np.where(inside, platforms.subsidy[np.maximum(firms.platform, 0)], 0.0)
     return wedge
+
+
+def overhead(state) -> np.ndarray:
+    """(N_REGIONS,) overhead per firm agent F_r(t) = F_r(0) w^u_r(t) / w^u_r(0) (亿元/yr): a
+    fixed operating cost indexed to local wages. Because it does not scale with the agent's
+    output, crowding (more agents sharing the region's workers) lowers margins, raising
+    exits and damping entry: the free-entry force of Hopenhayn (1992)."""
+    ratio = np.divide(state.regions.wages[UNSKILLED], state.base_wages[UNSKILLED],
+                      out=np.ones_like(state.fixed_cost_base),
+                      where=state.base_wages[UNSKILLED] > 0)
+    return state.fixed_cost_base * ratio
 
 
 def produce(context: StepContext) -> None:
@@ -122,6 +139,7 @@ def produce(context: StepContext) -> None:
               - regions.wages[SKILLED][region] * firms.skilled
               - regions.wages[UNSKILLED][region] * firms.unskilled
               - capital_cost * firms.capital
-              - state.land_rent_per_mu[region] * firms.land_mu)
+              - state.land_rent_per_mu[region] * firms.land_mu
+              - overhead(state)[region])
     firms.profit[:] = np.where(live, profit, 0.0)
     regions.firm_gdp_last = output

@@ -4,13 +4,16 @@ A share ν of live firm agents reconsiders its location each year (more under pr
 亩均 efficiency, or polluting firms outside clusters). Firm i's utility of region k is its
 log profit there with labour re-optimised (Cobb-Douglas profit function, given K_i):
 
-    V_ik = [φ ln M_k + γ ln G_kk(i) + ln(1 + τ_ik) + b_P 1[platform available]
-            - β_s ln w^s_k - β_u ln w^u_k] / (1 - β)  - ρ^L_k L_i / π̄
+    V_ik = [φ ln M_k + γ ln G_kk(i) + ln(1 + τ_ik) + P_ik
+            - β_s ln w^s_k - β_u ln w^u_k] / (1 - β)
     U_ik = β_π (V_ik - V_ir) - f_0 1[k ≠ r] - f_0 t_rk / 2 + ε_ik,   ε ~ Gumbel
 
-(McFadden 1974; for firm location choice Carlton 1983, Guimarães, Figueiredo & Woodward
-2003). The chosen region replaces the firm's region; it settles into a platform there if one
-fits (mechanisms/platforms.py).
+P_ik = max over open platforms p in k with i's sector in their focus and free land of
+b_P + ln(1 + s_p) (:func:`platform_pull`); τ_ik the region's subsidies, tax and red-tape cuts
+net of compliance costs. (McFadden 1974; for firm location choice Carlton 1983, Guimarães,
+Figueiredo & Woodward 2003.) The chosen region replaces the firm's region; it settles into a
+platform there if one fits (mechanisms/platforms.py). A considering firm that stays and is
+not in a platform may settle into one of its own region.
 """
 
 from __future__ import annotations
@@ -52,6 +55,30 @@ def location_values(context: StepContext, rows: np.ndarray) -> np.ndarray:
     return value
 
 
+def platform_pull(context: StepContext, rows: np.ndarray) -> np.ndarray:
+    """(len(rows), N_REGIONS) log-profit gain of the best platform a firm could settle in,
+    in each region: (b_P + ln(1 + s_p)) / (1 - β) where an open platform with the firm's
+    sector in its focus has free land for it, else 0. This is what makes platform land and
+    its levers pull firms (Binhai New Area, 万亩千亿 platforms, towns, parks)."""
+    state, params = context.state, context.params
+    firms, platforms = state.firms, state.platforms
+    pull = np.zeros((len(rows), N_REGIONS))
+    if not platforms.size or not len(rows):
+        return pull
+    sector = firms.sector[rows].astype(np.int32)
+    free = platforms.capacity_mu - platforms.used_mu
+    focus = ((platforms.sector_mask[None, :] >> sector[:, None]) & 1) == 1
+    fits = (free[None, :] >= firms.land_mu[rows][:, None]) & (platforms.capacity_mu > 0)[None, :]
+    gain = np.where(focus & fits, params.platform_tfp_bonus
+                    + np.log1p(platforms.subsidy)[None, :], 0.0)
+    host = platforms.region.astype(np.int64)
+    for region in range(N_REGIONS):  # nine regions, not agents
+        columns = host == region
+        if columns.any():
+            pull[:, region] = gain[:, columns].max(axis=1)
+    return pull / (1.0 - params.labour_elasticity)
+
+
 def relocate_firms(context: StepContext) -> np.ndarray:
     """Draw relocations; returns the rows that moved."""
     state, params, policy = context.state, context.params, context.policy
@@ -66,7 +93,7 @@ def relocate_firms(context: StepContext) -> np.ndarray:
     considering = np.flatnonzero(live & (rng.random(firms.size) < prob))
     if not len(considering):
         return considering
-    value = location_values(context, considering)
+    value = location_values(context, considering) + platform_pull(context, considering)
     current = firms.region[considering].astype(np.int64)
     own = value[np.arange(len(considering)), current]
     hours = state.regions.hours[current]
@@ -86,6 +113,11 @@ def relocate_firms(context: StepContext) -> np.ndarray:
         firms.platform[moved] = -1
         recount_platform_land(state)
         place_in_platforms(context, moved)
+    # firms that stay may still move into a platform of their own region
+    stayers = considering[~moved_mask]
+    stayers = stayers[firms.platform[stayers] < 0]
+    if len(stayers):
+        place_in_platforms(context, stayers)
     _concentrate_polluters(context)
     return moved
 
@@ -113,5 +145,7 @@ def _concentrate_polluters(context: StepContext) -> None:
     np.add.at(state.regions.relocations_out, firms.region[rows][changed].astype(np.int64), 1.0)
     np.add.at(state.regions.relocations_in, target[changed], 1.0)
     firms.region[rows] = target
+    firms.platform[rows[changed]] = -1
+    recount_platform_land(state)
     firms.clustered[rows] = 1
     firms.emission_intensity[rows] *= 1.0 - 0.2 * min(1.0, policy.cluster_concentration)
