@@ -257,52 +257,51 @@ def test_report_writes_every_figure_it_links(tmp_path, tiny_run):
     assert tiny_run.scenario.content_hash() in html
 
 
-@pytest.mark.parametrize("rank", [None, 31, 12])
-def test_report_headline_follows_the_rank(tmp_path, tiny_run, rank):
-    from dataclasses import replace
+@pytest.mark.parametrize("p_top30", [None, [0.0, 0.2, 0.4], [0.1, 0.6, 0.9]])
+def test_report_headline_follows_the_summary(p_top30):
+    from growthpole.report import headline
 
-    city_year = tiny_run.city_year.drop(columns="national_rank", errors="ignore")
-    if rank is not None:
-        city_year = city_year.assign(national_rank=np.where(city_year.region == "shaoxing",
-                                                            rank, np.nan))
-    run_dir = _run_dir(tmp_path, replace(tiny_run, city_year=city_year))
-    build_report(run_dir)
-    html = (run_dir / "report.html").read_text(encoding="utf-8")
-    assert (run_dir / "figures" / "p_top30.png").is_file() == (rank is not None)
-    if rank is None:
-        assert "P(top 30) cannot be reported" in html
-    elif rank > 30:
-        assert "P(top 30) stays below 0.5" in html
+    summary = pd.DataFrame({"year": [2019, 2020, 2021], "gdp_p05": [1.0, 2.0, 3.0],
+                            "gdp_median": [1.5, 2.5, 3.5], "gdp_p95": [2.0, 3.0, 4.0]})
+    if p_top30 is not None:
+        summary = summary.assign(p_top30=p_top30, rank_median=[31, 30, 29],
+                                 rank_p05=[28, 27, 26], rank_p95=[35, 34, 33])
+    text = " ".join(headline(summary))
+    assert "median 4 亿元" in text and "2021" in text
+    if p_top30 is None:
+        assert "P(top 30) cannot be reported" in text
+    elif max(p_top30) < 0.5:
+        assert "stays below 0.5" in text
     else:
-        assert f"First year with P(top 30) ≥ 0.5: {tiny_run.scenario.start_year}" in html
+        first = summary.year[summary.p_top30 >= 0.5].iloc[0]
+        assert f"First year with P(top 30) ≥ 0.5: {first}" in text
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "growthpole", *args], capture_output=True,
-                          text=True, timeout=120, check=False)
+def test_report_cli_in_process(tmp_path, tiny_run, capsys):
+    from growthpole.cli import main
 
-
-def test_report_cli_errors_are_one_line_with_status_2(tmp_path, tiny_run):
-    missing = _cli("report", str(tmp_path / "nowhere"))
-    assert missing.returncode == 2
-    assert len(missing.stderr.strip().splitlines()) == 1
-    assert "nowhere" in missing.stderr
+    assert main(["report", str(tmp_path / "nowhere")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "nowhere" in error[0] and error[0].startswith("growthpole:")
     run_dir = _run_dir(tmp_path, tiny_run)
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    manifest["complete"] = False
-    (run_dir / "manifest.json").write_text(json.dumps(manifest))
-    incomplete = _cli("report", str(run_dir))
-    assert incomplete.returncode == 2
-    assert "complete" in incomplete.stderr and "manifest.json" in incomplete.stderr
+    (run_dir / "manifest.json").write_text(json.dumps({**manifest, "complete": False}))
+    assert main(["report", str(run_dir)]) == 2
+    error = capsys.readouterr().err
+    assert "complete" in error and "manifest.json" in error
     assert not (run_dir / "report.html").exists()
-
-
-def test_report_cli_succeeds(tmp_path, tiny_run):
-    run_dir = _run_dir(tmp_path, tiny_run)
-    done = _cli("report", str(run_dir))
-    assert done.returncode == 0, done.stderr
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["report", str(run_dir)]) == 0
+    assert "report.html" in capsys.readouterr().out
     assert (run_dir / "report.html").is_file()
-    assert "report.html" in done.stdout
+
+
+def test_report_command_line_entry_point(tmp_path):
+    # the installed `python -m growthpole` path (one subprocess): a clear error, status 2
+    done = subprocess.run([sys.executable, "-m", "growthpole", "report", str(tmp_path / "x")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_regions_have_coordinates_for_the_map():
