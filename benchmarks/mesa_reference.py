@@ -76,6 +76,7 @@ class ReferenceFirm(mesa.Agent):
             value += model.gamma[self.region] * model.log_agglomeration[self.region][self.sector]
         if self.platform_match:
             value += model.platform_bonus
+        value -= model.crowding[self.region]
         return value + model.digital_gain[self.region] * self.digital
 
     # -- stages ----------------------------------------------------------------------------
@@ -251,6 +252,21 @@ class ReferenceModel(mesa.Model):
                             int(talent.moves[row]))
 
     # -- region totals by looping over agents ------------------------------------------------
+    def _crowding(self) -> None:
+        """ε_c (1 - α - β) ln(n_r / n_r^base) by region, n_r counted over the firm agents
+        (production.crowding_log_index; zero where the model has no crowding term)."""
+        strength = getattr(self.params, "entry_crowding", 0.0)
+        base = getattr(self.state, "base_firm_counts", None)
+        self.crowding = [0.0] * N_REGIONS
+        if strength <= 0 or base is None:
+            return
+        counts = [0] * N_REGIONS
+        for firm in self.firms:
+            counts[firm.region] += 1
+        for r in range(N_REGIONS):
+            ratio = max(counts[r], 1) / max(float(base[r]), 1.0)
+            self.crowding[r] = strength * (1.0 - self.params.returns_to_scale) * math.log(ratio)
+
     def _agglomeration(self) -> None:
         employment = [[0.0] * N_SECTORS for _ in range(N_REGIONS)]
         for firm in self.firms:
@@ -399,6 +415,7 @@ class ReferenceModel(mesa.Model):
         self.migration_out = [0] * N_REGIONS
         self.external_inflow = [0] * N_REGIONS
         # hiring
+        self._crowding()
         self.workers = self._workers()
         self._agglomeration()
         self._hiring_weights()

@@ -76,11 +76,14 @@ class CoreInputs:
         return substream(self.seed_sequence, YEARS, 1, 1000 + replication)
 
 
-def core_inputs(scenario: Scenario, seed: int = 0) -> CoreInputs:
-    """Base-year state of ``scenario`` and the policy of its first simulated year."""
+def core_inputs(scenario: Scenario, seed: int = 0, years: int = 0) -> CoreInputs:
+    """State of ``scenario`` after ``years`` simulated years (0: the base year) and the
+    policy of the next year."""
     sequence = np.random.SeedSequence(seed)
     model = GrowthPoleModel(scenario, sequence)
-    year = scenario.start_year + 1
+    for _ in range(years):
+        model.step()
+    year = model.year + 1
     state = model.state
     state.year = year
     return CoreInputs(state=state, params=model.params,

@@ -43,17 +43,17 @@ FLOWS = ("migration_in", "migration_out", "external_inflow", "relocations_in",
          "relocations_out")
 
 
-def _inputs(**levers):
+def _inputs(years=0, **levers):
     scenario = tiny_scenario(scale={"people_per_agent": 15000, "workers_per_firm_agent": 10},
                              levers=levers)
-    inputs = core_inputs(scenario, seed=5)
+    inputs = core_inputs(scenario, seed=5, years=years)
     inputs.params = inputs.params.replace(**RATES)
     return inputs
 
 
 @pytest.fixture(scope="module")
 def inputs():
-    return _inputs()
+    return _inputs(years=2)  # two simulated years on: not only the calibrated base year
 
 
 def _vectorised(inputs, seed):
@@ -79,12 +79,15 @@ CORE_LEVERS = ("innovation.talent_enclaves", "business.tax_fee_cuts",
                "industry.digital_economy_doubling")
 
 
-@pytest.mark.parametrize("with_levers", [False, True], ids=["baseline", "levers"])
-def test_hiring_and_production_agree_firm_by_firm(with_levers):
+@pytest.mark.parametrize(("with_levers", "years"), [(False, 0), (True, 0), (True, 3)],
+                         ids=["baseline", "levers", "levers-after-3-years"])
+def test_hiring_and_production_agree_firm_by_firm(with_levers, years):
+    """From the base year and from a state three simulated years on (entrants, exits,
+    relocations, platform settlement and crowding all present)."""
     from growthpole.levers import LEVERS
 
     levers = {key: LEVERS[key].upper for key in CORE_LEVERS} if with_levers else {}
-    inputs = _inputs(**levers)
+    inputs = _inputs(years=years, **levers)
     state, vectorised = _vectorised(inputs, 0)
     model, reference = _reference(inputs, 0)
     assert inputs.agents > 2000
