@@ -17,11 +17,13 @@ Measures, in this order:
 3. ``speedup_vs_mesa_reference``: the core annual step (hiring, production, relocation,
    migration) on identical inputs at ≈100k agents (and ≈10k), vectorised
    (benchmarks/vectorised_core.py) against the idiomatic Mesa reference
-   (benchmarks/mesa_reference.py), both measured directly at that size (no extrapolation);
-   building the Mesa agents is reported separately and not counted in the step.
+   (benchmarks/mesa_reference.py), both measured directly at that size (no extrapolation):
+   the ratio of CPU times (best of repeats), with wall-clock ratios beside; building the
+   Mesa agents is reported separately and not counted in the step.
 4. ``runs_per_second_2_cores``: default-scale runs (2019 -> 2035 and 2005 -> 2035) farmed
    to a multiprocessing Pool of 2 workers (each task returns Shaoxing's GDP path, as a
-   calibration loss would), after one warm-up run per worker; plus one core for contrast.
+   calibration loss would), after one warm-up run per worker, best of 3 batches (60 runs
+   from 2019, 30 from 2005); plus one core for contrast.
 
 Timings are wall-clock, best of repeats (the machine is shared, so the best is the figure
 least disturbed by other work); CPU seconds of the process are reported beside them. Nothing
@@ -307,19 +309,25 @@ def _pool_run(task: tuple[int, int]) -> tuple[np.ndarray, float]:
     return frame.loc[frame.region == "shaoxing", "gdp"].to_numpy(), time.process_time() - cpu
 
 
-def runs_per_second(runs: int, processes: int) -> dict[str, object]:
+def runs_per_second(runs: int, processes: int, batches: int = 1) -> dict[str, object]:
+    """Runs per second of a Pool of ``processes`` workers: the best of ``batches`` batches of
+    ``runs`` runs from 2019 (and of half as many from 2005)."""
     result: dict[str, object] = {}
     context = multiprocessing.get_context("fork")
     with context.Pool(processes, initializer=_pool_init) as pool:
         pool.map(_pool_run, [(2019, 10_000 + i) for i in range(processes)], chunksize=1)  # warm
         for start in (2019, 2005):
             count = runs if start == 2019 else max(processes, runs // 2)
-            tasks = [(start, seed) for seed in range(count)]
-            started = time.perf_counter()
-            outputs = pool.map(_pool_run, tasks, chunksize=2)
-            elapsed = time.perf_counter() - started
+            elapsed, outputs = float("inf"), []
+            for batch in range(batches):
+                tasks = [(start, batch * count + seed) for seed in range(count)]
+                started = time.perf_counter()
+                batch_outputs = pool.map(_pool_run, tasks, chunksize=2)
+                batch_elapsed = time.perf_counter() - started
+                outputs += batch_outputs
+                elapsed = min(elapsed, batch_elapsed)
             cpu_per_run = float(np.mean([cpu for _, cpu in outputs]))
-            result[str(start)] = {"runs": count, "seconds": elapsed,
+            result[str(start)] = {"runs": count, "batches": batches, "seconds": elapsed,
                                   "runs_per_second": count / elapsed,
                                   "cpu_seconds_per_run": cpu_per_run,
                                   # what the workers would deliver with their cores to
@@ -333,20 +341,41 @@ def runs_per_second(runs: int, processes: int) -> dict[str, object]:
 # driver
 # ---------------------------------------------------------------------------------------
 
-def verdicts(figures: dict[str, float], cpu_figures: dict[str, float]
-             ) -> dict[str, dict[str, object]]:
-    """Target met or not on the wall-clock figure; the CPU-time figure (what the code does
-    on a core of its own) beside it."""
+def verdict(target: tuple[str, float], value: float) -> bool:
+    kind, bound = target
+    return bool(value >= bound if kind == "at least" else value <= bound)
+
+
+def verdicts(report: dict[str, object]) -> dict[str, dict[str, object]]:
+    """Each target with the wall-clock figure and the CPU-time figure (what the code does on
+    a core of its own; on a shared machine the wall clock also counts other people's work).
+    The speedup is judged on CPU time: best-of-wall favours the short vectorised step (it
+    can fit between other processes' time slices, the 0.1 s reference step cannot)."""
+    comparison, sizes = report["mesa_comparison"]["100k"], report["sizes"]
+    runs = report["runs_2_cores"]["2019"]
+    rows = {
+        "speedup_vs_mesa_reference_100k": (
+            comparison["speedup_cpu"], comparison["speedup_cpu"],
+            comparison["speedup_median"], "judged on CPU time; wall figure is the ratio of "
+            "median wall times"),
+        "agent_steps_per_s_100k": (
+            sizes["100k"]["agent_steps_per_s"], sizes["100k"]["agent_steps_per_cpu_s"],
+            sizes["100k"]["agent_steps_per_s"], "whole model step, best of repeats"),
+        "peak_memory_mb_1M": (
+            sizes["1M"]["peak_memory_mb"], None, sizes["1M"]["peak_memory_mb"],
+            "maximum resident set of the process that ran ~1M agents to 2035"),
+        "runs_per_second_2_cores": (
+            runs["runs_per_second"], runs["runs_per_second_if_cores_free"],
+            runs["runs_per_second"], "2019->2035 runs; CPU figure = 2 / CPU seconds per run"),
+    }
     out = {}
-    for name, (kind, target) in TARGETS.items():
-        value = figures[name]
-        met = value >= target if kind == "at least" else value <= target
-        out[name] = {"target": f"{kind} {target:g}", "measured": value, "met": bool(met)}
-        if name in cpu_figures:
-            cpu = cpu_figures[name]
-            out[name]["measured_cpu_time"] = cpu
-            out[name]["met_cpu_time"] = bool(cpu >= target if kind == "at least"
-                                              else cpu <= target)
+    for name, (judged, cpu, wall, note) in rows.items():
+        target = TARGETS[name]
+        out[name] = {"target": f"{target[0]} {target[1]:g}", "measured": judged,
+                     "met": verdict(target, judged), "wall_clock": wall,
+                     "met_wall_clock": verdict(target, wall), "cpu_time": cpu,
+                     "met_cpu_time": None if cpu is None else verdict(target, cpu),
+                     "note": note}
     return out
 
 
@@ -372,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     scale = scale_people_per_agent()
     sizes = {}
     for label in SIZES:
-        repeats = {"10k": 5, "100k": 5, "1M": 3}[label] if not quick else 2
+        repeats = {"10k": 8, "100k": 8, "1M": 3}[label] if not quick else 2
         sizes[label] = run_size(label, scale[label], repeats)
         log(f"  {label}: {sizes[label]['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s, "
             f"peak {sizes[label]['peak_memory_mb']:.0f} MB")
@@ -386,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     report["mesa_comparison"] = comparison
 
     log("runs per second across 2 cores ...")
-    report["runs_2_cores"] = runs_per_second(runs=16 if quick else 80, processes=2)
+    report["runs_2_cores"] = runs_per_second(runs=16 if quick else 60, processes=2,
+                                             batches=1 if quick else 3)
     report["runs_1_core"] = runs_per_second(runs=8 if quick else 30, processes=1)
     report["machine"]["load_average_at_end"] = list(os.getloadavg())
 
@@ -395,30 +425,28 @@ def main(argv: list[str] | None = None) -> int:
     report["core_agent_steps_per_s"] = {k: v["core_agent_steps_per_s"]
                                         for k, v in sizes.items()}
     report["peak_memory_mb"] = {k: v["peak_memory_mb"] for k, v in sizes.items()}
-    report["speedup_vs_mesa_reference"] = {k: v["speedup"] for k, v in comparison.items()}
+    report["speedup_vs_mesa_reference"] = {k: v["speedup_cpu"] for k, v in comparison.items()}
+    report["speedup_vs_mesa_reference_wall_median"] = {k: v["speedup_median"]
+                                                       for k, v in comparison.items()}
+    report["speedup_vs_mesa_reference_wall_best"] = {k: v["speedup"]
+                                                     for k, v in comparison.items()}
     report["baseline_run_seconds"] = report["baseline"]["baseline_run_seconds"]
     report["runs_per_second_2_cores"] = {k: v["runs_per_second"]
                                          for k, v in report["runs_2_cores"].items()}
-    report["runs_per_second_1_core"] = {k: v["runs_per_second"]
-                                        for k, v in report["runs_1_core"].items()}
-    report["speedup_vs_mesa_reference_cpu"] = {k: v["speedup_cpu"]
-                                               for k, v in comparison.items()}
     report["runs_per_second_2_cores_if_cores_free"] = {
         k: v["runs_per_second_if_cores_free"] for k, v in report["runs_2_cores"].items()}
-    report["targets"] = verdicts({
-        "speedup_vs_mesa_reference_100k": comparison["100k"]["speedup"],
-        "agent_steps_per_s_100k": sizes["100k"]["agent_steps_per_s"],
-        "peak_memory_mb_1M": sizes["1M"]["peak_memory_mb"],
-        "runs_per_second_2_cores": report["runs_per_second_2_cores"]["2019"],
-    }, {
-        "speedup_vs_mesa_reference_100k": comparison["100k"]["speedup_cpu"],
-        "agent_steps_per_s_100k": sizes["100k"]["agent_steps_per_cpu_s"],
-        "runs_per_second_2_cores":
-            report["runs_2_cores"]["2019"]["runs_per_second_if_cores_free"],
-    })
+    report["runs_per_second_1_core"] = {k: v["runs_per_second"]
+                                        for k, v in report["runs_1_core"].items()}
+    report["targets"] = verdicts(report)
     report["notes"] = (
-        "wall-clock best of repeats on a shared machine; runs_per_second_2_cores target "
-        "judged on 2019->2035 runs (2005->2035 runs are longer and reported beside)")
+        "wall-clock figures are the best of repeats on a shared machine (see load_average); "
+        "CPU-time figures (time.process_time) are beside them; speedup_vs_mesa_reference is "
+        "the ratio of CPU times of one core annual step; runs_per_second_2_cores is judged "
+        "on 2019->2035 runs (2005->2035 runs are longer and reported beside)")
+    for name, row in report["targets"].items():
+        log(f"{name}: {row['target']}: measured {row['measured']:.4g} "
+            f"({'met' if row['met'] else 'NOT met'}); wall {row['wall_clock']:.4g}, "
+            f"cpu {row['cpu_time'] if row['cpu_time'] is None else format(row['cpu_time'], '.4g')}")
     text = json.dumps(report, indent=2, default=float)
     if args.json:
         from growthpole.io import write_json
