@@ -312,6 +312,19 @@ def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
     return fig
 
 
+def wilson_interval(successes: np.ndarray, trials: np.ndarray, z: float = 1.959964
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval of a binomial share (Wilson 1927, JASA 22:209); z is the
+    standard normal 97.5% quantile."""
+    successes = np.asarray(successes, dtype=float)
+    trials = np.maximum(np.asarray(trials, dtype=float), 1.0)
+    share = successes / trials
+    denominator = 1.0 + z**2 / trials
+    centre = (share + z**2 / (2 * trials)) / denominator
+    half = z * np.sqrt(share * (1 - share) / trials + z**2 / (4 * trials**2)) / denominator
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
 @styled
 def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
                     title: str | None = None) -> Figure:
@@ -321,8 +334,9 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
     ``national_rank`` on the 'shaoxing' rows).
     """
     fig, ax = _new()
-    drawn = 0
+    drawn = bands = 0
     for name, table in tables.items():
+        interval = None
         if "p_top30" in table.columns and top == TOP:
             series = table[["year", "p_top30"]].dropna()
             years, probability = series.year, series.p_top30
@@ -331,10 +345,16 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
             grouped = rows.groupby("year").national_rank
             probability = grouped.apply(lambda r: float((r <= top).mean()))
             years = probability.index
+            count = grouped.size().to_numpy()
             name = f"{name} ({rows.replication.nunique()} replications)"
+            interval = wilson_interval(probability.to_numpy() * count, count)
         else:
             continue
-        ax.plot(years, probability, marker="o", ms=3, lw=1.8, label=str(name))
+        line = ax.plot(years, probability, marker="o", ms=3, lw=1.8, label=str(name))[0]
+        if interval is not None:  # the share's Monte Carlo error, in the line's colour
+            band = ax.fill_between(years, *interval, alpha=0.15, lw=0, color=line.get_color())
+            band.set_gid(f"wilson:{name}")
+            bands += 1
         drawn += 1
     ax.set_ylim(-0.03, 1.03)
     _year_axis(ax)
@@ -346,7 +366,9 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
         _message(ax, "no scenario table has a national rank\n(p_top30 or national_rank "
                      "columns): run with growthpole.ranking")
     _note(fig, "Share of replications in which Shaoxing's simulated national GDP rank is "
-               f"<= {top}; common random numbers across scenarios.")
+               f"≤ {top}; common random numbers across scenarios."
+               + (" Shaded: 95% Wilson interval for the share given the number of "
+                  "replications (Monte Carlo error only)." if bands else ""))
     return fig
 
 

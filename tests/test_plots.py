@@ -327,3 +327,14 @@ def test_sensitivity_bars_are_the_estimates_largest_on_top():
         np.array(["a", "b", "c"])[np.argsort(estimates)])
     assert "亿元" in ax.get_title()
     _labelled(fig)
+
+
+def test_wilson_interval_matches_scipy_and_covers_the_share():
+    from scipy.stats import binomtest
+
+    successes, trials = np.array([0, 3, 10, 20]), np.array([20, 20, 20, 20])
+    low, high = plots.wilson_interval(successes, trials)
+    for k, n, lo, hi in zip(successes, trials, low, high, strict=True):
+        reference = binomtest(int(k), int(n)).proportion_ci(0.95, method="wilson")
+        assert (lo, hi) == pytest.approx((reference.low, reference.high), abs=1e-6)
+        assert lo <= k / n <= hi
