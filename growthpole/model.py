@@ -532,6 +532,7 @@ def initial_state(scenario: Scenario, params: ModelParameters,
                        platforms=platforms, regions=regions,
                        base_emission_intensity=base_intensity, polluting_sector=polluting,
                        inflow_skilled_share=params.skilled_share)
+    state.base_firm_counts = np.bincount(firm_region, minlength=N_REGIONS).astype(float)
 
     neutral = PolicyChannels()
     context = StepContext(state, params, neutral, substream(seed_sequence, INITIAL_STATE, 1),

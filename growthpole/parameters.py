@@ -113,6 +113,13 @@ _SPECS: tuple[ParameterSpec, ...] = (
                   3.0, 0.0, 10.0, "assumed"),
     ParameterSpec("relocation_fixed_cost", "f_0", "logit fixed cost of relocating", "1", 4.0,
                   0.0, 10.0, "assumed"),
+    ParameterSpec("capital_salvage_share", "s_K", "share of an exiting firm agent's capital "
+                  "taken over by the surviving firms of its region", "1", 0.5, 0.0, 1.0,
+                  "assumed; recovery rates of industrial assets in liquidation ≈ 0.3-0.6"),
+    ParameterSpec("entry_crowding", "ε_c", "share of the mechanical output gain from more firm "
+                  "agents that is removed (business stealing in a local market); 1 = no gain",
+                  "1", 1.0, 0.0, 1.0, "assumed: conservative; 0 gives the Lucas (1978) "
+                  "span-of-control gain n^(1-α-β)"),
     ParameterSpec("fixed_cost_share", "F", "overhead of a firm agent per year, share of its "
                   "region's base-year mean value added per firm agent; indexed to wages", "1",
                   0.05, 0.0, 0.2, "assumed; management expenses of Chinese industrial firms "
@@ -187,6 +194,8 @@ class ModelParameters:
     relocation_consideration_rate: float = PARAMETER_SPECS["relocation_consideration_rate"].default
     relocation_profit_weight: float = PARAMETER_SPECS["relocation_profit_weight"].default
     relocation_fixed_cost: float = PARAMETER_SPECS["relocation_fixed_cost"].default
+    capital_salvage_share: float = PARAMETER_SPECS["capital_salvage_share"].default
+    entry_crowding: float = PARAMETER_SPECS["entry_crowding"].default
     fixed_cost_share: float = PARAMETER_SPECS["fixed_cost_share"].default
     land_rent_share: float = PARAMETER_SPECS["land_rent_share"].default
     emission_intensity_polluting: float = PARAMETER_SPECS["emission_intensity_polluting"].default

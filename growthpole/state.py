@@ -227,6 +227,8 @@ class WorldState:
     """overhead per firm agent in the base year (亿元/yr), by region."""
     base_wages: np.ndarray = field(default_factory=lambda: np.ones((2, N_REGIONS)))
     """wages in the base year (亿元 per worker), to index overheads."""
+    base_firm_counts: np.ndarray = field(default_factory=lambda: np.ones(N_REGIONS))
+    """live firm agents per region in the base year (crowding reference)."""
     reference_margin: float = 0.0
     """value-added-weighted mean profit margin in the base year (exit and entry reference)."""
     entry_seed_mask: float = 0.05

@@ -11,7 +11,8 @@ c_r is the cost-of-capital factor (financing access, credit system, tax and fee 
 the speed multiplier (standard land / commitment system, 凤凰行动). Revenue wedges (subsidies,
 compliance costs) act on profits (exit, entry, relocation), not on K*.
 
-Exit: the probability rises with losses (Brandt, Van Biesebroeck & Zhang 2012 report exit
+Exit: a share s_K of an exiting agent's capital goes to the region's survivors
+(:func:`salvage_capital`), the rest is lost. The probability rises with losses (Brandt, Van Biesebroeck & Zhang 2012 report exit
 rates of 5-10% in Chinese manufacturing):
 
     logit P_exit,i = logit(x) - ξ (m_i - m̄),      m_i = π_i / Y_i,  m̄ the base year's VA-weighted mean margin
@@ -80,10 +81,30 @@ def exit_firms(context: StepContext) -> np.ndarray:
     prob = np.where(young, prob * policy.young_firm_exit_multiplier[region], prob)
     draws = context.rng("exit").random(firms.size)
     exiting = np.flatnonzero(live & (draws < np.clip(prob, 0.0, 1.0)))
+    salvage_capital(state, exiting, params.capital_salvage_share)
     firms.remove(exiting)
     _release_platform_land(context, exiting)
     np.add.at(state.regions.exits, region[exiting], 1.0)
     return exiting
+
+
+def salvage_capital(state, rows: np.ndarray, share: float) -> None:
+    """Reallocate the share ``share`` of exiting agents' capital to the surviving agents of
+    the same region, in proportion to their capital (assets sold, plants taken over: the
+    'vacate the cage, change the bird' 腾笼换鸟 of Zhejiang's land policy). The rest is lost.
+    Call before the rows are removed."""
+    firms = state.firms
+    if share <= 0 or not len(rows):
+        return
+    region = firms.region.astype(np.int64)
+    n = len(state.base_firm_counts)
+    released = np.bincount(region[rows], weights=firms.capital[rows], minlength=n) * share
+    survivors = firms.live.copy()
+    survivors[rows] = False
+    holding = np.bincount(region[survivors], weights=firms.capital[survivors], minlength=n)
+    factor = 1.0 + np.divide(released, holding, out=np.zeros(n), where=holding > 0)
+    firms.capital[survivors] *= factor[region[survivors]]
+    firms.land_mu[survivors] *= factor[region[survivors]]
 
 
 def _release_platform_land(context: StepContext, rows: np.ndarray) -> None:

@@ -62,6 +62,9 @@ def evaluate_land_efficiency(context: StepContext) -> None:
     firms.log_tfp[upgrade] += UPGRADE_TFP_GAIN
     firms.capital[upgrade] *= 1.0 - params.upgrade_capex_share
     rows = np.flatnonzero(leave)
+    from growthpole.mechanisms.firms import salvage_capital
+
+    salvage_capital(state, rows, params.capital_salvage_share)
     firms.remove(rows)
     np.add.at(state.regions.exits, region[rows], 1.0)
     recount_platform_land(state)

@@ -2,13 +2,14 @@
 
     Y_i = Ã_i K_i^α S_i^{β_s} U_i^{β_u},       α + β_s + β_u < 1               (亿元/yr)
     ln Ã_i = ln A_i + φ ln M_r + γ_r ln G_{rk} + b_P 1[i in a matching platform]
-             + g_d D_i
+             + g_d D_i - ε_c (1 - α - β) ln(n_r / n_r^base)
     G_{rk} = (E_{rk} + E_0) / (E_{rk}^{base} + E_0)
 
 A_i is the firm's own TFP (mechanisms/productivity.py), M_r the market-access index
 (mechanisms/market_access.py), G_{rk} same-sector employment in the region relative to the
 base year (Marshallian agglomeration, level effect with elasticity γ; Ciccone & Hall 1996),
-D_i the digital-transformation flag (mechanisms/digital.py). Decreasing returns per firm
+D_i the digital-transformation flag (mechanisms/digital.py), n_r the number of live firm
+agents in region r and ε_c the crowding parameter (:func:`crowding_log_index`). Decreasing returns per firm
 agent (Lucas 1978 span of control) make the labour allocation of mechanisms/labour.py
 well defined and leave a profit share of 1 - α - β_s - β_u.
 
@@ -61,8 +62,27 @@ def effective_log_tfp(context: StepContext) -> np.ndarray:
         gamma[:N_SHAOXING] *= policy.agglomeration_multiplier
         log_tfp = log_tfp + gamma[region] * np.log(index[region, sector])
     log_tfp = log_tfp + params.platform_tfp_bonus * platform_match(context)
+    if params.entry_crowding > 0:
+        log_tfp = log_tfp - params.entry_crowding * crowding_log_index(state, params)[region]
     multiplier = np.where(region < N_SHAOXING, policy.digital_gain_multiplier, 1.0)
     return log_tfp + params.digital_tfp_gain * multiplier * firms.digital
+
+
+def crowding_log_index(state, params) -> np.ndarray:
+    """(N_REGIONS,) (1 - α - β) ln(n_r / n_r^base), n_r the live firm agents of region r.
+
+    With n identical agents sharing a region's workers and capital, output is
+    n Ã (K/n)^α (L/n)^β = Ã K^α L^β n^{1-α-β}: the count of agents itself would be a factor
+    of production (Lucas 1978 span of control). Subtracting ε_c times this index from every
+    agent's log TFP removes that mechanical gain in proportion ε_c (``entry_crowding``): at
+    ε_c = 1 entry and exit change output only through who enters and who leaves (selection,
+    sector mix, location), which is the conservative reading of business stealing in a
+    local market."""
+    firms = state.firms
+    counts = np.bincount(firms.region[firms.live].astype(np.int64),
+                         minlength=len(state.base_firm_counts))
+    ratio = np.maximum(counts, 1) / np.maximum(state.base_firm_counts, 1)
+    return (1.0 - params.returns_to_scale) * np.log(ratio)
 
 
 def value_added(log_tfp_eff: np.ndarray, capital: np.ndarray, skilled: np.ndarray,
