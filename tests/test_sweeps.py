@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from growthpole.cli import main
-from growthpole.errors import OutputError
+from growthpole.errors import OutputError, ScenarioError
 from growthpole.experiments import store
 from growthpole.experiments.base import SerialExecutor
 from growthpole.experiments.design import FactorSpace, sample_design
@@ -435,3 +435,25 @@ def test_sensitivity_and_discover_commands(tmp_path, capsys):
     assert best.density.iloc[0] == 1.0
     assert main(["discover", str(directory), "--outcome", "happiness:2023"]) == 2
     assert "no stored column 'happiness'" in capsys.readouterr().err
+
+
+def test_pillar_factor_scales_the_pillars_levers(tmp_path):
+    """Intensity 1 is the base strategy, 0 the strategy without that pillar (reduction)."""
+    levers = {"integration.hangzhou_travel_time_cut": {2020: 0.5},
+              "business.tax_fee_cuts": 0.03, "platforms.rd_enclaves": {2021: 4}}
+    sweep = build_sweep(sweep_data(
+        scenario={**TINY_SCENARIO, "levers": levers}, replications=1,
+        design={"method": "grid"},
+        factors=[{"pillar": "integration", "values": [0.0, 0.5, 1.0]}]))
+    scenarios = [sweep.variant_scenario(row) for row in sweep.design]
+    assert [s.levers["integration.hangzhou_travel_time_cut"] for s in scenarios] == [
+        {2020: 0.0}, {2020: 0.25}, {2020: 0.5}]
+    assert all(s.levers["business.tax_fee_cuts"] == 0.03 for s in scenarios)  # other pillars
+    assert scenarios[2] == sweep.base
+    seed = sweep.seeds()[0]
+    without = sweep.base.with_changes(levers={k: v for k, v in levers.items()
+                                              if not k.startswith("integration.")})
+    pd.testing.assert_frame_equal(simulate(scenarios[0], seed), simulate(without, seed))
+    with pytest.raises(ScenarioError, match="sets no lever of pillar 'green'"):
+        build_sweep(sweep_data(scenario={**TINY_SCENARIO, "levers": levers},
+                               factors=[{"pillar": "green", "range": [0, 1]}]))

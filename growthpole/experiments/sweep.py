@@ -16,6 +16,8 @@ keep::
         from_year: 2021                 # a lever factor holds from this year on
       - parameter: rd_return
         range: [0.1, 0.4]
+      - pillar: platforms               # scales every platforms lever of the base scenario:
+        range: [0.0, 1.0]               # 0 = baseline, 1 = the base scenario's schedules
     outcomes:
       regions: [shaoxing]
       columns: [gdp, national_rank, top30]
@@ -54,7 +56,7 @@ from growthpole.experiments.design import (
     sample_design,
     variant_count,
 )
-from growthpole.levers import LEVERS
+from growthpole.levers import LEVERS, PILLARS
 from growthpole.parameters import PARAMETER_SPECS, ModelParameters
 from growthpole.scenario import MAX_REPLICATIONS, Scenario, build_scenario, load_scenario, read_yaml
 
@@ -64,6 +66,8 @@ STORE_FORMAT = 1
 DERIVED_OUTCOMES = {"top30": "national_rank <= 30 (bool)"}
 #: columns every stored row has before the factor and outcome columns
 KEY_COLUMNS = ("run_id", "variant", "replication")
+#: column prefix of pillar-intensity factors
+PILLAR_PREFIX = "pillar."
 #: a sweep larger than this needs ``force: true``
 MAX_RUNS = 1_000_000
 
@@ -74,17 +78,20 @@ class FactorSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     lever: str | None = None
     parameter: str | None = None
+    pillar: str | None = None
     range: tuple[float, float] | None = None
     values: tuple[float, ...] | None = Field(None, min_length=1)
     from_year: int | None = None
 
     @property
     def name(self) -> str:
+        if self.pillar:
+            return f"{PILLAR_PREFIX}{self.pillar}"
         return str(self.lever or self.parameter)
 
     @property
     def kind(self) -> str:
-        return "lever" if self.lever else "parameter"
+        return "lever" if self.lever else "pillar" if self.pillar else "parameter"
 
 
 class DesignSpec(BaseModel):
@@ -259,7 +266,15 @@ class Sweep:
         """The base scenario with the factor values of one design row applied."""
         levers = dict(self.base.levers)
         parameters = dict(self.base.parameters)
+        for factor, value in zip(self.factors, row, strict=True):  # pillars first
+            if factor.kind == "pillar":
+                pillar = factor.name.removeprefix(PILLAR_PREFIX)
+                for key, schedule in self.base.levers.items():
+                    if LEVERS[key].pillar == pillar:
+                        levers[key] = _scaled_schedule(schedule, float(value))
         for factor, value in zip(self.factors, row, strict=True):
+            if factor.kind == "pillar":
+                continue
             if factor.kind == "parameter":
                 parameters[factor.name] = float(value)
             else:
@@ -271,6 +286,14 @@ class Sweep:
             raise ScenarioError(f"design variant {variant} is not a valid scenario: "
                                 f"{exc.detail}", file=self.source_path,
                                 key=exc.key or "factors") from None
+
+
+def _scaled_schedule(schedule: object, intensity: float) -> object:
+    """A lever schedule with every value multiplied by ``intensity`` (levers' defaults and
+    lower bounds are 0, so intensity 0 is the baseline and 1 the base scenario)."""
+    if isinstance(schedule, dict):
+        return {int(y): float(v) * intensity for y, v in schedule.items()}
+    return float(schedule) * intensity
 
 
 def _lever_schedule(schedule: object, value: float, from_year: int) -> dict[int, float]:
@@ -404,9 +427,24 @@ def _base_scenario(spec: SweepSpec, file: str | None) -> Scenario:
 def _check_factor(index: int, spec_factor: FactorSpec, spec: SweepSpec, base: Scenario,
                   file: str | None) -> Factor:
     key = f"factors.{index}"
-    if (spec_factor.lever is None) == (spec_factor.parameter is None):
-        raise ScenarioError("give exactly one of 'lever' or 'parameter'", file=file, key=key)
-    if spec_factor.lever is not None:
+    given = [k for k in ("lever", "parameter", "pillar") if getattr(spec_factor, k) is not None]
+    if len(given) != 1:
+        raise ScenarioError("give exactly one of 'lever', 'parameter' or 'pillar'", file=file,
+                            key=key)
+    if spec_factor.pillar is not None:
+        if spec_factor.pillar not in PILLARS:
+            raise ScenarioError(f"unknown pillar {spec_factor.pillar!r}; allowed: "
+                                f"{', '.join(PILLARS)}", file=file, key=f"{key}.pillar")
+        if not any(LEVERS[k].pillar == spec_factor.pillar for k in base.levers):
+            raise ScenarioError(f"the base scenario sets no lever of pillar "
+                                f"{spec_factor.pillar!r}, so its intensity has nothing to scale",
+                                file=file, key=f"{key}.pillar")
+        if spec_factor.from_year is not None:
+            raise ScenarioError("from_year applies to lever factors only (a pillar factor "
+                                "scales the base scenario's schedules)", file=file,
+                                key=f"{key}.from_year")
+        lower, upper, unit = 0.0, 1.0, "intensity: share of the base scenario's lever values"
+    elif spec_factor.lever is not None:
         lever = LEVERS.get(spec_factor.lever)
         if lever is None:
             raise ScenarioError(f"unknown lever {spec_factor.lever!r}; `growthpole levers` "
