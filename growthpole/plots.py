@@ -75,7 +75,7 @@ ENGLISH_NAMES: dict[str, str] = {
 CHINESE_NAMES: dict[str, str] = {**REGION_NAMES_ZH, "shaoxing": "绍兴市"}
 #: label placement on the corridor map (points; the Shaoxing units sit close together)
 LABEL_OFFSETS: dict[str, tuple[float, float, str, str]] = {
-    "keqiao": (4, 16, "left", "bottom"), "yuecheng": (-8, -8, "right", "top"),
+    "keqiao": (-85, -6, "right", "center"), "yuecheng": (-8, -8, "right", "top"),
     "shangyu": (10, 8, "left", "bottom"), "zhuji": (-10, 0, "right", "center"),
     "shengzhou": (-10, -4, "right", "top"), "xinchang": (10, -4, "left", "top"),
     "hangzhou": (0, 18, "center", "bottom"), "ningbo": (12, -2, "left", "top"),
@@ -494,34 +494,45 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
             ax.plot([hub.longitude, coords.loc[pole, "longitude"]],
                     [hub.latitude, coords.loc[pole, "latitude"]], color="#bbbbbb", lw=1,
                     ls="--", zorder=1)
+        ax.set_aspect(1.0 / math.cos(lat0))
+        ax.set_xlim(coords.longitude.min() - 0.6 * lon_span,
+                    coords.longitude.max() + 0.3 * lon_span)
+        ax.set_ylim(coords.latitude.min() - 0.12 * lat_span,
+                    coords.latitude.max() + 0.1 * lat_span)
+        ax.apply_aspect()
+        height_pt = ax.get_position().height * fig.get_figheight() * 72.0
+        points_per_degree = height_pt / (ax.get_ylim()[1] - ax.get_ylim()[0])
         size = gdp_last.reindex(REGIONS).fillna(0.0)
+        areas = 40 + 600 * np.sqrt(size / max(float(size.max()), 1e-9))  # points²
         ax.scatter(coords.loc[list(REGIONS), "longitude"], coords.loc[list(REGIONS), "latitude"],
-                   s=40 + 600 * np.sqrt(size / max(float(size.max()), 1e-9)),
-                   c=["#e6a23c" if r in SHAOXING_REGIONS else "#7f8c8d" for r in REGIONS],
+                   s=areas, c=["#e6a23c" if r in SHAOXING_REGIONS else "#7f8c8d"
+                               for r in REGIONS],
                    alpha=0.55, edgecolors="#333333", linewidths=0.6, zorder=2)
         for region in REGIONS:
             lon, lat = coords.loc[region, "longitude"], coords.loc[region, "latitude"]
             value = float(values[region])
-            length = 0.16 * lat_span * abs(value) / scale
+            length = 0.14 * lat_span * abs(value) / scale
             if abs(value) > 0.0 and length > 0.004 * lat_span:
+                # the arrow starts at the marker's edge, its visible length ~ the net flow
+                radius_pt = math.sqrt(float(areas[region]) / math.pi)
                 direction = 1.0 if value > 0 else -1.0
-                arrow = ax.annotate("", xy=(lon, lat + direction * length), xytext=(lon, lat),
+                tip = lat + direction * (length + radius_pt / points_per_degree)
+                arrow = ax.annotate("", xy=(lon, tip), xytext=(lon, lat),
                                     arrowprops={"arrowstyle": "-|>", "lw": 2.2,
-                                                "mutation_scale": 14,
+                                                "mutation_scale": 14, "shrinkA": radius_pt,
+                                                "shrinkB": 0,
                                                 "color": COLOURS["gain"] if value > 0
                                                 else COLOURS["loss"]}, zorder=3)
                 arrow.set_gid(f"flow:{column}:{region}")
             dx, dy, ha, va = LABEL_OFFSETS.get(region, (8, -4, "left", "top"))
+            far = math.hypot(dx, dy) > 30  # a label moved away gets a leader line
             ax.annotate(f"{place_name(region)}\n{fmt.format(value)}", (lon, lat),
                         xytext=(dx, dy), textcoords="offset points", fontsize=8, va=va,
                         ha=ha, multialignment=ha if ha != "center" else "center", zorder=4,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                              "edgecolor": "none", "alpha": 0.75})
-        ax.set_aspect(1.0 / math.cos(lat0))
-        ax.set_xlim(coords.longitude.min() - 0.4 * lon_span,
-                    coords.longitude.max() + 0.3 * lon_span)
-        ax.set_ylim(coords.latitude.min() - 0.12 * lat_span,
-                    coords.latitude.max() + 0.1 * lat_span)
+                              "edgecolor": "none", "alpha": 0.8},
+                        arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.7,
+                                    "shrinkA": 0, "shrinkB": 6} if far else None)
         ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
         ax.yaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
         ax.set_xlabel("longitude, degrees east")
