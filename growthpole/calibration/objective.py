@@ -35,6 +35,7 @@ from growthpole.scenario import Scale, Scenario, build_scenario
 from growthpole.seeds import replication_seeds
 
 CHECKPOINT_VERSION = 1
+PROGRESS_LINE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class EvaluationStore:
     _last_save: float = 0.0
     _started: float = field(default_factory=time.perf_counter)
     _bar: object | None = None
+    _last_line: float = 0.0
     simulation_seconds: float = 0.0
 
     # ---- lifecycle ----------------------------------------------------------------------
@@ -188,11 +190,12 @@ class EvaluationStore:
                                       initargs=(self.problem,))
         else:
             _init_worker(self.problem)
-        if self.progress:
+        if self.progress and sys.stderr.isatty():
             from tqdm import tqdm
 
             self._bar = tqdm(total=None, unit="eval", file=sys.stderr, mininterval=1.0,
                              dynamic_ncols=True, desc="calibrate")
+        self._last_line = time.perf_counter()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -258,10 +261,19 @@ class EvaluationStore:
             self.save()
 
     def _report(self, count: int) -> None:
+        """Progress on stderr: a tqdm bar on a terminal, else a plain line every 30 s."""
+        if not self.progress:
+            return
+        best = self.best()
         if self._bar is None:
+            now = time.perf_counter()
+            if now - self._last_line >= PROGRESS_LINE_SECONDS:
+                self._last_line = now
+                loss = f"{best.loss:.5g}" if best else "n/a"
+                print(f"calibrate: {len(self.cache)} evaluations ({self.rate():.0f}/min), "
+                      f"phase {self.phase}, best loss {loss}", file=sys.stderr, flush=True)
             return
         self._bar.update(count)  # type: ignore[attr-defined]
-        best = self.best()
         self._bar.set_postfix_str(  # type: ignore[attr-defined]
             f"{self.phase}, best loss {best.loss:.5g}" if best else self.phase, refresh=False)
 

@@ -8,9 +8,10 @@
 2. Local: :func:`scipy.optimize.minimize` (bounded Nelder-Mead or Powell) from the best
    point, with the rest of the budget.
 3. Uncertainty: bootstrap over replications: B resamples (with replacement) of the R
-   replication indices; for each, the loss re-weights the cached per-replication moments
-   and a cheap bounded Nelder-Mead (``bootstrap_evaluations``) re-estimates from the
-   estimate. The spread of the B estimates measures the Monte Carlo (simulation) error of
+   replication indices; for each, the loss re-weights the cached per-replication moments,
+   the re-estimate starts at the best cached candidate under that loss (no simulation) and
+   a cheap bounded Nelder-Mead (``bootstrap_evaluations``) polishes it. The spread of the
+   B estimates measures the Monte Carlo (simulation) error of
    the estimator, not the sampling error of the historical data (one history exists).
 4. Identification: each parameter's loss profile across its bounds with the others held at
    the estimate (a slice, not a re-optimised profile likelihood: P × K evaluations instead
@@ -164,8 +165,13 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
                              for e in store.evaluate(units)])
 
         boot_at_estimate.append(resampled([estimate_unit])[0])
+        # re-estimate: the best of every candidate evaluated so far under the resampled
+        # loss (no new simulation), then a cheap local search from it
+        evaluated = [e for e in store.cache.values() if e.moments is not None]
+        losses = [store.problem.moments.loss(e.moments, weights) for e in evaluated]
+        start_unit = evaluated[int(np.argmin(losses))].unit
         result = LocalPolish("Nelder-Mead").minimise(
-            resampled, dimension, diagnostics.bootstrap_evaluations, start=estimate_unit)
+            resampled, dimension, diagnostics.bootstrap_evaluations, start=start_unit)
         boot_units.append(result.unit)
 
     # ---- loss profiles ------------------------------------------------------------------------

@@ -266,7 +266,6 @@ def figure_hindcast(path: Path, spec: CalibrationSpec, result: dict[str, object]
         if errors["out_of_sample_mape"] is not None:
             title += f", MAPE out {100 * errors['out_of_sample_mape']:.1f}%"
         ax.set_title(title, fontsize=9)
-        ax.set_yscale("log")
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7, loc="upper left")
@@ -294,7 +293,6 @@ def figure_profiles(path: Path, spec: CalibrationSpec, problem: Problem, estimat
         grid = problem.lower[j] + estimate.profile_grid * (problem.upper[j] - problem.lower[j])
         ax.plot(grid, estimate.profile_losses[j], "o-", ms=3)
         ax.axvline(problem.values(estimate.unit)[name], color="tab:red", lw=1)
-        ax.set_yscale("log")
         ax.set_title(f"{name}\n{verdicts[j]['verdict'][:48]}", fontsize=8)
     for ax in list(axes.flat)[dimension:]:
         ax.axis("off")

@@ -46,7 +46,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
           f"budget {spec.search.budget} evaluations x {spec.replications} replications, "
           f"{args.workers} worker(s)", file=sys.stderr)
     summary = calibrate(spec, out, workers=args.workers, resume=args.resume,
-                        overwrite=args.overwrite, progress=sys.stderr.isatty())
+                        overwrite=args.overwrite, progress=True)
     report = summary["report"]
     info = summary["evaluations"]
     print(f"{spec.name} {spec.window}: loss {summary['loss']:.5g} after {info['search']} search "
