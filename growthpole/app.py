@@ -115,14 +115,19 @@ class LeverModel(GrowthPoleModel):
         """The city-year table so far (what the charts draw), with Shaoxing's national rank
         from the competitor model (growthpole.ranking, this replication's COMPETITORS
         stream) when the national panel is available."""
+        cached = getattr(self, "_table_cache", None)
+        if cached is not None and cached[0] == self.year:  # four charts, one table per year
+            return cached[1]
         table = self.city_year()
         try:
             from growthpole.ranking import attach_national_rank
 
-            return attach_national_rank(table, {0: self.seed_sequence},
-                                        self.scenario.start_year)
+            table = attach_national_rank(table, {0: self.seed_sequence},
+                                         self.scenario.start_year)
         except (ImportError, GrowthpoleError):  # no national panel: charts say so
-            return table
+            pass
+        self._table_cache = (self.year, table)
+        return table
 
 
 def model_params() -> dict[str, dict]:
