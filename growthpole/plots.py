@@ -562,6 +562,29 @@ def _signed(value: float) -> str:
     return f"{value:+.3f}"
 
 
+def shapley_waterfall_table(shapley: pd.DataFrame, outcome: str | None = None
+                            ) -> pd.DataFrame:
+    """(pillar, contribution, low, high) rows plus a 'total' row from the Shapley table of
+    growthpole.experiments.attribution.attribute (``growthpole attribute``'s attribution.csv):
+    the ``outcome`` (default: the first GDP outcome, else the first) and its pillars."""
+    if outcome is None:
+        outcomes = list(dict.fromkeys(shapley.get("outcome", pd.Series(["all"]))))
+        outcome = next((o for o in outcomes if str(o).startswith("gdp")), outcomes[0])
+    rows = shapley[shapley.outcome == outcome] if "outcome" in shapley else shapley
+    skip = {"baseline", "full_strategy", "total_effect"}
+    parts = rows[~rows.component.isin(skip)]
+    table = pd.DataFrame({"pillar": parts.component.to_numpy(),
+                          "contribution": parts.value.to_numpy(dtype=float)})
+    if {"ci_low", "ci_high"} <= set(parts.columns):
+        table["low"] = parts.ci_low.to_numpy(dtype=float)
+        table["high"] = parts.ci_high.to_numpy(dtype=float)
+    total = rows[rows.component == "total_effect"]
+    if len(total):
+        table = pd.concat([table, pd.DataFrame({"pillar": ["total"], "contribution": [
+            float(total.value.iloc[0])]})], ignore_index=True)
+    return table
+
+
 @styled
 def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contribution",
                           total_label: str = "full strategy", title: str | None = None
@@ -571,8 +594,11 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     ``table``: columns ``pillar`` and ``contribution`` (optional ``low``/``high`` for an
     interval, e.g. across replications). The last bar is their sum (or the ``total`` row).
     """
+    if {"component", "value"} <= set(table.columns) and "pillar" not in table.columns:
+        table = shapley_waterfall_table(table)
     if not {"pillar", "contribution"} <= set(table.columns):
-        raise ValueError("attribution table needs columns 'pillar' and 'contribution'")
+        raise ValueError("attribution table needs columns 'pillar' and 'contribution' (or a "
+                         "Shapley table with 'component' and 'value')")
     parts = table[table.pillar != "total"].reset_index(drop=True)
     total_rows = table[table.pillar == "total"]
     total = (float(total_rows.contribution.iloc[0]) if len(total_rows)

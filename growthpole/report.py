@@ -4,8 +4,9 @@ Reads what ``growthpole run`` wrote (``manifest.json``, ``city_year.parquet``,
 ``summary.csv``) and writes ``RUN_DIR/figures/*.png`` and ``RUN_DIR/report.html``: the
 scenario, the facts of the manifest (hash, seeds, versions, commit), the summary table and
 the figures with captions a reader can paste into a paper draft. Optional tables in the run
-directory add figures: ``attribution.csv`` (columns ``pillar``, ``contribution``) and
-``calibration_fit.csv`` (``moment``, ``observed``, ``simulated``). Every file is written
+directory add figures: ``attribution.csv`` (the Shapley table ``growthpole attribute`` writes,
+or columns ``pillar``, ``contribution``) and ``calibration_fit.csv`` (``moment``,
+``observed``, ``simulated``). Every file is written
 atomically (growthpole.io); the model never imports this module.
 """
 
@@ -109,11 +110,20 @@ def make_figures(run_dir: Path, city_year: pd.DataFrame, summary: pd.DataFrame,
     attribution = run_dir / "attribution.csv"
     if attribution.is_file():
         table = _read_csv(attribution)
-        save(plots.attribution_waterfall(table, value_label=str(
-            table["unit"].iloc[0]) if "unit" in table.columns else "contribution"),
-            "attribution.png", "Attribution to policy pillars",
-            "Contribution of each policy pillar to the gain of the full strategy over the "
-            "baseline (attribution.csv in the run directory).")
+        label = str(table["unit"].iloc[0]) if "unit" in table.columns else "contribution"
+        if "outcome" in table.columns:  # the Shapley table of `growthpole attribute`
+            outcome = next((o for o in table.outcome if str(o).startswith("gdp")),
+                           table.outcome.iloc[0])
+            table = plots.shapley_waterfall_table(table, outcome)
+            label = f"contribution to {outcome} (Shapley value)"
+        try:
+            figure = plots.attribution_waterfall(table, value_label=label)
+        except ValueError as exc:
+            raise DataError(str(exc), file=attribution) from None
+        save(figure, "attribution.png", "Attribution to policy pillars",
+             "Contribution of each policy pillar to the gain of the full strategy over the "
+             "baseline (attribution.csv in the run directory: Shapley values over all pillar "
+             "coalitions under common random numbers, or a table of pillar contributions).")
     calibration = run_dir / "calibration_fit.csv"
     if calibration.is_file():
         save(plots.calibration_fit(_read_csv(calibration)), "calibration_fit.png",

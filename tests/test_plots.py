@@ -338,3 +338,18 @@ def test_wilson_interval_matches_scipy_and_covers_the_share():
         reference = binomtest(int(k), int(n)).proportion_ci(0.95, method="wilson")
         assert (lo, hi) == pytest.approx((reference.low, reference.high), abs=1e-6)
         assert lo <= k / n <= hi
+
+
+def test_waterfall_from_a_shapley_table_closes_on_the_total_effect():
+    rng = np.random.default_rng(2)
+    phi = rng.normal(100.0, 50.0, 3)
+    shapley = pd.DataFrame({
+        "outcome": ["gdp:2030"] * 6,
+        "component": ["baseline", "integration", "platforms", "green", "full_strategy",
+                      "total_effect"],
+        "value": [1000.0, *phi, 1000.0 + phi.sum(), phi.sum()],
+        "ci_low": 0.0, "ci_high": 500.0})
+    fig = plots.attribution_waterfall(shapley)
+    bars = fig.axes[0].patches
+    np.testing.assert_allclose([b.get_height() for b in bars[:3]], phi)
+    assert bars[3].get_height() == pytest.approx(phi.sum())
