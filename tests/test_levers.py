@@ -115,10 +115,10 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     # industry: emerging sectors, digital transformation, land efficiency
     "industry.emerging_industries": (Effect(EMERGING_VA, UP, config="many"),
                                      Effect("firm_entries", UP, config="fine")),
-    "industry.digital_economy_doubling": (Effect("digital_share", UP),),
+    "industry.digital_economy_doubling": (Effect("digital_share", UP, config="fine"),),
     "industry.major_ic_projects": (Effect("va_electronics_ic", UP),),
-    "industry.5g_coverage": (Effect("digital_share", UP),),
-    "industry.industrial_internet": (Effect("digital_share", UP),),
+    "industry.5g_coverage": (Effect("digital_share", UP, config="fine"),),
+    "industry.industrial_internet": (Effect("digital_share", UP, config="fine"),),
     "industry.civil_military_fusion": (Effect("firm_entries", UP, config="mechanism"),),
     "industry.general_aviation": (Effect("firm_entries", UP, "xinchang", config="mechanism"),),
     "industry.manufacturing_services_fusion": (Effect("va_services", UP, config="fine"),),

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from growthpole.mechanisms.keyed import KeyedStream
 from growthpole.parameters import ModelParameters
 from growthpole.policy import PolicyChannels
 from growthpole.regions import N_REGIONS, N_SECTORS
@@ -47,6 +48,13 @@ class StepContext:
                                            spawn_key=(*self.year_seed.spawn_key, index))
             self._rngs[name] = np.random.Generator(np.random.PCG64(child))
         return self._rngs[name]
+
+    def keyed(self, name: str) -> KeyedStream:
+        """The id-keyed stream of mechanism ``name`` in this year (see mechanisms/keyed.py):
+        an agent's draw depends on its id only, so it is the same in every scenario."""
+        index = MECHANISM_STREAMS.index(name)
+        return KeyedStream(np.random.SeedSequence(
+            self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index, 1)))
 
     def on(self, mechanism: str) -> bool:
         """Whether a mechanism is switched on (reduction tests switch some off)."""

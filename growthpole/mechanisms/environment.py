@@ -41,7 +41,7 @@ def upgrade_environment(context: StepContext) -> None:
     cost = (params.upgrade_capex_share * firms.capital
             * (params.interest_rate + params.depreciation_rate)) / y
     prob = expit((saving - cost) / DECISION_NOISE)
-    upgrade = candidates & (context.rng("environment").random(firms.size) < prob)
+    upgrade = candidates & (context.keyed("environment").uniform(firms.ids[: firms.size]) < prob)
     firms.emission_intensity[upgrade] *= 1.0 - UPGRADE_INTENSITY_CUT
     firms.capital[upgrade] *= 1.0 - params.upgrade_capex_share
 

@@ -79,7 +79,7 @@ def exit_firms(context: StepContext) -> np.ndarray:
     prob = prob * policy.exit_multiplier[region]
     young = firms.age < YOUNG_FIRM_AGE
     prob = np.where(young, prob * policy.young_firm_exit_multiplier[region], prob)
-    draws = context.rng("exit").random(firms.size)
+    draws = context.keyed("exit").uniform(firms.ids[: firms.size])
     exiting = np.flatnonzero(live & (draws < np.clip(prob, 0.0, 1.0)))
     salvage_capital(state, exiting, params.capital_salvage_share)
     firms.remove(exiting)

@@ -55,8 +55,7 @@ def evaluate_land_efficiency(context: StepContext) -> None:
     eligible = firms.live & (region < N_SHAOXING)
     flags = low_efficiency_flags(firms.value_added, firms.land_mu, region, eligible)
     firms.low_efficiency[:] = flags
-    rng = context.rng("land")
-    draw = rng.random(firms.size)
+    draw = context.keyed("land").uniform(firms.ids[: firms.size])
     upgrade = flags & (draw < UPGRADE_RATE * pressure)
     leave = flags & ~upgrade & (draw < (UPGRADE_RATE + EXIT_RATE) * pressure)
     firms.log_tfp[upgrade] += UPGRADE_TFP_GAIN

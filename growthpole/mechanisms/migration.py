@@ -77,13 +77,13 @@ def equilibrium_amenities(population: np.ndarray, base_utility: np.ndarray,
 def migrate(context: StepContext) -> None:
     state, params = context.state, context.params
     talent, regions = state.talent, state.regions
-    rng = context.rng("migration")
+    keyed = context.keyed("migration")
     live = talent.live
     population = talent_counts(talent).sum(axis=0) * state.people_per_agent
     population_10k = population / 1e4
     cost = moving_cost(regions.hours, params.moving_cost_per_hour, params.moving_fixed_cost)
     # only the (few) considering rows are gathered: cheaper than full-length masks per skill
-    considering = np.flatnonzero(live & (rng.random(talent.size)
+    considering = np.flatnonzero(live & (keyed.uniform(talent.ids[: talent.size])
                                          < params.migration_consideration_rate))
     considering_skill = talent.skill[considering]
     regions.migration_in[:] = 0.0
@@ -95,7 +95,7 @@ def migrate(context: StepContext) -> None:
         base = systematic_utility(context, skill, population_10k)
         origin = talent.region[rows].astype(np.int64)
         utility = base[None, :] - cost[origin]
-        choice = gumbel_choice(utility, rng)
+        choice = keyed.choice(utility, talent.ids[rows])
         moved = choice != origin
         regions.migration_out += np.bincount(origin[moved], minlength=N_REGIONS)
         regions.migration_in += np.bincount(choice[moved], minlength=N_REGIONS)

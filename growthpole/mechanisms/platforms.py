@@ -101,7 +101,7 @@ def place_in_platforms(context: StepContext, rows: np.ndarray) -> None:
     # platform quality (star rating, zone integration: policy.platform_quality) raises the
     # share of eligible firms that settle in a platform
     probability = min(1.0, PLACEMENT_PROBABILITY * (1.0 + context.policy.platform_quality))
-    draw = context.rng("platforms").random(len(rows)) < probability
+    draw = context.keyed("platforms").uniform(firms.ids[rows]) < probability
     chosen = np.where(draw, candidates, -1)
     # capacity guard for the batch: admit in order until each platform is full
     platforms = context.state.platforms

@@ -52,7 +52,6 @@ def update_productivity(context: StepContext) -> None:
     live = firms.live
     region = firms.region.astype(np.int64)
     sector = firms.sector.astype(np.int64)
-    rng = context.rng("productivity")
 
     growth = np.full(firms.size, params.tfp_drift)
     rd = regions.rd_intensity[region] + policy.rd_intensity_add[region, sector]
@@ -71,5 +70,5 @@ def update_productivity(context: StepContext) -> None:
             threshold = np.quantile(firms.value_added[shaoxing_live], 0.9)
             growth += policy.leading_firm_tfp * (shaoxing_live & (firms.value_added >= threshold))
     if params.tfp_shock_sd > 0:
-        growth += params.tfp_shock_sd * rng.standard_normal(firms.size)
+        growth += params.tfp_shock_sd * context.keyed("productivity").normal(firms.ids[: firms.size])
     firms.log_tfp[live] += growth[live]

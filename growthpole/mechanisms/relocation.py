@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from growthpole.mechanisms.base import StepContext, gumbel_choice, region_sector_sum
+from growthpole.mechanisms.base import StepContext, region_sector_sum
 from growthpole.mechanisms.platforms import place_in_platforms, recount_platform_land
 from growthpole.mechanisms.production import AGGLOMERATION_OFFSET
 from growthpole.regions import N_REGIONS, N_SHAOXING, REGION_INDEX, SKILLED, UNSKILLED
@@ -83,14 +83,14 @@ def relocate_firms(context: StepContext) -> np.ndarray:
     """Draw relocations; returns the rows that moved."""
     state, params, policy = context.state, context.params, context.policy
     firms = state.firms
-    rng = context.rng("relocation")
     live = firms.live
     pressure = (firms.low_efficiency == 1) | (
         state.polluting_sector[firms.sector.astype(np.int64)] & (firms.clustered == 0)
         & (firms.region < N_SHAOXING) & (policy.cluster_concentration > 0))
     prob = params.relocation_consideration_rate + PRESSURE_CONSIDERATION * pressure * max(
         policy.land_efficiency_pressure, policy.cluster_concentration)
-    considering = np.flatnonzero(live & (rng.random(firms.size) < prob))
+    keyed = context.keyed("relocation")
+    considering = np.flatnonzero(live & (keyed.uniform(firms.ids[: firms.size]) < prob))
     if not len(considering):
         return considering
     value = location_values(context, considering) + platform_pull(context, considering)
@@ -101,7 +101,7 @@ def relocate_firms(context: StepContext) -> np.ndarray:
                - params.relocation_fixed_cost * (np.arange(N_REGIONS)[None, :] != current[:, None])
                - 0.5 * params.relocation_fixed_cost * hours)
     utility[np.arange(len(considering)), current] = 0.0
-    choice = gumbel_choice(utility, rng)
+    choice = keyed.choice(utility, firms.ids[considering])
     # polluting firms pushed into clusters: dyeing to Keqiao, chemicals to Shangyu
     moved_mask = choice != current
     moved = considering[moved_mask]
@@ -131,11 +131,11 @@ def _concentrate_polluters(context: StepContext) -> None:
     firms = state.firms
     from growthpole.regions import SECTOR_INDEX
 
-    rng = context.rng("relocation")
     sector = firms.sector.astype(np.int64)
     candidates = firms.live & (firms.region < N_SHAOXING) & (firms.clustered == 0) & (
         state.polluting_sector[sector])
-    move = candidates & (rng.random(firms.size) < 0.2 * policy.cluster_concentration)
+    move = candidates & (context.keyed("relocation").uniform(firms.ids[: firms.size], 99)
+                         < 0.2 * policy.cluster_concentration)
     rows = np.flatnonzero(move)
     if not len(rows):
         return
