@@ -592,7 +592,9 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     """Waterfall of the contributions of policy pillars to a gain.
 
     ``table``: columns ``pillar`` and ``contribution`` (optional ``low``/``high`` for an
-    interval, e.g. across replications). The last bar is their sum (or the ``total`` row).
+    interval, e.g. a 95% confidence interval across replications, drawn as error bars).
+    The last bar is their sum (or the ``total`` row). A Shapley table of
+    growthpole.experiments.attribution (``component``, ``value``) is accepted as it is.
     """
     if {"component", "value"} <= set(table.columns) and "pillar" not in table.columns:
         table = shapley_waterfall_table(table)
@@ -604,6 +606,8 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     total = (float(total_rows.contribution.iloc[0]) if len(total_rows)
              else float(parts.contribution.sum()))
     fig, ax = _new(figsize=(8.8, 4.8))
+    cumulative = np.cumsum(parts.contribution.to_numpy(dtype=float))
+    span = max(float(np.abs(cumulative).max()) if len(cumulative) else 0.0, abs(total), 1e-12)
     running = 0.0
     labels = []
     for i, row in enumerate(parts.itertuples(index=False)):
@@ -614,8 +618,13 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
             ax.errorbar(i, running + value, yerr=[[value - float(row.low)],
                                                   [float(row.high) - value]],
                         color="#333333", capsize=3, lw=1)
-        ax.text(i, running + value, _signed(value), ha="center",
-                va="bottom" if value >= 0 else "top", fontsize=8)
+        if {"low", "high"} <= set(parts.columns) and abs(value) >= 0.08 * span:
+            # inside the bar, clear of the interval and of the connector lines
+            ax.text(i, running + value / 2, _signed(value), ha="center", va="center",
+                    fontsize=8, color="white", fontweight="bold")
+        else:
+            ax.text(i, running + value, _signed(value), ha="center",
+                    va="bottom" if value >= 0 else "top", fontsize=8)
         if i:
             ax.plot([i - 1.325, i - 0.325], [running, running], color="#777777", lw=0.8)
         running += value
@@ -631,6 +640,9 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     ax.set_ylabel(value_label)
     ax.set_xlabel("policy pillar")
     ax.set_title(title or "Attribution of the gain to policy pillars")
+    if {"low", "high"} <= set(parts.columns):
+        _note(fig, "Error bars: 95% interval of each pillar's contribution across "
+                   "replications (common random numbers).")
     if abs(running - total) > 1e-9 * max(1.0, abs(total)):
         ax.text(0.99, 0.98, f"pillars sum to {_signed(running)}; the rest "
                             f"({_signed(total - running)}) "
