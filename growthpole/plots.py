@@ -266,6 +266,18 @@ def rank_history(panel: pd.DataFrame | None = None, city_code: int = SHAOXING_CI
     return pd.DataFrame(rows, columns=["year", "rank", "n_cities"])
 
 
+def _or_empty(loader: Callable[[], pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """``loader()``, or an empty table when the published data cannot be read (the figure
+    then shows the simulation alone; the data error itself is reported by the data
+    commands, not by a figure)."""
+    from growthpole.errors import GrowthpoleError
+
+    try:
+        return loader()
+    except GrowthpoleError:
+        return pd.DataFrame(columns=columns)
+
+
 # ---------------------------------------------------------------------------------------
 # figures
 # ---------------------------------------------------------------------------------------
@@ -280,7 +292,7 @@ def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
     was wired in) the figure shows the history and says the simulated rank is missing.
     """
     if history is None:
-        history = rank_history()
+        history = _or_empty(rank_history, ["year", "rank", "n_cities"])
     fig, ax = _new()
     rows = _region_rows(city_year)
     has_rank = "national_rank" in rows.columns and rows.national_rank.notna().any()
@@ -342,6 +354,8 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
             years, probability = series.year, series.p_top30
         elif "national_rank" in table.columns:
             rows = _region_rows(table).dropna(subset=["national_rank"])
+            if rows.empty:  # a rank column without values (no national panel)
+                continue
             grouped = rows.groupby("year").national_rank
             probability = grouped.apply(lambda r: float((r <= top).mean()))
             years = probability.index
@@ -381,7 +395,7 @@ def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
     bands = _bands(rows, "gdp")
     _fan(ax, bands, label="simulated median", replications=rows.replication.nunique())
     if history is None and region == "shaoxing":
-        history = published_gdp()
+        history = _or_empty(published_gdp, ["year", "gdp", "origin"])
     if history is not None and len(history):
         start = int(bands.year.min())
         shown = history[history.year >= start - 15].set_index("year").gdp
