@@ -353,3 +353,14 @@ def test_waterfall_from_a_shapley_table_closes_on_the_total_effect():
     bars = fig.axes[0].patches
     np.testing.assert_allclose([b.get_height() for b in bars[:3]], phi)
     assert bars[3].get_height() == pytest.approx(phi.sum())
+
+
+def test_history_figures_without_readable_data_show_the_simulation(monkeypatch, tmp_path,
+                                                                   tiny_run):
+    monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(tmp_path))  # an empty data directory
+    fig = plots.gdp_fan(tiny_run.city_year)
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert any(label.startswith("simulated median") for label in labels)
+    assert not any(label.startswith("published") for label in labels)
+    fig = plots.rank_fan(tiny_run.city_year)
+    assert not any(line.get_label().startswith("published") for line in fig.axes[0].get_lines())
