@@ -16,8 +16,14 @@ Figures:
 - :func:`sector_shares`: composition of GDP by sector over time;
 - :func:`corridor_map`: the nine regions at their coordinates with net flows of people and
   firms as arrows;
-- :func:`attribution_waterfall`: the share of a gain owed to each policy pillar;
-- :func:`calibration_fit`: published against simulated calibration moments.
+- :func:`attribution_waterfall`: the share of a gain owed to each policy pillar (Shapley
+  values of growthpole.experiments.attribution, or any pillar/contribution table);
+- :func:`calibration_fit`: published against simulated calibration moments;
+- :func:`sensitivity_indices`: Morris / Sobol' / delta indices of a sweep.
+
+Published history: :func:`rank_history` (national rank from growthpole.panel's ranking panel,
+only years with a complete national panel) and :func:`published_gdp`. Nothing is
+interpolated: a year without a published value is a gap in the line.
 """
 
 from __future__ import annotations
