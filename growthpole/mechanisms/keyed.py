@@ -27,10 +27,22 @@ _UNIT = 2.0 ** -53
 
 def splitmix64(values: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser applied element-wise to uint64 values."""
-    z = values + _GOLDEN
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    return z ^ (z >> _S31)
+    return _splitmix64_inplace(np.array(values, dtype=np.uint64))
+
+
+def _splitmix64_inplace(z: np.ndarray) -> np.ndarray:
+    """:func:`splitmix64` overwriting ``z`` (uint64): the same operations without a new
+    array per operation, ≈5x faster over 100k ids (docs/performance.md)."""
+    z += _GOLDEN
+    shifted = z >> _S30
+    z ^= shifted
+    z *= _MIX1
+    np.right_shift(z, _S27, out=shifted)
+    z ^= shifted
+    z *= _MIX2
+    np.right_shift(z, _S31, out=shifted)
+    z ^= shifted
+    return z
 
 
 class KeyedStream:
@@ -40,15 +52,25 @@ class KeyedStream:
         self.key = np.uint64(seed_sequence.generate_state(1, np.uint64)[0])
 
     def bits(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
-        ids = np.asarray(ids).astype(np.uint64)
+        mixed = np.asarray(ids).astype(np.uint64)  # a copy, overwritten in place below
         column = np.asarray(column, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            mixed = splitmix64(ids ^ self.key)
-            return splitmix64(mixed + (column + np.uint64(1)) * _COLUMN)
+            mixed ^= self.key
+            _splitmix64_inplace(mixed)
+            offset = (column + np.uint64(1)) * _COLUMN
+            if offset.ndim == 0:
+                mixed += offset
+                return _splitmix64_inplace(mixed)
+            return _splitmix64_inplace(mixed + offset)  # broadcasts to a new shape
 
     def uniform(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
         """U(0, 1), never exactly 0 or 1."""
-        return ((self.bits(ids, column) >> _S11).astype(np.float64) + 0.5) * _UNIT
+        bits = self.bits(ids, column)
+        bits >>= _S11
+        uniform = bits.astype(np.float64)
+        uniform += 0.5
+        uniform *= _UNIT
+        return uniform
 
     def normal(self, ids: np.ndarray, column: int = 0) -> np.ndarray:
         """N(0, 1) by inversion of the uniform."""
