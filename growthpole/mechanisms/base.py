@@ -39,6 +39,7 @@ class StepContext:
     year_seed: np.random.SeedSequence
     switches: dict[str, bool] = field(default_factory=dict)
     _rngs: dict[str, np.random.Generator] = field(default_factory=dict)
+    _keyed: dict[str, KeyedStream] = field(default_factory=dict)
 
     def rng(self, name: str) -> np.random.Generator:
         """The generator of mechanism ``name`` in this year (independent streams)."""
@@ -52,9 +53,11 @@ class StepContext:
     def keyed(self, name: str) -> KeyedStream:
         """The id-keyed stream of mechanism ``name`` in this year (see mechanisms/keyed.py):
         an agent's draw depends on its id only, so it is the same in every scenario."""
-        index = MECHANISM_STREAMS.index(name)
-        return KeyedStream(np.random.SeedSequence(
-            self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index, 1)))
+        if name not in self._keyed:  # a stream is a pure function of its key: build it once
+            index = MECHANISM_STREAMS.index(name)
+            self._keyed[name] = KeyedStream(np.random.SeedSequence(
+                self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index, 1)))
+        return self._keyed[name]
 
     def on(self, mechanism: str) -> bool:
         """Whether a mechanism is switched on (reduction tests switch some off)."""
