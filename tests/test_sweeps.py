@@ -197,8 +197,9 @@ def test_killed_worker_loses_and_duplicates_nothing(tiny_sweep, reference, dask_
     marker = tmp_path / "killed"
     pids_before = set(dask_client.run(os.getpid).values())
     function = functools.partial(kill_worker_once, marker=str(marker), victim=4)
-    report = run_sweep(tiny_sweep, tmp_path / "out", DaskExecutor(dask_client, owns_client=False),
-                       function=function, flush_seconds=0.0)
+    executor = DaskExecutor(dask_client, owns_client=False, chunk_size=3)  # 6 tasks of 3 runs
+    report = run_sweep(tiny_sweep, tmp_path / "out", executor, function=function,
+                       flush_seconds=0.0)
     assert marker.exists()  # the worker really died mid-sweep ...
     assert int(marker.read_text()) in pids_before
     assert int(marker.read_text()) not in set(dask_client.run(os.getpid).values())
@@ -206,6 +207,7 @@ def test_killed_worker_loses_and_duplicates_nothing(tiny_sweep, reference, dask_
     raw = store.stored_run_ids(tmp_path / "out")
     assert raw.is_unique and set(raw) == {t.run_id for t in tiny_sweep.tasks()}
     assert len(store.part_files(tmp_path / "out")) == 18  # one part per run (flush 0 s)
+    assert executor.chunk_size_for(18) == 3
     pd.testing.assert_frame_equal(store.read_results(tmp_path / "out"), reference,
                                   check_exact=True)
 
