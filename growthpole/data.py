@@ -340,7 +340,8 @@ def base_year(year: int) -> BaseYear:
                 pop_note = f"unit share in {pop_year}"
             except DataError:
                 # derivation (not data): equal GDP per resident across the six units
-                pop_shares, pop_note = gdp_shares, f"GDP share of {gdp_year} (no year with all six populations)"
+                pop_shares = gdp_shares
+                pop_note = f"GDP share of {gdp_year} (no year with all six populations)"
             for i, region in enumerate(SHAOXING_REGIONS):
                 idx = REGION_INDEX[region]
                 gdp[idx] = value[0] * gdp_shares[i]

@@ -321,7 +321,8 @@ _LEVERS: tuple[Lever, ...] = (
           "of development zones", INTENSITY, 0.0, 1.0, 0.0, ("platforms", "land"),
           "建立健全开发区（工业园区）星级评定管理体系，完成一批工业园区整合提升",
           "platform quality +0.2 x value; land-efficiency pressure +0.2 x value",
-          _both(_scalar_add("platform_quality", 0.2), _scalar_add("land_efficiency_pressure", 0.2))),
+          _both(_scalar_add("platform_quality", 0.2),
+                _scalar_add("land_efficiency_pressure", 0.2))),
     Lever("platforms.industrial_chain_chiefs", "platforms", "链长制 industrial-chain chiefs",
           "chains (number)", 0.0, 20.0, 0.0, ("productivity",),
           "省级以上开发区培育打造若干条“链长制”产业链",
@@ -334,7 +335,8 @@ _LEVERS: tuple[Lever, ...] = (
           _both(_platform("micro_enterprise_park"),
                 _mul_region("young_firm_exit_multiplier", -0.1))),
     # ---- 提质提效: emerging industries --------------------------------------------------------
-    Lever("industry.emerging_industries", "industry_upgrade", "高端装备、电子信息、现代医药、新材料: "
+    Lever("industry.emerging_industries", "industry_upgrade",
+          "高端装备、电子信息、现代医药、新材料: "
           "raise the strategic-emerging-industry share", "subsidy, share of value added", 0.0,
           0.05, 0.0, ("firms", "relocation"),
           "聚焦高端装备、电子信息、现代医药、新材料发展，提升战略性新兴产业占比",
@@ -451,7 +453,8 @@ _LEVERS: tuple[Lever, ...] = (
           "打造绍兴科技大市场 2.0 版",
           "catch-up rate toward the poles x (1 + 0.2 value)",
           _mul_region("absorptive_capacity", 0.2)),
-    Lever("innovation.talent_enclaves", "innovation_talent", "人才飞地 talent enclaves in Shanghai, "
+    Lever("innovation.talent_enclaves", "innovation_talent",
+          "人才飞地 talent enclaves in Shanghai, "
           "Hangzhou and Shenzhen", "share of hosts' skilled workers reachable", 0.0, 0.01, 0.0,
           ("labour",),
           "深入对接长三角地区科创资源，布局设立上海、杭州、深圳“人才飞地”",
@@ -565,7 +568,8 @@ LEVERS: dict[str, Lever] = {lever.key: lever for lever in _LEVERS}
 OMISSIONS: dict[str, str] = {
     "两业经 / 双城计 / 活力城": "umbrella slogans of the strategy ('两业经“”双城计“”活力城'); "
     "their content is the measures below, each a lever",
-    "2018 high-quality development evaluation": "context, not a measure ('根据 2018年浙江省高质量发展"
+    "2018 high-quality development evaluation": "context, not a measure ('根据 "
+    "2018年浙江省高质量发展"
     "评价报告，绍兴综合得分全省第三')",
     "大禹陵, 浙东运河文化园, 宋六陵 projects": "individual cultural projects; modelled jointly by "
     "platforms.cultural_corridor ('加快建设大禹陵景区提升工程、浙东运河文化园、宋六陵遗址公园等"

@@ -397,7 +397,8 @@ def platform_kind(text: object) -> str:
 def initial_platforms(table: PlatformTable, start_year: int) -> None:
     """Platforms from data/platforms.csv; rows without a region or an area are skipped
     (documented), except the SPREAD_KINDS; UMBRELLA_PLATFORMS are skipped (their parts have
-    rows). Base capacity is BASE_DEVELOPED_SHARE (default 0.5) of the full area. Default areas: a 万亩千亿 platform is 10,000 亩 by
+    rows). Base capacity is BASE_DEVELOPED_SHARE (default 0.5) of the full area.
+    Default areas: a 万亩千亿 platform is 10,000 亩 by
     its name; a characteristic town 3 km² (Zhejiang's planning norm for 特色小镇, 浙政发
     〔2015〕8号: 'about 3 km²'); a micro-enterprise park 0.3 km² (assumed)."""
     frame = data_module.platforms_table()

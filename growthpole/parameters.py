@@ -58,7 +58,8 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("tfp_drift", "g_A", "exogenous log TFP growth of every firm", "1/yr", 0.0,
                   -0.02, 0.06, "calibrated"),
     ParameterSpec("tfp_shock_sd", "σ_ε", "std. dev. of idiosyncratic annual log TFP shocks",
-                  "1", 0.03, 0.0, 0.2, "assumed; below firm-level 0.05-0.15 since agents aggregate firms"),
+                  "1", 0.03, 0.0, 0.2,
+                  "assumed; below firm-level 0.05-0.15 since agents aggregate firms"),
     ParameterSpec("rd_return", "ρ", "return of R&D intensity on TFP growth", "1", 0.25, 0.0,
                   0.6, "Griliches (1992); Hall, Mairesse & Mohnen (2010): 0.2-0.3"),
     ParameterSpec("agglomeration_elasticity", "γ", "elasticity of TFP to same-sector employment "
@@ -106,7 +107,8 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("exit_profit_sensitivity", "ξ", "rise of the exit log-odds per unit of "
                   "negative profit margin", "1", 4.0, 0.0, 20.0, "assumed"),
     ParameterSpec("relocation_consideration_rate", "ν", "share of firm agents that reconsider "
-                  "their location each year", "1/yr", 0.02, 0.0, 0.2, "assumed: inter-city relocation of "
+                  "their location each year", "1/yr", 0.02, 0.0, 0.2,
+                  "assumed: inter-city relocation of "
                   "firms is rare; a firm agent moves as a whole, so rarer moves also keep the "
                   "lumpiness of whole-agent moves in check"),
     ParameterSpec("relocation_profit_weight", "β_π", "logit weight on log expected profit", "1",

@@ -34,7 +34,8 @@ class PolicyChannels:
     """multiplier (<=1) on the travel time between region pairs."""
     trade_cost_factor: float = 1.0
     """multiplier (<=1) on the iceberg trade cost per hour for Shaoxing's pairs."""
-    same_city_commuting: np.ndarray = field(default_factory=lambda: np.zeros((N_REGIONS, N_REGIONS)))
+    same_city_commuting: np.ndarray = field(
+        default_factory=lambda: np.zeros((N_REGIONS, N_REGIONS)))
     """extra commuting share between same-city-zone pairs (share of workers, symmetric)."""
     external_market_access: np.ndarray = field(default_factory=_ones_regions)
     """multiplier on a region's access to markets outside the corridor (exports, trade zones)."""

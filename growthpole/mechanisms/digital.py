@@ -8,7 +8,8 @@ with a_d the base adoption rate, M_k the sector's policy multiplier (digital-eco
 5G, industrial internet, the 13 traditional industries' transformation) and σ_u the share
 of the adoption cost paid by government (新三年行动计划). Adoption raises ln Ã_i by
 g_d (mechanisms/production.py) and costs an outlay k_u (1 - σ_u) K_i. Policy multipliers and
-the subsidy apply to Shaoxing's firms only; elsewhere adoption runs at the base rate. Digital-economy firms
+the subsidy apply to Shaoxing's firms only; elsewhere adoption runs at the base rate.
+Digital-economy firms
 are transformed from birth.
 """
 

@@ -12,10 +12,12 @@ the speed multiplier (standard land / commitment system, 凤凰行动). Revenue 
 compliance costs) act on profits (exit, entry, relocation), not on K*.
 
 Exit: a share s_K of an exiting agent's capital goes to the region's survivors
-(:func:`salvage_capital`), the rest is lost. The probability rises with losses (Brandt, Van Biesebroeck & Zhang 2012 report exit
+(:func:`salvage_capital`), the rest is lost. The probability rises with losses
+(Brandt, Van Biesebroeck & Zhang 2012 report exit
 rates of 5-10% in Chinese manufacturing):
 
-    logit P_exit,i = logit(x) - ξ (m_i - m̄),      m_i = π_i / Y_i,  m̄ the base year's VA-weighted mean margin
+    logit P_exit,i = logit(x) - ξ (m_i - m̄),      m_i = π_i / Y_i,
+    m̄ the base year's VA-weighted mean margin
 
 scaled by the region's exit multiplier (private-economy rules, COVID relief) and, for firms
 younger than three years, the young-firm multiplier (雏鹰行动, micro-enterprise parks).

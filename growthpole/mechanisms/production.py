@@ -9,7 +9,8 @@ A_i is the firm's own TFP (mechanisms/productivity.py), M_r the market-access in
 (mechanisms/market_access.py), G_{rk} same-sector employment in the region relative to the
 base year (Marshallian agglomeration, level effect with elasticity γ; Ciccone & Hall 1996),
 D_i the digital-transformation flag (mechanisms/digital.py), n_r the number of live firm
-agents in region r and ε_c the crowding parameter (:func:`crowding_log_index`). Decreasing returns per firm
+agents in region r and ε_c the crowding parameter (:func:`crowding_log_index`).
+Decreasing returns per firm
 agent (Lucas 1978 span of control) make the labour allocation of mechanisms/labour.py
 well defined and leave a profit share of 1 - α - β_s - β_u.
 

@@ -70,5 +70,6 @@ def update_productivity(context: StepContext) -> None:
             threshold = np.quantile(firms.value_added[shaoxing_live], 0.9)
             growth += policy.leading_firm_tfp * (shaoxing_live & (firms.value_added >= threshold))
     if params.tfp_shock_sd > 0:
-        growth += params.tfp_shock_sd * context.keyed("productivity").normal(firms.ids[: firms.size])
+        shocks = context.keyed("productivity").normal(firms.ids[: firms.size])
+        growth += params.tfp_shock_sd * shocks
     firms.log_tfp[live] += growth[live]
