@@ -68,9 +68,13 @@ def sweep_command(args: argparse.Namespace) -> int:
         report = run_sweep(sweep, out, executor, resume=args.resume, overwrite=args.overwrite,
                            progress=True, flush_seconds=args.flush_seconds,
                            batch_runs=args.batch_runs, command=["growthpole", *sys.argv[1:]])
-    print(f"{report.planned} runs planned, {report.already_stored} already stored, "
-          f"{report.executed} executed in {report.elapsed_seconds:.1f} s "
-          f"({report.runs_per_second:.1f} runs/s, {info.get('workers')} workers, "
-          f"{info.get('backend')})")
+    if report.executed == 0:
+        print(f"{report.planned} runs planned, {report.already_stored} already stored, "
+              f"0 executed: nothing was missing")
+    else:
+        print(f"{report.planned} runs planned, {report.already_stored} already stored, "
+              f"{report.executed} executed in {report.elapsed_seconds:.1f} s "
+              f"({report.runs_per_second:.1f} runs/s, {info.get('workers')} workers, "
+              f"{info.get('backend')})")
     print(f"written: {report.directory}/")
     return 0
