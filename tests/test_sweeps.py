@@ -236,6 +236,38 @@ def test_interrupted_sweep_resumes_with_only_the_missing_runs(tiny_sweep, refere
     pd.testing.assert_frame_equal(store.read_results(tmp_path), reference, check_exact=True)
 
 
+def test_sweep_process_killed_midway_resumes(tmp_path):
+    """SIGKILL a real `growthpole sweep` process mid-sweep: only whole runs remain on disk,
+    and the same command finishes the sweep with every run exactly once."""
+    import subprocess
+    import sys
+    import time
+
+    path = write_sweep(tmp_path, sweep_data(replications=6))  # 3 x 3 x 6 = 54 runs
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "growthpole", "sweep", str(path), "--cluster", "serial",
+               "--out", str(out), "--flush-seconds", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(store.part_files(out)) < 5 and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the sweep finished before it was killed"
+    stored = store.stored_run_ids(out)
+    assert 5 <= len(stored) < 54 and stored.is_unique
+    assert store.read_manifest(out)["complete"] is False
+    sweep = load_sweep(path)
+    report = run_sweep(sweep, out, SerialExecutor())
+    assert report.already_stored == len(stored) and report.executed == 54 - len(stored)
+    assert store.stored_run_ids(out).is_unique
+    reference = tmp_path / "reference"
+    run_sweep(sweep, reference, SerialExecutor())
+    pd.testing.assert_frame_equal(store.read_results(out), store.read_results(reference),
+                                  check_exact=True)
+
+
 def test_directory_of_another_sweep_is_refused_unless_resumed(tiny_sweep, tmp_path):
     run_sweep(tiny_sweep, tmp_path, SerialExecutor())
     more = build_sweep(sweep_data(replications=3))

@@ -562,6 +562,9 @@ def _check_outcomes(spec: SweepSpec, base: Scenario, file: str | None) -> None:
             raise ScenarioError("national_rank and top30 need growthpole.ranking, which is not "
                                 "available in this installation", file=file,
                                 key="outcomes.columns")
+        from growthpole.ranking import default_model
+
+        default_model()  # the national panel must be there (DataError, one line, if not)
         ranked = {"shaoxing", "hangzhou", "ningbo", "shanghai"}
         bad = [r for r in outcomes.regions if r not in ranked]
         if bad:
