@@ -491,3 +491,23 @@ def test_pillar_factor_scales_the_pillars_levers(tmp_path):
     with pytest.raises(ScenarioError, match="sets no lever of pillar 'green'"):
         build_sweep(sweep_data(scenario={**TINY_SCENARIO, "levers": levers},
                                factors=[{"pillar": "green", "range": [0, 1]}]))
+
+
+def test_attribute_command_writes_table_and_waterfall(tmp_path, capsys):
+    strategy = {**TINY_SCENARIO, "name": "two-pillars", "replications": 2, "levers": {
+        "integration.hangzhou_travel_time_cut": {2020: 0.5}, "business.tax_fee_cuts": 0.03}}
+    path = tmp_path / "strategy.yaml"
+    path.write_text(yaml.safe_dump(strategy), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["attribute", str(path), "--year", "2023", "--cluster", "serial", "--out", str(out)]
+    assert main(args) == 0
+    assert "8 runs executed" in capsys.readouterr().out  # 2^2 coalitions x 2 replications
+    table = pd.read_csv(out / "attribution.csv")
+    gdp = table[table.outcome == "gdp:2023"].set_index("component")
+    assert set(gdp.index) >= {"baseline", "integration", "business_environment",
+                              "full_strategy", "total_effect"}
+    assert gdp.loc[["integration", "business_environment"], "share_of_effect"].sum() == (
+        pytest.approx(1.0, abs=1e-9))
+    assert (out / "attribution.png").stat().st_size > 1000
+    assert main(args) == 0 and "0 runs executed, 8 already stored" in capsys.readouterr().out
+    assert main(["attribute", str(path), "--year", "2040", "--cluster", "serial"]) == 2
