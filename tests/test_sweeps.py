@@ -318,6 +318,11 @@ BAD_SWEEPS = [
      "unknown outcome column"),
     ({"scenario": "no_such_base.yaml"}, "scenario", "does not exist"),
     ({"replications": 0}, "replications", "greater than or equal to 1"),
+    ({"factors": [{"parameter": "rd_return", "range": [0.1]}]}, "factors.0.range",
+     "range must be [low, high]"),
+    ({"factors": ["rd_return"]}, "factors.0", "must be a mapping"),
+    ({"factors": [{"pillar": "platforms", "range": [0, 1]}]}, "factors.0.pillar",
+     "sets no lever of pillar"),
 ]
 
 

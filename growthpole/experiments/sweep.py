@@ -364,8 +364,17 @@ def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
             model = models.get(key.split(".")[0], SweepSpec)
             raise ScenarioError(f"unknown key; allowed: {', '.join(model.model_fields)}",
                                 file=file, key=key) from None
+        parts = key.split(".")
+        if "range" in parts:  # a wrong-length or non-numeric range
+            at = ".".join(parts[:parts.index("range") + 1])
+            raise ScenarioError(f"range must be [low, high] (two numbers), got "
+                                f"{_factor_input(data, parts)!r}"[:300], file=file,
+                                key=at) from None
         if err["type"] == "missing":
             raise ScenarioError("required key is missing", file=file, key=key) from None
+        if err["type"] in ("dict_type", "model_type"):
+            raise ScenarioError(f"must be a mapping of keys to values, got "
+                                f"{err.get('input')!r}"[:300], file=file, key=key) from None
         raise ScenarioError(f"{err['msg']} (got {err.get('input')!r})"[:300], file=file,
                             key=key or None) from None
     base = _base_scenario(spec, file)
@@ -391,6 +400,14 @@ def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
     for variant, row in enumerate(design):
         sweep.variant_scenario(row, variant).model_parameters()
     return sweep
+
+
+def _factor_input(data: dict, parts: list[str]) -> object:
+    """The raw ``factors.N.range`` value of the file, for error messages."""
+    try:
+        return data["factors"][int(parts[1])]["range"]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
 
 
 def load_sweep(path: str | Path) -> Sweep:
