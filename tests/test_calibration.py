@@ -233,7 +233,7 @@ def test_cli_writes_a_calibration_scenarios_can_use(tmp_path, capsys):
     report = json.loads((tmp_path / "cal.report.json").read_text())
     assert (tmp_path / "cal.hindcast.png").stat().st_size > 0
     assert (tmp_path / "cal.profiles.png").stat().st_size > 0
-    assert not checkpoint_path(out).exists()
+    assert checkpoint_path(out).exists()  # kept: --resume rewrites outputs without search
     shaoxing = report["hindcast"]["calibration_scale"]["cities"]["shaoxing"]
     assert shaoxing["in_sample_years"] == [2017, 2018, 2019]
     assert shaoxing["out_of_sample_years"] and min(shaoxing["out_of_sample_years"]) > 2019

@@ -37,7 +37,9 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
     """Calibrate ``spec`` (a :class:`~growthpole.calibration.spec.CalibrationSpec`), write
     ``out`` (calibrated parameters) and its report; returns a summary dict.
 
-    ``resume``: continue from ``out``'s checkpoint. ``stop_after``: stop (raising
+    ``resume``: continue from ``out``'s checkpoint (kept after completion: resuming a
+    complete calibration replays it from the cache and rewrites the outputs).
+    ``stop_after``: stop (raising
     :class:`~growthpole.calibration.objective.Interrupted`) after that many new
     evaluations, leaving a checkpoint (tests). ``write=False``: search only (tests).
     ``problem``: a prepared :class:`~growthpole.calibration.objective.Problem` (e.g. with a
@@ -54,8 +56,10 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
         raise OutputError("calibrated file already exists; pass --overwrite to replace it",
                           file=out)
     if checkpoint.exists() and not (resume or overwrite):
-        raise OutputError("an interrupted calibration left a checkpoint here; pass --resume "
-                          "to continue it or --overwrite to start over", file=checkpoint)
+        raise OutputError("a checkpoint of an earlier calibration exists; pass --resume to "
+                          "reuse its evaluations (an interrupted run continues, a complete "
+                          "one rewrites its outputs without new search) or --overwrite to "
+                          "start over", file=checkpoint)
     if resume and not checkpoint.exists():
         raise OutputError("--resume: no checkpoint to resume from", file=checkpoint)
     if overwrite and not resume and checkpoint.exists():
@@ -91,7 +95,6 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
     if write:
         report = write_outputs(out, spec, problem, estimate, dict(info))
         summary["report"] = report
-    checkpoint.unlink(missing_ok=True)  # complete: the outputs (or the caller) hold the result
     return summary
 
 
