@@ -64,7 +64,11 @@ def sweep_command(args: argparse.Namespace) -> int:
                        dashboard=args.dashboard) as executor:
         info = executor.describe()
         if info.get("dashboard"):
-            print(f"dashboard: {info['dashboard']}", file=sys.stderr)
+            import importlib.util
+
+            note = ("" if importlib.util.find_spec("bokeh") else
+                    " (shows only a notice: the dashboard needs `pip install bokeh`)")
+            print(f"dashboard: {info['dashboard']}{note}", file=sys.stderr)
         report = run_sweep(sweep, out, executor, resume=args.resume, overwrite=args.overwrite,
                            progress=True, flush_seconds=args.flush_seconds,
                            batch_runs=args.batch_runs, command=["growthpole", *sys.argv[1:]])
