@@ -233,6 +233,11 @@ def attribute(directory: str | Path, *, year: int = 2030) -> tuple[pd.DataFrame,
                 "mean": float(game[:, mask].mean()),
                 "std_error": _se(game[:, mask])})
     table = pd.DataFrame(rows)
+    # a probability's normal-approximation interval is clipped to [0, 1]
+    levels = table.outcome.str.startswith("p_") & table.component.isin(
+        ["baseline", "full_strategy"])
+    table.loc[levels, ["ci_low", "ci_high"]] = table.loc[levels, ["ci_low", "ci_high"]].clip(
+        0.0, 1.0)
     table["replications"] = replications
     return table, pd.DataFrame(coalition_rows)
 
