@@ -192,6 +192,14 @@ def _year_axis(ax) -> None:
     ax.set_xlabel("year")
 
 
+def _marks(ax, marks: Mapping[int, str] | None) -> None:
+    """Dotted vertical lines at given years, labelled (e.g. the end of a fitting window)."""
+    for year, label in (marks or {}).items():
+        ax.axvline(year, color="#888888", lw=0.8, ls=":")
+        ax.annotate(f" {label}", (year, 1.0), xycoords=("data", "axes fraction"),
+                    fontsize=8, va="top", color="#555555")
+
+
 def _message(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=10,
             color="#7a1f1f", wrap=True,
@@ -290,7 +298,8 @@ def _or_empty(loader: Callable[[], pd.DataFrame], columns: list[str]) -> pd.Data
 
 @styled
 def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
-             top: int = TOP, title: str | None = None) -> Figure:
+             top: int = TOP, title: str | None = None,
+             marks: Mapping[int, str] | None = None) -> Figure:
     """Shaoxing's national GDP rank: published history and the simulated distribution.
 
     ``history``: a :func:`rank_history` table (computed from the active panel when None).
@@ -310,6 +319,7 @@ def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
                 lw=1.5, label="published rank (city GDP panel)")
     ax.axhline(top, color=COLOURS["threshold"], ls="--", lw=1.2, label=f"top-{top} threshold")
     ax.invert_yaxis()
+    _marks(ax, marks)
     _year_axis(ax)
     ax.set_ylabel("national GDP rank among Chinese cities (1 = largest)")
     ax.set_title(title or f"{place_name('shaoxing')}: national GDP rank")
@@ -394,7 +404,8 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
 
 @styled
 def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
-            region: str = "shaoxing", title: str | None = None) -> Figure:
+            region: str = "shaoxing", title: str | None = None,
+            marks: Mapping[int, str] | None = None) -> Figure:
     """GDP (亿元, current prices): published history against the simulated band."""
     fig, ax = _new()
     rows = _region_rows(city_year, region)
@@ -409,9 +420,8 @@ def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
         shown = shown.reindex(range(int(shown.index.min()), int(shown.index.max()) + 1))
         ax.plot(shown.index, shown.to_numpy(), color=COLOURS["history"], marker="o", ms=3.5,
                 lw=1.3, label="published GDP (gaps: year not published in the panel)")
-        ax.axvline(start, color="#888888", lw=0.8, ls=":")
-        ax.text(start, ax.get_ylim()[1], " simulation starts", fontsize=8, va="top",
-                color="#555555")
+        _marks(ax, {start: "simulation starts"})
+    _marks(ax, marks)
     _year_axis(ax)
     ax.set_ylabel(f"GDP, {GDP_UNIT}, current prices")
     ax.set_title(title or f"{place_name(region)}: GDP, published and simulated")
