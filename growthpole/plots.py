@@ -330,8 +330,8 @@ def rank_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
     low = min([top - 5, *(history["rank"].tolist() if len(history) else [])])
     high = max([top + 15, *(history["rank"].tolist() if len(history) else [])])
     if has_rank:
-        low = min(low, float(rows.national_rank.quantile(0.01)))
-        high = max(high, float(rows.national_rank.quantile(0.99)))
+        low = min(low, float(bands.q05.min()))  # the drawn bands fit entirely
+        high = max(high, float(bands.q95.max()))
     ax.set_ylim(high + 2, max(low - 2, 0.5))
     _note(fig, "History: rank within the national city GDP panel (one source per year: the "
                "imported panel where it covers the year; years with a partial panel left out). "
