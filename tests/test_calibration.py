@@ -87,8 +87,9 @@ def test_recovery_moves_with_truth(tmp_path):
 
 
 def test_resume_gives_the_uninterrupted_result(tmp_path):
-    """Interrupt after k new evaluations, resume from the checkpoint: same estimate, same
-    loss and same set of evaluated candidates as an uninterrupted run."""
+    """Interrupt after k new evaluations (in the search), resume and interrupt again (in
+    the diagnostics), resume to the end: same estimate, loss, bootstrap and profiles as an
+    uninterrupted run."""
     spec = small_spec(search={"budget": 40, "population_per_parameter": 4,
                               "polish_share": 0.25},
                       diagnostics={"profile_points": 3, "bootstrap_resamples": 2,
@@ -101,12 +102,20 @@ def test_resume_gives_the_uninterrupted_result(tmp_path):
     assert saved["evaluations"] == 13
     with pytest.raises(OutputError, match="--resume"):
         calibrate(spec, out, write=False)
+    total = full["evaluations"]["total"]
+    late = total - 4 - 13  # the second interruption falls in the diagnostics
+    assert late > full["evaluations"]["search"] - 13
+    with pytest.raises(Interrupted):
+        calibrate(spec, out, write=False, resume=True, stop_after=late,
+                  checkpoint_seconds=0.0)
     resumed = calibrate(spec, out, write=False, resume=True)
-    assert resumed["evaluations"]["resumed_from_checkpoint"] == 13
-    assert resumed["evaluations"]["new_this_run"] == full["evaluations"]["total"] - 13
+    assert resumed["evaluations"]["resumed_from_checkpoint"] == 13 + late
+    assert resumed["evaluations"]["new_this_run"] == 4
+    assert resumed["evaluations"]["total"] == total
     assert resumed["values"] == full["values"]
     assert resumed["loss"] == full["loss"]
     assert np.array_equal(resumed["estimate"].profile_losses, full["estimate"].profile_losses)
+    assert np.array_equal(resumed["estimate"].bootstrap_units, full["estimate"].bootstrap_units)
 
 
 def test_checkpoint_of_another_spec_is_refused(tmp_path):

@@ -82,7 +82,7 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
         info = {
             "search": estimate.search_evaluations,
             "diagnostics": estimate.diagnostic_evaluations,
-            "total": len(store.cache), "new_this_run": store.new_evaluations,
+            "total": len(store.requested), "new_this_run": store.new_evaluations,
             "resumed_from_checkpoint": resumed, "workers": workers,
             "replications_per_evaluation": store.replications,
             "simulation_seconds": store.simulation_seconds,

@@ -172,6 +172,9 @@ class EvaluationStore:
     stop_after: int | None = None
     progress: bool = False
     cache: dict[tuple[float, ...], Evaluation] = field(default_factory=dict)
+    #: keys requested in this run, in order of first request (a resumed run rebuilds the
+    #: same order by replaying the search, whatever the checkpoint holds beyond it)
+    requested: dict[tuple[float, ...], None] = field(default_factory=dict)
     new_evaluations: int = 0
     phase: str = "search"
     _pool: object | None = None
@@ -217,6 +220,8 @@ class EvaluationStore:
     def evaluate(self, units: list[np.ndarray]) -> list[Evaluation]:
         """Evaluations of ``units`` (cached ones free; new ones in parallel)."""
         units = [np.clip(np.asarray(u, dtype=float), 0.0, 1.0) for u in units]
+        for unit in units:
+            self.requested.setdefault(_key(unit), None)
         missing: dict[tuple[float, ...], np.ndarray] = {}
         for unit in units:
             key = _key(unit)
@@ -277,8 +282,11 @@ class EvaluationStore:
         self._bar.set_postfix_str(  # type: ignore[attr-defined]
             f"{self.phase}, best loss {best.loss:.5g}" if best else self.phase, refresh=False)
 
-    def best(self) -> Evaluation | None:
-        finite = [e for e in self.cache.values() if np.isfinite(e.loss)]
+    def best(self, keys: list[tuple[float, ...]] | None = None) -> Evaluation | None:
+        """Lowest-loss evaluation among ``keys`` (default: every cached one)."""
+        pool = self.cache.values() if keys is None else (self.cache[k] for k in keys
+                                                         if k in self.cache)
+        finite = [e for e in pool if np.isfinite(e.loss)]
         return min(finite, key=lambda e: e.loss) if finite else None
 
     # ---- checkpoint ------------------------------------------------------------------------

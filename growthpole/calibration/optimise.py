@@ -137,16 +137,17 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
     global_result = evolution.minimise(store.losses, dimension, global_budget, start=start,
                                        seed=spec.search.seed)
     store.phase = "polish"
-    used = len(store.cache)
+    used = len(store.requested)
     polish = LocalPolish(spec.search.polish_method)
-    best_global = store.best()
+    best_global = store.best(list(store.requested))
     polish_start = best_global.unit if best_global is not None else global_result.unit
     polish_result = polish.minimise(store.losses, dimension, max(budget - used, 0),
                                     start=polish_start)
-    best = store.best()
+    search_keys = list(store.requested)
+    best = store.best(search_keys)
     assert best is not None, "every candidate failed: the model broke its invariants"
     estimate_unit, estimate_loss = best.unit, best.loss
-    search_evaluations = len(store.cache)
+    search_evaluations = len(search_keys)
 
     # ---- bootstrap over replications -------------------------------------------------------
     store.phase = "bootstrap"
@@ -167,7 +168,8 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
         boot_at_estimate.append(resampled([estimate_unit])[0])
         # re-estimate: the best of every candidate evaluated so far under the resampled
         # loss (no new simulation), then a cheap local search from it
-        evaluated = [e for e in store.cache.values() if e.moments is not None]
+        evaluated = [store.cache[k] for k in search_keys
+                     if store.cache[k].moments is not None]
         losses = [store.problem.moments.loss(e.moments, weights) for e in evaluated]
         start_unit = evaluated[int(np.argmin(losses))].unit
         result = LocalPolish("Nelder-Mead").minimise(
@@ -187,12 +189,18 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
                 units.append(unit)
         profile = store.losses(units).reshape(dimension, len(grid))
     store.phase = "done"
+    diagnostic_best = store.best(list(store.requested)[search_evaluations:])
+    if diagnostic_best is not None and diagnostic_best.loss < estimate_loss:
+        notes.append(f"a diagnostic evaluation (bootstrap or profile) reached loss "
+                     f"{diagnostic_best.loss:.5g} < the estimate's {estimate_loss:.5g}: the "
+                     f"search had not converged; a larger --budget would move the estimate")
     return Estimate(unit=estimate_unit, loss=estimate_loss, global_result=global_result,
                     polish_result=polish_result, search_evaluations=search_evaluations,
                     bootstrap_units=np.array(boot_units).reshape(-1, dimension),
                     bootstrap_losses_at_estimate=np.array(boot_at_estimate),
                     profile_grid=grid, profile_losses=profile,
-                    diagnostic_evaluations=len(store.cache) - search_evaluations, notes=notes)
+                    diagnostic_evaluations=len(store.requested) - search_evaluations,
+                    notes=notes)
 
 
 def identification(estimate: Estimate, names: tuple[str, ...]) -> list[dict[str, object]]:
