@@ -160,8 +160,8 @@ class GrowthPoleModel(mesa.Model):
         self.year += 1
         state = self.state
         state.year = self.year
-        state.price_level = (1.0 + self.params.gdp_deflator_inflation) ** (
-            self.year - state.start_year)
+        # cumulative GDP deflator: P_t = P_{t-1} (1 + π_t), so π may change over time
+        state.price_level = state.price_level * (1.0 + self.params.gdp_deflator_inflation)
         self.policy = policy_for_year(self.scenario.levers, self.year,
                                       self.scenario.start_year)
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)

@@ -391,6 +391,7 @@ def attach_national_rank(city_year: pd.DataFrame,
                          | Mapping[int, np.random.SeedSequence],
                          start_year: int, *, use_history: bool = True,
                          share_national_factor: bool = True,
+                         shared_from: int | None = None,
                          model: CompetitorModel | None = None) -> pd.DataFrame:
     """``city_year`` with a ``national_rank`` column on the corridor-city rows.
 
@@ -409,6 +410,10 @@ def attach_national_rank(city_year: pd.DataFrame,
     ``start_year`` (:func:`simulate_paths`) and beta_c the city's own estimated loading.
     The ``gdp`` column itself is left as the model produced it. ``share_national_factor=
     False`` ranks the corridor rows as given (e.g. when they are realised data).
+    ``shared_from`` (default ``start_year``) is the last year whose national conditions the
+    corridor rows already contain: a model calibrated to history through year E represents
+    the realised national cycle up to E, so its ranks take ``shared_from=E`` (surprises
+    before E would be counted twice).
     """
     model = default_model() if model is None else model
     frame = city_year.copy()
@@ -418,7 +423,7 @@ def attach_national_rank(city_year: pd.DataFrame,
                   for r in replications]
     competitors, surprise = simulate_paths(
         model, years, generators, history_until=None if use_history else start_year,
-        shared_from=start_year)
+        shared_from=start_year if shared_from is None else shared_from)
     corridor = list(CORRIDOR_ROWS)
     rows = frame[frame.region.isin(corridor)]
     table = rows.pivot_table(index=["replication", "year"], columns="region", values="gdp",
