@@ -89,12 +89,12 @@ class DiagnosticSettings(BaseModel):
 
 
 #: parameters read afresh by the mechanisms every year, which may therefore change value at a
-#: regime break (not the deflator: the price level is (1 + π)^(t - t0) in model.py, so a
-#: change of π would re-price past years; not migration_wage_weight: base-year amenities are
-#: solved for migration equilibrium under it; not initial-condition parameters either)
+#: regime break (the deflator too: the price level is cumulative, P_t = P_{t-1} (1 + π_t), in
+#: model.py; not migration_wage_weight: base-year amenities are solved for migration
+#: equilibrium under it; not initial-condition parameters either)
 REGIME_PARAMETERS = ("tfp_drift", "rd_return", "spillover_rate", "nonmodelled_growth",
                      "entry_rate", "exit_rate", "external_inflow_rate",
-                     "tfp_shock_sd", "agglomeration_elasticity")
+                     "tfp_shock_sd", "agglomeration_elasticity", "gdp_deflator_inflation")
 
 
 class Regimes(BaseModel):
