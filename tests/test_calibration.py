@@ -201,7 +201,7 @@ def test_moments_come_from_data():
     ({"searchh": {}}, "searchh", "unknown key"),
     ({"regimes": {"break_year": 2030, "parameters": ["tfp_drift"]}}, "regimes.break_year",
      "must lie in the window"),
-    ({"regimes": {"break_year": 2015, "parameters": ["gdp_deflator_inflation"]}},
+    ({"regimes": {"break_year": 2015, "parameters": ["migration_wage_weight"]}},
      "regimes.parameters", "cannot change at a break"),
     ({"regimes": {"break_year": 2015, "parameters": ["spillover_rate"]}},
      "regimes.parameters", "must also be a free parameter"),
