@@ -166,7 +166,7 @@ class GrowthPoleModel(mesa.Model):
                                       self.scenario.start_year)
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
         context = StepContext(state, self.params, self.policy, year_seed, self.switches)
-        population_before = state.talent.count
+        population_before = self._people_by_region()
         _reset_flows(state.regions)
         for name, mechanism in STEP_ORDER:
             if context.on(name):
@@ -272,7 +272,12 @@ class GrowthPoleModel(mesa.Model):
                              **{name: merged[name][order] for name in names}})
 
     # ---- invariants ----------------------------------------------------------------------
-    def _check(self, population_before: int) -> None:
+    def _people_by_region(self) -> np.ndarray:
+        """(N_REGIONS,) live talent agents by region of residence."""
+        talent = self.state.talent
+        return np.bincount(talent.region[talent.live].astype(np.int64), minlength=N_REGIONS)
+
+    def _check(self, population_before: np.ndarray) -> None:
         state = self.state
         firms_table = state.firms
         live = firms_table.live
@@ -297,11 +302,18 @@ class GrowthPoleModel(mesa.Model):
                 raise ModelInvariantError(f"year {self.year}, region "
                                           f"{REGIONS[int(np.flatnonzero(bad)[0])]}: {name} is "
                                           f"negative or not finite")
-        inflow = round(state.regions.external_inflow.sum() / state.people_per_agent)
-        if state.talent.count != population_before + inflow:
-            raise ModelInvariantError(f"year {self.year}, region all: people not conserved "
-                                      f"({population_before} + {inflow} declared inflow != "
-                                      f"{state.talent.count} talent agents)")
+        # per region: after = before + migration in - out + declared inflow (agent units)
+        regions = state.regions
+        flows = np.rint((regions.migration_in - regions.migration_out
+                         + regions.external_inflow) / state.people_per_agent).astype(np.int64)
+        after = self._people_by_region()
+        broken = np.flatnonzero(after != population_before + flows)
+        if len(broken):
+            r = int(broken[0])
+            raise ModelInvariantError(
+                f"year {self.year}, region {REGIONS[r]}: people not conserved "
+                f"({population_before[r]} + {flows[r]} migration and declared inflow != "
+                f"{after[r]} talent agents)")
 
     # ---- Mesa views ------------------------------------------------------------------------
     def firm_agents(self, limit: int | None = None) -> list:

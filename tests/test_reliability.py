@@ -575,7 +575,7 @@ def _lose_people(context):
     (_negative_land, ["year 2022", "region zhuji", "negative", "land_mu"]),
     (_nan_region_stock, ["year 2020", "region ningbo", "nonmodelled_gdp"]),
     # conservation is checked over all regions (migration moves people between them)
-    (_lose_people, ["year 2023", "region all", "people not conserved"]),
+    (_lose_people, ["year 2023", "region shangyu", "people not conserved"]),
 ], ids=["nan_capital", "inf_tfp", "negative_land", "nan_region_stock", "people_lost"])
 def test_invariant_guards_name_year_region_quantity(monkeypatch, injector, fragments):
     monkeypatch.setattr(model_module, "STEP_ORDER",
