@@ -40,6 +40,7 @@ class StepContext:
     switches: dict[str, bool] = field(default_factory=dict)
     _rngs: dict[str, np.random.Generator] = field(default_factory=dict)
     _keyed: dict[str, KeyedStream] = field(default_factory=dict)
+    _talent_counts: tuple[tuple, np.ndarray] | None = None
 
     def rng(self, name: str) -> np.random.Generator:
         """The generator of mechanism ``name`` in this year (independent streams)."""
@@ -58,6 +59,28 @@ class StepContext:
             self._keyed[name] = KeyedStream(np.random.SeedSequence(
                 self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index, 1)))
         return self._keyed[name]
+
+    def talent_counts(self) -> np.ndarray:
+        """:func:`talent_counts` of the state's talent table, counted once per step: labour
+        supply (twice a year) and migration read it, and migration, the only mechanism that
+        moves or adds talent agents, updates it exactly (:meth:`set_talent_counts`). The cache
+        is dropped if the table's rows, ids or live count change behind its back; a mechanism
+        that moves talent agents between regions must call :meth:`set_talent_counts` (or
+        set ``_talent_counts = None``). Returns a copy."""
+        talent = self.state.talent
+        key = self._talent_key(talent)
+        if self._talent_counts is None or self._talent_counts[0] != key:
+            self._talent_counts = (key, talent_counts(talent))
+        return self._talent_counts[1].copy()
+
+    def set_talent_counts(self, counts: np.ndarray) -> None:
+        """Record the (2, N_REGIONS) talent counts after a mechanism changed them."""
+        self._talent_counts = (self._talent_key(self.state.talent), counts.copy())
+
+    @staticmethod
+    def _talent_key(talent) -> tuple:
+        return (id(talent), id(talent.columns["region"]), talent.size, talent.next_id,
+                int(np.count_nonzero(talent.live)))
 
     def on(self, mechanism: str) -> bool:
         """Whether a mechanism is switched on (reduction tests switch some off)."""

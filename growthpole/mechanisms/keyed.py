@@ -14,6 +14,9 @@ replications and years are independent and runs are reproducible.
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import ndtri
 
@@ -23,6 +26,42 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 _COLUMN = np.uint64(0xD1B54A32D192ED03)
 _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
 _UNIT = 2.0 ** -53
+_TWO64 = 1 << 64
+_TOP33 = np.uint64(0xFFFFFFFE00000000)  # the top 31 bits (untouched by the final z ^= z >> 31)
+_SCRATCH = threading.local()  # per-thread work buffers (runs may share a process in threads)
+
+
+def _scratch(slot: str, n: int, dtype: type = np.uint64) -> np.ndarray:
+    """A reusable work array of ``n`` elements (contents undefined). Large temporaries
+    allocated and freed at every draw made glibc return and re-fault their pages: ~0.5 ms of a
+    0.2 ms hash over 100k ids (docs/performance.md). Never returned to callers."""
+    buffers = getattr(_SCRATCH, "buffers", None)
+    if buffers is None:
+        buffers = _SCRATCH.buffers = {}
+    buffer = buffers.get(slot)
+    if buffer is None or buffer.dtype != dtype or len(buffer) < n:
+        buffer = buffers[slot] = np.empty(max(n, 1024, 0 if buffer is None else 2 * len(buffer)),
+                                          dtype=dtype)
+    return buffer[:n]
+
+
+@lru_cache(maxsize=64)
+def _bits_threshold(probability: float) -> int:
+    """The integer T with ``uniform < probability`` ⟺ ``bits < T`` for the 64 hashed bits of
+    :meth:`KeyedStream.uniform` (exactly: u = ((bits >> 11) + 0.5) 2^-53 in float64 is
+    non-decreasing in bits; the threshold is found by bisection on the same float
+    arithmetic). T may be 2^64 (every draw is below)."""
+    def below(k: int) -> bool:  # the float64 operations of KeyedStream.uniform
+        return (float(k) + 0.5) * _UNIT < probability
+
+    low, high = 0, 1 << 53  # below(k) is true for k < K, false from K on; K in [0, 2^53]
+    while low < high:
+        middle = (low + high) // 2
+        if below(middle):
+            low = middle + 1
+        else:
+            high = middle
+    return low << 11
 
 
 def splitmix64(values: np.ndarray) -> np.ndarray:
@@ -63,6 +102,64 @@ class KeyedStream:
                 return _splitmix64_inplace(mixed)
             return _splitmix64_inplace(mixed + offset)  # broadcasts to a new shape
 
+    def _keyed_ids(self, ids: np.ndarray, slot: str) -> np.ndarray:
+        """splitmix64(ids ^ key), the first round of :meth:`bits`, in a work buffer."""
+        ids = np.asarray(ids)
+        mixed = _scratch(slot, ids.size).reshape(ids.shape)
+        if ids.dtype.kind in "iu" and ids.dtype.itemsize == 8:
+            np.bitwise_xor(ids.view(np.uint64), self.key, out=mixed)  # same bits as astype
+        else:
+            mixed[...] = ids.astype(np.uint64)
+            mixed ^= self.key
+        return _splitmix64_inplace(mixed)
+
+    def _final_round(self, z: np.ndarray, shifted: np.ndarray, last_xor: bool = True) -> None:
+        """The second splitmix64 round on z = mixed + column offset + golden (the golden-ratio
+        increment already added): :func:`_splitmix64_inplace` without its first addition;
+        without the final ``z ^= z >> 31`` when ``last_xor`` is False."""
+        np.right_shift(z, _S30, out=shifted)
+        z ^= shifted
+        z *= _MIX1
+        np.right_shift(z, _S27, out=shifted)
+        z ^= shifted
+        z *= _MIX2
+        if last_xor:
+            np.right_shift(z, _S31, out=shifted)
+            z ^= shifted
+
+    def rows_below(self, ids: np.ndarray, probability: float,
+                   mask: np.ndarray | None = None) -> np.ndarray:
+        """``np.flatnonzero(mask & (self.uniform(ids) < probability))`` (column 0), exactly,
+        for a scalar probability, without forming the uniforms: the comparison is made on
+        the hashed bits (:func:`_bits_threshold`), and on their top 31 bits before the last
+        xor-shift, which leaves them unchanged; only the few rows whose top bits tie with
+        the threshold's, or fall below it, finish the hash. Work arrays are reused."""
+        ids = np.asarray(ids)
+        threshold = _bits_threshold(float(probability))
+        if threshold <= 0:
+            return np.zeros(0, dtype=np.intp)
+        with np.errstate(over="ignore"):
+            z = self._keyed_ids(ids, "z")
+            # column 0: offset (0 + 1) * _COLUMN, then the golden-ratio increment (mod 2^64)
+            z += np.uint64((int(_COLUMN) + int(_GOLDEN)) % _TWO64)
+            shifted = _scratch("shifted", ids.size)
+            self._final_round(z, shifted, last_xor=False)
+            # rows whose top 31 bits are <= the threshold's: a superset of the rows below it
+            top = (threshold + (1 << 33)) & ~((1 << 33) - 1)  # next multiple of 2^33
+            if top >= _TWO64:
+                candidates = np.arange(ids.size) if mask is None else np.flatnonzero(mask)
+            else:
+                below = _scratch("below", ids.size, np.bool_)
+                np.less(z, np.uint64(top), out=below)
+                if mask is not None:
+                    below &= mask
+                candidates = np.flatnonzero(below)
+            final = z[candidates]
+            final ^= final >> _S31
+        if threshold >= _TWO64:
+            return candidates
+        return candidates[final < np.uint64(threshold)]
+
     def uniform(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
         """U(0, 1), never exactly 0 or 1."""
         bits = self.bits(ids, column)
@@ -83,5 +180,29 @@ class KeyedStream:
         return -np.log(-np.log(uniform))
 
     def choice(self, utility: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Row-wise multinomial-logit choice: argmax of utility + keyed Gumbel noise."""
-        return np.argmax(utility + self.gumbel(ids, utility.shape[1]), axis=1)
+        """Row-wise multinomial-logit choice: argmax of utility + keyed Gumbel noise.
+
+        The same numbers as ``np.argmax(utility + self.gumbel(ids, m), axis=1)``, computed in
+        reused work arrays: the per-id round of the hash once per row, the column offsets
+        and the golden-ratio increment added together (mod 2^64), and utility + (-L) as
+        utility - L with L = ln(-ln u) (IEEE a + (-b) is a - b)."""
+        utility = np.asarray(utility)
+        n, alternatives = utility.shape
+        size = n * alternatives
+        with np.errstate(over="ignore"):
+            mixed = self._keyed_ids(np.asarray(ids), "choice_ids")
+            offsets = np.array([((column + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64
+                                for column in range(1, alternatives + 1)], dtype=np.uint64)
+            z = _scratch("choice_z", size).reshape(n, alternatives)
+            np.add(mixed[:, None], offsets[None, :], out=z)
+            self._final_round(z, _scratch("choice_shifted", size).reshape(n, alternatives))
+        z >>= _S11
+        noise = _scratch("choice_noise", size, np.float64).reshape(n, alternatives)
+        noise[...] = z  # uint64 -> float64, as astype
+        noise += 0.5
+        noise *= _UNIT
+        np.log(noise, out=noise)
+        np.negative(noise, out=noise)
+        np.log(noise, out=noise)
+        np.subtract(utility, noise, out=noise)
+        return np.argmax(noise, axis=1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from growthpole.mechanisms.base import StepContext, region_sum, talent_counts
+from growthpole.mechanisms.base import StepContext, region_sum
 from growthpole.mechanisms.production import effective_log_tfp
 from growthpole.regions import HANGZHOU, N_REGIONS, N_SHAOXING, SHANGHAI, SKILLED
 
@@ -48,7 +48,7 @@ def commuting_matrix(hours: np.ndarray, rate: float, decay_hours: float,
 def labour_supply(context: StepContext) -> np.ndarray:
     """(2, N_REGIONS) workers by skill and residence."""
     state, params = context.state, context.params
-    supply = talent_counts(state.talent)
+    supply = context.talent_counts()  # counted once per step (StepContext.talent_counts)
     return supply * state.people_per_agent * params.participation_rate
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from growthpole.mechanisms.base import StepContext, gumbel_choice, talent_counts
+from growthpole.mechanisms.base import StepContext, gumbel_choice
 from growthpole.regions import N_REGIONS
 
 
@@ -79,35 +79,52 @@ def migrate(context: StepContext) -> None:
     talent, regions = state.talent, state.regions
     keyed = context.keyed("migration")
     live = talent.live
-    population = talent_counts(talent).sum(axis=0) * state.people_per_agent
+    counts = context.talent_counts()  # (skill, region), counted once per step
+    population = counts.sum(axis=0) * state.people_per_agent
     population_10k = population / 1e4
     cost = moving_cost(regions.hours, params.moving_cost_per_hour, params.moving_fixed_cost)
-    # only the (few) considering rows are gathered: cheaper than full-length masks per skill
-    considering = np.flatnonzero(live & (keyed.uniform(talent.ids[: talent.size])
-                                         < params.migration_consideration_rate))
-    considering_skill = talent.skill[considering]
+    # only the (few) considering rows are gathered; the draw is compared on its hashed bits
+    # (KeyedStream.rows_below: the same rows as uniform < μ)
+    considering = keyed.rows_below(talent.ids[: talent.size],
+                                   params.migration_consideration_rate,
+                                   None if live.all() else live)
     regions.migration_in[:] = 0.0
     regions.migration_out[:] = 0.0
-    for skill in (0, 1):  # two skill groups: a loop over types, not agents
-        rows = considering[considering_skill == skill]
-        if not len(rows):
-            continue
-        base = systematic_utility(context, skill, population_10k)
-        origin = talent.region[rows].astype(np.int64)
-        utility = base[None, :] - cost[origin]
-        choice = keyed.choice(utility, talent.ids[rows])
+    if len(considering):
+        # both skill groups in one logit: a row's utility depends only on (skill, origin), so
+        # the 18 possible rows U[s, r] = base_s - cost_r are formed once and gathered (the
+        # same subtraction as base[None, :] - cost[origin] per skill group)
+        skill = talent.skill[considering].astype(np.int64)
+        origin = talent.region[considering].astype(np.int64)
+        table = np.empty((2, N_REGIONS, N_REGIONS))
+        for s in (0, 1):  # two skill groups: a loop over types, not agents
+            table[s] = systematic_utility(context, s, population_10k)[None, :] - cost
+        code = skill * N_REGIONS + origin
+        choice = keyed.choice(table.reshape(2 * N_REGIONS, N_REGIONS)[code],
+                              talent.ids[considering])
         moved = choice != origin
-        regions.migration_out += np.bincount(origin[moved], minlength=N_REGIONS)
-        regions.migration_in += np.bincount(choice[moved], minlength=N_REGIONS)
-        talent.region[rows[moved]] = choice[moved]
-        talent.moves[rows[moved]] += 1
+        movers = considering[moved]
+        to, origin, mover_skill = choice[moved], origin[moved], skill[moved]
+        regions.migration_out += np.bincount(origin, minlength=N_REGIONS)
+        regions.migration_in += np.bincount(to, minlength=N_REGIONS)
+        talent.region[movers] = to
+        talent.moves[movers] += 1
+        # counts after the moves (exact: integer-valued floats)
+        counts -= np.bincount(mover_skill * N_REGIONS + origin,
+                              minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
+        counts += np.bincount(mover_skill * N_REGIONS + to,
+                              minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
     regions.migration_in *= state.people_per_agent
     regions.migration_out *= state.people_per_agent
-    _external_inflow(context, population_10k)
+    added = _external_inflow(context, population_10k)
+    if added is not None:
+        counts += added
+    context.set_talent_counts(counts)
 
 
-def _external_inflow(context: StepContext, population_10k: np.ndarray) -> None:
-    """Declared inflow from the rest of China (new talent agents)."""
+def _external_inflow(context: StepContext, population_10k: np.ndarray) -> np.ndarray | None:
+    """Declared inflow from the rest of China (new talent agents); returns the arrivals by
+    (skill, region), or None if there were none."""
     state, params = context.state, context.params
     rng = context.rng("migration")
     regions = state.regions
@@ -115,7 +132,7 @@ def _external_inflow(context: StepContext, population_10k: np.ndarray) -> None:
     expected = params.external_inflow_rate * population_10k.sum() * 1e4 / state.people_per_agent
     n = int(rng.poisson(expected)) if expected > 0 else 0
     if not n:
-        return
+        return None
     skilled_share = state.inflow_skilled_share
     skill = (rng.random(n) < skilled_share).astype(np.int8)
     region = np.empty(n, dtype=np.int64)
@@ -126,4 +143,7 @@ def _external_inflow(context: StepContext, population_10k: np.ndarray) -> None:
             region[skill == s] = gumbel_choice(np.broadcast_to(utility, (count, N_REGIONS)),
                                                rng)
     state.talent.add(n, region=region, skill=skill, moves=0)
-    regions.external_inflow[:] = np.bincount(region, minlength=N_REGIONS) * state.people_per_agent
+    arrivals = np.bincount(skill.astype(np.int64) * N_REGIONS + region,
+                           minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
+    regions.external_inflow[:] = arrivals.sum(axis=0) * state.people_per_agent
+    return arrivals
