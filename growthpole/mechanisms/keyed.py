@@ -162,6 +162,17 @@ class KeyedStream:
 
     def uniform(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
         """U(0, 1), never exactly 0 or 1."""
+        if isinstance(column, (int, np.integer)) and 0 <= column < 1 << 32:
+            # the same bits as self.bits(ids, column) with fewer passes, in work arrays
+            ids = np.asarray(ids)
+            z = self._keyed_ids(ids, "uniform_z")
+            z += np.uint64(((int(column) + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64)
+            self._final_round(z, _scratch("uniform_shifted", ids.size).reshape(ids.shape))
+            z >>= _S11
+            uniform = z.astype(np.float64)
+            uniform += 0.5
+            uniform *= _UNIT
+            return uniform
         bits = self.bits(ids, column)
         bits >>= _S11
         uniform = bits.astype(np.float64)

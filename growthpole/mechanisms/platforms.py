@@ -117,11 +117,12 @@ def place_in_platforms(context: StepContext, rows: np.ndarray) -> None:
             groups = sorted_choice[valid]
             land = sorted_land[valid]
             csum = np.cumsum(land)
-            starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+            # np.concatenate, not np.r_ (the same integers; np.r_ costs ~25 µs a call)
+            starts = np.concatenate(([0], np.flatnonzero(np.diff(groups)) + 1))
             group_start = np.repeat(csum[starts] - land[starts],
-                                    np.diff(np.r_[starts, len(groups)]))
+                                    np.diff(np.concatenate((starts, [len(groups)]))))
             cumulative[valid] = csum - group_start
-        admitted = valid & (cumulative <= free[np.clip(sorted_choice, 0, None)])
+        admitted = valid & (cumulative <= free[np.maximum(sorted_choice, 0)])
         final = np.full(len(rows), -1, dtype=np.int64)
         final[order[admitted]] = sorted_choice[admitted]
         chosen = final

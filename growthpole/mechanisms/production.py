@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from growthpole.mechanisms.base import StepContext, region_sector_sum, region_sum
-from growthpole.regions import N_SHAOXING, SKILLED, UNSKILLED
+from growthpole.mechanisms.base import StepContext, region_sum
+from growthpole.mechanisms.environment import STANDARD_PENALTY
+from growthpole.regions import N_REGIONS, N_SECTORS, N_SHAOXING, SKILLED, UNSKILLED
 
 AGGLOMERATION_OFFSET = 1000.0  # E_0, persons: keeps G finite where a sector is new (assumed)
 
@@ -39,34 +40,49 @@ def agglomeration_index(employment: np.ndarray, base_employment: np.ndarray) -> 
 def platform_match(context: StepContext) -> np.ndarray:
     """1 where a firm sits in a platform whose sector focus includes its sector."""
     firms, platforms = context.state.firms, context.state.platforms
-    inside = firms.platform >= 0
-    match = np.zeros(firms.size, dtype=bool)
-    if inside.any() and platforms.size:
-        masks = platforms.sector_mask[np.maximum(firms.platform, 0)]
-        match = inside & ((masks >> firms.sector.astype(np.int32)) & 1).astype(bool)
-    return match
+    if not platforms.size:
+        return np.zeros(firms.size, dtype=bool)
+    # (platform + 1, sector) table of matches, row 0 for firms outside platforms
+    table = np.zeros((platforms.size + 1, N_SECTORS), dtype=bool)
+    table[1:] = (platforms.sector_mask[:, None] >> np.arange(N_SECTORS, dtype=np.int32)) & 1
+    cell = np.maximum(firms.platform, -1).astype(np.int64)
+    cell += 1
+    cell *= N_SECTORS
+    cell += firms.sector
+    return table.ravel()[cell]
 
 
 def effective_log_tfp(context: StepContext) -> np.ndarray:
-    """ln Ã_i for every row (dead rows included; callers mask)."""
+    """ln Ã_i for every row (dead rows included; callers mask).
+
+    Each term depends on the firm only through its region, (region, sector) or platform, so
+    it is evaluated on the small table of those cells and gathered: the same operations on
+    the same operands as term(x[region]) element by element (e.g. ln M[region] =
+    (ln M)[region]), with the terms added to ln A_i in the same order, so the values are
+    unchanged while a year makes a few firm-length passes instead of ~50
+    (docs/performance.md)."""
     state, params, policy = context.state, context.params, context.policy
     firms, regions = state.firms, state.regions
     region = firms.region.astype(np.int64)
     sector = firms.sector.astype(np.int64)
-    log_tfp = firms.log_tfp + params.market_access_elasticity * np.log(
-        regions.market_access[region])
+    log_tfp = firms.log_tfp + (params.market_access_elasticity
+                               * np.log(regions.market_access))[region]
     if context.on("agglomeration"):
-        employment = region_sector_sum(firms.skilled + firms.unskilled, region, sector,
-                                       firms.live)
+        cell = region * N_SECTORS
+        cell += sector  # (region, sector) cell, as in region_sector_sum
+        employment = np.bincount(cell, weights=np.where(firms.live, firms.skilled
+                                                        + firms.unskilled, 0.0),
+                                 minlength=N_REGIONS * N_SECTORS).reshape(N_REGIONS, N_SECTORS)
         index = agglomeration_index(employment, state.regions_base_employment)
         gamma = np.full(len(regions.market_access), params.agglomeration_elasticity)
         gamma[:N_SHAOXING] *= policy.agglomeration_multiplier
-        log_tfp = log_tfp + gamma[region] * np.log(index[region, sector])
+        log_tfp = log_tfp + (gamma[:, None] * np.log(index)).ravel()[cell]
     log_tfp = log_tfp + params.platform_tfp_bonus * platform_match(context)
     if params.entry_crowding > 0:
-        log_tfp = log_tfp - params.entry_crowding * crowding_log_index(state, params)[region]
-    multiplier = np.where(region < N_SHAOXING, policy.digital_gain_multiplier, 1.0)
-    return log_tfp + params.digital_tfp_gain * multiplier * firms.digital
+        log_tfp = log_tfp - (params.entry_crowding * crowding_log_index(state, params))[region]
+    multiplier = np.where(np.arange(N_REGIONS) < N_SHAOXING, policy.digital_gain_multiplier,
+                          1.0)
+    return log_tfp + (params.digital_tfp_gain * multiplier)[region] * firms.digital
 
 
 def crowding_log_index(state, params) -> np.ndarray:
@@ -96,27 +112,45 @@ def value_added(log_tfp_eff: np.ndarray, capital: np.ndarray, skilled: np.ndarra
     return np.exp(log_y)
 
 
-def policy_wedge(context: StepContext) -> np.ndarray:
-    """τ_i: subsidies + tax cuts + red-tape cuts - compliance costs, share of VA."""
-    firms, policy, platforms = context.state.firms, context.policy, context.state.platforms
-    region = firms.region.astype(np.int64)
-    sector = firms.sector.astype(np.int64)
-    wedge = (policy.sector_subsidy[region, sector] + policy.profit_tax_cut[region]
-             + policy.regulation_cost_cut[region])
-    in_shaoxing = region < N_SHAOXING
-    compliance = policy.compliance_cost[sector] * in_shaoxing
-    # upgraded (low-intensity) polluting firms bear 30% of the compliance cost
-    upgraded = firms.emission_intensity < context.state.base_emission_intensity[sector] * 0.75
-    compliance = np.where(upgraded, 0.3 * compliance, compliance)
-    wedge -= compliance
-    # emission standard: not-upgraded polluting Shaoxing firms pay a penalty per unit of it
-    from growthpole.mechanisms.environment import STANDARD_PENALTY
+def _inactive(value: float) -> bool:
+    """True if subtracting ``value`` (or a where() of it and 0.0) changes nothing: +0.0."""
+    return value == 0.0 and not np.signbit(value)
 
-    polluting_here = context.state.polluting_sector[sector] & in_shaoxing & ~upgraded
-    wedge -= np.where(polluting_here, STANDARD_PENALTY * policy.emission_standard, 0.0)
-    cluster_cost = 0.015 * policy.cluster_concentration * in_shaoxing * (firms.clustered == 0)
-    polluting = context.state.polluting_sector[sector]
-    wedge -= np.where(polluting, cluster_cost, 0.0)
+
+def policy_wedge(context: StepContext) -> np.ndarray:
+    """τ_i: subsidies + tax cuts + red-tape cuts - compliance costs, share of VA.
+
+    Region- and sector-level parts are formed on the (region, sector) table and gathered
+    (the same operations on the same operands, in the same order, as element by element);
+    a term that subtracts +0.0 from every firm (no compliance cost, no emission standard,
+    no cluster policy) is skipped, which leaves every value unchanged."""
+    state, policy, platforms = context.state, context.policy, context.state.platforms
+    firms = state.firms
+    region = firms.region.astype(np.int64)
+    cell = region * N_SECTORS
+    cell += firms.sector
+    shaoxing = np.arange(N_REGIONS) < N_SHAOXING
+    wedge = (policy.sector_subsidy + policy.profit_tax_cut[:, None]
+             + policy.regulation_cost_cut[:, None]).ravel()[cell]
+    compliance_cost = np.asarray(policy.compliance_cost, dtype=float)
+    penalty = STANDARD_PENALTY * policy.emission_standard
+    if (compliance_cost.any() or np.signbit(compliance_cost).any()
+            or not _inactive(penalty)):
+        sector = firms.sector.astype(np.int64)
+        # upgraded (low-intensity) polluting firms bear 30% of the compliance cost
+        upgraded = firms.emission_intensity < (state.base_emission_intensity * 0.75)[sector]
+        compliance = (compliance_cost[None, :] * shaoxing[:, None]).ravel()
+        wedge -= np.where(upgraded, (0.3 * compliance)[cell], compliance[cell])
+        # emission standard: not-upgraded polluting Shaoxing firms pay a penalty per unit
+        if not _inactive(penalty):
+            polluting_here = (state.polluting_sector[None, :] & shaoxing[:, None]).ravel()[cell]
+            polluting_here &= ~upgraded
+            wedge -= np.where(polluting_here, penalty, 0.0)
+    cluster = 0.015 * policy.cluster_concentration
+    if not _inactive(cluster):
+        cluster_cost = (cluster * shaoxing)[region] * (firms.clustered == 0)
+        polluting = state.polluting_sector[firms.sector.astype(np.int64)]
+        wedge -= np.where(polluting, cluster_cost, 0.0)
     inside = firms.platform >= 0
     if inside.any() and platforms.size:
         wedge += np.where(inside, platforms.subsidy[np.maximum(firms.platform, 0)], 0.0)
