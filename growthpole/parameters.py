@@ -55,8 +55,19 @@ _SPECS: tuple[ParameterSpec, ...] = (
                   "entry", "1", 0.10, 0.0, 0.5, "assumed: a firm agent aggregates many firms, so "
                   "its dispersion is far below the firm-level 0.6-0.9 of Hsieh & Klenow (2009)"),
     # --- TFP growth (mechanisms/productivity.py) ---
-    ParameterSpec("tfp_drift", "g_A", "exogenous log TFP growth of every firm", "1/yr", 0.0,
-                  -0.02, 0.06, "calibrated"),
+    ParameterSpec("tfp_drift", "g_A", "exogenous log TFP growth common to every firm agent",
+                  "1/yr", 0.0, -0.02, 0.06, "calibrated"),
+    ParameterSpec("hangzhou_tfp_premium", "g_A^HZ", "log TFP growth of Hangzhou's firm agents "
+                  "above the common drift g_A", "1/yr", 0.0, -0.03, 0.05,
+                  "calibrated: the pole's own trend (headquarters, platform economy, state "
+                  "investment: not modelled); 2005-2019 Hangzhou's GDP grew ~5x against "
+                  "Shaoxing's ~4x"),
+    ParameterSpec("ningbo_tfp_premium", "g_A^NB", "log TFP growth of Ningbo's firm agents "
+                  "above the common drift g_A", "1/yr", 0.0, -0.03, 0.05,
+                  "calibrated: the pole's own trend (port, petrochemicals: not modelled)"),
+    ParameterSpec("shanghai_tfp_premium", "g_A^SH", "log TFP growth of Shanghai's firm agents "
+                  "above the common drift g_A", "1/yr", 0.0, -0.03, 0.05,
+                  "calibrated: the pole's own trend (finance, headquarters: not modelled)"),
     ParameterSpec("tfp_shock_sd", "σ_ε", "std. dev. of idiosyncratic annual log TFP shocks",
                   "1", 0.03, 0.0, 0.2,
                   "assumed; below firm-level 0.05-0.15 since agents aggregate firms"),
@@ -172,6 +183,9 @@ class ModelParameters:
     gdp_deflator_inflation: float = PARAMETER_SPECS["gdp_deflator_inflation"].default
     tfp_dispersion: float = PARAMETER_SPECS["tfp_dispersion"].default
     tfp_drift: float = PARAMETER_SPECS["tfp_drift"].default
+    hangzhou_tfp_premium: float = PARAMETER_SPECS["hangzhou_tfp_premium"].default
+    ningbo_tfp_premium: float = PARAMETER_SPECS["ningbo_tfp_premium"].default
+    shanghai_tfp_premium: float = PARAMETER_SPECS["shanghai_tfp_premium"].default
     tfp_shock_sd: float = PARAMETER_SPECS["tfp_shock_sd"].default
     rd_return: float = PARAMETER_SPECS["rd_return"].default
     agglomeration_elasticity: float = PARAMETER_SPECS["agglomeration_elasticity"].default

@@ -120,6 +120,35 @@ def test_reduction_pure_tfp_drift_grows_at_the_hand_computed_rate(seed_sequence)
     assert np.all(np.diff(growth) >= -1e-12)
 
 
+@pytest.mark.parametrize("pole", ["hangzhou", "ningbo", "shanghai"])
+def test_reduction_pole_premium_adds_to_that_pole_only(seed_sequence, pole):
+    """Pole premium g_A^p (mechanisms/productivity.py): with only TFP drift on, the pole's
+    first-year growth is the hand-computed g + α ln(1 + ψ(e^g − 1)) at g = g_A + g_A^p.
+    Every other region's first year is identical (bit for bit) to the run without the
+    premium (later years differ through relative market access, mechanisms/market_access.py,
+    which responds to the pole's GDP with a lag of one year)."""
+    drift, premium = 0.01, 0.015
+    base = {"tfp_drift": drift, "tfp_shock_sd": 0.0, "rd_return": 0.0,
+            "external_inflow_rate": 0.0, "digital_adoption_rate": 0.0}
+    switches = {k: v for k, v in ALL_OFF.items() if k != "productivity"}
+    frames = {}
+    for label, extra in (("without", {}), ("with", {f"{pole}_tfp_premium": premium})):
+        scenario = tiny_scenario(end_year=2022, parameters={**base, **extra})
+        frames[label] = GrowthPoleModel(scenario, seed_sequence, switches=switches).run()
+    params = tiny_scenario(parameters=base).model_parameters()
+    alpha, psi = params.capital_elasticity, params.investment_adjustment
+    rows = frames["with"][frames["with"].region == pole].set_index("year")
+    growth = np.log(rows.firm_value_added).diff().dropna().to_numpy()
+    g = drift + premium
+    assert growth[0] == pytest.approx(g + alpha * np.log(1 + psi * np.expm1(g)), rel=1e-9)
+    others = [r for r in frames["with"].region.unique() if r != pole]
+    for region in others:
+        with_path = frames["with"][frames["with"].region == region].firm_value_added.to_numpy()
+        without_path = frames["without"][
+            frames["without"].region == region].firm_value_added.to_numpy()
+        np.testing.assert_array_equal(with_path[:2], without_path[:2])
+
+
 def test_mesa_agents_are_views_onto_the_arrays(tiny, seed_sequence):
     model = GrowthPoleModel(tiny, seed_sequence)
     firms = model.firm_agents(limit=3)

@@ -92,7 +92,8 @@ class DiagnosticSettings(BaseModel):
 #: regime break (the deflator too: the price level is cumulative, P_t = P_{t-1} (1 + π_t), in
 #: model.py; not migration_wage_weight: base-year amenities are solved for migration
 #: equilibrium under it; not initial-condition parameters either)
-REGIME_PARAMETERS = ("tfp_drift", "rd_return", "spillover_rate", "nonmodelled_growth",
+REGIME_PARAMETERS = ("tfp_drift", "hangzhou_tfp_premium", "ningbo_tfp_premium",
+                     "shanghai_tfp_premium", "rd_return", "spillover_rate", "nonmodelled_growth",
                      "entry_rate", "exit_rate", "external_inflow_rate",
                      "tfp_shock_sd", "agglomeration_elasticity", "gdp_deflator_inflation")
 

@@ -3,12 +3,15 @@ the corridor poles, idiosyncratic shocks.
 
 For firm i of sector k in region r, each year
 
-    Δ ln A_i = g_A + ρ (R_r + ΔR_rk) + ρ_I I_k 1[r in Shaoxing]
+    Δ ln A_i = g_A + g_A^r + ρ (R_r + ΔR_rk) + ρ_I I_k 1[r in Shaoxing]
              + λ a_r Σ_{p in poles, p≠r} exp(-t_rp f_r / τ_s) max(0, ln Ā_p - ln Ā_r)
              + b_L 1[i in the top decile of Shaoxing firms] + σ_ε ε_i,     ε_i ~ N(0, 1)
 
-R_r is the region's base R&D intensity (R&D/GDP from data), ΔR_rk the policy's additional
-R&D intensity, I_k the number of Shaoxing research institutes of sector k (one per industry,
+g_A^r is the pole premium (Hangzhou, Ningbo, Shanghai; 0 in Shaoxing's units): each pole's own
+trend growth beyond the common drift, which the model does not explain (headquarters, ports,
+finance, state investment) and which history calibrates. R_r is the region's base R&D
+intensity (R&D/GDP from data), ΔR_rk the policy's additional R&D intensity, I_k the number
+of Shaoxing research institutes of sector k (one per industry,
 一个产业一个研究院), Ā_r the employment-weighted mean TFP of region r, a_r the absorptive
 capacity multiplier (tech market), f_r the spillover travel-time factor (R&D enclaves,
 science cities) and b_L the leading-firm bonus (雄鹰行动). The R&D term follows the
@@ -22,7 +25,18 @@ from __future__ import annotations
 import numpy as np
 
 from growthpole.mechanisms.base import StepContext, region_sum
-from growthpole.regions import N_REGIONS, N_SHAOXING, POLE_INDICES
+from growthpole.parameters import ModelParameters
+from growthpole.regions import HANGZHOU, N_REGIONS, N_SHAOXING, NINGBO, POLE_INDICES, SHANGHAI
+
+
+def drift_by_region(params: ModelParameters) -> np.ndarray:
+    """(N_REGIONS,) exogenous log TFP growth g_A + g_A^r per year: the common drift plus the
+    poles' premia (zero in Shaoxing's six units)."""
+    drift = np.full(N_REGIONS, params.tfp_drift)
+    drift[HANGZHOU] += params.hangzhou_tfp_premium
+    drift[NINGBO] += params.ningbo_tfp_premium
+    drift[SHANGHAI] += params.shanghai_tfp_premium
+    return drift
 
 
 def regional_mean_log_tfp(log_tfp: np.ndarray, region: np.ndarray, weight: np.ndarray,
@@ -53,7 +67,7 @@ def update_productivity(context: StepContext) -> None:
     region = firms.region.astype(np.int64)
     sector = firms.sector.astype(np.int64)
 
-    growth = np.full(firms.size, params.tfp_drift)
+    growth = drift_by_region(params)[region]
     rd = regions.rd_intensity[region] + policy.rd_intensity_add[region, sector]
     growth += params.rd_return * rd
     in_shaoxing = region < N_SHAOXING
