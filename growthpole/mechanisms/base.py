@@ -12,6 +12,7 @@ across scenarios).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -138,7 +139,7 @@ def gumbel_noise(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray
     within 2 ulp (NumPy's SIMD log against the C library's), so choices are the same unless
     two alternatives tie to 1e-15.
     """
-    n = int(np.prod(shape))
+    n = math.prod(shape)  # not np.prod: ~10 µs a call for a tuple
     uniform = rng.random(n)
     rejected = uniform == 0.0
     while rejected.any():  # probability 2^-53 per draw: keep the stream exactly as NumPy's

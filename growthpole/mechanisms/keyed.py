@@ -194,9 +194,11 @@ class KeyedStream:
         """Row-wise multinomial-logit choice: argmax of utility + keyed Gumbel noise.
 
         The same numbers as ``np.argmax(utility + self.gumbel(ids, m), axis=1)``, computed in
-        reused work arrays: the per-id round of the hash once per row, the column offsets
-        and the golden-ratio increment added together (mod 2^64), and utility + (-L) as
-        utility - L with L = ln(-ln u) (IEEE a + (-b) is a - b)."""
+        reused work arrays laid out alternative by alternative (contiguous passes): the
+        per-id round of the hash once per row, the column offsets and the golden-ratio
+        increment added together (mod 2^64), the shifted bits (< 2^53) converted to float
+        through int64 (the same values), and utility + (-L) as utility - L with
+        L = ln(-ln u) (IEEE a + (-b) is a - b)."""
         utility = np.asarray(utility)
         n, alternatives = utility.shape
         size = n * alternatives
@@ -204,16 +206,17 @@ class KeyedStream:
             mixed = self._keyed_ids(np.asarray(ids), "choice_ids")
             offsets = np.array([((column + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64
                                 for column in range(1, alternatives + 1)], dtype=np.uint64)
-            z = _scratch("choice_z", size).reshape(n, alternatives)
-            np.add(mixed[:, None], offsets[None, :], out=z)
-            self._final_round(z, _scratch("choice_shifted", size).reshape(n, alternatives))
+            z = _scratch("choice_z", size).reshape(alternatives, n)
+            np.add(offsets[:, None], mixed[None, :], out=z)
+            self._final_round(z, _scratch("choice_shifted", size).reshape(alternatives, n))
         z >>= _S11
+        log_log = _scratch("choice_uniform", size, np.float64).reshape(alternatives, n)
+        np.copyto(log_log, z.view(np.int64), casting="unsafe")  # < 2^53: exact either way
+        log_log += 0.5
+        log_log *= _UNIT
+        np.log(log_log, out=log_log)
+        np.negative(log_log, out=log_log)
+        np.log(log_log, out=log_log)
         noise = _scratch("choice_noise", size, np.float64).reshape(n, alternatives)
-        noise[...] = z  # uint64 -> float64, as astype
-        noise += 0.5
-        noise *= _UNIT
-        np.log(noise, out=noise)
-        np.negative(noise, out=noise)
-        np.log(noise, out=noise)
-        np.subtract(utility, noise, out=noise)
+        np.subtract(utility, log_log.T, out=noise)
         return np.argmax(noise, axis=1)

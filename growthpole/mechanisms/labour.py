@@ -85,14 +85,20 @@ def allocate_labour(context: StepContext) -> None:
     log_b = effective_log_tfp(context) + params.capital_elasticity * np.log(
         np.maximum(firms.capital, 1e-300))
     log_weight = log_b / (1.0 - beta)
+    all_live = bool(live.all())  # masks of all-True rows change no value: skipped
     # stabilise per region before exponentiating
     offset = np.full(N_REGIONS, -np.inf)
-    np.maximum.at(offset, region[live], log_weight[live])
+    if all_live:
+        np.maximum.at(offset, region, log_weight)
+    else:
+        np.maximum.at(offset, region[live], log_weight[live])
     offset = np.where(np.isfinite(offset), offset, 0.0)
-    weight = np.where(live, np.exp(log_weight - offset[region]), 0.0)
-    total = region_sum(weight, region)
-    theta = np.divide(weight, total[region], out=np.zeros_like(weight),
-                      where=total[region] > 0)
+    weight = np.exp(log_weight - offset[region])
+    if not all_live:
+        weight = np.where(live, weight, 0.0)
+    total = region_sum(weight, region)[region]
+    theta = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
     workers = workers_by_workplace(context)
-    firms.skilled[:] = theta * workers[1][region]
-    firms.unskilled[:] = theta * workers[0][region]
+    per_firm = np.take(workers.T, region, axis=0)  # (firms, skill): workers[s][region]
+    firms.skilled[:] = theta * per_firm[:, 1]
+    firms.unskilled[:] = theta * per_firm[:, 0]

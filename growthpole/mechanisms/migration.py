@@ -100,7 +100,7 @@ def migrate(context: StepContext) -> None:
         for s in (0, 1):  # two skill groups: a loop over types, not agents
             table[s] = systematic_utility(context, s, population_10k)[None, :] - cost
         code = skill * N_REGIONS + origin
-        choice = keyed.choice(table.reshape(2 * N_REGIONS, N_REGIONS)[code],
+        choice = keyed.choice(np.take(table.reshape(2 * N_REGIONS, N_REGIONS), code, axis=0),
                               talent.ids[considering])
         moved = choice != origin
         movers = considering[moved]

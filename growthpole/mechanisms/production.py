@@ -173,28 +173,38 @@ def produce(context: StepContext) -> None:
     state, params = context.state, context.params
     firms, regions = state.firms, state.regions
     live = firms.live
+    all_live = bool(live.all())  # masking every row with True changes no value: skipped
     region = firms.region.astype(np.int64)
     y = value_added(effective_log_tfp(context), firms.capital, firms.skilled, firms.unskilled,
                     params.capital_elasticity, params.skilled_labour_elasticity,
                     params.unskilled_labour_elasticity)
-    y = np.where(live, y, 0.0)
+    if not all_live:
+        y = np.where(live, y, 0.0)
     firms.value_added[:] = y
     output = region_sum(y, region)
-    skilled = region_sum(firms.skilled, region, live)
-    unskilled = region_sum(firms.unskilled, region, live)
+    skilled = region_sum(firms.skilled, region, None if all_live else live)
+    unskilled = region_sum(firms.unskilled, region, None if all_live else live)
     # competitive wages = marginal products (亿元 per worker per year)
     regions.wages[SKILLED] = np.divide(params.skilled_labour_elasticity * output, skilled,
                                        out=regions.wages[SKILLED].copy(), where=skilled > 0)
     regions.wages[UNSKILLED] = np.divide(params.unskilled_labour_elasticity * output, unskilled,
                                          out=regions.wages[UNSKILLED].copy(),
                                          where=unskilled > 0)
-    capital_cost = (params.interest_rate * context.policy.capital_cost_factor[region]
+    # the region-level prices, gathered for every firm in one pass (the same values as
+    # gathering each: wage_s[region], wage_u[region], ...)
+    prices = np.empty((len(regions.wages[SKILLED]), 5))
+    prices[:, 0] = regions.wages[SKILLED]
+    prices[:, 1] = regions.wages[UNSKILLED]
+    prices[:, 2] = (params.interest_rate * context.policy.capital_cost_factor
                     + params.depreciation_rate)
+    prices[:, 3] = state.land_rent_per_mu
+    prices[:, 4] = overhead(state)
+    wage_s, wage_u, capital_cost, land_rent, fixed = np.take(prices, region, axis=0).T
     profit = (y * (1.0 + policy_wedge(context))
-              - regions.wages[SKILLED][region] * firms.skilled
-              - regions.wages[UNSKILLED][region] * firms.unskilled
+              - wage_s * firms.skilled
+              - wage_u * firms.unskilled
               - capital_cost * firms.capital
-              - state.land_rent_per_mu[region] * firms.land_mu
-              - overhead(state)[region])
-    firms.profit[:] = np.where(live, profit, 0.0)
+              - land_rent * firms.land_mu
+              - fixed)
+    firms.profit[:] = profit if all_live else np.where(live, profit, 0.0)
     regions.firm_gdp_last = output

@@ -71,11 +71,14 @@ def platform_pull(context: StepContext, rows: np.ndarray) -> np.ndarray:
     fits = (free[None, :] >= firms.land_mu[rows][:, None]) & (platforms.capacity_mu > 0)[None, :]
     gain = np.where(focus & fits, params.platform_tfp_bonus
                     + np.log1p(platforms.subsidy)[None, :], 0.0)
+    # the best platform of each host region: one maximum.reduceat over the platforms grouped
+    # by region (a maximum does not depend on the order of its terms)
     host = platforms.region.astype(np.int64)
-    for region in range(N_REGIONS):  # nine regions, not agents
-        columns = host == region
-        if columns.any():
-            pull[:, region] = gain[:, columns].max(axis=1)
+    order = np.argsort(host, kind="stable")
+    hosts, starts = np.unique(host[order], return_index=True)
+    best = np.maximum.reduceat(gain[:, order], starts, axis=1)
+    modelled = (hosts >= 0) & (hosts < N_REGIONS)
+    pull[:, hosts[modelled]] = best[:, modelled]
     return pull / (1.0 - params.labour_elasticity)
 
 
