@@ -28,6 +28,8 @@ _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
 _UNIT = 2.0 ** -53
 _TWO64 = 1 << 64
 _TOP33 = np.uint64(0xFFFFFFFE00000000)  # the top 31 bits (untouched by the final z ^= z >> 31)
+_BLOCK = 1 << 20  # ids hashed per block (bounds the work arrays: 2 x 8 MB; smaller blocks,
+# which would stay in a core's L2 cache, measured no faster: per-call overheads)
 _SCRATCH = threading.local()  # per-thread work buffers (runs may share a process in threads)
 
 
@@ -133,32 +135,44 @@ class KeyedStream:
         for a scalar probability, without forming the uniforms: the comparison is made on
         the hashed bits (:func:`_bits_threshold`), and on their top 31 bits before the last
         xor-shift, which leaves them unchanged; only the few rows whose top bits tie with
-        the threshold's, or fall below it, finish the hash. Work arrays are reused."""
-        ids = np.asarray(ids)
+        the threshold's, or fall below it, finish the hash. The ids are hashed in blocks of
+        _BLOCK in reused work arrays."""
+        ids = np.asarray(ids).ravel()
         threshold = _bits_threshold(float(probability))
         if threshold <= 0:
             return np.zeros(0, dtype=np.intp)
-        with np.errstate(over="ignore"):
-            z = self._keyed_ids(ids, "z")
-            # column 0: offset (0 + 1) * _COLUMN, then the golden-ratio increment (mod 2^64)
-            z += np.uint64((int(_COLUMN) + int(_GOLDEN)) % _TWO64)
-            shifted = _scratch("shifted", ids.size)
-            self._final_round(z, shifted, last_xor=False)
-            # rows whose top 31 bits are <= the threshold's: a superset of the rows below it
-            top = (threshold + (1 << 33)) & ~((1 << 33) - 1)  # next multiple of 2^33
-            if top >= _TWO64:
-                candidates = np.arange(ids.size) if mask is None else np.flatnonzero(mask)
+        top = (threshold + (1 << 33)) & ~((1 << 33) - 1)  # next multiple of 2^33
+        if top >= _TWO64:  # (almost) every draw is below: no shortcut
+            rows = np.flatnonzero(self.uniform(ids) < probability)
+            return rows if mask is None else rows[np.asarray(mask).ravel()[rows]]
+        top, threshold = np.uint64(top), np.uint64(threshold)
+        column0 = np.uint64((int(_COLUMN) + int(_GOLDEN)) % _TWO64)  # (0 + 1) C + golden
+        z_all = _scratch("z", min(ids.size, _BLOCK))
+        shifted_all = _scratch("shifted", min(ids.size, _BLOCK))
+        below_all = _scratch("below", min(ids.size, _BLOCK), np.bool_)
+        found = []
+        for start in range(0, ids.size, _BLOCK):
+            block = ids[start:start + _BLOCK]
+            n = block.size
+            z, shifted, below = z_all[:n], shifted_all[:n], below_all[:n]
+            if block.dtype.kind in "iu" and block.dtype.itemsize == 8:
+                np.bitwise_xor(block.view(np.uint64), self.key, out=z)  # same bits as astype
             else:
-                below = _scratch("below", ids.size, np.bool_)
-                np.less(z, np.uint64(top), out=below)
-                if mask is not None:
-                    below &= mask
-                candidates = np.flatnonzero(below)
+                z[:] = block.astype(np.uint64)
+                z ^= self.key
+            z += _GOLDEN
+            self._final_round(z, shifted)  # first round: splitmix64(id ^ key)
+            z += column0
+            self._final_round(z, shifted, last_xor=False)
+            # rows whose top 31 bits are <= the threshold's: a superset of the rows below
+            np.less(z, top, out=below)
+            if mask is not None:
+                below &= mask[start:start + n]
+            candidates = np.flatnonzero(below)
             final = z[candidates]
             final ^= final >> _S31
-        if threshold >= _TWO64:
-            return candidates
-        return candidates[final < np.uint64(threshold)]
+            found.append(candidates[final < threshold] + start)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
 
     def uniform(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
         """U(0, 1), never exactly 0 or 1."""
@@ -208,15 +222,17 @@ class KeyedStream:
                                 for column in range(1, alternatives + 1)], dtype=np.uint64)
             z = _scratch("choice_z", size).reshape(alternatives, n)
             np.add(offsets[:, None], mixed[None, :], out=z)
-            self._final_round(z, _scratch("choice_shifted", size).reshape(alternatives, n))
+            shifted = _scratch("choice_shifted", size).reshape(alternatives, n)
+            self._final_round(z, shifted)
         z >>= _S11
-        log_log = _scratch("choice_uniform", size, np.float64).reshape(alternatives, n)
+        # two work arrays in all (the float values reuse the integer ones' memory)
+        log_log = shifted.view(np.float64)
         np.copyto(log_log, z.view(np.int64), casting="unsafe")  # < 2^53: exact either way
         log_log += 0.5
         log_log *= _UNIT
         np.log(log_log, out=log_log)
         np.negative(log_log, out=log_log)
         np.log(log_log, out=log_log)
-        noise = _scratch("choice_noise", size, np.float64).reshape(n, alternatives)
+        noise = z.view(np.float64).reshape(n, alternatives)
         np.subtract(utility, log_log.T, out=noise)
         return np.argmax(noise, axis=1)

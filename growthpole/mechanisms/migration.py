@@ -90,6 +90,9 @@ def migrate(context: StepContext) -> None:
                                    None if live.all() else live)
     regions.migration_in[:] = 0.0
     regions.migration_out[:] = 0.0
+    # (skill,) systematic utilities at this year's population: the same for movers and for
+    # the declared inflow (a pure function of the state before anyone moves)
+    utilities = [systematic_utility(context, s, population_10k) for s in (0, 1)]
     if len(considering):
         # both skill groups in one logit: a row's utility depends only on (skill, origin), so
         # the 18 possible rows U[s, r] = base_s - cost_r are formed once and gathered (the
@@ -98,7 +101,7 @@ def migrate(context: StepContext) -> None:
         origin = talent.region[considering].astype(np.int64)
         table = np.empty((2, N_REGIONS, N_REGIONS))
         for s in (0, 1):  # two skill groups: a loop over types, not agents
-            table[s] = systematic_utility(context, s, population_10k)[None, :] - cost
+            table[s] = utilities[s][None, :] - cost
         code = skill * N_REGIONS + origin
         choice = keyed.choice(np.take(table.reshape(2 * N_REGIONS, N_REGIONS), code, axis=0),
                               talent.ids[considering])
@@ -116,15 +119,17 @@ def migrate(context: StepContext) -> None:
                               minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
     regions.migration_in *= state.people_per_agent
     regions.migration_out *= state.people_per_agent
-    added = _external_inflow(context, population_10k)
+    added = _external_inflow(context, population_10k, utilities)
     if added is not None:
         counts += added
     context.set_talent_counts(counts)
 
 
-def _external_inflow(context: StepContext, population_10k: np.ndarray) -> np.ndarray | None:
+def _external_inflow(context: StepContext, population_10k: np.ndarray,
+                     utilities: list[np.ndarray] | None = None) -> np.ndarray | None:
     """Declared inflow from the rest of China (new talent agents); returns the arrivals by
-    (skill, region), or None if there were none."""
+    (skill, region), or None if there were none. ``utilities``: systematic_utility by
+    skill at ``population_10k``, if already computed."""
     state, params = context.state, context.params
     rng = context.rng("migration")
     regions = state.regions
@@ -139,7 +144,8 @@ def _external_inflow(context: StepContext, population_10k: np.ndarray) -> np.nda
     for s in (0, 1):
         count = int((skill == s).sum())
         if count:
-            utility = systematic_utility(context, s, population_10k)
+            utility = (systematic_utility(context, s, population_10k) if utilities is None
+                       else utilities[s])
             region[skill == s] = gumbel_choice(np.broadcast_to(utility, (count, N_REGIONS)),
                                                rng)
     state.talent.add(n, region=region, skill=skill, moves=0)

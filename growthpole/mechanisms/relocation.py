@@ -23,17 +23,27 @@ import numpy as np
 from growthpole.mechanisms.base import StepContext, region_sector_sum
 from growthpole.mechanisms.platforms import place_in_platforms, recount_platform_land
 from growthpole.mechanisms.production import AGGLOMERATION_OFFSET
-from growthpole.regions import N_REGIONS, N_SHAOXING, REGION_INDEX, SKILLED, UNSKILLED
+from growthpole.regions import (
+    N_REGIONS,
+    N_SECTORS,
+    N_SHAOXING,
+    REGION_INDEX,
+    SKILLED,
+    UNSKILLED,
+)
 
 PRESSURE_CONSIDERATION = 0.2  # extra consideration probability under 亩均/cluster pressure
 
 
 def location_values(context: StepContext, rows: np.ndarray) -> np.ndarray:
-    """(len(rows), N_REGIONS) log profit index V_ik of each candidate firm in each region."""
+    """(len(rows), N_REGIONS) log profit index V_ik of each candidate firm in each region.
+
+    V_ik depends on the firm only through its sector: the (sector, region) table is formed
+    with the same operations on the same operands as row by row, and gathered."""
     state, params, policy = context.state, context.params, context.policy
     firms, regions = state.firms, state.regions
     beta = params.labour_elasticity
-    sector = firms.sector[rows].astype(np.int64)
+    sector = np.arange(N_SECTORS)
     employment = region_sector_sum(firms.skilled + firms.unskilled,
                                    firms.region.astype(np.int64),
                                    firms.sector.astype(np.int64), firms.live)
@@ -52,7 +62,7 @@ def location_values(context: StepContext, rows: np.ndarray) -> np.ndarray:
              + np.log(np.maximum(1.0 + wedge, 1e-3))
              - params.skilled_labour_elasticity * wages[SKILLED][None, :]
              - params.unskilled_labour_elasticity * wages[UNSKILLED][None, :]) / (1.0 - beta)
-    return value
+    return np.take(value, firms.sector[rows].astype(np.int64), axis=0)  # (sector, region)
 
 
 def platform_pull(context: StepContext, rows: np.ndarray) -> np.ndarray:
