@@ -6,7 +6,8 @@ Writes
   docs/levers.md      the policy catalogue (growthpole.levers.LEVERS, OMISSIONS), with the
                       channels each lever actually changes (computed by applying its effect);
 and refreshes the generated blocks of docs/model.md (between ``<!-- BEGIN GENERATED: x -->``
-and ``<!-- END GENERATED: x -->``).
+and ``<!-- END GENERATED: x -->``) and of docs/calibration.md (the shipped calibration
+reports, ``calibration_START_END``).
 
 Usage:  .venv/bin/python docs/make_levers_md.py           (rewrite the files)
         .venv/bin/python docs/make_levers_md.py --check   (exit 1 if any file is out of date)
@@ -30,6 +31,8 @@ DOCS = ROOT / "docs"
 PARAMETERS_MD = DOCS / "parameters.md"
 LEVERS_MD = DOCS / "levers.md"
 MODEL_MD = DOCS / "model.md"
+CALIBRATION_MD = DOCS / "calibration.md"
+CALIBRATION_DIR = ROOT / "scenarios" / "calibration"
 REGENERATE = ".venv/bin/python docs/make_levers_md.py"
 
 if str(ROOT) not in sys.path:  # run as a script from anywhere
@@ -334,16 +337,31 @@ def generated_blocks() -> dict[str, str]:
             "platform_kinds": platform_kinds_table(), "sector_mix": sector_mix_table()}
 
 
-BLOCK = re.compile(r"(?P<begin><!-- BEGIN GENERATED: (?P<name>[a-z_]+) -->)\n(?P<body>.*?)\n?"
+BLOCK = re.compile(r"(?P<begin><!-- BEGIN GENERATED: (?P<name>[a-z0-9_]+) -->)\n(?P<body>.*?)\n?"
                    r"(?P<end><!-- END GENERATED: (?P=name) -->)", re.DOTALL)
 
 
-def refresh_model_md(text: str) -> str:
+def refresh_model_md(text: str, blocks: dict[str, str] | None = None) -> str:
     """``text`` with every generated block replaced by its current content; a block name the
     generator does not know raises KeyError."""
-    blocks = generated_blocks()
+    blocks = generated_blocks() if blocks is None else blocks
     return BLOCK.sub(lambda m: (m.group("begin") + "\n" + blocks[m.group("name")] + "\n"
                                 + m.group("end")), text)
+
+
+def calibration_blocks() -> dict[str, str]:
+    """Name -> content of the generated blocks of docs/calibration.md: one per shipped
+    calibration report (``scenarios/calibration/calibrated_START_END.report.json``), rendered
+    by :func:`growthpole.calibration.report.report_markdown`."""
+    import json
+
+    from growthpole.calibration.report import report_markdown
+
+    blocks = {}
+    for path in sorted(CALIBRATION_DIR.glob("calibrated_*.report.json")):
+        name = path.name.removesuffix(".report.json").replace("calibrated_", "calibration_")
+        blocks[name] = report_markdown(json.loads(path.read_text(encoding="utf-8")))
+    return blocks
 
 
 def expected_files() -> dict[Path, str]:
@@ -351,6 +369,9 @@ def expected_files() -> dict[Path, str]:
     files = {PARAMETERS_MD: parameters_markdown(), LEVERS_MD: levers_markdown()}
     if MODEL_MD.is_file():
         files[MODEL_MD] = refresh_model_md(MODEL_MD.read_text(encoding="utf-8"))
+    if CALIBRATION_MD.is_file():
+        files[CALIBRATION_MD] = refresh_model_md(CALIBRATION_MD.read_text(encoding="utf-8"),
+                                                 calibration_blocks())
     return files
 
 

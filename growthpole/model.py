@@ -149,7 +149,7 @@ class GrowthPoleModel(mesa.Model):
                              f"allowed: {SWITCHABLE}")
         self.check_invariants = check_invariants
         self.year = scenario.start_year
-        self.state = initial_state(scenario, self.params, seed_sequence)
+        self.state = initial_state(scenario, self.params, seed_sequence, self.switches)
         self.records: list[dict[str, np.ndarray]] = []
         self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year)
         self._record()
@@ -489,13 +489,16 @@ def data_inputs(start_year: int) -> tuple[data_module.BaseYear, np.ndarray, np.n
 
 
 def initial_state(scenario: Scenario, params: ModelParameters,
-                  seed_sequence: np.random.SeedSequence) -> WorldState:
+                  seed_sequence: np.random.SeedSequence,
+                  switches: dict[str, bool] | None = None) -> WorldState:
     """Build the base-year economy so that it reproduces the data of ``start_year``.
 
     1. talent agents: resident population / people_per_agent per region, a share s_H skilled;
     2. firm agents: talent agents / workers_per_firm_agent per region, sectors by SECTOR_MIX,
-       log TFP ~ N(0, σ_A²), capital at the desired level: K_i ∝ Ã_i^{1/(1-α-β)} with
-       Σ_r K_i = α (1 - ω) GDP_r / (r + δ);
+       log TFP ~ N(0, σ_A²), capital on the balanced growth path of trend TFP growth:
+       K_i ∝ Ã_i^{1/(1-α-β)} with Σ_r K_i = q_r α (1 - ω) GDP_r / (r + δ), q_r from
+       :func:`growthpole.mechanisms.productivity.balanced_growth_capital_ratio` (1 when the
+       productivity mechanism is switched off);
     3. labour allocated (θ rule), then a region-level TFP shift so that the firms' value added
        equals (1 - ω) GDP_r of the base year exactly; ω GDP_r is the non-modelled part;
     4. market access normalised to 1, external demand a share EXTERNAL_DEMAND_SHARE;
@@ -552,16 +555,24 @@ def initial_state(scenario: Scenario, params: ModelParameters,
                           {"agglomeration": False})
     platform_mechanism.update_platforms(context)
 
+    # capital on the balanced growth path of trend TFP growth: K = q_r K* (q_r = 1 with no
+    # trend growth, or with the productivity mechanism switched off)
+    if switches is not None and switches.get("productivity") is False:
+        growth_ratio = np.ones(N_REGIONS)
+    else:
+        growth_ratio = productivity.balanced_growth_capital_ratio(params, rd)
+
     def size_capital() -> None:
-        # capital at its desired level K* = α Y / (r + δ) for every agent: K_i ∝
+        # capital at q_r times its desired level K* = α Y / (r + δ) for every agent: K_i ∝
         # Ã_i^{1/(1-α-β)} makes Y_i / K_i equal across agents, and
-        # Σ_r K_i = α (1 - ω) GDP_r / (r + δ)
+        # Σ_r K_i = q_r α (1 - ω) GDP_r / (r + δ)
         log_eff = production.effective_log_tfp(context)
         size = np.exp((log_eff - log_eff.max()) / (1.0 - params.returns_to_scale))
         region_index = firm_table.region.astype(np.int64)
         size_total = np.bincount(region_index, weights=size, minlength=N_REGIONS)
         user_cost = params.interest_rate + params.depreciation_rate
-        firm_table.capital[:] = (params.capital_elasticity * target[region_index] / user_cost
+        firm_table.capital[:] = (growth_ratio[region_index] * params.capital_elasticity
+                                 * target[region_index] / user_cost
                                  * size / size_total[region_index])
         firm_table.land_mu[:] = params.land_mu_per_capital * firm_table.capital
 

@@ -45,7 +45,8 @@ def model_md() -> str:
 
 def test_generated_files_are_up_to_date(generator):
     expected = generator.expected_files()
-    assert set(expected) == {DOCS / "parameters.md", DOCS / "levers.md", DOCS / "model.md"}
+    assert set(expected) == {DOCS / "parameters.md", DOCS / "levers.md", DOCS / "model.md",
+                             DOCS / "calibration.md"}
     stale = [path.name for path, content in expected.items()
              if not path.is_file() or path.read_text(encoding="utf-8") != content]
     assert not stale, f"out of date with the code: {', '.join(stale)}; {REGENERATE}"
@@ -146,21 +147,31 @@ def base_model():
     return GrowthPoleModel(tiny_scenario(), check_invariants=False)
 
 
-def test_capital_starts_at_its_desired_level(base_model):
-    """§5.8-5.9: every agent starts at K* = α Y / (r + δ) (relative tolerance 1e-9)."""
+def test_capital_starts_on_the_balanced_growth_path(base_model):
+    """§5.8-5.9: every agent starts at q_r K* with K* = α Y / (r + δ) and
+    q_r = ψ e^g / (ψ + e^{g/(1-α)} - 1), g = g_A + g_A^r + ρ R_r (relative tolerance 1e-9)."""
+    from growthpole.mechanisms.productivity import drift_by_region
+
     state, params = base_model.state, base_model.params
     firms = state.firms
-    desired = (params.capital_elasticity * firms.value_added
-               / (params.interest_rate + params.depreciation_rate))
+    g = np.maximum(drift_by_region(params) + params.rd_return * state.regions.rd_intensity, 0)
+    psi = params.investment_adjustment
+    ratio = psi * np.exp(g) / (psi + np.expm1(g / (1 - params.capital_elasticity)))
+    desired = (ratio[firms.region.astype(np.int64)] * params.capital_elasticity
+               * firms.value_added / (params.interest_rate + params.depreciation_rate))
     assert firms.count > 0
+    assert np.any(ratio < 1.0)  # the shipped calibration has trend growth
     np.testing.assert_allclose(firms.capital[firms.live], desired[firms.live], rtol=1e-9)
 
 
 def test_land_rent_is_the_documented_closed_form(base_model):
-    """§5.10: ρ^L = l (r + δ) / (ℓ α) in every region."""
+    """§5.10: ρ^L_r = l (r + δ) / (ℓ α q_r) in every region."""
+    from growthpole.mechanisms.productivity import balanced_growth_capital_ratio
+
     params = base_model.params
+    ratio = balanced_growth_capital_ratio(params, base_model.state.regions.rd_intensity)
     expected = (params.land_rent_share * (params.interest_rate + params.depreciation_rate)
-                / (params.land_mu_per_capital * params.capital_elasticity))
+                / (params.land_mu_per_capital * params.capital_elasticity * ratio))
     np.testing.assert_allclose(base_model.state.land_rent_per_mu, expected, rtol=1e-9)
 
 

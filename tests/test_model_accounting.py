@@ -99,17 +99,42 @@ def test_reduction_without_dynamics_is_a_steady_state(seed_sequence):
 
 
 def test_reduction_pure_tfp_drift_grows_at_the_hand_computed_rate(seed_sequence):
-    """Only exogenous TFP drift g_A on (no shocks, R&D, spillovers, turnover): with capital
-    adjusting toward K* = α Y / (r + δ), firm value added grows toward the balanced rate
-    g_A / (1 - α) per year (Solow). Year 1 by hand: TFP rises by e^g, the year's output
-    Y' = Y_0 e^g sets K* = α Y' / (r + δ) = K_0 e^g, capital closes the share ψ of the gap,
-    so ln(Y_1 / Y_0) = g + α ln(1 + ψ (e^g - 1)). Later years lie between g and g / (1 - α)."""
+    """Only exogenous TFP drift g_A on (no shocks, R&D, spillovers, turnover): capital starts
+    on the balanced growth path (K_0 = q K*_0, q = ψ e^g / (ψ + G),
+    mechanisms/productivity.balanced_growth_capital_ratio), so firm value added grows at the
+    Solow rate ln(1 + G) = g / (1 - α) in every year from the first, by hand."""
     g = 0.02
     scenario = tiny_scenario(end_year=2035, parameters={
         "tfp_drift": g, "tfp_shock_sd": 0.0, "rd_return": 0.0, "external_inflow_rate": 0.0,
         "digital_adoption_rate": 0.0})
     switches = {k: v for k, v in ALL_OFF.items() if k != "productivity"}
     frame = GrowthPoleModel(scenario, seed_sequence, switches=switches).run()
+    alpha = scenario.model_parameters().capital_elasticity
+    for region in ("keqiao", "hangzhou"):
+        rows = frame[frame.region == region].set_index("year")
+        growth = np.log(rows.firm_value_added).diff().dropna().to_numpy()
+        np.testing.assert_allclose(growth, g / (1 - alpha), rtol=1e-9)
+
+
+def test_reduction_capital_at_its_desired_level_grows_toward_the_balanced_rate(seed_sequence):
+    """The same economy started at K_0 = K*_0 (q = 1, the pre-2026 initial condition):
+    year 1 by hand, TFP rises by e^g, the year's first output Y' = Y_0 e^g sets
+    K* = K*_0 e^g, capital closes the share ψ of the gap, so
+    ln(Y_1 / Y_0) = g + α ln(1 + ψ (e^g − 1)); later years rise monotonically toward
+    g / (1 − α) (the transition that the balanced-growth start removes)."""
+    from growthpole.mechanisms import productivity
+
+    g = 0.02
+    scenario = tiny_scenario(end_year=2035, parameters={
+        "tfp_drift": g, "tfp_shock_sd": 0.0, "rd_return": 0.0, "external_inflow_rate": 0.0,
+        "digital_adoption_rate": 0.0})
+    switches = {k: v for k, v in ALL_OFF.items() if k != "productivity"}
+    original = productivity.balanced_growth_capital_ratio
+    productivity.balanced_growth_capital_ratio = lambda params, rd: np.ones(len(rd))
+    try:
+        frame = GrowthPoleModel(scenario, seed_sequence, switches=switches).run()
+    finally:
+        productivity.balanced_growth_capital_ratio = original
     rows = frame[frame.region == "hangzhou"].set_index("year")
     growth = np.log(rows.firm_value_added).diff().dropna().to_numpy()
     alpha = scenario.model_parameters().capital_elasticity
@@ -122,8 +147,8 @@ def test_reduction_pure_tfp_drift_grows_at_the_hand_computed_rate(seed_sequence)
 
 @pytest.mark.parametrize("pole", ["hangzhou", "ningbo", "shanghai"])
 def test_reduction_pole_premium_adds_to_that_pole_only(seed_sequence, pole):
-    """Pole premium g_A^p (mechanisms/productivity.py): with only TFP drift on, the pole's
-    first-year growth is the hand-computed g + α ln(1 + ψ(e^g − 1)) at g = g_A + g_A^p.
+    """Pole premium g_A^p (mechanisms/productivity.py): with only TFP drift on, the pole grows
+    at the balanced rate (g_A + g_A^p) / (1 − α) from its first year, by hand.
     Every other region's first year is identical (bit for bit) to the run without the
     premium (later years differ through relative market access, mechanisms/market_access.py,
     which responds to the pole's GDP with a lag of one year)."""
@@ -136,11 +161,10 @@ def test_reduction_pole_premium_adds_to_that_pole_only(seed_sequence, pole):
         scenario = tiny_scenario(end_year=2022, parameters={**base, **extra})
         frames[label] = GrowthPoleModel(scenario, seed_sequence, switches=switches).run()
     params = tiny_scenario(parameters=base).model_parameters()
-    alpha, psi = params.capital_elasticity, params.investment_adjustment
     rows = frames["with"][frames["with"].region == pole].set_index("year")
     growth = np.log(rows.firm_value_added).diff().dropna().to_numpy()
-    g = drift + premium
-    assert growth[0] == pytest.approx(g + alpha * np.log(1 + psi * np.expm1(g)), rel=1e-9)
+    assert growth[0] == pytest.approx((drift + premium) / (1 - params.capital_elasticity),
+                                      rel=1e-9)
     others = [r for r in frames["with"].region.unique() if r != pole]
     for region in others:
         with_path = frames["with"][frames["with"].region == region].firm_value_added.to_numpy()

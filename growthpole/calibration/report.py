@@ -464,3 +464,77 @@ def _jsonable(value):
     if isinstance(value, np.bool_):
         return bool(value)
     return value
+
+
+def _percent(value: object) -> str:
+    return "–" if value is None else f"{100 * float(value):.1f}%"  # type: ignore[arg-type]
+
+
+def report_markdown(report: dict) -> str:
+    """Markdown summary of a calibration report (the ``FILE.report.json`` written by
+    :func:`write_outputs`): targets, fit per city, parameter estimates with bootstrap ranges
+    and identification verdicts, and Shaoxing's year-by-year hindcast with its national rank.
+    docs/make_levers_md.py renders the shipped reports into docs/calibration.md with it."""
+    spec, evaluations = report["spec"], report["evaluations"]
+    assessed = report["targets_assessed_at"]
+    headline = report["hindcast"][assessed]
+    targets = report["targets"]
+    lines = [
+        f"Window {spec['window']}, spec `{Path(str(spec['file'])).name}` "
+        f"({spec['replications']} replications per candidate, "
+        f"{spec['scale']['people_per_agent']:g} people per agent), written "
+        f"{report['written_at'][:10]} at commit `{str(report['git_commit'])[:7]}`. "
+        f"Loss {report['loss']:.5f} after {evaluations['search']:,} search + "
+        f"{evaluations['diagnostics']:,} diagnostic evaluations; hindcast over "
+        f"{headline['replications']} fresh replications, errors of their mean.",
+        "",
+        "| target | value | target | met |",
+        "|---|---|---|---|",
+    ]
+    in_sample = targets["in_sample_shaoxing_rmspe"]
+    out_sample = targets["out_of_sample_shaoxing_mape"]
+    rank = targets["national_rank_within_2_every_window_year"]
+    years = ", ".join(str(y) for y in out_sample.get("years", []))
+    yes = {True: "yes", False: "**no**"}
+    lines += [
+        f"| Shaoxing GDP RMSPE in sample | {_percent(in_sample['value'])} | <= "
+        f"{_percent(in_sample['target'])} | {yes[bool(in_sample['met'])]} |",
+        f"| Shaoxing GDP MAPE out of sample ({years}) | {_percent(out_sample['value'])} | <= "
+        f"{_percent(out_sample['target'])} | {yes[bool(out_sample['met'])]} |",
+        f"| max abs national rank error in the window | {rank['max_abs_error']} | <= "
+        f"{rank['target']} | {yes[bool(rank['met'])]} |",
+        "",
+        "| city | RMSPE in sample | MAPE out of sample |",
+        "|---|---|---|",
+    ]
+    for city, row in headline["cities"].items():
+        lines.append(f"| {city} | {_percent(row['in_sample_rmspe'])} | "
+                     f"{_percent(row['out_of_sample_mape'])} |")
+    lines += ["", "| parameter | estimate | bootstrap 5-95% | identification |",
+              "|---|---|---|---|"]
+    for row in report["parameters"]:
+        low, high = row.get("bootstrap_p05"), row.get("bootstrap_p95")
+        interval = "–" if low is None or high is None else f"{low:.4g} – {high:.4g}"
+        lines.append(f"| {row['name']} | {row['estimate']:.4g} | {interval} | "
+                     f"{row['identification']} |")
+    if report.get("fixed"):
+        fixed = ", ".join(f"{k} = {v:g}" for k, v in report["fixed"].items())
+        lines += ["", f"Held fixed: {fixed}."]
+    ranks = {row["year"]: row for row in headline["national_rank"].get("years", [])}
+    lines += ["", "| year | Shaoxing observed | simulated mean | error | rank hist | "
+              "rank sim (median) |", "|---|---|---|---|---|---|"]
+    for row in headline["cities"]["shaoxing"]["years"]:
+        mark = "*" if row["sample"] == "out" else ""
+        year_rank = ranks.get(row["year"], {})
+        historical = year_rank.get("historical", "")
+        simulated = year_rank.get("simulated_median", "")
+        lines.append(f"| {row['year']}{mark} | {row['observed']:.0f} | "
+                     f"{row['simulated_mean']:.0f} | {100 * row['error']:+.1f}% | "
+                     f"{historical} | {simulated} |")
+    lines += ["", "(\\* out of sample; rank columns: historical rank in the ranking panel and "
+              "the simulated median rank)"]
+    notes = [n for n in report.get("notes", []) if not n.startswith(("uncertainty:",
+                                                                      "identification:"))]
+    if notes:
+        lines += ["", *(f"Note: {n}." for n in notes)]
+    return "\n".join(lines)

@@ -39,6 +39,33 @@ def drift_by_region(params: ModelParameters) -> np.ndarray:
     return drift
 
 
+def trend_tfp_growth(params: ModelParameters, rd_intensity: np.ndarray) -> np.ndarray:
+    """(N_REGIONS,) trend log TFP growth per year at neutral policy, g_r = g_A + g_A^r + ρ R_r:
+    the terms of Δ ln A that do not depend on the state (spillovers, shocks and policy are
+    left out). model.initial_state puts capital on the balanced growth path of this rate."""
+    return drift_by_region(params) + params.rd_return * rd_intensity
+
+
+def balanced_growth_capital_ratio(params: ModelParameters,
+                                  rd_intensity: np.ndarray) -> np.ndarray:
+    """(N_REGIONS,) capital relative to its desired level, q_r = K_r / K*_r, on the balanced
+    growth path of trend TFP growth g_r (:func:`trend_tfp_growth`).
+
+    With partial adjustment K_t = K_{t-1} + ψ (K*'_t − K_{t-1}), where K*'_t = α Y'_t / (r + δ)
+    is set by the year's first production Y'_t = A_t K_{t-1}^α L^β (mechanisms/firms.py), and
+    fixed labour, output grows at 1 + G = exp(g / (1 − α)) from the first year exactly when
+
+        q = ψ e^g / (ψ + G),
+
+    (Solow balanced growth: K and Y grow at G, K*'_t / K_{t-1} = 1 + G / ψ). For g <= 0 the
+    ratio is 1: an economy with no trend growth starts at its desired capital.
+    """
+    growth = np.maximum(trend_tfp_growth(params, rd_intensity), 0.0)
+    output_growth = np.expm1(growth / (1.0 - params.capital_elasticity))
+    psi = params.investment_adjustment
+    return psi * np.exp(growth) / (psi + output_growth)
+
+
 def regional_mean_log_tfp(log_tfp: np.ndarray, region: np.ndarray, weight: np.ndarray,
                           live: np.ndarray) -> np.ndarray:
     """Employment-weighted mean log TFP by region."""
