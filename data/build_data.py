@@ -232,8 +232,7 @@ for code, name, v in [
     ("331100", "丽水市", 983.08), ("330900", "舟山市", 930.85),
 ]:
     add(code, name, 2013, v, "yearbook", "ZJ2013_zhshhuida", "secondary page; vintage not stated on the page")
-for code, name, g in [("330100", "杭州市", 8.0), ("330200", "宁波市", 8.1), ("330600", "绍兴市", 8.5)]:
-    pass  # growth rates below
+# growth rates:
 ci("330100", "杭州市", 2013, "real_gdp_growth_pct", 8.0, "pct", "yearbook", "ZJ2013_zhshhuida")
 ci("330200", "宁波市", 2013, "real_gdp_growth_pct", 8.1, "pct", "yearbook", "ZJ2013_zhshhuida")
 ci("330600", "绍兴市", 2013, "real_gdp_growth_pct", 8.5, "pct", "yearbook", "ZJ2013_zhshhuida")

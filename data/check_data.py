@@ -27,14 +27,18 @@ def main():
     for r in rows:
         k = (r["city_code"], int(r["year"]))
         if k in seen:
-            print("DUPLICATE", k); fail = True
+            print("DUPLICATE", k)
+            fail = True
         seen.add(k)
         if not float(r["gdp_100m_cny"]) > 0:
-            print("NON-POSITIVE", k); fail = True
+            print("NON-POSITIVE", k)
+            fail = True
         if r["vintage"] not in VINTAGES:
-            print("BAD VINTAGE", k, r["vintage"]); fail = True
+            print("BAD VINTAGE", k, r["vintage"])
+            fail = True
         if not r["source"].strip():
-            print("NO SOURCE", k); fail = True
+            print("NO SOURCE", k)
+            fail = True
     # year-on-year jumps (consecutive years only)
     by_city = defaultdict(dict)
     for r in rows:
@@ -57,9 +61,11 @@ def main():
         ks = [tuple(r[k] for k in key) for r in rr]
         dups = {k for k in ks if ks.count(k) > 1}
         if dups:
-            print("DUPLICATE KEYS in", name, sorted(dups)[:5]); fail = True
+            print("DUPLICATE KEYS in", name, sorted(dups)[:5])
+            fail = True
         if any(not r["source"].strip() for r in rr):
-            print("EMPTY SOURCE in", name); fail = True
+            print("EMPTY SOURCE in", name)
+            fail = True
         print(f"{name}: {len(rr)} rows")
 
     # comparison with reference
