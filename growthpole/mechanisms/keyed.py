@@ -204,20 +204,19 @@ class KeyedStream:
         uniform = self.uniform(np.asarray(ids)[:, None], columns)
         return -np.log(-np.log(uniform))
 
-    def choice(self, utility: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Row-wise multinomial-logit choice: argmax of utility + keyed Gumbel noise.
-
-        The same numbers as ``np.argmax(utility + self.gumbel(ids, m), axis=1)``, computed in
-        reused work arrays laid out alternative by alternative (contiguous passes): the
-        per-id round of the hash once per row, the column offsets and the golden-ratio
-        increment added together (mod 2^64), the shifted bits (< 2^53) converted to float
-        through int64 (the same values), and utility + (-L) as utility - L with
-        L = ln(-ln u) (IEEE a + (-b) is a - b)."""
-        utility = np.asarray(utility)
-        n, alternatives = utility.shape
+    def _log_log_uniform(self, ids: np.ndarray, alternatives: int
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """(L, work): L = ln(-ln u) of the uniforms of :meth:`gumbel` (whose noise is -L),
+        laid out alternative by alternative, (alternatives, len(ids)), in reused work arrays
+        (contiguous passes); ``work`` is a free float64 array of the same size. The per-id
+        round of the hash is made once per row, the column offsets and the golden-ratio
+        increment are added together (mod 2^64), and the shifted bits (< 2^53) are converted
+        to float through int64 (the same values)."""
+        ids = np.asarray(ids)
+        n = len(ids)
         size = n * alternatives
         with np.errstate(over="ignore"):
-            mixed = self._keyed_ids(np.asarray(ids), "choice_ids")
+            mixed = self._keyed_ids(ids, "choice_ids")
             offsets = np.array([((column + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64
                                 for column in range(1, alternatives + 1)], dtype=np.uint64)
             z = _scratch("choice_z", size).reshape(alternatives, n)
@@ -233,6 +232,33 @@ class KeyedStream:
         np.log(log_log, out=log_log)
         np.negative(log_log, out=log_log)
         np.log(log_log, out=log_log)
-        noise = z.view(np.float64).reshape(n, alternatives)
+        return log_log, z.view(np.float64)
+
+    def choice(self, utility: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Row-wise multinomial-logit choice: argmax of utility + keyed Gumbel noise.
+
+        The same numbers as ``np.argmax(utility + self.gumbel(ids, m), axis=1)``, with
+        utility + (-L) computed as utility - L (IEEE a + (-b) is a - b)."""
+        utility = np.asarray(utility)
+        n, alternatives = utility.shape
+        log_log, work = self._log_log_uniform(ids, alternatives)
+        noise = work.reshape(n, alternatives)
         np.subtract(utility, log_log.T, out=noise)
         return np.argmax(noise, axis=1)
+
+    def choice_by_alternative(self, utility: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """:meth:`choice` for the utility laid out alternative by alternative,
+        ``utility[j, i]`` (alternatives, len(ids)): the same choices. The first maximum of
+        each column is found with contiguous passes (maximum, equality, the smallest index
+        that attains it) instead of a per-row argmax; columns holding a NaN, where
+        np.argmax returns the first NaN, take np.argmax itself."""
+        utility = np.asarray(utility)
+        alternatives, n = utility.shape
+        log_log, work = self._log_log_uniform(ids, alternatives)
+        noise = work.reshape(alternatives, n)
+        np.subtract(utility, log_log, out=noise)
+        best = noise.max(axis=0)
+        if np.isnan(best).any():
+            return np.argmax(noise.T, axis=1)
+        attains = noise == best[None, :]
+        return np.where(attains, np.arange(alternatives)[:, None], alternatives).min(axis=0)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from growthpole.mechanisms.base import StepContext, gumbel_choice
+from growthpole.mechanisms.base import StepContext, gumbel_noise
 from growthpole.regions import N_REGIONS
 
 
@@ -103,20 +103,23 @@ def migrate(context: StepContext) -> None:
         for s in (0, 1):  # two skill groups: a loop over types, not agents
             table[s] = utilities[s][None, :] - cost
         code = skill * N_REGIONS + origin
-        choice = keyed.choice(np.take(table.reshape(2 * N_REGIONS, N_REGIONS), code, axis=0),
-                              talent.ids[considering])
+        # (region chosen, row) layout: the choice passes run over contiguous rows
+        utility = np.take(table.reshape(2 * N_REGIONS, N_REGIONS).T, code, axis=1)
+        choice = keyed.choice_by_alternative(utility, talent.ids[considering])
         moved = choice != origin
         movers = considering[moved]
-        to, origin, mover_skill = choice[moved], origin[moved], skill[moved]
-        regions.migration_out += np.bincount(origin, minlength=N_REGIONS)
-        regions.migration_in += np.bincount(to, minlength=N_REGIONS)
+        to = choice[moved]
+        # movers by (skill, origin) and (skill, destination): the flows are their sums over
+        # skills, the talent counts change by their difference (integers: exact)
+        leaving = np.bincount(code[moved], minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
+        arriving = np.bincount(skill[moved] * N_REGIONS + to,
+                               minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
+        regions.migration_out += leaving.sum(axis=0)
+        regions.migration_in += arriving.sum(axis=0)
         talent.region[movers] = to
         talent.moves[movers] += 1
-        # counts after the moves (exact: integer-valued floats)
-        counts -= np.bincount(mover_skill * N_REGIONS + origin,
-                              minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
-        counts += np.bincount(mover_skill * N_REGIONS + to,
-                              minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
+        counts -= leaving
+        counts += arriving
     regions.migration_in *= state.people_per_agent
     regions.migration_out *= state.people_per_agent
     added = _external_inflow(context, population_10k, utilities)
@@ -146,8 +149,11 @@ def _external_inflow(context: StepContext, population_10k: np.ndarray,
         if count:
             utility = (systematic_utility(context, s, population_10k) if utilities is None
                        else utilities[s])
-            region[skill == s] = gumbel_choice(np.broadcast_to(utility, (count, N_REGIONS)),
-                                               rng)
+            # gumbel_choice of the utility repeated over ``count`` rows, without
+            # np.broadcast_to (slow for small arrays): the same draws and sums
+            noise = gumbel_noise(rng, (count, N_REGIONS))
+            noise += utility
+            region[skill == s] = np.argmax(noise, axis=1)
     state.talent.add(n, region=region, skill=skill, moves=0)
     arrivals = np.bincount(skill.astype(np.int64) * N_REGIONS + region,
                            minlength=2 * N_REGIONS).reshape(2, N_REGIONS)

@@ -85,7 +85,9 @@ def platform_pull(context: StepContext, rows: np.ndarray) -> np.ndarray:
     # by region (a maximum does not depend on the order of its terms)
     host = platforms.region.astype(np.int64)
     order = np.argsort(host, kind="stable")
-    hosts, starts = np.unique(host[order], return_index=True)
+    grouped = host[order]
+    starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+    hosts = grouped[starts]
     best = np.maximum.reduceat(gain[:, order], starts, axis=1)
     modelled = (hosts >= 0) & (hosts < N_REGIONS)
     pull[:, hosts[modelled]] = best[:, modelled]
@@ -120,8 +122,9 @@ def relocate_firms(context: StepContext) -> np.ndarray:
     moved = considering[moved_mask]
     if len(moved):
         origin = current[moved_mask]
-        np.add.at(state.regions.relocations_out, origin, 1.0)
-        np.add.at(state.regions.relocations_in, choice[moved_mask], 1.0)
+        # counts of firm agents (integers: the same sums as adding 1.0 per mover)
+        state.regions.relocations_out += np.bincount(origin, minlength=N_REGIONS)
+        state.regions.relocations_in += np.bincount(choice[moved_mask], minlength=N_REGIONS)
         firms.region[moved] = choice[moved_mask]
         firms.platform[moved] = -1
         recount_platform_land(state)
