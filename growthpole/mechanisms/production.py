@@ -79,13 +79,14 @@ def effective_log_tfp(context: StepContext) -> np.ndarray:
         log_tfp = log_tfp + (gamma[:, None] * np.log(index)).ravel()[cell]
     log_tfp = log_tfp + params.platform_tfp_bonus * platform_match(context)
     if params.entry_crowding > 0:
-        log_tfp = log_tfp - (params.entry_crowding * crowding_log_index(state, params))[region]
+        log_tfp = log_tfp - (params.entry_crowding
+                             * crowding_log_index(state, params, region))[region]
     multiplier = np.where(np.arange(N_REGIONS) < N_SHAOXING, policy.digital_gain_multiplier,
                           1.0)
     return log_tfp + (params.digital_tfp_gain * multiplier)[region] * firms.digital
 
 
-def crowding_log_index(state, params) -> np.ndarray:
+def crowding_log_index(state, params, region: np.ndarray | None = None) -> np.ndarray:
     """(N_REGIONS,) (1 - α - β) ln(n_r / n_r^base), n_r the live firm agents of region r.
 
     With n identical agents sharing a region's workers and capital, output is
@@ -96,8 +97,12 @@ def crowding_log_index(state, params) -> np.ndarray:
     sector mix, location), which is the conservative reading of business stealing in a
     local market."""
     firms = state.firms
-    counts = np.bincount(firms.region[firms.live].astype(np.int64),
-                         minlength=len(state.base_firm_counts))
+    live = firms.live
+    if region is not None and live.all():  # ``region``: firms.region as int64, if at hand
+        counts = np.bincount(region, minlength=len(state.base_firm_counts))
+    else:
+        counts = np.bincount(firms.region[live].astype(np.int64),
+                             minlength=len(state.base_firm_counts))
     ratio = np.maximum(counts, 1) / np.maximum(state.base_firm_counts, 1)
     return (1.0 - params.returns_to_scale) * np.log(ratio)
 
