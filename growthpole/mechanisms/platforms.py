@@ -90,9 +90,11 @@ def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarr
     return choice
 
 
-def place_in_platforms(context: StepContext, rows: np.ndarray) -> None:
+def place_in_platforms(context: StepContext, rows: np.ndarray,
+                       draws: np.ndarray | None = None) -> None:
     """Settle new or relocating firms into eligible platforms (first come, first served
-    within the year: capacity is checked against land before this batch)."""
+    within the year: capacity is checked against land before this batch). ``draws``: the
+    firms' uniforms of the "platforms" keyed stream if already drawn (the same numbers)."""
     firms = context.state.firms
     if not len(rows):
         return
@@ -101,7 +103,9 @@ def place_in_platforms(context: StepContext, rows: np.ndarray) -> None:
     # platform quality (star rating, zone integration: policy.platform_quality) raises the
     # share of eligible firms that settle in a platform
     probability = min(1.0, PLACEMENT_PROBABILITY * (1.0 + context.policy.platform_quality))
-    draw = context.keyed("platforms").uniform(firms.ids[rows]) < probability
+    if draws is None:
+        draws = context.keyed("platforms").uniform(firms.ids[rows])
+    draw = draws < probability
     chosen = np.where(draw, candidates, -1)
     # capacity guard for the batch: admit in order until each platform is full
     platforms = context.state.platforms

@@ -99,13 +99,20 @@ def relocate_firms(context: StepContext) -> np.ndarray:
     state, params, policy = context.state, context.params, context.policy
     firms = state.firms
     live = firms.live
-    pressure = (firms.low_efficiency == 1) | (
-        state.polluting_sector[firms.sector.astype(np.int64)] & (firms.clustered == 0)
-        & (firms.region < N_SHAOXING) & (policy.cluster_concentration > 0))
-    prob = params.relocation_consideration_rate + PRESSURE_CONSIDERATION * pressure * max(
-        policy.land_efficiency_pressure, policy.cluster_concentration)
     keyed = context.keyed("relocation")
-    considering = np.flatnonzero(live & (keyed.uniform(firms.ids[: firms.size]) < prob))
+    push = max(policy.land_efficiency_pressure, policy.cluster_concentration)
+    if push == 0.0:
+        # no pressure lever: prob = ν + 0.2 · pressure · 0 = ν for every firm, so the rows
+        # are those of keyed.rows_below (the same draws compared on their hashed bits)
+        considering = keyed.rows_below(firms.ids[: firms.size],
+                                       params.relocation_consideration_rate,
+                                       None if live.all() else live)
+    else:
+        pressure = (firms.low_efficiency == 1) | (
+            state.polluting_sector[firms.sector.astype(np.int64)] & (firms.clustered == 0)
+            & (firms.region < N_SHAOXING) & (policy.cluster_concentration > 0))
+        prob = params.relocation_consideration_rate + PRESSURE_CONSIDERATION * pressure * push
+        considering = np.flatnonzero(live & (keyed.uniform(firms.ids[: firms.size]) < prob))
     if not len(considering):
         return considering
     value = location_values(context, considering) + platform_pull(context, considering)
@@ -120,6 +127,9 @@ def relocate_firms(context: StepContext) -> np.ndarray:
     # polluting firms pushed into clusters: dyeing to Keqiao, chemicals to Shangyu
     moved_mask = choice != current
     moved = considering[moved_mask]
+    # the platform-placement draws of all considering firms in one call (keyed by id: the
+    # same numbers as drawing for movers and stayers separately)
+    draws = context.keyed("platforms").uniform(firms.ids[considering])
     if len(moved):
         origin = current[moved_mask]
         # counts of firm agents (integers: the same sums as adding 1.0 per mover)
@@ -128,12 +138,13 @@ def relocate_firms(context: StepContext) -> np.ndarray:
         firms.region[moved] = choice[moved_mask]
         firms.platform[moved] = -1
         recount_platform_land(state)
-        place_in_platforms(context, moved)
+        place_in_platforms(context, moved, draws[moved_mask])
     # firms that stay may still move into a platform of their own region
     stayers = considering[~moved_mask]
-    stayers = stayers[firms.platform[stayers] < 0]
+    outside = firms.platform[stayers] < 0
+    stayers = stayers[outside]
     if len(stayers):
-        place_in_platforms(context, stayers)
+        place_in_platforms(context, stayers, draws[~moved_mask][outside])
     _concentrate_polluters(context)
     return moved
 
