@@ -38,7 +38,7 @@ class Scale(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     people_per_agent: float = Field(2000.0, ge=1.0, le=1e7,
                                     description="resident people represented by one talent agent")
-    workers_per_firm_agent: float = Field(25.0, ge=1.0, le=1e5,
+    workers_per_firm_agent: float = Field(10.0, ge=1.0, le=1e5,
                                           description="talent agents per firm agent at start")
 
 

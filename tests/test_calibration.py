@@ -256,3 +256,14 @@ def test_cli_writes_a_calibration_scenarios_can_use(tmp_path, capsys):
     assert scenario.model_parameters().tfp_drift == pytest.approx(values["tfp_drift"])
     assert main(["calibrate", str(spec_path), "--out", str(out)]) == 2
     assert "--overwrite" in capsys.readouterr().err
+
+
+def test_hindcast_replications_are_fresh_draws_of_the_same_seed_tree():
+    """The hindcast's replications continue the search's seed tree (spawned in the parent)
+    without reusing the R replications the search fitted."""
+    spec = small_spec()
+    search = Problem.from_spec(spec).seeds
+    hindcast = Problem.from_spec(spec, replications=4, first_replication=spec.replications).seeds
+    tree = Problem.from_spec(spec, replications=spec.replications + 4).seeds
+    assert [s.spawn_key for s in hindcast] == [s.spawn_key for s in tree[spec.replications:]]
+    assert not {s.spawn_key for s in search} & {s.spawn_key for s in hindcast}

@@ -53,16 +53,20 @@ class Problem:
 
     @classmethod
     def from_spec(cls, spec: CalibrationSpec, *, end: int | None = None,
-                  scale: Scale | None = None, replications: int | None = None) -> Problem:
+                  scale: Scale | None = None, replications: int | None = None,
+                  first_replication: int = 0) -> Problem:
         """The problem of ``spec``: simulate its window (or to ``end``) with no policy lever
-        (the historical economy), at the spec's search scale unless ``scale`` is given."""
+        (the historical economy), at the spec's search scale unless ``scale`` is given.
+        Replications are ``first_replication, ...`` of the spec's seed tree (all spawned in
+        the parent): the search uses 0..R-1, the hindcast the next ones (fresh draws)."""
         scale = scale or spec.scale
         scenario = build_scenario({
             "name": f"calibration-{spec.name}", "start_year": spec.start,
             "end_year": end or spec.end, "replications": replications or spec.replications,
             "seed": spec.seed % 2**63, "scale": scale.model_dump(), "levers": {}})
         moments = MomentSet.build(spec.targets, spec.start, spec.end)
-        seeds = tuple(replication_seeds(spec.seed, replications or spec.replications))
+        count = replications or spec.replications
+        seeds = tuple(replication_seeds(spec.seed, first_replication + count)[first_replication:])
         names = spec.names
         return cls(names=names,
                    lower=np.array([spec.free_parameter(n).lower for n in names]),
