@@ -6,17 +6,25 @@ A *keyed* stream instead computes each number from (stream key, agent id, column
 counter-based hash (SplitMix64; Steele, Lea & Flood 2014), the idea of counter-based
 generators (Salmon et al. 2011, "Parallel random numbers: as easy as 1, 2, 3"): agent 7's
 shock in year t is the same in every scenario where agent 7 exists, whatever happened to
-agents 1-6. Vectorised in uint64 arithmetic (wrap-around is the intended modular product).
+agents 1-6. Computed in uint64 arithmetic (wrap-around is the intended modular product).
 
 The stream key comes from the replication's SeedSequence (year and mechanism spawn keys), so
 replications and years are independent and runs are reproducible.
+
+The hash runs in Numba kernels, one loop per draw: NumPy makes one full-array pass per
+operation (≈19 passes over all ids for a consideration draw), which a compiled loop fuses
+(docs/performance.md). The kernels perform the same uint64 operations and the same float64
+operations in the same order as the NumPy formulation they replaced, so they give the same
+bits; tests/test_keyed_kernels.py keeps that NumPy formulation as the reference and asserts
+equality. The logarithms of the Gumbel noise stay NumPy's ``np.log`` (its SIMD log differs
+from libm's in the last bit for ~0.4% of arguments, so a compiled log would change results).
 """
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 
+import numba
 import numpy as np
 from scipy.special import ndtri
 
@@ -27,24 +35,7 @@ _COLUMN = np.uint64(0xD1B54A32D192ED03)
 _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
 _UNIT = 2.0 ** -53
 _TWO64 = 1 << 64
-_TOP33 = np.uint64(0xFFFFFFFE00000000)  # the top 31 bits (untouched by the final z ^= z >> 31)
-_BLOCK = 1 << 20  # ids hashed per block (bounds the work arrays: 2 x 8 MB; smaller blocks,
-# which would stay in a core's L2 cache, measured no faster: per-call overheads)
-_SCRATCH = threading.local()  # per-thread work buffers (runs may share a process in threads)
-
-
-def _scratch(slot: str, n: int, dtype: type = np.uint64) -> np.ndarray:
-    """A reusable work array of ``n`` elements (contents undefined). Large temporaries
-    allocated and freed at every draw made glibc return and re-fault their pages: ~0.5 ms of a
-    0.2 ms hash over 100k ids (docs/performance.md). Never returned to callers."""
-    buffers = getattr(_SCRATCH, "buffers", None)
-    if buffers is None:
-        buffers = _SCRATCH.buffers = {}
-    buffer = buffers.get(slot)
-    if buffer is None or buffer.dtype != dtype or len(buffer) < n:
-        buffer = buffers[slot] = np.empty(max(n, 1024, 0 if buffer is None else 2 * len(buffer)),
-                                          dtype=dtype)
-    return buffer[:n]
+_NO_MASK = np.zeros(0, dtype=np.bool_)
 
 
 @lru_cache(maxsize=64)
@@ -66,24 +57,116 @@ def _bits_threshold(probability: float) -> int:
     return low << 11
 
 
+def _column_offset(column: int) -> np.uint64:
+    """(column + 1) C + golden (mod 2^64): what the second hash round adds to the keyed id."""
+    return np.uint64(((int(column) + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64)
+
+
+# ---- kernels: scalar uint64 arithmetic (every constant uint64, so no float promotion) ----
+
+@numba.njit(cache=True, inline="always")
+def _round(z):
+    """The SplitMix64 finaliser without its golden-ratio increment."""
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    return z ^ (z >> _S31)
+
+
+@numba.njit(cache=True, inline="always")
+def _to_unit(z):
+    """((z >> 11) + 0.5) 2^-53: the float64 operations of the uniform, in the same order."""
+    return (np.float64(z >> _S11) + 0.5) * _UNIT
+
+
+@numba.njit(cache=True)
+def _splitmix64_kernel(values, out):
+    for i in range(values.size):
+        out[i] = _round(values[i] + _GOLDEN)
+
+
+@numba.njit(cache=True)
+def _bits_kernel(ids, key, offsets, out):
+    """out[i] = hash of (key, ids[i]) with column offset offsets[i] (or offsets[0])."""
+    if offsets.size == 1:
+        offset = offsets[0]
+        for i in range(ids.size):
+            out[i] = _round(_round((ids[i] ^ key) + _GOLDEN) + offset)
+    else:
+        for i in range(ids.size):
+            out[i] = _round(_round((ids[i] ^ key) + _GOLDEN) + offsets[i])
+
+
+@numba.njit(cache=True)
+def _uniform_kernel(ids, key, offsets, out):
+    """out[i] = the uniform of :func:`_bits_kernel`'s bits."""
+    if offsets.size == 1:
+        offset = offsets[0]
+        for i in range(ids.size):
+            out[i] = _to_unit(_round(_round((ids[i] ^ key) + _GOLDEN) + offset))
+    else:
+        for i in range(ids.size):
+            out[i] = _to_unit(_round(_round((ids[i] ^ key) + _GOLDEN) + offsets[i]))
+
+
+@numba.njit(cache=True)
+def _below_kernel(ids, key, offset, threshold, mask, below):
+    """below[i] = hashed bits < threshold (and mask[i], unless mask is empty). A flag per
+    row rather than a list of rows: this loop has no branch and compiles to SIMD code."""
+    if mask.size == 0:
+        for i in range(ids.size):
+            below[i] = _round(_round((ids[i] ^ key) + _GOLDEN) + offset) < threshold
+    else:
+        for i in range(ids.size):
+            below[i] = (_round(_round((ids[i] ^ key) + _GOLDEN) + offset) < threshold) & mask[i]
+
+
+@numba.njit(cache=True)
+def _uniform_by_alternative_kernel(ids, key, offsets, out):
+    """out[j, i]: the uniform of id i in column j + 1 (the per-id round made once)."""
+    keyed = np.empty(ids.size, dtype=np.uint64)
+    for i in range(ids.size):
+        keyed[i] = _round((ids[i] ^ key) + _GOLDEN)
+    for j in range(offsets.size):
+        offset = offsets[j]
+        row = out[j]
+        for i in range(ids.size):
+            row[i] = _to_unit(_round(keyed[i] + offset))
+
+
+@numba.njit(cache=True)
+def _first_max_kernel(utility, log_log):
+    """For each column i, the j that np.argmax picks from utility[:, i] - log_log[:, i]:
+    the first NaN if there is one, else the first maximum (both (alternatives, n))."""
+    alternatives, n = log_log.shape
+    best = utility[0] - log_log[0]
+    seen_nan = best != best
+    choice = np.zeros(n, dtype=np.int64)
+    for j in range(1, alternatives):
+        for i in range(n):
+            value = utility[j, i] - log_log[j, i]
+            is_nan = value != value
+            if (value > best[i]) | (is_nan & ~seen_nan[i]):
+                best[i] = value
+                choice[i] = j
+            seen_nan[i] |= is_nan
+    return choice
+
+
+def _as_uint64(ids: np.ndarray) -> np.ndarray:
+    """The ids' bits as a contiguous uint64 array (64-bit integers viewed, not converted:
+    the same bits as ``astype(np.uint64)``)."""
+    ids = np.asarray(ids)
+    if ids.dtype.kind in "iu" and ids.dtype.itemsize == 8:
+        return np.ascontiguousarray(ids).view(np.uint64)
+    return np.ascontiguousarray(ids.astype(np.uint64))
+
+
 def splitmix64(values: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser applied element-wise to uint64 values."""
-    return _splitmix64_inplace(np.array(values, dtype=np.uint64))
-
-
-def _splitmix64_inplace(z: np.ndarray) -> np.ndarray:
-    """:func:`splitmix64` overwriting ``z`` (uint64): the same operations without a new
-    array per operation, ≈5x faster over 100k ids (docs/performance.md)."""
-    z += _GOLDEN
-    shifted = z >> _S30
-    z ^= shifted
-    z *= _MIX1
-    np.right_shift(z, _S27, out=shifted)
-    z ^= shifted
-    z *= _MIX2
-    np.right_shift(z, _S31, out=shifted)
-    z ^= shifted
-    return z
+    values = np.ascontiguousarray(values, dtype=np.uint64)
+    out = np.empty_like(values)
+    _splitmix64_kernel(values.ravel(), out.reshape(-1))
+    return out
 
 
 class KeyedStream:
@@ -92,107 +175,47 @@ class KeyedStream:
     def __init__(self, seed_sequence: np.random.SeedSequence) -> None:
         self.key = np.uint64(seed_sequence.generate_state(1, np.uint64)[0])
 
-    def bits(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
-        mixed = np.asarray(ids).astype(np.uint64)  # a copy, overwritten in place below
+    def _hash(self, kernel, ids: np.ndarray, column: int | np.ndarray, dtype: type
+              ) -> np.ndarray:
+        """``kernel`` over ids broadcast against column (one offset for a scalar column)."""
+        ids = _as_uint64(ids)
         column = np.asarray(column, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            mixed ^= self.key
-            _splitmix64_inplace(mixed)
-            offset = (column + np.uint64(1)) * _COLUMN
-            if offset.ndim == 0:
-                mixed += offset
-                return _splitmix64_inplace(mixed)
-            return _splitmix64_inplace(mixed + offset)  # broadcasts to a new shape
+            offsets = (column + np.uint64(1)) * _COLUMN + _GOLDEN
+        if offsets.ndim == 0:
+            out = np.empty(ids.shape, dtype=dtype)
+            kernel(ids.reshape(-1), self.key, offsets.reshape(1), out.reshape(-1))
+            return out
+        ids, offsets = np.broadcast_arrays(ids, offsets)
+        out = np.empty(ids.shape, dtype=dtype)
+        kernel(np.ascontiguousarray(ids).reshape(-1), self.key,
+               np.ascontiguousarray(offsets).reshape(-1), out.reshape(-1))
+        return out
 
-    def _keyed_ids(self, ids: np.ndarray, slot: str) -> np.ndarray:
-        """splitmix64(ids ^ key), the first round of :meth:`bits`, in a work buffer."""
-        ids = np.asarray(ids)
-        mixed = _scratch(slot, ids.size).reshape(ids.shape)
-        if ids.dtype.kind in "iu" and ids.dtype.itemsize == 8:
-            np.bitwise_xor(ids.view(np.uint64), self.key, out=mixed)  # same bits as astype
-        else:
-            mixed[...] = ids.astype(np.uint64)
-            mixed ^= self.key
-        return _splitmix64_inplace(mixed)
-
-    def _final_round(self, z: np.ndarray, shifted: np.ndarray, last_xor: bool = True) -> None:
-        """The second splitmix64 round on z = mixed + column offset + golden (the golden-ratio
-        increment already added): :func:`_splitmix64_inplace` without its first addition;
-        without the final ``z ^= z >> 31`` when ``last_xor`` is False."""
-        np.right_shift(z, _S30, out=shifted)
-        z ^= shifted
-        z *= _MIX1
-        np.right_shift(z, _S27, out=shifted)
-        z ^= shifted
-        z *= _MIX2
-        if last_xor:
-            np.right_shift(z, _S31, out=shifted)
-            z ^= shifted
+    def bits(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
+        """The 64 hashed bits of (key, id, column), ids broadcast against column."""
+        return self._hash(_bits_kernel, ids, column, np.uint64)
 
     def rows_below(self, ids: np.ndarray, probability: float,
                    mask: np.ndarray | None = None) -> np.ndarray:
         """``np.flatnonzero(mask & (self.uniform(ids) < probability))`` (column 0), exactly,
         for a scalar probability, without forming the uniforms: the comparison is made on
-        the hashed bits (:func:`_bits_threshold`), and on their top 31 bits before the last
-        xor-shift, which leaves them unchanged; only the few rows whose top bits tie with
-        the threshold's, or fall below it, finish the hash. The ids are hashed in blocks of
-        _BLOCK in reused work arrays."""
-        ids = np.asarray(ids).ravel()
+        the hashed bits (:func:`_bits_threshold`)."""
+        ids = _as_uint64(ids).reshape(-1)
         threshold = _bits_threshold(float(probability))
         if threshold <= 0:
             return np.zeros(0, dtype=np.intp)
-        top = (threshold + (1 << 33)) & ~((1 << 33) - 1)  # next multiple of 2^33
-        if top >= _TWO64:  # (almost) every draw is below: no shortcut
-            rows = np.flatnonzero(self.uniform(ids) < probability)
-            return rows if mask is None else rows[np.asarray(mask).ravel()[rows]]
-        top, threshold = np.uint64(top), np.uint64(threshold)
-        column0 = np.uint64((int(_COLUMN) + int(_GOLDEN)) % _TWO64)  # (0 + 1) C + golden
-        z_all = _scratch("z", min(ids.size, _BLOCK))
-        shifted_all = _scratch("shifted", min(ids.size, _BLOCK))
-        below_all = _scratch("below", min(ids.size, _BLOCK), np.bool_)
-        found = []
-        for start in range(0, ids.size, _BLOCK):
-            block = ids[start:start + _BLOCK]
-            n = block.size
-            z, shifted, below = z_all[:n], shifted_all[:n], below_all[:n]
-            if block.dtype.kind in "iu" and block.dtype.itemsize == 8:
-                np.bitwise_xor(block.view(np.uint64), self.key, out=z)  # same bits as astype
-            else:
-                z[:] = block.astype(np.uint64)
-                z ^= self.key
-            z += _GOLDEN
-            self._final_round(z, shifted)  # first round: splitmix64(id ^ key)
-            z += column0
-            self._final_round(z, shifted, last_xor=False)
-            # rows whose top 31 bits are <= the threshold's: a superset of the rows below
-            np.less(z, top, out=below)
-            if mask is not None:
-                below &= mask[start:start + n]
-            candidates = np.flatnonzero(below)
-            final = z[candidates]
-            final ^= final >> _S31
-            found.append(candidates[final < threshold] + start)
-        return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+        if threshold >= _TWO64:  # every draw is below
+            return (np.arange(ids.size, dtype=np.intp) if mask is None
+                    else np.flatnonzero(np.asarray(mask).ravel()))
+        mask = _NO_MASK if mask is None else np.ascontiguousarray(mask, dtype=np.bool_).ravel()
+        below = np.empty(ids.size, dtype=np.bool_)
+        _below_kernel(ids, self.key, _column_offset(0), np.uint64(threshold), mask, below)
+        return np.flatnonzero(below)
 
     def uniform(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
         """U(0, 1), never exactly 0 or 1."""
-        if isinstance(column, (int, np.integer)) and 0 <= column < 1 << 32:
-            # the same bits as self.bits(ids, column) with fewer passes, in work arrays
-            ids = np.asarray(ids)
-            z = self._keyed_ids(ids, "uniform_z")
-            z += np.uint64(((int(column) + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64)
-            self._final_round(z, _scratch("uniform_shifted", ids.size).reshape(ids.shape))
-            z >>= _S11
-            uniform = z.astype(np.float64)
-            uniform += 0.5
-            uniform *= _UNIT
-            return uniform
-        bits = self.bits(ids, column)
-        bits >>= _S11
-        uniform = bits.astype(np.float64)
-        uniform += 0.5
-        uniform *= _UNIT
-        return uniform
+        return self._hash(_uniform_kernel, ids, column, np.float64)
 
     def normal(self, ids: np.ndarray, column: int = 0) -> np.ndarray:
         """N(0, 1) by inversion of the uniform."""
@@ -204,61 +227,32 @@ class KeyedStream:
         uniform = self.uniform(np.asarray(ids)[:, None], columns)
         return -np.log(-np.log(uniform))
 
-    def _log_log_uniform(self, ids: np.ndarray, alternatives: int
-                         ) -> tuple[np.ndarray, np.ndarray]:
-        """(L, work): L = ln(-ln u) of the uniforms of :meth:`gumbel` (whose noise is -L),
-        laid out alternative by alternative, (alternatives, len(ids)), in reused work arrays
-        (contiguous passes); ``work`` is a free float64 array of the same size. The per-id
-        round of the hash is made once per row, the column offsets and the golden-ratio
-        increment are added together (mod 2^64), and the shifted bits (< 2^53) are converted
-        to float through int64 (the same values)."""
-        ids = np.asarray(ids)
-        n = len(ids)
-        size = n * alternatives
-        with np.errstate(over="ignore"):
-            mixed = self._keyed_ids(ids, "choice_ids")
-            offsets = np.array([((column + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64
-                                for column in range(1, alternatives + 1)], dtype=np.uint64)
-            z = _scratch("choice_z", size).reshape(alternatives, n)
-            np.add(offsets[:, None], mixed[None, :], out=z)
-            shifted = _scratch("choice_shifted", size).reshape(alternatives, n)
-            self._final_round(z, shifted)
-        z >>= _S11
-        # two work arrays in all (the float values reuse the integer ones' memory)
-        log_log = shifted.view(np.float64)
-        np.copyto(log_log, z.view(np.int64), casting="unsafe")  # < 2^53: exact either way
-        log_log += 0.5
-        log_log *= _UNIT
+    def _log_log_uniform(self, ids: np.ndarray, alternatives: int) -> np.ndarray:
+        """L = ln(-ln u) of the uniforms of :meth:`gumbel` (whose noise is -L), laid out
+        alternative by alternative, (alternatives, len(ids)). The uniforms come from one
+        kernel; the logarithms are NumPy's (see the module docstring)."""
+        ids = _as_uint64(ids).reshape(-1)
+        offsets = np.array([_column_offset(column) for column in range(1, alternatives + 1)],
+                           dtype=np.uint64)
+        log_log = np.empty((alternatives, ids.size))
+        _uniform_by_alternative_kernel(ids, self.key, offsets, log_log)
         np.log(log_log, out=log_log)
         np.negative(log_log, out=log_log)
         np.log(log_log, out=log_log)
-        return log_log, z.view(np.float64)
+        return log_log
 
     def choice(self, utility: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Row-wise multinomial-logit choice: argmax of utility + keyed Gumbel noise.
 
         The same numbers as ``np.argmax(utility + self.gumbel(ids, m), axis=1)``, with
         utility + (-L) computed as utility - L (IEEE a + (-b) is a - b)."""
-        utility = np.asarray(utility)
-        n, alternatives = utility.shape
-        log_log, work = self._log_log_uniform(ids, alternatives)
-        noise = work.reshape(n, alternatives)
-        np.subtract(utility, log_log.T, out=noise)
-        return np.argmax(noise, axis=1)
+        utility = np.asarray(utility, dtype=np.float64)
+        return self.choice_by_alternative(np.ascontiguousarray(utility.T), ids)
 
     def choice_by_alternative(self, utility: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """:meth:`choice` for the utility laid out alternative by alternative,
-        ``utility[j, i]`` (alternatives, len(ids)): the same choices. The first maximum of
-        each column is found with contiguous passes (maximum, equality, the smallest index
-        that attains it) instead of a per-row argmax; columns holding a NaN, where
-        np.argmax returns the first NaN, take np.argmax itself."""
-        utility = np.asarray(utility)
-        alternatives, n = utility.shape
-        log_log, work = self._log_log_uniform(ids, alternatives)
-        noise = work.reshape(alternatives, n)
-        np.subtract(utility, log_log, out=noise)
-        best = noise.max(axis=0)
-        if np.isnan(best).any():
-            return np.argmax(noise.T, axis=1)
-        attains = noise == best[None, :]
-        return np.where(attains, np.arange(alternatives)[:, None], alternatives).min(axis=0)
+        ``utility[j, i]`` (alternatives, len(ids)): the same choices."""
+        utility = np.ascontiguousarray(utility, dtype=np.float64)
+        if not utility.shape[0]:  # as np.argmax of an empty row
+            raise ValueError("choice among zero alternatives")
+        return _first_max_kernel(utility, self._log_log_uniform(ids, utility.shape[0]))
