@@ -9,7 +9,6 @@ docs/performance.md.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -46,23 +45,9 @@ def _scratch(slot: str, n: int, dtype: type = np.uint64) -> np.ndarray:
     return buffer[:n]
 
 
-@lru_cache(maxsize=64)
-def _bits_threshold(probability: float) -> int:
-    """The integer T with ``uniform < probability`` ⟺ ``bits < T`` for the 64 hashed bits of
-    :meth:`KeyedStream.uniform` (exactly: u = ((bits >> 11) + 0.5) 2^-53 in float64 is
-    non-decreasing in bits; the threshold is found by bisection on the same float
-    arithmetic). T may be 2^64 (every draw is below)."""
-    def below(k: int) -> bool:  # the float64 operations of KeyedStream.uniform
-        return (float(k) + 0.5) * _UNIT < probability
-
-    low, high = 0, 1 << 53  # below(k) is true for k < K, false from K on; K in [0, 2^53]
-    while low < high:
-        middle = (low + high) // 2
-        if below(middle):
-            low = middle + 1
-        else:
-            high = middle
-    return low << 11
+# the exact integer threshold of the consideration test is plain Python shared by both
+# formulations (not compiled), so the reference uses the module's own
+_bits_threshold = keyed._bits_threshold
 
 
 def splitmix64(values: np.ndarray) -> np.ndarray:
