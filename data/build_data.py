@@ -1096,11 +1096,33 @@ def write(path, header, rows):
 
 
 def main():
-    rows = []
+    # city_gdp.csv holds two kinds of rows: the yearbook figures of 2000-2021 for the national
+    # top-60 union (written by data/build_city_panel.py, kept here as they are) and the hand
+    # transcriptions above. A hand row of vintage 'yearbook' for a (city, year) that the
+    # yearbook panel already holds is the same figure from another printing (e.g. the Zhejiang
+    # yearbook); it is left out of city_gdp.csv (the key is city, year, vintage) and its
+    # agreement with the national yearbook figure is reported.
+    import build_city_panel
+
+    existing = {}
+    path = os.path.join(HERE, "city_gdp.csv")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if build_city_panel.is_yearbook_export_row(list(r.values())):
+                    existing[(r["city_code"], int(r["year"]))] = float(r["gdp_100m_cny"])
+    rows, skipped = [], []
     for code, name, y, v, vint, src, note in sorted(CITY_GDP, key=lambda r: (r[0], r[2])):
+        if vint == "yearbook" and (code, y) in existing:
+            skipped.append(float(v) / existing[(code, y)] - 1)
+            continue
         s = SOURCES[src] + (f" [{note}]" if note else "")
-        rows.append((code, name, y, v, vint, s))
-    write("city_gdp.csv", ["city_code", "city", "year", "gdp_100m_cny", "vintage", "source"], rows)
+        rows.append([code, name, str(y), str(v), vint, s])
+    build_city_panel.merge_into_city_gdp(
+        rows, owned=lambda r: not build_city_panel.is_yearbook_export_row(r))
+    if skipped:
+        print(f"city_gdp.csv: {len(skipped)} hand-transcribed yearbook rows duplicate the national "
+              f"yearbook panel (largest relative difference {max(map(abs, skipped)):.2%}); left out")
 
     rows = []
     for code, name, y, ind, v, unit, vint, src in sorted(CORRIDOR, key=lambda r: (r[0], r[3], r[2], r[6])):

@@ -31,7 +31,17 @@ from growthpole.regions import (
 )
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-VINTAGES = ("yearbook", "bulletin-preliminary", "census-revised", "census")
+#: vintages of a published figure: ``yearbook`` (statistical yearbook), ``bulletin-preliminary``
+#: (the year's first release, 初步核算), ``final-verified`` (a later pre-census restatement,
+#: 最终核实), ``census-revised`` (restated after a national economic census), ``census``
+#: (a population-census count)
+VINTAGES = ("yearbook", "bulletin-preliminary", "final-verified", "census-revised", "census")
+#: a year's national ranking uses one vintage (data/README.md: never mix vintages within a
+#: ranking year): the vintage holding the most cities that year, ties broken in this order
+RANKING_VINTAGE_PREFERENCE = ("yearbook", "census-revised", "final-verified",
+                              "bulletin-preliminary")
+#: the 5th national economic census restated 2023 GDP; later years are published on its basis
+CENSUS_5_YEAR = 2023
 
 
 def data_dir() -> Path:
@@ -63,7 +73,7 @@ CITY_GDP = Schema("city_gdp.csv", (
     Column("gdp_100m_cny", "float", lower=0.01, upper=1e6),
     Column("vintage", "str", allowed=VINTAGES),
     Column("source", "str"),
-), ("city_code", "year"))
+), ("city_code", "year", "vintage"))
 
 CORRIDOR_INDICATORS = Schema("corridor_indicators.csv", (
     Column("city_code", "int", allowed=tuple(str(c) for c in CORRIDOR_CITY_CODES.values())),
@@ -240,19 +250,70 @@ def imported_panel_path() -> Path:
     return data_dir() / "imported" / "city_gdp_imported.csv"
 
 
+def on_census_5_basis(year: int, vintage: str) -> bool:
+    """Is a GDP figure of ``year`` in ``vintage`` on the basis of the 5th economic census?"""
+    return year > CENSUS_5_YEAR or (year == CENSUS_5_YEAR and vintage == "census-revised")
+
+
+def select_one_vintage_per_year(panel: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one vintage per year: the vintage with the most cities that year, ties
+    broken by :data:`RANKING_VINTAGE_PREFERENCE`. Adds the boolean column ``census_5_basis``.
+    """
+    if panel.empty:
+        return panel.assign(census_5_basis=pd.Series(dtype=bool))
+    years = panel.year.astype(int)
+    counts = panel.groupby([years, panel.vintage]).city_code.nunique().rename("cities")
+    counts = counts.reset_index()
+    order = {v: k for k, v in enumerate(RANKING_VINTAGE_PREFERENCE)}
+    counts["preference"] = counts.vintage.map(order).fillna(len(order))
+    chosen = (counts.sort_values(["year", "cities", "preference"],
+                                 ascending=[True, False, True])
+              .drop_duplicates("year").set_index("year").vintage)
+    keep = panel.vintage.to_numpy() == years.map(chosen).to_numpy()
+    out = panel[keep].reset_index(drop=True)
+    basis = [on_census_5_basis(int(y), str(v)) for y, v in zip(out.year, out.vintage,
+                                                                 strict=True)]
+    return out.assign(census_5_basis=np.array(basis, dtype=bool))
+
+
 def active_city_panel() -> pd.DataFrame:
-    """The city GDP panel the model uses: data/city_gdp.csv plus, where the user imported
-    one, the imported panel for (city, year) pairs the project file does not hold.
-    Column ``origin`` says which ('project' or 'imported')."""
+    """The city GDP panel the model uses, one vintage per year.
+
+    The shipped data/city_gdp.csv (the national top-60 union: yearbook figures 2000-2021,
+    the cities' bulletins 2022-2024), where a user imported a panel with ``growthpole data
+    import`` replaced by it year by year: a year the imported panel holds takes only its
+    rows, other years keep the shipped rows. Within each year one vintage is kept
+    (:func:`select_one_vintage_per_year`). Column ``origin`` says 'project' or 'imported'.
+    """
     project = load(CITY_GDP).assign(origin="project")
     path = imported_panel_path()
-    if not path.is_file():
-        return project
-    imported = _cached_imported(str(path), path.stat().st_mtime_ns).assign(origin="imported")
-    keys = set(zip(project.city_code.astype(int), project.year.astype(int), strict=True))
-    extra = imported[[(int(c), int(y)) not in keys
-                      for c, y in zip(imported.city_code, imported.year, strict=True)]]
-    return pd.concat([project, extra], ignore_index=True)
+    frames = [project]
+    if path.is_file():
+        imported = _cached_imported(str(path), path.stat().st_mtime_ns).assign(
+            origin="imported")
+        covered = set(imported.year.astype(int))
+        frames = [project[~project.year.astype(int).isin(covered)], imported]
+    return select_one_vintage_per_year(pd.concat(frames, ignore_index=True))
+
+
+def census_5_revision() -> tuple[float, int]:
+    """Median log ratio of census-revised to preliminary 2023 GDP over the cities that
+    publish both, and their number: how far the 5th economic census moved city GDP. A
+    derivation (docs/ranking.md), not data: it puts the levels of the model and of the
+    competitors the panel lacks on the basis of the published post-census figures.
+    (0.0, 0) when no city publishes both."""
+    table = load(CITY_GDP)
+    year = table[table.year.astype(int) == CENSUS_5_YEAR]
+    wide = year.pivot_table(index="city_code", columns="vintage", values="gdp_100m_cny",
+                            aggfunc="first")
+    if not {"census-revised", "bulletin-preliminary"} <= set(wide.columns):
+        return 0.0, 0
+    pairs = wide[["census-revised", "bulletin-preliminary"]].dropna()
+    if pairs.empty:
+        return 0.0, 0
+    ratio = np.log(pairs["census-revised"].astype(float)
+                   / pairs["bulletin-preliminary"].astype(float))
+    return float(np.median(ratio)), int(len(pairs))
 
 
 @lru_cache(maxsize=2)
@@ -326,8 +387,7 @@ def base_year(year: int) -> BaseYear:
         value = _city_value(year, code, "gdp")
         if value is None:
             raise DataError(f"no GDP for city {code} ({name}) in {year}; the model cannot start "
-                            f"in {year} (choose a start_year the data cover, or import a full "
-                            f"panel with `growthpole data import`)",
+                            f"in {year} (choose a start_year the data cover)",
                             file=data_dir() / CITY_GDP.file, key="gdp_100m_cny")
         population = _nearest_city_value(year, code, "resident_population_10k")
         if population is None:

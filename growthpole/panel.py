@@ -17,14 +17,23 @@ Importing
     Empty GDP cells and zeros (CSMAR codes some missing values as 0) are gaps: dropped, never
     filled.
 
-The ranking panel (one source per year)
-    A national rank is only meaningful within one source and vintage for a given year
-    (data/README.md §7: "do not mix vintages within one ranking year"). :func:`ranking_panel`
-    therefore takes, **for each year, the rows of a single source**: the imported panel when
-    it holds that year (it is a national cross-section of ~300 cities), otherwise the
-    project's own data/city_gdp.csv (a sparse compilation of at most ~16 cities per year).
-    A year is *national* (a rank can be computed from it) when its source holds at least
-    :data:`MIN_NATIONAL_CITIES` cities.
+The ranking panel (one source and one vintage per year)
+    The shipped data/city_gdp.csv is a national panel for ranks: the yearbook figures of
+    2000-2021 of every city ever in the national top 60 in those years (and the 2021 ranks
+    61-72), and the cities' own bulletins for 2022-2024 where found (data/README.md lists the
+    gaps). A national rank is only meaningful within one source and vintage for a given year
+    (data/README.md: "do not mix vintages within one ranking year"). :func:`ranking_panel`
+    therefore takes, for each year, the rows of a single source (an imported panel replaces
+    the shipped rows year by year) and a single vintage
+    (:func:`growthpole.data.select_one_vintage_per_year`).
+
+    A year is *national* (:func:`national_years`: a complete cross-section for a rank to
+    60) when it holds at least :data:`NATIONAL_TOP` cities and at least
+    :data:`NATIONAL_COVERAGE` of the previous national year's top 60. Because every city
+    above a city ranked <= 60 is itself in that year's top 60, a rank <= 60 computed from a
+    national year of the top-60 union equals the rank in the full yearbook cross-section.
+    Later years with fewer cities are *partial*: realised where published, and the
+    competitor model simulates the missing cities (growthpole.ranking).
 
 Comparison
     :func:`compare_panels` measures agreement of two panels on their overlapping (city, year)
@@ -50,10 +59,10 @@ from growthpole.io import write_csv
 CSMAR_COLUMNS = {"Sgnyea": "year", "Ctnm_id": "city_code", "Ctnm_en": "city", "Ctnm": "city",
                  "Gdpct01": "gdp_100m_cny"}
 
-#: A year's source must hold at least this many cities for a national rank to be computed
-#: from it (the reference CSMAR panel holds 197-337 cities a year; the project's own file at
-#: most 16).
-MIN_NATIONAL_CITIES = 100
+#: a national year holds at least this many cities, and ranks are exact up to this rank
+NATIONAL_TOP = 60
+#: ... and at least this share of the previous national year's top NATIONAL_TOP cities
+NATIONAL_COVERAGE = 0.95
 
 
 def read_panel(path: Path) -> pd.DataFrame:
@@ -103,7 +112,16 @@ def read_panel(path: Path) -> pd.DataFrame:
     # empty GDP cells are gaps, not zeros: drop them (never fill)
     frame = frame[frame.gdp_100m_cny != ""]
     numeric = pd.to_numeric(frame.gdp_100m_cny, errors="coerce")
-    frame = frame[~(numeric <= 0)]  # CSMAR codes some missing values as 0
+    negative = numeric < 0
+    if negative.any():
+        row = int(np.flatnonzero(negative.to_numpy())[0])
+        raise DataError(f"row {int(frame.index[row]) + 2}: GDP {numeric[negative].iloc[0]} is "
+                        f"negative; GDP must be positive (empty or 0 for a gap)", file=path,
+                        key="gdp_100m_cny")
+    frame = frame[~(numeric == 0)]  # CSMAR codes some missing values as 0
+    if frame.empty:
+        raise DataError("the panel holds no (city, year) GDP value; expected one row per "
+                        "city and year", file=path, key="gdp_100m_cny")
     return frame.reset_index(drop=True)
 
 
@@ -137,30 +155,38 @@ def imported_panel() -> pd.DataFrame | None:
 
 
 def ranking_panel() -> pd.DataFrame:
-    """City GDP with one source per year (see the module docstring).
+    """City GDP with one source and one vintage per year (see the module docstring).
 
     Columns ``city_code`` (int), ``city``, ``year`` (int), ``gdp_100m_cny`` (亿元, current
-    prices), ``vintage``, ``origin`` ('imported' or 'project'). A year the imported panel
-    holds takes only imported rows; any other year takes only data/city_gdp.csv rows.
+    prices), ``vintage``, ``origin`` ('imported' or 'project'), ``census_5_basis`` (bool:
+    the figure is on the basis of the 5th economic census, 2023).
     """
-    project = data_module.load(data_module.CITY_GDP).assign(origin="project")
-    imported = imported_panel()
-    frames = [project]
-    if imported is not None:
-        imported = imported.assign(origin="imported")
-        covered = set(imported.year.astype(int))
-        frames = [project[~project.year.astype(int).isin(covered)], imported]
-    panel = pd.concat(frames, ignore_index=True)
+    panel = data_module.active_city_panel()
     panel["city_code"] = panel.city_code.astype(np.int64)
     panel["year"] = panel.year.astype(np.int64)
     panel["gdp_100m_cny"] = panel.gdp_100m_cny.astype(float)
-    return panel[["city_code", "city", "year", "gdp_100m_cny", "vintage", "origin"]]
+    return panel[["city_code", "city", "year", "gdp_100m_cny", "vintage", "origin",
+                  "census_5_basis"]]
 
 
-def national_years(panel: pd.DataFrame) -> list[int]:
-    """Years in which ``panel`` holds at least MIN_NATIONAL_CITIES cities."""
-    counts = panel.groupby("year").city_code.nunique()
-    return sorted(int(y) for y in counts[counts >= MIN_NATIONAL_CITIES].index)
+def national_years(panel: pd.DataFrame, *, top: int = NATIONAL_TOP,
+                   coverage: float = NATIONAL_COVERAGE) -> list[int]:
+    """Years in which ``panel`` is a complete cross-section for ranks up to ``top``.
+
+    The first year holding at least ``top`` cities is national; a later year is national
+    when it holds at least ``top`` cities and at least ``coverage`` of the top ``top``
+    cities of the last national year before it.
+    """
+    national: list[int] = []
+    leaders: set[int] | None = None
+    for year, block in panel.groupby("year"):
+        present = set(block.city_code.astype(np.int64))
+        if len(present) < top:
+            continue
+        if leaders is None or len(leaders & present) >= coverage * len(leaders):
+            national.append(int(year))
+            leaders = set(block.nlargest(top, "gdp_100m_cny").city_code.astype(np.int64))
+    return national
 
 
 def historical_rank(panel: pd.DataFrame, city_code: int) -> pd.DataFrame:

@@ -250,34 +250,24 @@ def published_gdp(panel: pd.DataFrame | None = None,
     return out.sort_values("year").reset_index(drop=True)
 
 
-def rank_history(panel: pd.DataFrame | None = None, city_code: int = SHAOXING_CITY_CODE,
-                 min_cities: int | None = None) -> pd.DataFrame:
+def rank_history(panel: pd.DataFrame | None = None,
+                 city_code: int = SHAOXING_CITY_CODE) -> pd.DataFrame:
     """Published national GDP rank of ``city_code`` by year (1 = largest GDP).
 
     The rank counts the cities of the panel with a larger GDP in the same year, plus one.
-    ``panel`` defaults to :func:`growthpole.panel.ranking_panel` (one source per year: the
-    imported national panel where it covers the year, so vintages are not mixed). Years
-    where the panel holds fewer than ``min_cities`` cities (default
-    ``growthpole.panel.MIN_NATIONAL_CITIES``) are left out: a rank among a partial list is
-    not a national rank (data/README.md §8). Columns: year, rank, n_cities.
+    ``panel`` defaults to :func:`growthpole.panel.ranking_panel` (one source and one vintage
+    per year). Only national years (:func:`growthpole.panel.national_years`) are kept: a rank
+    among a partial list is not a national rank. Columns: year, rank, n_cities.
     """
     from growthpole import panel as panel_module
 
     if panel is None:
         panel = panel_module.ranking_panel()
-    if min_cities is None:
-        min_cities = panel_module.MIN_NATIONAL_CITIES
     panel = panel.assign(year=panel.year.astype(int), city_code=panel.city_code.astype(int),
-                         gdp=panel.gdp_100m_cny.astype(float))
-    counts = panel.groupby("year").city_code.nunique()
-    own = panel[panel.city_code == int(city_code)].set_index("year").gdp
-    rows = []
-    for year, n_cities in counts.items():
-        if n_cities < min_cities or year not in own.index:
-            continue
-        others = panel[(panel.year == year) & (panel.city_code != int(city_code))].gdp
-        rows.append((int(year), int((others > float(own.loc[year])).sum()) + 1, int(n_cities)))
-    return pd.DataFrame(rows, columns=["year", "rank", "n_cities"])
+                         gdp_100m_cny=panel.gdp_100m_cny.astype(float))
+    national = set(panel_module.national_years(panel))
+    ranks = panel_module.historical_rank(panel[panel.year.isin(national)], int(city_code))
+    return ranks.rename(columns={"cities": "n_cities"})
 
 
 def _or_empty(loader: Callable[[], pd.DataFrame], columns: list[str]) -> pd.DataFrame:

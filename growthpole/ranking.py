@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from growthpole import seeds as seeds_module
-from growthpole.data import imported_panel_path
+from growthpole.data import CENSUS_5_YEAR, census_5_revision, imported_panel_path
 from growthpole.errors import DataError
 from growthpole.panel import national_years, ranking_panel
 from growthpole.regions import CORRIDOR_CITY_CODES
@@ -92,6 +92,17 @@ class CompetitorModel:
     log_gdp: np.ndarray
     factor: np.ndarray
     residual: np.ndarray
+    #: log ratio of post- to pre-census GDP (5th economic census, 2023), the median over the
+    #: cities that publish both; all levels inside the model are on the pre-census basis
+    census_5_revision: float = 0.0
+    #: the first year whose published figures are on the census basis (in history, the
+    #: panel's own vintage of that year decides; every simulated year after is on it)
+    census_5_first_year: int = CENSUS_5_YEAR + 1
+
+    def basis_shift(self, years: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Log shift from the model's pre-census basis to the published basis, by year."""
+        years = np.asarray(years)
+        return np.where(years >= self.census_5_first_year, self.census_5_revision, 0.0)
 
     @property
     def last_history_year(self) -> int:
@@ -170,32 +181,53 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
                          history_last_year: int | None = None,
                          top: int = COMPETITOR_TOP,
                          anchor_years: int | None = FACTOR_ANCHOR_YEARS,
-                         parameter_uncertainty: bool = True) -> CompetitorModel:
+                         parameter_uncertainty: bool = True,
+                         census_revision: float | None = None) -> CompetitorModel:
     """Estimate the competitor model on the national years of ``panel``.
 
     ``panel``: city GDP (columns city_code, year, gdp_100m_cny[, city]); default the ranking
     panel. Only years holding a national cross-section are used (see
     :func:`growthpole.panel.national_years`). ``fit_last_year`` defaults to the last such
-    year; ``history_last_year`` (default ``fit_last_year``) is the last year of realised
-    values the simulation may condition on. ``anchor_years=None`` makes the factor revert
+    year; ``history_last_year`` (default: the panel's last year) is the last year of
+    realised values the simulation may condition on: the years after the fit window are
+    *partial* (realised where the panel holds a city, simulated for the others). A panel
+    with the column ``census_5_basis`` has its post-census figures brought to the
+    pre-census basis by ``census_revision`` (default
+    :func:`growthpole.data.census_5_revision`). ``anchor_years=None`` makes the factor revert
     to the window-wide mean c / (1 - phi) instead of the mean of its last years.
     """
     panel = ranking_panel() if panel is None else panel
     available = national_years(panel)
     if fit_last_year is None:
         fit_last_year = available[-1] if available else fit_first_year
-    history_last_year = fit_last_year if history_last_year is None else history_last_year
     window = [y for y in available if fit_first_year <= y <= fit_last_year]
     if len(window) < MIN_GROWTH_OBSERVATIONS + 1:
         raise DataError(
             f"the city GDP panel covers {len(window)} national years in "
             f"{fit_first_year}-{fit_last_year} (need >= {MIN_GROWTH_OBSERVATIONS + 1} years "
-            f"with >= 100 cities) to estimate the competitor model; run `growthpole data "
-            f"import PANEL.csv` with a national city panel (China City Statistical Yearbook "
-            f"or a CSMAR CRE_Gdpct export)", file=imported_panel_path(), key="year")
+            f"with >= 60 cities) to estimate the competitor model; the shipped data/"
+            f"city_gdp.csv holds 2000-2021 (check that it is intact: `growthpole data check`)",
+            file=imported_panel_path(), key="year")
+    if history_last_year is None:  # every realised year, partial ones included
+        history_last_year = max(fit_last_year, int(panel.year.max()))
     years = list(range(window[0], history_last_year + 1))
-    usable = [y for y in years if y in set(available)]
+    # national years inside the window; after it, the partial years the panel holds
+    usable = [y for y in years if y in set(available) or y > fit_last_year]
     wide = _wide(panel, usable).reindex(years)
+    # levels on one basis: published post-census figures (5th economic census, 2023) are
+    # brought to the pre-census basis by the median revision of the cities that publish both
+    if "census_5_basis" in panel.columns and bool(panel.census_5_basis.any()):
+        revision = census_5_revision()[0] if census_revision is None else census_revision
+        basis = panel[panel.year.isin(usable)].pivot_table(
+            index="year", columns="city_code", values="census_5_basis",
+            aggfunc="first").reindex(index=years, columns=wide.columns)
+        on_census_basis = basis.fillna(False).to_numpy(dtype=bool)
+        census_years = panel.loc[panel.census_5_basis.astype(bool), "year"]
+        census_first_year = int(census_years.min())
+    else:
+        revision = 0.0 if census_revision is None else census_revision
+        on_census_basis = np.zeros(wide.shape, dtype=bool)
+        census_first_year = CENSUS_5_YEAR + 1
     fit_rows = np.array([y <= fit_last_year for y in years])
     ranks = wide[fit_rows].rank(axis=1, ascending=False, method="min")
     corridor = set(CORRIDOR_CITY_CODES.values())
@@ -203,7 +235,9 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     candidates = [c for c in wide.columns
                   if c not in corridor and (ranks[c] <= top).any()
                   and wide.loc[last_years, c].notna().any()]
-    log_gdp = np.log(wide[candidates].to_numpy(dtype=float))
+    columns = [wide.columns.get_loc(c) for c in candidates]
+    log_gdp = (np.log(wide[candidates].to_numpy(dtype=float))
+               - revision * on_census_basis[:, columns])
     growth = np.diff(log_gdp, axis=0, prepend=np.nan)
     enough = np.isfinite(growth[fit_rows]).sum(axis=0) >= MIN_GROWTH_OBSERVATIONS
     codes = np.array(candidates, dtype=np.int64)[enough]
@@ -250,7 +284,8 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
         factor_intercept_mean=float(intercept_mean), factor_mean_sd=float(factor_mean_sd),
         coefficient_cholesky=cholesky, corridor_beta=corridor_beta,
         fit_years=(window[0], fit_last_year),
-        history_years=np.array(years), log_gdp=log_gdp, factor=factor, residual=residual)
+        history_years=np.array(years), log_gdp=log_gdp, factor=factor, residual=residual,
+        census_5_revision=float(revision), census_5_first_year=census_first_year)
 
 
 @lru_cache(maxsize=4)
@@ -288,9 +323,12 @@ def simulate_competitors(model: CompetitorModel, years: Sequence[int],
     The recursion starts at the first history year and runs to ``max(years)``. In every
     year up to ``history_until`` (default: the last history year, i.e. all realised data)
     a competitor's realised value, factor and residual replace the simulated ones where the
-    panel holds them (history is history); after it, everything is simulated. In those
-    realised years a city the panel lacks is NaN (it does not count in a rank), so that
-    historical ranks are the panel's own.
+    panel holds them (history is history); after it, everything is simulated. In the
+    realised years of the fit window (national years) a city the panel lacks is NaN (it does
+    not count in a rank), so that historical ranks are the panel's own; in the partial years
+    after it a city the panel lacks is simulated, conditional on the realised factor and on
+    its own last realised residual. Values are on each year's published basis
+    (:meth:`CompetitorModel.basis_shift`).
     """
     return simulate_paths(model, years, generators, history_until=history_until)[0]
 
@@ -334,8 +372,10 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     factor = mean.copy()  # f of the first year is not defined
     cumulated = np.zeros(n_reps)
     deviation = np.zeros((n_reps, n_cities))
+    complete_until = model.fit_years[1]
+    seen = np.isfinite(model.log_gdp[0])
     if first in out_index:
-        result[:, out_index[first]] = np.exp(level)
+        result[:, out_index[first]] = np.exp(level + model.basis_shift([first])[0])
     phi, sd = model.factor_persistence, model.factor_sd
     for step in range(1, steps + 1):
         year = first + step
@@ -357,17 +397,22 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
         level = level + growth
         if realised:
             observed = np.isfinite(model.log_gdp[h])
+            seen |= observed
             level[:, observed] = model.log_gdp[h, observed]
             known = np.isfinite(model.residual[h])
             # the realised growth less this replication's alpha and beta
             implied = (model.residual[h] + (model.alpha - alpha)
                        + (model.beta - beta) * factor[:, None])
             deviation[:, known] = implied[:, known]
-        # cities not yet observed stay NaN until their first realised value
         if year in out_index:
-            values = np.exp(level)
-            if realised:
+            # on the published basis of the year (post-census figures from 2023/2024 on)
+            values = np.exp(level + model.basis_shift([year])[0])
+            if realised and year <= complete_until:
+                # a national year: a city the panel lacks does not count in the rank
                 values[:, ~np.isfinite(model.log_gdp[h])] = np.nan
+            elif realised:
+                # a partial year: missing cities are simulated, except those never yet seen
+                values[:, ~seen] = np.nan
             result[:, out_index[year]] = values
             surprise[:, out_index[year]] = cumulated
     return result, surprise
@@ -408,8 +453,12 @@ def attach_national_rank(city_year: pd.DataFrame,
     competitor past Shaoxing. For ranking only, each corridor city's GDP is therefore scaled
     by exp(beta_c * S_t), S_t the replication's cumulated national factor surprise after
     ``start_year`` (:func:`simulate_paths`) and beta_c the city's own estimated loading.
+    The model's levels are on the pre-census basis of its calibration data; in the years
+    whose published figures are on the basis of the 5th economic census they are scaled by
+    the census revision (:meth:`CompetitorModel.basis_shift`) before ranking.
     The ``gdp`` column itself is left as the model produced it. ``share_national_factor=
-    False`` ranks the corridor rows as given (e.g. when they are realised data).
+    False`` ranks the corridor rows as given (e.g. when they are realised data, already on
+    the published basis).
     ``shared_from`` (default ``start_year``) is the last year whose national conditions the
     corridor rows already contain: a model calibrated to history through year E represents
     the realised national cycle up to E, so its ranks take ``shared_from=E`` (surprises
@@ -439,7 +488,10 @@ def attach_national_rank(city_year: pd.DataFrame,
     # the national surprise the corridor shares with its competitors (loading beta_c)
     loadings = np.array([model.corridor_beta[CORRIDOR_ROWS[r]] for r in corridor])
     if share_national_factor:
-        gdp = gdp * np.exp(surprise[:, :, None] * loadings)
+        # model output: the national surprise, and the model's pre-census basis brought to
+        # the published basis of the year (the competitors' values are on it)
+        gdp = gdp * np.exp(surprise[:, :, None] * loadings
+                           + model.basis_shift(years)[None, :, None])
     ranks = np.empty_like(gdp, dtype=np.int64)
     for k in range(len(corridor)):
         others = np.concatenate([competitors, np.delete(gdp, k, axis=2)], axis=2)
