@@ -313,7 +313,7 @@ def census_5_revision() -> tuple[float, int]:
         return 0.0, 0
     ratio = np.log(pairs["census-revised"].astype(float)
                    / pairs["bulletin-preliminary"].astype(float))
-    return float(np.median(ratio)), int(len(pairs))
+    return float(np.median(ratio)), len(pairs)
 
 
 @lru_cache(maxsize=2)

@@ -230,3 +230,69 @@ def compare_panels(ours: pd.DataFrame, reference: pd.DataFrame, *,
     worst = merged.reindex(relative.abs().sort_values(ascending=False).index).head(10)
     return Agreement(overlapping=len(merged), within=int((relative.abs() <= tolerance).sum()),
                      tolerance=tolerance, worst=worst.reset_index(drop=True))
+
+
+# ---------------------------------------------------------------------------------------
+# published ranks of partial years, with their coverage
+# ---------------------------------------------------------------------------------------
+
+#: a city whose GDP in the last national year was at least this share of Shaoxing's could
+#: stand above Shaoxing within three years (Shaoxing's nominal growth would have to trail
+#: its own by ~5 pp a year otherwise); judgement, stated in data/README.md
+CONTENDER_SHARE = 0.85
+
+
+@dataclass(frozen=True)
+class PublishedRank:
+    """Shaoxing's rank in one year among the cities the panel holds in one vintage.
+
+    ``rank`` counts the cities present; ``rank_if_missing_above`` assumes every missing
+    contender stands above Shaoxing (the worst case). ``thirtieth_gdp`` is the 30th largest
+    GDP among the cities present (亿元); it is exact when ``exact_thirtieth`` (every city of
+    the last national year's top 40 is present), otherwise a lower bound.
+    """
+
+    year: int
+    vintage: str
+    cities: int
+    shaoxing_gdp: float
+    rank: int
+    rank_if_missing_above: int
+    thirtieth_gdp: float
+    exact_thirtieth: bool
+    contenders_present: tuple[str, ...]
+    contenders_missing: tuple[str, ...]
+
+
+def published_rank(panel: pd.DataFrame, year: int, vintage: str,
+                   city_code: int = 330600) -> PublishedRank | None:
+    """Rank of ``city_code`` in ``year`` among the cities of ``panel`` (all vintages, as
+    data/city_gdp.csv) in ``vintage``; None when the city has no value there. Contenders
+    are the cities of the last national year before ``year`` with GDP >=
+    :data:`CONTENDER_SHARE` x the city's."""
+    table = panel.astype({"city_code": np.int64, "year": np.int64, "gdp_100m_cny": float})
+    single = data_module.select_one_vintage_per_year(table)
+    national = [y for y in national_years(single) if y < year]
+    block = table[(table.year == year) & (table.vintage == vintage)]
+    own = block.loc[block.city_code == city_code, "gdp_100m_cny"]
+    if not national or own.empty:
+        return None
+    base = single[single.year == national[-1]]
+    base_own = float(base.loc[base.city_code == city_code, "gdp_100m_cny"].iloc[0])
+    contenders = base[(base.gdp_100m_cny >= CONTENDER_SHARE * base_own)
+                      & (base.city_code != city_code)]
+    names = dict(zip(base.city_code, base.city, strict=True))
+    present = set(block.city_code)
+    missing = [c for c in contenders.city_code if c not in present]
+    value = float(own.iloc[0])
+    rank = 1 + int((block.gdp_100m_cny > value).sum())
+    leaders = set(base.nlargest(40, "gdp_100m_cny").city_code)
+    ordered = np.sort(block.gdp_100m_cny.to_numpy())[::-1]
+    thirtieth = float(ordered[29]) if len(ordered) >= 30 else float("nan")
+    return PublishedRank(
+        year=year, vintage=vintage, cities=len(present), shaoxing_gdp=value, rank=rank,
+        rank_if_missing_above=rank + len(missing), thirtieth_gdp=thirtieth,
+        exact_thirtieth=leaders <= present,
+        contenders_present=tuple(sorted(names[c] for c in contenders.city_code
+                                        if c in present)),
+        contenders_missing=tuple(sorted(names[c] for c in missing)))

@@ -7,6 +7,7 @@ a reason when it is absent.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -26,16 +27,9 @@ from growthpole.panel import (
 )
 from growthpole.regions import SHAOXING_CITY_CODE
 
-from .conftest import REFERENCE_PANEL, ROOT
+from .conftest import REFERENCE_PANEL, ROOT, needs_reference
 
 REFERENCE_RANKS = REFERENCE_PANEL.parent / "csmar_city_gdp_top60_rank_by_year.csv"
-needs_reference = pytest.mark.skipif(
-    not REFERENCE_PANEL.is_file(),
-    reason=f"reference panel not present at {REFERENCE_PANEL} (../shared/reference-data)")
-needs_import = pytest.mark.skipif(
-    not data_module.imported_panel_path().is_file(),
-    reason="no national panel imported (run `growthpole data import "
-           "../shared/reference-data/csmar_city_gdp_1990_2021.csv`; `make test` does it)")
 
 CSMAR_HEADER = ('"Sgnyea","Ctnm_en","Ctnm_id","Cttyp_en","Prvcnm_id","Prvcnm_en","Gdpct01",'
                 '"Gdpct02"\n')
@@ -103,21 +97,35 @@ def test_the_reference_in_csmar_names_imports_identically(tmp_path):
 
 # ---- the ranking panel --------------------------------------------------------------------
 
-@needs_import
-def test_each_year_of_the_ranking_panel_has_one_source():
+def test_each_year_of_the_ranking_panel_has_one_source_and_one_vintage():
     panel = ranking_panel()
-    origins = panel.groupby("year").origin.nunique()
-    assert (origins == 1).all()
-    imported_years = set(panel.loc[panel.origin == "imported", "year"])
-    project = data_module.load(data_module.CITY_GDP)
-    # project rows survive exactly in the years the imported panel does not cover
-    kept = project[~project.year.astype(int).isin(imported_years)]
-    assert (panel.origin == "project").sum() == len(kept)
-    assert set(national_years(panel)) <= imported_years
+    assert (panel.groupby("year").origin.nunique() == 1).all()
+    assert (panel.groupby("year").vintage.nunique() == 1).all()
+    assert not panel.duplicated(["city_code", "year"]).any()
+    # the shipped panel alone: the yearbook cross-section in every year 2000-2021
+    assert set(panel.origin) == {"project"}
+    assert national_years(panel) == list(range(2000, 2022))
+    assert (panel[panel.year <= 2021].vintage == "yearbook").all()
+
+
+def test_the_top_60_union_determines_shaoxing_rank_in_every_national_year():
+    """Shaoxing's rank is exact when every city above it is in the panel. The panel holds
+    the top-60 union; so in each national year Shaoxing must rank <= 60 among >= 60 cities,
+    and the top 60 of each year must be made of cities that are in the panel every year
+    (no city enters the union from below in the middle of the window)."""
+    panel = ranking_panel()
+    national = national_years(panel)
+    ranks = historical_rank(panel[panel.year.isin(national)], SHAOXING_CITY_CODE)
+    assert ranks.year.tolist() == national
+    assert (ranks["rank"] <= 60).all() and (ranks.cities >= 60).all()
+    assert ranks.set_index("year").loc[2021, "rank"] == 36  # yearbook 2021: 36th
+    union = set(panel.city_code)
+    for year in national:
+        top = panel[panel.year == year].nlargest(60, "gdp_100m_cny").city_code
+        assert set(top) <= union
 
 
 @needs_reference
-@needs_import
 def test_shaoxing_rank_2000_2021_equals_the_reference_every_year():
     expected = pd.read_csv(REFERENCE_RANKS)
     expected = expected[(expected.city_code == SHAOXING_CITY_CODE)
@@ -126,20 +134,70 @@ def test_shaoxing_rank_2000_2021_equals_the_reference_every_year():
     years = list(range(2000, 2022))
     assert len(expected) == len(years)
     assert ours.reindex(years).tolist() == expected.reindex(years).tolist()
+    # and from the full reference cross-section itself (all ~300 cities)
+    full = historical_rank(load_panel(REFERENCE_PANEL).astype(
+        {"city_code": "int64", "year": "int64", "gdp_100m_cny": float}), SHAOXING_CITY_CODE)
+    assert ours.reindex(years).tolist() == full.set_index("year")["rank"].reindex(years).tolist()
 
 
 @needs_reference
-@needs_import
-def test_agreement_with_the_reference_within_one_percent():
+def test_every_yearbook_row_equals_the_reference_export():
+    """The rows data/build_city_panel.py transcribed are the export's values, exactly."""
     reference = load_panel(REFERENCE_PANEL)
-    active = compare_panels(ranking_panel(), reference)
-    assert active.overlapping > 9000
-    assert active.share >= 0.95
-    # the project's own compilation alone: 85.4% at the time of writing (data/README.md §8,
-    # vintage differences); reported by `growthpole data check`, held here above 75%
-    own = compare_panels(data_module.load(data_module.CITY_GDP), reference)
-    assert own.overlapping >= 50
-    assert 0.75 <= own.share < 1.0
+    shipped = data_module.load(data_module.CITY_GDP)
+    transcribed = shipped[shipped.source.str.startswith("China City Statistical Yearbook")]
+    assert len(transcribed) > 1700
+    agreement = compare_panels(transcribed, reference, tolerance=1e-12)
+    assert agreement.overlapping == len(transcribed)
+    assert agreement.within == agreement.overlapping
+
+
+def test_an_imported_panel_replaces_the_shipped_one_year_by_year(tmp_path, monkeypatch):
+    import shutil
+
+    from growthpole.panel import import_panel
+
+    directory = tmp_path / "data"
+    shutil.copytree(ROOT / "data", directory, ignore=shutil.ignore_patterns("imported"))
+    monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(directory))
+    shipped = ranking_panel()
+    panel = tmp_path / "panel.csv"
+    panel.write_text("year,city_code,gdp_100m_cny\n1999,330600,800.0\n2010,330600,9999.0\n",
+                     encoding="utf-8")
+    import_panel(panel)
+    mixed = ranking_panel()
+    assert set(mixed[mixed.year == 2010].origin) == {"imported"}
+    assert mixed[mixed.year == 2010].gdp_100m_cny.tolist() == [9999.0]
+    assert set(mixed[mixed.year == 1999].origin) == {"imported"}  # extends
+    untouched = mixed[~mixed.year.isin([1999, 2010])].reset_index(drop=True)
+    expected = shipped[shipped.year != 2010].reset_index(drop=True)
+    pd.testing.assert_frame_equal(untouched, expected)
+    env = {**__import__("os").environ, "GROWTHPOLE_DATA_DIR": str(directory)}
+    proc = cli("data", "check", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "2010: 1 imported cities (0 not shipped)" in proc.stdout
+    assert "1 of 1 common values changed" in proc.stdout
+
+
+@pytest.mark.parametrize("body, message", [
+    ("year,city_code,gdp_100m_cny\n2002,330600,-5\n", "negative"),
+    ("year,city_code,gdp_100m_cny\n", "no (city, year) GDP value"),
+])
+def test_a_bad_import_is_refused_and_keeps_the_previous_panel(tmp_path, monkeypatch, body,
+                                                              message):
+    from growthpole.panel import import_panel
+
+    directory = tmp_path / "data"
+    monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(directory))
+    good = tmp_path / "good.csv"
+    good.write_text("year,city_code,gdp_100m_cny\n2002,330600,928.15\n", encoding="utf-8")
+    target, _ = import_panel(good)
+    before = target.read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(body, encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(message)):
+        import_panel(bad, overwrite=True)
+    assert target.read_bytes() == before
 
 
 def test_compare_panels_counts_by_hand():
@@ -155,14 +213,21 @@ def test_compare_panels_counts_by_hand():
 # ---- the command line ---------------------------------------------------------------------
 
 @needs_reference
-@needs_import
 def test_data_check_reports_agreement_and_ranks():
     proc = cli("data", "check", "--reference", REFERENCE_PANEL)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "project file data/city_gdp.csv alone" in out
-    assert "2021  36 (imported" in out
-    assert "equal in 32 of 32 years" in out
+    assert "shipped file data/city_gdp.csv alone" in out
+    assert "2021  36 (project" in out
+    assert "equal in 22 of 22 years" in out
+
+
+def test_data_check_on_the_shipped_panel_reports_national_and_partial_years():
+    proc = cli("data", "check")
+    assert proc.returncode == 0, proc.stderr
+    assert "national years (complete to rank 60): 2000-2021" in proc.stdout
+    assert "2019  37 (project" in proc.stdout
+    assert "2024 bulletin-preliminary" in proc.stdout
 
 
 def test_data_check_with_a_missing_reference_is_one_line_exit_2(tmp_path):

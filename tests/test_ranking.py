@@ -15,7 +15,7 @@ import pytest
 from growthpole import data as data_module
 from growthpole import seeds as seeds_module
 from growthpole.errors import DataError
-from growthpole.panel import historical_rank, ranking_panel
+from growthpole.panel import historical_rank, national_years, ranking_panel
 from growthpole.ranking import (
     CompetitorModel,
     attach_national_rank,
@@ -28,11 +28,6 @@ from growthpole.ranking import (
 from growthpole.regions import CORRIDOR_CITY_CODES
 
 from .conftest import tiny_scenario
-
-needs_panel = pytest.mark.skipif(
-    not data_module.imported_panel_path().is_file(),
-    reason="no national city panel imported (run `growthpole data import "
-           "../shared/reference-data/csmar_city_gdp_1990_2021.csv`; `make test` does it)")
 
 CORRIDOR = ("hangzhou", "ningbo", "shanghai", "shaoxing")
 
@@ -161,7 +156,6 @@ def test_estimator_recovers_known_parameters_on_synthetic_data():
 
 # ---- seeds --------------------------------------------------------------------------------
 
-@needs_panel
 def test_same_seed_same_ranks_and_different_seed_different_ranks():
     scenario = tiny_scenario(start_year=2019, end_year=2030)
     from growthpole.runner import run_scenario
@@ -174,7 +168,6 @@ def test_same_seed_same_ranks_and_different_seed_different_ranks():
     assert first.national_rank.tolist() != other.national_rank.tolist()
 
 
-@needs_panel
 def test_common_random_numbers_a_richer_shaoxing_never_ranks_lower():
     """Same seeds, Shaoxing's GDP raised by 20% every year: under common random numbers the
     competitors are identical, so the rank can only improve, and it must improve somewhere."""
@@ -193,7 +186,6 @@ def test_common_random_numbers_a_richer_shaoxing_never_ranks_lower():
     assert (high_rank < low_rank).sum() > len(low_rank) // 4
 
 
-@needs_panel
 def test_competitor_draws_come_from_the_competitors_substream():
     model = default_model()
     seeds = seeds_module.replication_seeds(9, 2)
@@ -207,7 +199,6 @@ def test_competitor_draws_come_from_the_competitors_substream():
 
 # ---- history ------------------------------------------------------------------------------
 
-@needs_panel
 def test_history_is_history_realised_corridor_values_reproduce_the_panel_rank():
     """Feed the realised corridor GDP of 2005-2021 as if simulated: with use_history every
     replication's rank equals the panel's own computed rank, year by year."""
@@ -225,7 +216,6 @@ def test_history_is_history_realised_corridor_values_reproduce_the_panel_rank():
         assert (block.national_rank == expected.loc[year, "rank"]).all(), year
 
 
-@needs_panel
 def test_without_history_ranks_vary_after_the_start_year():
     panel = ranking_panel()
     years = list(range(2015, 2022))
@@ -262,18 +252,47 @@ def test_a_national_shock_shared_by_everyone_leaves_ranks_unchanged():
     assert (alone_ranks.nunique() > 1).any()
 
 
-def test_no_national_panel_raises_a_data_error_naming_the_import(tmp_path, monkeypatch):
-    (tmp_path / "city_gdp.csv").write_text(
-        (data_module.PACKAGE_ROOT / "data" / "city_gdp.csv").read_text(encoding="utf-8"),
-        encoding="utf-8")
+def test_a_panel_without_national_years_raises_a_data_error(tmp_path, monkeypatch):
+    shipped = pd.read_csv(data_module.PACKAGE_ROOT / "data" / "city_gdp.csv", dtype=str)
+    # keep the corridor cities only: no year is a national cross-section any more
+    corridor = shipped[shipped.city_code.astype(int).isin(CORRIDOR_CITY_CODES.values())]
+    corridor.to_csv(tmp_path / "city_gdp.csv", index=False)
     monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(tmp_path))
-    with pytest.raises(DataError, match="growthpole data import"):
+    with pytest.raises(DataError, match="national years"):
         fit_competitor_model()
+
+
+def test_partial_years_are_realised_where_published_and_simulated_elsewhere():
+    """Years after the last national year: a city the panel holds keeps its published value
+    in every replication; a city it lacks is simulated (finite, varying by replication)."""
+    panel = ranking_panel()
+    last_national = max(national_years(panel))
+    model = fit_competitor_model(panel)
+    partial = [y for y in model.history_years if y > last_national]
+    assert partial, "the shipped panel has published years after the last national year"
+    generators = [np.random.default_rng(s) for s in range(8)]
+    paths = simulate_competitors(model, partial, generators)
+    for k, year in enumerate(partial):
+        h = int(year - model.history_years[0])
+        observed = np.isfinite(model.log_gdp[h])
+        published = np.exp(model.log_gdp[h, observed] + model.basis_shift([year])[0])
+        assert np.allclose(paths[:, k, observed], published)
+        missing = paths[:, k, ~observed]
+        assert np.isfinite(missing).all()
+        if (~observed).any():
+            assert (missing.std(axis=0) > 0).all()
+
+
+def test_the_census_basis_shift_scales_published_levels_only_after_the_census():
+    panel = ranking_panel()
+    model = fit_competitor_model(panel, census_revision=0.05)
+    shift = model.basis_shift([2021, 2022, model.census_5_first_year, 2030])
+    assert shift.tolist() == [0.0, 0.0, 0.05, 0.05]
+    assert model.census_5_first_year in (2023, 2024)
 
 
 # ---- validation ---------------------------------------------------------------------------
 
-@needs_panel
 def test_out_of_sample_band_coverage_is_near_nominal():
     """Fit on <= 2015, simulate 2016-2021: the share of realised competitor values inside
     the 90% bands must lie in [0.80, 0.97] (docs/ranking.md reports the measured value)."""

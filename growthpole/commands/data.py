@@ -53,6 +53,7 @@ def check_command(args: argparse.Namespace) -> int:
         imported_panel,
         load_panel,
         national_years,
+        published_rank,
         ranking_panel,
     )
     from growthpole.regions import SHAOXING_CITY_CODE
@@ -68,67 +69,67 @@ def check_command(args: argparse.Namespace) -> int:
     project = data_module.load(data_module.CITY_GDP)
     imported = imported_panel()
     project_file = data_module.data_dir() / data_module.CITY_GDP.file
-    print("Ranking panel (one source per year):")
+    print("Ranking panel (one source and one vintage per year):")
     for origin, label in (("imported", f"imported panel {data_module.imported_panel_path()}"),
-                          ("project", f"project file {project_file}")):
+                          ("project", f"shipped file {project_file}")):
         years = sorted(int(y) for y in panel.loc[panel.origin == origin, "year"].unique())
         if years:
             print(f"  {label}: {_years_text(years)}")
-    if imported is None:
-        print("  no panel imported: data/city_gdp.csv alone is not a national cross-section "
-              "(run `growthpole data import PANEL.csv`)")
     national = national_years(panel)
-    print(f"  national years (a rank can be computed): {_years_text(national)}")
+    print(f"  national years (complete to rank 60): {_years_text(national)}")
+    partial = sorted(set(int(y) for y in panel.year.unique()) - set(national))
+    partial = [y for y in partial if not national or y > national[0]]
+    print(f"  partial years (realised where published, the rest simulated): "
+          f"{_years_text(partial)}")
+    if imported is not None:
+        _print_import_changes(project, imported)
 
     if reference is not None:
         print(f"\nAgreement with {args.reference} (overlapping (city, year) values within "
               f"{args.tolerance:.0%}):")
-        comparisons = [("ranking panel (imported where it covers the year)", panel),
-                       ("project file data/city_gdp.csv alone", project)]
+        comparisons = [("ranking panel", panel),
+                       ("shipped file data/city_gdp.csv alone", project)]
         if imported is not None:
             comparisons.append(("imported panel alone", imported))
         for label, ours in comparisons:
             agreement = compare_panels(ours, reference, tolerance=args.tolerance)
             print(f"  {label:<52} {agreement.within:>6}/{agreement.overlapping:<6} = "
                   f"{agreement.share:6.1%}")
-        worst = compare_panels(project, reference, tolerance=args.tolerance).worst
+        worst = compare_panels(panel, reference, tolerance=args.tolerance).worst
         worst = worst[worst.relative_difference.abs() > args.tolerance]
         if len(worst):
-            print("  largest differences of the project file (vintages: see data/README.md):")
+            print("  largest differences of the ranking panel (vintages: see data/README.md):")
             for row in worst.itertuples(index=False):
                 print(f"    {row.city_code} {row.year}: ours {row.gdp_100m_cny_ours:.2f}, "
                       f"reference {row.gdp_100m_cny_reference:.2f} "
                       f"({row.relative_difference:+.1%})")
 
-    ours_rank = historical_rank(panel, SHAOXING_CITY_CODE).set_index("year")
+    national_panel = panel[panel.year.isin(national)]
+    ours_rank = historical_rank(national_panel, SHAOXING_CITY_CODE).set_index("year")
     origin_of_year = panel.groupby("year").origin.first()
-    years = sorted(set(ours_rank.index) | (set(reference.year.unique()) if reference is not None
-                                           else set()))
     reference_rank = (historical_rank(reference, SHAOXING_CITY_CODE).set_index("year")
                       if reference is not None else None)
-    print(f"\nShaoxing ({SHAOXING_CITY_CODE}) national GDP rank "
+    years = sorted(set(ours_rank.index) | (set(reference_rank.index)
+                                           if reference_rank is not None else set()))
+    print(f"\nShaoxing ({SHAOXING_CITY_CODE}) national GDP rank in the national years "
           f"(1 + cities with higher GDP that year):")
     header = f"  {'year':>4}  {'ranking panel':<30}"
     if reference_rank is not None:
         header += f"  {'reference':<16}  same"
     print(header)
-    national_set = set(national)
     same = compared = 0
     for year in years:
-        if year in ours_rank.index and year in national_set:
+        if year in ours_rank.index:
             row = ours_rank.loc[year]
             ours_text = f"{int(row['rank'])} ({origin_of_year[year]}, {int(row.cities)} cities)"
-        elif year in ours_rank.index:
-            row = ours_rank.loc[year]
-            ours_text = f"n/a ({int(row.cities)} cities: not national)"
         else:
-            ours_text = "n/a (Shaoxing absent)"
+            ours_text = "n/a (not a national year)"
         line = f"  {year:>4}  {ours_text:<30}"
         if reference_rank is not None:
             if year in reference_rank.index:
                 ref = reference_rank.loc[year]
                 line += f"  {int(ref['rank'])} ({int(ref.cities)} cities)".ljust(18)
-                if year in ours_rank.index and year in national_set:
+                if year in ours_rank.index:
                     compared += 1
                     equal = int(ours_rank.loc[year, "rank"]) == int(ref["rank"])
                     same += equal
@@ -138,4 +139,40 @@ def check_command(args: argparse.Namespace) -> int:
         print(line)
     if reference_rank is not None:
         print(f"  equal in {same} of {compared} years ranked in both")
+
+    everything = project.assign(origin="project")
+    print("\nPartial years: Shaoxing's rank among the published figures of one vintage")
+    print("  (worst case: every missing contender above Shaoxing; contenders had >= 85% of "
+          "Shaoxing's GDP in the last national year)")
+    for year in partial:
+        for vintage in sorted(everything.loc[everything.year.astype(int) == year,
+                                             "vintage"].unique()):
+            report = published_rank(everything, year, str(vintage), SHAOXING_CITY_CODE)
+            if report is None:
+                continue
+            thirtieth = ("n/a (< 30 cities)" if report.thirtieth_gdp != report.thirtieth_gdp
+                         else f"{report.thirtieth_gdp:.1f}"
+                         + ("" if report.exact_thirtieth else " (lower bound)"))
+            print(f"  {year} {vintage}: {report.cities} cities; Shaoxing "
+                  f"{report.shaoxing_gdp:.1f}, rank {report.rank} (worst case "
+                  f"{report.rank_if_missing_above}); 30th-city GDP {thirtieth}")
+            print(f"    contenders present: {', '.join(report.contenders_present) or 'none'}")
+            print(f"    contenders missing: {', '.join(report.contenders_missing) or 'none'}")
     return 0
+
+
+def _print_import_changes(project, imported) -> None:
+    """What the imported panel changes in the shipped one, year by year."""
+    shipped = project.astype({"city_code": "int64", "year": "int64", "gdp_100m_cny": float})
+    new = imported.astype({"city_code": "int64", "year": "int64", "gdp_100m_cny": float})
+    print("  the imported panel replaces the shipped rows in the years it holds:")
+    for year in sorted(new.year.unique()):
+        ours = shipped[shipped.year == year].drop_duplicates("city_code").set_index(
+            "city_code").gdp_100m_cny
+        theirs = new[new.year == year].drop_duplicates("city_code").set_index(
+            "city_code").gdp_100m_cny
+        common = ours.index.intersection(theirs.index)
+        changed = int((abs(theirs[common] / ours[common] - 1) > 1e-9).sum())
+        print(f"    {year}: {len(theirs)} imported cities ({len(theirs.index.difference(ours.index))}"
+              f" not shipped), {len(ours)} shipped ({len(ours.index.difference(theirs.index))}"
+              f" dropped), {changed} of {len(common)} common values changed")
