@@ -1,7 +1,7 @@
 """The competitor model and the national rank (growthpole.ranking).
 
-Tests that need the national panel use the imported panel (data/imported/, which `make test`
-imports from ../shared/reference-data) and skip with a reason when it is absent.
+Tests that need the national panel use the shipped one (data/city_gdp.csv); none needs
+anything outside the repository.
 """
 
 from __future__ import annotations

@@ -150,14 +150,22 @@ def check_command(args: argparse.Namespace) -> int:
             report = published_rank(everything, year, str(vintage), SHAOXING_CITY_CODE)
             if report is None:
                 continue
-            thirtieth = ("n/a (< 30 cities)" if report.thirtieth_gdp != report.thirtieth_gdp
-                         else f"{report.thirtieth_gdp:.1f}"
-                         + ("" if report.exact_thirtieth else " (lower bound)"))
-            print(f"  {year} {vintage}: {report.cities} cities; Shaoxing "
-                  f"{report.shaoxing_gdp:.1f}, rank {report.rank} (worst case "
-                  f"{report.rank_if_missing_above}); 30th-city GDP {thirtieth}")
+            if report.thirtieth_gdp != report.thirtieth_gdp:
+                thirtieth = "n/a (< 30 cities)"
+            elif report.exact_thirtieth:
+                thirtieth = f"{report.thirtieth_gdp:.1f}"
+            else:
+                thirtieth = (f"between {report.thirtieth_gdp:.1f} and "
+                             f"{report.thirtieth_gdp_upper:.1f}")
+            own = ("Shaoxing not found in this vintage" if report.rank is None else
+                   f"Shaoxing {report.shaoxing_gdp:.1f}, rank {report.rank} (worst case "
+                   f"{report.rank_if_missing_above})")
+            print(f"  {year} {vintage}: {report.cities} cities; {own}; 30th-city GDP "
+                  f"{thirtieth}")
             print(f"    contenders present: {', '.join(report.contenders_present) or 'none'}")
             print(f"    contenders missing: {', '.join(report.contenders_missing) or 'none'}")
+    if partial:
+        _print_completed_partial_years(panel, partial, SHAOXING_CITY_CODE)
     return 0
 
 
@@ -173,6 +181,44 @@ def _print_import_changes(project, imported) -> None:
             "city_code").gdp_100m_cny
         common = ours.index.intersection(theirs.index)
         changed = int((abs(theirs[common] / ours[common] - 1) > 1e-9).sum())
-        print(f"    {year}: {len(theirs)} imported cities ({len(theirs.index.difference(ours.index))}"
-              f" not shipped), {len(ours)} shipped ({len(ours.index.difference(theirs.index))}"
-              f" dropped), {changed} of {len(common)} common values changed")
+        added = len(theirs.index.difference(ours.index))
+        dropped = len(ours.index.difference(theirs.index))
+        print(f"    {year}: {len(theirs)} imported cities ({added} not shipped), {len(ours)} "
+              f"shipped ({dropped} dropped), {changed} of {len(common)} common values changed")
+
+
+def _print_completed_partial_years(panel, partial, city_code, replications=2000,
+                                   seed=20240101) -> None:
+    """Shaoxing's published figure ranked against the published competitors plus the
+    competitor model's conditional draws of the missing ones (growthpole.ranking)."""
+    import numpy as np
+
+    from growthpole import seeds as seeds_module
+    from growthpole.ranking import fit_competitor_model, rank_among, simulate_competitors
+
+    model = fit_competitor_model(panel)
+    years = [y for y in partial if y <= model.last_history_year]
+    if not years:
+        return
+    root = np.random.SeedSequence(seed).spawn(replications)
+    generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
+    paths = simulate_competitors(model, years, generators)  # (R, Y, C)
+    corridor = panel[panel.city_code.isin([330100, 330200, 310000])]
+    print(f"\nPartial years completed by the competitor model ({replications} draws of the "
+          f"missing cities, seed {seed}; median [90% band]):")
+    for k, year in enumerate(years):
+        own = panel[(panel.year == year) & (panel.city_code == city_code)].gdp_100m_cny
+        others = paths[:, k, :]
+        published_corridor = corridor[corridor.year == year].gdp_100m_cny.to_numpy()
+        others = np.concatenate([others, np.broadcast_to(
+            published_corridor, (len(others), len(published_corridor)))], axis=1)
+        ordered = -np.sort(-np.where(np.isfinite(others), others, -np.inf), axis=1)
+        thirtieth = np.quantile(ordered[:, 29], [0.5, 0.05, 0.95])
+        line = (f"  {year}: 30th-city GDP {thirtieth[0]:.0f} [{thirtieth[1]:.0f}, "
+                f"{thirtieth[2]:.0f}]")
+        if len(own):
+            ranks = rank_among(np.full(len(others), float(own.iloc[0])), others)
+            band = np.quantile(ranks, [0.5, 0.05, 0.95])
+            line += (f"; Shaoxing's published {float(own.iloc[0]):.1f} ranks {band[0]:.0f} "
+                     f"[{band[1]:.0f}, {band[2]:.0f}]")
+        print(line)
