@@ -150,6 +150,9 @@ def check_command(args: argparse.Namespace) -> int:
             report = published_rank(everything, year, str(vintage), SHAOXING_CITY_CODE)
             if report is None:
                 continue
+            if report.cities < 30:  # a few restated figures: no cross-section to rank in
+                print(f"  {year} {vintage}: {report.cities} cities (too few to rank)")
+                continue
             if report.thirtieth_gdp != report.thirtieth_gdp:
                 thirtieth = "n/a (< 30 cities)"
             elif report.exact_thirtieth:
