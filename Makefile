@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: run test test-reference app lint benchmark clean system-deps solara-assets
+.PHONY: run test test-reference app notebooks lint benchmark clean system-deps solara-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test-reference: $(VENV)/.dev-installed
 # Solara's JavaScript/CSS bundles from the npm registry into its own asset cache
 app: $(VENV)/.dev-installed solara-assets
 	$(BIN)/solara run growthpole/app.py --host 127.0.0.1 --port 8765
+
+# the notebooks in Jupyter Lab, bound to this machine only
+notebooks: $(VENV)/.dev-installed
+	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser notebooks/
 
 # Debian packages for the figures and the browser test: CJK fonts (Chinese place names) and
 # chromium (tests/test_app_browser.py). Installed only when missing and when root; otherwise
