@@ -59,6 +59,10 @@ class Scenario(BaseModel):
     parameters: dict[str, float] = Field(default_factory=dict)
     levers: dict[str, float | dict[int, float]] = Field(default_factory=dict)
     force: bool = Field(False, description="allow sizes beyond the safety limits")
+    information_year: int | None = Field(
+        None, ge=FIRST_YEAR, le=LAST_YEAR,
+        description="read only data published for years <= this (no look-ahead; backtests "
+                    "and calibrations set it to their origin or window end); None: all data")
     source_path: str | None = Field(None, exclude=True)
 
     @field_validator("levers", mode="before")
