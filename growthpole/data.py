@@ -35,7 +35,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: (the year's first release, 初步核算), ``final-verified`` (a later pre-census restatement,
 #: 最终核实), ``census-revised`` (restated after a national economic census), ``census``
 #: (a population-census count)
-VINTAGES = ("yearbook", "bulletin-preliminary", "final-verified", "census-revised", "census")
+VINTAGES = ("yearbook", "bulletin-preliminary", "initial-verified", "final-verified",
+            "census-revised", "census")
 #: a year's national ranking uses one vintage (data/README.md: never mix vintages within a
 #: ranking year): the vintage holding the most cities that year, ties broken in this order
 RANKING_VINTAGE_PREFERENCE = ("yearbook", "census-revised", "final-verified",
@@ -96,6 +97,17 @@ COUNTY_INDICATORS = Schema("county_gdp.csv", (
     Column("vintage", "str", allowed=VINTAGES),
     Column("source", "str"),
 ), ("region_code", "year", "indicator"))
+
+NATIONAL_ACCOUNTS = Schema("national_accounts.csv", (
+    Column("geography", "str", allowed=("china", "zhejiang")),
+    Column("year", "int", lower=1949, upper=2100),
+    Column("indicator", "str", allowed=("gdp_100m_cny", "real_gdp_growth_pct")),
+    Column("value", "float", lower=-50.0, upper=1e8),
+    Column("unit", "str"),
+    Column("vintage", "str", allowed=VINTAGES),
+    Column("series", "str"),
+    Column("source", "str"),
+), ("geography", "year", "indicator", "series"))
 
 REGIONS_SCHEMA = Schema("regions.csv", (
     Column("region_id", "str", allowed=REGIONS),
@@ -221,8 +233,8 @@ def load(schema: Schema) -> pd.DataFrame:
     return _cached(schema.file, str(data_dir())).copy()
 
 
-ALL_SCHEMAS = (CITY_GDP, CORRIDOR_INDICATORS, COUNTY_INDICATORS, REGIONS_SCHEMA, TRAVEL_TIMES,
-               PLATFORMS)
+ALL_SCHEMAS = (CITY_GDP, CORRIDOR_INDICATORS, COUNTY_INDICATORS, NATIONAL_ACCOUNTS,
+               REGIONS_SCHEMA, TRAVEL_TIMES, PLATFORMS)
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from growthpole import data as data_module
+from growthpole import national as national_module
 from growthpole.errors import ModelInvariantError
 from growthpole.geography import base_travel_hours, market_access
 from growthpole.levers import policy_for_year
@@ -40,7 +41,7 @@ from growthpole.mechanisms.base import (
     region_sum,
     talent_counts,
 )
-from growthpole.parameters import ModelParameters
+from growthpole.parameters import ModelParameters, on_national_path
 from growthpole.policy import PolicyChannels
 from growthpole.regions import (
     N_REGIONS,
@@ -149,7 +150,14 @@ class GrowthPoleModel(mesa.Model):
                              f"allowed: {SWITCHABLE}")
         self.check_invariants = check_invariants
         self.year = scenario.start_year
-        self.state = initial_state(scenario, self.params, seed_sequence, self.switches)
+        # the national closure: one path of real and deflator growth per replication
+        # (growthpole/national.py), realised through the information date, simulated after
+        self.national = national_module.national_path(
+            seed_sequence, range(scenario.start_year + 1, scenario.end_year + 1),
+            information_year=scenario.national_information_year())
+        trailing = national_module.trailing_growth(scenario.start_year)
+        self.state = initial_state(scenario, on_national_path(self.params, *trailing),
+                                   seed_sequence, self.switches)
         self.records: list[dict[str, np.ndarray]] = []
         self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year)
         self._record()
@@ -161,11 +169,12 @@ class GrowthPoleModel(mesa.Model):
         state = self.state
         state.year = self.year
         # cumulative GDP deflator: P_t = P_{t-1} (1 + π_t), so π may change over time
-        state.price_level = state.price_level * (1.0 + self.params.gdp_deflator_inflation)
+        params = self.year_parameters(self.year)
+        state.price_level = state.price_level * (1.0 + params.gdp_deflator_inflation)
         self.policy = policy_for_year(self.scenario.levers, self.year,
                                       self.scenario.start_year)
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
-        context = StepContext(state, self.params, self.policy, year_seed, self.switches)
+        context = StepContext(state, params, self.policy, year_seed, self.switches)
         population_before = self._people_by_region()
         _reset_flows(state.regions)
         for name, mechanism in STEP_ORDER:
@@ -175,13 +184,19 @@ class GrowthPoleModel(mesa.Model):
             # production after entry/exit/relocation so that the year's GDP reflects them
             labour.allocate_labour(context)
             production.produce(context)
-        grow = self.params.nonmodelled_growth + self.policy.nonmodelled_growth_add
+        grow = params.nonmodelled_growth + self.policy.nonmodelled_growth_add
         state.regions.nonmodelled_gdp = state.regions.nonmodelled_gdp * (1.0 + grow)
         state.regions.emissions = environment.emissions(context)
         if self.check_invariants:
             self._check(population_before)
         state.firms.compact()
         self._record()
+
+    def year_parameters(self, year: int) -> ModelParameters:
+        """The structural parameters (``self.params``, relative to the nation) on this
+        replication's national path in ``year`` (:func:`growthpole.parameters.on_national_path`)."""
+        real, deflator = self.national[year - self.scenario.start_year - 1]
+        return on_national_path(self.params, float(real), float(deflator))
 
     def run(self) -> pd.DataFrame:
         """Step to the scenario's end year; returns :meth:`city_year`."""

@@ -81,6 +81,15 @@ class Scenario(BaseModel):
         values.update(self.parameters)
         return make_parameters(values, file=self.source_path)
 
+    condition_on_national_path: bool = Field(
+        False, description="take the realised national path (growthpole/national.py) also "
+                           "after information_year: a backtest conditional on the nation")
+
+    def national_information_year(self) -> int | None:
+        """The information date of the national path: None (all realised years) when the
+        run is conditional on the national path, else :attr:`information_year`."""
+        return None if self.condition_on_national_path else self.information_year
+
     def resolve(self, relative: str) -> Path:
         base = Path(self.source_path).parent if self.source_path else Path.cwd()
         return (base / relative).resolve()
