@@ -521,6 +521,53 @@ def attach_national_rank(city_year: pd.DataFrame,
     return frame
 
 
+def complete_partial_years(panel: pd.DataFrame, years: Sequence[int],
+                           city_code: int = CORRIDOR_CITY_CODES["shaoxing"], *,
+                           draws: int = 2000, seed: int = 20240101) -> pd.DataFrame:
+    """The realised rank and 30th-city GDP of partial years (some cities unpublished).
+
+    The competitor model fitted on ``panel`` (a ranking panel) keeps every published
+    figure and draws the missing cities conditional on them (``draws`` replications); the
+    published corridor cities other than ``city_code`` join them. Per year: the 30th
+    largest GDP (亿元) and, where ``city_code`` published, its rank, as median and 90%
+    band (columns year, own_gdp, rank_median/p05/p95, thirtieth_median/p05/p95). This is
+    the "realised" rank and threshold of a year the panel does not cover completely."""
+    from growthpole.national import national_path
+
+    model = fit_competitor_model(panel)
+    years = [int(y) for y in years if int(y) <= model.last_history_year]
+    columns = ["year", "own_gdp", "rank_median", "rank_p05", "rank_p95", "thirtieth_median",
+               "thirtieth_p05", "thirtieth_p95"]
+    if not years:
+        return pd.DataFrame(columns=columns)
+    root = np.random.SeedSequence(seed).spawn(draws)
+    generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
+    span = list(range(int(model.history_years[0]) + 1, max(years) + 1))
+    nominal = np.stack([national_path(s, span).sum(axis=1) for s in root])
+    paths = simulate_competitors(model, years, generators,
+                                 national={y: nominal[:, k] for k, y in enumerate(span)})
+    others = [c for c in CORRIDOR_CITY_CODES.values() if c != city_code]
+    rows = []
+    for k, year in enumerate(years):
+        block = panel[panel.year == year]
+        corridor = block[block.city_code.isin(others)].gdp_100m_cny.to_numpy(dtype=float)
+        everyone = np.concatenate([paths[:, k, :], np.broadcast_to(
+            corridor, (draws, len(corridor)))], axis=1)
+        ordered = -np.sort(-np.where(np.isfinite(everyone), everyone, -np.inf), axis=1)
+        thirtieth = np.quantile(ordered[:, 29], [0.5, 0.05, 0.95])
+        own = block.loc[block.city_code == city_code, "gdp_100m_cny"]
+        if len(own):
+            ranks = rank_among(np.full(draws, float(own.iloc[0])), everyone)
+            band = np.quantile(ranks, [0.5, 0.05, 0.95])
+            own_gdp = float(own.iloc[0])
+        else:
+            band, own_gdp = np.full(3, np.nan), float("nan")
+        rows.append((year, own_gdp, *band, *thirtieth))
+    table = pd.DataFrame(rows, columns=columns)
+    table.attrs.update(draws=draws, seed=seed)
+    return table
+
+
 # ---------------------------------------------------------------------------------------
 # validation: out-of-sample band coverage
 # ---------------------------------------------------------------------------------------

@@ -190,38 +190,20 @@ def _print_import_changes(project, imported) -> None:
               f"shipped ({dropped} dropped), {changed} of {len(common)} common values changed")
 
 
-def _print_completed_partial_years(panel, partial, city_code, replications=2000,
-                                   seed=20240101) -> None:
+def _print_completed_partial_years(panel, partial, city_code) -> None:
     """Shaoxing's published figure ranked against the published competitors plus the
     competitor model's conditional draws of the missing ones (growthpole.ranking)."""
-    import numpy as np
+    from growthpole.ranking import complete_partial_years
 
-    from growthpole import seeds as seeds_module
-    from growthpole.ranking import fit_competitor_model, rank_among, simulate_competitors
-
-    model = fit_competitor_model(panel)
-    years = [y for y in partial if y <= model.last_history_year]
-    if not years:
+    table = complete_partial_years(panel, partial, city_code)
+    if table.empty:
         return
-    root = np.random.SeedSequence(seed).spawn(replications)
-    generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
-    paths = simulate_competitors(model, years, generators)  # (R, Y, C)
-    corridor = panel[panel.city_code.isin([330100, 330200, 310000])]
-    print(f"\nPartial years completed by the competitor model ({replications} draws of the "
-          f"missing cities, seed {seed}; median [90% band]):")
-    for k, year in enumerate(years):
-        own = panel[(panel.year == year) & (panel.city_code == city_code)].gdp_100m_cny
-        others = paths[:, k, :]
-        published_corridor = corridor[corridor.year == year].gdp_100m_cny.to_numpy()
-        others = np.concatenate([others, np.broadcast_to(
-            published_corridor, (len(others), len(published_corridor)))], axis=1)
-        ordered = -np.sort(-np.where(np.isfinite(others), others, -np.inf), axis=1)
-        thirtieth = np.quantile(ordered[:, 29], [0.5, 0.05, 0.95])
-        line = (f"  {year}: 30th-city GDP {thirtieth[0]:.0f} [{thirtieth[1]:.0f}, "
-                f"{thirtieth[2]:.0f}]")
-        if len(own):
-            ranks = rank_among(np.full(len(others), float(own.iloc[0])), others)
-            band = np.quantile(ranks, [0.5, 0.05, 0.95])
-            line += (f"; Shaoxing's published {float(own.iloc[0]):.1f} ranks {band[0]:.0f} "
-                     f"[{band[1]:.0f}, {band[2]:.0f}]")
+    print(f"\nPartial years completed by the competitor model ({table.attrs['draws']} draws of "
+          f"the missing cities, seed {table.attrs['seed']}; median [90% band]):")
+    for row in table.itertuples(index=False):
+        line = (f"  {row.year}: 30th-city GDP {row.thirtieth_median:.0f} "
+                f"[{row.thirtieth_p05:.0f}, {row.thirtieth_p95:.0f}]")
+        if row.own_gdp == row.own_gdp:
+            line += (f"; Shaoxing's published {row.own_gdp:.1f} ranks {row.rank_median:.0f} "
+                     f"[{row.rank_p05:.0f}, {row.rank_p95:.0f}]")
         print(line)
