@@ -247,6 +247,6 @@ def trailing_growth(year: int) -> tuple[float, float]:
     """Mean real and deflator log growth of the :data:`ANCHOR_YEARS` years up to ``year``
     (data of years <= ``year`` only): the growth the base year's economy expects, which
     sets its balanced-growth capital (model.initial_state)."""
-    history = national_history(None).until(year)
+    history = national_model(None)[0].until(year)
     keep = history.years > year - ANCHOR_YEARS
     return float(history.real[keep].mean()), float(history.deflator[keep].mean())
