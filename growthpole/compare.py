@@ -64,6 +64,16 @@ def check_comparable(scenarios: Sequence[Scenario]) -> None:
     if len(scenarios) < 2:
         raise ScenarioError("compare needs at least two scenario files")
     first = scenarios[0]
+    seen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        if scenario.name in seen:
+            earlier = seen[scenario.name]
+            raise ScenarioError(
+                f"scenario name {scenario.name!r} is also the name of "
+                f"{earlier.source_path or 'another scenario'}; compared scenarios need "
+                f"distinct names (they label the columns and rows)",
+                file=scenario.source_path, key="name")
+        seen[scenario.name] = scenario
     for other in scenarios[1:]:
         where = other.source_path or other.name
         for key in ("start_year", "end_year"):

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from growthpole.calibration.base import CITIES
 from growthpole.errors import ScenarioError
 from growthpole.parameters import PARAMETER_SPECS, make_parameters
-from growthpole.scenario import FIRST_YEAR, LAST_YEAR, Scale, read_yaml
+from growthpole.scenario import FIRST_YEAR, LAST_YEAR, NAME_PATTERN, Scale, read_yaml
 
 TARGET_KINDS = ("gdp", "real_growth", "secondary_share", "population")
 
@@ -111,7 +111,7 @@ class CalibrationSpec(BaseModel):
     """A validated, immutable calibration spec."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN)
     description: str = ""
     window: str = Field("2005:2019", description="fitting window START:END (calendar years)")
     replications: int = Field(4, ge=1, le=200)

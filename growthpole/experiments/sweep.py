@@ -58,7 +58,14 @@ from growthpole.experiments.design import (
 )
 from growthpole.levers import LEVERS, PILLARS
 from growthpole.parameters import PARAMETER_SPECS, ModelParameters
-from growthpole.scenario import MAX_REPLICATIONS, Scenario, build_scenario, load_scenario, read_yaml
+from growthpole.scenario import (
+    MAX_REPLICATIONS,
+    NAME_PATTERN,
+    Scenario,
+    build_scenario,
+    load_scenario,
+    read_yaml,
+)
 
 #: bump when the meaning of stored rows changes (part of every run id)
 STORE_FORMAT = 1
@@ -111,7 +118,7 @@ class OutcomeSpec(BaseModel):
 
 class SweepSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN)
     description: str = ""
     scenario: str | dict[str, Any]
     scenario_changes: dict[str, Any] = Field(default_factory=dict)
