@@ -108,6 +108,23 @@ def read_manifest(path: Path) -> dict[str, Any]:
     for key in ("scenario", "parameters", "root_seed", "replications", "complete"):
         if key not in payload:
             raise OutputError("manifest lacks a required entry", file=path, key=key)
+    for key in ("scenario", "parameters"):
+        if not isinstance(payload[key], dict):
+            raise OutputError(f"manifest '{key}' must be a mapping, got "
+                              f"{type(payload[key]).__name__}", file=path, key=key)
+    for key in ("root_seed", "replications"):
+        value = payload[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise OutputError(f"manifest '{key}' must be a whole number >= 0, got "
+                              f"{value!r}"[:200], file=path, key=key)
+    if not isinstance(payload["complete"], bool):
+        raise OutputError(f"manifest 'complete' must be true or false, got "
+                          f"{payload['complete']!r}"[:200], file=path, key="complete")
+    for key, kind in (("scenario_hash", str), ("files_sha256", dict), ("versions", dict),
+                      ("data_sha256", dict)):
+        if payload.get(key) is not None and not isinstance(payload[key], kind):
+            raise OutputError(f"manifest '{key}' must be a {kind.__name__}, got "
+                              f"{type(payload[key]).__name__}", file=path, key=key)
     return payload
 
 

@@ -280,3 +280,52 @@ def load_spec(path: str | Path, *, window: str | None = None,
                                     file=path, key="search.budget")
             data["search"] = {**(data.get("search") or {}), "budget": budget}
     return build_spec(data, source=path)
+
+
+def check_checkpoint(payload: Any, path: str | Path, *, dimension: int, replications: int,
+                     moments: int) -> None:
+    """A calibration checkpoint read from JSON has the shape
+    :meth:`~growthpole.calibration.objective.EvaluationStore.save` writes: an object whose
+    ``cache`` lists entries ``{unit: [P numbers in [0, 1]], moments: null or R rows of M
+    numbers}``. Anything else (truncated, edited, another program's JSON) is one
+    :class:`~growthpole.errors.OutputError` naming the file and the entry; ``--overwrite``
+    starts over."""
+    import math
+
+    from growthpole.errors import OutputError
+
+    hint = "; pass --overwrite to start the calibration over"
+    if not isinstance(payload, dict):
+        raise OutputError(f"corrupt checkpoint: the top level is a {type(payload).__name__}, "
+                          f"not an object{hint}", file=path)
+    cache = payload.get("cache", [])
+    if not isinstance(cache, list):
+        raise OutputError(f"corrupt checkpoint: 'cache' must be a list{hint}", file=path,
+                          key="cache")
+
+    def numbers(values: Any, length: int, *, unit: bool) -> bool:
+        if not isinstance(values, list) or len(values) != length:
+            return False
+        for value in values:
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                return False
+            if unit and not (math.isfinite(value) and 0.0 <= value <= 1.0):
+                return False
+        return True
+
+    for i, entry in enumerate(cache):
+        where = f"cache.{i}"
+        if not isinstance(entry, dict) or "unit" not in entry or "moments" not in entry:
+            raise OutputError(f"corrupt checkpoint: each cache entry is an object with 'unit' "
+                              f"and 'moments'{hint}", file=path, key=where)
+        if not numbers(entry["unit"], dimension, unit=True):
+            raise OutputError(f"corrupt checkpoint: 'unit' must be {dimension} numbers in "
+                              f"[0, 1]{hint}", file=path, key=f"{where}.unit")
+        rows = entry["moments"]
+        if rows is None:
+            continue
+        if not isinstance(rows, list) or len(rows) != replications or not all(
+                numbers(row, moments, unit=False) for row in rows):
+            raise OutputError(f"corrupt checkpoint: 'moments' must be null or {replications} "
+                              f"rows of {moments} numbers{hint}", file=path,
+                              key=f"{where}.moments")

@@ -203,3 +203,58 @@ def write_plan(directory: Path, design: pd.DataFrame, runs: pd.DataFrame) -> Non
 
 def write_manifest(directory: Path, payload: dict[str, object]) -> None:
     write_json(directory / MANIFEST, {"kind": KIND, "written_by": WRITTEN_BY, **payload})
+
+
+def read_sweep_for_analysis(directory: str | Path) -> dict[str, object]:
+    """Check a stored sweep before an analysis reads it (``growthpole sensitivity``,
+    ``discover``, ``attribute``): its manifest is a growthpole sweep's with well-formed
+    factors, seeds and counts, its plan files and every result part are readable and hold
+    the columns the analyses use. Returns the manifest; raises OutputError naming the file
+    and key otherwise."""
+    import math
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise OutputError("not a directory (expected a sweep directory written by "
+                          "`growthpole sweep`)", file=directory)
+    manifest = read_manifest(directory)
+    path = directory / MANIFEST
+    if manifest is None:
+        raise OutputError("no manifest.json: not a sweep directory written by `growthpole "
+                          "sweep`", file=path)
+    if manifest.get("kind") != KIND:
+        raise OutputError(f"not a sweep's manifest (kind {manifest.get('kind')!r}, expected "
+                          f"{KIND!r})", file=path, key="kind")
+    factors = manifest.get("factors")
+    if not isinstance(factors, list) or not factors:
+        raise OutputError("manifest 'factors' must be a non-empty list", file=path,
+                          key="factors")
+    for i, factor in enumerate(factors):
+        if not isinstance(factor, dict) or not isinstance(factor.get("name"), str):
+            raise OutputError("each factor must be a mapping with a 'name'", file=path,
+                              key=f"factors.{i}")
+        bounds = [factor.get("lower"), factor.get("upper")]
+        if not all(isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b)
+                   for b in bounds) or not bounds[0] <= bounds[1]:
+            raise OutputError(f"factor bounds must be finite numbers with lower <= upper, "
+                              f"got {bounds!r}"[:200], file=path, key=f"factors.{i}")
+    for key in ("replications", "root_seed"):
+        value = manifest.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise OutputError(f"must be a whole number >= 0, got {value!r}"[:200], file=path,
+                              key=key)
+    if not isinstance(manifest.get("design_method", ""), str):
+        raise OutputError("must be text", file=path, key="design_method")
+    spec = manifest.get("spec")
+    if spec is not None and not isinstance(spec, dict):
+        raise OutputError("must be a mapping", file=path, key="spec")
+    design = read_design(directory)
+    names = [f["name"] for f in factors]
+    absent = [n for n in names if n not in design.columns]
+    if absent:
+        raise OutputError(f"lacks the factor column(s) {', '.join(absent)} the manifest lists",
+                          file=directory / DESIGN, key=absent[0])
+    read_runs(directory)
+    for part in part_files(directory):
+        read_table(part, required=("run_id", "variant", "replication", "year", "region"))
+    return manifest
