@@ -57,13 +57,9 @@ class Comparison:
         return [result.scenario.name for result in self.results]
 
 
-def check_comparable(scenarios: Sequence[Scenario]) -> None:
-    """Scenarios compared under common random numbers must share the horizon and the agent
-    resolution (otherwise replication r does not face the same draws); raise ScenarioError
-    naming the offending file and key."""
-    if len(scenarios) < 2:
-        raise ScenarioError("compare needs at least two scenario files")
-    first = scenarios[0]
+def check_distinct_names(scenarios: Sequence[Scenario]) -> None:
+    """The printed table and comparison.csv label scenarios by name: two files of one name
+    would be indistinguishable (``growthpole compare`` refuses them before any run)."""
     seen: dict[str, Scenario] = {}
     for scenario in scenarios:
         if scenario.name in seen:
@@ -74,6 +70,15 @@ def check_comparable(scenarios: Sequence[Scenario]) -> None:
                 f"distinct names (they label the columns and rows)",
                 file=scenario.source_path, key="name")
         seen[scenario.name] = scenario
+
+
+def check_comparable(scenarios: Sequence[Scenario]) -> None:
+    """Scenarios compared under common random numbers must share the horizon and the agent
+    resolution (otherwise replication r does not face the same draws); raise ScenarioError
+    naming the offending file and key."""
+    if len(scenarios) < 2:
+        raise ScenarioError("compare needs at least two scenario files")
+    first = scenarios[0]
     for other in scenarios[1:]:
         where = other.source_path or other.name
         for key in ("start_year", "end_year"):

@@ -65,7 +65,11 @@ def number(low: float | None = None, high: float | None = None, *,
 
 
 def _g(value: float | None) -> str:
-    return "-inf" if value is None else f"{value:g}"
+    if value is None:
+        return "-inf"
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:g}"
 
 
 def _range_text(low: float | None, high: float | None) -> str:

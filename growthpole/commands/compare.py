@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def compare_command(args: argparse.Namespace) -> int:
-    from growthpole.compare import check_comparable
+    from growthpole.compare import check_comparable, check_distinct_names
 
     if len(args.scenarios) < 2:
         raise ScenarioError("compare needs at least two scenario files (A and B)",
@@ -52,6 +52,7 @@ def compare_command(args: argparse.Namespace) -> int:
                                 key="--replications")
     scenarios = [load_scenario(path) for path in args.scenarios]
     check_comparable(scenarios)  # before any replication runs
+    check_distinct_names(scenarios)
     if args.replications is None and scenarios[0].replications < 2:
         raise ScenarioError("the reference scenario has 1 replication; a paired interval "
                             "needs >= 2 (pass --replications)", file=args.scenarios[0],

@@ -192,8 +192,11 @@ class DaskExecutor(Executor):
         without_workers_since: float | None = None
         try:
             while in_flight:
-                done, _ = wait(list(in_flight), timeout=POLL_SECONDS,
-                               return_when="FIRST_COMPLETED")
+                try:
+                    done, _ = wait(list(in_flight), timeout=POLL_SECONDS,
+                                   return_when="FIRST_COMPLETED")
+                except TimeoutError:  # distributed.wait raises instead of returning
+                    done = set()
                 if not done:
                     # the scheduler resubmits the tasks of a lost worker; only a cluster
                     # left with no worker at all can wait forever, so bound that wait
