@@ -102,20 +102,30 @@ def _check_manifest(manifest: dict, path: Path) -> None:
         if not isinstance(table, dict):
             continue
         for key, kind in types.items():
-            value = table.get(key)
-            if value is None and key != "scenario_name":
+            if key not in table:
                 continue
-            if key in table and (not isinstance(value, kind)
-                                 or (isinstance(value, bool) and kind is int)):
+            value = table[key]
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
                 names = kind.__name__ if isinstance(kind, type) else " or ".join(
                     k.__name__ for k in kind)
                 raise DataError(f"must be {names}, got {type(value).__name__} (was the "
                                 f"manifest edited?)", file=path, key=prefix + key)
-    scale = (manifest.get("scenario") or {}).get("scale") or {}
-    for key, value in scale.items():
-        if not isinstance(value, int | float) or isinstance(value, bool):
+    scenario = manifest.get("scenario") or {}
+
+    def number(value: object) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
+    for key, value in (scenario.get("scale") or {}).items():
+        if not number(value):
             raise DataError(f"must be a number, got {type(value).__name__}", file=path,
                             key=f"scenario.scale.{key}")
+    for lever, value in (scenario.get("levers") or {}).items():
+        constant = not isinstance(value, dict)
+        schedule = {"0": value} if constant else value
+        for year, level in schedule.items():
+            if not number(level) or not str(year).lstrip("-").isdigit():
+                raise DataError("must be a number or a {year: number} schedule (was the "
+                                "manifest edited?)", file=path, key=f"scenario.levers.{lever}")
 
 
 def make_figures(run_dir: Path, city_year: pd.DataFrame, summary: pd.DataFrame,

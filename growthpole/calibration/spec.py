@@ -283,13 +283,13 @@ def load_spec(path: str | Path, *, window: str | None = None,
 
 
 def check_checkpoint(payload: Any, path: str | Path, *, dimension: int, replications: int,
-                     moments: int) -> None:
+                     moments: int | None) -> None:
     """A calibration checkpoint read from JSON has the shape
     :meth:`~growthpole.calibration.objective.EvaluationStore.save` writes: an object whose
     ``cache`` lists entries ``{unit: [P numbers in [0, 1]], moments: null or R rows of M
     numbers}``. Anything else (truncated, edited, another program's JSON) is one
     :class:`~growthpole.errors.OutputError` naming the file and the entry; ``--overwrite``
-    starts over."""
+    starts over. ``moments`` None: any row length, the same in every entry."""
     import math
 
     from growthpole.errors import OutputError
@@ -324,8 +324,36 @@ def check_checkpoint(payload: Any, path: str | Path, *, dimension: int, replicat
         rows = entry["moments"]
         if rows is None:
             continue
+        if moments is None and isinstance(rows, list) and rows and isinstance(rows[0], list):
+            moments = len(rows[0])
         if not isinstance(rows, list) or len(rows) != replications or not all(
                 numbers(row, moments, unit=False) for row in rows):
             raise OutputError(f"corrupt checkpoint: 'moments' must be null or {replications} "
-                              f"rows of {moments} numbers{hint}", file=path,
+                              f"rows of {moments or 'M'} numbers{hint}", file=path,
                               key=f"{where}.moments")
+
+
+def check_checkpoint_file(path: str | Path, spec: CalibrationSpec) -> None:
+    """``growthpole calibrate --resume``: the checkpoint beside ``--out`` is JSON of the shape
+    :func:`check_checkpoint` describes, for this spec's free parameters and replications
+    (checked before any work; the evaluation store checks the spec hash again)."""
+    import json
+
+    from growthpole.errors import OutputError
+
+    path = Path(path)
+    if not path.is_file():
+        return  # calibrate() says "--resume: no checkpoint to resume from"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise OutputError(f"cannot read checkpoint: {exc}", file=path) from None
+    if not isinstance(payload, dict):
+        check_checkpoint(payload, path, dimension=0, replications=0, moments=None)
+    names = payload.get("names")
+    if not isinstance(names, list):
+        raise OutputError("corrupt checkpoint: 'names' must be the list of free parameters; "
+                          "pass --overwrite to start the calibration over", file=path,
+                          key="names")
+    check_checkpoint(payload, path, dimension=len(names), replications=spec.replications,
+                     moments=None)

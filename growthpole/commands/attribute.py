@@ -71,17 +71,18 @@ def attribute_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("runs") / "attribution" / safe_component(
         scenario.name)
     runs = plan.coalitions * plan.replications
-    print(f"{scenario.name}: {len(plan.pillars)} pillars ({', '.join(plan.pillars)}) -> "
-          f"{plan.coalitions} coalitions x {plan.replications} replications = {runs} runs "
-          f"-> {out}/", file=sys.stderr)
     check_sweep_dir(out, plan.spec_hash(), resume=args.resume, overwrite=args.overwrite)
     missing = args.overwrite or bool({t.run_id for t in plan.tasks()} -
                                      set(stored_run_ids(out)))
-    with make_executor(args.cluster if missing else "serial", workers=args.workers,
-                       scheduler=args.scheduler if missing else None) as executor, \
-            locked_sweep_dir(out):
-        report = run_sweep(plan, out, executor, resume=args.resume, overwrite=args.overwrite,
-                           progress=True, command=["growthpole", *sys.argv[1:]])
+    with locked_sweep_dir(out):
+        print(f"{scenario.name}: {len(plan.pillars)} pillars ({', '.join(plan.pillars)}) -> "
+              f"{plan.coalitions} coalitions x {plan.replications} replications = {runs} "
+              f"runs -> {out}/", file=sys.stderr)
+        executor = make_executor(args.cluster if missing else "serial", workers=args.workers,
+                                 scheduler=args.scheduler if missing else None)
+        with executor:
+            report = run_sweep(plan, out, executor, resume=args.resume, overwrite=args.overwrite,
+                               progress=True, command=["growthpole", *sys.argv[1:]])
         table, coalitions = attribute(out, year=args.year)
         write_csv(out / "attribution.csv", table)
         write_csv(out / "coalitions.csv", coalitions)

@@ -67,8 +67,11 @@ def _written_by_calibrate(path: Path) -> bool:
 
 
 def _calibrate(args: argparse.Namespace, spec, out: Path) -> int:
-    from growthpole.calibration import calibrate
+    from growthpole.calibration import calibrate, checkpoint_path
+    from growthpole.calibration.spec import check_checkpoint_file
 
+    if args.resume:
+        check_checkpoint_file(checkpoint_path(out), spec)  # before any work
     print(f"calibrating {spec.name}: window {spec.window}, {len(spec.names)} free parameters, "
           f"budget {spec.search.budget} evaluations x {spec.replications} replications, "
           f"{args.workers} worker(s)", file=sys.stderr)

@@ -48,7 +48,6 @@ def sweep_command(args: argparse.Namespace) -> int:
         locked_sweep_dir,
         make_executor,
         parse_scheduler,
-        run_sweep,
     )
     from growthpole.experiments.store import check_sweep_dir, stored_run_ids
     from growthpole.experiments.sweep import load_sweep
@@ -62,25 +61,17 @@ def sweep_command(args: argparse.Namespace) -> int:
     sweep = load_sweep(args.sweep)
     out = Path(args.out) if args.out else Path("runs") / "sweeps" / safe_component(sweep.name)
     check_sweep_dir(out, sweep.spec_hash(), resume=args.resume, overwrite=args.overwrite)
-    print(f"{sweep.name}: {len(sweep.design)} variants ({sweep.spec.design.method}) x "
-          f"{sweep.replications} replications = {sweep.run_count} runs -> {out}/",
-          file=sys.stderr)
     planned = {t.run_id for t in sweep.tasks()}
-    missing = args.overwrite or bool(planned - set(stored_run_ids(out)))
+    missing = args.overwrite or bool(planned - set(stored_run_ids(out)))  # reads every part
     cluster = args.cluster if missing else "serial"  # start no cluster when nothing is missing
-    with make_executor(cluster, workers=args.workers,
-                       scheduler=args.scheduler if missing else None,
-                       dashboard=args.dashboard) as executor, locked_sweep_dir(out):
-        info = executor.describe()
-        if info.get("dashboard"):
-            import importlib.util
-
-            note = ("" if importlib.util.find_spec("bokeh") else
-                    " (shows only a notice: the dashboard needs `pip install bokeh`)")
-            print(f"dashboard: {info['dashboard']}{note}", file=sys.stderr)
-        report = run_sweep(sweep, out, executor, resume=args.resume, overwrite=args.overwrite,
-                           progress=True, flush_seconds=args.flush_seconds,
-                           batch_runs=args.batch_runs, command=["growthpole", *sys.argv[1:]])
+    with locked_sweep_dir(out):
+        print(f"{sweep.name}: {len(sweep.design)} variants ({sweep.spec.design.method}) x "
+              f"{sweep.replications} replications = {sweep.run_count} runs -> {out}/",
+              file=sys.stderr)
+        with make_executor(cluster, workers=args.workers,
+                           scheduler=args.scheduler if missing else None,
+                           dashboard=args.dashboard) as executor:
+            report, info = _run(args, sweep, out, executor)
     if report.executed == 0:
         print(f"{report.planned} runs planned, {report.already_stored} already stored, "
               f"0 executed: nothing was missing")
@@ -91,3 +82,19 @@ def sweep_command(args: argparse.Namespace) -> int:
               f"{info.get('backend')})")
     print(f"written: {report.directory}/")
     return 0
+
+
+def _run(args: argparse.Namespace, sweep, out: Path, executor):
+    from growthpole.experiments.execute import run_sweep
+
+    info = executor.describe()
+    if info.get("dashboard"):
+        import importlib.util
+
+        note = ("" if importlib.util.find_spec("bokeh") else
+                " (shows only a notice: the dashboard needs `pip install bokeh`)")
+        print(f"dashboard: {info['dashboard']}{note}", file=sys.stderr)
+    report = run_sweep(sweep, out, executor, resume=args.resume, overwrite=args.overwrite,
+                       progress=True, flush_seconds=args.flush_seconds,
+                       batch_runs=args.batch_runs, command=["growthpole", *sys.argv[1:]])
+    return report, info

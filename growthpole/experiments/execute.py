@@ -482,9 +482,18 @@ def locked_sweep_dir(directory: str | Path) -> Iterator[Path]:
     """Create ``directory`` (new, empty or growthpole's own: growthpole.io) and hold its lock
     file for the block, so a second sweep, run or attribution writing there is refused;
     nothing in it is deleted or replaced before the lock is held."""
+    created = not Path(directory).exists()
     directory = prepare_output_dir(directory, resume=True)
-    with exclusive_lock(directory / LOCK_NAME, what=directory):
-        yield directory
+    try:
+        with exclusive_lock(directory / LOCK_NAME, what=directory):
+            yield directory
+    except BaseException:
+        # a command that failed before writing anything leaves no directory behind
+        if created and [p.name for p in directory.iterdir()] == [LOCK_NAME]:
+            (directory / LOCK_NAME).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
 
 
 def _run_sweep_locked(sweep: Any, directory: Path, executor: Executor, spec_hash: str, *,
