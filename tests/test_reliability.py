@@ -1454,3 +1454,22 @@ def test_sweep_manifest_records_no_secrets(tmp_path, capsys):
     assert manifest["executor"]["scheduler"].startswith("tls://127.0.0.1:")
     for secret in ("BEGIN", "PRIVATE KEY", "CERTIFICATE", "tls_key", "tls_cert"):
         assert secret not in text
+
+
+def test_every_test_named_in_the_issue_20_tables_exists():
+    """docs/reliability.md's issue-20 tables name their tests; each must exist (and each
+    parametrised case id in brackets must be one of the test's ids)."""
+    text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    section = text[text.index("## Every command"):text.index("## Fuzzing")]
+    sources = "".join((ROOT / "tests" / name).read_text(encoding="utf-8")
+                      for name in ("test_reliability.py", "test_sweeps.py"))
+    defined = set(re.findall(r"^def (test_\w+)", sources, flags=re.MULTILINE))
+    named = set(re.findall(r"\b(test_\w+)", section)) - {"test_reliability", "test_sweeps"}
+    assert len(named) >= 30
+    assert named <= defined, sorted(named - defined)
+    case_ids = {c[0] for c in SWEEP_FLAG_CASES + STORE_FAULTS + REPORT_FAULTS + RERUN_FAULTS
+                + CHECKPOINT_FAULTS} | {f"{c[0]}{c[1][0]}" for c in OTHER_FLAG_CASES}
+    for cell in re.findall(r"^\| [^|]*?\[([\w\-/]+)\]", section, flags=re.MULTILINE):
+        for case in cell.split("/"):
+            if case not in ("plain", "overwrite", "resume", "CASE-sensitivity"):
+                assert case in case_ids, case
