@@ -40,7 +40,7 @@ def table(payload: dict) -> list[str]:
 def main(paths: list[str]) -> int:
     lines = []
     for path in paths:
-        lines += table(json.loads(Path(path).read_text(encoding="utf-8"))) + [""]
+        lines += [*table(json.loads(Path(path).read_text(encoding="utf-8"))), ""]
     text = DOC.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
         raise SystemExit(f"{DOC}: markers {BEGIN} ... {END} not found")

@@ -76,7 +76,8 @@ STEP_ORDER: tuple[tuple[str, Callable[[StepContext], object]], ...] = (
     ("migration", migration.migrate),
 )
 #: mechanisms a reduction test may switch off (besides entries of STEP_ORDER)
-SWITCHABLE = (*tuple(name for name, _ in STEP_ORDER), "spillovers", "agglomeration", "commuting")
+SWITCHABLE = (*tuple(name for name, _ in STEP_ORDER), "spillovers", "agglomeration", "commuting",
+              "national_path")
 
 # Sector mix of firm agents by region at initialisation (shares of firm agents). ASSUMED, from
 # the qualitative industry profiles of the units (Keqiao: textiles and dyeing; Shangyu:
@@ -152,12 +153,20 @@ class GrowthPoleModel(mesa.Model):
         self.year = scenario.start_year
         # the national closure: one path of real and deflator growth per replication
         # (growthpole/national.py), realised through the information date, simulated after
-        self.national = national_module.national_path(
-            seed_sequence, range(scenario.start_year + 1, scenario.end_year + 1),
-            information_year=scenario.national_information_year())
-        trailing = national_module.trailing_growth(scenario.start_year)
-        self.state = initial_state(scenario, on_national_path(self.params, *trailing),
-                                   seed_sequence, self.switches)
+        # (switch "national_path" off: zero national growth and inflation, so that the
+        # relative parameters act as absolute ones: the reduction tests' hand computations)
+        years = range(scenario.start_year + 1, scenario.end_year + 1)
+        if self.switches.get("national_path", True):
+            self.national = national_module.national_path(
+                seed_sequence, years, information_year=scenario.national_information_year())
+            trailing = national_module.trailing_growth(scenario.start_year)
+        else:
+            self.national = np.zeros((len(years), 2))
+            trailing = (0.0, 0.0)
+        #: the parameters the base year was built with (on the trailing national growth)
+        self.initial_parameters = on_national_path(self.params, *trailing)
+        self.state = initial_state(scenario, self.initial_parameters, seed_sequence,
+                                   self.switches)
         self.records: list[dict[str, np.ndarray]] = []
         self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year)
         self._record()
