@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,10 @@ from growthpole.regions import (
 TOP = 30  # the threshold of the research question: China's top 30 cities by GDP
 GDP_UNIT = "亿元 (100 million yuan)"
 PEOPLE_UNIT = "万人 (10,000 people)"
+#: the units in Latin script, for a machine without a CJK font
+LATIN_UNITS: dict[str, str] = {GDP_UNIT: "100 million yuan", PEOPLE_UNIT: "10,000 people",
+                               "亿元": "100 million yuan", "万人": "10,000 people"}
+_CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
 
 SECTOR_LABELS: dict[str, str] = {
     "textiles_dyeing": "Textiles & dyeing",
@@ -79,16 +84,16 @@ ENGLISH_NAMES: dict[str, str] = {
     "ningbo": "Ningbo", "shanghai": "Shanghai", "shaoxing": "Shaoxing",
 }
 CHINESE_NAMES: dict[str, str] = {**REGION_NAMES_ZH, "shaoxing": "绍兴市"}
-#: label placement on the corridor map (points; the Shaoxing units sit close together)
-LABEL_OFFSETS: dict[str, tuple[float, float, str, str]] = {
-    "keqiao": (-85, -6, "right", "center"), "yuecheng": (-8, -8, "right", "top"),
-    "shangyu": (10, 8, "left", "bottom"), "zhuji": (-10, 0, "right", "center"),
-    "shengzhou": (-10, -4, "right", "top"), "xinchang": (10, -4, "left", "top"),
-    "hangzhou": (0, 18, "center", "bottom"), "ningbo": (12, -2, "left", "top"),
-    "shanghai": (12, -2, "left", "top"),
+#: label placement on the corridor map: (longitude, latitude) offsets in degrees from the
+#: region's seat, chosen so that labels stay clear of the vertical flow arrows and of each
+#: other (the Shaoxing units sit close together); a leader line joins label and dot
+LABEL_OFFSETS: dict[str, tuple[float, float]] = {
+    "keqiao": (-0.42, 0.05), "yuecheng": (-0.45, -0.13), "shangyu": (0.2, 0.12),
+    "zhuji": (-0.3, -0.12), "shengzhou": (0.25, -0.02), "xinchang": (0.2, -0.12),
+    "hangzhou": (-0.2, 0.2), "ningbo": (0.15, -0.15), "shanghai": (0.15, -0.12),
 }
 COLOURS = {"history": "#222222", "median": "#1f5fa8", "band90": "#9ecae1", "band50": "#4f8fcf",
-           "threshold": "#c0392b", "gain": "#2e8b57", "loss": "#c0392b"}
+           "threshold": "#c0392b", "gain": "#2e8b57", "loss": "#c0392b", "inflow": "#6a3d9a"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -139,6 +144,42 @@ def place_name(region: str) -> str:
     return english
 
 
+def gdp_unit() -> str:
+    """'亿元 (100 million yuan)', or '100 million yuan' without a CJK font."""
+    return GDP_UNIT if use_cjk() else LATIN_UNITS[GDP_UNIT]
+
+
+def people_unit() -> str:
+    """'万人 (10,000 people)', or '10,000 people' without a CJK font."""
+    return PEOPLE_UNIT if use_cjk() else LATIN_UNITS[PEOPLE_UNIT]
+
+
+def latin_text(text: str) -> str:
+    """``text`` without Chinese characters (units spelled out, CJK runs dropped, stray
+    punctuation tidied): what a figure shows when no CJK font is installed."""
+    for chinese, latin in LATIN_UNITS.items():
+        text = text.replace(chinese, latin)
+    if not _CJK.search(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        line = _CJK.sub(" ", line).replace("“", "").replace("”", "").replace("()", "")
+        line = re.sub(r"\s+([,;:)])", r"\1", re.sub(r"\s{2,}", " ", line))
+        lines.append(line.strip(" :/;,-"))
+    return "\n".join(lines)
+
+
+def _latin_figure(fig: Figure) -> Figure:
+    """Replace Chinese text in every text artist of ``fig`` (no CJK font: no empty boxes)."""
+    from matplotlib.text import Text
+
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text and (_CJK.search(text)):
+            artist.set_text(latin_text(text))
+    return fig
+
+
 def style() -> dict[str, object]:
     """rcParams for every figure: DejaVu Sans for Latin text, the CJK font as fallback."""
     family = ["DejaVu Sans"]
@@ -158,7 +199,8 @@ def styled(function: Callable[P, Figure]) -> Callable[P, Figure]:
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
         with plt.rc_context(style()):
-            return function(*args, **kwargs)
+            fig = function(*args, **kwargs)
+        return fig if use_cjk() else _latin_figure(fig)
     return wrapper
 
 
@@ -423,7 +465,7 @@ def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
         _marks(ax, {start: "simulation starts"})
     _marks(ax, marks)
     _year_axis(ax)
-    ax.set_ylabel(f"GDP, {GDP_UNIT}, current prices")
+    ax.set_ylabel(f"GDP, {gdp_unit()}, current prices")
     ax.set_title(title or f"{place_name(region)}: GDP, published and simulated")
     ax.legend(loc="upper left", fontsize=8)
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -489,16 +531,48 @@ def net_flows(city_year: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     return flows
 
 
+def shaoxing_outline(coords: pd.DataFrame, pad: float = 0.09) -> np.ndarray:
+    """A schematic outline of Shaoxing: the convex hull of its six units' seats, each vertex
+    pushed ``pad`` degrees outward from the centroid ((n, 2) lon/lat, closed). Not the
+    administrative boundary (the repository ships no boundary geometry)."""
+    from scipy.spatial import ConvexHull
+
+    points = coords.loc[list(SHAOXING_REGIONS), ["longitude", "latitude"]].to_numpy(float)
+    hull = points[ConvexHull(points).vertices]
+    centre = points.mean(axis=0)
+    direction = hull - centre
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    outline = hull + pad * direction
+    return np.vstack([outline, outline[:1]])
+
+
+def external_inflow(city_year: pd.DataFrame, years: tuple[int, int]) -> pd.Series:
+    """Migration from outside the corridor (万人) summed over the inclusive ``years`` and
+    averaged across replications: Shaoxing (its six units) and each pole."""
+    rows = city_year[city_year.year.between(*years)]
+    if "replication" not in rows:
+        rows = rows.assign(replication=0)
+    if "external_inflow" not in rows:
+        return pd.Series(dtype=float)
+    sums = rows.groupby(["replication", "region"]).external_inflow.sum().groupby("region").mean()
+    return sums.reindex(["shaoxing", *(r for r in REGIONS if r not in SHAOXING_REGIONS)]
+                        ).fillna(0.0)
+
+
 @styled
 def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = None,
                  years: tuple[int, int] | None = None, title: str | None = None) -> Figure:
-    """The nine regions at their coordinates with *net* flows as arrows.
+    """The nine regions at their coordinates with *net* flows as arrows, on a schematic
+    outline of Shaoxing.
 
-    Left: people (migration within the nine regions, 万人); right: firm relocations (firm
-    agents). Flows are summed over ``years`` (default: the whole run) and averaged across
-    replications. The model records each region's gross in- and outflows, not an
-    origin-destination matrix, so an arrow is a region's net gain (up, green) or loss (down,
-    red), not a route. Marker area: GDP in the last year.
+    Left: people, 万人: each region's net migration within the corridor (vertical arrows:
+    up = gain, green; down = loss, red) and the inflow from the rest of China (purple
+    arrows from the west into Shaoxing and into each pole), all on one scale so the largest
+    flow is the longest arrow. Right: net firm relocations (firm agents). Flows are summed
+    over ``years`` (default: the whole run) and averaged across replications. The model
+    records each region's gross in- and outflows, not an origin-destination matrix, so a
+    vertical arrow is a region's net gain or loss, not a route. Marker area: GDP in the last
+    year.
     """
     if coordinates is None:
         from growthpole.data import REGIONS_SCHEMA, load
@@ -508,27 +582,37 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
     rows = city_year[city_year.region.isin(REGIONS)]
     first, last = years or (int(rows.year.min()) + 1, int(rows.year.max()))
     flows = net_flows(city_year, (first, last))
+    inflow = external_inflow(city_year, (first, last))
     gdp_last = rows[rows.year == last].groupby("region").gdp.mean()
+    outline = shaoxing_outline(coords)
+    centre = outline[:-1].mean(axis=0)
 
-    fig, axes = _new(1, 2, figsize=(12.5, 5.8))
+    fig, axes = _new(1, 2, figsize=(13.0, 6.2))
     lat0 = math.radians(float(coords.latitude.mean()))
-    specs = (("people", f"net migration {first}-{last}, {PEOPLE_UNIT}", "{:+.1f} 万"),
-             ("firms", f"net firm relocations {first}-{last}, firm agents", "{:+.1f}"))
-    lon_span = float(coords.longitude.max() - coords.longitude.min())
-    lat_span = float(coords.latitude.max() - coords.latitude.min())
-    for ax, (column, subtitle, fmt) in zip(axes, specs, strict=True):
+    specs = (("people", f"people: net migration and inflow {first}-{last}, {people_unit()}"),
+             ("firms", f"firms: net relocations {first}-{last}, firm agents"))
+    lon_min, lon_max = float(coords.longitude.min()), float(coords.longitude.max())
+    lat_min, lat_max = float(coords.latitude.min()), float(coords.latitude.max())
+    longest = 0.32  # degrees of latitude: the arrow of the largest flow in a panel
+    # inflows come from the west (the rest of China); into Shaoxing from the south-west, to
+    # the edge of its outline between Zhuji and Shengzhou, clear of the units' labels
+    from_west = np.array([-1.0, -0.35]) / math.hypot(1.0, 0.35)
+    from_south_west = np.array([-0.45, -0.9]) / math.hypot(0.45, 0.9)
+    for ax, (column, subtitle) in zip(axes, specs, strict=True):
         values = flows[column].reindex(REGIONS).fillna(0.0)
-        scale = max(float(values.abs().max()), 1e-9)
-        hub = coords.loc["yuecheng"]
+        extra = inflow if column == "people" else pd.Series(dtype=float)
+        scale = max(float(values.abs().max()), float(extra.abs().max()) if len(extra) else 0.0,
+                    1e-9)
+        ax.fill(outline[:, 0], outline[:, 1], facecolor="#fbe8c8", edgecolor="#d08c1e",
+                lw=1.0, ls="--", zorder=0, label="Shaoxing (schematic outline: hull of its six "
+                                                 "units' seats, not the boundary)")
         for pole in ("hangzhou", "ningbo", "shanghai"):
-            ax.plot([hub.longitude, coords.loc[pole, "longitude"]],
-                    [hub.latitude, coords.loc[pole, "latitude"]], color="#bbbbbb", lw=1,
-                    ls="--", zorder=1)
+            ax.plot([centre[0], coords.loc[pole, "longitude"]],
+                    [centre[1], coords.loc[pole, "latitude"]], color="#bbbbbb", lw=1,
+                    ls=":", zorder=1)
         ax.set_aspect(1.0 / math.cos(lat0))
-        ax.set_xlim(coords.longitude.min() - 0.6 * lon_span,
-                    coords.longitude.max() + 0.3 * lon_span)
-        ax.set_ylim(coords.latitude.min() - 0.12 * lat_span,
-                    coords.latitude.max() + 0.1 * lat_span)
+        ax.set_xlim(lon_min - 0.95, lon_max + 0.55)
+        ax.set_ylim(lat_min - 0.35, lat_max + 0.3)
         ax.apply_aspect()
         height_pt = ax.get_position().height * fig.get_figheight() * 72.0
         points_per_degree = height_pt / (ax.get_ylim()[1] - ax.get_ylim()[0])
@@ -537,14 +621,14 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
         ax.scatter(coords.loc[list(REGIONS), "longitude"], coords.loc[list(REGIONS), "latitude"],
                    s=areas, c=["#e6a23c" if r in SHAOXING_REGIONS else "#7f8c8d"
                                for r in REGIONS],
-                   alpha=0.55, edgecolors="#333333", linewidths=0.6, zorder=2)
+                   alpha=0.75, edgecolors="#333333", linewidths=0.6, zorder=2)
         for region in REGIONS:
             lon, lat = coords.loc[region, "longitude"], coords.loc[region, "latitude"]
             value = float(values[region])
-            length = 0.14 * lat_span * abs(value) / scale
-            if abs(value) > 0.0 and length > 0.004 * lat_span:
+            length = longest * abs(value) / scale
+            radius_pt = math.sqrt(float(areas[region]) / math.pi)
+            if abs(value) > 0.0 and length > 0.01:
                 # the arrow starts at the marker's edge, its visible length ~ the net flow
-                radius_pt = math.sqrt(float(areas[region]) / math.pi)
                 direction = 1.0 if value > 0 else -1.0
                 tip = lat + direction * (length + radius_pt / points_per_degree)
                 arrow = ax.annotate("", xy=(lon, tip), xytext=(lon, lat),
@@ -554,37 +638,57 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
                                                 "color": COLOURS["gain"] if value > 0
                                                 else COLOURS["loss"]}, zorder=3)
                 arrow.set_gid(f"flow:{column}:{region}")
-            dx, dy, ha, va = LABEL_OFFSETS.get(region, (8, -4, "left", "top"))
-            far = math.hypot(dx, dy) > 30  # a label moved away gets a leader line
-            ax.annotate(f"{place_name(region)}\n{fmt.format(value)}", (lon, lat),
-                        xytext=(dx, dy), textcoords="offset points", fontsize=8, va=va,
-                        ha=ha, multialignment=ha if ha != "center" else "center", zorder=4,
+            dx, dy = LABEL_OFFSETS[region]
+            ax.annotate(f"{place_name(region)}\n{_signed(value)}", (lon, lat),
+                        xytext=(lon + dx, lat + dy), textcoords="data", fontsize=8,
+                        ha="right" if dx < 0 else "left", va="center", zorder=4,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                              "edgecolor": "none", "alpha": 0.8},
-                        arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.7,
-                                    "shrinkA": 0, "shrinkB": 6} if far else None)
+                              "edgecolor": "none", "alpha": 0.85},
+                        arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.6,
+                                    "shrinkA": 0, "shrinkB": radius_pt})
+        for destination, value in extra.items():
+            if value <= 0:
+                continue
+            if destination == "shaoxing":
+                target, radius, direction = centre, 0.2, from_south_west
+            else:
+                target = coords.loc[destination, ["longitude", "latitude"]].to_numpy(float)
+                radius = math.sqrt(float(areas[destination]) / math.pi) / points_per_degree
+                direction = from_west
+            length = longest * value / scale
+            start = target + direction * (length + radius)
+            end = target + direction * radius
+            arrow = ax.annotate("", xy=tuple(end), xytext=tuple(start),
+                                arrowprops={"arrowstyle": "-|>", "lw": 2.6,
+                                            "mutation_scale": 15, "color": COLOURS["inflow"],
+                                            "shrinkA": 0, "shrinkB": 0}, zorder=3)
+            arrow.set_gid(f"inflow:people:{destination}")
+            into = "Shaoxing" if destination == "shaoxing" else place_name(destination)
+            below = destination == "shaoxing"  # under the tail; the poles' above it
+            ax.annotate(f"{_signed(value)} into {into}\nfrom the rest of China", tuple(start),
+                        xytext=(0, -3) if below else (-3, 3), textcoords="offset points",
+                        fontsize=7.5, ha="center" if below else "right",
+                        va="top" if below else "bottom", color=COLOURS["inflow"], zorder=4)
         ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
         ax.yaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
         ax.set_xlabel("longitude, degrees east")
         ax.set_ylabel("latitude, degrees north")
         ax.set_title(subtitle, fontsize=10)
-    shaoxing = city_year[city_year.region == "shaoxing"]
-    sx_window = shaoxing[(shaoxing.year >= first) & (shaoxing.year <= last)]
-    external = (sx_window.groupby("replication").external_inflow.sum().mean()
-                if "external_inflow" in sx_window else float("nan"))
-    fig.suptitle(title or "The corridor: where people and firms moved (net, per region)",
-                 fontweight="bold")
-    _note(fig, "Arrows: net gain (up, green) or loss (down, red) of each region, mean across "
-               "replications; the model records gross in/out flows per region, not routes, so "
-               "no origin-destination arrows are drawn. Orange: Shaoxing's six units; marker "
-               f"area ~ GDP in {last}. Migration from outside the corridor into Shaoxing: "
-               f"{external:,.1f} 万 (not drawn). Coordinates: data/regions.csv.")
+        ax.legend(loc="upper left", fontsize=7.5)
+    fig.suptitle(title or "The corridor: where people and firms moved", fontweight="bold")
+    _note(fig, "Vertical arrows: net gain (up, green) or loss (down, red) of each region within "
+               "the corridor, mean across replications (the model records gross in/out flows "
+               "per region, not routes). Purple: migration from the rest of China into Shaoxing "
+               "(its six units together) and into each pole, on the same scale. Marker area ~ "
+               f"GDP in {last}. Coordinates: data/regions.csv.")
     return fig
 
 
 def _signed(value: float) -> str:
     """+1,234 / +12.3 / +0.123: readable signed numbers for bar labels."""
     size = abs(value)
+    if size == 0:
+        return "0"
     if size >= 100:
         return f"{value:+,.0f}"
     if size >= 1:
