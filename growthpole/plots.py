@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import textwrap
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -163,7 +164,8 @@ def latin_text(text: str) -> str:
         return text
     lines = []
     for line in text.split("\n"):
-        line = _CJK.sub(" ", line).replace("“", "").replace("”", "").replace("()", "")
+        line = _CJK.sub(" ", line).replace("“", "").replace("”", "")
+        line = re.sub(r"\(\s*[/,;:]*\s*\)", "", line)
         line = re.sub(r"\s+([,;:)])", r"\1", re.sub(r"\s{2,}", " ", line))
         lines.append(line.strip(" :/;,-"))
     return "\n".join(lines)
@@ -177,6 +179,11 @@ def _latin_figure(fig: Figure) -> Figure:
         text = artist.get_text()
         if text and (_CJK.search(text)):
             artist.set_text(latin_text(text))
+    for ax in fig.axes:  # tick labels given as names are re-made from the formatter at draw
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            if any(_CJK.search(label) for label in labels):
+                axis.set_ticks(axis.get_ticklocs(), [latin_text(label) for label in labels])
     return fig
 
 
@@ -430,7 +437,7 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
         drawn += 1
     ax.set_ylim(-0.03, 1.03)
     _year_axis(ax)
-    ax.set_ylabel(f"P(national GDP rank ≤ {top})")
+    ax.set_ylabel(f"P(national GDP rank ≤ {top}), probability 0-1")
     ax.set_title(title or f"{place_name('shaoxing')}: probability of a top-{top} rank")
     if drawn:
         ax.legend(title="scenario", fontsize=8, loc="best")
@@ -708,19 +715,20 @@ def shapley_waterfall_table(shapley: pd.DataFrame, outcome: str | None = None
     skip = {"baseline", "full_strategy", "total_effect"}
     parts = rows[~rows.component.isin(skip)]
     table = pd.DataFrame({"pillar": parts.component.to_numpy(),
-                          "contribution": parts.value.to_numpy(dtype=float)})
+                          "contribution": parts.value.to_numpy(dtype=float),
+                          "outcome": outcome})
     if {"ci_low", "ci_high"} <= set(parts.columns):
         table["low"] = parts.ci_low.to_numpy(dtype=float)
         table["high"] = parts.ci_high.to_numpy(dtype=float)
     total = rows[rows.component == "total_effect"]
     if len(total):
         table = pd.concat([table, pd.DataFrame({"pillar": ["total"], "contribution": [
-            float(total.value.iloc[0])]})], ignore_index=True)
+            float(total.value.iloc[0])], "outcome": [outcome]})], ignore_index=True)
     return table
 
 
 @styled
-def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contribution",
+def attribution_waterfall(table: pd.DataFrame, *, value_label: str | None = None,
                           total_label: str = "full strategy", title: str | None = None
                           ) -> Figure:
     """Waterfall of the contributions of policy pillars to a gain.
@@ -729,6 +737,10 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     interval, e.g. a 95% confidence interval across replications, drawn as error bars).
     The last bar is their sum (or the ``total`` row). A Shapley table of
     growthpole.experiments.attribution (``component``, ``value``) is accepted as it is.
+
+    The value axis always includes zero (bars are changes, drawn from a zero baseline), and
+    its label carries the outcome's unit: ``value_label`` (default: the outcome's name) gets
+    the unit appended when the table names its ``outcome`` and the label lacks the unit.
     """
     if {"component", "value"} <= set(table.columns) and "pillar" not in table.columns:
         table = shapley_waterfall_table(table)
@@ -739,7 +751,15 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     total_rows = table[table.pillar == "total"]
     total = (float(total_rows.contribution.iloc[0]) if len(total_rows)
              else float(parts.contribution.sum()))
-    fig, ax = _new(figsize=(8.8, 4.8))
+    outcome = (str(table.outcome.dropna().iloc[0])
+               if "outcome" in table.columns and table.outcome.notna().any() else None)
+    if value_label is None:
+        value_label = (f"change over the baseline: {outcome_label(outcome)}" if outcome
+                       else "contribution, outcome's unit")
+    elif outcome and outcome_unit(outcome) not in value_label:
+        value_label = f"{value_label}, {outcome_unit(outcome)}"
+    value_label = "\n".join(textwrap.wrap(value_label, 40, break_on_hyphens=False))
+    fig, ax = _new(figsize=(8.8, 5.0))
     cumulative = np.cumsum(parts.contribution.to_numpy(dtype=float))
     span = max(float(np.abs(cumulative).max()) if len(cumulative) else 0.0, abs(total), 1e-12)
     running = 0.0
@@ -768,6 +788,16 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     ax.text(n, total, _signed(total), ha="center", va="bottom" if total >= 0 else "top",
             fontsize=8, fontweight="bold")
     labels.append(total_label)
+    # bars are changes: the axis runs from a zero baseline through every bar end and interval
+    extents = [0.0, total, *np.concatenate([[0.0], cumulative])]
+    if {"low", "high"} <= set(parts.columns):
+        before = np.concatenate([[0.0], cumulative[:-1]])
+        extents += [*(before + parts.low.to_numpy(dtype=float)),
+                    *(before + parts.high.to_numpy(dtype=float))]
+    extents = [e for e in extents if np.isfinite(e)]
+    low, high = min(extents), max(extents)
+    pad = 0.12 * max(high - low, 1e-12)
+    ax.set_ylim(low - (pad if low < 0 else 0.0), high + pad)
     ax.axhline(0, color="#333333", lw=0.8)
     ax.set_axisbelow(True)
     ax.set_xticks(range(n + 1), labels, rotation=25, ha="right", fontsize=8.5)
@@ -882,19 +912,95 @@ def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
     return fig
 
 
-#: what an outcome name of growthpole.experiments.sensitivity measures, and its unit
+#: what an outcome name of growthpole.experiments.sensitivity measures ({unit}: its unit)
 OUTCOME_LABELS: dict[str, str] = {
-    "gdp": f"Shaoxing GDP in {{year}}, {GDP_UNIT}",
-    "gdp_real": f"Shaoxing real GDP in {{year}}, {GDP_UNIT}",
-    "rank": "Shaoxing's national rank in {year}, places",
-    "p_top30": "P(rank ≤ 30 in {year})",
-    "p_top30_by": "P(rank ≤ 30 in some year up to {year})",
-    "population": f"Shaoxing residents in {{year}}, {PEOPLE_UNIT}",
+    "gdp": "Shaoxing GDP in {year}, {unit}",
+    "gdp_real": "Shaoxing real GDP in {year}, {unit}",
+    "rank": "Shaoxing's national rank in {year}, {unit}",
+    "p_top30": "P(rank ≤ 30 in {year}), {unit}",
+    "p_top30_by": "P(rank ≤ 30 in some year up to {year}), {unit}",
+    "population": "Shaoxing residents in {year}, {unit}",
 }
 INDEX_LABELS: dict[str, str] = {
     "mu_star": "Morris μ*: mean |elementary effect|", "ST": "Sobol' total index",
     "S1": "Sobol' first-order index", "delta": "Borgonovo δ",
+    "sigma": "Morris σ: standard deviation of the elementary effects",
 }
+#: indices bounded below by 0 (μ*, σ: means of absolute values and deviations) and those
+#: that are shares of variance or of distribution (also bounded above by 1)
+NON_NEGATIVE_INDICES = ("mu_star", "sigma", "ST", "S1", "delta")
+SHARE_INDICES = ("ST", "S1", "delta")
+
+
+def outcome_unit(outcome: str) -> str:
+    """Unit of a sensitivity/attribution outcome name ('gdp:2035' -> 亿元, 'rank:2030' ->
+    places)."""
+    kind = str(outcome).partition(":")[0]
+    if kind in ("gdp", "gdp_real"):
+        return gdp_unit() + (", current prices" if kind == "gdp" else ", base-year prices")
+    if kind == "population":
+        return people_unit()
+    if kind == "rank":
+        return "places (1 = largest GDP)"
+    if kind.startswith("p_"):
+        return "probability, 0-1"
+    return "outcome's unit"
+
+
+def outcome_label(outcome: str) -> str:
+    """'Shaoxing GDP in 2035, 亿元 (100 million yuan), current prices' for 'gdp:2035'."""
+    kind, _, year = str(outcome).partition(":")
+    template = OUTCOME_LABELS.get(kind, kind.replace("_", " ") + " in {year}, {unit}")
+    return template.format(year=year or "the last year", unit=outcome_unit(outcome))
+
+
+def factor_label(name: str, *, unit: bool = True, width: int = 34) -> str:
+    """Readable label of a sweep factor: a lever key becomes its catalogue title (and unit),
+    'pillar.X' the pillar's name, a parameter its name in words; wrapped at ``width``."""
+    from growthpole.levers import LEVERS
+
+    name = str(name)
+    pillar = name.removeprefix("pillar.").removeprefix("pillar:")
+    if name in LEVERS:
+        lever = LEVERS[name]
+        title = lever.title if use_cjk() else latin_text(lever.title)
+        text, suffix = title, f"({lever.unit})"
+    elif pillar != name and pillar in PILLAR_LABELS:
+        text, suffix = f"pillar: {PILLAR_LABELS[pillar]}", "(multiple of its levers' values)"
+    else:
+        text, suffix = name.replace("_", " "), ""
+    lines = textwrap.wrap(text, width, break_on_hyphens=False, max_lines=2,
+                          placeholder=" …") or [name]
+    if unit and suffix:
+        lines += textwrap.wrap(suffix, width, break_on_hyphens=False, max_lines=2,
+                               placeholder=" …)")
+    return "\n".join(lines)
+
+
+def index_interval(block: pd.DataFrame, index: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(low, high, truncated) of the bootstrap interval, within the index's domain: μ*, σ
+    and the Sobol'/δ shares cannot be negative, the shares cannot exceed 1 (a normal
+    approximation can cross both); ``truncated`` says whether any end was moved."""
+    low = block.conf_low.to_numpy(dtype=float)
+    high = block.conf_high.to_numpy(dtype=float)
+    bounded_low, bounded_high = low.copy(), high.copy()
+    if index in NON_NEGATIVE_INDICES:
+        bounded_low = np.maximum(bounded_low, 0.0)
+        bounded_high = np.maximum(bounded_high, 0.0)
+    if index in SHARE_INDICES:
+        bounded_low = np.minimum(bounded_low, 1.0)
+        bounded_high = np.minimum(bounded_high, 1.0)
+    finite = np.isfinite(low) & np.isfinite(high)
+    truncated = bool(np.any((bounded_low != low)[finite] | (bounded_high != high)[finite]))
+    return bounded_low, bounded_high, truncated
+
+
+def _index_axis_label(index: str, outcome: str) -> str:
+    label = INDEX_LABELS.get(index, index)
+    if index in ("mu_star", "sigma"):
+        return f"{label},\n{outcome_unit(outcome)} per factor range"
+    return f"{label}, share of the outcome's variance (0-1)" if index in ("ST", "S1") else \
+        f"{label}, share (0-1)"
 
 
 @styled
@@ -904,8 +1010,9 @@ def sensitivity_indices(table: pd.DataFrame, *, index: str | None = None,
     one panel per outcome, one bar per factor with its bootstrap interval, largest first.
 
     ``index``: which index to draw (default: mu_star for Morris, ST for Sobol', delta for
-    Borgonovo). Morris μ* is in the outcome's unit (change over one design step of the
-    factor's range); Sobol' and δ are shares of the outcome's variance or distribution.
+    Borgonovo). Morris μ* is in the outcome's unit per factor range (the elementary effect of
+    moving the factor across its range); Sobol' and δ are shares of the outcome's variance or
+    distribution. Intervals are kept inside the index's domain (:func:`index_interval`).
     """
     if index is None:
         present = set(table["index"])
@@ -914,28 +1021,185 @@ def sensitivity_indices(table: pd.DataFrame, *, index: str | None = None,
             raise ValueError("the table holds no sensitivity index (outcomes constant?)")
     rows = table[table["index"] == index]
     outcomes = list(dict.fromkeys(rows.outcome))
-    fig, axes = _new(1, len(outcomes), figsize=(5.2 * len(outcomes), 0.5 * rows.factor.nunique()
-                                                 + 2.2), squeeze=False)
+    fig, axes = _new(1, len(outcomes), figsize=(6.0 * len(outcomes),
+                                                 0.75 * rows.factor.nunique() + 2.4),
+                     squeeze=False)
+    truncated = False
     for ax, outcome in zip(axes.flat, outcomes, strict=True):
         block = rows[rows.outcome == outcome].sort_values("estimate")
         y = np.arange(len(block))
-        error = np.vstack([block.estimate - block.conf_low, block.conf_high - block.estimate])
-        ax.barh(y, block.estimate, color=COLOURS["band50"], height=0.6)
-        ax.errorbar(block.estimate, y, xerr=np.clip(np.nan_to_num(error), 0, None), fmt="none",
+        estimate = block.estimate.to_numpy(dtype=float)
+        low, high, cut = index_interval(block, index)
+        truncated |= cut
+        error = np.vstack([estimate - low, high - estimate])
+        ax.barh(y, estimate, color=COLOURS["band50"], height=0.6)
+        ax.errorbar(estimate, y, xerr=np.clip(np.nan_to_num(error), 0, None), fmt="none",
                     ecolor="#333333", capsize=3, lw=1)
-        ax.set_yticks(y, [str(f).replace("pillar:", "pillar: ") for f in block.factor],
-                      fontsize=8.5)
-        kind, _, year = str(outcome).partition(":")
-        measure = OUTCOME_LABELS.get(kind, f"{kind} in {{year}}").format(year=year)
-        ax.set_title(measure, fontsize=9.5)
-        ax.set_xlabel(INDEX_LABELS.get(index, index)
-                      + ("\n(in the outcome's unit)" if index == "mu_star" else ""))
+        ax.set_yticks(y, [factor_label(f) for f in block.factor], fontsize=7.5)
+        ax.set_title(outcome_label(outcome), fontsize=9.5)
+        ax.set_xlabel(_index_axis_label(index, outcome))
         ax.set_ylabel("factor (lever or pillar)")
         ax.axvline(0, color="#333333", lw=0.8)
+        if index in NON_NEGATIVE_INDICES:
+            ax.set_xlim(left=0)
     n = int(rows.variants.iloc[0]) if "variants" in rows else None
     fig.suptitle(title or "Which factors matter: sensitivity indices with 95% bootstrap "
                           "intervals", fontweight="bold")
+    notes = []
     if n:
-        _note(fig, f"{n} variants x {int(rows.replications.iloc[0])} replications "
-                   f"(common random numbers); method: {rows.method.iloc[0]}.")
+        notes.append(f"{n} variants x {int(rows.replications.iloc[0])} replications "
+                     f"(common random numbers); method: {rows.method.iloc[0]}.")
+    if truncated:
+        notes.append("Intervals cut at the index's domain (the normal-approximation "
+                     "bootstrap interval crossed 0 or 1, which the index cannot).")
+    if notes:
+        _note(fig, " ".join(notes))
+    return fig
+
+
+@styled
+def morris_mu_sigma(table: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """The Morris μ*-σ chart (Morris 1991; Campolongo, Cariboni & Saltelli 2007): one panel
+    per outcome, one point per factor at (μ*, σ), with μ*'s bootstrap interval (cut at 0).
+
+    Far right: important factors; high σ relative to μ*: effects that vary over the
+    design (non-linear or interacting). The dotted rays σ/μ* = 0.1, 0.5 and 1 separate
+    almost linear, monotonic, almost monotonic and non-monotonic effects (Garcia Sanchez et
+    al. 2014). Both axes are in the outcome's unit per factor range."""
+    mu = table[table["index"] == "mu_star"]
+    sigma = table[table["index"] == "sigma"]
+    if mu.empty or sigma.empty:
+        raise ValueError("a Morris μ*-σ chart needs 'mu_star' and 'sigma' rows (a Morris sweep "
+                         "analysed by growthpole.experiments.sensitivity.analyse)")
+    outcomes = list(dict.fromkeys(mu.outcome))
+    fig, axes = _new(1, len(outcomes), figsize=(7.0 * len(outcomes), 5.6), squeeze=False)
+    for ax, outcome in zip(axes.flat, outcomes, strict=True):
+        block = mu[mu.outcome == outcome].set_index("factor")
+        spread = sigma[sigma.outcome == outcome].set_index("factor").estimate
+        block = block.assign(sigma=spread.reindex(block.index).to_numpy(dtype=float))
+        low, high, _cut = index_interval(block, "mu_star")
+        x = block.estimate.to_numpy(dtype=float)
+        y = block.sigma.to_numpy(dtype=float)
+        ax.errorbar(x, y, xerr=np.clip(np.vstack([x - low, high - x]), 0, None), fmt="o",
+                    color=COLOURS["median"], ecolor="#777777", capsize=3, ms=6, lw=1,
+                    label="factor (μ* with 95% bootstrap interval)")
+        top = max(float(np.nanmax(high)) if np.isfinite(high).any() else 0.0,
+                  float(np.nanmax(y)) if np.isfinite(y).any() else 0.0, 1e-12) * 1.15
+        for ratio in (0.1, 0.5, 1.0):
+            ax.plot([0, top], [0, ratio * top], color="#999999", ls=":", lw=0.9)
+            ax.annotate(f"σ/μ* = {ratio:g}", (top, min(ratio * top, top)), fontsize=7,
+                        color="#777777", ha="right", va="bottom")
+        for factor, xi, yi in zip(block.index, x, y, strict=True):
+            ax.annotate(factor_label(factor, unit=False, width=26), (xi, yi), xytext=(5, 4),
+                        textcoords="offset points", fontsize=7.5)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        unit = f"{outcome_unit(outcome)} per factor range"
+        ax.set_xlabel(f"μ*: mean |elementary effect|,\n{unit}")
+        ax.set_ylabel(f"σ: standard deviation of the elementary effects,\n{unit}")
+        ax.set_title(outcome_label(outcome), fontsize=9.5)
+        ax.legend(loc="upper left", fontsize=7.5)
+    fig.suptitle(title or "Morris screening: importance μ* against σ\n(σ large relative to "
+                          "μ*: non-linear or interacting effects)", fontweight="bold",
+                 fontsize=10.5)
+    return fig
+
+
+def _box_bounds(part: pd.DataFrame, factor: str, data: pd.Series) -> tuple[float, float, bool]:
+    """(low, high, restricted) of a box on one factor; unrestricted: the data's range."""
+    rows = part[part.factor == factor]
+    if len(rows):
+        return float(rows.lower.iloc[0]), float(rows.upper.iloc[0]), True
+    return float(data.min()), float(data.max()), False
+
+
+@styled
+def discovery_boxes(boxes: pd.DataFrame, table: pd.DataFrame, summary: Mapping[str, object],
+                    *, title: str | None = None) -> Figure:
+    """Every box of a CART discovery (growthpole.experiments.discovery.discover), one panel
+    each: the variants in the plane of the two most important factors, coloured by the
+    outcome, the box's variants ringed, its bounds drawn (bounds on further factors written
+    under the panel), and its density and coverage in the title."""
+    from matplotlib.patches import Rectangle
+
+    importance = dict(summary.get("feature_importance", {}))
+    ranked = sorted(importance, key=importance.get, reverse=True) or [
+        str(c) for c in table.columns if c not in ("variant", "box")][:2]
+    name = str(summary["outcome"])
+    numbers = sorted(int(b) for b in boxes.box.unique())
+    ncols = min(3, len(numbers))
+    nrows = math.ceil(len(numbers) / ncols)
+    fig, axes = _new(nrows, ncols, figsize=(4.9 * ncols, 4.3 * nrows + 0.6), squeeze=False)
+    values = table[name].astype(float)
+    colour_range = (float(values.min()), float(values.max()))
+    points = None
+    for ax, number in zip(axes.flat, numbers, strict=False):
+        part = boxes[boxes.box == number]
+        first = part.iloc[0]
+        inside = table.box == number if "box" in table else np.zeros(len(table), bool)
+        fx = ranked[0]
+        fy = ranked[1] if len(ranked) >= 2 else None
+        if fy is not None:
+            points = ax.scatter(table[fx], table[fy], c=values, cmap="viridis", s=22,
+                                vmin=colour_range[0], vmax=colour_range[1], zorder=2)
+            ax.scatter(table[fx][inside], table[fy][inside], s=60, facecolors="none",
+                       edgecolors="#c0392b", linewidths=1.1, zorder=3,
+                       label="variants in the box")
+            x0, x1, _ = _box_bounds(part, fx, table[fx])
+            y0, y1, _ = _box_bounds(part, fy, table[fy])
+            rectangle = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False,
+                                  edgecolor="#c0392b", linewidth=2, ls="--", zorder=4)
+            rectangle.set_gid(f"box:{number}")
+            ax.add_patch(rectangle)
+            ax.set_ylabel(factor_label(fy, width=40), fontsize=8)
+        else:
+            ax.scatter(table[fx], values, s=22, color=COLOURS["median"], zorder=2)
+            x0, x1, _ = _box_bounds(part, fx, table[fx])
+            span = ax.axvspan(x0, x1, color="#c0392b", alpha=0.15, zorder=1)
+            span.set_gid(f"box:{number}")
+            ax.set_ylabel(outcome_label(name), fontsize=8)
+        ax.set_xlabel(factor_label(fx, width=40), fontsize=8)
+        ax.set_title(f"box {number}: density {first.density:.2f}, coverage "
+                     f"{first.coverage:.2f}, {int(first.variants)} variants", fontsize=9)
+        others = [r for r in part.itertuples() if r.factor not in (fx, fy, "(none)")]
+        if others:
+            text = "; ".join(f"{factor_label(r.factor, unit=False, width=200)} in "
+                             f"[{r.lower:.3g}, {r.upper:.3g}]" for r in others)
+            ax.text(0.0, -0.32, "also: " + "\n".join(textwrap.wrap(text, 70)),
+                    transform=ax.transAxes, fontsize=7, va="top", color="#555555")
+        ax.tick_params(labelsize=7.5)
+    for ax in list(axes.flat)[len(numbers):]:
+        ax.set_visible(False)
+    if points is not None:
+        fig.colorbar(points, ax=axes, label=outcome_label(name), shrink=0.8)
+    fig.suptitle(title or f"Scenario discovery (CART boxes): {outcome_label(name)} "
+                          f"{summary['direction']} {float(summary['threshold']):.3g}, "
+                          f"{summary['cases']} of {summary['variants']} variants",
+                 fontweight="bold", fontsize=10)
+    return fig
+
+
+@styled
+def prim_trajectory(trajectory: pd.DataFrame, *, chosen: int | None = None,
+                    title: str | None = None) -> Figure:
+    """PRIM's peeling trajectory (growthpole.experiments.discovery.prim): coverage against
+    density for every box along the peel, coloured by how many factors the box restricts,
+    the chosen box marked."""
+    fig, ax = _new(figsize=(7.2, 5.2))
+    points = ax.scatter(trajectory.coverage, trajectory.density, c=trajectory.restricted,
+                        cmap="viridis", s=30, zorder=3)
+    ax.plot(trajectory.coverage, trajectory.density, color="#999999", lw=0.8, zorder=2)
+    if chosen is not None:
+        row = trajectory.iloc[chosen]
+        ax.scatter([row.coverage], [row.density], s=160, facecolors="none",
+                   edgecolors="#c0392b", linewidths=1.8, zorder=4,
+                   label=f"chosen box (step {chosen}: coverage {row.coverage:.2f}, "
+                         f"density {row.density:.2f})")
+        ax.legend(loc="lower left", fontsize=8)
+    fig.colorbar(points, ax=ax, label="factors restricted by the box (count)")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("coverage: share of all cases of interest inside the box (0-1)")
+    ax.set_ylabel("density: share of the box's variants that are cases (0-1)")
+    ax.set_title(title or "PRIM peeling trajectory: coverage against density")
     return fig

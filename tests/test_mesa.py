@@ -65,9 +65,9 @@ def test_lever_keywords_reach_the_scenario_with_dot_or_double_underscore():
 
 
 def test_unknown_keyword_and_out_of_range_lever_are_scenario_errors():
-    with pytest.raises(ScenarioError, match="key 'talent'.*allowed: a lever key"):
+    with pytest.raises(ScenarioError, match=r"key 'talent'.*allowed: a lever key"):
         tiny_model(seed=1, talent=0.5)
-    with pytest.raises(ScenarioError, match="innovation.talent_programmes"):
+    with pytest.raises(ScenarioError, match=r"innovation\.talent_programmes"):
         tiny_model(seed=1, **{"innovation.talent_programmes": 99.0})
     with pytest.raises(ScenarioError, match="scenario must be a Scenario or the path"):
         GrowthPoleModel(42, seed=1)
@@ -80,7 +80,7 @@ def test_running_turns_false_at_the_end_year_and_stepping_past_it_is_refused():
         model.step()
         steps += 1
     assert (steps, model.year, model.steps) == (3, 2022, 3)
-    with pytest.raises(ScenarioError, match="key 'end_year'.*ends in 2022"):
+    with pytest.raises(ScenarioError, match=r"key 'end_year'.*ends in 2022"):
         model.step()
     assert model.year == 2022
 
