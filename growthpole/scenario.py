@@ -250,6 +250,8 @@ def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:
         raise ScenarioError(f"malformed YAML: {where}{problem}", file=path) from None
     except RecursionError:
         raise ScenarioError("malformed YAML: nesting too deep", file=path) from None
+    except (TypeError, ValueError) as exc:  # e.g. a set or a mapping used as a mapping key
+        raise ScenarioError(f"malformed YAML: {exc}", file=path) from None
     return data
 
 
