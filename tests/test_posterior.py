@@ -34,7 +34,7 @@ from growthpole.calibration.spec import build_spec
 from growthpole.cli import main
 from growthpole.errors import OutputError, ScenarioError
 
-TRUTH = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.03}
+TRUTH = {"tfp_drift": -0.01, "gdp_deflator_inflation": 0.01}
 GDP = {"kind": "gdp", "city": "shaoxing"}
 REAL_GROWTH = {"kind": "real_growth", "city": "shaoxing"}
 
@@ -43,8 +43,8 @@ def small_spec(**changes):
     data = {
         "name": "posterior-test", "window": "2012:2018", "replications": 3, "seed": 11,
         "scale": {"people_per_agent": 5000, "workers_per_firm_agent": 10},
-        "parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04},
-                       "gdp_deflator_inflation": {"lower": 0.0, "upper": 0.06}},
+        "parameters": {"tfp_drift": {"lower": -0.03, "upper": 0.01},
+                       "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04}},
         "fixed": {"tfp_shock_sd": 0.0},
         "targets": [GDP, REAL_GROWTH],
     }
@@ -262,7 +262,7 @@ def test_draw_parameters(tmp_path):
 ])
 def test_bad_settings_name_the_key(data, key):
     spec = build_spec({**small_spec().model_dump(exclude={"source_path"}),
-                       "parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04},
+                       "parameters": {"tfp_drift": {"lower": -0.03, "upper": 0.01},
                                       "rd_return": {"lower": 0.0, "upper": 0.6}}})
     with pytest.raises(ScenarioError) as caught:
         build_settings(data, source="post.yaml", spec=spec)
