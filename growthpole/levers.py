@@ -409,7 +409,7 @@ def _effect(data: Mapping, lever: str, index: int, references, coefficients) -> 
         raise _fail("duplicate effect name", full)
     coefficients[full] = _coefficient({**data, "value": data.get("coefficient")}, full, lever,
                                       "effect", references)
-    kind, cells = CHANNEL_KINDS[channel]
+    _, cells = CHANNEL_KINDS[channel]
     pairs: tuple[tuple[int, int], ...] = ()
     if cells == "pairs":
         spec = data.get("pairs")
