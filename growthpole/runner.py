@@ -170,7 +170,7 @@ def manifest(result: RunResult, *, complete: bool, command: list[str] | None = N
         "command": command or sys.argv,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "complete": complete,
-        "files": ["city_year.parquet", "summary.csv"],
+        "files": ["city_year.parquet", "summary.csv", "fiscal.csv"],
         **result.extra,
     }
 
@@ -182,5 +182,8 @@ def write_run(result: RunResult, directory: str | Path, *, overwrite: bool = Fal
     write_json(directory / "manifest.json", manifest(result, complete=False, command=command))
     write_parquet(directory / "city_year.parquet", result.city_year)
     write_csv(directory / "summary.csv", summarise(result))
+    from growthpole.fiscal import fiscal_summary  # cost by pillar and year (issue 17)
+
+    write_csv(directory / "fiscal.csv", fiscal_summary(result.scenario, result.city_year))
     write_json(directory / "manifest.json", manifest(result, complete=True, command=command))
     return directory
