@@ -200,7 +200,9 @@ class BudgetTracker:
         costs = {key: lever_cost(key, value, previous.get(key, 0.0), economy,
                                  self.coefficients) for key, value in scheduled.items()}
         total = sum(costs.values())
-        expenditure = budget_expenditure(year, economy.gdp)
+        # the budget data are read only when something is scheduled (a baseline run does not
+        # depend on data/fiscal.csv)
+        expenditure = budget_expenditure(year, economy.gdp) if scheduled else float("nan")
         room = self.lever_share * expenditure
         scale = 1.0
         delivered = dict(scheduled)

@@ -716,3 +716,26 @@ def catalogue_table() -> list[dict[str, object]]:
 def coefficient_table() -> list[dict[str, object]]:
     """Every coefficient with its value, prior and source."""
     return [c.as_dict() for c in COEFFICIENTS.values()]
+
+
+# ---------------------------------------------------------------------------------------
+# for the calibration engine (issue 16): draws from and densities of the priors
+# ---------------------------------------------------------------------------------------
+
+def sample_coefficients(rng: np.random.Generator, names: list[str] | None = None
+                        ) -> dict[str, float]:
+    """One draw of the named coefficients (default: all) from their priors; increment
+    shares are kept in [0, 1). Pass the result as a scenario's ``lever_coefficients``."""
+    out = {}
+    for name in names if names is not None else list(COEFFICIENTS):
+        coefficient = COEFFICIENTS[name]
+        value = float(coefficient.prior.sample(rng))
+        if coefficient.role in INCREMENT_ROLES:
+            value = min(value, 0.999)
+        out[name] = value
+    return out
+
+
+def log_prior(values: Mapping[str, float]) -> float:
+    """Sum of the prior log densities of the given coefficient values (independent priors)."""
+    return float(sum(COEFFICIENTS[name].prior.logpdf(float(v)) for name, v in values.items()))
