@@ -133,6 +133,7 @@ def enter_firms(context: StepContext) -> np.ndarray:
     expected = (params.entry_rate * np.maximum(counts, 1.0) * policy.entry_multiplier
                 * attractiveness)
     expected = np.where(counts > 0, expected, expected * state.entry_seed_mask)
+    expected = expected * entry_land_factor(context, expected, region, sector, live)[:, None]
     entrants = rng.poisson(expected)
     if policy.major_projects:
         entrants_major = int(policy.major_projects)
@@ -164,6 +165,30 @@ def enter_firms(context: StepContext) -> np.ndarray:
         rows = np.concatenate([rows, _add_firms(context, target, np.full(entrants_major, ic),
                                                 log_tfp, capital)])
     return rows
+
+
+def entry_land_factor(context: StepContext, expected: np.ndarray, region: np.ndarray,
+                      sector: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """(N_REGIONS,) min(1, A_r / D_r) of mechanisms/land.py [L2]: A_r the free quota plus the
+    free land of the region's platforms, D_r the land the expected entrants would take."""
+    from growthpole.mechanisms.land import free_land
+
+    state, params = context.state, context.params
+    if not np.isfinite(state.regions.land_quota_mu).all():
+        return np.ones(N_REGIONS)
+    median_k = _cell_mean(np.log(np.maximum(state.firms.capital, 1e-9)), region, sector, live,
+                          np.log(state.fallback_capital))
+    demand = (expected * params.land_mu_per_capital * ENTRANT_CAPITAL_SHARE
+              * np.exp(median_k)).sum(axis=1)
+    available = free_land(state)
+    platforms = state.platforms
+    if platforms.size:
+        available = available + np.bincount(
+            platforms.region.astype(np.int64),
+            weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
+            minlength=N_REGIONS)[:N_REGIONS]
+    return np.minimum(1.0, np.divide(available, demand, out=np.ones(N_REGIONS),
+                                     where=demand > 0))
 
 
 def _cell_mean(values: np.ndarray, region: np.ndarray, sector: np.ndarray, live: np.ndarray,
