@@ -122,18 +122,23 @@ def calibrate_workplace_fundamentals(supply: np.ndarray, log_scale: np.ndarray,
                                      ) -> np.ndarray:
     """b^s_w (2, N) such that, at the base year's wages, jobs at every workplace equal its
     resident workers: Σ_r O^s_r π^s_{w|r} = O^s_w (iterative proportional fitting on the
-    destination balancing factors; Wilson 1967). Normalised to mean zero per skill."""
+    destination balancing factors, Wilson 1967, solved by damped diagonal Newton steps).
+    Normalised to mean zero per skill."""
     log_wage = workplace_log_wages(supply, log_scale, params)
     same_city = np.zeros((N_REGIONS, N_REGIONS))
     fundamental = np.zeros((2, N_REGIONS))
     target = np.maximum(supply, MIN_WORKERS)
     for _ in range(iterations):
         shares = commuting_shares(log_wage, fundamental, hours, params, same_city)
-        jobs = np.maximum(np.einsum("sr,srw->sw", supply, shares), MIN_WORKERS)
-        step = np.log(target / jobs)
-        fundamental += step
-        if np.max(np.abs(step)) < 1e-13:
+        jobs = np.einsum("sr,srw->sw", supply, shares)
+        gap = target - jobs
+        if np.max(np.abs(gap) / target) < 1e-13:
             break
+        # diagonal Newton step: ∂ jobs_w / ∂ b_w = Σ_r O_r π_rw (1 - π_rw); a plain
+        # proportional step ln(target / jobs) would be ~1/(1 - π_ww) times too short
+        slope = np.einsum("sr,srw->sw", supply, shares * (1.0 - shares))
+        # (clipped: far from the solution the diagonal slope understates the cross effects)
+        fundamental += np.clip(0.8 * gap / np.maximum(slope, MIN_WORKERS), -0.5, 0.5)
     return fundamental - fundamental.mean(axis=1, keepdims=True)
 
 

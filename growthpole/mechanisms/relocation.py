@@ -163,7 +163,8 @@ def calibrate_location_fundamentals(context: StepContext, iterations: int = 500
         # diagonal Newton step: ∂ Σ_i P_i(k) / ∂ a_k = Σ_i P_ik (1 - P_ik) (the stay option
         # of the firms of k gains with a_k exactly as every other firm's move to k)
         slope = (probability * (1.0 - probability)).sum(axis=0)
-        fundamental += np.where(present, 0.8 * gap / np.maximum(slope, 1e-300), 0.0)
+        fundamental += np.where(present, np.clip(0.8 * gap / np.maximum(slope, 1e-300),
+                                                 -0.5, 0.5), 0.0)
     fundamental[~present] = fundamental[present].min() - 10.0 if present.any() else 0.0
     return fundamental - fundamental[present].mean()
 
