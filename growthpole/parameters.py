@@ -115,7 +115,8 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("moving_fixed_cost", "m_0", "logit fixed cost of moving", "1", 2.0, 0.0, 6.0,
                   "assumed; hukou and social ties"),
     ParameterSpec("housing_supply_elasticity", "η", "elasticity of housing cost to population",
-                  "1", 0.63, 0.2, 2.0, "Chow & Niu (2015, Pacific Economic Review 20(1)): urban China's "
+                  "1", 0.63, 0.2, 2.0, "Chow & Niu (2015, Pacific Economic Review 20(1)): urban "
+                  "China's "
                   "housing-stock supply elasticity ≈ 0.5 and price elasticity of demand ≈ -1.1, "
                   "so h ∝ N^(1/(0.5+1.1)); Saiz (2010) US metros: inverse supply elasticity "
                   "0.3-1.5"),

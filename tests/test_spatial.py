@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from growthpole.data import data_dir
-from growthpole.mechanisms import labour, land, production, relocation
+from growthpole.mechanisms import labour, production, relocation
 from growthpole.mechanisms.base import StepContext
 from growthpole.model import GrowthPoleModel
 from growthpole.regions import HANGZHOU, N_REGIONS, N_SHAOXING, REGION_INDEX

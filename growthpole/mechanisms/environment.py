@@ -38,7 +38,8 @@ def upgrade_environment(context: StepContext) -> None:
     if not candidates.any() or not np.any(pressure > 0):
         return
     y = np.maximum(firms.value_added, 1e-12)
-    saving = ((1.0 - params.upgraded_compliance_share) * policy.compliance_cost[sector] + STANDARD_PENALTY * policy.emission_standard)
+    saving = ((1.0 - params.upgraded_compliance_share) * policy.compliance_cost[sector]
+              + STANDARD_PENALTY * policy.emission_standard)
     cost = (params.upgrade_capex_share * firms.capital
             * (params.interest_rate + params.depreciation_rate)) / y
     prob = expit((saving - cost) / DECISION_NOISE)

@@ -10,7 +10,8 @@ with d_p(t) the development intensity the platform's lever sets (policy.platform
 by kind). Firms enter a platform when they are born or relocate into its host region, if
 their sector is in its focus and land is free (entrants are placed with probability
 p_P, ``platform_placement_probability``). Expansion beyond the capacity a platform already
-has takes at most the free construction-land quota of its region (mechanisms/land.py [L2]). Firms in a matching
+has takes at most the free construction-land quota of its region (mechanisms/land.py [L2]).
+Firms in a matching
 platform get the TFP bonus b_P (mechanisms/production.py) and the subsidy. used_mu is
 recounted from the firms' land each year.
 
@@ -73,7 +74,8 @@ def update_platforms(context: StepContext) -> None:
     platforms.capacity_mu[:] = np.where(desired > platforms.capacity_mu,
                                         platforms.capacity_mu + extra * allowed[host], desired)
     platforms.star[:] = np.array([PLATFORM_KINDS[k][1] for k in KIND_NAMES])[
-        platforms.kind.astype(np.int64)] + params.platform_quality_star_gain * policy.platform_quality
+        platforms.kind.astype(np.int64)] + (params.platform_quality_star_gain
+                                            * policy.platform_quality)
     recount_platform_land(state)
 
 

@@ -7,7 +7,8 @@
 
 A_i is the firm's own TFP (mechanisms/productivity.py), which it keeps when it relocates;
 A^P_r the productivity of the place (state.regions.place_log_tfp: the base-year level that
-reproduces the region's GDP, plus the pole premia since), which it does not; M_r the market-access index
+reproduces the region's GDP, plus the pole premia since), which it does not; M_r the
+market-access index
 (mechanisms/market_access.py), G_{rk} same-sector employment in the region relative to the
 base year (Marshallian agglomeration, level effect with elasticity γ; Ciccone & Hall 1996),
 D_i the digital-transformation flag (mechanisms/digital.py), n_r the number of live firm
