@@ -3,10 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
-REFERENCE_PANEL ?= $(SHARED)/reference-data/csmar_city_gdp_1990_2021.csv
-IMPORTED := data/imported/city_gdp_imported.csv
 
-.PHONY: run test panel lint benchmark clean system-deps solara-assets
+.PHONY: run test test-reference app notebooks lint benchmark clean system-deps solara-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,21 +18,28 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,viz]"
 	touch $@ $(VENV)/.installed
 
-# A full national panel (CSMAR or yearbook) is licensed data: it is imported into the
-# git-ignored data/imported/, never committed. On this project's machines the reference
-# panel sits in ../shared; elsewhere run `growthpole data import YOUR_PANEL.csv`.
-panel: $(VENV)/.installed
-	@if [ ! -f $(IMPORTED) ] && [ -f $(REFERENCE_PANEL) ]; then \
-		$(BIN)/growthpole data import $(REFERENCE_PANEL); \
-	elif [ ! -f $(IMPORTED) ]; then \
-		echo "note: no national city panel imported; see README (growthpole data import)"; \
-	fi
-
-run: $(VENV)/.installed panel
+# The national city panel ships in data/city_gdp.csv: no step needs anything outside the
+# repository. A researcher with a full licensed panel may add it with
+# `growthpole data import PANEL.csv` (git-ignored data/imported/, replaces years it holds).
+run: $(VENV)/.installed
 	$(BIN)/growthpole run scenarios/baseline.yaml --overwrite
 
-test: $(VENV)/.dev-installed panel system-deps solara-assets
+test: $(VENV)/.dev-installed system-deps solara-assets
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+# the tests that compare data/ with the reference folder (this project's machines only);
+# GROWTHPOLE_SHARED points them elsewhere
+test-reference: $(VENV)/.dev-installed
+	GROWTHPOLE_SHARED=$(SHARED) $(BIN)/python -m pytest -q -m reference -rs
+
+# the interactive page (SolaraViz) on http://127.0.0.1:8765, offline: the viz extra and
+# Solara's JavaScript/CSS bundles from the npm registry into its own asset cache
+app: $(VENV)/.dev-installed solara-assets
+	$(BIN)/solara run growthpole/app.py --host 127.0.0.1 --port 8765
+
+# the notebooks in Jupyter Lab, bound to this machine only
+notebooks: $(VENV)/.dev-installed
+	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser notebooks/
 
 # Debian packages for the figures and the browser test: CJK fonts (Chinese place names) and
 # chromium (tests/test_app_browser.py). Installed only when missing and when root; otherwise

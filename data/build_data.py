@@ -1083,6 +1083,51 @@ ci("330200", "宁波市", 2023, "tertiary_share_pct", 53.6, "pct", "census-revis
 
 
 # --------------------------------------------------------------------------------------
+# City GDP 2022-2024 from the cities' bulletins and news (data/transcriptions/city_gdp_2022_2024.csv)
+# --------------------------------------------------------------------------------------
+# The transcription file holds every candidate seen (several per city-year at times), each with
+# its publication, the address where it was read, a verbatim quote and a trust grade (high: the
+# bulletin or a government page or an exact mirror; medium: mainstream news quoting the statistics
+# bureau; low: aggregators, encyclopedia copies, parsed third-party datasets). One row per
+# (city, year, vintage) enters city_gdp.csv, chosen by these rules, in order:
+#   1. excluded: AI-generated pages and estimates ("预计"), which are not published statistics;
+#   2. a row already transcribed above for the same (city, year, vintage) is kept;
+#   3. otherwise the highest trust; among equals the most precise figure (most decimals), then the
+#      first seen. A candidate that differs from the chosen one by more than 1% is named in the row.
+TRUST_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def _decimals(text):
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def bulletin_rows_2022_2024(existing_keys):
+    path = os.path.join(HERE, "transcriptions", "city_gdp_2022_2024.csv")
+    with open(path, encoding="utf-8") as f:
+        candidates = list(csv.DictReader(f))
+    groups = {}
+    for r in candidates:
+        if "AI-generated" in r["note"] or "预计" in r["quote"] or r["note"].startswith("ESTIMATE"):
+            continue
+        groups.setdefault((r["city_code"], int(r["year"]), r["vintage"]), []).append(r)
+    rows = []
+    for (code, year, vintage), group in sorted(groups.items()):
+        if (code, year, vintage) in existing_keys:
+            continue
+        group = sorted(group, key=lambda r: (TRUST_ORDER[r["trust"]], -_decimals(r["gdp_100m_cny"])))
+        chosen = group[0]
+        value = float(chosen["gdp_100m_cny"])
+        others = sorted({f"{r['gdp_100m_cny']} ({r['trust']}, {r['url']})" for r in group[1:]
+                         if abs(float(r["gdp_100m_cny"]) / value - 1) > 0.01})
+        source = (f"{chosen['publication']}, {chosen['url']} [trust {chosen['trust']}; quote: "
+                  f"{chosen['quote']}]" + (f" [{chosen['note']}]" if chosen["note"] else "")
+                  + (f" [differs by >1% from: {'; '.join(others)}]" if others else "")
+                  + f" [read via {chosen['read_in']}]")
+        rows.append([code, chosen["city_zh"], str(year), chosen["gdp_100m_cny"], vintage, source])
+    return rows
+
+
+# --------------------------------------------------------------------------------------
 # writers
 # --------------------------------------------------------------------------------------
 
@@ -1118,6 +1163,7 @@ def main():
             continue
         s = SOURCES[src] + (f" [{note}]" if note else "")
         rows.append([code, name, str(y), str(v), vint, s])
+    rows += bulletin_rows_2022_2024({(r[0], int(r[2]), r[4]) for r in rows})
     build_city_panel.merge_into_city_gdp(
         rows, owned=lambda r: not build_city_panel.is_yearbook_export_row(r))
     if skipped:

@@ -35,7 +35,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: (the year's first release, 初步核算), ``final-verified`` (a later pre-census restatement,
 #: 最终核实), ``census-revised`` (restated after a national economic census), ``census``
 #: (a population-census count)
-VINTAGES = ("yearbook", "bulletin-preliminary", "final-verified", "census-revised", "census")
+VINTAGES = ("yearbook", "bulletin-preliminary", "initial-verified", "final-verified",
+            "census-revised", "census")
 #: a year's national ranking uses one vintage (data/README.md: never mix vintages within a
 #: ranking year): the vintage holding the most cities that year, ties broken in this order
 RANKING_VINTAGE_PREFERENCE = ("yearbook", "census-revised", "final-verified",
@@ -96,6 +97,17 @@ COUNTY_INDICATORS = Schema("county_gdp.csv", (
     Column("vintage", "str", allowed=VINTAGES),
     Column("source", "str"),
 ), ("region_code", "year", "indicator"))
+
+NATIONAL_ACCOUNTS = Schema("national_accounts.csv", (
+    Column("geography", "str", allowed=("china", "zhejiang")),
+    Column("year", "int", lower=1949, upper=2100),
+    Column("indicator", "str", allowed=("gdp_100m_cny", "real_gdp_growth_pct")),
+    Column("value", "float", lower=-50.0, upper=1e8),
+    Column("unit", "str"),
+    Column("vintage", "str", allowed=VINTAGES),
+    Column("series", "str"),
+    Column("source", "str"),
+), ("geography", "year", "indicator", "series"))
 
 REGIONS_SCHEMA = Schema("regions.csv", (
     Column("region_id", "str", allowed=REGIONS),
@@ -221,8 +233,8 @@ def load(schema: Schema) -> pd.DataFrame:
     return _cached(schema.file, str(data_dir())).copy()
 
 
-ALL_SCHEMAS = (CITY_GDP, CORRIDOR_INDICATORS, COUNTY_INDICATORS, REGIONS_SCHEMA, TRAVEL_TIMES,
-               PLATFORMS)
+ALL_SCHEMAS = (CITY_GDP, CORRIDOR_INDICATORS, COUNTY_INDICATORS, NATIONAL_ACCOUNTS,
+               REGIONS_SCHEMA, TRAVEL_TIMES, PLATFORMS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -321,6 +333,16 @@ def _cached_imported(path: str, _mtime: int) -> pd.DataFrame:
     return read_table(CITY_GDP, path=Path(path))
 
 
+def visible(frame: pd.DataFrame, information_year: int | None) -> pd.DataFrame:
+    """The rows of ``frame`` published for years <= ``information_year`` (all rows when
+    None). A run or calibration whose information date is T reads data of years <= T
+    only (no look-ahead: the initial state, the shares and the targets alike)."""
+    if information_year is None or "year" not in frame.columns:
+        return frame
+    years = pd.to_numeric(frame.year, errors="coerce")
+    return frame[(years.isna() | (years <= int(information_year))).to_numpy(dtype=bool)]
+
+
 def _city_value(year: int, city_code: int, indicator: str) -> tuple[float, int] | None:
     """Value of a corridor indicator in ``year`` or, failing that, None."""
     if indicator == "gdp":
@@ -336,35 +358,86 @@ def _city_value(year: int, city_code: int, indicator: str) -> tuple[float, int] 
     return None
 
 
-def _nearest_city_value(year: int, city_code: int, indicator: str) -> tuple[float, int] | None:
-    table = load(CORRIDOR_INDICATORS)
+def _nearest_city_value(year: int, city_code: int, indicator: str,
+                        information_year: int | None = None) -> tuple[float, int] | None:
+    """The published value nearest to ``year`` among the years <= ``information_year``."""
+    table = visible(load(CORRIDOR_INDICATORS), information_year)
     rows = table[(table.city_code == city_code) & (table.indicator == indicator)]
-    if indicator == "gdp":
-        panel = active_city_panel()
-        rows = panel[panel.city_code == city_code].rename(columns={"gdp_100m_cny": "value"})
     if not len(rows):
         return None
     nearest = rows.iloc[(rows.year.astype(int) - year).abs().argsort()].iloc[0]
     return float(nearest.value), int(nearest.year)
 
 
-def _county_shares(year: int, indicator: str) -> tuple[np.ndarray, int]:
-    """Shares of the six Shaoxing units in ``indicator`` from the published year nearest
-    to ``year`` in which all six are published."""
-    table = load(COUNTY_INDICATORS)
+def _county_table(indicator: str, information_year: int | None) -> pd.DataFrame:
+    table = visible(load(COUNTY_INDICATORS), information_year)
     rows = table[table.indicator == indicator]
-    name_of_code = _county_region_of_code()
-    rows = rows.assign(region_id=rows.region_code.astype(int).map(name_of_code))
+    return rows.assign(region_id=rows.region_code.astype(int).map(_county_region_of_code()))
+
+
+def _county_shares(year: int, indicator: str, information_year: int | None = None
+                   ) -> tuple[np.ndarray, str]:
+    """Shares of the six Shaoxing units in ``indicator`` and how they were obtained.
+
+    From the published year nearest to ``year`` in which all six units are published,
+    among the years <= ``information_year``. When no such year exists (GDP: all six are
+    published only in 2024), :func:`_composite_county_shares` builds them from what was
+    published by then."""
+    rows = _county_table(indicator, information_year)
     complete = rows.groupby("year").region_id.nunique()
     years = complete[complete == len(SHAOXING_REGIONS)].index.astype(int)
-    if not len(years):
-        raise DataError(f"no year in which all six Shaoxing units publish '{indicator}'; "
-                        f"needed to split Shaoxing's total across its units",
-                        file=data_dir() / COUNTY_INDICATORS.file, key="indicator")
-    best = int(years[np.argmin(np.abs(years - year))])
-    block = rows[rows.year == best].set_index("region_id").value
-    values = np.array([float(block[r]) for r in SHAOXING_REGIONS])
-    return values / values.sum(), best
+    if len(years):
+        best = int(years[np.argmin(np.abs(years - year))])
+        block = rows[rows.year == best].set_index("region_id").value
+        values = np.array([float(block[r]) for r in SHAOXING_REGIONS])
+        return values / values.sum(), f"unit shares in {best}"
+    if indicator != "gdp":
+        raise DataError(f"no year <= {information_year} in which all six Shaoxing units "
+                        f"publish '{indicator}'", file=data_dir() / COUNTY_INDICATORS.file,
+                        key="indicator")
+    return _composite_county_shares(year, information_year)
+
+
+def _composite_county_shares(year: int, information_year: int | None
+                             ) -> tuple[np.ndarray, str]:
+    """GDP shares of the six units when no year <= ``information_year`` publishes all six
+    (a derivation with a stated assumption, docs/model.md §5.2; never a later value).
+
+    Each unit with a published GDP takes its value of the year nearest to ``year`` among
+    those at or before the information date, carried to ``year`` at the growth of
+    Shaoxing's total between the two years (assumption: a unit grows like the city); the
+    units with no GDP published by then share the rest of Shaoxing's total equally
+    (judgement: no data of that date tells them apart).
+    """
+    rows = _county_table("gdp", information_year)
+    panel = active_city_panel()
+    shaoxing = panel[panel.city_code.astype(int) == SHAOXING_CITY_CODE]
+    total = dict(zip(shaoxing.year.astype(int), shaoxing.gdp_100m_cny.astype(float),
+                     strict=True))
+    if year not in total:
+        raise DataError(f"no Shaoxing GDP in {year} to split across its units",
+                        file=data_dir() / CITY_GDP.file, key="gdp_100m_cny")
+    values = np.full(len(SHAOXING_REGIONS), np.nan)
+    used = []
+    for i, region in enumerate(SHAOXING_REGIONS):
+        own = rows[(rows.region_id == region) & rows.year.astype(int).isin(list(total))]
+        if not len(own):
+            continue
+        nearest = own.iloc[int(np.argmin(np.abs(own.year.astype(int).to_numpy() - year)))]
+        published = int(nearest.year)
+        values[i] = float(nearest.value) * total[year] / total[published]
+        used.append(f"{region} {published}")
+    missing = np.isnan(values)
+    rest = total[year] - np.nansum(values)
+    if rest <= 0 or missing.all():
+        raise DataError(f"cannot split Shaoxing's {year} GDP across its units from data "
+                        f"published by {information_year}", file=data_dir()
+                        / COUNTY_INDICATORS.file, key="indicator")
+    values[missing] = rest / missing.sum()
+    absent = [r for r, m in zip(SHAOXING_REGIONS, missing, strict=True) if m]
+    return values / values.sum(), (f"composite by {information_year}: {', '.join(used)} "
+                                   f"carried at the city's growth; {', '.join(absent)} equal "
+                                   f"shares of the rest (assumption)")
 
 
 def _county_region_of_code() -> dict[int, str]:
@@ -372,14 +445,18 @@ def _county_region_of_code() -> dict[int, str]:
             330682: "shangyu", 330681: "zhuji", 330683: "shengzhou", 330624: "xinchang"}
 
 
-def base_year(year: int) -> BaseYear:
+def base_year(year: int, information_year: int | None = None) -> BaseYear:
     """Initial GDP and population of the nine regions in ``year``.
 
     Pole cities take their own published values for ``year`` (GDP must exist for that year;
     population falls back to the nearest published year, recorded in ``provenance``).
     Shaoxing's units take Shaoxing's published total for ``year`` split by the units' shares
-    in the nearest year where all six are published (a derivation, not data).
+    (:func:`_county_shares`; a derivation, not data). ``information_year``: read only data of
+    years <= it (no look-ahead; None: all data).
     """
+    if information_year is not None and year > information_year:
+        raise DataError(f"the start year {year} is after the information date "
+                        f"{information_year}", key="information_year")
     gdp = np.zeros(len(REGIONS))
     pop = np.zeros(len(REGIONS))
     notes: list[str] = [""] * len(REGIONS)
@@ -389,29 +466,41 @@ def base_year(year: int) -> BaseYear:
             raise DataError(f"no GDP for city {code} ({name}) in {year}; the model cannot start "
                             f"in {year} (choose a start_year the data cover)",
                             file=data_dir() / CITY_GDP.file, key="gdp_100m_cny")
-        population = _nearest_city_value(year, code, "resident_population_10k")
+        population = _nearest_city_value(year, code, "resident_population_10k",
+                                         information_year)
+        population_note = "" if population is None else f"{population[1]}"
         if population is None:
-            raise DataError(f"no resident_population_10k for city {code} ({name}) in any year",
+            # stated assumption (not data): no resident figure by the information date, so
+            # the registered (户籍) population stands in; it understates in-migrant cities
+            population = _nearest_city_value(year, code, "registered_population_10k",
+                                             information_year)
+            population_note = ("" if population is None else
+                               f"{population[1]} registered (assumption: no resident figure "
+                               f"by {information_year})")
+        if population is None:
+            raise DataError(f"no resident_population_10k for city {code} ({name}) in any year"
+                            + ("" if information_year is None
+                               else f" <= {information_year}"),
                             file=data_dir() / CORRIDOR_INDICATORS.file, key="indicator")
         if name == "shaoxing":
-            gdp_shares, gdp_year = _county_shares(year, "gdp")
+            gdp_shares, gdp_note = _county_shares(year, "gdp", information_year)
             try:
-                pop_shares, pop_year = _county_shares(year, "resident_population_10k")
-                pop_note = f"unit share in {pop_year}"
+                pop_shares, pop_note = _county_shares(year, "resident_population_10k",
+                                                      information_year)
             except DataError:
                 # derivation (not data): equal GDP per resident across the six units
                 pop_shares = gdp_shares
-                pop_note = f"GDP share of {gdp_year} (no year with all six populations)"
+                pop_note = "the GDP shares (no year with all six populations)"
             for i, region in enumerate(SHAOXING_REGIONS):
                 idx = REGION_INDEX[region]
                 gdp[idx] = value[0] * gdp_shares[i]
                 pop[idx] = population[0] * pop_shares[i]
-                notes[idx] = (f"GDP: Shaoxing {year} x unit share in {gdp_year}; population: "
-                              f"Shaoxing {population[1]} x {pop_note}")
+                notes[idx] = (f"GDP: Shaoxing {year} x {gdp_note}; population: "
+                              f"Shaoxing {population_note} x {pop_note}")
         else:
             idx = REGION_INDEX[name]
             gdp[idx], pop[idx] = value[0], population[0]
-            notes[idx] = f"GDP {year}; population {population[1]}"
+            notes[idx] = f"GDP {year}; population {population_note}"
     return BaseYear(year=year, gdp=gdp, population=pop, provenance=tuple(notes))
 
 

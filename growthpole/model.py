@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from growthpole import data as data_module
+from growthpole import national as national_module
 from growthpole.errors import ModelInvariantError
 from growthpole.geography import base_travel_hours, market_access
 from growthpole.levers import policy_for_year
@@ -40,7 +41,7 @@ from growthpole.mechanisms.base import (
     region_sum,
     talent_counts,
 )
-from growthpole.parameters import ModelParameters
+from growthpole.parameters import ModelParameters, on_national_path
 from growthpole.policy import PolicyChannels
 from growthpole.regions import (
     N_REGIONS,
@@ -149,7 +150,14 @@ class GrowthPoleModel(mesa.Model):
                              f"allowed: {SWITCHABLE}")
         self.check_invariants = check_invariants
         self.year = scenario.start_year
-        self.state = initial_state(scenario, self.params, seed_sequence, self.switches)
+        # the national closure: one path of real and deflator growth per replication
+        # (growthpole/national.py), realised through the information date, simulated after
+        self.national = national_module.national_path(
+            seed_sequence, range(scenario.start_year + 1, scenario.end_year + 1),
+            information_year=scenario.national_information_year())
+        trailing = national_module.trailing_growth(scenario.start_year)
+        self.state = initial_state(scenario, on_national_path(self.params, *trailing),
+                                   seed_sequence, self.switches)
         self.records: list[dict[str, np.ndarray]] = []
         self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year)
         self._record()
@@ -161,11 +169,12 @@ class GrowthPoleModel(mesa.Model):
         state = self.state
         state.year = self.year
         # cumulative GDP deflator: P_t = P_{t-1} (1 + π_t), so π may change over time
-        state.price_level = state.price_level * (1.0 + self.params.gdp_deflator_inflation)
+        params = self.year_parameters(self.year)
+        state.price_level = state.price_level * (1.0 + params.gdp_deflator_inflation)
         self.policy = policy_for_year(self.scenario.levers, self.year,
                                       self.scenario.start_year)
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
-        context = StepContext(state, self.params, self.policy, year_seed, self.switches)
+        context = StepContext(state, params, self.policy, year_seed, self.switches)
         population_before = self._people_by_region()
         _reset_flows(state.regions)
         for name, mechanism in STEP_ORDER:
@@ -175,13 +184,19 @@ class GrowthPoleModel(mesa.Model):
             # production after entry/exit/relocation so that the year's GDP reflects them
             labour.allocate_labour(context)
             production.produce(context)
-        grow = self.params.nonmodelled_growth + self.policy.nonmodelled_growth_add
+        grow = params.nonmodelled_growth + self.policy.nonmodelled_growth_add
         state.regions.nonmodelled_gdp = state.regions.nonmodelled_gdp * (1.0 + grow)
         state.regions.emissions = environment.emissions(context)
         if self.check_invariants:
             self._check(population_before)
         state.firms.compact()
         self._record()
+
+    def year_parameters(self, year: int) -> ModelParameters:
+        """The structural parameters (``self.params``, relative to the nation) on this
+        replication's national path in ``year`` (:func:`growthpole.parameters.on_national_path`)."""
+        real, deflator = self.national[year - self.scenario.start_year - 1]
+        return on_national_path(self.params, float(real), float(deflator))
 
     def run(self) -> pd.DataFrame:
         """Step to the scenario's end year; returns :meth:`city_year`."""
@@ -347,12 +362,15 @@ def _reset_flows(regions: RegionState) -> None:
 # initialisation
 # ---------------------------------------------------------------------------------------
 
-def base_rd_intensity(year: int) -> tuple[np.ndarray, list[str]]:
-    """R&D/GDP by region: latest published value at or before ``year`` (else nearest),
-    Shaoxing's units take Shaoxing's; DEFAULT_RD_INTENSITY where none is published."""
+def base_rd_intensity(year: int, information_year: int | None = None
+                      ) -> tuple[np.ndarray, list[str]]:
+    """R&D/GDP by region: latest published value at or before ``year`` (else nearest, among
+    the years <= ``information_year``), Shaoxing's units take Shaoxing's;
+    DEFAULT_RD_INTENSITY where none is published."""
     from growthpole.regions import CORRIDOR_CITY_CODES
 
-    table = data_module.load(data_module.CORRIDOR_INDICATORS)
+    table = data_module.visible(data_module.load(data_module.CORRIDOR_INDICATORS),
+                                information_year)
     table = table[table.indicator == "rd_spending_share_pct"]
     values = np.full(N_REGIONS, DEFAULT_RD_INTENSITY)
     notes = []
@@ -465,28 +483,56 @@ def _data_fingerprint() -> tuple:
 
 
 @lru_cache(maxsize=16)
-def _cached_data_inputs(start_year: int, _fingerprint: tuple) -> tuple:
-    base = data_module.base_year(start_year)
-    hours = base_travel_hours()
-    rd, _notes = base_rd_intensity(start_year)
+def _cached_data_inputs(start_year: int, information_year: int | None,
+                        _fingerprint: tuple) -> tuple:
+    base = data_module.base_year(start_year, information_year)
+    # travel times as they stood in the start year: a time published for a later year (a
+    # link that opened later) is not part of the base year's geography (no look-ahead)
+    hours, schedule = travel_hours_by_year(start_year, information_year)
+    rd, _notes = base_rd_intensity(start_year, information_year)
     recorder = PlatformTable(capacity=64)
     initial_platforms(recorder, start_year)
     rows = [{name: column[row].item() for name, column in recorder.columns.items()}
             for row in range(recorder.size)]
-    return base, hours, rd, rows
+    return base, (hours, schedule), rd, rows
 
 
-def data_inputs(start_year: int) -> tuple[data_module.BaseYear, np.ndarray, np.ndarray,
-                                          list[dict[str, float]]]:
-    """Base year, travel hours, R&D intensity and platform rows read from data/ for a run
+def travel_hours_by_year(start_year: int, information_year: int | None = None
+                         ) -> tuple[np.ndarray, tuple[tuple[int, np.ndarray], ...]]:
+    """Base travel hours of ``start_year`` and the schedule of later openings.
+
+    A time published for year y (data/travel_times.csv) belongs to the geography from y
+    on: the base year's hours use the rows of years <= start_year (and rows without a
+    year); each later year with rows gets the hours of all rows up to it. Rows of years
+    after ``information_year`` are not read (no look-ahead)."""
+    table = data_module.visible(data_module.published_travel_minutes(), information_year)
+    years = table.year.astype("Int64")
+
+    def hours_until(last: int) -> np.ndarray:
+        valid = (years.isna() | (years.fillna(0) <= last)).to_numpy(dtype=bool)
+        return base_travel_hours(published=[
+            (o, d, float(m)) for o, d, m in zip(table.origin[valid], table.destination[valid],
+                                                 table.minutes[valid], strict=True)])
+
+    later = sorted(int(y) for y in years.dropna().unique() if int(y) > start_year)
+    return hours_until(start_year), tuple((y, hours_until(y)) for y in later)
+
+
+def data_inputs(start_year: int, information_year: int | None = None
+                ) -> tuple[data_module.BaseYear, np.ndarray, np.ndarray,
+                           list[dict[str, float]], tuple[tuple[int, np.ndarray], ...]]:
+    """Base year, travel hours, R&D intensity, platform rows and the schedule of later
+    travel-time openings (:func:`travel_hours_by_year`) read from data/ for a run
     starting in ``start_year``; cached per process while no file in data/ (or its
     imported/ panel) changes, because parsing them was most of a default-scale run's
     start-up (docs/performance.md). Returns copies: callers may modify them."""
-    base, hours, rd, rows = _cached_data_inputs(start_year, _data_fingerprint())
+    base, (hours, schedule), rd, rows = _cached_data_inputs(start_year, information_year,
+                                                            _data_fingerprint())
     base = data_module.BaseYear(year=base.year, gdp=base.gdp.copy(),
                                 population=base.population.copy(),
                                 provenance=base.provenance)
-    return base, hours.copy(), rd.copy(), [dict(row) for row in rows]
+    return (base, hours.copy(), rd.copy(), [dict(row) for row in rows],
+            tuple((year, matrix.copy()) for year, matrix in schedule))
 
 
 def initial_state(scenario: Scenario, params: ModelParameters,
@@ -506,12 +552,14 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     5. amenities so that base-year migration flows balance (spatial equilibrium).
     """
     rng = generator(seed_sequence, INITIAL_STATE)
-    base, hours, rd, platform_rows = data_inputs(scenario.start_year)
+    base, hours, rd, platform_rows, hours_schedule = data_inputs(
+        scenario.start_year, scenario.information_year)
     people_per_agent = scenario.scale.people_per_agent
     regions = RegionState(base_gdp=base.gdp, base_population=base.population,
                           base_hours=hours, nonmodelled_gdp=params.nonmodelled_share * base.gdp,
                           rd_intensity=rd)
     regions.hours = hours.copy()
+    regions.hours_schedule = hours_schedule
 
     talent = TalentTable(capacity=int(base.population.sum() * 1e4 / people_per_agent * 1.5))
     n_talent = np.maximum(np.round(base.population * 1e4 / people_per_agent).astype(int), 1)

@@ -248,17 +248,19 @@ class PublishedRank:
 
     ``rank`` counts the cities present; ``rank_if_missing_above`` assumes every missing
     contender stands above Shaoxing (the worst case). ``thirtieth_gdp`` is the 30th largest
-    GDP among the cities present (亿元); it is exact when ``exact_thirtieth`` (every city of
-    the last national year's top 40 is present), otherwise a lower bound.
+    GDP among the cities present (亿元): a lower bound of the national 30th, exact when
+    ``exact_thirtieth`` (every city of the last national year's top 40 is present);
+    ``thirtieth_gdp_upper`` is the bound with every missing contender above it.
     """
 
     year: int
     vintage: str
     cities: int
-    shaoxing_gdp: float
-    rank: int
-    rank_if_missing_above: int
+    shaoxing_gdp: float | None  # None: Shaoxing's figure of this vintage was not found
+    rank: int | None
+    rank_if_missing_above: int | None
     thirtieth_gdp: float
+    thirtieth_gdp_upper: float  # the 30th if every missing contender stands above it
     exact_thirtieth: bool
     contenders_present: tuple[str, ...]
     contenders_missing: tuple[str, ...]
@@ -267,7 +269,8 @@ class PublishedRank:
 def published_rank(panel: pd.DataFrame, year: int, vintage: str,
                    city_code: int = 330600) -> PublishedRank | None:
     """Rank of ``city_code`` in ``year`` among the cities of ``panel`` (all vintages, as
-    data/city_gdp.csv) in ``vintage``; None when the city has no value there. Contenders
+    data/city_gdp.csv) in ``vintage`` (rank fields None when the city has no value there;
+    None when there is no national year before ``year``). Contenders
     are the cities of the last national year before ``year`` with GDP >=
     :data:`CONTENDER_SHARE` x the city's."""
     table = panel.astype({"city_code": np.int64, "year": np.int64, "gdp_100m_cny": float})
@@ -275,7 +278,7 @@ def published_rank(panel: pd.DataFrame, year: int, vintage: str,
     national = [y for y in national_years(single) if y < year]
     block = table[(table.year == year) & (table.vintage == vintage)]
     own = block.loc[block.city_code == city_code, "gdp_100m_cny"]
-    if not national or own.empty:
+    if not national or block.empty:
         return None
     base = single[single.year == national[-1]]
     base_own = float(base.loc[base.city_code == city_code, "gdp_100m_cny"].iloc[0])
@@ -284,14 +287,17 @@ def published_rank(panel: pd.DataFrame, year: int, vintage: str,
     names = dict(zip(base.city_code, base.city, strict=True))
     present = set(block.city_code)
     missing = [c for c in contenders.city_code if c not in present]
-    value = float(own.iloc[0])
-    rank = 1 + int((block.gdp_100m_cny > value).sum())
+    value = float(own.iloc[0]) if len(own) else None
+    rank = None if value is None else 1 + int((block.gdp_100m_cny > value).sum())
     leaders = set(base.nlargest(40, "gdp_100m_cny").city_code)
     ordered = np.sort(block.gdp_100m_cny.to_numpy())[::-1]
     thirtieth = float(ordered[29]) if len(ordered) >= 30 else float("nan")
+    upper_index = 29 - len(missing)
+    upper = float(ordered[upper_index]) if 0 <= upper_index < len(ordered) else float("nan")
     return PublishedRank(
         year=year, vintage=vintage, cities=len(present), shaoxing_gdp=value, rank=rank,
-        rank_if_missing_above=rank + len(missing), thirtieth_gdp=thirtieth,
+        rank_if_missing_above=None if rank is None else rank + len(missing),
+        thirtieth_gdp=thirtieth, thirtieth_gdp_upper=upper,
         exact_thirtieth=leaders <= present,
         contenders_present=tuple(sorted(names[c] for c in contenders.city_code
                                         if c in present)),

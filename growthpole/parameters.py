@@ -12,7 +12,9 @@ the economy, levers describe the policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
 
 from growthpole.errors import ScenarioError
 
@@ -46,17 +48,24 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("nonmodelled_share", "ω", "share of base-year GDP outside the firm sector "
                   "(agriculture, public services, imputed rents)", "1", 0.25, 0.1, 0.4,
                   "assumed: primary share + public administration/education/health/real estate"),
-    ParameterSpec("nonmodelled_growth", "g_ω", "real growth of the non-modelled GDP component",
-                  "1/yr", 0.05, 0.0, 0.1, "calibrated"),
-    ParameterSpec("gdp_deflator_inflation", "π", "annual inflation of the GDP deflator used to "
-                  "express simulated real output in current prices", "1/yr", 0.025, 0.0, 0.06,
-                  "NBS national GDP deflator, 2000-2019 average ≈ 2-3%/yr"),
+    ParameterSpec("nonmodelled_growth", "g_ω", "real growth of the non-modelled GDP component "
+                  "above national real growth: (1 + g_ω,t) = e^{g_t} (1 + g_ω), g_t the national "
+                  "real log growth (growthpole/national.py)", "1/yr", 0.0, -0.05, 0.05,
+                  "calibrated"),
+    ParameterSpec("gdp_deflator_inflation", "π", "inflation of the corridor's GDP deflator above "
+                  "the national deflator: (1 + π_t) = e^{p_t} (1 + π), p_t the national deflator "
+                  "log growth (growthpole/national.py)", "1/yr", 0.0, -0.04, 0.04,
+                  "calibrated (city deflators are not published; NBS national deflator from "
+                  "data/national_accounts.csv)"),
     ParameterSpec("tfp_dispersion", "σ_A", "std. dev. of log TFP across firm agents at start and "
                   "entry", "1", 0.10, 0.0, 0.5, "assumed: a firm agent aggregates many firms, so "
                   "its dispersion is far below the firm-level 0.6-0.9 of Hsieh & Klenow (2009)"),
     # --- TFP growth (mechanisms/productivity.py) ---
-    ParameterSpec("tfp_drift", "g_A", "exogenous log TFP growth common to every firm agent",
-                  "1/yr", 0.0, -0.02, 0.06, "calibrated"),
+    ParameterSpec("tfp_drift", "g_A", "exogenous log TFP growth common to every firm agent "
+                  "above the national path: g_A,t = g_A + (1 - α) g_t, g_t the national real "
+                  "log growth (growthpole/national.py), so that with g_A = 0 a firm sector on "
+                  "its balanced growth path grows with the nation", "1/yr", 0.0, -0.06, 0.04,
+                  "calibrated"),
     ParameterSpec("hangzhou_tfp_premium", "g_A^HZ", "log TFP growth of Hangzhou's firm agents "
                   "above the common drift g_A", "1/yr", 0.0, -0.03, 0.05,
                   "calibrated: the pole's own trend (headquarters, platform economy, state "
@@ -318,6 +327,22 @@ class ModelParameters:
 
     def as_dict(self) -> dict[str, float]:
         return {f.name: float(getattr(self, f.name)) for f in fields(self)}
+
+
+def on_national_path(params: ModelParameters, real_log_growth: float,
+                     deflator_log_growth: float) -> ModelParameters:
+    """The parameters of one year given the national path (the national closure,
+    docs/model.md §5.9): tfp_drift, nonmodelled_growth and gdp_deflator_inflation are
+    declared relative to the nation; this returns their values for a year in which the
+    national real and deflator log growth are ``real_log_growth`` and
+    ``deflator_log_growth`` (1/yr)."""
+    return replace(
+        params,
+        tfp_drift=params.tfp_drift + (1.0 - params.capital_elasticity) * real_log_growth,
+        nonmodelled_growth=float(np.exp(real_log_growth) * (1.0 + params.nonmodelled_growth)
+                                 - 1.0),
+        gdp_deflator_inflation=float(np.exp(deflator_log_growth)
+                                     * (1.0 + params.gdp_deflator_inflation) - 1.0))
 
 
 def make_parameters(values: dict[str, float], *, file: str | None = None,

@@ -98,6 +98,9 @@ class CompetitorModel:
     #: the first year whose published figures are on the census basis (in history, the
     #: panel's own vintage of that year decides; every simulated year after is on it)
     census_5_first_year: int = CENSUS_5_YEAR + 1
+    #: the factor on the national path, f_t = a + b n_t + e_t (n_t China's nominal log GDP
+    #: growth, growthpole/national.py; OLS over the fit window): (a, b, sd of e)
+    national_loading: tuple[float, float, float] | None = None
 
     def basis_shift(self, years: Sequence[int] | np.ndarray) -> np.ndarray:
         """Log shift from the model's pre-census basis to the published basis, by year."""
@@ -276,6 +279,7 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     anchor_n = min(anchor_years, len(fit_factor)) if anchor_years else len(fit_factor)
     factor_mean_sd = (factor_sd / ((1.0 - phi) * np.sqrt(anchor_n))
                       if parameter_uncertainty else 0.0)
+    national_loading = _fit_national_loading(np.array(years)[fit_rows], factor[fit_rows])
     names = panel.drop_duplicates("city_code", keep="last").set_index("city_code")
     city_names = tuple(str(names.city.get(c, c)) if "city" in names else str(c) for c in codes)
     return CompetitorModel(
@@ -285,7 +289,32 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
         coefficient_cholesky=cholesky, corridor_beta=corridor_beta,
         fit_years=(window[0], fit_last_year),
         history_years=np.array(years), log_gdp=log_gdp, factor=factor, residual=residual,
-        census_5_revision=float(revision), census_5_first_year=census_first_year)
+        census_5_revision=float(revision), census_5_first_year=census_first_year,
+        national_loading=national_loading)
+
+
+def _fit_national_loading(years: np.ndarray, factor: np.ndarray
+                          ) -> tuple[float, float, float] | None:
+    """OLS of the competitors' factor on China's nominal log growth over the fit years
+    (None when the national accounts do not cover at least MIN_GROWTH_OBSERVATIONS of
+    them, e.g. a synthetic panel)."""
+    from growthpole.national import national_history
+
+    try:
+        history = national_history(None)
+    except DataError:
+        return None
+    nominal = dict(zip(history.years.astype(int), history.nominal, strict=True))
+    pairs = [(nominal[int(y)], f) for y, f in zip(years, factor, strict=True)
+             if int(y) in nominal and np.isfinite(f)]
+    if len(pairs) < MIN_GROWTH_OBSERVATIONS:
+        return None
+    x, y = np.array(pairs).T
+    design = np.column_stack([np.ones_like(x), x])
+    (a, b), *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = y - design @ np.array([a, b])
+    sd = float(np.sqrt(residual @ residual / max(len(y) - 2, 1)))
+    return float(a), float(b), sd
 
 
 @lru_cache(maxsize=4)
@@ -317,7 +346,8 @@ def draw_shocks(generators: Sequence[np.random.Generator], steps: int,
 
 def simulate_competitors(model: CompetitorModel, years: Sequence[int],
                          generators: Sequence[np.random.Generator], *,
-                         history_until: int | None = None) -> np.ndarray:
+                         history_until: int | None = None,
+                         national: Mapping[int, np.ndarray] | None = None) -> np.ndarray:
     """Competitor GDP (亿元, current prices), shape (replications, len(years), cities).
 
     The recursion starts at the first history year and runs to ``max(years)``. In every
@@ -329,23 +359,12 @@ def simulate_competitors(model: CompetitorModel, years: Sequence[int],
     after it a city the panel lacks is simulated, conditional on the realised factor and on
     its own last realised residual. Values are on each year's published basis
     (:meth:`CompetitorModel.basis_shift`).
+
+    ``national``: year -> (R,) China's nominal log growth of each replication (the national
+    closure, growthpole/national.py). When given (and the model has a national loading), the
+    factor of every year without a realised factor is a + b n_t + e_t (the competitors live
+    in the same national economy as the corridor) instead of the factor's own AR(1).
     """
-    return simulate_paths(model, years, generators, history_until=history_until)[0]
-
-
-def simulate_paths(model: CompetitorModel, years: Sequence[int],
-                   generators: Sequence[np.random.Generator], *,
-                   history_until: int | None = None,
-                   shared_from: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """As :func:`simulate_competitors`, plus the national factor surprise (R, len(years)):
-    the cumulated log difference sum_s (f_s - E f_s) over the years s with
-    ``shared_from`` < s <= year. In a realised year E f_s is the one-step expectation
-    m + phi (f_{s-1} - m) from the previous year's realised factor (so the 2020 dip and
-    2021 rebound count as surprises); in a simulated year it is the estimated normal
-    growth m itself, so that the corridor also shares the factor's reversion after the
-    last realised year and the replication's draw of the long-run mean. It measures how
-    far the national economy ran above or below normal, a shock the corridor cities share
-    (see :func:`attach_national_rank`)."""
     years = np.asarray(list(years), dtype=np.int64)
     first = int(model.history_years[0])
     if years.min() < first:
@@ -355,14 +374,12 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     last = int(max(years.max(), first))
     history_until = model.last_history_year if history_until is None else history_until
     history_until = min(history_until, model.last_history_year)
-    shared_from = first if shared_from is None else shared_from
     steps = last - first
     n_cities = len(model.city_codes)
     n_reps = len(generators)
     shocks = draw_shocks(generators, steps, n_cities)
     out_index = {int(y): k for k, y in enumerate(years)}
     result = np.full((n_reps, len(years), n_cities), np.nan)
-    surprise = np.zeros((n_reps, len(years)))
     level = np.broadcast_to(model.log_gdp[0], (n_reps, n_cities)).copy()
     mean = model.factor_mean + model.factor_mean_sd * shocks[:, 0, 0]  # (R,)
     # (alpha, beta) per replication and city from their sampling distribution
@@ -370,7 +387,6 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     alpha = model.alpha + coefficient[:, :, 0]  # (R, C)
     beta = model.beta + coefficient[:, :, 1]
     factor = mean.copy()  # f of the first year is not defined
-    cumulated = np.zeros(n_reps)
     deviation = np.zeros((n_reps, n_cities))
     complete_until = model.fit_years[1]
     seen = np.isfinite(model.log_gdp[0])
@@ -379,20 +395,19 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
     phi, sd = model.factor_persistence, model.factor_sd
     for step in range(1, steps + 1):
         year = first + step
-        previous = factor
-        factor = mean + phi * (factor - mean) + sd * shocks[:, PARAMETER_ROWS + step - 1, 0]
+        if national is not None and model.national_loading is not None and year in national:
+            a, b, loading_sd = model.national_loading
+            factor = (a + b * np.asarray(national[year])
+                      + loading_sd * shocks[:, PARAMETER_ROWS + step - 1, 0])
+        else:
+            factor = (mean + phi * (factor - mean)
+                      + sd * shocks[:, PARAMETER_ROWS + step - 1, 0])
         deviation = (model.rho * deviation
                      + model.sigma * shocks[:, PARAMETER_ROWS + step - 1, 1:])
         realised = year <= history_until
         h = year - first
         if realised and np.isfinite(model.factor[h]):
             factor = np.full(n_reps, model.factor[h])
-            # one-step expectation from the previous realised year
-            expected = model.factor_mean + phi * (previous - model.factor_mean)
-        else:
-            expected = np.full(n_reps, model.factor_mean)  # normal national growth
-        if year > shared_from:
-            cumulated = cumulated + (factor - expected)
         growth = alpha + beta * factor[:, None] + deviation
         level = level + growth
         if realised:
@@ -414,8 +429,7 @@ def simulate_paths(model: CompetitorModel, years: Sequence[int],
                 # a partial year: missing cities are simulated, except those never yet seen
                 values[:, ~seen] = np.nan
             result[:, out_index[year]] = values
-            surprise[:, out_index[year]] = cumulated
-    return result, surprise
+    return result
 
 
 def rank_among(own: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -435,8 +449,8 @@ def attach_national_rank(city_year: pd.DataFrame,
                          seeds: Sequence[np.random.SeedSequence]
                          | Mapping[int, np.random.SeedSequence],
                          start_year: int, *, use_history: bool = True,
-                         share_national_factor: bool = True,
-                         shared_from: int | None = None,
+                         corridor_is_model_output: bool = True,
+                         national_information_year: int | None = None,
                          model: CompetitorModel | None = None) -> pd.DataFrame:
     """``city_year`` with a ``national_rank`` column on the corridor-city rows.
 
@@ -444,35 +458,39 @@ def attach_national_rank(city_year: pd.DataFrame,
     simulated corridor cities (Hangzhou, Ningbo, Shanghai rows) with higher GDP; each
     corridor city gets its own rank the same way. Other rows (Shaoxing's units) get NA.
     ``seeds[r]`` is replication r's SeedSequence; the competitor shocks come from its
-    COMPETITORS sub-stream. ``use_history=False`` conditions on realised competitor values
-    only up to ``start_year`` (a pure hindcast); True (default) uses every realised value.
+    COMPETITORS sub-stream and the national path from its NATIONAL sub-stream, the same
+    path the agent-based model of that replication ran on (growthpole/national.py, with
+    ``national_information_year`` its information date), so the corridor and its
+    competitors share one national economy. ``use_history=False`` conditions on realised
+    competitor values only up to ``start_year`` (a pure hindcast); True (default) uses
+    every realised value.
 
-    The agent-based model has no national business cycle: its nominal GDP is a path under
-    expected national conditions. The competitors' common factor does vary by replication,
-    so a replication in which the national economy runs hot would otherwise push every
-    competitor past Shaoxing. For ranking only, each corridor city's GDP is therefore scaled
-    by exp(beta_c * S_t), S_t the replication's cumulated national factor surprise after
-    ``start_year`` (:func:`simulate_paths`) and beta_c the city's own estimated loading.
     The model's levels are on the pre-census basis of its calibration data; in the years
     whose published figures are on the basis of the 5th economic census they are scaled by
-    the census revision (:meth:`CompetitorModel.basis_shift`) before ranking.
-    The ``gdp`` column itself is left as the model produced it. ``share_national_factor=
-    False`` ranks the corridor rows as given (e.g. when they are realised data, already on
-    the published basis).
-    ``shared_from`` (default ``start_year``) is the last year whose national conditions the
-    corridor rows already contain: a model calibrated to history through year E represents
-    the realised national cycle up to E, so its ranks take ``shared_from=E`` (surprises
-    before E would be counted twice).
+    the census revision (:meth:`CompetitorModel.basis_shift`) before ranking
+    (``corridor_is_model_output=False``: the rows are realised data, already on the
+    published basis). The ``gdp`` column itself is left as the model produced it.
     """
+    from growthpole.national import national_path
+
     model = default_model() if model is None else model
     frame = city_year.copy()
     years = np.sort(frame.year.unique()).astype(np.int64)
     replications = np.sort(frame.replication.unique()).astype(np.int64)
     generators = [seeds_module.generator(seeds[int(r)], seeds_module.COMPETITORS)
                   for r in replications]
-    competitors, surprise = simulate_paths(
+    span = list(range(int(model.history_years[0]) + 1, int(max(years.max(),
+                                                                model.history_years[0])) + 1))
+    national = None
+    if model.national_loading is not None and span:
+        paths = np.stack([national_path(seeds[int(r)], span,
+                                        information_year=national_information_year)
+                          for r in replications])  # (R, len(span), 2)
+        nominal = paths.sum(axis=2)
+        national = {year: nominal[:, k] for k, year in enumerate(span)}
+    competitors = simulate_competitors(
         model, years, generators, history_until=None if use_history else start_year,
-        shared_from=start_year if shared_from is None else shared_from)
+        national=national)
     corridor = list(CORRIDOR_ROWS)
     rows = frame[frame.region.isin(corridor)]
     table = rows.pivot_table(index=["replication", "year"], columns="region", values="gdp",
@@ -485,13 +503,8 @@ def attach_national_rank(city_year: pd.DataFrame,
                         f"national rank needs all of {', '.join(corridor)}", key="region")
     table = table.reindex(full_index)[corridor]
     gdp = table.to_numpy(dtype=float).reshape(len(replications), len(years), len(corridor))
-    # the national surprise the corridor shares with its competitors (loading beta_c)
-    loadings = np.array([model.corridor_beta[CORRIDOR_ROWS[r]] for r in corridor])
-    if share_national_factor:
-        # model output: the national surprise, and the model's pre-census basis brought to
-        # the published basis of the year (the competitors' values are on it)
-        gdp = gdp * np.exp(surprise[:, :, None] * loadings
-                           + model.basis_shift(years)[None, :, None])
+    if corridor_is_model_output:
+        gdp = gdp * np.exp(model.basis_shift(years))[None, :, None]
     ranks = np.empty_like(gdp, dtype=np.int64)
     for k in range(len(corridor)):
         others = np.concatenate([competitors, np.delete(gdp, k, axis=2)], axis=2)
@@ -506,6 +519,53 @@ def attach_national_rank(city_year: pd.DataFrame,
     frame = frame.merge(long, on=["replication", "year", "region"], how="left")
     frame["national_rank"] = frame.national_rank.astype("Int64")
     return frame
+
+
+def complete_partial_years(panel: pd.DataFrame, years: Sequence[int],
+                           city_code: int = CORRIDOR_CITY_CODES["shaoxing"], *,
+                           draws: int = 2000, seed: int = 20240101) -> pd.DataFrame:
+    """The realised rank and 30th-city GDP of partial years (some cities unpublished).
+
+    The competitor model fitted on ``panel`` (a ranking panel) keeps every published
+    figure and draws the missing cities conditional on them (``draws`` replications); the
+    published corridor cities other than ``city_code`` join them. Per year: the 30th
+    largest GDP (亿元) and, where ``city_code`` published, its rank, as median and 90%
+    band (columns year, own_gdp, rank_median/p05/p95, thirtieth_median/p05/p95). This is
+    the "realised" rank and threshold of a year the panel does not cover completely."""
+    from growthpole.national import national_path
+
+    model = fit_competitor_model(panel)
+    years = [int(y) for y in years if int(y) <= model.last_history_year]
+    columns = ["year", "own_gdp", "rank_median", "rank_p05", "rank_p95", "thirtieth_median",
+               "thirtieth_p05", "thirtieth_p95"]
+    if not years:
+        return pd.DataFrame(columns=columns)
+    root = np.random.SeedSequence(seed).spawn(draws)
+    generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
+    span = list(range(int(model.history_years[0]) + 1, max(years) + 1))
+    nominal = np.stack([national_path(s, span).sum(axis=1) for s in root])
+    paths = simulate_competitors(model, years, generators,
+                                 national={y: nominal[:, k] for k, y in enumerate(span)})
+    others = [c for c in CORRIDOR_CITY_CODES.values() if c != city_code]
+    rows = []
+    for k, year in enumerate(years):
+        block = panel[panel.year == year]
+        corridor = block[block.city_code.isin(others)].gdp_100m_cny.to_numpy(dtype=float)
+        everyone = np.concatenate([paths[:, k, :], np.broadcast_to(
+            corridor, (draws, len(corridor)))], axis=1)
+        ordered = -np.sort(-np.where(np.isfinite(everyone), everyone, -np.inf), axis=1)
+        thirtieth = np.quantile(ordered[:, 29], [0.5, 0.05, 0.95])
+        own = block.loc[block.city_code == city_code, "gdp_100m_cny"]
+        if len(own):
+            ranks = rank_among(np.full(draws, float(own.iloc[0])), everyone)
+            band = np.quantile(ranks, [0.5, 0.05, 0.95])
+            own_gdp = float(own.iloc[0])
+        else:
+            band, own_gdp = np.full(3, np.nan), float("nan")
+        rows.append((year, own_gdp, *band, *thirtieth))
+    table = pd.DataFrame(rows, columns=columns)
+    table.attrs.update(draws=draws, seed=seed)
+    return table
 
 
 # ---------------------------------------------------------------------------------------

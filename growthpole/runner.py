@@ -86,7 +86,9 @@ def run_scenario(scenario: Scenario, *, replications: int | None = None,
     city_year = pd.concat(frames, ignore_index=True)
     from growthpole.ranking import attach_national_rank  # competitor model, COMPETITORS stream
 
-    city_year = attach_national_rank(city_year, seeds, scenario.start_year)
+    city_year = attach_national_rank(
+        city_year, seeds, scenario.start_year,
+        national_information_year=scenario.national_information_year())
     return RunResult(scenario, city_year, seeds, parameters, root_seed=seed)
 
 

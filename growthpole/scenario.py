@@ -59,6 +59,10 @@ class Scenario(BaseModel):
     parameters: dict[str, float] = Field(default_factory=dict)
     levers: dict[str, float | dict[int, float]] = Field(default_factory=dict)
     force: bool = Field(False, description="allow sizes beyond the safety limits")
+    information_year: int | None = Field(
+        None, ge=FIRST_YEAR, le=LAST_YEAR,
+        description="read only data published for years <= this (no look-ahead; backtests "
+                    "and calibrations set it to their origin or window end); None: all data")
     source_path: str | None = Field(None, exclude=True)
 
     @field_validator("levers", mode="before")
@@ -76,6 +80,15 @@ class Scenario(BaseModel):
                                                      scenario_file=self.source_path))
         values.update(self.parameters)
         return make_parameters(values, file=self.source_path)
+
+    condition_on_national_path: bool = Field(
+        False, description="take the realised national path (growthpole/national.py) also "
+                           "after information_year: a backtest conditional on the nation")
+
+    def national_information_year(self) -> int | None:
+        """The information date of the national path: None (all realised years) when the
+        run is conditional on the national path, else :attr:`information_year`."""
+        return None if self.condition_on_national_path else self.information_year
 
     def resolve(self, relative: str) -> Path:
         base = Path(self.source_path).parent if self.source_path else Path.cwd()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 #: sub-stream indices inside one replication
-INITIAL_STATE, YEARS, COMPETITORS = 0, 1, 2
+INITIAL_STATE, YEARS, COMPETITORS, NATIONAL = 0, 1, 2, 3
 
 
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:

@@ -191,6 +191,9 @@ class RegionState:
     wages: np.ndarray = field(default_factory=lambda: np.ones((2, N_REGIONS)))
     market_access: np.ndarray = field(default_factory=lambda: np.ones(N_REGIONS))
     hours: np.ndarray | None = None
+    #: (year, base travel hours from that year on): published links that open after the
+    #: start year (data/travel_times.csv rows with a later year), in year order
+    hours_schedule: tuple[tuple[int, np.ndarray], ...] = ()
     emissions: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
     migration_in: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
     migration_out: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))

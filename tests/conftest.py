@@ -16,10 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 #: missing folder, so that the suite is proven on a bare machine
 SHARED = Path(os.environ.get("GROWTHPOLE_SHARED", ROOT.parent / "shared"))
 REFERENCE_PANEL = SHARED / "reference-data" / "csmar_city_gdp_1990_2021.csv"
-needs_reference = pytest.mark.skipif(
+_skip_without_reference = pytest.mark.skipif(
     not REFERENCE_PANEL.is_file(),
     reason=f"comparison with the reference panel, absent at {REFERENCE_PANEL} "
            f"(this project's machines only; GROWTHPOLE_SHARED)")
+
+
+def needs_reference(test):
+    """Mark a test that compares against the reference folder: marker ``reference``
+    (`make test-reference` runs these alone), skipped with its reason where it is absent."""
+    return pytest.mark.reference(_skip_without_reference(test))
 
 
 def tiny_scenario(**changes):

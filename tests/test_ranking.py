@@ -1,7 +1,7 @@
 """The competitor model and the national rank (growthpole.ranking).
 
-Tests that need the national panel use the imported panel (data/imported/, which `make test`
-imports from ../shared/reference-data) and skip with a reason when it is absent.
+Tests that need the national panel use the shipped one (data/city_gdp.csv); none needs
+anything outside the repository.
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ def test_history_is_history_realised_corridor_values_reproduce_the_panel_rank():
            {r: CORRIDOR_CITY_CODES[r] for r in CORRIDOR}.items()}
     frame = attach_national_rank(corridor_city_year(gdp, years, 3),
                                  seeds_module.replication_seeds(1, 3), 2005,
-                                 share_national_factor=False)
+                                 corridor_is_model_output=False)
     expected = historical_rank(panel, CORRIDOR_CITY_CODES["shaoxing"]).set_index("year")
     got = frame[frame.region == "shaoxing"]
     for year, block in got.groupby("year"):
@@ -223,7 +223,7 @@ def test_without_history_ranks_vary_after_the_start_year():
     gdp = {r: wide.loc[years, CORRIDOR_CITY_CODES[r]].to_numpy() for r in CORRIDOR}
     frame = attach_national_rank(corridor_city_year(gdp, years, 40),
                                  seeds_module.replication_seeds(1, 40), 2015,
-                                 use_history=False, share_national_factor=False)
+                                 use_history=False, corridor_is_model_output=False)
     ranks = frame[frame.region == "shaoxing"].groupby("year").national_rank
     assert ranks.nunique().loc[2015] == 1  # the start year is realised
     assert ranks.nunique().loc[2021] > 1
@@ -245,7 +245,7 @@ def test_a_national_shock_shared_by_everyone_leaves_ranks_unchanged():
     seeds = seeds_module.replication_seeds(4, 30)
     shared = attach_national_rank(city_year, seeds, 2000, model=model)
     alone = attach_national_rank(city_year, seeds, 2000, model=model,
-                                 share_national_factor=False)
+                                 corridor_is_model_output=False)
     shared_ranks = shared[shared.region == "shaoxing"].groupby("year").national_rank
     alone_ranks = alone[alone.region == "shaoxing"].groupby("year").national_rank
     assert (shared_ranks.nunique() == 1).all()

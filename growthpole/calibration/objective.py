@@ -63,7 +63,10 @@ class Problem:
         scenario = build_scenario({
             "name": f"calibration-{spec.name}", "start_year": spec.start,
             "end_year": end or spec.end, "replications": replications or spec.replications,
-            "seed": spec.seed % 2**63, "scale": scale.model_dump(), "levers": {}})
+            "seed": spec.seed % 2**63, "scale": scale.model_dump(), "levers": {},
+            # the window's end is the information date: the initial state and shares read
+            # nothing published after it, also when the run continues past it (hindcast)
+            "information_year": spec.end})
         moments = MomentSet.build(spec.targets, spec.start, spec.end)
         count = replications or spec.replications
         seeds = tuple(replication_seeds(spec.seed, first_replication + count)[first_replication:])

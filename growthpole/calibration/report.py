@@ -113,7 +113,7 @@ def _rank_errors(city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
     try:
         # the calibrated paths already contain the realised national cycle of the window
         ranked = attach_national_rank(city_year, seeds, start, use_history=True,
-                                      shared_from=end)
+                                      national_information_year=end)
         panel = ranking_panel()
         national = set(national_years(panel))
         history = historical_rank(panel, CORRIDOR_CITY_CODES["shaoxing"])
@@ -177,7 +177,7 @@ def _rank_of_observed_gdp(years: Sequence[int], seeds: Sequence, start: int,
     if not rows:
         return {}
     frame = attach(pd.DataFrame(rows), seeds, start, use_history=True,
-                   share_national_factor=False)  # observed GDP: realised, not scaled
+                   corridor_is_model_output=False)  # observed GDP: published
     shaoxing = frame[frame.region == "shaoxing"]
     return {int(y): int(r) for y, r in zip(shaoxing.year, shaoxing.national_rank, strict=True)}
 

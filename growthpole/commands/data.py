@@ -150,14 +150,25 @@ def check_command(args: argparse.Namespace) -> int:
             report = published_rank(everything, year, str(vintage), SHAOXING_CITY_CODE)
             if report is None:
                 continue
-            thirtieth = ("n/a (< 30 cities)" if report.thirtieth_gdp != report.thirtieth_gdp
-                         else f"{report.thirtieth_gdp:.1f}"
-                         + ("" if report.exact_thirtieth else " (lower bound)"))
-            print(f"  {year} {vintage}: {report.cities} cities; Shaoxing "
-                  f"{report.shaoxing_gdp:.1f}, rank {report.rank} (worst case "
-                  f"{report.rank_if_missing_above}); 30th-city GDP {thirtieth}")
+            if report.cities < 30:  # a few restated figures: no cross-section to rank in
+                print(f"  {year} {vintage}: {report.cities} cities (too few to rank)")
+                continue
+            if report.thirtieth_gdp != report.thirtieth_gdp:
+                thirtieth = "n/a (< 30 cities)"
+            elif report.exact_thirtieth:
+                thirtieth = f"{report.thirtieth_gdp:.1f}"
+            else:
+                thirtieth = (f"between {report.thirtieth_gdp:.1f} and "
+                             f"{report.thirtieth_gdp_upper:.1f}")
+            own = ("Shaoxing not found in this vintage" if report.rank is None else
+                   f"Shaoxing {report.shaoxing_gdp:.1f}, rank {report.rank} (worst case "
+                   f"{report.rank_if_missing_above})")
+            print(f"  {year} {vintage}: {report.cities} cities; {own}; 30th-city GDP "
+                  f"{thirtieth}")
             print(f"    contenders present: {', '.join(report.contenders_present) or 'none'}")
             print(f"    contenders missing: {', '.join(report.contenders_missing) or 'none'}")
+    if partial:
+        _print_completed_partial_years(panel, partial, SHAOXING_CITY_CODE)
     return 0
 
 
@@ -173,6 +184,26 @@ def _print_import_changes(project, imported) -> None:
             "city_code").gdp_100m_cny
         common = ours.index.intersection(theirs.index)
         changed = int((abs(theirs[common] / ours[common] - 1) > 1e-9).sum())
-        print(f"    {year}: {len(theirs)} imported cities ({len(theirs.index.difference(ours.index))}"
-              f" not shipped), {len(ours)} shipped ({len(ours.index.difference(theirs.index))}"
-              f" dropped), {changed} of {len(common)} common values changed")
+        added = len(theirs.index.difference(ours.index))
+        dropped = len(ours.index.difference(theirs.index))
+        print(f"    {year}: {len(theirs)} imported cities ({added} not shipped), {len(ours)} "
+              f"shipped ({dropped} dropped), {changed} of {len(common)} common values changed")
+
+
+def _print_completed_partial_years(panel, partial, city_code) -> None:
+    """Shaoxing's published figure ranked against the published competitors plus the
+    competitor model's conditional draws of the missing ones (growthpole.ranking)."""
+    from growthpole.ranking import complete_partial_years
+
+    table = complete_partial_years(panel, partial, city_code)
+    if table.empty:
+        return
+    print(f"\nPartial years completed by the competitor model ({table.attrs['draws']} draws of "
+          f"the missing cities, seed {table.attrs['seed']}; median [90% band]):")
+    for row in table.itertuples(index=False):
+        line = (f"  {row.year}: 30th-city GDP {row.thirtieth_median:.0f} "
+                f"[{row.thirtieth_p05:.0f}, {row.thirtieth_p95:.0f}]")
+        if row.own_gdp == row.own_gdp:
+            line += (f"; Shaoxing's published {row.own_gdp:.1f} ranks {row.rank_median:.0f} "
+                     f"[{row.rank_p05:.0f}, {row.rank_p95:.0f}]")
+        print(line)

@@ -1,6 +1,6 @@
 """Market access: gravity over the corridor regions.
 
-    t_rs   = t0_rs * policy.travel_time_factor_rs                            (hours)
+    t_rs   = t0_rs(t) * policy.travel_time_factor_rs                         (hours)
     κ_rs   = κ * policy.trade_cost_factor   if r or s in Shaoxing, else κ
     MA_r   = Σ_s Y_s exp(-κ_rs t_rs) + X_r * policy.external_market_access_r
     M_r    = (MA_r / Σ_s MA_s) / (MA_r(base) / Σ_s MA_s(base))                (index, base=1)
@@ -9,6 +9,8 @@ The index is *relative* market access: a region gains when it becomes more centr
 corridor (integration) or its neighbours grow faster than the corridor, not when the whole
 corridor grows (which would be a scale effect feeding back on itself).
 
+t0_rs(t) are the travel times as published for year t: the base year's, replaced in the
+year a later-published link opens (data/travel_times.csv; no look-ahead at the start).
 Y_s is last year's real firm value added of region s; X_r is the region's base-year access
 to markets outside the corridor, set at initialisation so that the corridor term is the
 base-year share of the total implied by gravity (see model.initialise). Firms' revenue TFP
@@ -35,6 +37,9 @@ def trade_cost_matrix(kappa: float, factor: float) -> np.ndarray:
 def update_market_access(context: StepContext) -> None:
     regions = context.state.regions
     policy = context.policy
+    for year, hours in regions.hours_schedule:  # links published for a later year open
+        if year == context.state.year:
+            regions.base_hours = hours
     regions.hours = effective_travel_hours(regions.base_hours, policy.travel_time_factor)
     if not context.on("market_access"):
         regions.market_access = np.ones(N_REGIONS)
