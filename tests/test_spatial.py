@@ -79,6 +79,34 @@ def test_commuting_is_constrained_at_both_ends(base_model):
     np.testing.assert_allclose(again, shares, atol=1e-9)
 
 
+@pytest.mark.parametrize("elasticity, skilled", [(7.0, 0.05), (4.0, 0.25), (2.0, 0.4)])
+def test_commuting_fixed_point_converges_when_commuting_is_free(base_model, elasticity,
+                                                                 skilled):
+    """With no boundary costs and cheap travel, the undamped map's slope is about
+    -ε (1 - β_s) (most workers commute): at ε (1 - β_s) > 3 a fixed step of 1/2 oscillated
+    with a growing amplitude (residual 30 in ln L at the edge of PARAMETER_SPECS). The
+    returned workers must solve [C1]-[C2] to the stated tolerance."""
+    context = _context(base_model)
+    params = base_model.params.__class__(**{
+        **base_model.params.as_dict(), "commuting_wage_elasticity": elasticity,
+        "skilled_labour_elasticity": skilled, "unskilled_labour_elasticity": 0.125,
+        "capital_elasticity": 0.5, "commuting_city_cost": 0.0,
+        "commuting_district_cost": 0.0, "commuting_time_cost": 1.0})
+    supply = labour.labour_supply(context)
+    log_scale = labour.region_log_scale(context)
+    fundamental = np.zeros((2, N_REGIONS))
+    hours = base_model.state.regions.hours
+    zero = np.zeros((N_REGIONS, N_REGIONS))
+    workers, _shares = labour.commuting_equilibrium(supply, log_scale, fundamental, hours,
+                                                    params, zero)
+    log_wage = labour.workplace_log_wages(workers, log_scale, params)
+    again = np.einsum("sr,srw->sw", supply,
+                      labour.commuting_shares(log_wage, fundamental, hours, params, zero))
+    residual = np.abs(np.log(again) - np.log(workers)).max()
+    assert residual < 1e-9, f"fixed point residual {residual:.3g} in ln L"
+    np.testing.assert_allclose(workers.sum(), supply.sum(), rtol=1e-12)
+
+
 def test_base_year_jobs_equal_resident_workers_and_wages_follow_output(base_model):
     context = _context(base_model)
     supply = labour.labour_supply(context)

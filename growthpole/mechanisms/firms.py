@@ -187,8 +187,9 @@ def entry_land_factor(context: StepContext, expected: np.ndarray, region: np.nda
             platforms.region.astype(np.int64),
             weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
             minlength=N_REGIONS)[:N_REGIONS]
-    return np.minimum(1.0, np.divide(available, demand, out=np.ones(N_REGIONS),
-                                     where=demand > 0))
+    with np.errstate(over="ignore"):  # a vanishing demand gives inf, and min(1, inf) = 1
+        return np.minimum(1.0, np.divide(available, demand, out=np.ones(N_REGIONS),
+                                         where=demand > 0))
 
 
 def _cell_mean(values: np.ndarray, region: np.ndarray, sector: np.ndarray, live: np.ndarray,

@@ -55,7 +55,9 @@ from growthpole.regions import HANGZHOU, N_REGIONS, N_SHAOXING, SHANGHAI, SKILLE
 #: city of each region: Shaoxing's six units are one city (0); the poles are one each
 CITY = np.array([0] * N_SHAOXING + list(range(1, N_REGIONS - N_SHAOXING + 1)))
 EQUILIBRIUM_TOLERANCE = 1e-12  # max |Δ ln L| at which the commuting fixed point stops
-EQUILIBRIUM_ITERATIONS = 200
+EQUILIBRIUM_ITERATIONS = 1000  # cap; the calibrated values converge in a few dozen
+EQUILIBRIUM_DAMPING = 0.5  # initial weight of a fixed-point step in ln L
+MIN_EQUILIBRIUM_DAMPING = 1e-3  # floor of the adaptive weight
 MIN_WORKERS = 1e-6  # workers (persons): keeps log wages finite where a skill is absent
 
 
@@ -98,20 +100,32 @@ def commuting_equilibrium(supply: np.ndarray, log_scale: np.ndarray, fundamental
     """Workers by (skill, workplace) and shares π (skill, residence, workplace) solving
     [C1]-[C2] given resident workers ``supply`` (2, N) and ln Z_w ``log_scale`` (N,).
 
-    Damped fixed point on ln L (weight 1/2): the wage falls with the workers a workplace
-    receives (elasticity β_s - 1 < 0), so commuting is self-limiting and the map contracts
-    for the elasticities of PARAMETER_SPECS."""
+    Damped fixed point on ln L with adaptive damping. The wage falls with the workers a
+    workplace receives (elasticity β_s - 1 < 0), so commuting is self-limiting, but the
+    undamped map's slope is about -ε (1 - β_s) (1 - π_ww): near the calibrated values
+    (few commuters, π_ww ≈ 1) the weight 1/2 contracts, while with cheap commuting (κ's
+    near 0, π_ww small) and ε (1 - β_s) > 3 it oscillates with a growing amplitude (the
+    residual reached 30 in ln L at edge parameters, which emptied whole regions of
+    workers). The weight therefore starts at 1/2 and is halved whenever the residual
+    grows, which the map's slope allows to converge for every slope of PARAMETER_SPECS
+    (weight below 2 / (1 + ε (1 - β_s)))."""
     workers = supply.copy()
     shares = None
+    weight = EQUILIBRIUM_DAMPING
+    previous = np.inf
     for _ in range(EQUILIBRIUM_ITERATIONS):
         log_wage = workplace_log_wages(workers, log_scale, params)
         shares = commuting_shares(log_wage, fundamental, hours, params, same_city)
         new = np.einsum("sr,srw->sw", supply, shares)
         change = np.log(np.maximum(new, MIN_WORKERS)) - np.log(np.maximum(workers, MIN_WORKERS))
-        workers = np.exp(np.log(np.maximum(workers, MIN_WORKERS)) + 0.5 * change)
-        if np.max(np.abs(change)) < EQUILIBRIUM_TOLERANCE:
+        residual = float(np.max(np.abs(change)))
+        if residual < EQUILIBRIUM_TOLERANCE:
             workers = new
             break
+        if residual > previous:  # oscillating: a shorter step
+            weight = max(0.5 * weight, MIN_EQUILIBRIUM_DAMPING)
+        previous = residual
+        workers = np.exp(np.log(np.maximum(workers, MIN_WORKERS)) + weight * change)
     else:
         workers = new
     return workers, shares
