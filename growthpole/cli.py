@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"growthpole: error: {where}{exc.strerror or exc}; completed outputs are intact, "
+        reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+        print(f"growthpole: error: {where}{reason}; completed outputs are intact, "
               f"partial ones were not written", file=sys.stderr)
         return 2
     except (KeyboardInterrupt, Terminated) as exc:

@@ -57,6 +57,21 @@ class Comparison:
         return [result.scenario.name for result in self.results]
 
 
+def check_distinct_names(scenarios: Sequence[Scenario]) -> None:
+    """The printed table and comparison.csv label scenarios by name: two files of one name
+    would be indistinguishable (``growthpole compare`` refuses them before any run)."""
+    seen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        if scenario.name in seen:
+            earlier = seen[scenario.name]
+            raise ScenarioError(
+                f"scenario name {scenario.name!r} is also the name of "
+                f"{earlier.source_path or 'another scenario'}; compared scenarios need "
+                f"distinct names (they label the columns and rows)",
+                file=scenario.source_path, key="name")
+        seen[scenario.name] = scenario
+
+
 def check_comparable(scenarios: Sequence[Scenario]) -> None:
     """Scenarios compared under common random numbers must share the horizon and the agent
     resolution (otherwise replication r does not face the same draws); raise ScenarioError

@@ -3,7 +3,8 @@ time.
 
 The model is a pure function of (scenario, replication seed): it never reads the clock, the
 environment or global random state. Agents live in NumPy tables (growthpole.state); the
-Mesa agents of growthpole.agents are views built on demand. The yearly order of mechanisms
+Mesa agents of growthpole.agents are views, registered in ``model.agents`` when it is read
+(one per live agent, removed on exit), never on the hot path. The yearly order of mechanisms
 is :data:`STEP_ORDER`; docs/model.md documents each.
 """
 
@@ -19,9 +20,9 @@ import pandas as pd
 
 from growthpole import data as data_module
 from growthpole import national as national_module
-from growthpole.errors import ModelInvariantError
+from growthpole.errors import ModelInvariantError, ScenarioError
 from growthpole.geography import base_travel_hours, market_access
-from growthpole.levers import policy_for_year
+from growthpole.levers import LEVERS, policy_for_year
 from growthpole.mechanisms import (
     digital,
     environment,
@@ -55,8 +56,8 @@ from growthpole.regions import (
     SKILLED,
     UNSKILLED,
 )
-from growthpole.scenario import Scenario
-from growthpole.seeds import INITIAL_STATE, YEARS, generator, substream
+from growthpole.scenario import LAST_YEAR, Scenario, load_scenario
+from growthpole.seeds import INITIAL_STATE, YEARS, generator, replication_seeds, substream
 from growthpole.state import FirmTable, PlatformTable, RegionState, TalentTable, WorldState
 
 #: (name, function) in the order they run each year
@@ -76,7 +77,8 @@ STEP_ORDER: tuple[tuple[str, Callable[[StepContext], object]], ...] = (
     ("migration", migration.migrate),
 )
 #: mechanisms a reduction test may switch off (besides entries of STEP_ORDER)
-SWITCHABLE = (*tuple(name for name, _ in STEP_ORDER), "spillovers", "agglomeration", "commuting")
+SWITCHABLE = (*tuple(name for name, _ in STEP_ORDER), "spillovers", "agglomeration", "commuting",
+              "national_path")
 
 # Sector mix of firm agents by region at initialisation (shares of firm agents). ASSUMED, from
 # the qualitative industry profiles of the units (Keqiao: textiles and dyeing; Shangyu:
@@ -119,25 +121,63 @@ DEFAULT_RD_INTENSITY = 0.02  # R&D/GDP where data/ has no value (assumed; Zhejia
 class GrowthPoleModel(mesa.Model):
     """Firms, talent and platforms in Shaoxing's six units and the corridor poles.
 
+    Built as a Mesa user expects (Mesa 3.3 conventions)::
+
+        model = GrowthPoleModel("scenarios/baseline.yaml", seed=1)
+        while model.running:          # False once the scenario's end year is reached
+            model.step()              # one year
+        model.datacollector.get_model_vars_dataframe()
+
+    and ``mesa.batch_run(GrowthPoleModel, {"scenario": path, "innovation.talent_programmes":
+    [0, 0.5]}, iterations=3)`` runs it (a seedless model draws fresh entropy, so iterations
+    differ, as in Mesa).
+
     Parameters
     ----------
     scenario:
-        a validated :class:`~growthpole.scenario.Scenario` (horizon, scale, levers).
+        a validated :class:`~growthpole.scenario.Scenario`, or the path of a scenario YAML.
     seed_sequence:
-        this replication's SeedSequence (from :func:`growthpole.seeds.replication_seeds`).
+        this replication's SeedSequence (from :func:`growthpole.seeds.replication_seeds`;
+        what the runner passes).
+    seed:
+        Mesa-style root seed: the model is then replication ``replication`` of
+        ``growthpole run --seed <seed>`` (the same child SeedSequence, hence the same
+        city-year table).
+    rng:
+        Mesa-style alternative to ``seed``: an int (as ``seed``), a SeedSequence (used as
+        the replication's), or a NumPy Generator/BitGenerator (entropy drawn from it).
+        With none of seed_sequence, seed and rng the model draws fresh OS entropy, recorded
+        in ``model.seed_sequence`` so that the run can be repeated.
     parameters:
         structural parameters; default: the scenario's (defaults, calibration, overrides).
     switches:
         mechanism name -> False to switch it off (reduction tests).
     check_invariants:
         check NaN/negative stocks/people conservation every step (on by default).
+    replication:
+        replication index (written to the city-year table; selects the child of ``seed``).
+    agent_reporters, agenttype_reporters:
+        added to the built-in :attr:`datacollector` (Mesa DataCollector arguments); by
+        default it has the model reporters of :data:`MODEL_REPORTERS` only, so collecting
+        never builds agent views.
+    **overrides:
+        lever keys of the catalogue (``innovation.talent_programmes=0.5``, or with ``__``
+        for the dot: ``innovation__talent_programmes=0.5``) with a value or a {year: value}
+        schedule, and the scenario settings ``end_year``, ``people_per_agent`` and
+        ``workers_per_firm_agent``; validated as a scenario file would be.
     """
 
-    def __init__(self, scenario: Scenario, seed_sequence: np.random.SeedSequence | None = None,
-                 *, parameters: ModelParameters | None = None,
+    def __init__(self, scenario: Scenario | str | os.PathLike[str],
+                 seed_sequence: np.random.SeedSequence | None = None,
+                 *, seed: int | None = None, rng: object = None,
+                 parameters: ModelParameters | None = None,
                  switches: Mapping[str, bool] | None = None,
-                 check_invariants: bool = True, replication: int = 0) -> None:
-        seed_sequence = seed_sequence or np.random.SeedSequence(scenario.seed)
+                 check_invariants: bool = True, replication: int = 0,
+                 agent_reporters: Mapping[str, object] | None = None,
+                 agenttype_reporters: Mapping[type, Mapping[str, object]] | None = None,
+                 **overrides: object) -> None:
+        scenario = resolve_scenario(scenario, overrides)
+        seed_sequence = resolve_seed_sequence(seed_sequence, seed, rng, replication)
         super().__init__(rng=generator(seed_sequence, INITIAL_STATE, 99))
         self.scenario = scenario
         self.params = parameters or scenario.model_parameters()
@@ -152,19 +192,49 @@ class GrowthPoleModel(mesa.Model):
         self.year = scenario.start_year
         # the national closure: one path of real and deflator growth per replication
         # (growthpole/national.py), realised through the information date, simulated after
-        self.national = national_module.national_path(
-            seed_sequence, range(scenario.start_year + 1, scenario.end_year + 1),
-            information_year=scenario.national_information_year())
-        trailing = national_module.trailing_growth(scenario.start_year)
-        self.state = initial_state(scenario, on_national_path(self.params, *trailing),
-                                   seed_sequence, self.switches)
+        # (switch "national_path" off: zero national growth and inflation, so that the
+        # relative parameters act as absolute ones: the reduction tests' hand computations)
+        years = range(scenario.start_year + 1, scenario.end_year + 1)
+        if self.switches.get("national_path", True):
+            self.national = national_module.national_path(
+                seed_sequence, years, information_year=scenario.national_information_year())
+            trailing = national_module.trailing_growth(scenario.start_year)
+        else:
+            self.national = np.zeros((len(years), 2))
+            trailing = (0.0, 0.0)
+        #: the parameters the base year was built with (on the trailing national growth)
+        self.initial_parameters = on_national_path(self.params, *trailing)
+        self.state = initial_state(scenario, self.initial_parameters, seed_sequence,
+                                   self.switches)
         self.records: list[dict[str, np.ndarray]] = []
         self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year)
         self._record()
+        from growthpole.agents import AgentViews
+
+        self._views = AgentViews(self)
+        self.running = self.year < scenario.end_year
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: reporter for name, (reporter, _unit)
+                             in MODEL_REPORTERS.items()},
+            agent_reporters=dict(agent_reporters or {}),
+            agenttype_reporters=dict(agenttype_reporters or {}))
+        self.datacollector.collect(self)
 
     # ---- stepping -----------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one year: policy, then the mechanisms in STEP_ORDER, then accounting."""
+        """Advance one year: policy, then the mechanisms in STEP_ORDER, then accounting;
+        then the datacollector collects, and ``running`` turns False at the end year."""
+        if self.year >= self.scenario.end_year:
+            raise ScenarioError(f"the scenario ends in {self.scenario.end_year}; the model does "
+                                f"not step past its end year (model.running is False); set a "
+                                f"later end_year (at most {LAST_YEAR}) to simulate further",
+                                file=self.scenario.source_path, key="end_year")
+        self._advance()
+        self.running = self.year < self.scenario.end_year
+        self.datacollector.collect(self)
+
+    def _advance(self) -> None:
+        """One year of the economy (the model's step proper)."""
         self.year += 1
         state = self.state
         state.year = self.year
@@ -332,24 +402,118 @@ class GrowthPoleModel(mesa.Model):
                 f"{after[r]} talent agents)")
 
     # ---- Mesa views ------------------------------------------------------------------------
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Mesa's AgentSet of one view per live agent (firms, talent, platforms), brought in
+        line with the tables when read (growthpole.agents.AgentViews)."""
+        self._views.sync()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        self._views.sync()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._views.sync()
+        return super().agent_types
+
     def firm_agents(self, limit: int | None = None) -> list:
-        """Firm agents as Mesa views (built on demand; for notebooks and the app)."""
+        """Live firm agents as Mesa views (the registered ones, in id order)."""
         from growthpole.agents import Firm
 
-        ids = self.state.firms.ids[: self.state.firms.size][self.state.firms.live]
-        return [Firm(self, int(i)) for i in ids[:limit]]
+        return self._views.of_kind(Firm, limit)
 
     def talent_agents(self, limit: int | None = None) -> list:
+        """Live talent agents as Mesa views (the registered ones, in id order)."""
         from growthpole.agents import Talent
 
-        ids = self.state.talent.ids[: self.state.talent.size][self.state.talent.live]
-        return [Talent(self, int(i)) for i in ids[:limit]]
+        return self._views.of_kind(Talent, limit)
 
     def platform_agents(self) -> list:
+        """Platforms as Mesa views (the registered ones, in id order)."""
         from growthpole.agents import Platform
 
-        ids = self.state.platforms.ids[: self.state.platforms.size]
-        return [Platform(self, int(i)) for i in ids]
+        return self._views.of_kind(Platform)
+
+    # ---- model reporters (the built-in datacollector) -----------------------------------
+    def shaoxing_total(self, column: str) -> float:
+        """Sum of a column of the latest yearly record over Shaoxing's six units (the
+        city's total; units of the city-year column)."""
+        return float(np.sum(self.records[-1][column][:N_SHAOXING]))
+
+
+#: name -> (reporter, unit) of the built-in datacollector; each reads the latest yearly
+#: record (no extra computation on the hot path)
+MODEL_REPORTERS: dict[str, tuple[Callable[[GrowthPoleModel], float], str]] = {
+    "year": (lambda m: m.year, "calendar year"),
+    "shaoxing_gdp": (lambda m: m.shaoxing_total("gdp"), "亿元, current prices"),
+    "shaoxing_gdp_real": (lambda m: m.shaoxing_total("gdp_real"), "亿元, base-year prices"),
+    "shaoxing_population": (lambda m: m.shaoxing_total("population"), "万人"),
+    "shaoxing_employment": (lambda m: m.shaoxing_total("employment"), "万人"),
+    "shaoxing_firm_agents": (lambda m: m.shaoxing_total("firm_agents"), "firm agents"),
+    "shaoxing_firm_entries": (lambda m: m.shaoxing_total("firm_entries"),
+                              "firm agents per year"),
+    "shaoxing_firm_exits": (lambda m: m.shaoxing_total("firm_exits"), "firm agents per year"),
+    "talent_agents": (lambda m: m.state.talent.count, "talent agents (all regions)"),
+}
+
+
+def resolve_scenario(scenario: Scenario | str | os.PathLike[str],
+                     overrides: Mapping[str, object]) -> Scenario:
+    """A Scenario from a Scenario or a YAML path, with keyword overrides (lever keys, with
+    ``.`` or ``__``; ``end_year``; ``people_per_agent``, ``workers_per_firm_agent``)."""
+    if isinstance(scenario, str | os.PathLike):
+        scenario = load_scenario(scenario)
+    elif not isinstance(scenario, Scenario):
+        raise ScenarioError(f"scenario must be a Scenario or the path of a scenario YAML, got "
+                            f"{type(scenario).__name__}", key="scenario")
+    if not overrides:
+        return scenario
+    levers = dict(scenario.levers)
+    scale = scenario.scale.model_dump()
+    changes: dict[str, object] = {}
+    for name, value in overrides.items():
+        key = name if name in LEVERS else name.replace("__", ".")
+        if key in LEVERS:
+            levers[key] = value
+        elif name in scale:
+            scale[name] = value
+        elif name == "end_year":
+            changes[name] = value
+        else:
+            raise ScenarioError(
+                "unknown keyword argument of GrowthPoleModel; allowed: a lever key of "
+                "`growthpole levers` (with '.' or '__'), end_year, people_per_agent, "
+                "workers_per_firm_agent", file=scenario.source_path, key=name)
+    return scenario.with_changes(levers=levers, scale=scale, **changes)
+
+
+def resolve_seed_sequence(seed_sequence: np.random.SeedSequence | None, seed: int | None,
+                          rng: object, replication: int) -> np.random.SeedSequence:
+    """The replication's SeedSequence from the runner's ``seed_sequence`` or Mesa's ``seed``
+    / ``rng`` (see :class:`GrowthPoleModel`); fresh OS entropy when none is given."""
+    given = [name for name, value in (("seed_sequence", seed_sequence), ("seed", seed),
+                                      ("rng", rng)) if value is not None]
+    if len(given) > 1:
+        raise ValueError(f"pass one of seed_sequence, seed and rng, not {' and '.join(given)}")
+    if seed_sequence is not None:
+        return seed_sequence
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.BitGenerator):
+        rng = np.random.Generator(rng)
+    if isinstance(rng, np.random.Generator):
+        entropy = rng.integers(0, 2**63, size=2, dtype=np.int64)
+        return np.random.SeedSequence([int(v) for v in entropy])
+    if rng is not None:
+        seed = rng  # an int, as Mesa's rng=int
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return replication_seeds(int(seed), replication + 1)[replication]
 
 
 def _reset_flows(regions: RegionState) -> None:

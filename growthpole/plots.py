@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+import textwrap
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +55,10 @@ from growthpole.regions import (
 TOP = 30  # the threshold of the research question: China's top 30 cities by GDP
 GDP_UNIT = "亿元 (100 million yuan)"
 PEOPLE_UNIT = "万人 (10,000 people)"
+#: the units in Latin script, for a machine without a CJK font
+LATIN_UNITS: dict[str, str] = {GDP_UNIT: "100 million yuan", PEOPLE_UNIT: "10,000 people",
+                               "亿元": "100 million yuan", "万人": "10,000 people"}
+_CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
 
 SECTOR_LABELS: dict[str, str] = {
     "textiles_dyeing": "Textiles & dyeing",
@@ -79,16 +85,16 @@ ENGLISH_NAMES: dict[str, str] = {
     "ningbo": "Ningbo", "shanghai": "Shanghai", "shaoxing": "Shaoxing",
 }
 CHINESE_NAMES: dict[str, str] = {**REGION_NAMES_ZH, "shaoxing": "绍兴市"}
-#: label placement on the corridor map (points; the Shaoxing units sit close together)
-LABEL_OFFSETS: dict[str, tuple[float, float, str, str]] = {
-    "keqiao": (-85, -6, "right", "center"), "yuecheng": (-8, -8, "right", "top"),
-    "shangyu": (10, 8, "left", "bottom"), "zhuji": (-10, 0, "right", "center"),
-    "shengzhou": (-10, -4, "right", "top"), "xinchang": (10, -4, "left", "top"),
-    "hangzhou": (0, 18, "center", "bottom"), "ningbo": (12, -2, "left", "top"),
-    "shanghai": (12, -2, "left", "top"),
+#: label placement on the corridor map: (longitude, latitude) offsets in degrees from the
+#: region's seat, chosen so that labels stay clear of the vertical flow arrows and of each
+#: other (the Shaoxing units sit close together); a leader line joins label and dot
+LABEL_OFFSETS: dict[str, tuple[float, float]] = {
+    "keqiao": (-0.42, 0.05), "yuecheng": (-0.45, -0.13), "shangyu": (0.2, 0.12),
+    "zhuji": (-0.3, -0.12), "shengzhou": (0.25, -0.02), "xinchang": (0.2, -0.12),
+    "hangzhou": (-0.2, 0.2), "ningbo": (0.15, -0.15), "shanghai": (0.15, -0.12),
 }
 COLOURS = {"history": "#222222", "median": "#1f5fa8", "band90": "#9ecae1", "band50": "#4f8fcf",
-           "threshold": "#c0392b", "gain": "#2e8b57", "loss": "#c0392b"}
+           "threshold": "#c0392b", "gain": "#2e8b57", "loss": "#c0392b", "inflow": "#6a3d9a"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -139,6 +145,48 @@ def place_name(region: str) -> str:
     return english
 
 
+def gdp_unit() -> str:
+    """'亿元 (100 million yuan)', or '100 million yuan' without a CJK font."""
+    return GDP_UNIT if use_cjk() else LATIN_UNITS[GDP_UNIT]
+
+
+def people_unit() -> str:
+    """'万人 (10,000 people)', or '10,000 people' without a CJK font."""
+    return PEOPLE_UNIT if use_cjk() else LATIN_UNITS[PEOPLE_UNIT]
+
+
+def latin_text(text: str) -> str:
+    """``text`` without Chinese characters (units spelled out, CJK runs dropped, stray
+    punctuation tidied): what a figure shows when no CJK font is installed."""
+    for chinese, latin in LATIN_UNITS.items():
+        text = text.replace(chinese, latin)
+    if not _CJK.search(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        line = _CJK.sub(" ", line).replace("“", "").replace("”", "")
+        line = re.sub(r"\(\s*[/,;:]*\s*\)", "", line)
+        line = re.sub(r"\s+([,;:)])", r"\1", re.sub(r"\s{2,}", " ", line))
+        lines.append(line.strip(" :/;,-"))
+    return "\n".join(lines)
+
+
+def _latin_figure(fig: Figure) -> Figure:
+    """Replace Chinese text in every text artist of ``fig`` (no CJK font: no empty boxes)."""
+    from matplotlib.text import Text
+
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text and (_CJK.search(text)):
+            artist.set_text(latin_text(text))
+    for ax in fig.axes:  # tick labels given as names are re-made from the formatter at draw
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            if any(_CJK.search(label) for label in labels):
+                axis.set_ticks(axis.get_ticklocs(), [latin_text(label) for label in labels])
+    return fig
+
+
 def style() -> dict[str, object]:
     """rcParams for every figure: DejaVu Sans for Latin text, the CJK font as fallback."""
     family = ["DejaVu Sans"]
@@ -158,7 +206,8 @@ def styled(function: Callable[P, Figure]) -> Callable[P, Figure]:
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
         with plt.rc_context(style()):
-            return function(*args, **kwargs)
+            fig = function(*args, **kwargs)
+        return fig if use_cjk() else _latin_figure(fig)
     return wrapper
 
 
@@ -378,7 +427,7 @@ def p_top30_by_year(tables: Mapping[str, pd.DataFrame], *, top: int = TOP,
         drawn += 1
     ax.set_ylim(-0.03, 1.03)
     _year_axis(ax)
-    ax.set_ylabel(f"P(national GDP rank ≤ {top})")
+    ax.set_ylabel(f"P(national GDP rank ≤ {top}), probability 0-1")
     ax.set_title(title or f"{place_name('shaoxing')}: probability of a top-{top} rank")
     if drawn:
         ax.legend(title="scenario", fontsize=8, loc="best")
@@ -413,7 +462,7 @@ def gdp_fan(city_year: pd.DataFrame, history: pd.DataFrame | None = None, *,
         _marks(ax, {start: "simulation starts"})
     _marks(ax, marks)
     _year_axis(ax)
-    ax.set_ylabel(f"GDP, {GDP_UNIT}, current prices")
+    ax.set_ylabel(f"GDP, {gdp_unit()}, current prices")
     ax.set_title(title or f"{place_name(region)}: GDP, published and simulated")
     ax.legend(loc="upper left", fontsize=8)
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -479,16 +528,48 @@ def net_flows(city_year: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
     return flows
 
 
+def shaoxing_outline(coords: pd.DataFrame, pad: float = 0.09) -> np.ndarray:
+    """A schematic outline of Shaoxing: the convex hull of its six units' seats, each vertex
+    pushed ``pad`` degrees outward from the centroid ((n, 2) lon/lat, closed). Not the
+    administrative boundary (the repository ships no boundary geometry)."""
+    from scipy.spatial import ConvexHull
+
+    points = coords.loc[list(SHAOXING_REGIONS), ["longitude", "latitude"]].to_numpy(float)
+    hull = points[ConvexHull(points).vertices]
+    centre = points.mean(axis=0)
+    direction = hull - centre
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    outline = hull + pad * direction
+    return np.vstack([outline, outline[:1]])
+
+
+def external_inflow(city_year: pd.DataFrame, years: tuple[int, int]) -> pd.Series:
+    """Migration from outside the corridor (万人) summed over the inclusive ``years`` and
+    averaged across replications: Shaoxing (its six units) and each pole."""
+    rows = city_year[city_year.year.between(*years)]
+    if "replication" not in rows:
+        rows = rows.assign(replication=0)
+    if "external_inflow" not in rows:
+        return pd.Series(dtype=float)
+    sums = rows.groupby(["replication", "region"]).external_inflow.sum().groupby("region").mean()
+    return sums.reindex(["shaoxing", *(r for r in REGIONS if r not in SHAOXING_REGIONS)]
+                        ).fillna(0.0)
+
+
 @styled
 def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = None,
                  years: tuple[int, int] | None = None, title: str | None = None) -> Figure:
-    """The nine regions at their coordinates with *net* flows as arrows.
+    """The nine regions at their coordinates with *net* flows as arrows, on a schematic
+    outline of Shaoxing.
 
-    Left: people (migration within the nine regions, 万人); right: firm relocations (firm
-    agents). Flows are summed over ``years`` (default: the whole run) and averaged across
-    replications. The model records each region's gross in- and outflows, not an
-    origin-destination matrix, so an arrow is a region's net gain (up, green) or loss (down,
-    red), not a route. Marker area: GDP in the last year.
+    Left: people, 万人: each region's net migration within the corridor (vertical arrows:
+    up = gain, green; down = loss, red) and the inflow from the rest of China (purple
+    arrows from the west into Shaoxing and into each pole), all on one scale so the largest
+    flow is the longest arrow. Right: net firm relocations (firm agents). Flows are summed
+    over ``years`` (default: the whole run) and averaged across replications. The model
+    records each region's gross in- and outflows, not an origin-destination matrix, so a
+    vertical arrow is a region's net gain or loss, not a route. Marker area: GDP in the last
+    year.
     """
     if coordinates is None:
         from growthpole.data import REGIONS_SCHEMA, load
@@ -498,27 +579,37 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
     rows = city_year[city_year.region.isin(REGIONS)]
     first, last = years or (int(rows.year.min()) + 1, int(rows.year.max()))
     flows = net_flows(city_year, (first, last))
+    inflow = external_inflow(city_year, (first, last))
     gdp_last = rows[rows.year == last].groupby("region").gdp.mean()
+    outline = shaoxing_outline(coords)
+    centre = outline[:-1].mean(axis=0)
 
-    fig, axes = _new(1, 2, figsize=(12.5, 5.8))
+    fig, axes = _new(1, 2, figsize=(13.0, 6.2))
     lat0 = math.radians(float(coords.latitude.mean()))
-    specs = (("people", f"net migration {first}-{last}, {PEOPLE_UNIT}", "{:+.1f} 万"),
-             ("firms", f"net firm relocations {first}-{last}, firm agents", "{:+.1f}"))
-    lon_span = float(coords.longitude.max() - coords.longitude.min())
-    lat_span = float(coords.latitude.max() - coords.latitude.min())
-    for ax, (column, subtitle, fmt) in zip(axes, specs, strict=True):
+    specs = (("people", f"people: net migration and inflow {first}-{last}, {people_unit()}"),
+             ("firms", f"firms: net relocations {first}-{last}, firm agents"))
+    lon_min, lon_max = float(coords.longitude.min()), float(coords.longitude.max())
+    lat_min, lat_max = float(coords.latitude.min()), float(coords.latitude.max())
+    longest = 0.32  # degrees of latitude: the arrow of the largest flow in a panel
+    # inflows come from the west (the rest of China); into Shaoxing from the south-west, to
+    # the edge of its outline between Zhuji and Shengzhou, clear of the units' labels
+    from_west = np.array([-1.0, -0.35]) / math.hypot(1.0, 0.35)
+    from_south_west = np.array([-0.45, -0.9]) / math.hypot(0.45, 0.9)
+    for ax, (column, subtitle) in zip(axes, specs, strict=True):
         values = flows[column].reindex(REGIONS).fillna(0.0)
-        scale = max(float(values.abs().max()), 1e-9)
-        hub = coords.loc["yuecheng"]
+        extra = inflow if column == "people" else pd.Series(dtype=float)
+        scale = max(float(values.abs().max()), float(extra.abs().max()) if len(extra) else 0.0,
+                    1e-9)
+        ax.fill(outline[:, 0], outline[:, 1], facecolor="#fbe8c8", edgecolor="#d08c1e",
+                lw=1.0, ls="--", zorder=0, label="Shaoxing (schematic outline: hull of its six "
+                                                 "units' seats, not the boundary)")
         for pole in ("hangzhou", "ningbo", "shanghai"):
-            ax.plot([hub.longitude, coords.loc[pole, "longitude"]],
-                    [hub.latitude, coords.loc[pole, "latitude"]], color="#bbbbbb", lw=1,
-                    ls="--", zorder=1)
+            ax.plot([centre[0], coords.loc[pole, "longitude"]],
+                    [centre[1], coords.loc[pole, "latitude"]], color="#bbbbbb", lw=1,
+                    ls=":", zorder=1)
         ax.set_aspect(1.0 / math.cos(lat0))
-        ax.set_xlim(coords.longitude.min() - 0.6 * lon_span,
-                    coords.longitude.max() + 0.3 * lon_span)
-        ax.set_ylim(coords.latitude.min() - 0.12 * lat_span,
-                    coords.latitude.max() + 0.1 * lat_span)
+        ax.set_xlim(lon_min - 0.95, lon_max + 0.55)
+        ax.set_ylim(lat_min - 0.35, lat_max + 0.3)
         ax.apply_aspect()
         height_pt = ax.get_position().height * fig.get_figheight() * 72.0
         points_per_degree = height_pt / (ax.get_ylim()[1] - ax.get_ylim()[0])
@@ -527,14 +618,14 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
         ax.scatter(coords.loc[list(REGIONS), "longitude"], coords.loc[list(REGIONS), "latitude"],
                    s=areas, c=["#e6a23c" if r in SHAOXING_REGIONS else "#7f8c8d"
                                for r in REGIONS],
-                   alpha=0.55, edgecolors="#333333", linewidths=0.6, zorder=2)
+                   alpha=0.75, edgecolors="#333333", linewidths=0.6, zorder=2)
         for region in REGIONS:
             lon, lat = coords.loc[region, "longitude"], coords.loc[region, "latitude"]
             value = float(values[region])
-            length = 0.14 * lat_span * abs(value) / scale
-            if abs(value) > 0.0 and length > 0.004 * lat_span:
+            length = longest * abs(value) / scale
+            radius_pt = math.sqrt(float(areas[region]) / math.pi)
+            if abs(value) > 0.0 and length > 0.01:
                 # the arrow starts at the marker's edge, its visible length ~ the net flow
-                radius_pt = math.sqrt(float(areas[region]) / math.pi)
                 direction = 1.0 if value > 0 else -1.0
                 tip = lat + direction * (length + radius_pt / points_per_degree)
                 arrow = ax.annotate("", xy=(lon, tip), xytext=(lon, lat),
@@ -544,37 +635,57 @@ def corridor_map(city_year: pd.DataFrame, *, coordinates: pd.DataFrame | None = 
                                                 "color": COLOURS["gain"] if value > 0
                                                 else COLOURS["loss"]}, zorder=3)
                 arrow.set_gid(f"flow:{column}:{region}")
-            dx, dy, ha, va = LABEL_OFFSETS.get(region, (8, -4, "left", "top"))
-            far = math.hypot(dx, dy) > 30  # a label moved away gets a leader line
-            ax.annotate(f"{place_name(region)}\n{fmt.format(value)}", (lon, lat),
-                        xytext=(dx, dy), textcoords="offset points", fontsize=8, va=va,
-                        ha=ha, multialignment=ha if ha != "center" else "center", zorder=4,
+            dx, dy = LABEL_OFFSETS[region]
+            ax.annotate(f"{place_name(region)}\n{_signed(value)}", (lon, lat),
+                        xytext=(lon + dx, lat + dy), textcoords="data", fontsize=8,
+                        ha="right" if dx < 0 else "left", va="center", zorder=4,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                              "edgecolor": "none", "alpha": 0.8},
-                        arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.7,
-                                    "shrinkA": 0, "shrinkB": 6} if far else None)
+                              "edgecolor": "none", "alpha": 0.85},
+                        arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.6,
+                                    "shrinkA": 0, "shrinkB": radius_pt})
+        for destination, value in extra.items():
+            if value <= 0:
+                continue
+            if destination == "shaoxing":
+                target, radius, direction = centre, 0.2, from_south_west
+            else:
+                target = coords.loc[destination, ["longitude", "latitude"]].to_numpy(float)
+                radius = math.sqrt(float(areas[destination]) / math.pi) / points_per_degree
+                direction = from_west
+            length = longest * value / scale
+            start = target + direction * (length + radius)
+            end = target + direction * radius
+            arrow = ax.annotate("", xy=tuple(end), xytext=tuple(start),
+                                arrowprops={"arrowstyle": "-|>", "lw": 2.6,
+                                            "mutation_scale": 15, "color": COLOURS["inflow"],
+                                            "shrinkA": 0, "shrinkB": 0}, zorder=3)
+            arrow.set_gid(f"inflow:people:{destination}")
+            into = "Shaoxing" if destination == "shaoxing" else place_name(destination)
+            below = destination == "shaoxing"  # under the tail; the poles' above it
+            ax.annotate(f"{_signed(value)} into {into}\nfrom the rest of China", tuple(start),
+                        xytext=(0, -3) if below else (-3, 3), textcoords="offset points",
+                        fontsize=7.5, ha="center" if below else "right",
+                        va="top" if below else "bottom", color=COLOURS["inflow"], zorder=4)
         ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
         ax.yaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.5))
         ax.set_xlabel("longitude, degrees east")
         ax.set_ylabel("latitude, degrees north")
         ax.set_title(subtitle, fontsize=10)
-    shaoxing = city_year[city_year.region == "shaoxing"]
-    sx_window = shaoxing[(shaoxing.year >= first) & (shaoxing.year <= last)]
-    external = (sx_window.groupby("replication").external_inflow.sum().mean()
-                if "external_inflow" in sx_window else float("nan"))
-    fig.suptitle(title or "The corridor: where people and firms moved (net, per region)",
-                 fontweight="bold")
-    _note(fig, "Arrows: net gain (up, green) or loss (down, red) of each region, mean across "
-               "replications; the model records gross in/out flows per region, not routes, so "
-               "no origin-destination arrows are drawn. Orange: Shaoxing's six units; marker "
-               f"area ~ GDP in {last}. Migration from outside the corridor into Shaoxing: "
-               f"{external:,.1f} 万 (not drawn). Coordinates: data/regions.csv.")
+        ax.legend(loc="upper left", fontsize=7.5)
+    fig.suptitle(title or "The corridor: where people and firms moved", fontweight="bold")
+    _note(fig, "Vertical arrows: net gain (up, green) or loss (down, red) of each region within "
+               "the corridor, mean across replications (the model records gross in/out flows "
+               "per region, not routes). Purple: migration from the rest of China into Shaoxing "
+               "(its six units together) and into each pole, on the same scale. Marker area ~ "
+               f"GDP in {last}. Coordinates: data/regions.csv.")
     return fig
 
 
 def _signed(value: float) -> str:
     """+1,234 / +12.3 / +0.123: readable signed numbers for bar labels."""
     size = abs(value)
+    if size == 0:
+        return "0"
     if size >= 100:
         return f"{value:+,.0f}"
     if size >= 1:
@@ -594,19 +705,20 @@ def shapley_waterfall_table(shapley: pd.DataFrame, outcome: str | None = None
     skip = {"baseline", "full_strategy", "total_effect"}
     parts = rows[~rows.component.isin(skip)]
     table = pd.DataFrame({"pillar": parts.component.to_numpy(),
-                          "contribution": parts.value.to_numpy(dtype=float)})
+                          "contribution": parts.value.to_numpy(dtype=float),
+                          "outcome": outcome})
     if {"ci_low", "ci_high"} <= set(parts.columns):
         table["low"] = parts.ci_low.to_numpy(dtype=float)
         table["high"] = parts.ci_high.to_numpy(dtype=float)
     total = rows[rows.component == "total_effect"]
     if len(total):
         table = pd.concat([table, pd.DataFrame({"pillar": ["total"], "contribution": [
-            float(total.value.iloc[0])]})], ignore_index=True)
+            float(total.value.iloc[0])], "outcome": [outcome]})], ignore_index=True)
     return table
 
 
 @styled
-def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contribution",
+def attribution_waterfall(table: pd.DataFrame, *, value_label: str | None = None,
                           total_label: str = "full strategy", title: str | None = None
                           ) -> Figure:
     """Waterfall of the contributions of policy pillars to a gain.
@@ -615,6 +727,10 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     interval, e.g. a 95% confidence interval across replications, drawn as error bars).
     The last bar is their sum (or the ``total`` row). A Shapley table of
     growthpole.experiments.attribution (``component``, ``value``) is accepted as it is.
+
+    The value axis always includes zero (bars are changes, drawn from a zero baseline), and
+    its label carries the outcome's unit: ``value_label`` (default: the outcome's name) gets
+    the unit appended when the table names its ``outcome`` and the label lacks the unit.
     """
     if {"component", "value"} <= set(table.columns) and "pillar" not in table.columns:
         table = shapley_waterfall_table(table)
@@ -625,7 +741,15 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     total_rows = table[table.pillar == "total"]
     total = (float(total_rows.contribution.iloc[0]) if len(total_rows)
              else float(parts.contribution.sum()))
-    fig, ax = _new(figsize=(8.8, 4.8))
+    outcome = (str(table.outcome.dropna().iloc[0])
+               if "outcome" in table.columns and table.outcome.notna().any() else None)
+    if value_label is None:
+        value_label = (f"change over the baseline: {outcome_label(outcome)}" if outcome
+                       else "contribution, outcome's unit")
+    elif outcome and outcome_unit(outcome) not in value_label:
+        value_label = f"{value_label}, {outcome_unit(outcome)}"
+    value_label = "\n".join(textwrap.wrap(value_label, 40, break_on_hyphens=False))
+    fig, ax = _new(figsize=(8.8, 5.0))
     cumulative = np.cumsum(parts.contribution.to_numpy(dtype=float))
     span = max(float(np.abs(cumulative).max()) if len(cumulative) else 0.0, abs(total), 1e-12)
     running = 0.0
@@ -654,6 +778,16 @@ def attribution_waterfall(table: pd.DataFrame, *, value_label: str = "contributi
     ax.text(n, total, _signed(total), ha="center", va="bottom" if total >= 0 else "top",
             fontsize=8, fontweight="bold")
     labels.append(total_label)
+    # bars are changes: the axis runs from a zero baseline through every bar end and interval
+    extents = [0.0, total, *np.concatenate([[0.0], cumulative])]
+    if {"low", "high"} <= set(parts.columns):
+        before = np.concatenate([[0.0], cumulative[:-1]])
+        extents += [*(before + parts.low.to_numpy(dtype=float)),
+                    *(before + parts.high.to_numpy(dtype=float))]
+    extents = [e for e in extents if np.isfinite(e)]
+    low, high = min(extents), max(extents)
+    pad = 0.12 * max(high - low, 1e-12)
+    ax.set_ylim(low - (pad if low < 0 else 0.0), high + pad)
     ax.axhline(0, color="#333333", lw=0.8)
     ax.set_axisbelow(True)
     ax.set_xticks(range(n + 1), labels, rotation=25, ha="right", fontsize=8.5)
@@ -768,19 +902,95 @@ def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
     return fig
 
 
-#: what an outcome name of growthpole.experiments.sensitivity measures, and its unit
+#: what an outcome name of growthpole.experiments.sensitivity measures ({unit}: its unit)
 OUTCOME_LABELS: dict[str, str] = {
-    "gdp": f"Shaoxing GDP in {{year}}, {GDP_UNIT}",
-    "gdp_real": f"Shaoxing real GDP in {{year}}, {GDP_UNIT}",
-    "rank": "Shaoxing's national rank in {year}, places",
-    "p_top30": "P(rank ≤ 30 in {year})",
-    "p_top30_by": "P(rank ≤ 30 in some year up to {year})",
-    "population": f"Shaoxing residents in {{year}}, {PEOPLE_UNIT}",
+    "gdp": "Shaoxing GDP in {year}, {unit}",
+    "gdp_real": "Shaoxing real GDP in {year}, {unit}",
+    "rank": "Shaoxing's national rank in {year}, {unit}",
+    "p_top30": "P(rank ≤ 30 in {year}), {unit}",
+    "p_top30_by": "P(rank ≤ 30 in some year up to {year}), {unit}",
+    "population": "Shaoxing residents in {year}, {unit}",
 }
 INDEX_LABELS: dict[str, str] = {
     "mu_star": "Morris μ*: mean |elementary effect|", "ST": "Sobol' total index",
     "S1": "Sobol' first-order index", "delta": "Borgonovo δ",
+    "sigma": "Morris σ: standard deviation of the elementary effects",
 }
+#: indices bounded below by 0 (μ*, σ: means of absolute values and deviations) and those
+#: that are shares of variance or of distribution (also bounded above by 1)
+NON_NEGATIVE_INDICES = ("mu_star", "sigma", "ST", "S1", "delta")
+SHARE_INDICES = ("ST", "S1", "delta")
+
+
+def outcome_unit(outcome: str) -> str:
+    """Unit of a sensitivity/attribution outcome name ('gdp:2035' -> 亿元, 'rank:2030' ->
+    places)."""
+    kind = str(outcome).partition(":")[0]
+    if kind in ("gdp", "gdp_real"):
+        return gdp_unit() + (", current prices" if kind == "gdp" else ", base-year prices")
+    if kind == "population":
+        return people_unit()
+    if kind == "rank":
+        return "places (1 = largest GDP)"
+    if kind.startswith("p_"):
+        return "probability, 0-1"
+    return "outcome's unit"
+
+
+def outcome_label(outcome: str) -> str:
+    """'Shaoxing GDP in 2035, 亿元 (100 million yuan), current prices' for 'gdp:2035'."""
+    kind, _, year = str(outcome).partition(":")
+    template = OUTCOME_LABELS.get(kind, kind.replace("_", " ") + " in {year}, {unit}")
+    return template.format(year=year or "the last year", unit=outcome_unit(outcome))
+
+
+def factor_label(name: str, *, unit: bool = True, width: int = 34) -> str:
+    """Readable label of a sweep factor: a lever key becomes its catalogue title (and unit),
+    'pillar.X' the pillar's name, a parameter its name in words; wrapped at ``width``."""
+    from growthpole.levers import LEVERS
+
+    name = str(name)
+    pillar = name.removeprefix("pillar.").removeprefix("pillar:")
+    if name in LEVERS:
+        lever = LEVERS[name]
+        title = lever.title if use_cjk() else latin_text(lever.title)
+        text, suffix = title, f"({lever.unit})"
+    elif pillar != name and pillar in PILLAR_LABELS:
+        text, suffix = f"pillar: {PILLAR_LABELS[pillar]}", "(multiple of its levers' values)"
+    else:
+        text, suffix = name.replace("_", " "), ""
+    lines = textwrap.wrap(text, width, break_on_hyphens=False, max_lines=2,
+                          placeholder=" …") or [name]
+    if unit and suffix:
+        lines += textwrap.wrap(suffix, width, break_on_hyphens=False, max_lines=2,
+                               placeholder=" …)")
+    return "\n".join(lines)
+
+
+def index_interval(block: pd.DataFrame, index: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(low, high, truncated) of the bootstrap interval, within the index's domain: μ*, σ
+    and the Sobol'/δ shares cannot be negative, the shares cannot exceed 1 (a normal
+    approximation can cross both); ``truncated`` says whether any end was moved."""
+    low = block.conf_low.to_numpy(dtype=float)
+    high = block.conf_high.to_numpy(dtype=float)
+    bounded_low, bounded_high = low.copy(), high.copy()
+    if index in NON_NEGATIVE_INDICES:
+        bounded_low = np.maximum(bounded_low, 0.0)
+        bounded_high = np.maximum(bounded_high, 0.0)
+    if index in SHARE_INDICES:
+        bounded_low = np.minimum(bounded_low, 1.0)
+        bounded_high = np.minimum(bounded_high, 1.0)
+    finite = np.isfinite(low) & np.isfinite(high)
+    truncated = bool(np.any((bounded_low != low)[finite] | (bounded_high != high)[finite]))
+    return bounded_low, bounded_high, truncated
+
+
+def _index_axis_label(index: str, outcome: str) -> str:
+    label = INDEX_LABELS.get(index, index)
+    if index in ("mu_star", "sigma"):
+        return f"{label},\n{outcome_unit(outcome)} per factor range"
+    return f"{label}, share of the outcome's variance (0-1)" if index in ("ST", "S1") else \
+        f"{label}, share (0-1)"
 
 
 @styled
@@ -790,8 +1000,9 @@ def sensitivity_indices(table: pd.DataFrame, *, index: str | None = None,
     one panel per outcome, one bar per factor with its bootstrap interval, largest first.
 
     ``index``: which index to draw (default: mu_star for Morris, ST for Sobol', delta for
-    Borgonovo). Morris μ* is in the outcome's unit (change over one design step of the
-    factor's range); Sobol' and δ are shares of the outcome's variance or distribution.
+    Borgonovo). Morris μ* is in the outcome's unit per factor range (the elementary effect of
+    moving the factor across its range); Sobol' and δ are shares of the outcome's variance or
+    distribution. Intervals are kept inside the index's domain (:func:`index_interval`).
     """
     if index is None:
         present = set(table["index"])
@@ -800,28 +1011,185 @@ def sensitivity_indices(table: pd.DataFrame, *, index: str | None = None,
             raise ValueError("the table holds no sensitivity index (outcomes constant?)")
     rows = table[table["index"] == index]
     outcomes = list(dict.fromkeys(rows.outcome))
-    fig, axes = _new(1, len(outcomes), figsize=(5.2 * len(outcomes), 0.5 * rows.factor.nunique()
-                                                 + 2.2), squeeze=False)
+    fig, axes = _new(1, len(outcomes), figsize=(6.0 * len(outcomes),
+                                                 0.75 * rows.factor.nunique() + 2.4),
+                     squeeze=False)
+    truncated = False
     for ax, outcome in zip(axes.flat, outcomes, strict=True):
         block = rows[rows.outcome == outcome].sort_values("estimate")
         y = np.arange(len(block))
-        error = np.vstack([block.estimate - block.conf_low, block.conf_high - block.estimate])
-        ax.barh(y, block.estimate, color=COLOURS["band50"], height=0.6)
-        ax.errorbar(block.estimate, y, xerr=np.clip(np.nan_to_num(error), 0, None), fmt="none",
+        estimate = block.estimate.to_numpy(dtype=float)
+        low, high, cut = index_interval(block, index)
+        truncated |= cut
+        error = np.vstack([estimate - low, high - estimate])
+        ax.barh(y, estimate, color=COLOURS["band50"], height=0.6)
+        ax.errorbar(estimate, y, xerr=np.clip(np.nan_to_num(error), 0, None), fmt="none",
                     ecolor="#333333", capsize=3, lw=1)
-        ax.set_yticks(y, [str(f).replace("pillar:", "pillar: ") for f in block.factor],
-                      fontsize=8.5)
-        kind, _, year = str(outcome).partition(":")
-        measure = OUTCOME_LABELS.get(kind, f"{kind} in {{year}}").format(year=year)
-        ax.set_title(measure, fontsize=9.5)
-        ax.set_xlabel(INDEX_LABELS.get(index, index)
-                      + ("\n(in the outcome's unit)" if index == "mu_star" else ""))
+        ax.set_yticks(y, [factor_label(f) for f in block.factor], fontsize=7.5)
+        ax.set_title(outcome_label(outcome), fontsize=9.5)
+        ax.set_xlabel(_index_axis_label(index, outcome))
         ax.set_ylabel("factor (lever or pillar)")
         ax.axvline(0, color="#333333", lw=0.8)
+        if index in NON_NEGATIVE_INDICES:
+            ax.set_xlim(left=0)
     n = int(rows.variants.iloc[0]) if "variants" in rows else None
     fig.suptitle(title or "Which factors matter: sensitivity indices with 95% bootstrap "
                           "intervals", fontweight="bold")
+    notes = []
     if n:
-        _note(fig, f"{n} variants x {int(rows.replications.iloc[0])} replications "
-                   f"(common random numbers); method: {rows.method.iloc[0]}.")
+        notes.append(f"{n} variants x {int(rows.replications.iloc[0])} replications "
+                     f"(common random numbers); method: {rows.method.iloc[0]}.")
+    if truncated:
+        notes.append("Intervals cut at the index's domain (the normal-approximation "
+                     "bootstrap interval crossed 0 or 1, which the index cannot).")
+    if notes:
+        _note(fig, " ".join(notes))
+    return fig
+
+
+@styled
+def morris_mu_sigma(table: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """The Morris μ*-σ chart (Morris 1991; Campolongo, Cariboni & Saltelli 2007): one panel
+    per outcome, one point per factor at (μ*, σ), with μ*'s bootstrap interval (cut at 0).
+
+    Far right: important factors; high σ relative to μ*: effects that vary over the
+    design (non-linear or interacting). The dotted rays σ/μ* = 0.1, 0.5 and 1 separate
+    almost linear, monotonic, almost monotonic and non-monotonic effects (Garcia Sanchez et
+    al. 2014). Both axes are in the outcome's unit per factor range."""
+    mu = table[table["index"] == "mu_star"]
+    sigma = table[table["index"] == "sigma"]
+    if mu.empty or sigma.empty:
+        raise ValueError("a Morris μ*-σ chart needs 'mu_star' and 'sigma' rows (a Morris sweep "
+                         "analysed by growthpole.experiments.sensitivity.analyse)")
+    outcomes = list(dict.fromkeys(mu.outcome))
+    fig, axes = _new(1, len(outcomes), figsize=(7.0 * len(outcomes), 5.6), squeeze=False)
+    for ax, outcome in zip(axes.flat, outcomes, strict=True):
+        block = mu[mu.outcome == outcome].set_index("factor")
+        spread = sigma[sigma.outcome == outcome].set_index("factor").estimate
+        block = block.assign(sigma=spread.reindex(block.index).to_numpy(dtype=float))
+        low, high, _cut = index_interval(block, "mu_star")
+        x = block.estimate.to_numpy(dtype=float)
+        y = block.sigma.to_numpy(dtype=float)
+        ax.errorbar(x, y, xerr=np.clip(np.vstack([x - low, high - x]), 0, None), fmt="o",
+                    color=COLOURS["median"], ecolor="#777777", capsize=3, ms=6, lw=1,
+                    label="factor (μ* with 95% bootstrap interval)")
+        top = max(float(np.nanmax(high)) if np.isfinite(high).any() else 0.0,
+                  float(np.nanmax(y)) if np.isfinite(y).any() else 0.0, 1e-12) * 1.15
+        for ratio in (0.1, 0.5, 1.0):
+            ax.plot([0, top], [0, ratio * top], color="#999999", ls=":", lw=0.9)
+            ax.annotate(f"σ/μ* = {ratio:g}", (top, min(ratio * top, top)), fontsize=7,
+                        color="#777777", ha="right", va="bottom")
+        for factor, xi, yi in zip(block.index, x, y, strict=True):
+            ax.annotate(factor_label(factor, unit=False, width=26), (xi, yi), xytext=(5, 4),
+                        textcoords="offset points", fontsize=7.5)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        unit = f"{outcome_unit(outcome)} per factor range"
+        ax.set_xlabel(f"μ*: mean |elementary effect|,\n{unit}")
+        ax.set_ylabel(f"σ: standard deviation of the elementary effects,\n{unit}")
+        ax.set_title(outcome_label(outcome), fontsize=9.5)
+        ax.legend(loc="upper left", fontsize=7.5)
+    fig.suptitle(title or "Morris screening: importance μ* against σ\n(σ large relative to "
+                          "μ*: non-linear or interacting effects)", fontweight="bold",
+                 fontsize=10.5)
+    return fig
+
+
+def _box_bounds(part: pd.DataFrame, factor: str, data: pd.Series) -> tuple[float, float, bool]:
+    """(low, high, restricted) of a box on one factor; unrestricted: the data's range."""
+    rows = part[part.factor == factor]
+    if len(rows):
+        return float(rows.lower.iloc[0]), float(rows.upper.iloc[0]), True
+    return float(data.min()), float(data.max()), False
+
+
+@styled
+def discovery_boxes(boxes: pd.DataFrame, table: pd.DataFrame, summary: Mapping[str, object],
+                    *, title: str | None = None) -> Figure:
+    """Every box of a CART discovery (growthpole.experiments.discovery.discover), one panel
+    each: the variants in the plane of the two most important factors, coloured by the
+    outcome, the box's variants ringed, its bounds drawn (bounds on further factors written
+    under the panel), and its density and coverage in the title."""
+    from matplotlib.patches import Rectangle
+
+    importance = dict(summary.get("feature_importance", {}))
+    ranked = sorted(importance, key=importance.get, reverse=True) or [
+        str(c) for c in table.columns if c not in ("variant", "box")][:2]
+    name = str(summary["outcome"])
+    numbers = sorted(int(b) for b in boxes.box.unique())
+    ncols = min(3, len(numbers))
+    nrows = math.ceil(len(numbers) / ncols)
+    fig, axes = _new(nrows, ncols, figsize=(4.9 * ncols, 4.3 * nrows + 0.6), squeeze=False)
+    values = table[name].astype(float)
+    colour_range = (float(values.min()), float(values.max()))
+    points = None
+    for ax, number in zip(axes.flat, numbers, strict=False):
+        part = boxes[boxes.box == number]
+        first = part.iloc[0]
+        inside = table.box == number if "box" in table else np.zeros(len(table), bool)
+        fx = ranked[0]
+        fy = ranked[1] if len(ranked) >= 2 else None
+        if fy is not None:
+            points = ax.scatter(table[fx], table[fy], c=values, cmap="viridis", s=22,
+                                vmin=colour_range[0], vmax=colour_range[1], zorder=2)
+            ax.scatter(table[fx][inside], table[fy][inside], s=60, facecolors="none",
+                       edgecolors="#c0392b", linewidths=1.1, zorder=3,
+                       label="variants in the box")
+            x0, x1, _ = _box_bounds(part, fx, table[fx])
+            y0, y1, _ = _box_bounds(part, fy, table[fy])
+            rectangle = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False,
+                                  edgecolor="#c0392b", linewidth=2, ls="--", zorder=4)
+            rectangle.set_gid(f"box:{number}")
+            ax.add_patch(rectangle)
+            ax.set_ylabel(factor_label(fy, width=40), fontsize=8)
+        else:
+            ax.scatter(table[fx], values, s=22, color=COLOURS["median"], zorder=2)
+            x0, x1, _ = _box_bounds(part, fx, table[fx])
+            span = ax.axvspan(x0, x1, color="#c0392b", alpha=0.15, zorder=1)
+            span.set_gid(f"box:{number}")
+            ax.set_ylabel(outcome_label(name), fontsize=8)
+        ax.set_xlabel(factor_label(fx, width=40), fontsize=8)
+        ax.set_title(f"box {number}: density {first.density:.2f}, coverage "
+                     f"{first.coverage:.2f}, {int(first.variants)} variants", fontsize=9)
+        others = [r for r in part.itertuples() if r.factor not in (fx, fy, "(none)")]
+        if others:
+            text = "; ".join(f"{factor_label(r.factor, unit=False, width=200)} in "
+                             f"[{r.lower:.3g}, {r.upper:.3g}]" for r in others)
+            ax.text(0.0, -0.32, "also: " + "\n".join(textwrap.wrap(text, 70)),
+                    transform=ax.transAxes, fontsize=7, va="top", color="#555555")
+        ax.tick_params(labelsize=7.5)
+    for ax in list(axes.flat)[len(numbers):]:
+        ax.set_visible(False)
+    if points is not None:
+        fig.colorbar(points, ax=axes, label=outcome_label(name), shrink=0.8)
+    fig.suptitle(title or f"Scenario discovery (CART boxes): {outcome_label(name)} "
+                          f"{summary['direction']} {float(summary['threshold']):.3g}, "
+                          f"{summary['cases']} of {summary['variants']} variants",
+                 fontweight="bold", fontsize=10)
+    return fig
+
+
+@styled
+def prim_trajectory(trajectory: pd.DataFrame, *, chosen: int | None = None,
+                    title: str | None = None) -> Figure:
+    """PRIM's peeling trajectory (growthpole.experiments.discovery.prim): coverage against
+    density for every box along the peel, coloured by how many factors the box restricts,
+    the chosen box marked."""
+    fig, ax = _new(figsize=(7.2, 5.2))
+    points = ax.scatter(trajectory.coverage, trajectory.density, c=trajectory.restricted,
+                        cmap="viridis", s=30, zorder=3)
+    ax.plot(trajectory.coverage, trajectory.density, color="#999999", lw=0.8, zorder=2)
+    if chosen is not None:
+        row = trajectory.iloc[chosen]
+        ax.scatter([row.coverage], [row.density], s=160, facecolors="none",
+                   edgecolors="#c0392b", linewidths=1.8, zorder=4,
+                   label=f"chosen box (step {chosen}: coverage {row.coverage:.2f}, "
+                         f"density {row.density:.2f})")
+        ax.legend(loc="lower left", fontsize=8)
+    fig.colorbar(points, ax=ax, label="factors restricted by the box (count)")
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("coverage: share of all cases of interest inside the box (0-1)")
+    ax.set_ylabel("density: share of the box's variants that are cases (0-1)")
+    ax.set_title(title or "PRIM peeling trajectory: coverage against density")
     return fig

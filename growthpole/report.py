@@ -23,6 +23,20 @@ from growthpole.errors import DataError, OutputError
 from growthpole.io import write_text
 
 REQUIRED = ("manifest.json", "city_year.parquet", "summary.csv")
+#: columns of city_year.parquet the figures draw on (a run writes them all)
+CITY_YEAR_COLUMNS = ("replication", "year", "region", "gdp", "gdp_real", "population",
+                     "nonmodelled_gdp", "migration_in", "migration_out", "relocations_in",
+                     "relocations_out")
+#: columns of summary.csv the report's table draws on
+SUMMARY_COLUMNS = ("year", "gdp_p05", "gdp_median", "gdp_p95")
+#: manifest entries the report shows, and the type each must have when present
+MANIFEST_TYPES: dict[str, type | tuple[type, ...]] = {
+    "scenario": dict, "versions": dict, "command": list, "scenario_name": str,
+    "replications": int, "root_seed": int}
+#: entries of the manifest's scenario, and their types when present
+SCENARIO_TYPES: dict[str, type | tuple[type, ...]] = {
+    "start_year": int, "end_year": int, "scale": dict, "levers": dict,
+    "description": (str, type(None)), "name": str}
 
 
 @dataclass(frozen=True)
@@ -49,23 +63,69 @@ def load_run(run_dir: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     if not isinstance(manifest, dict) or not manifest.get("complete"):
         raise DataError("the run is incomplete ('complete' is not true): rerun it",
                         file=run_dir / "manifest.json", key="complete")
+    _check_manifest(manifest, run_dir / "manifest.json")
     try:
         city_year = pd.read_parquet(run_dir / "city_year.parquet")
-    except (OSError, ValueError) as exc:
-        raise DataError(f"cannot read parquet ({str(exc).splitlines()[0]})"[:200],
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        text = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise DataError(f"cannot read parquet ({text})"[:200],
                         file=run_dir / "city_year.parquet") from None
     try:
         summary = pd.read_csv(run_dir / "summary.csv")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(f"corrupt CSV ({str(exc).splitlines()[0]})"[:200],
                         file=run_dir / "summary.csv") from None
-    for column, file, frame in (("region", "city_year.parquet", city_year),
-                                ("gdp", "city_year.parquet", city_year),
-                                ("year", "summary.csv", summary),
-                                ("gdp_median", "summary.csv", summary)):
-        if column not in frame.columns:
-            raise DataError("missing column", file=run_dir / file, key=column)
+    for file, frame, columns in (("city_year.parquet", city_year, CITY_YEAR_COLUMNS),
+                                 ("summary.csv", summary, SUMMARY_COLUMNS)):
+        absent = [c for c in columns if c not in frame.columns]
+        if absent:
+            raise DataError(f"missing column(s) {', '.join(absent)}; `growthpole run` writes "
+                            f"{', '.join(columns)}", file=run_dir / file, key=absent[0])
+        if frame.empty:
+            raise DataError("the table has no rows", file=run_dir / file)
+        for column in columns:
+            if column != "region" and not pd.api.types.is_numeric_dtype(frame[column]):
+                raise DataError(f"column is not numeric ({frame[column].dtype})",
+                                file=run_dir / file, key=column)
+    if not (city_year.region == "shaoxing").any():
+        raise DataError("no row of region 'shaoxing': not a growthpole run's table",
+                        file=run_dir / "city_year.parquet", key="region")
     return manifest, city_year, summary
+
+
+def _check_manifest(manifest: dict, path: Path) -> None:
+    """The entries the report shows have the types ``growthpole run`` writes (a hand-edited
+    manifest is refused naming the key, not drawn as a traceback)."""
+    for table, types, prefix in ((manifest, MANIFEST_TYPES, ""),
+                                 (manifest.get("scenario") or {}, SCENARIO_TYPES,
+                                  "scenario.")):
+        if not isinstance(table, dict):
+            continue
+        for key, kind in types.items():
+            if key not in table:
+                continue
+            value = table[key]
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+                names = kind.__name__ if isinstance(kind, type) else " or ".join(
+                    k.__name__ for k in kind)
+                raise DataError(f"must be {names}, got {type(value).__name__} (was the "
+                                f"manifest edited?)", file=path, key=prefix + key)
+    scenario = manifest.get("scenario") or {}
+
+    def number(value: object) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
+    for key, value in (scenario.get("scale") or {}).items():
+        if not number(value):
+            raise DataError(f"must be a number, got {type(value).__name__}", file=path,
+                            key=f"scenario.scale.{key}")
+    for lever, value in (scenario.get("levers") or {}).items():
+        constant = not isinstance(value, dict)
+        schedule = {"0": value} if constant else value
+        for year, level in schedule.items():
+            if not number(level) or not str(year).lstrip("-").isdigit():
+                raise DataError("must be a number or a {year: number} schedule (was the "
+                                "manifest edited?)", file=path, key=f"scenario.levers.{lever}")
 
 
 def make_figures(run_dir: Path, city_year: pd.DataFrame, summary: pd.DataFrame,

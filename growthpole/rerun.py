@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -38,7 +39,14 @@ import numpy as np
 import pandas as pd
 
 from growthpole.errors import GrowthpoleError, OutputError
-from growthpole.io import prepare_output_dir, write_csv, write_json, write_parquet
+from growthpole.io import (
+    exclusive_directory,
+    remove_listed_outputs,
+    remove_temporaries,
+    write_csv,
+    write_json,
+    write_parquet,
+)
 from growthpole.parameters import ModelParameters, make_parameters
 from growthpole.scenario import Scenario, build_scenario
 
@@ -48,9 +56,21 @@ SUMMARY = "summary.csv"
 PARTS = "parts"
 
 
-def part_path(directory: Path, replication: int) -> Path:
-    """Where replication ``replication``'s table waits until the run is assembled."""
-    return directory / PARTS / f"replication_{replication:05d}.parquet"
+def run_key(scenario: Scenario, parameters: ModelParameters) -> str:
+    """12 hex digits naming what a replication's table depends on (scenario hash, effective
+    parameters): a part written by another scenario or parameter set has another key."""
+    text = json.dumps({"scenario_hash": scenario.content_hash(),
+                       "parameters": parameters.as_dict()}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def part_path(directory: Path, replication: int, key: str) -> Path:
+    """Where replication ``replication``'s table waits until the run is assembled; ``key``
+    (:func:`run_key`) says which scenario and parameters wrote it."""
+    return directory / PARTS / f"replication_{replication:05d}-{key}.parquet"
+
+
+_PART_NAME = re.compile(r"^replication_(\d{5})(?:-([0-9a-f]{12}))?\.parquet$")
 
 
 def file_sha256(path: Path) -> str:
@@ -88,6 +108,23 @@ def read_manifest(path: Path) -> dict[str, Any]:
     for key in ("scenario", "parameters", "root_seed", "replications", "complete"):
         if key not in payload:
             raise OutputError("manifest lacks a required entry", file=path, key=key)
+    for key in ("scenario", "parameters"):
+        if not isinstance(payload[key], dict):
+            raise OutputError(f"manifest '{key}' must be a mapping, got "
+                              f"{type(payload[key]).__name__}", file=path, key=key)
+    for key in ("root_seed", "replications"):
+        value = payload[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise OutputError(f"manifest '{key}' must be a whole number >= 0, got "
+                              f"{value!r}"[:200], file=path, key=key)
+    if not isinstance(payload["complete"], bool):
+        raise OutputError(f"manifest 'complete' must be true or false, got "
+                          f"{payload['complete']!r}"[:200], file=path, key="complete")
+    for key, kind in (("scenario_hash", str), ("files_sha256", dict), ("versions", dict),
+                      ("data_sha256", dict)):
+        if payload.get(key) is not None and not isinstance(payload[key], kind):
+            raise OutputError(f"manifest '{key}' must be a {kind.__name__}, got "
+                              f"{type(payload[key]).__name__}", file=path, key=key)
     return payload
 
 
@@ -105,12 +142,23 @@ def run_to_directory(scenario: Scenario, directory: str | Path, *, overwrite: bo
                      resume: bool = False, parameters: ModelParameters | None = None,
                      progress: bool = False, command: Sequence[str] | None = None
                      ) -> DirectoryRun:
-    """Run ``scenario`` into ``directory`` so that an interruption loses nothing finished."""
+    """Run ``scenario`` into ``directory`` so that an interruption loses nothing finished.
+
+    The directory is locked for the whole run (growthpole.io.exclusive_directory): a second
+    process writing into it is refused."""
+    with exclusive_directory(directory, overwrite=overwrite, resume=resume) as locked:
+        return _run_locked(scenario, locked, overwrite=overwrite, resume=resume,
+                           parameters=parameters, progress=progress, command=command)
+
+
+def _run_locked(scenario: Scenario, directory: Path, *, overwrite: bool, resume: bool,
+                parameters: ModelParameters | None, progress: bool,
+                command: Sequence[str] | None) -> DirectoryRun:
     from growthpole.runner import RunResult, manifest, run_scenario, summarise
 
-    directory = prepare_output_dir(directory, overwrite=overwrite, resume=resume)
     manifest_path = directory / MANIFEST
     parameters = parameters or scenario.model_parameters()
+    key = run_key(scenario, parameters)
     completed: dict[int, pd.DataFrame] = {}
     if resume and manifest_path.exists():
         recorded = read_manifest(manifest_path)
@@ -123,15 +171,17 @@ def run_to_directory(scenario: Scenario, directory: str | Path, *, overwrite: bo
             result = RunResult(scenario, city_year, seeds, parameters, root_seed=scenario.seed)
             return DirectoryRun(directory, result, reused=scenario.replications,
                                 already_complete=True)
-        completed = _load_parts(directory, scenario.replications)
+        completed = _load_parts(directory, scenario.replications, key)
     elif resume and any((directory / name).exists() for name in (CITY_YEAR, SUMMARY)):
         raise OutputError("cannot resume: results without a manifest.json; pass --overwrite "
                           "to replace them", file=directory)
     else:
-        shutil.rmtree(directory / PARTS, ignore_errors=True)  # parts of another run
+        if overwrite:
+            remove_listed_outputs(directory)  # only what the old manifest lists
+        _remove_parts(directory)  # parts of another run
     _remove_stray_temporaries(directory)
 
-    extra: dict[str, object] = {"data_sha256": data_fingerprint()}
+    extra: dict[str, object] = {"data_sha256": data_fingerprint(), "run_key": key}
     from growthpole.seeds import replication_seeds
 
     placeholder = RunResult(scenario, pd.DataFrame(), replication_seeds(
@@ -143,7 +193,7 @@ def run_to_directory(scenario: Scenario, directory: str | Path, *, overwrite: bo
         (directory / name).unlink(missing_ok=True)
 
     def keep(replication: int, frame: pd.DataFrame) -> None:
-        write_parquet(part_path(directory, replication), frame)
+        write_parquet(part_path(directory, replication, key), frame)
 
     result = run_scenario(scenario, parameters=parameters, progress=progress,
                           completed=completed, on_replication=keep)
@@ -155,7 +205,7 @@ def run_to_directory(scenario: Scenario, directory: str | Path, *, overwrite: bo
     result.extra["replications_resumed"] = len(completed)
     write_json(manifest_path, manifest(result, complete=True,
                                        command=list(command) if command else None))
-    shutil.rmtree(directory / PARTS, ignore_errors=True)
+    _remove_parts(directory)
     return DirectoryRun(directory, result, reused=len(completed))
 
 
@@ -179,26 +229,59 @@ def _read_parquet(path: Path) -> pd.DataFrame:
                           f"resume again", file=path) from None
 
 
-def _load_parts(directory: Path, replications: int) -> dict[int, pd.DataFrame]:
+def _load_parts(directory: Path, replications: int, key: str) -> dict[int, pd.DataFrame]:
+    """The parts of an interrupted run of the same scenario and parameters (``key``); a part
+    of any other run refuses the resume (it would mix two scenarios)."""
     completed: dict[int, pd.DataFrame] = {}
-    for r in range(replications):
-        path = part_path(directory, r)
-        if not path.is_file():
-            continue
+    folder = directory / PARTS
+    if not folder.is_dir():
+        return completed
+    for path in sorted(folder.iterdir()):
+        match = _PART_NAME.match(path.name)
+        if match is None:
+            continue  # not a part (a temporary, or a file growthpole did not write)
+        r, part_key = int(match.group(1)), match.group(2)
+        if part_key is not None and part_key != key:
+            raise OutputError(f"part was written by another scenario or parameter set (run "
+                              f"key {part_key}, this run {key}); refusing to mix them: pass "
+                              f"--overwrite to start again", file=path, key="run_key")
+        if r >= replications:
+            raise OutputError(f"part holds replication {r}, beyond this run's {replications} "
+                              f"replications; refusing to mix runs: pass --overwrite",
+                              file=path, key="replications")
         frame = _read_parquet(path)
         if "replication" not in frame.columns or set(frame.replication.unique()) != {r}:
             raise OutputError(f"part does not hold replication {r}; delete it and resume "
                               f"again", file=path, key="replication")
+        if r in completed:
+            raise OutputError(f"replication {r} is stored twice; delete one and resume again",
+                              file=path, key="replication")
         completed[r] = frame
     return completed
 
 
+def _remove_parts(directory: Path) -> None:
+    """Delete the parts growthpole wrote (and their temporaries); ``parts/`` itself only if
+    nothing else is left in it."""
+    folder = directory / PARTS
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for path in folder.iterdir():
+        if _PART_NAME.match(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+    remove_temporaries(folder, ["replication_*.parquet"])
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # the user keeps something there: leave it
+
+
 def _remove_stray_temporaries(directory: Path) -> None:
-    """Temporaries a killed process (SIGKILL) could not remove; never complete files."""
-    for folder in (directory, directory / PARTS):
-        if folder.is_dir():
-            for tmp in folder.glob(".*.tmp"):
-                tmp.unlink(missing_ok=True)
+    """Temporaries a killed process (SIGKILL) could not remove; never complete files, and
+    never temporaries of names growthpole does not write."""
+    remove_temporaries(directory, [MANIFEST, CITY_YEAR, SUMMARY])
+    if (directory / PARTS).is_dir():
+        remove_temporaries(directory / PARTS, ["replication_*.parquet"])
 
 
 # ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from growthpole.io import prepare_output_dir, write_csv, write_json, write_parquet
+from growthpole.io import WRITTEN_BY, exclusive_directory, write_csv, write_json, write_parquet
 from growthpole.model import GrowthPoleModel
 from growthpole.parameters import ModelParameters
 from growthpole.scenario import Scenario
@@ -159,6 +159,7 @@ def manifest(result: RunResult, *, complete: bool, command: list[str] | None = N
              ) -> dict[str, object]:
     scenario = result.scenario
     return {
+        "written_by": WRITTEN_BY,
         "scenario_name": scenario.name,
         "scenario_file": scenario.source_path,
         "scenario_hash": scenario.content_hash(),
@@ -180,9 +181,11 @@ def manifest(result: RunResult, *, complete: bool, command: list[str] | None = N
 def write_run(result: RunResult, directory: str | Path, *, overwrite: bool = False,
               command: list[str] | None = None) -> Path:
     """Write the run directory atomically; the manifest says ``complete: true`` last."""
-    directory = prepare_output_dir(directory, overwrite=overwrite)
-    write_json(directory / "manifest.json", manifest(result, complete=False, command=command))
-    write_parquet(directory / "city_year.parquet", result.city_year)
-    write_csv(directory / "summary.csv", summarise(result))
-    write_json(directory / "manifest.json", manifest(result, complete=True, command=command))
+    with exclusive_directory(directory, overwrite=overwrite) as directory:
+        write_json(directory / "manifest.json", manifest(result, complete=False,
+                                                         command=command))
+        write_parquet(directory / "city_year.parquet", result.city_year)
+        write_csv(directory / "summary.csv", summarise(result))
+        write_json(directory / "manifest.json", manifest(result, complete=True,
+                                                         command=command))
     return directory

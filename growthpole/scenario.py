@@ -28,6 +28,9 @@ from growthpole.parameters import ModelParameters, make_parameters
 FIRST_YEAR = 2000
 LAST_YEAR = 2060
 MAX_REPLICATIONS = 10_000
+#: names of scenarios, sweeps and calibration specs: one safe path component (they name
+#: default output directories), never starting with a dot (so never '.' or '..')
+NAME_PATTERN = r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$"
 MAX_AGENTS_HINT = 5_000_000
 MAX_FILE_BYTES = 2_000_000
 
@@ -47,7 +50,7 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN)
     description: str = ""
     start_year: int = Field(2019, ge=FIRST_YEAR, le=LAST_YEAR)
     end_year: int = Field(2035, ge=FIRST_YEAR, le=LAST_YEAR)
@@ -247,6 +250,8 @@ def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:
         raise ScenarioError(f"malformed YAML: {where}{problem}", file=path) from None
     except RecursionError:
         raise ScenarioError("malformed YAML: nesting too deep", file=path) from None
+    except (TypeError, ValueError) as exc:  # e.g. a set or a mapping used as a mapping key
+        raise ScenarioError(f"malformed YAML: {exc}", file=path) from None
     return data
 
 

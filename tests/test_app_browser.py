@@ -8,6 +8,7 @@ stopped. Without chromium (``make system-deps`` installs it as root) the browser
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import signal
@@ -40,14 +41,20 @@ def app():
 # ---- the adapter ----------------------------------------------------------------------------
 
 def test_sliders_are_valid_model_keywords_with_catalogue_ranges(app):
+    import inspect
+
     from mesa.visualization.solara_viz import _check_model_params
 
-    params = app.model_params()
-    _check_model_params(app.LeverModel.__init__, params)  # raises on an unknown keyword
+    settings = app.default_settings()
+    _check_model_params(app.LeverModel.__init__, app.model_params(settings))  # raises if bad
+    keywords = set(inspect.signature(app.LeverModel.__init__).parameters)
+    specs = app.slider_specs()
+    assert set(specs) <= keywords
     for name, (key, _) in app.SLIDERS.items():
         lever = LEVERS[key]
-        assert (params[name]["min"], params[name]["max"]) == (lever.lower, lever.upper)
-        assert params[name]["value"] == lever.default
+        assert (specs[name]["min"], specs[name]["max"]) == (lever.lower, lever.upper)
+        assert specs[name]["value"] == lever.default == settings[name]
+        assert specs[name]["unit"] == lever.unit
 
 
 def test_slider_values_reach_the_scenario_and_defaults_add_nothing(app):
@@ -58,6 +65,34 @@ def test_slider_values_reach_the_scenario_and_defaults_add_nothing(app):
     assert model.scenario.levers["integration.hangzhou_travel_time_cut"] == 0.3
     assert model.scenario.levers["business.tax_fee_cuts"] == 0.02
     assert model.scenario.end_year == base.end_year
+
+
+def test_page_settings_override_the_keywords_on_reset(app):
+    """SolaraViz's Reset calls LeverModel(settings=<the page's reactive dict>): the model
+    must take the values the sliders show, not the keyword defaults."""
+    import solara
+
+    settings = solara.reactive({**app.default_settings(), "talent_programmes": 0.25})
+    model = app.LeverModel(**app.model_params(settings), scenario=tiny_scenario())
+    assert model.scenario.levers["innovation.talent_programmes"] == 0.25
+    with pytest.raises(ValueError, match="unknown slider"):
+        app.LeverModel(settings={"talent": 1.0}, scenario=tiny_scenario())
+
+
+def test_page_runs_at_the_cli_scale_and_gives_the_cli_numbers(app):
+    from growthpole.runner import simulate
+    from growthpole.seeds import replication_seeds
+
+    assert app.LeverModel().scenario.scale == app.base_scenario().scale
+    base = tiny_scenario(end_year=2021)
+    model = app.LeverModel(scenario=base, seed=3)
+    while model.running:
+        model.step()
+    # seed s on the page is replication 0 of `growthpole run SCENARIO --seed s`
+    expected = simulate(base, replication_seeds(3, 1)[0], replication=0)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(model.city_year(), expected)
 
 
 def test_lever_model_runs_to_the_end_year_and_stops(app):
@@ -167,8 +202,42 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                 body = page.inner_text("body")
                 assert "Traceback" not in body and "Error" not in body
                 assert "Hangzhou travel time cut" in body  # a lever slider
+                # every slider has a track wide enough to drag, and shows its value
+                for lever in page.locator(".lever").all():
+                    box = lever.locator(".v-slider").bounding_box()
+                    assert box is not None and box["width"] > 100, lever.get_attribute("class")
+                    assert lever.locator(".lever-value").inner_text().strip()
+                # drag the talent-programmes slider (the one that was 0 px wide) with the mouse
+                talent = page.locator(".lever-talent_programmes")
+                thumb = talent.locator('[role="slider"]')
+                track = talent.locator(".v-slider").bounding_box()
+                start = thumb.bounding_box()
+                page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+                page.mouse.down()
+                page.mouse.move(track["x"] + 0.4 * track["width"],
+                                track["y"] + track["height"] / 2, steps=8)
+                page.mouse.up()
+                page.wait_for_function(
+                    "document.querySelector('.lever-talent_programmes [role=slider]')"
+                    ".getAttribute('aria-valuenow') !== '0'", timeout=30_000)
+                value = float(thumb.get_attribute("aria-valuenow"))
+                assert 0.0 < value <= LEVERS["innovation.talent_programmes"].upper
+                # the value printed above the track follows the drag (a server round trip)
+                page.wait_for_function(
+                    "v => document.querySelector('.lever-talent_programmes .lever-value')"
+                    ".innerText.startsWith(v)", arg=f"{value:.4g} (", timeout=30_000)
+                page.get_by_role("button", name="Reset").click()
+                page.wait_for_selector(f"text=innovation.talent_programmes = {value:g}",
+                                       timeout=60_000)
                 page.get_by_role("button", name="Step").click()
                 page.wait_for_selector("text=Year 2020", timeout=60_000)
+                # the page's number is the model's: the same lever, seed 1, one year
+                app_module = importlib.import_module("growthpole.app")
+                reference = app_module.LeverModel(talent_programmes=value, seed=1)
+                reference.step()
+                gdp = reference.city_year().query("region == 'shaoxing' and year == 2020").gdp
+                expected = f"{float(gdp.iloc[0]):,.0f}"
+                page.wait_for_selector(f"text=Shaoxing GDP {expected}", timeout=30_000)
                 # after one year the flows map joins the GDP and rank charts
                 page.wait_for_function(
                     "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0)"

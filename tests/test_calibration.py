@@ -22,7 +22,7 @@ from growthpole.cli import main
 from growthpole.errors import OutputError, ScenarioError
 from growthpole.scenario import load_calibrated_parameters, load_scenario
 
-TRUTH = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.03}
+TRUTH = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.01}
 
 
 def small_spec(**changes):
@@ -30,7 +30,7 @@ def small_spec(**changes):
         "name": "recovery", "window": "2012:2018", "replications": 3, "seed": 11,
         "scale": {"people_per_agent": 5000, "workers_per_firm_agent": 10},
         "parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04},
-                       "gdp_deflator_inflation": {"lower": 0.0, "upper": 0.06}},
+                       "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04}},
         "fixed": {"tfp_shock_sd": 0.0},
         "targets": [{"kind": "gdp", "city": "shaoxing"},
                     {"kind": "real_growth", "city": "shaoxing"}],
@@ -152,7 +152,7 @@ def test_regime_break_reduces_to_one_regime():
     plain = Problem.from_spec(small_spec())
     broken = Problem.from_spec(small_spec(regimes=regimes))
     assert broken.names == ("tfp_drift", "gdp_deflator_inflation", "tfp_drift@2015")
-    same = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.03, "tfp_drift@2015": 0.02}
+    same = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.01, "tfp_drift@2015": 0.02}
     base = plain.simulate_paths(plain.unit({k: same[k] for k in plain.names}), 0)
     equal = broken.simulate_paths(broken.unit(same), 0)
     assert np.array_equal(base.gdp, equal.gdp)

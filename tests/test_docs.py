@@ -152,7 +152,7 @@ def test_capital_starts_on_the_balanced_growth_path(base_model):
     q_r = ψ e^g / (ψ + e^{g/(1-α)} - 1), g = g_A + g_A^r + ρ R_r (relative tolerance 1e-9)."""
     from growthpole.mechanisms.productivity import drift_by_region
 
-    state, params = base_model.state, base_model.params
+    state, params = base_model.state, base_model.initial_parameters
     firms = state.firms
     g = np.maximum(drift_by_region(params) + params.rd_return * state.regions.rd_intensity, 0)
     psi = params.investment_adjustment
@@ -168,7 +168,7 @@ def test_land_rent_is_the_documented_closed_form(base_model):
     """§5.10: ρ^L_r = l (r + δ) / (ℓ α q_r) in every region."""
     from growthpole.mechanisms.productivity import balanced_growth_capital_ratio
 
-    params = base_model.params
+    params = base_model.initial_parameters
     ratio = balanced_growth_capital_ratio(params, base_model.state.regions.rd_intensity)
     expected = (params.land_rent_share * (params.interest_rate + params.depreciation_rate)
                 / (params.land_mu_per_capital * params.capital_elasticity * ratio))

@@ -1,5 +1,6 @@
 """Property-based fuzzing (hypothesis) of the file readers: whatever a researcher writes into a
-scenario or sweep file, growthpole answers with its own GrowthpoleError (one clear line at
+scenario, sweep or calibration file, or whatever a manifest or checkpoint has been edited into,
+growthpole answers with its own GrowthpoleError (one clear line at
 the command line) or a valid object, never another exception.
 
 Generated inputs: arbitrary mappings and values, mutations of the shipped scenarios and
@@ -256,3 +257,157 @@ def test_sweep_token_soup_loads_or_raises_own_error(text):
     sweep = _sweep_module()
     path = _write("soup_sweep.yaml", text.encode("utf-8", errors="surrogatepass"))
     _assert_sweep_or_own_error(lambda: sweep.load_sweep(path))
+
+
+# ---- calibration specs, run and sweep manifests, checkpoints (issue 20) -------------------
+
+CALIBRATION_SPEC = ROOT / "scenarios" / "calibration" / "history.yaml"
+FEWER = settings(max_examples=100, deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                        HealthCheck.function_scoped_fixture])
+
+
+def _assert_own_error_or_value(call):
+    """``call()`` returns, or raises a GrowthpoleError of one line; nothing else escapes."""
+    try:
+        return call()
+    except GrowthpoleError as exc:
+        assert "\n" not in exc.one_line()
+        return None
+
+
+@FEWER
+@given(data=st.data())
+def test_mutated_calibration_spec_builds_or_raises_own_error(data):
+    from growthpole.calibration.spec import build_spec
+
+    original = yaml.safe_load(CALIBRATION_SPEC.read_text(encoding="utf-8"))
+    document = _mutate(original, data)
+    spec = _assert_own_error_or_value(lambda: build_spec(document, source=CALIBRATION_SPEC))
+    if spec is not None:  # a valid spec is usable: bounds ordered, names unique
+        assert len(set(spec.names)) == len(spec.names)
+        for name in spec.names:
+            bound = spec.free_parameter(name)
+            assert bound.lower < bound.upper
+
+
+@FEWER
+@given(values)
+def test_any_parsed_value_builds_a_calibration_spec_or_raises_own_error(data):
+    from growthpole.calibration.spec import build_spec
+
+    _assert_own_error_or_value(lambda: build_spec(data, source=CALIBRATION_SPEC))
+
+
+def _run_manifest() -> dict:
+    """The manifest `growthpole run` writes for a small scenario (no model run needed)."""
+    import pandas as pd
+
+    from growthpole.runner import RunResult, manifest
+    from growthpole.seeds import replication_seeds
+
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_changes(
+        replications=2, end_year=2021)
+    result = RunResult(scenario, pd.DataFrame(), replication_seeds(scenario.seed, 2),
+                       scenario.model_parameters(), root_seed=scenario.seed)
+    return manifest(result, complete=True, command=["growthpole", "run"])
+
+
+RUN_MANIFEST = None
+
+
+@FEWER
+@given(data=st.data())
+def test_mutated_run_manifest_is_read_or_refused_with_own_error(data):
+    """What `growthpole rerun` and `growthpole report` do with a manifest before any run or
+    figure: read it, rebuild the scenario, render the facts."""
+    import json
+
+    import pandas as pd
+
+    from growthpole import report, rerun
+
+    global RUN_MANIFEST
+    RUN_MANIFEST = RUN_MANIFEST or _run_manifest()
+    document = _mutate(RUN_MANIFEST, data)
+    path = _write("manifest.json", json.dumps(document, default=str))
+
+    def rebuild():
+        recorded = rerun.read_manifest(path)
+        return rerun.scenario_from_manifest(recorded, path)
+
+    _assert_own_error_or_value(rebuild)
+    document = json.loads(path.read_text(encoding="utf-8"))  # what the report reads
+    if isinstance(document, dict):
+        summary = pd.DataFrame({"year": [2019, 2020], "gdp_p05": [1.0, 2.0],
+                                "gdp_median": [1.5, 2.5], "gdp_p95": [2.0, 3.0]})
+
+        def render():
+            report._check_manifest(document, path)
+            return report.render_html(document, summary, [])
+
+        _assert_own_error_or_value(render)
+
+
+SWEEP_DIRECTORY: Path | None = None
+SWEEP_MANIFEST_TEXT = ""
+
+
+def _stored_sweep() -> Path:
+    """A tiny sweep stored once in SCRATCH (serial backend)."""
+    from growthpole.experiments.base import SerialExecutor
+    from growthpole.experiments.execute import run_sweep
+    from growthpole.experiments.sweep import build_sweep
+
+    directory = SCRATCH / "stored_sweep"
+    if not (directory / "manifest.json").exists():
+        sweep = build_sweep({
+            "name": "fuzz", "replications": 1,
+            "scenario": {"name": "fuzz_base", "start_year": 2019, "end_year": 2020,
+                         "seed": 3, "scale": {"people_per_agent": 40000,
+                                              "workers_per_firm_agent": 10}},
+            "design": {"method": "grid", "levels": 2},
+            "factors": [{"parameter": "rd_return", "range": [0.1, 0.4]}],
+            "outcomes": {"regions": ["shaoxing"], "columns": ["gdp"], "years": "all"}},
+            source=SCRATCH / "fuzz_sweep.yaml")
+        run_sweep(sweep, directory, SerialExecutor())
+    return directory
+
+
+@FEWER
+@given(data=st.data())
+def test_mutated_sweep_manifest_is_checked_or_refused_with_own_error(data):
+    """What `growthpole sensitivity`, `discover` and `attribute` check first."""
+    import json
+
+    from growthpole.experiments import store
+
+    global SWEEP_DIRECTORY, SWEEP_MANIFEST_TEXT
+    if SWEEP_DIRECTORY is None:
+        SWEEP_DIRECTORY = _stored_sweep()
+        SWEEP_MANIFEST_TEXT = (SWEEP_DIRECTORY / "manifest.json").read_text()
+    manifest_path = SWEEP_DIRECTORY / "manifest.json"
+    original_text = SWEEP_MANIFEST_TEXT
+    document = _mutate(json.loads(original_text), data)
+    try:
+        manifest_path.write_text(json.dumps(document, default=str))
+        checked = _assert_own_error_or_value(
+            lambda: store.read_sweep_for_analysis(SWEEP_DIRECTORY))
+        if checked is not None:
+            assert isinstance(checked["factors"], list) and checked["factors"]
+    finally:
+        manifest_path.write_text(original_text)
+
+
+@FEWER
+@given(data=st.data())
+def test_mutated_checkpoint_is_loaded_or_refused_with_own_error(data):
+    from growthpole.calibration.spec import check_checkpoint
+
+    payload = {"version": 1, "spec_hash": "x", "window": "2005:2019",
+               "names": ["tfp_drift", "rd_return"], "replications": 2,
+               "cache": [{"unit": [0.5, 0.25], "moments": [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]]},
+                         {"unit": [0.1, 0.9], "moments": None}]}
+    document = _mutate(payload, data)
+    _assert_own_error_or_value(lambda: check_checkpoint(
+        document, SCRATCH / "checkpoint.json", dimension=2, replications=2, moments=3))

@@ -24,8 +24,12 @@ def test_shaoxing_is_the_sum_of_its_six_units(tiny, seed_sequence):
 
 
 def test_gdp_is_firm_value_added_plus_nonmodelled_times_prices(tiny, seed_sequence):
-    frame = simulate(tiny, seed_sequence)
-    prices = (1 + tiny.model_parameters().gdp_deflator_inflation) ** (frame.year - 2019)
+    model = GrowthPoleModel(tiny, seed_sequence)
+    frame = model.run()
+    # P_t = prod_{s <= t} (1 + π_s), π_s the deflator of the year on the national path
+    inflation = {y: model.year_parameters(y).gdp_deflator_inflation
+                 for y in range(2020, tiny.end_year + 1)}
+    prices = frame.year.map(lambda y: np.prod([1 + inflation[s] for s in range(2020, y + 1)]))
     np.testing.assert_allclose(frame.gdp, (frame.firm_value_added + frame.nonmodelled_gdp)
                                * prices, rtol=1e-12)
 
@@ -78,7 +82,7 @@ def test_replication_r_uses_the_same_stream_in_every_scenario():
 ALL_OFF = {"spillovers": False, "agglomeration": False,
            "migration": False, "relocation": False, "entry": False, "exit": False,
            "land": False, "environment": False, "digital": False, "productivity": False,
-           "commuting": False}
+           "commuting": False, "national_path": False, "market_access": False}
 
 
 def test_reduction_without_dynamics_is_a_steady_state(seed_sequence):

@@ -38,3 +38,45 @@ def test_notebook_runs(name):
     images = sum("image/png" in output.get("data", {}) for cell in notebook.cells
                  if cell.cell_type == "code" for output in cell.get("outputs", []))
     assert images >= 1
+
+
+#: run after notebook 03 in its own kernel: the rank table it shows and the rank figure it
+#: draws come from one computation, the calibration report's hindcast
+NOTEBOOK_03_CHECK = '''
+import numpy as np
+assert report is not None, "no shipped calibration report: notebook 03 shows no hindcast"
+assert rank_table is not None, "the hindcast has no national rank (no national panel?)"
+line = next(l for l in rank_figure.axes[0].get_lines()
+            if str(l.get_label()).startswith("simulated median"))
+drawn = pd.Series(np.asarray(line.get_ydata(), float),
+                  index=np.asarray(line.get_xdata(), float).astype(int))
+table = rank_table.set_index("year").simulated_median
+assert set(table.index) <= set(drawn.index), (sorted(table.index), sorted(drawn.index))
+np.testing.assert_allclose(drawn.loc[table.index].to_numpy(), table.to_numpy())
+# the same rows as the report's rank verdict (the function the report uses): the worst
+# in-window error agrees with the shipped report within one place (else the report is stale:
+# re-run `growthpole calibrate`)
+reported = report["targets"]["national_rank_within_2_every_window_year"]["max_abs_error"]
+worst = rank_table.query("sample == 'in'").error.abs().max()
+assert abs(worst - reported) <= 1, (worst, reported)
+print("NOTEBOOK-03-CONSISTENT", worst, reported)
+'''
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_notebook_03_table_and_figure_come_from_one_computation():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    path = NOTEBOOKS / "03_calibration_and_validation.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    source = "".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert source.count("hindcast(") == 1, "notebook 03 must compute its hindcast once"
+    notebook.cells.append(nbformat.v4.new_code_cell(NOTEBOOK_03_CHECK))
+    client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()
+    outputs = notebook.cells[-1].get("outputs", [])
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    assert not errors, "\n".join(errors[0].get("traceback", [])) if errors else ""
+    assert any("NOTEBOOK-03-CONSISTENT" in o.get("text", "") for o in outputs)

@@ -43,7 +43,7 @@ def _draw(fig) -> list[str]:
 
 def _labelled(fig) -> None:
     for ax in fig.axes:
-        if not ax.get_visible():
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
             continue
         assert ax.get_xlabel().strip(), f"axes without x label in {fig}"
         assert ax.get_ylabel().strip(), f"axes without y label in {fig}"
@@ -154,7 +154,8 @@ def test_corridor_map_arrows_point_with_the_net_flow(tiny_run):
                - rows.groupby("replication").migration_out.sum()).mean()
     assert flows.loc["keqiao", "people"] == pytest.approx(by_hand)
     fig = plots.corridor_map(city_year)
-    arrows = {a.get_gid(): a for ax in fig.axes for a in ax.texts if a.get_gid()}
+    arrows = {a.get_gid(): a for ax in fig.axes for a in ax.texts
+              if str(a.get_gid()).startswith("flow:")}
     assert arrows, "no flow arrows drawn"
     for gid, arrow in arrows.items():
         _, column, region = gid.split(":")
@@ -322,7 +323,7 @@ def test_sensitivity_bars_are_the_estimates_largest_on_top():
     np.testing.assert_allclose(widths, np.sort(estimates))  # drawn bottom (small) to top
     assert [t.get_text() for t in ax.get_yticklabels()] == list(
         np.array(["a", "b", "c"])[np.argsort(estimates)])
-    assert "亿元" in ax.get_title()
+    assert plots.gdp_unit() in ax.get_title()
     _labelled(fig)
 
 
@@ -361,3 +362,249 @@ def test_history_figures_without_readable_data_show_the_simulation(monkeypatch, 
     assert not any(label.startswith("published") for label in labels)
     fig = plots.rank_fan(tiny_run.city_year)
     assert not any(line.get_label().startswith("published") for line in fig.axes[0].get_lines())
+
+
+# ---- figures an economist would publish (issue 19): units, readable factors, honest axes ----
+
+#: words that name a unit on a numeric axis (calendar years, money, people, shares, places,
+#: degrees, counts)
+UNIT_WORDS = ("亿元", "100 million yuan", "万人", "10,000 people", "%", "places", "degrees",
+              "firm agents", "0-1", "probability", "year", "count", "share", "(1 = largest)")
+
+
+def _numeric_ticks(labels) -> bool:
+    texts = [t.get_text().replace("−", "-").replace(",", "") for t in labels if t.get_text()]
+    if not texts:
+        return True  # ticks not drawn yet: treat as numeric (the stricter case)
+    try:
+        [float(t) for t in texts]
+    except ValueError:
+        return False
+    return True
+
+
+def _units_on_numeric_axes(fig) -> None:
+    """Every numeric axis of every visible panel names its unit (categorical axes, whose
+    ticks are names such as pillars or factors, need none)."""
+    fig.canvas.draw()
+    for ax in fig.axes:
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        for axis, label in ((ax.xaxis, ax.get_xlabel()), (ax.yaxis, ax.get_ylabel())):
+            if _numeric_ticks(axis.get_ticklabels()):
+                assert any(word in label for word in UNIT_WORDS), \
+                    f"axis without a unit: {label!r} in {ax.get_title()!r}"
+
+
+def _png(fig) -> np.ndarray:
+    """The figure rendered to an RGB array (the same dpi every time)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(float)
+
+
+def _rms(first: np.ndarray, second: np.ndarray) -> float:
+    """Root-mean-square difference of two renderings in 0-255 grey levels (matplotlib's
+    image-comparison measure); a different size is an infinite difference."""
+    if first.shape != second.shape:
+        return float("inf")
+    return float(np.sqrt(np.mean((first - second) ** 2)))
+
+
+#: image tolerance (RMS, 0-255): the same input must render within it, a changed input
+#: beyond it; matplotlib's own image tests use 0-10 for "the same picture"
+IMAGE_TOLERANCE = 2.0
+
+
+def _morris_table(conf_width: float = 1.5) -> pd.DataFrame:
+    rng = np.random.default_rng(21)
+    factors = ["innovation.talent_programmes", "integration.hangzhou_travel_time_cut",
+               "business.tax_fee_cuts"]
+    mu = rng.uniform(0.2, 3.0, 3)
+    sigma = mu * rng.uniform(0.1, 1.5, 3)
+    rows = []
+    for factor, m, s in zip(factors, mu, sigma, strict=True):
+        rows.append({"outcome": "gdp:2035", "factor": factor, "index": "mu_star",
+                     "estimate": m, "conf_low": m - conf_width, "conf_high": m + conf_width,
+                     "method": "morris", "variants": 16, "replications": 2})
+        rows.append({"outcome": "gdp:2035", "factor": factor, "index": "sigma", "estimate": s,
+                     "conf_low": np.nan, "conf_high": np.nan, "method": "morris",
+                     "variants": 16, "replications": 2})
+    return pd.DataFrame(rows)
+
+
+def test_every_figure_has_units_on_its_numeric_axes(tiny_run):
+    city_year = tiny_run.city_year
+    waterfall = pd.DataFrame({"pillar": ["integration", "platforms", "total"],
+                              "contribution": [120.0, 80.0, 210.0], "outcome": "gdp:2030"})
+    calibration = pd.DataFrame({"moment": ["gdp:shaoxing", "population:shaoxing"],
+                                "observed": [100.0, 50.0], "simulated": [104.0, 47.0]})
+    figures = [plots.gdp_fan(city_year), plots.rank_fan(city_year),
+               plots.p_top30_by_year({"tiny": city_year}), plots.sector_shares(city_year),
+               plots.corridor_map(city_year), plots.attribution_waterfall(waterfall),
+               plots.calibration_fit(calibration),
+               plots.sensitivity_indices(_morris_table()), plots.morris_mu_sigma(_morris_table())]
+    for fig in figures:
+        _units_on_numeric_axes(fig)
+        assert _draw(fig) == [], "a character without a glyph (empty box) in the figure"
+
+
+def test_unit_check_can_fail():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [2, 3])
+    ax.set_xlabel("time")
+    ax.set_ylabel("output")
+    with pytest.raises(AssertionError, match="axis without a unit"):
+        _units_on_numeric_axes(fig)
+    plt.close(fig)
+
+
+def test_sensitivity_titles_are_readable_and_carry_units():
+    fig = plots.sensitivity_indices(_morris_table())
+    ticks = " ".join(" ".join(t.get_text().split()) for t in fig.axes[0].get_yticklabels())
+    assert "innovation.talent_programmes" not in ticks
+    assert "thousand-talents" in ticks and "share of the skilled wage" in ticks
+    assert "per factor range" in fig.axes[0].get_xlabel()
+
+
+def test_morris_intervals_stay_in_the_domain_of_mu_star():
+    """μ* is a mean of absolute values: an interval drawn below zero would claim the
+    impossible. The bootstrap's normal approximation crosses zero here by construction."""
+    table = _morris_table(conf_width=5.0)
+    assert (table.query("index == 'mu_star'").conf_low < 0).all()  # precondition
+    for fig in (plots.sensitivity_indices(table), plots.morris_mu_sigma(table)):
+        ax = fig.axes[0]
+        lows = [segment[:, 0].min() for collection in ax.collections
+                if hasattr(collection, "get_segments") for segment in collection.get_segments()]
+        assert lows and min(lows) >= 0.0
+        assert ax.get_xlim()[0] >= 0.0
+    notes = " ".join(t.get_text() for t in plots.sensitivity_indices(table).texts)
+    assert "cut at the index's domain" in notes
+    low, high, cut = plots.index_interval(table.query("index == 'mu_star'"), "mu_star")
+    assert cut and (low == 0).all() and (high > 0).all()
+
+
+def test_morris_mu_sigma_places_each_factor_at_its_mu_star_and_sigma():
+    table = _morris_table()
+    fig = plots.morris_mu_sigma(table)
+    ax = fig.axes[0]
+    drawn = next(line for line in ax.get_lines() if line.get_marker() == "o")
+    mu = table.query("index == 'mu_star'").estimate.to_numpy()
+    sigma = table.query("index == 'sigma'").estimate.to_numpy()
+    np.testing.assert_allclose(drawn.get_xdata(), mu)
+    np.testing.assert_allclose(drawn.get_ydata(), sigma)
+    assert "σ" in ax.get_ylabel() and "μ*" in ax.get_xlabel()
+    with pytest.raises(ValueError, match="needs 'mu_star' and 'sigma'"):
+        plots.morris_mu_sigma(table.query("index == 'mu_star'"))
+
+
+def test_waterfall_runs_from_zero_even_for_large_contributions():
+    # contributions of ~11,000 亿元 each: the axis must still start at zero, not near 11,000
+    table = pd.DataFrame({"pillar": ["integration", "platforms", "green"],
+                          "contribution": [11300.0, 11310.0, 11320.0], "outcome": "gdp:2030"})
+    fig = plots.attribution_waterfall(table)
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] == 0.0
+    assert ax.get_ylim()[1] >= table.contribution.sum()
+    assert plots.gdp_unit() in ax.get_ylabel()
+    negative = table.assign(contribution=[-50.0, 20.0, 10.0])
+    ax = plots.attribution_waterfall(negative, value_label="Δ GDP").axes[0]
+    assert ax.get_ylim()[0] < -50.0 and ax.get_ylim()[1] > 0.0
+    assert plots.gdp_unit() in ax.get_ylabel()  # the unit is appended to a bare label
+
+
+def test_corridor_map_draws_the_outline_and_the_inflow_from_outside(tiny_run):
+    city_year = tiny_run.city_year
+    fig = plots.corridor_map(city_year)
+    people = fig.axes[0]
+    first, last = int(city_year.year.min()) + 1, int(city_year.year.max())
+    inflow = plots.external_inflow(city_year, (first, last))
+    rows = city_year[(city_year.region == "shaoxing") & city_year.year.between(first, last)]
+    assert inflow["shaoxing"] == pytest.approx(
+        rows.groupby("replication").external_inflow.sum().mean())
+    arrows = {t.get_gid(): t for t in people.texts if str(t.get_gid()).startswith("inflow:")}
+    assert set(arrows) == {f"inflow:people:{r}" for r, v in inflow.items() if v > 0}
+    # the largest flow of the panel is the longest arrow: lengths are proportional to values
+    lengths = {gid.split(":")[2]: np.hypot(*(np.subtract(a.xy, a.xyann)))
+               for gid, a in arrows.items()}
+    largest = max(lengths, key=lengths.get)
+    assert largest == inflow.idxmax()
+    from growthpole.data import REGIONS_SCHEMA, load
+
+    coordinates = load(REGIONS_SCHEMA).set_index("region_id")[["latitude", "longitude"]]
+    outline = plots.shaoxing_outline(coordinates.astype(float))
+    polygons = [p for p in people.patches if p.get_label().startswith("Shaoxing")]
+    assert len(polygons) == 1
+    np.testing.assert_allclose(polygons[0].get_xy()[:len(outline)], outline)
+    texts = [t.get_text() for t in people.texts]
+    assert any("rest of China" in t for t in texts)
+    # every region's label is joined to its own dot by a leader line
+    for region in REGIONS:
+        label = next(t for t in people.texts if t.get_text().startswith(plots.place_name(region)))
+        assert label.arrow_patch is not None
+        np.testing.assert_allclose(label.xy, (coordinates.loc[region, "longitude"],
+                                              coordinates.loc[region, "latitude"]))
+
+
+def test_discovery_chart_draws_every_box_it_lists():
+    rng = np.random.default_rng(4)
+    table = pd.DataFrame({"a": rng.uniform(0, 1, 60), "b": rng.uniform(0, 1, 60)})
+    table["gdp:2030"] = 100 * table.a + 10 * table.b
+    table["box"] = np.where(table.a > 0.5, 1, np.where(table.b > 0.5, 2, 3))
+    boxes = pd.DataFrame([
+        {"outcome": "gdp:2030", "box": 1, "variants": 30, "mean": 80.0, "density": 0.9,
+         "coverage": 0.8, "factor": "a", "lower": 0.5, "upper": 1.0},
+        {"outcome": "gdp:2030", "box": 2, "variants": 15, "mean": 30.0, "density": 0.1,
+         "coverage": 0.1, "factor": "a", "lower": 0.0, "upper": 0.5},
+        {"outcome": "gdp:2030", "box": 2, "variants": 15, "mean": 30.0, "density": 0.1,
+         "coverage": 0.1, "factor": "b", "lower": 0.5, "upper": 1.0},
+        {"outcome": "gdp:2030", "box": 3, "variants": 15, "mean": 20.0, "density": 0.0,
+         "coverage": 0.0, "factor": "a", "lower": 0.0, "upper": 0.5},
+        {"outcome": "gdp:2030", "box": 3, "variants": 15, "mean": 20.0, "density": 0.0,
+         "coverage": 0.0, "factor": "b", "lower": 0.0, "upper": 0.5}])
+    summary = {"outcome": "gdp:2030", "threshold": 60.0, "direction": ">=", "cases": 28,
+               "variants": 60, "feature_importance": {"a": 0.8, "b": 0.2}}
+    fig = plots.discovery_boxes(boxes, table, summary)
+    drawn = sorted(p.get_gid() for ax in fig.axes for p in ax.patches
+                   if str(p.get_gid()).startswith("box:"))
+    assert drawn == ["box:1", "box:2", "box:3"]
+    second = next(p for ax in fig.axes for p in ax.patches if p.get_gid() == "box:2")
+    assert (second.get_x(), second.get_y(), second.get_width(), second.get_height()) == \
+        pytest.approx((0.0, 0.5, 0.5, 0.5))
+    _labelled(fig)
+
+
+def test_prim_trajectory_draws_coverage_against_density():
+    trajectory = pd.DataFrame({"step": [0, 1, 2], "coverage": [1.0, 0.9, 0.6],
+                               "density": [0.3, 0.5, 0.9], "restricted": [0, 1, 2]})
+    fig = plots.prim_trajectory(trajectory, chosen=2)
+    ax = fig.axes[0]
+    offsets = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(offsets, trajectory[["coverage", "density"]].to_numpy())
+    assert "coverage" in ax.get_xlabel() and "density" in ax.get_ylabel()
+    _units_on_numeric_axes(fig)
+
+
+@pytest.mark.parametrize("figure", ["corridor", "waterfall", "morris"])
+def test_images_match_within_tolerance_and_a_changed_input_shows(figure, tiny_run):
+    """Image comparison: the same input renders within IMAGE_TOLERANCE of itself (the
+    reference is rendered in this session from the seeded tiny run: no font-dependent file
+    is shipped), and a changed input moves the picture beyond it."""
+    city_year = tiny_run.city_year
+    waterfall = pd.DataFrame({"pillar": ["integration", "platforms", "total"],
+                              "contribution": [120.0, 80.0, 210.0], "outcome": "gdp:2030"})
+    build, changed = {
+        "corridor": (lambda: plots.corridor_map(city_year),
+                     lambda: plots.corridor_map(city_year.assign(
+                         external_inflow=city_year.external_inflow * 0.2))),
+        "waterfall": (lambda: plots.attribution_waterfall(waterfall),
+                      lambda: plots.attribution_waterfall(
+                          waterfall.assign(contribution=[120.0, -80.0, 50.0]))),
+        "morris": (lambda: plots.morris_mu_sigma(_morris_table()),
+                   lambda: plots.morris_mu_sigma(_morris_table(conf_width=0.1))),
+    }[figure]
+    reference = _png(build())
+    assert _rms(reference, _png(build())) <= IMAGE_TOLERANCE
+    assert _rms(reference, _png(changed())) > IMAGE_TOLERANCE

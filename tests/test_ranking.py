@@ -229,23 +229,29 @@ def test_without_history_ranks_vary_after_the_start_year():
     assert ranks.nunique().loc[2021] > 1
 
 
-def test_a_national_shock_shared_by_everyone_leaves_ranks_unchanged():
-    """All loadings 1, no idiosyncratic noise, a random national factor: the competitors and
-    (for ranking) the corridor move together, so ranks are the same in every replication
-    when the corridor follows the expected factor path; without sharing they vary."""
-    years = list(range(2000, 2016))
-    model = deterministic_model([100.0, 95.0, 80.0, 60.0], alpha=[0.0, 0.004, 0.012, 0.03])
-    model = dataclasses.replace(model, beta=np.ones(4), factor_mean=0.08,
-                                factor_persistence=0.5, factor_sd=0.03)
-    t = np.arange(len(years))
-    shaoxing = 90.0 * np.exp(0.08 * t + 0.01 * t)  # expected factor path + its own trend
-    gdp = {"shaoxing": shaoxing, "hangzhou": np.full(len(years), 1e6),
-           "ningbo": np.full(len(years), 1.0), "shanghai": np.full(len(years), 2.0)}
-    city_year = corridor_city_year(gdp, years, 30)
+def test_one_national_economy_a_shock_shared_by_everyone_leaves_ranks_unchanged():
+    """All loadings 1, no idiosyncratic noise, the factor on the national path (a = 0,
+    b = 1): competitors grow at alpha_i + n_t with n_t the replication's national nominal
+    growth. A corridor that grows with the same national path keeps its rank in every
+    replication; a corridor on a fixed path does not (the paths differ after 2024)."""
+    from growthpole.national import national_path
+
+    years = list(range(2024, 2040))
+    model = deterministic_model([100.0, 95.0, 80.0, 60.0], alpha=[0.0, 0.004, 0.012, 0.03],
+                                start_year=2024)
+    model = dataclasses.replace(model, beta=np.ones(4), national_loading=(0.0, 1.0, 0.0))
     seeds = seeds_module.replication_seeds(4, 30)
-    shared = attach_national_rank(city_year, seeds, 2000, model=model)
-    alone = attach_national_rank(city_year, seeds, 2000, model=model,
-                                 corridor_is_model_output=False)
+    nominal = np.stack([national_path(s, years[1:]).sum(axis=1) for s in seeds])
+    cumulated = np.concatenate([np.zeros((30, 1)), np.cumsum(nominal, axis=1)], axis=1)
+    t = np.arange(len(years))
+    shaoxing = 90.0 * np.exp(cumulated + 0.01 * t)  # the nation's path + its own trend
+    fixed = np.broadcast_to(90.0 * np.exp(0.06 * t + 0.01 * t), shaoxing.shape)
+    other = {"hangzhou": np.full(len(years), 1e6), "ningbo": np.full(len(years), 1.0),
+             "shanghai": np.full(len(years), 2.0)}
+    shared = attach_national_rank(corridor_city_year({"shaoxing": shaoxing, **other}, years,
+                                                     30), seeds, 2024, model=model)
+    alone = attach_national_rank(corridor_city_year({"shaoxing": fixed, **other}, years, 30),
+                                 seeds, 2024, model=model)
     shared_ranks = shared[shared.region == "shaoxing"].groupby("year").national_rank
     alone_ranks = alone[alone.region == "shaoxing"].groupby("year").national_rank
     assert (shared_ranks.nunique() == 1).all()

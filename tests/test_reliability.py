@@ -27,6 +27,7 @@ import yaml
 
 from growthpole import model as model_module
 from growthpole.errors import ModelInvariantError, OutputError
+from growthpole.experiments import store
 from growthpole.io import write_parquet
 from growthpole.regions import REGION_INDEX
 
@@ -449,8 +450,9 @@ def test_interrupted_run_resumes_to_identical_bytes(tmp_path, monkeypatch):
         rerun_module.run_to_directory(scenario, out)
     assert not (out / "city_year.parquet").exists()
     assert not _looks_complete(out)
+    key = rerun_module.run_key(scenario, scenario.model_parameters())
     assert sorted(p.name for p in (out / "parts").iterdir()) == [
-        "replication_00000.parquet", "replication_00001.parquet"]
+        f"replication_00000-{key}.parquet", f"replication_00001-{key}.parquet"]
     with pytest.raises(OutputError, match="already holds results"):
         rerun_module.run_to_directory(scenario, out)  # neither --overwrite nor --resume
 
@@ -526,7 +528,8 @@ def test_corrupt_part_is_reported_on_resume(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "simulate", interrupt_at_two)
     with pytest.raises(KeyboardInterrupt):
         rerun_module.run_to_directory(scenario, out)
-    part = rerun_module.part_path(out, 1)
+    part = rerun_module.part_path(out, 1, rerun_module.run_key(scenario,
+                                                              scenario.model_parameters()))
     part.write_bytes(b"not parquet")
     with pytest.raises(OutputError, match="corrupt Parquet file") as info:
         rerun_module.run_to_directory(scenario, out, resume=True)
@@ -707,7 +710,7 @@ def test_yaml_reader_is_a_safe_loader():
 def test_dask_cluster_binds_to_localhost():
     execute = pytest.importorskip("growthpole.experiments.execute")
     source = inspect.getsource(execute.local_cluster)
-    assert 'host="127.0.0.1"' in source
+    assert 'host="127.0.0.1"' in source and 'protocol="tls://"' in source
 
 
 def test_rerun_of_a_calibrated_run_needs_only_the_manifest(tmp_path):
@@ -739,3 +742,734 @@ def test_resumable_writer_matches_the_plain_writer(tmp_path):
     run_to_directory(scenario, tmp_path / "parts")
     assert ((tmp_path / "plain" / "city_year.parquet").read_bytes()
             == (tmp_path / "parts" / "city_year.parquet").read_bytes())
+
+
+# =======================================================================================
+# issue 20: nothing lost, nobody in
+# =======================================================================================
+
+def _tree(directory: Path) -> dict[str, bytes]:
+    """Every file below ``directory`` with its bytes (the disk "as it was")."""
+    return {str(p.relative_to(directory)): p.read_bytes()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def _user_directory(path: Path) -> Path:
+    path.mkdir()
+    (path / "paper.tex").write_text("\\section{Results}\n")
+    (path / ".notes.tmp").write_text("my temporary notes\n")  # looks like a temporary
+    return path
+
+
+# ---- 1. never destroy what growthpole did not write ---------------------------------
+
+@pytest.mark.parametrize("flags", [(), ("--overwrite",), ("--resume",)],
+                         ids=["plain", "overwrite", "resume"])
+def test_run_refuses_a_directory_it_did_not_write(tmp_path, capsys, flags):
+    scenario = write_yaml(tmp_path / "s.yaml")
+    user = _user_directory(tmp_path / "mine")
+    before = _tree(user)
+    proc = cli_in_process(capsys, "run", scenario, "--out", user, *flags)
+    assert_clear_error(proc, str(user), "not empty", "no growthpole manifest.json",
+                       "choose another --out")
+    assert _tree(user) == before
+
+
+def test_overwrite_deletes_only_the_files_the_manifest_lists(finished_run, tmp_path, capsys):
+    scenario, original = finished_run
+    out = tmp_path / "run"
+    shutil.copytree(original, out)
+    (out / "notes.txt").write_text("mine\n")
+    (out / ".draft.tmp").write_text("mine too\n")
+    (out / "parts").mkdir()
+    (out / "parts" / "keep.csv").write_text("a,b\n")
+    assert cli_in_process(capsys, "run", scenario, "--out", out, "--overwrite").returncode == 0
+    assert (out / "notes.txt").read_text() == "mine\n"
+    assert (out / ".draft.tmp").read_text() == "mine too\n"
+    assert (out / "parts" / "keep.csv").read_text() == "a,b\n"
+    assert _looks_complete(out)
+
+
+def test_scenario_named_dot_dot_is_refused_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    scenario = write_yaml(tmp_path / "dots.yaml", name="..")
+    monkeypatch.chdir(work)
+    proc = cli_in_process(capsys, "run", scenario)
+    assert_clear_error(proc, "key 'name'", "should match pattern")
+    assert list(work.iterdir()) == [] and not (tmp_path / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(("name", "component"), [
+    ("..", "unnamed"), (".", "unnamed"), ("../../etc", "_.._etc"), ("a/b", "a_b"),
+    (".hidden", "hidden"), ("绍兴", "绍兴"), ("ok-name_1.2", "ok-name_1.2")])
+def test_names_become_one_safe_path_component(name, component):
+    from growthpole.io import safe_component
+
+    assert safe_component(name) == component
+    assert "/" not in component and not component.startswith(".")
+
+
+def test_sweep_overwrite_keeps_a_users_file_in_results(tmp_path, capsys):
+    sweep_file = _tiny_sweep_file(tmp_path)
+    out = tmp_path / "sweep"
+    assert cli_in_process(capsys, "sweep", sweep_file, "--out", out,
+                          "--cluster", "serial").returncode == 0
+    (out / "results" / "important.csv").write_text("keep me\n")
+    (out / "notes.md").write_text("keep me too\n")
+    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", out, "--cluster", "serial",
+                          "--overwrite")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "results" / "important.csv").read_text() == "keep me\n"
+    assert (out / "notes.md").read_text() == "keep me too\n"
+    assert len(store.stored_run_ids(out)) == 2
+
+
+def test_sweep_refuses_a_directory_it_did_not_write(tmp_path, capsys):
+    sweep_file = _tiny_sweep_file(tmp_path)
+    user = _user_directory(tmp_path / "mine")
+    before = _tree(user)
+    for flags in ((), ("--overwrite",), ("--resume",)):
+        proc = cli_in_process(capsys, "sweep", sweep_file, "--out", user, "--cluster",
+                              "serial", *flags)
+        assert_clear_error(proc, str(user), "not empty", "no growthpole manifest.json")
+    assert _tree(user) == before
+
+
+def test_compare_refuses_a_directory_it_did_not_write(tmp_path, capsys):
+    a = write_yaml(tmp_path / "a.yaml", name="a", replications=2)
+    b = write_yaml(tmp_path / "b.yaml", name="b", replications=2)
+    user = _user_directory(tmp_path / "mine")
+    before = _tree(user)
+    proc = cli_in_process(capsys, "compare", a, b, "--out", user, "--overwrite")
+    assert_clear_error(proc, str(user), "not empty")
+    assert _tree(user) == before
+
+
+def test_calibrate_overwrite_replaces_only_a_calibrated_file(tmp_path, capsys):
+    spec = ROOT / "scenarios" / "calibration" / "history.yaml"
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("parameters: {tfp_drift: 0.01}  # my own file\n")
+    proc = cli_in_process(capsys, "calibrate", spec, "--out", mine, "--overwrite")
+    assert_clear_error(proc, str(mine), "not written by `growthpole calibrate`")
+    assert mine.read_text() == "parameters: {tfp_drift: 0.01}  # my own file\n"
+
+
+def test_stray_temporaries_of_other_names_survive_a_resume(tmp_path):
+    """Only growthpole's own temporaries (`.city_year.parquet.XXXX.tmp`, ...) are cleaned."""
+    from growthpole import rerun as rerun_module
+
+    scenario = tiny_scenario(replications=2, end_year=2021)
+    out = tmp_path / "run"
+    rerun_module.run_to_directory(scenario, out)
+    ours = out / ".city_year.parquet.abcd1234.tmp"
+    theirs = out / ".notes.tmp"
+    ours.write_bytes(b"half")
+    theirs.write_text("mine")
+    rerun_module.run_to_directory(scenario, out, overwrite=True)
+    assert not ours.exists() and theirs.read_text() == "mine"
+
+
+# ---- 2. exclusive output -------------------------------------------------------------
+
+def _hold_lock(lock_path: str, ready, release) -> None:
+    from growthpole.io import exclusive_lock
+
+    with exclusive_lock(lock_path):
+        ready.set()
+        release.wait(60)
+
+
+def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path, capsys):
+    import multiprocessing
+
+    from growthpole.io import LOCK_NAME
+
+    scenario = write_yaml(tmp_path / "s.yaml")
+    out = tmp_path / "run"
+    out.mkdir()
+    context = multiprocessing.get_context("spawn")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(out / LOCK_NAME), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        proc = cli_in_process(capsys, "run", scenario, "--out", out)
+        assert_clear_error(proc, str(out), "another growthpole process",
+                           f"(process {holder.pid})")
+        assert not (out / "manifest.json").exists()
+    finally:
+        release.set()
+        holder.join(60)
+    assert cli_in_process(capsys, "run", scenario, "--out", out).returncode == 0
+
+
+def test_two_concurrent_runs_into_one_directory_cannot_both_succeed(tmp_path):
+    """Two real `growthpole run` processes started together into one --out: exactly one
+    exits 0; the other exits 2 with one line (locked, or the winner's results exist)."""
+    scenario = write_yaml(tmp_path / "s.yaml", replications=6, end_year=2021)
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "growthpole", "run", str(scenario), "--out", str(out)]
+    processes = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    statuses = sorted(p.returncode for p in processes)
+    assert statuses == [0, 2], outputs
+    loser = outputs[[p.returncode for p in processes].index(2)][1]
+    assert len(loser.strip().splitlines()) == 1 and "Traceback" not in loser
+    assert ("another growthpole process" in loser) or ("already holds results" in loser)
+    frame = pd.read_parquet(out / "city_year.parquet")
+    assert sorted(frame.replication.unique()) == list(range(6))
+
+
+def test_lock_is_released_when_the_holder_is_killed(tmp_path):
+    """flock dies with its process: a SIGKILLed run leaves no stale lock."""
+    scenario = write_yaml(tmp_path / "s.yaml", replications=60, end_year=2020)
+    out = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "growthpole", "run", str(scenario),
+                                "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if list((out / "parts").glob("replication_*.parquet")):
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the run finished before it could be killed"
+    process.kill()
+    process.communicate(timeout=60)
+    proc = cli("run", scenario, "--out", out, "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert _looks_complete(out)
+
+
+def test_resume_refuses_parts_of_another_scenario(tmp_path):
+    """Parts are named by the scenario+parameters key: parts of scenario A found when
+    resuming scenario B (e.g. after two writers raced before locks existed) refuse the
+    resume instead of being mixed into B's city_year.parquet."""
+    from growthpole import rerun as rerun_module
+    from growthpole import runner
+
+    a = tiny_scenario(replications=3, end_year=2021, name="a")
+    b = tiny_scenario(replications=3, end_year=2021, name="b", seed=999)
+    out = tmp_path / "run"
+    real = runner.simulate
+
+    def interrupt_at_two(scenario, seed_sequence, *, replication=0, **kwargs):
+        if replication == 2:
+            raise KeyboardInterrupt
+        return real(scenario, seed_sequence, replication=replication, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "simulate", interrupt_at_two)
+        with pytest.raises(KeyboardInterrupt):
+            rerun_module.run_to_directory(b, out)
+        foreign = rerun_module.part_path(out, 0, rerun_module.run_key(
+            a, a.model_parameters()))
+        write_parquet(foreign, real(a, np.random.SeedSequence(1), replication=0))
+    with pytest.raises(OutputError, match="refusing to mix") as info:
+        rerun_module.run_to_directory(b, out, resume=True)
+    assert str(foreign) in str(info.value) and not (out / "city_year.parquet").exists()
+
+
+def test_second_sweep_into_a_locked_directory_is_refused(tmp_path, capsys):
+    import multiprocessing
+
+    from growthpole.io import LOCK_NAME
+
+    sweep_file = _tiny_sweep_file(tmp_path)
+    out = tmp_path / "sweep"
+    out.mkdir()
+    context = multiprocessing.get_context("spawn")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(out / LOCK_NAME), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        proc = cli_in_process(capsys, "sweep", sweep_file, "--out", out, "--cluster",
+                              "serial", "--overwrite")
+        assert_clear_error(proc, str(out), "another growthpole process")
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+    finally:
+        release.set()
+        holder.join(60)
+
+
+# ---- 3. one validation layer: every bad input, one line, exit 2, disk unchanged -----
+
+TINY_SWEEP = {"name": "tiny-sweep", "scenario": "s.yaml", "replications": 1,
+              "design": {"method": "grid", "levels": 2},
+              "factors": [{"lever": "integration.hangzhou_travel_time_cut",
+                           "range": [0.0, 0.5], "from_year": 2020}],
+              "outcomes": {"regions": ["shaoxing"], "columns": ["gdp"], "years": "all"}}
+
+
+def _tiny_sweep_file(directory: Path, **changes) -> Path:
+    write_yaml(directory / "s.yaml")
+    path = directory / "sweep.yaml"
+    path.write_text(yaml.safe_dump({**TINY_SWEEP, **changes}), encoding="utf-8")
+    return path
+
+
+SWEEP_FLAG_CASES = [
+    ("workers_huge", ("--workers", "100000"), ["--workers", "between 1 and 256", "100000"]),
+    ("workers_negative", ("--workers", "-2"), ["--workers", "between 1 and 256", "-2"]),
+    ("flush_nan", ("--flush-seconds", "nan"), ["--flush-seconds", "finite", "nan"]),
+    ("flush_negative", ("--flush-seconds", "-1"), ["--flush-seconds", "in [0, 86400]"]),
+    ("batch_zero", ("--batch-runs", "0"), ["--batch-runs", "between 1 and 1000000"]),
+    ("scheduler_not_address", ("--scheduler", "not an address"),
+     ["key '--scheduler'", "not a scheduler address"]),
+    ("scheduler_bad_port", ("--scheduler", "tcp://127.0.0.1:99999"),
+     ["key '--scheduler'", "port 1-65535"]),
+    ("scheduler_remote_plain", ("--scheduler", "tcp://192.0.2.1:8786"),
+     ["key '--scheduler'", "must use tls://"]),
+    ("scheduler_remote_tls_without_settings", ("--scheduler", "tls://192.0.2.1:8786"),
+     ["key '--scheduler'", "needs your Dask TLS settings"]),
+    ("scheduler_file_missing", ("--scheduler", "nope/scheduler.json"),
+     ["key '--scheduler'", "scheduler file does not exist"]),
+    ("dashboard_bad_port", ("--dashboard", "99999"), ["key '--dashboard'", "0-65535"]),
+]
+
+
+def _argparse_or_own_error(proc, fragments):
+    """Exit 2, one line, no traceback: the parser's ``growthpole CMD: error: argument ...``
+    or the project's ``growthpole: error: ...``."""
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("growthpole"), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.mark.parametrize(("case", "flags", "fragments"), SWEEP_FLAG_CASES,
+                         ids=[c[0] for c in SWEEP_FLAG_CASES])
+def test_bad_sweep_flags_are_one_line_and_create_nothing(tmp_path, capsys, case, flags,
+                                                         fragments):
+    sweep_file = _tiny_sweep_file(tmp_path)
+    out = tmp_path / "out"
+    try:
+        proc = cli_in_process(capsys, "sweep", sweep_file, "--out", out, *flags)
+    except SystemExit as exc:  # argparse exits from inside main()
+        captured = capsys.readouterr()
+        proc = subprocess.CompletedProcess(flags, exc.code, captured.out, captured.err)
+    _argparse_or_own_error(proc, fragments)
+    assert not out.exists()
+
+
+def test_scheduler_file_that_is_not_json(tmp_path, capsys):
+    sweep_file = _tiny_sweep_file(tmp_path)
+    scheduler = tmp_path / "scheduler.json"
+    scheduler.write_text("not json {")
+    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", tmp_path / "out",
+                          "--scheduler", scheduler)
+    assert_clear_error(proc, str(scheduler), "key '--scheduler'", "not JSON")
+    assert not (tmp_path / "out").exists()
+
+
+def test_attribute_with_a_bad_scheduler_address(tmp_path, capsys):
+    proc = cli_in_process(capsys, "attribute", ROOT / "scenarios" / "full_strategy.yaml",
+                          "--out", tmp_path / "out", "--scheduler", "tcp://nowhere")
+    assert_clear_error(proc, "key '--scheduler'", "not a scheduler address")
+    assert not (tmp_path / "out").exists()
+
+
+OTHER_FLAG_CASES = [
+    ("calibrate", ("--workers", "100000"), "--workers"),
+    ("calibrate", ("--budget", "2"), "--budget"),
+    ("run", ("--seed", "-1"), "--seed"),
+    ("compare", ("--seed", "-5"), "--seed"),
+    ("attribute", ("--workers", "0"), "--workers"),
+    ("attribute", ("--year", "3000"), "--year"),
+    ("sensitivity", ("--conf-level", "nan"), "--conf-level"),
+    ("sensitivity", ("--resamples", "5"), "--resamples"),
+    ("discover", ("--threshold", "inf"), "--threshold"),
+    ("discover", ("--min-leaf-share", "0.5"), "--min-leaf-share"),
+]
+
+
+@pytest.mark.parametrize(("command", "flags", "option"), OTHER_FLAG_CASES,
+                         ids=[f"{c[0]}{c[1][0]}" for c in OTHER_FLAG_CASES])
+def test_bad_values_of_every_command_are_refused_by_the_parser(tmp_path, command, flags,
+                                                               option):
+    target = {"calibrate": ROOT / "scenarios" / "calibration" / "history.yaml",
+              "run": ROOT / "scenarios" / "baseline.yaml",
+              "attribute": ROOT / "scenarios" / "full_strategy.yaml"}.get(command, tmp_path)
+    extra = (ROOT / "scenarios" / "baseline.yaml",) if command == "compare" else ()
+    proc = cli(command, target, *extra, *flags, "--out", tmp_path / "out") \
+        if command not in ("sensitivity", "discover") else \
+        cli(command, target, *flags, "--out", tmp_path / "out")
+    _argparse_or_own_error(proc, [f"argument {option}"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_sizes_are_checked_before_the_design_is_drawn(tmp_path, capsys):
+    """A grid of 1000^3 variants (force: true) is refused by its memory estimate, a Morris
+    design of a million trajectories by the run limit, both without drawing the design."""
+    from growthpole.experiments import sweep as sweep_module
+
+    grid = _tiny_sweep_file(tmp_path, force=True, design={"method": "grid", "levels": 1000},
+                            factors=[{"lever": "integration.hangzhou_travel_time_cut",
+                                      "range": [0.0, 0.5]},
+                                     {"lever": "industry.emerging_industries",
+                                      "range": [0.0, 0.05]},
+                                     {"lever": "innovation.talent_programmes",
+                                      "range": [0.0, 0.5]}])
+    drawn = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sweep_module, "sample_design", lambda *a, **k: drawn.append(a))
+        proc = cli_in_process(capsys, "sweep", grid, "--out", tmp_path / "out")
+        assert_clear_error(proc, str(grid), "key 'design'", "1000000000 runs", "GB",
+                           "split the sweep")
+        morris = _tiny_sweep_file(tmp_path, design={"method": "morris",
+                                                    "samples": 1000000, "levels": 4})
+        proc = cli_in_process(capsys, "sweep", morris, "--out", tmp_path / "out")
+        assert_clear_error(proc, "key 'design'", "2000000 runs exceed the safety limit")
+    assert drawn == [] and not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def stored_sweep(tmp_path_factory):
+    base = tmp_path_factory.mktemp("stored_sweep")
+    sweep_file = _tiny_sweep_file(base)
+    out = base / "sweep"
+    proc = cli("sweep", sweep_file, "--out", out, "--cluster", "serial")
+    assert proc.returncode == 0, proc.stderr
+    return sweep_file, out
+
+
+def _corrupt_part(directory: Path) -> None:
+    store.part_files(directory)[0].write_bytes(b"PAR1 not really")
+
+
+def _part_without_run_id(directory: Path) -> None:
+    part = store.part_files(directory)[0]
+    pd.read_parquet(part).drop(columns="run_id").to_parquet(part)
+
+
+def _no_manifest(directory: Path) -> None:
+    (directory / "manifest.json").unlink()
+
+
+def _manifest_not_json(directory: Path) -> None:
+    (directory / "manifest.json").write_text("{ not json")
+
+
+def _manifest_list(directory: Path) -> None:
+    (directory / "manifest.json").write_text("[1, 2]")
+
+
+def _factors_not_list(directory: Path) -> None:
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["factors"] = {"a": 1}
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _text_seed(directory: Path) -> None:
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["root_seed"] = "forty-two"
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+
+
+STORE_FAULTS = [
+    ("corrupt_part", _corrupt_part, ["results/part-", "corrupt Parquet file"]),
+    ("part_without_run_id", _part_without_run_id, ["key 'run_id'", "lacks column"]),
+    ("no_manifest", _no_manifest, ["no manifest.json"]),
+    ("manifest_not_json", _manifest_not_json, ["manifest.json", "cannot read the manifest"]),
+    ("manifest_list", _manifest_list, ["manifest.json", "top level is a list"]),
+    ("factors_not_list", _factors_not_list, ["key 'factors'", "non-empty list"]),
+    ("text_seed", _text_seed, ["key 'root_seed'", "whole number"]),
+]
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "discover"])
+@pytest.mark.parametrize(("case", "breaker", "fragments"), STORE_FAULTS,
+                         ids=[c[0] for c in STORE_FAULTS])
+def test_analyses_of_a_damaged_sweep_are_one_line(stored_sweep, tmp_path, capsys, command,
+                                                  case, breaker, fragments):
+    _, original = stored_sweep
+    directory = tmp_path / "sweep"
+    shutil.copytree(original, directory)
+    breaker(directory)
+    before = _tree(directory)
+    proc = cli_in_process(capsys, command, directory)
+    assert_clear_error(proc, *fragments)
+    assert _tree(directory) == before
+
+
+def test_sweep_resume_over_a_corrupt_part_is_one_line(stored_sweep, tmp_path, capsys):
+    sweep_file, original = stored_sweep
+    directory = tmp_path / "sweep"
+    shutil.copytree(original, directory)
+    _corrupt_part(directory)
+    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", directory, "--cluster",
+                          "serial")
+    assert_clear_error(proc, "results/part-", "corrupt Parquet file", "delete it")
+
+
+def _drop_year(run: Path) -> None:
+    path = run / "city_year.parquet"
+    pd.read_parquet(path).drop(columns="year").to_parquet(path)
+
+
+def _empty_city_year(run: Path) -> None:
+    path = run / "city_year.parquet"
+    pd.read_parquet(path).iloc[:0].to_parquet(path)
+
+
+def _edit_manifest(change):
+    def edit(run: Path) -> None:
+        manifest = json.loads((run / "manifest.json").read_text())
+        change(manifest)
+        (run / "manifest.json").write_text(json.dumps(manifest))
+    return edit
+
+
+REPORT_FAULTS = [
+    ("no_year", _drop_year, ["city_year.parquet", "key 'year'", "missing column"]),
+    ("empty_city_year", _empty_city_year, ["city_year.parquet", "no rows"]),
+    ("scale_is_a_list", _edit_manifest(lambda m: m["scenario"].update(scale=[1, 2])),
+     ["manifest.json", "key 'scenario.scale'", "must be dict"]),
+    ("replications_text", _edit_manifest(lambda m: m.update(replications="two")),
+     ["manifest.json", "key 'replications'", "must be int"]),
+    ("levers_a_list", _edit_manifest(lambda m: m["scenario"].update(levers=[1])),
+     ["manifest.json", "key 'scenario.levers'"]),
+    ("scenario_a_list", _edit_manifest(lambda m: m.update(scenario=[1])),
+     ["manifest.json", "key 'scenario'"]),
+]
+
+
+@pytest.mark.parametrize(("case", "breaker", "fragments"), REPORT_FAULTS,
+                         ids=[c[0] for c in REPORT_FAULTS])
+def test_report_of_a_damaged_run_is_one_line(finished_run, tmp_path, capsys, case, breaker,
+                                             fragments):
+    _, original = finished_run
+    run = tmp_path / "run"
+    shutil.copytree(original, run)
+    breaker(run)
+    proc = cli_in_process(capsys, "report", run)
+    assert_clear_error(proc, *fragments)
+    assert not (run / "report.html").exists()
+
+
+RERUN_FAULTS = [
+    ("text_seed", lambda m: m.update(root_seed="abc"), "key 'root_seed'"),
+    ("null_replications", lambda m: m.update(replications=None), "key 'replications'"),
+    ("parameters_a_list", lambda m: m.update(parameters=[1, 2]), "key 'parameters'"),
+    ("scenario_a_list", lambda m: m.update(scenario=["a"]), "key 'scenario'"),
+    ("complete_text", lambda m: m.update(complete="yes"), "key 'complete'"),
+    ("versions_a_list", lambda m: m.update(versions=[]), "key 'versions'"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "fragment"), RERUN_FAULTS,
+                         ids=[c[0] for c in RERUN_FAULTS])
+def test_rerun_of_a_tampered_manifest_is_one_line(finished_run, tmp_path, capsys, case,
+                                                  change, fragment):
+    _, original = finished_run
+    run = tmp_path / "run"
+    shutil.copytree(original, run)
+    _edit_manifest(change)(run)
+    proc = cli_in_process(capsys, "rerun", run)
+    assert_clear_error(proc, "manifest.json", fragment)
+
+
+def test_compare_two_files_of_one_scenario_name(tmp_path, capsys):
+    a = write_yaml(tmp_path / "a.yaml", replications=2)
+    b = write_yaml(tmp_path / "b.yaml", replications=2, seed=5)
+    proc = cli_in_process(capsys, "compare", a, b)
+    assert_clear_error(proc, str(b), "key 'name'", "distinct names")
+
+
+CHECKPOINT_FAULTS = [
+    ("not_json", "{ truncated", "cannot read checkpoint"),
+    ("a_list", "[1, 2, 3]", "top level is a list"),
+    ("cache_not_list", None, "'cache' must be a list"),
+    ("unit_out_of_cube", None, "numbers in [0, 1]"),
+    ("moments_ragged", None, "rows of"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message"), CHECKPOINT_FAULTS,
+                         ids=[c[0] for c in CHECKPOINT_FAULTS])
+def test_calibrate_resume_on_a_corrupt_checkpoint_is_one_line(tmp_path, capsys, case, text,
+                                                              message):
+    """A checkpoint really written by `growthpole calibrate` (stopped early), then damaged."""
+    from growthpole.calibration import calibrate, checkpoint_path
+    from growthpole.calibration.objective import Interrupted
+    from growthpole.calibration.spec import build_spec
+
+    spec_data = yaml.safe_load((ROOT / "scenarios" / "calibration" / "history.yaml")
+                               .read_text())
+    spec_data.update(replications=1, search={"budget": 8, "population_per_parameter": 2},
+                     diagnostics={"bootstrap_resamples": 0, "profile_points": 0})
+    spec_data["scale"] = {"people_per_agent": 40000, "workers_per_firm_agent": 10}
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(yaml.safe_dump(spec_data, sort_keys=False))
+    spec = build_spec(spec_data, source=spec_path)
+    out = tmp_path / "calibrated.yaml"
+    with pytest.raises(Interrupted):
+        calibrate(spec, out, stop_after=1, write=False, checkpoint_seconds=0.0)
+    checkpoint = checkpoint_path(out)
+    payload = json.loads(checkpoint.read_text())
+    if text is None:
+        if case == "cache_not_list":
+            payload["cache"] = {"a": 1}
+        elif case == "unit_out_of_cube":
+            payload["cache"][0]["unit"][0] = 7.0
+        else:
+            payload["cache"][0]["moments"] = [[1.0], [2.0, 3.0]]
+        text = json.dumps(payload)
+    checkpoint.write_text(text)
+    proc = cli_in_process(capsys, "calibrate", spec_path, "--out", out, "--resume")
+    assert_clear_error(proc, str(checkpoint), message)
+
+
+# ---- 4. no hangs: a killed worker is replaced and its work resubmitted ---------------
+
+def _square_killing_once(value: int, marker: str = "", victim: int = -1) -> int:
+    """Pool task: the task ``victim`` SIGKILLs its own worker process the first time."""
+    if value == victim and not os.path.exists(marker):
+        Path(marker).write_text(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)
+    return value * value
+
+
+def _always_killing(value: int) -> int:
+    os.kill(os.getpid(), signal.SIGKILL)
+    return value
+
+
+def test_pool_resubmits_the_work_of_a_killed_worker(tmp_path, capsys):
+    import functools
+
+    from growthpole.workers import ResilientPool
+
+    marker = tmp_path / "killed"
+    pool = ResilientPool(2, what="test worker")
+    try:
+        function = functools.partial(_square_killing_once, marker=str(marker), victim=5)
+        assert pool.map(function, list(range(12))) == [v * v for v in range(12)]
+    finally:
+        pool.close()
+    assert marker.exists() and pool.restarts == 1
+    assert "a test worker process died; restarting the pool" in capsys.readouterr().err
+
+
+def test_pool_stops_with_one_line_when_workers_keep_dying():
+    from growthpole.errors import GrowthpoleError
+    from growthpole.workers import MAX_RESTARTS, ResilientPool
+
+    pool = ResilientPool(1, what="test worker")
+    try:
+        with pytest.raises(GrowthpoleError, match=f"died {MAX_RESTARTS + 1} times"):
+            pool.map(_always_killing, [1, 2])
+    finally:
+        pool.close()
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_calibrate_survives_a_sigkilled_pool_worker(tmp_path):
+    """SIGKILL one worker of a real `growthpole calibrate --workers 2`: the pool is rebuilt,
+    the lost evaluations run again, and the calibration finishes (exit 0)."""
+    spec_data = yaml.safe_load((ROOT / "scenarios" / "calibration" / "history.yaml")
+                               .read_text())
+    spec_data.update(replications=2, search={"budget": 12, "population_per_parameter": 2},
+                     diagnostics={"bootstrap_resamples": 0, "profile_points": 0})
+    spec_data["scale"] = {"people_per_agent": 40000, "workers_per_firm_agent": 10}
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(yaml.safe_dump(spec_data, sort_keys=False))
+    out = tmp_path / "calibrated.yaml"
+    process = subprocess.Popen([sys.executable, "-m", "growthpole", "calibrate",
+                                str(spec_path), "--out", str(out), "--workers", "2"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 120
+    victims: list[int] = []
+    while time.monotonic() < deadline and process.poll() is None and not victims:
+        victims = _children(process.pid)
+        time.sleep(0.2)
+    assert victims, "the calibration started no worker process"
+    time.sleep(1.0)  # let the workers pick up tasks
+    os.kill(victims[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr
+    assert "process died; restarting the pool" in stderr
+    assert out.is_file() and "loss" in stdout
+
+
+# ---- 5. a locked-down scheduler -------------------------------------------------------
+
+def test_foreign_client_cannot_use_the_embedded_cluster():
+    """The embedded LocalCluster speaks TLS with temporary credentials: growthpole's client
+    runs tasks; a client without them (plain, or with other certificates) is refused."""
+    pytest.importorskip("cryptography")
+    from distributed import Client
+    from distributed.security import Security
+
+    from growthpole.experiments.execute import local_cluster
+
+    cluster = local_cluster(1)
+    try:
+        address = cluster.scheduler_address
+        assert address.startswith("tls://127.0.0.1:")
+        with Client(cluster) as own:
+            assert own.submit(int, "41").result(timeout=60) == 41
+        for security in (None, Security.temporary()):
+            with pytest.raises(Exception) as info:
+                foreign = Client(address, timeout="5s", security=security)
+                foreign.submit(int, "1").result(timeout=10)
+                foreign.close()
+            assert "ssl" in str(info.value).lower() or "tls" in str(info.value).lower() \
+                or "certificate" in str(info.value).lower() or "closed" in str(
+                    info.value).lower() or "timed out" in str(info.value).lower(), info.value
+    finally:
+        cluster.close()
+
+
+@pytest.mark.parametrize(("given", "bound"), [
+    ("8787", "127.0.0.1:8787"), (":8787", "127.0.0.1:8787"),
+    ("127.0.0.1:9000", "127.0.0.1:9000"), ("0.0.0.0:8787", "0.0.0.0:8787")])
+def test_dashboard_binds_to_localhost_unless_a_host_is_given(given, bound):
+    from growthpole.experiments.execute import dashboard_address
+
+    assert dashboard_address(given) == bound
+
+
+def test_sweep_manifest_records_no_secrets(tmp_path, capsys):
+    """A sweep on the embedded TLS cluster: the manifest names the backend and address but
+    holds no certificate or key."""
+    pytest.importorskip("cryptography")
+    sweep_file = _tiny_sweep_file(tmp_path)
+    out = tmp_path / "sweep"
+    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", out, "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    text = (out / "manifest.json").read_text()
+    manifest = json.loads(text)
+    assert manifest["executor"]["scheduler"].startswith("tls://127.0.0.1:")
+    for secret in ("BEGIN", "PRIVATE KEY", "CERTIFICATE", "tls_key", "tls_cert"):
+        assert secret not in text
+
+
+def test_every_test_named_in_the_issue_20_tables_exists():
+    """docs/reliability.md's issue-20 tables name their tests; each must exist (and each
+    parametrised case id in brackets must be one of the test's ids)."""
+    text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    section = text[text.index("## Every command"):text.index("## Fuzzing")]
+    sources = "".join((ROOT / "tests" / name).read_text(encoding="utf-8")
+                      for name in ("test_reliability.py", "test_sweeps.py"))
+    defined = set(re.findall(r"^def (test_\w+)", sources, flags=re.MULTILINE))
+    named = set(re.findall(r"\b(test_\w+)", section)) - {"test_reliability", "test_sweeps"}
+    assert len(named) >= 30
+    assert named <= defined, sorted(named - defined)
+    case_ids = {c[0] for c in SWEEP_FLAG_CASES + STORE_FAULTS + REPORT_FAULTS + RERUN_FAULTS
+                + CHECKPOINT_FAULTS} | {f"{c[0]}{c[1][0]}" for c in OTHER_FLAG_CASES}
+    for cell in re.findall(r"^\| [^|]*?\[([\w\-/]+)\]", section, flags=re.MULTILINE):
+        for case in cell.split("/"):
+            if case not in ("plain", "overwrite", "resume", "CASE-sensitivity"):
+                assert case in case_ids, case

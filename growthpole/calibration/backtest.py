@@ -111,6 +111,8 @@ def _calibrate(origin: int, spec_path: Path, budget: int, workers: int
     from growthpole.calibration.spec import load_spec
 
     spec = load_spec(spec_path, window=f"{WINDOW_START}:{origin}", budget=budget)
+    # the point estimate only: the report's diagnostics (profiles, bootstrap) are not scored
+    spec = spec.with_changes(diagnostics={"profile_points": 0, "bootstrap_resamples": 0})
     with tempfile.TemporaryDirectory() as scratch:
         summary = calibrate(spec, Path(scratch) / "calibrated.yaml", workers=workers,
                             write=False, overwrite=True)

@@ -17,7 +17,6 @@ parallel, cached by parameter vector and checkpointed.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import sys
 import time
 from dataclasses import dataclass, field
@@ -80,7 +79,7 @@ class Problem:
     def values(self, unit: np.ndarray) -> dict[str, float]:
         """Parameter values (their units) of a unit-cube vector."""
         unit = np.clip(np.asarray(unit, dtype=float), 0.0, 1.0)
-        natural = self.lower + unit * (self.upper - self.lower)
+        natural = np.clip(self.lower + unit * (self.upper - self.lower), self.lower, self.upper)
         return {n: float(v) for n, v in zip(self.names, natural, strict=True)}
 
     def unit(self, values: dict[str, float]) -> np.ndarray:
@@ -194,10 +193,10 @@ class EvaluationStore:
     # ---- lifecycle ----------------------------------------------------------------------
     def __enter__(self) -> EvaluationStore:
         if self.workers > 1:
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            context = multiprocessing.get_context(method)
-            self._pool = context.Pool(self.workers, initializer=_init_worker,
-                                      initargs=(self.problem,))
+            from growthpole.workers import ResilientPool  # a killed worker never hangs it
+
+            self._pool = ResilientPool(self.workers, initializer=_init_worker,
+                                       initargs=(self.problem,), what="calibration worker")
         else:
             _init_worker(self.problem)
         if self.progress and sys.stderr.isatty():
@@ -210,8 +209,7 @@ class EvaluationStore:
 
     def __exit__(self, *exc_info: object) -> None:
         if self._pool is not None:
-            self._pool.terminate()  # type: ignore[attr-defined]
-            self._pool.join()  # type: ignore[attr-defined]
+            self._pool.close()  # type: ignore[attr-defined]
             self._pool = None
         if self._bar is not None:
             self._bar.close()  # type: ignore[attr-defined]
@@ -254,7 +252,7 @@ class EvaluationStore:
         tasks = [(u, r) for u in units for r in range(self.replications)]
         started = time.perf_counter()
         if self._pool is not None:
-            results = self._pool.map(_run_task, tasks, chunksize=1)  # type: ignore[attr-defined]
+            results = self._pool.map(_run_task, tasks)  # type: ignore[attr-defined]
         else:
             results = [_run_task(t) for t in tasks]
         self.simulation_seconds += time.perf_counter() - started
@@ -321,6 +319,10 @@ class EvaluationStore:
             payload = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise OutputError(f"cannot read checkpoint: {exc}", file=path) from None
+        from growthpole.calibration.spec import check_checkpoint
+
+        if not isinstance(payload, dict):
+            check_checkpoint(payload, path, dimension=0, replications=0, moments=0)
         for key, value in self.identity.items():
             if payload.get(key) != value:
                 raise OutputError(f"checkpoint was written for a different {key} "
@@ -330,6 +332,9 @@ class EvaluationStore:
                 payload.get("replications") != self.replications:
             raise OutputError("checkpoint holds other free parameters or replications",
                               file=path, key="names")
+        check_checkpoint(payload, path, dimension=len(self.problem.names),
+                         replications=self.replications,
+                         moments=len(self.problem.moments.observations))
         for entry in payload.get("cache", []):
             unit = np.array(entry["unit"], dtype=float)
             if entry["moments"] is None:

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from growthpole.calibration.base import CITIES
 from growthpole.errors import ScenarioError
 from growthpole.parameters import PARAMETER_SPECS, make_parameters
-from growthpole.scenario import FIRST_YEAR, LAST_YEAR, Scale, read_yaml
+from growthpole.scenario import FIRST_YEAR, LAST_YEAR, NAME_PATTERN, Scale, read_yaml
 
 TARGET_KINDS = ("gdp", "real_growth", "secondary_share", "population")
 
@@ -111,7 +111,7 @@ class CalibrationSpec(BaseModel):
     """A validated, immutable calibration spec."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN)
     description: str = ""
     window: str = Field("2005:2019", description="fitting window START:END (calendar years)")
     replications: int = Field(4, ge=1, le=200)
@@ -280,3 +280,80 @@ def load_spec(path: str | Path, *, window: str | None = None,
                                     file=path, key="search.budget")
             data["search"] = {**(data.get("search") or {}), "budget": budget}
     return build_spec(data, source=path)
+
+
+def check_checkpoint(payload: Any, path: str | Path, *, dimension: int, replications: int,
+                     moments: int | None) -> None:
+    """A calibration checkpoint read from JSON has the shape
+    :meth:`~growthpole.calibration.objective.EvaluationStore.save` writes: an object whose
+    ``cache`` lists entries ``{unit: [P numbers in [0, 1]], moments: null or R rows of M
+    numbers}``. Anything else (truncated, edited, another program's JSON) is one
+    :class:`~growthpole.errors.OutputError` naming the file and the entry; ``--overwrite``
+    starts over. ``moments`` None: any row length, the same in every entry."""
+    import math
+
+    from growthpole.errors import OutputError
+
+    hint = "; pass --overwrite to start the calibration over"
+    if not isinstance(payload, dict):
+        raise OutputError(f"corrupt checkpoint: the top level is a {type(payload).__name__}, "
+                          f"not an object{hint}", file=path)
+    cache = payload.get("cache", [])
+    if not isinstance(cache, list):
+        raise OutputError(f"corrupt checkpoint: 'cache' must be a list{hint}", file=path,
+                          key="cache")
+
+    def numbers(values: Any, length: int, *, unit: bool) -> bool:
+        if not isinstance(values, list) or len(values) != length:
+            return False
+        for value in values:
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                return False
+            if unit and not (math.isfinite(value) and 0.0 <= value <= 1.0):
+                return False
+        return True
+
+    for i, entry in enumerate(cache):
+        where = f"cache.{i}"
+        if not isinstance(entry, dict) or "unit" not in entry or "moments" not in entry:
+            raise OutputError(f"corrupt checkpoint: each cache entry is an object with 'unit' "
+                              f"and 'moments'{hint}", file=path, key=where)
+        if not numbers(entry["unit"], dimension, unit=True):
+            raise OutputError(f"corrupt checkpoint: 'unit' must be {dimension} numbers in "
+                              f"[0, 1]{hint}", file=path, key=f"{where}.unit")
+        rows = entry["moments"]
+        if rows is None:
+            continue
+        if moments is None and isinstance(rows, list) and rows and isinstance(rows[0], list):
+            moments = len(rows[0])
+        if not isinstance(rows, list) or len(rows) != replications or not all(
+                numbers(row, moments, unit=False) for row in rows):
+            raise OutputError(f"corrupt checkpoint: 'moments' must be null or {replications} "
+                              f"rows of {moments or 'M'} numbers{hint}", file=path,
+                              key=f"{where}.moments")
+
+
+def check_checkpoint_file(path: str | Path, spec: CalibrationSpec) -> None:
+    """``growthpole calibrate --resume``: the checkpoint beside ``--out`` is JSON of the shape
+    :func:`check_checkpoint` describes, for this spec's free parameters and replications
+    (checked before any work; the evaluation store checks the spec hash again)."""
+    import json
+
+    from growthpole.errors import OutputError
+
+    path = Path(path)
+    if not path.is_file():
+        return  # calibrate() says "--resume: no checkpoint to resume from"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise OutputError(f"cannot read checkpoint: {exc}", file=path) from None
+    if not isinstance(payload, dict):
+        check_checkpoint(payload, path, dimension=0, replications=0, moments=None)
+    names = payload.get("names")
+    if not isinstance(names, list):
+        raise OutputError("corrupt checkpoint: 'names' must be the list of free parameters; "
+                          "pass --overwrite to start the calibration over", file=path,
+                          key="names")
+    check_checkpoint(payload, path, dimension=len(names), replications=spec.replications,
+                     moments=None)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from growthpole import validation
 from growthpole.experiments.execute import CLUSTER_KINDS
 
 
@@ -17,12 +18,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "among the pillars by Shapley values (table + waterfall chart).")
     parser.add_argument("scenario", help="strategy scenario YAML (e.g. "
                         "scenarios/full_strategy.yaml)")
-    parser.add_argument("--year", type=int, default=2030, help="outcome year (default 2030)")
+    parser.add_argument("--year", type=validation.integer(2000, 2060), default=2030,
+                        help="outcome year (default 2030)")
     parser.add_argument("--replications", type=int, help="override the scenario's "
                         "replications")
-    parser.add_argument("--seed", type=int, help="override the scenario's root seed")
-    parser.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="existing Dask scheduler")
+    parser.add_argument("--seed", type=validation.seed, help="override the scenario's root "
+                        "seed")
+    parser.add_argument("--workers", type=validation.workers,
+                        help=f"worker processes, 1-{validation.MAX_WORKERS} (default: one "
+                        f"per core)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="existing Dask scheduler (as "
+                        "for `growthpole sweep`)")
     parser.add_argument("--cluster", choices=CLUSTER_KINDS, default="local",
                         help="execution backend (as for `growthpole sweep`)")
     parser.add_argument("--out", help="output directory (default runs/attribution/<name>/)")
@@ -36,11 +42,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def attribute_command(args: argparse.Namespace) -> int:
     from growthpole.errors import ScenarioError
     from growthpole.experiments.attribution import attribute, make_plan, plot_waterfall
-    from growthpole.experiments.execute import make_executor, run_sweep
-    from growthpole.experiments.store import prepare_sweep_dir, stored_run_ids
-    from growthpole.io import write_csv
+    from growthpole.experiments.execute import (
+        locked_sweep_dir,
+        make_executor,
+        parse_scheduler,
+        run_sweep,
+    )
+    from growthpole.experiments.store import check_sweep_dir, stored_run_ids
+    from growthpole.io import safe_component, write_csv
     from growthpole.scenario import MAX_REPLICATIONS, load_scenario
 
+    if args.scheduler:
+        parse_scheduler(args.scheduler)  # before anything is read, created or started
     overrides = {}
     if args.replications is not None:
         if not 1 <= args.replications <= MAX_REPLICATIONS:
@@ -48,8 +61,6 @@ def attribute_command(args: argparse.Namespace) -> int:
                                 file=args.scenario, key="replications")
         overrides["replications"] = args.replications
     if args.seed is not None:
-        if args.seed < 0:
-            raise ScenarioError("--seed must be >= 0", file=args.scenario, key="seed")
         overrides["seed"] = args.seed
     scenario = load_scenario(args.scenario, **overrides)
     if not scenario.start_year < args.year <= scenario.end_year:
@@ -57,21 +68,25 @@ def attribute_command(args: argparse.Namespace) -> int:
                             f"{scenario.start_year + 1}-{scenario.end_year}",
                             file=args.scenario, key="end_year")
     plan = make_plan(scenario)
-    out = Path(args.out) if args.out else Path("runs") / "attribution" / scenario.name
+    out = Path(args.out) if args.out else Path("runs") / "attribution" / safe_component(
+        scenario.name)
     runs = plan.coalitions * plan.replications
-    print(f"{scenario.name}: {len(plan.pillars)} pillars ({', '.join(plan.pillars)}) -> "
-          f"{plan.coalitions} coalitions x {plan.replications} replications = {runs} runs "
-          f"-> {out}/", file=sys.stderr)
-    prepare_sweep_dir(out, plan.spec_hash(), resume=args.resume, overwrite=args.overwrite)
-    missing = len({t.run_id for t in plan.tasks()} - set(stored_run_ids(out)))
-    with make_executor(args.cluster if missing else "serial", workers=args.workers,
-                       scheduler=args.scheduler if missing else None) as executor:
-        report = run_sweep(plan, out, executor, resume=args.resume, overwrite=args.overwrite,
-                           progress=True, command=["growthpole", *sys.argv[1:]])
-    table, coalitions = attribute(out, year=args.year)
-    write_csv(out / "attribution.csv", table)
-    write_csv(out / "coalitions.csv", coalitions)
-    plot_waterfall(table, out / "attribution.png")
+    check_sweep_dir(out, plan.spec_hash(), resume=args.resume, overwrite=args.overwrite)
+    missing = args.overwrite or bool({t.run_id for t in plan.tasks()} -
+                                     set(stored_run_ids(out)))
+    with locked_sweep_dir(out):
+        print(f"{scenario.name}: {len(plan.pillars)} pillars ({', '.join(plan.pillars)}) -> "
+              f"{plan.coalitions} coalitions x {plan.replications} replications = {runs} "
+              f"runs -> {out}/", file=sys.stderr)
+        executor = make_executor(args.cluster if missing else "serial", workers=args.workers,
+                                 scheduler=args.scheduler if missing else None)
+        with executor:
+            report = run_sweep(plan, out, executor, resume=args.resume, overwrite=args.overwrite,
+                               progress=True, command=["growthpole", *sys.argv[1:]])
+        table, coalitions = attribute(out, year=args.year)
+        write_csv(out / "attribution.csv", table)
+        write_csv(out / "coalitions.csv", coalitions)
+        plot_waterfall(table, out / "attribution.png")
     print(f"{report.executed} runs executed, {report.already_stored} already stored "
           f"({report.runs_per_second:.1f} runs/s)")
     shown = table.assign(interval=table.apply(

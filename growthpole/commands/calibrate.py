@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from growthpole.errors import ScenarioError
+from growthpole import validation
+from growthpole.errors import OutputError
 
 DEFAULT_SPEC = Path("scenarios") / "calibration" / "history.yaml"
 
@@ -19,9 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"calibration spec YAML (default {DEFAULT_SPEC})")
     parser.add_argument("--window", help="fitting window START:END, e.g. 2005:2019 "
                         "(default: the spec's)")
-    parser.add_argument("--budget", type=int, help="model evaluations (candidates) for "
-                        "global search + polish (default: the spec's)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--budget", type=validation.integer(4, 1_000_000),
+                        help="model evaluations (candidates) for global search + polish, "
+                        "4-1000000 (default: the spec's)")
+    parser.add_argument("--workers", type=validation.workers, default=1,
+                        help=f"worker processes, 1-{validation.MAX_WORKERS} (default 1)")
     parser.add_argument("--out", help="calibrated parameter YAML to write (default "
                         "calibrated_START_END.yaml beside the spec); its report is written "
                         "beside it")
@@ -33,15 +36,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from growthpole.calibration import calibrate
     from growthpole.calibration.spec import load_spec
+    from growthpole.io import exclusive_lock
 
-    if args.workers < 1 or args.workers > 256:
-        raise ScenarioError(f"--workers must be between 1 and 256, got {args.workers}",
-                            key="--workers")
     spec = load_spec(args.spec, window=args.window, budget=args.budget)
     out = Path(args.out) if args.out else (
         Path(args.spec).parent / f"calibrated_{spec.start}_{spec.end}.yaml")
+    if out.is_dir():
+        raise OutputError("--out is a directory; it names the calibrated parameter YAML to "
+                          "write", file=out)
+    if out.exists() and args.overwrite and not _written_by_calibrate(out):
+        raise OutputError("exists and was not written by `growthpole calibrate` (its first "
+                          "line says so); --overwrite replaces only calibrated files: choose "
+                          "another --out", file=out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(out.with_name(f".{out.name}.lock"), what=out):
+        return _calibrate(args, spec, out)
+
+
+#: the first line of every calibrated file (growthpole.calibration.report)
+CALIBRATED_HEADER = "# Calibrated structural parameters written by `growthpole calibrate`"
+
+
+def _written_by_calibrate(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.readline().startswith(CALIBRATED_HEADER)
+    except OSError:
+        return False
+
+
+def _calibrate(args: argparse.Namespace, spec, out: Path) -> int:
+    from growthpole.calibration import calibrate, checkpoint_path
+    from growthpole.calibration.spec import check_checkpoint_file
+
+    if args.resume:
+        check_checkpoint_file(checkpoint_path(out), spec)  # before any work
     print(f"calibrating {spec.name}: window {spec.window}, {len(spec.names)} free parameters, "
           f"budget {spec.search.budget} evaluations x {spec.replications} replications, "
           f"{args.workers} worker(s)", file=sys.stderr)

@@ -8,6 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from growthpole import validation
 from growthpole.errors import ScenarioError
 from growthpole.scenario import MAX_REPLICATIONS, load_scenario
 
@@ -24,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="scenario YAML files; the first is the reference A")
     compare.add_argument("--replications", type=int,
                          help="replications per scenario (default: the first file's)")
-    compare.add_argument("--seed", type=int, help="shared root seed (default: the first "
-                         "file's)")
+    compare.add_argument("--seed", type=validation.seed, help="shared root seed (default: "
+                         "the first file's)")
     compare.add_argument("--out", help="write comparison.csv, difference.csv and "
                          "manifest.json to this directory")
     compare.add_argument("--overwrite", action="store_true", help="replace existing results "
@@ -36,12 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def compare_command(args: argparse.Namespace) -> int:
-    from growthpole.compare import (
-        compare_scenarios,
-        format_comparison,
-        paired_differences,
-        side_by_side,
-    )
+    from growthpole.compare import check_comparable, check_distinct_names
 
     if len(args.scenarios) < 2:
         raise ScenarioError("compare needs at least two scenario files (A and B)",
@@ -54,30 +50,46 @@ def compare_command(args: argparse.Namespace) -> int:
             raise ScenarioError(f"--replications {args.replications} exceeds the safety limit "
                                 f"{MAX_REPLICATIONS}; pass --force to allow",
                                 key="--replications")
-    if args.seed is not None and args.seed < 0:
-        raise ScenarioError("--seed must be >= 0", key="--seed")
     scenarios = [load_scenario(path) for path in args.scenarios]
+    check_comparable(scenarios)  # before any replication runs
+    check_distinct_names(scenarios)
     if args.replications is None and scenarios[0].replications < 2:
         raise ScenarioError("the reference scenario has 1 replication; a paired interval "
                             "needs >= 2 (pass --replications)", file=args.scenarios[0],
                             key="replications")
-    out = None
-    if args.out:
-        from growthpole.io import prepare_output_dir
+    if not args.out:
+        _compare(args, scenarios, None)
+        return 0
+    from growthpole.io import exclusive_directory
 
-        out = prepare_output_dir(Path(args.out), overwrite=args.overwrite)  # refuse early
+    with exclusive_directory(Path(args.out), overwrite=args.overwrite) as out:  # refuse early
+        _compare(args, scenarios, out)
+    return 0
+
+
+def _compare(args: argparse.Namespace, scenarios: list, out: Path | None) -> None:
+    from growthpole.compare import (
+        compare_scenarios,
+        format_comparison,
+        paired_differences,
+        side_by_side,
+    )
+
     comparison = compare_scenarios(scenarios, replications=args.replications, seed=args.seed,
                                    progress=sys.stderr.isatty())
     table = side_by_side(comparison)
     differences = paired_differences(comparison)
     print(format_comparison(comparison, table, differences))
     if out is not None:
-        from growthpole.io import write_csv, write_json
+        from growthpole.io import WRITTEN_BY, remove_listed_outputs, write_csv, write_json
         from growthpole.runner import git_commit, package_versions
 
+        if args.overwrite:
+            remove_listed_outputs(out)  # only the files the old manifest lists
         write_csv(out / "comparison.csv", table)
         write_csv(out / "difference.csv", differences)
         write_json(out / "manifest.json", {
+            "written_by": WRITTEN_BY, "kind": "growthpole-compare",
             "command": ["growthpole", "compare", *sys.argv[2:]],
             "scenario_files": list(args.scenarios),
             "scenario_hashes": [s.content_hash() for s in scenarios],
@@ -85,4 +97,3 @@ def compare_command(args: argparse.Namespace) -> int:
             "notes": comparison.notes, "files": ["comparison.csv", "difference.csv"],
             "versions": package_versions(), "git_commit": git_commit(), "complete": True})
         print(f"written: {out}/")
-    return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from growthpole import validation
 from growthpole.errors import OutputError, ScenarioError
 from growthpole.scenario import MAX_REPLICATIONS, load_scenario
 
@@ -15,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                 "directory")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--replications", type=int, help="override the scenario's replications")
-    run.add_argument("--seed", type=int, help="override the scenario's root seed")
+    run.add_argument("--seed", type=validation.seed, help="override the scenario's root seed")
     run.add_argument("--out", help="run directory (default runs/<scenario name>/)")
     run.add_argument("--overwrite", action="store_true", help="replace existing results")
     run.add_argument("--resume", action="store_true",
@@ -48,8 +49,6 @@ def run_command(args: argparse.Namespace) -> int:
                                 file=args.scenario, key="replications")
         overrides["replications"] = args.replications
     if args.seed is not None:
-        if args.seed < 0:
-            raise ScenarioError("--seed must be >= 0", file=args.scenario, key="seed")
         overrides["seed"] = args.seed
     if args.force:
         overrides["force"] = True
@@ -59,8 +58,9 @@ def run_command(args: argparse.Namespace) -> int:
                                               args.workers_per_firm_agent)) if value is not None}
     if scale:  # validated like the file's scale (range, safety limit)
         scenario = scenario.with_changes(scale={**scenario.scale.model_dump(), **scale})
-    out = Path(args.out) if args.out else Path("runs") / scenario.name
-    from growthpole.io import prepare_output_dir
+    from growthpole.io import prepare_output_dir, safe_component
+
+    out = Path(args.out) if args.out else Path("runs") / safe_component(scenario.name)
 
     if args.overwrite and args.resume:
         raise OutputError("--overwrite and --resume exclude each other", file=out)

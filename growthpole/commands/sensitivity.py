@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from growthpole import validation
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -18,9 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "p_top30:YEAR, p_top30_by:YEAR (default: p_top30_by:2030, rank:2030 "
                         "and gdp:2035)")
     parser.add_argument("--region", default="shaoxing", help="region of the outcomes")
-    parser.add_argument("--resamples", type=int, help="bootstrap resamples (default 1000 for "
+    parser.add_argument("--resamples", type=validation.integer(10, 100_000),
+                        help="bootstrap resamples, 10-100000 (default 1000 for "
                         "Sobol'/Morris, 30 for the slower delta method)")
-    parser.add_argument("--conf-level", type=float, default=0.95,
+    parser.add_argument("--conf-level", type=validation.number(0.5, 1, high_open=True),
+                        default=0.95,
                         help="confidence level of the intervals (default 0.95)")
     parser.add_argument("--out", help="output directory (default DIR/sensitivity/)")
     parser.set_defaults(handler=sensitivity_command)
@@ -29,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def sensitivity_command(args: argparse.Namespace) -> int:
     from growthpole.errors import GrowthpoleError
     from growthpole.experiments.sensitivity import analyse, plot
-    from growthpole.io import prepare_output_dir, write_csv
+    from growthpole.io import WRITTEN_BY, exclusive_directory, write_csv, write_json
 
     if args.resamples is not None and args.resamples < 10:
         raise GrowthpoleError("--resamples must be >= 10", key="--resamples")
@@ -37,10 +41,14 @@ def sensitivity_command(args: argparse.Namespace) -> int:
         raise GrowthpoleError("--conf-level must be in [0.5, 1)", key="--conf-level")
     table = analyse(args.directory, args.outcome, region=args.region,
                     num_resamples=args.resamples, conf_level=args.conf_level)
-    out = prepare_output_dir(Path(args.out) if args.out else Path(args.directory) /
-                             "sensitivity", resume=True)
-    write_csv(out / "sensitivity.csv", table)
-    plot(table, out / "sensitivity.png")
+    with exclusive_directory(Path(args.out) if args.out else Path(args.directory) /
+                             "sensitivity", resume=True) as out:
+        write_csv(out / "sensitivity.csv", table)
+        plot(table, out / "sensitivity.png")
+        write_json(out / "manifest.json", {"written_by": WRITTEN_BY,
+                                           "kind": "growthpole-sensitivity",
+                                           "sweep": str(args.directory),
+                                           "files": ["sensitivity.csv", "sensitivity.png"]})
     shown = table[table["index"].isin(["S1", "ST", "mu_star", "delta", "none"])]
     with_ci = shown.assign(ci=shown.apply(
         lambda r: f"[{r.conf_low:.3g}, {r.conf_high:.3g}]", axis=1))

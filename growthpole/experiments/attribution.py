@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from growthpole.errors import ScenarioError
+from growthpole.errors import OutputError, ScenarioError
 from growthpole.experiments import store
 from growthpole.experiments.sweep import (
     STORE_FORMAT,
@@ -201,8 +201,12 @@ def attribute(directory: str | Path, *, year: int = 2030) -> tuple[pd.DataFrame,
     from growthpole.experiments.sensitivity import parse_outcome, run_outcomes, variant_outcomes
 
     directory = Path(directory)
-    manifest = store.read_manifest(directory) or {}
-    pillars = list(manifest.get("pillars", []))
+    manifest = store.read_sweep_for_analysis(directory)  # every file checked first
+    pillars = manifest.get("pillars")
+    if not isinstance(pillars, list) or not all(isinstance(p, str) for p in pillars):
+        raise OutputError("manifest 'pillars' must be a list of pillar names (is this an "
+                          "attribution directory?)", file=Path(directory) / store.MANIFEST,
+                          key="pillars")
     results = store.read_results(directory)
     outcomes = [f"gdp:{year}"]
     if "national_rank" in results.columns:

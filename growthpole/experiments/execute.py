@@ -22,8 +22,11 @@ tasks elsewhere; the client accepts each run id once, so every run is stored exa
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -39,6 +42,8 @@ from growthpole.errors import GrowthpoleError, OutputError
 from growthpole.experiments import store
 from growthpole.experiments.base import Executor, SerialExecutor
 from growthpole.experiments.sweep import RunTask, Sweep, ranking_function
+from growthpole.io import LOCK_NAME, exclusive_lock, prepare_output_dir
+from growthpole.validation import MAX_WORKERS
 
 CLUSTER_KINDS = ("local", "serial", "slurm", "pbs")
 #: completed runs are written at least this often (seconds) ...
@@ -96,6 +101,18 @@ def execute_run(task: RunTask) -> pd.DataFrame:
 
 #: most runs in one Dask task
 MAX_CHUNK = 16
+#: the driver checks the cluster this often while waiting for results (seconds)
+POLL_SECONDS = 2.0
+#: a cluster with no worker at all for this long stops the sweep with an error (seconds);
+#: a lost worker's tasks are resubmitted by the scheduler long before (a nanny restarts a
+#: killed worker process within a few seconds)
+LOST_CLUSTER_SECONDS = 120.0
+
+
+def dask_allowed_failures() -> int:
+    import dask
+
+    return int(dask.config.get("distributed.scheduler.allowed-failures", 3))
 
 
 def _run_chunk(function: Callable[[Any], Any], items: list[Any]) -> list[Any]:
@@ -116,8 +133,10 @@ class DaskExecutor(Executor):
 
     def __init__(self, client: Any, *, cluster: Any | None = None, name: str = "dask",
                  window: int | None = None, owns_client: bool = True,
-                 dashboard: bool = False, chunk_size: int | None = None) -> None:
+                 dashboard: bool = False, chunk_size: int | None = None,
+                 lost_seconds: float | None = None) -> None:
         self.client = client
+        self.lost_seconds = LOST_CLUSTER_SECONDS if lost_seconds is None else lost_seconds
         self.chunk_size = chunk_size
         self.dashboard = dashboard
         self.cluster = cluster
@@ -149,7 +168,7 @@ class DaskExecutor(Executor):
 
     def map_unordered(self, function: Callable[[Any], Any], items: Sequence[Any], *,
                       keys: Sequence[str] | None = None) -> Iterator[tuple[int, Any]]:
-        from distributed import as_completed
+        from distributed import wait
 
         size = self.chunk_size_for(len(items))
         chunks = [list(range(start, min(start + size, len(items))))
@@ -166,22 +185,53 @@ class DaskExecutor(Executor):
             position[future.key] = members
             return future
 
-        initial = []
+        in_flight = set()
         while next_chunk < len(chunks) and next_chunk < window:
-            initial.append(submit(next_chunk))
+            in_flight.add(submit(next_chunk))
             next_chunk += 1
-        pending = as_completed(initial)
+        without_workers_since: float | None = None
         try:
-            for future in pending:
-                members = position.pop(future.key)
-                results = future.result()
-                future.release()
-                if next_chunk < len(chunks):
-                    pending.add(submit(next_chunk))
-                    next_chunk += 1
-                yield from zip(members, results, strict=True)
+            while in_flight:
+                try:
+                    done, _ = wait(list(in_flight), timeout=POLL_SECONDS,
+                                   return_when="FIRST_COMPLETED")
+                except TimeoutError:  # distributed.wait raises instead of returning
+                    done = set()
+                if not done:
+                    # the scheduler resubmits the tasks of a lost worker; only a cluster
+                    # left with no worker at all can wait forever, so bound that wait
+                    if self.workers == 0:
+                        without_workers_since = without_workers_since or time.monotonic()
+                        if time.monotonic() - without_workers_since > self.lost_seconds:
+                            raise GrowthpoleError(
+                                f"the Dask cluster has had no worker for "
+                                f"{self.lost_seconds:.0f} s (all were lost); completed runs "
+                                f"are stored: run the same command again to resume",
+                                key="--workers")
+                    else:
+                        without_workers_since = None
+                    continue
+                for future in done:
+                    in_flight.discard(future)
+                    members = position.pop(future.key)
+                    try:
+                        results = future.result()
+                    except Exception as exc:
+                        if type(exc).__name__ == "KilledWorker":
+                            raise GrowthpoleError(
+                                f"a task killed its Dask worker "
+                                f"{dask_allowed_failures() + 1} times (distributed.scheduler."
+                                f"allowed-failures); completed runs are stored: run the same "
+                                f"command again to resume ({exc})".replace("\n", " ")[:400],
+                                key="--workers") from None
+                        raise
+                    future.release()
+                    if next_chunk < len(chunks):
+                        in_flight.add(submit(next_chunk))
+                        next_chunk += 1
+                    yield from zip(members, results, strict=True)
         finally:
-            for future in list(pending.futures):
+            for future in list(in_flight):
                 future.cancel()
 
     def close(self) -> None:
@@ -191,38 +241,149 @@ class DaskExecutor(Executor):
             self.cluster.close()
 
 
-def local_cluster(workers: int | None = None, *, dashboard: str | None = None) -> Any:
-    """An embedded LocalCluster: worker processes (one thread each) on 127.0.0.1."""
+#: hosts that are this machine (a scheduler there may be reached without TLS)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+_ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.\-]+)"
+                      r":(?P<port>[0-9]{1,5})/?$")
+
+
+def dashboard_address(text: str) -> str:
+    """``--dashboard`` value -> host:port. A bare port (``8787`` or ``:8787``) binds to
+    127.0.0.1, never to every interface; a host must be given explicitly to listen
+    elsewhere."""
+    value = str(text).strip()
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or not 0 <= int(port) <= 65535 or "/" in value or " " in value:
+        raise GrowthpoleError(f"--dashboard must be PORT or HOST:PORT with a port in "
+                              f"0-65535, got {text!r}", key="--dashboard")
+    return f"{host or '127.0.0.1'}:{int(port)}"
+
+
+def parse_scheduler(text: str) -> dict[str, str]:
+    """``--scheduler`` value -> ``{"address": ...}`` or ``{"scheduler_file": ...}``, checked
+    before anything starts: an address ``[tcp|tls]://HOST:PORT`` (or ``HOST:PORT``), or
+    the JSON file of ``dask scheduler --scheduler-file`` holding an ``address``. A scheduler
+    on another machine must use ``tls://`` with the user's Dask TLS settings
+    (:func:`check_remote_security`)."""
+    value = str(text).strip()
+    path = Path(value)
+    looks_like_file = value.endswith((".json", ".yaml", ".yml")) or (
+        os.sep in value and "://" not in value)
+    if looks_like_file or path.is_file():
+        if not path.is_file():
+            raise GrowthpoleError("scheduler file does not exist (expected an address such "
+                                  "as tcp://127.0.0.1:8786, or the JSON file of `dask "
+                                  "scheduler --scheduler-file`)", file=value, key="--scheduler")
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise GrowthpoleError(f"scheduler file is not JSON ({type(exc).__name__}); "
+                                  f"expected the file `dask scheduler --scheduler-file` "
+                                  f"writes", file=value, key="--scheduler") from None
+        address = payload.get("address") if isinstance(payload, dict) else None
+        if not isinstance(address, str):
+            raise GrowthpoleError("scheduler file has no 'address' text entry", file=value,
+                                  key="address")
+        _check_address(address, where=value)
+        return {"scheduler_file": str(path)}
+    _check_address(value, where=None)
+    return {"address": value}
+
+
+def _check_address(address: str, *, where: str | None) -> None:
+    match = _ADDRESS.match(address)
+    if match is None or not 1 <= int(match.group("port")) <= 65535:
+        raise GrowthpoleError(f"not a scheduler address: {address!r}; expected "
+                              f"tcp://HOST:PORT or tls://HOST:PORT (port 1-65535), or a "
+                              f"scheduler JSON file", file=where, key="--scheduler")
+    scheme = match.group("scheme") or "tcp"
+    if scheme not in ("tcp", "tls"):
+        raise GrowthpoleError(f"scheduler protocol {scheme}:// is not supported; use tcp:// "
+                              f"or tls://", file=where, key="--scheduler")
+    if match.group("host") not in LOOPBACK_HOSTS:
+        check_remote_security(address, scheme, where=where)
+
+
+def check_remote_security(address: str, scheme: str, *, where: str | None = None) -> None:
+    """A scheduler on another machine runs growthpole's code only over TLS with the user's
+    credentials (Dask configuration ``distributed.comm.tls.*``: ca-file, client cert and
+    key; docs/cluster.md): otherwise anyone on the network could impersonate it."""
+    from distributed.security import Security
+
+    if scheme != "tls":
+        raise GrowthpoleError(f"a scheduler on another machine ({address}) must use tls:// "
+                              f"with your Dask TLS settings (distributed.comm.tls.ca-file, "
+                              f"distributed.comm.tls.client.cert/key); see docs/cluster.md",
+                              file=where, key="--scheduler")
+    security = Security()
+    if not (security.tls_ca_file and (security.tls_client_cert or security.tls_cert)):
+        raise GrowthpoleError("a tls:// scheduler needs your Dask TLS settings: set "
+                              "distributed.comm.tls.ca-file and distributed.comm.tls.client."
+                              "cert/key in the Dask configuration (docs/cluster.md)",
+                              file=where, key="--scheduler")
+
+
+def cluster_security() -> Any:
+    """Fresh TLS credentials for an embedded cluster (``Security.temporary()``: a
+    self-signed CA and certificate in memory, never written to disk or a manifest). The
+    scheduler, the workers and growthpole's client hold them; any other client is refused
+    at the TLS handshake."""
+    from distributed.security import Security
+
+    try:
+        return Security.temporary()
+    except ImportError:
+        raise GrowthpoleError("the embedded Dask cluster uses TLS and needs the "
+                              "`cryptography` package: pip install cryptography",
+                              key="--cluster") from None
+
+
+def local_cluster(workers: int | None = None, *, dashboard: str | None = None,
+                  security: Any | None = None) -> Any:
+    """An embedded LocalCluster: worker processes (one thread each) on 127.0.0.1, over TLS
+    with temporary credentials (:func:`cluster_security`): a client of another user or
+    process that reads the address cannot submit code. The dashboard serves on 127.0.0.1
+    unless ``dashboard`` names another host."""
     import dask
     from distributed import LocalCluster
 
     workers = workers or os.cpu_count() or 1
+    security = security or cluster_security()
     # Dask's statistical profiler samples every worker thread every 10 ms; measured here it
     # adds ~50% CPU per run (0.17 s vs 0.11 s), so workers run without it (WORKER_CONFIG).
     # The scheduler always serves HTTP (health, metrics; the dashboard when bokeh is
     # installed): on localhost, on a free port unless a dashboard address is asked for.
+    dashboard = dashboard_address(dashboard) if dashboard else "127.0.0.1:0"
     with dask.config.set(WORKER_CONFIG):
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                            host="127.0.0.1", dashboard_address=dashboard or "127.0.0.1:0",
-                            silence_logs=logging.ERROR)
+                            host="127.0.0.1", protocol="tls://", security=security,
+                            dashboard_address=dashboard, silence_logs=logging.ERROR)
+
+
+def check_workers(workers: int | None) -> None:
+    """--workers in [1, :data:`MAX_WORKERS`] (None: one per core)."""
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise GrowthpoleError(f"--workers must be between 1 and {MAX_WORKERS}, got {workers}",
+                              key="--workers")
 
 
 def make_executor(cluster: str = "local", *, workers: int | None = None,
                   scheduler: str | None = None, dashboard: str | None = None) -> Executor:
     """Build the backend named on the command line."""
-    if workers is not None and workers < 1:
-        raise GrowthpoleError(f"--workers must be >= 1, got {workers}", key="--workers")
+    check_workers(workers)
     if scheduler:
         from distributed import Client
 
+        target = parse_scheduler(scheduler)
         try:
-            if Path(scheduler).is_file():  # a scheduler file (dask scheduler --scheduler-file)
-                client = Client(scheduler_file=scheduler, timeout="15s")
+            if "scheduler_file" in target:
+                client = Client(scheduler_file=target["scheduler_file"], timeout="15s")
             else:
-                client = Client(scheduler, timeout="15s")
-        except (OSError, TimeoutError) as exc:
+                client = Client(target["address"], timeout="15s")
+        except Exception as exc:  # OSError, TimeoutError, TLS and protocol errors
+            text = " ".join(str(exc).split())[:200]
             raise GrowthpoleError(f"cannot connect to the Dask scheduler at {scheduler}: "
-                                  f"{exc}", key="--scheduler") from None
+                                  f"{type(exc).__name__}: {text}", key="--scheduler") from None
         return DaskExecutor(client, name="dask-scheduler")
     if cluster == "serial":
         return SerialExecutor()
@@ -308,8 +469,37 @@ def run_sweep(sweep: Sweep | Any, directory: str | Path, executor: Executor, *,
     ``batch_runs`` runs, and on any interruption (exception, Ctrl-C) before it propagates.
     """
     spec_hash = sweep.spec_hash()
-    directory, _ = store.prepare_sweep_dir(directory, spec_hash, resume=resume,
-                                           overwrite=overwrite)
+    with locked_sweep_dir(directory) as directory:
+        directory, _ = store.prepare_sweep_dir(directory, spec_hash, resume=resume,
+                                               overwrite=overwrite)
+        return _run_sweep_locked(sweep, directory, executor, spec_hash, progress=progress,
+                                 flush_seconds=flush_seconds, batch_runs=batch_runs,
+                                 function=function, command=command)
+
+
+@contextlib.contextmanager
+def locked_sweep_dir(directory: str | Path) -> Iterator[Path]:
+    """Create ``directory`` (new, empty or growthpole's own: growthpole.io) and hold its lock
+    file for the block, so a second sweep, run or attribution writing there is refused;
+    nothing in it is deleted or replaced before the lock is held."""
+    created = not Path(directory).exists()
+    directory = prepare_output_dir(directory, resume=True)
+    try:
+        with exclusive_lock(directory / LOCK_NAME, what=directory):
+            yield directory
+    except BaseException:
+        # a command that failed before writing anything leaves no directory behind
+        if created and [p.name for p in directory.iterdir()] == [LOCK_NAME]:
+            (directory / LOCK_NAME).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
+def _run_sweep_locked(sweep: Any, directory: Path, executor: Executor, spec_hash: str, *,
+                      progress: bool, flush_seconds: float, batch_runs: int,
+                      function: Callable[[RunTask], pd.DataFrame],
+                      command: list[str] | None) -> SweepReport:
     tasks = sweep.tasks()
     runs = sweep.run_table(tasks)
     planned_ids = set(runs.run_id)
@@ -320,10 +510,11 @@ def run_sweep(sweep: Sweep | Any, directory: str | Path, executor: Executor, *,
     todo = [t for t in tasks if t.run_id not in stored]
     started = datetime.now(UTC)
     base_manifest = _manifest(sweep, spec_hash, executor, command, started)
-    store.write_plan(directory, sweep.design_table(), runs)
+    # the manifest first: a directory never holds growthpole files without one
     store.write_manifest(directory, {**base_manifest, "complete": False,
                                      "runs_planned": len(tasks),
                                      "runs_stored": len(stored)})
+    store.write_plan(directory, sweep.design_table(), runs)
     clock = time.perf_counter()
     buffer: list[pd.DataFrame] = []
     seen: set[str] = set(stored)

@@ -156,7 +156,7 @@ def analyse(directory: str | Path, outcomes: list[str] | None = None, *,
     """Sensitivity indices of every outcome: a tidy table (outcome, factor, index, estimate,
     conf_low, conf_high, method)."""
     directory = Path(directory)
-    manifest = store.read_manifest(directory) or {}
+    manifest = store.read_sweep_for_analysis(directory)  # every file checked first
     method = str(manifest.get("design_method", ""))
     table, names = variant_outcomes(directory, outcomes, region=region)
     factors = [f["name"] for f in manifest.get("factors", [])]

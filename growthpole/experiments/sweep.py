@@ -58,7 +58,14 @@ from growthpole.experiments.design import (
 )
 from growthpole.levers import LEVERS, PILLARS
 from growthpole.parameters import PARAMETER_SPECS, ModelParameters
-from growthpole.scenario import MAX_REPLICATIONS, Scenario, build_scenario, load_scenario, read_yaml
+from growthpole.scenario import (
+    MAX_REPLICATIONS,
+    NAME_PATTERN,
+    Scenario,
+    build_scenario,
+    load_scenario,
+    read_yaml,
+)
 
 #: bump when the meaning of stored rows changes (part of every run id)
 STORE_FORMAT = 1
@@ -111,7 +118,7 @@ class OutcomeSpec(BaseModel):
 
 class SweepSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN)
     description: str = ""
     scenario: str | dict[str, Any]
     scenario_changes: dict[str, Any] = Field(default_factory=dict)
@@ -387,19 +394,67 @@ def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
     _check_design(spec, factors, file)
     _check_outcomes(spec, base, file)
     root_seed = base.seed if spec.seed is None else spec.seed
+    check_size(spec, factors, file)  # before the design is drawn
     space = FactorSpace(tuple(names), tuple(f.lower for f in factors),
                         tuple(f.upper for f in factors), tuple(f.values for f in factors))
     design = sample_design(spec.design.method, space, samples=spec.design.samples,
                            levels=spec.design.levels, seed=spec.design.seed)
-    runs = len(design) * spec.replications
-    if runs > MAX_RUNS and not spec.force:
-        raise ScenarioError(f"{runs} runs exceed the safety limit {MAX_RUNS}; set force: true "
-                            f"to allow", file=file, key="design")
     sweep = Sweep(spec, file, base, factors, design, root_seed)
     # every variant must be a valid scenario (e.g. elasticities summing below 1)
     for variant, row in enumerate(design):
         sweep.variant_scenario(row, variant).model_parameters()
     return sweep
+
+
+#: memory a planned sweep holds per variant (its scenario) and per run (task, plan row),
+#: bytes; measured with tracemalloc on scenarios/sweeps/example.yaml (about 4.6 KB per
+#: variant and 0.2-0.4 KB per run) and rounded up
+BYTES_PER_VARIANT = 6_000
+BYTES_PER_RUN = 1_000
+#: a sweep whose plan would take more than this share of the machine's memory is refused,
+#: even with force: true
+MAX_MEMORY_SHARE = 0.5
+
+
+def planned_size(spec: SweepSpec, factors: tuple[Factor, ...]) -> tuple[int, int]:
+    """(variants, runs) of the sweep, computed exactly (Python integers: a grid of 40
+    factors x 1000 levels is counted, not drawn)."""
+    import math
+
+    design = spec.design
+    if design.method == "grid":
+        sizes = [len(f.values) if f.values is not None else int(design.levels or 0)
+                 for f in factors]
+        variants = math.prod(sizes)
+    else:
+        variants = variant_count(design.method, len(factors), samples=design.samples,
+                                 levels=design.levels)
+    return variants, variants * spec.replications
+
+
+def physical_memory_bytes() -> int | None:
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_size(spec: SweepSpec, factors: tuple[Factor, ...], file: str | None) -> None:
+    """Refuse a sweep beyond :data:`MAX_RUNS` runs (unless ``force: true``) or whose plan
+    would not fit in memory (whatever ``force`` says), before anything is drawn."""
+    variants, runs = planned_size(spec, factors)
+    if runs > MAX_RUNS and not spec.force:
+        raise ScenarioError(f"{runs} runs exceed the safety limit {MAX_RUNS}; set force: true "
+                            f"to allow", file=file, key="design")
+    needed = variants * BYTES_PER_VARIANT + runs * BYTES_PER_RUN
+    memory = physical_memory_bytes()
+    if memory is not None and needed > MAX_MEMORY_SHARE * memory:
+        raise ScenarioError(f"{variants} variants x {spec.replications} replications = {runs} "
+                            f"runs would need about {needed / 1e9:.3g} GB to plan, more than "
+                            f"{MAX_MEMORY_SHARE:.0%} of this machine's {memory / 1e9:.3g} GB; "
+                            f"split the sweep", file=file, key="design")
 
 
 def _factor_input(data: dict, parts: list[str]) -> object:
