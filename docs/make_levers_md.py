@@ -81,6 +81,16 @@ CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
      "firm agent", "亿元 (base-year prices)", "assumed"),
     ("growthpole.mechanisms.relocation", "PRESSURE_CONSIDERATION", "extra probability of "
      "reconsidering location under 亩均 or cluster pressure", "1/yr", "assumed"),
+    ("growthpole.mechanisms.labour", "EQUILIBRIUM_TOLERANCE", "max |Δ ln L| at which the "
+     "commuting fixed point [C1]-[C2] stops", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "EQUILIBRIUM_ITERATIONS", "cap on the iterations of the "
+     "commuting fixed point", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "EQUILIBRIUM_DAMPING", "initial weight of a step of the "
+     "commuting fixed point in ln L (halved whenever the residual grows)", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "MIN_EQUILIBRIUM_DAMPING", "floor of the adaptive weight "
+     "of the commuting fixed point", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "MIN_WORKERS", "floor on workers of a skill at a "
+     "workplace that keeps log wages finite", "persons", "numerical"),
 )
 
 
