@@ -6,14 +6,21 @@ step written the way a Mesa model is usually written, one Python object per agen
 ``self.random``, region totals gathered by looping over agents. It covers the four
 mechanisms of the core step, with the equations of growthpole.mechanisms:
 
-1. hiring (mechanisms/labour.py): labour supply counted from talent agents, commuting and
-   talent enclaves at region level, each firm's share θ_i = B_i^{1/(1-β)} / Σ_j B_j^{1/(1-β)};
-2. production (mechanisms/production.py): Y_i = Ã_i K_i^α S_i^β_s U_i^β_u with the
-   agglomeration index, wages = marginal products, profits with the policy wedge;
-3. relocation (mechanisms/relocation.py): each firm considers moving with probability ν
-   (more under 亩均/cluster pressure) and picks the region maximising
-   β_π (V_ik - V_ir) - f_0 1[k≠r] - f_0 t_rk / 2 + Gumbel noise, V_ik including the pull
-   of the best platform with free land for it in k;
+1. hiring (mechanisms/labour.py): labour supply counted from talent agents; commuting
+   constrained at both ends ([C1]-[C2]: a logit over workplaces whose wages clear the
+   workplace's labour market, solved at region level from the region's output scale
+   Z_w = (Σ_i B_i^{1/(1-β)})^{1-β}, which is summed here over the firm agents); talent
+   enclaves at region level; each firm's share θ_i = B_i^{1/(1-β)} / Σ_j B_j^{1/(1-β)}
+   ([C3]);
+2. production (mechanisms/production.py [P1]): Y_i = Ã_i K_i^α S_i^β_s U_i^β_u, with
+   Ã_i including the firm's own TFP, the place's TFP ln A^P_r, market access, the
+   agglomeration index, the platform bonus, crowding and the digital gain; wages =
+   marginal products, profits with the policy wedge;
+3. relocation (mechanisms/relocation.py [R1]-[R2]): each firm considers moving with
+   probability ν (more under 亩均/cluster pressure) and picks the region maximising
+   β_π (V_ik - V_ir) + a^F_k - a^F_r - f_0 1[k≠r] - c_d f_0 t_rk + Gumbel noise, V_ik
+   including the place's TFP of k and the pull of the best platform with free land for it
+   in k (the firm's own TFP moves with it and cancels);
 4. migration (mechanisms/migration.py): each talent agent reconsiders with probability μ and
    picks the region maximising its systematic utility minus moving costs plus Gumbel noise;
    the declared inflow from the rest of China arrives as new agents.
@@ -21,8 +28,9 @@ mechanisms of the core step, with the equations of growthpole.mechanisms:
 Staged activation (the Mesa idiom for decisions that need everyone's previous stage):
 ``firms.do("hire")``, ``firms.do("produce")``, ``firms.do("step")`` (profit and location
 choice), ``talent.do("step")`` (migration). Region-level quantities (9 numbers or a 9 x 9
-matrix) reuse the small helpers of growthpole (commuting matrix, moving costs, housing
-cost); everything done per agent is plain Python here.
+matrix) reuse the small helpers of growthpole (the commuting equilibrium of
+labour.commuting_equilibrium, moving costs, housing cost); everything done per agent is
+plain Python here.
 
 Differences from the vectorised step, stated so that comparisons are read correctly:
 random draws come from a different stream (Python's ``random`` through ``self.random``), so
@@ -42,7 +50,7 @@ import mesa
 import numpy as np
 
 from growthpole.mechanisms.environment import STANDARD_PENALTY
-from growthpole.mechanisms.labour import SHENZHEN_POOL_RATIO, commuting_matrix
+from growthpole.mechanisms.labour import commuting_equilibrium
 from growthpole.mechanisms.migration import housing_cost, moving_cost
 from growthpole.mechanisms.production import AGGLOMERATION_OFFSET
 from growthpole.mechanisms.relocation import PRESSURE_CONSIDERATION
@@ -69,9 +77,11 @@ class ReferenceFirm(mesa.Agent):
 
     # -- helpers ---------------------------------------------------------------------------
     def effective_log_tfp(self) -> float:
-        """ln Ã_i = ln A_i + φ ln M_r + γ_r ln G_rk + b_P 1[match] + g_d D_i."""
+        """ln Ã_i = ln A_i + ln A^P_r + φ ln M_r + γ_r ln G_rk + b_P 1[match] - crowding_r
+        + g_d D_i."""
         model = self.model
-        value = self.log_tfp + model.phi * model.log_market_access[self.region]
+        value = (self.log_tfp + model.place_log_tfp[self.region]
+                 + model.phi * model.log_market_access[self.region])
         if model.agglomeration_on:
             value += model.gamma[self.region] * model.log_agglomeration[self.region][self.sector]
         if self.platform_match:
@@ -119,12 +129,15 @@ class ReferenceFirm(mesa.Agent):
         values = [v + p for v, p in zip(model.location_values[self.sector], pull, strict=True)]
         own = values[region]
         hours = model.hours[region]
+        fundamental = model.location_fundamental
         best, best_utility = region, gumbel(self.random)  # staying: utility 0 + noise
         for k in range(N_REGIONS):
             if k == region:
                 continue
-            utility = (model.profit_weight * (values[k] - own) - model.fixed_cost
-                       - 0.5 * model.fixed_cost * hours[k] + gumbel(self.random))
+            utility = (model.profit_weight * (values[k] - own)
+                       + fundamental[k] - fundamental[region] - model.fixed_cost
+                       - model.distance_cost * model.fixed_cost * hours[k]
+                       + gumbel(self.random))
             if utility > best_utility:
                 best, best_utility = k, utility
         if best != region:
@@ -193,6 +206,11 @@ class ReferenceModel(mesa.Model):
         self.gamma = gamma
         regions = state.regions
         self.log_market_access = [math.log(m) for m in regions.market_access]
+        self.place_log_tfp = regions.place_log_tfp.tolist()
+        self.location_fundamental = regions.firm_location_fundamental.tolist()
+        self.commuting_fundamental = regions.commuting_fundamental
+        self.commuters_in = [0.0] * N_REGIONS
+        self.commuters_out = [0.0] * N_REGIONS
         self.hours = regions.hours.tolist()
         self.land_rent = state.land_rent_per_mu.tolist()
         self.capital_cost = [params.interest_rate * policy.capital_cost_factor[r]
@@ -204,6 +222,7 @@ class ReferenceModel(mesa.Model):
                                                          policy.cluster_concentration)
         self.profit_weight = params.relocation_profit_weight
         self.fixed_cost = params.relocation_fixed_cost
+        self.distance_cost = params.relocation_distance_cost
         self.migration_rate = params.migration_consideration_rate
         self.moving_cost = moving_cost(regions.hours, params.moving_cost_per_hour,
                                        params.moving_fixed_cost).tolist()
@@ -225,16 +244,17 @@ class ReferenceModel(mesa.Model):
             clustered = int(firms.clustered[row])
             in_shaoxing = region < N_SHAOXING
             compliance = float(policy.compliance_cost[sector]) * in_shaoxing
-            upgraded = float(firms.emission_intensity[row]) < base_intensity[sector] * 0.75
+            upgraded = (float(firms.emission_intensity[row])
+                        < base_intensity[sector] * self.params.upgraded_intensity_threshold)
             if upgraded:
-                compliance *= 0.3
+                compliance *= self.params.upgraded_compliance_share
             wedge = (float(policy.sector_subsidy[region, sector])
                      + float(policy.profit_tax_cut[region])
                      + float(policy.regulation_cost_cut[region]) - compliance)
             if polluting[sector] and in_shaoxing and not upgraded:
                 wedge -= STANDARD_PENALTY * policy.emission_standard
             if polluting[sector] and in_shaoxing and clustered == 0:
-                wedge -= 0.015 * policy.cluster_concentration
+                wedge -= self.params.cluster_cost_share * policy.cluster_concentration
             if platform >= 0:
                 wedge += float(platforms.subsidy[platform])
             pressure = (int(firms.low_efficiency[row]) == 1 or (
@@ -286,18 +306,32 @@ class ReferenceModel(mesa.Model):
                                for r in range(N_REGIONS)]
         scale = self.people_per_agent * self.params.participation_rate
         supply = np.array(counts) * scale
+        self.commuters_in = [0.0] * N_REGIONS
+        self.commuters_out = [0.0] * N_REGIONS
         if self.commuting_on:
-            matrix = commuting_matrix(self.state.regions.hours, self.params.commuting_rate,
-                                      self.params.commuting_decay_hours,
-                                      self.policy.same_city_commuting)
-            workers = supply @ matrix.T
+            # ln Z_w of [C2] from the hiring weights summed over the firm agents
+            log_scale = np.array([
+                (1.0 - self.beta) * (self.weight_offset[r]
+                                     + math.log(max(self.weight_total[r], 1e-300)))
+                for r in range(N_REGIONS)])
+            workers, shares = commuting_equilibrium(
+                supply, log_scale, self.commuting_fundamental, self.state.regions.hours,
+                self.params, self.policy.same_city_commuting)
+            for skill in SKILL_LEVELS:
+                for r in range(N_REGIONS):
+                    for w in range(N_REGIONS):
+                        if w != r:
+                            flow = float(supply[skill, r] * shares[skill, r, w])
+                            self.commuters_out[r] += flow
+                            self.commuters_in[w] += flow
         else:
-            workers = supply
+            workers = supply.copy()
         share = self.policy.enclave_share
         if share > 0:
             hosts = [SHANGHAI, HANGZHOU]
             moved = share * workers[1, hosts]
-            shenzhen = share * SHENZHEN_POOL_RATIO * workers[1, hosts].sum()
+            shenzhen = (share * self.params.enclave_shenzhen_pool_ratio
+                        * workers[1, hosts].sum())
             workers[1, hosts] -= moved
             weights = workers[1, :N_SHAOXING] / workers[1, :N_SHAOXING].sum()
             workers[1, :N_SHAOXING] += (moved.sum() + shenzhen) * weights
@@ -336,7 +370,8 @@ class ReferenceModel(mesa.Model):
                             else 1.0) for r in range(N_REGIONS)]
 
     def _location_values(self) -> None:
-        """V_k for each sector (a firm's value depends on its sector only)."""
+        """V_k of [R1] for each sector (a firm's value depends on its sector only; its own
+        TFP is the same everywhere and cancels)."""
         policy = self.policy
         log_wages = [[math.log(max(w, 1e-12)) for w in self.wages[s]] for s in SKILL_LEVELS]
         values = []
@@ -347,7 +382,7 @@ class ReferenceModel(mesa.Model):
                          + float(policy.regulation_cost_cut[k]))
                 if k < N_SHAOXING:
                     wedge -= float(policy.compliance_cost[sector])
-                row.append((self.phi * self.log_market_access[k]
+                row.append((self.place_log_tfp[k] + self.phi * self.log_market_access[k]
                             + self.gamma[k] * self.log_agglomeration[k][sector]
                             + math.log(max(1.0 + wedge, 1e-3))
                             - self.beta_s * log_wages[1][k]
@@ -416,9 +451,9 @@ class ReferenceModel(mesa.Model):
         self.external_inflow = [0] * N_REGIONS
         # hiring
         self._crowding()
-        self.workers = self._workers()
         self._agglomeration()
-        self._hiring_weights()
+        self._hiring_weights()  # the weights also give the output scale Z_w of commuting
+        self.workers = self._workers()
         self.firms.do("hire")
         # production (agglomeration from this year's employment)
         self._agglomeration()
@@ -443,7 +478,8 @@ class ReferenceModel(mesa.Model):
             external_inflow=self.external_inflow, relocations_in=self.relocations_in,
             relocations_out=self.relocations_out,
             profit=_region_total(self.firms, "profit"),
-            employment=_region_total(self.firms, "skilled", "unskilled"))
+            employment=_region_total(self.firms, "skilled", "unskilled"),
+            commuters_in=self.commuters_in, commuters_out=self.commuters_out)
 
 
 def _region_total(agents, *names: str) -> list[float]:
@@ -455,7 +491,7 @@ def _region_total(agents, *names: str) -> list[float]:
 
 def summary_from_lists(*, output, wages, people_per_agent, migration_in, migration_out,
                        external_inflow, relocations_in, relocations_out, profit,
-                       employment) -> dict[str, np.ndarray]:
+                       employment, commuters_in, commuters_out) -> dict[str, np.ndarray]:
     return {
         "output": np.asarray(output, dtype=float),
         "wage_skilled": np.asarray(wages[1], dtype=float),
@@ -467,4 +503,6 @@ def summary_from_lists(*, output, wages, people_per_agent, migration_in, migrati
         "relocations_out": np.asarray(relocations_out, dtype=float),
         "profit": np.asarray(profit, dtype=float),
         "employment": np.asarray(employment, dtype=float),
+        "commuters_in": np.asarray(commuters_in, dtype=float),
+        "commuters_out": np.asarray(commuters_out, dtype=float),
     }

@@ -121,4 +121,6 @@ def vectorised_summary(state: WorldState) -> dict[str, np.ndarray]:
         "relocations_out": regions.relocations_out.copy(),
         "profit": region_sum(firms.profit, region, firms.live),
         "employment": region_sum(firms.skilled + firms.unskilled, region, firms.live),
+        "commuters_in": regions.commuters_in.copy(),
+        "commuters_out": regions.commuters_out.copy(),
     }

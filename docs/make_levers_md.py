@@ -72,18 +72,12 @@ CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
      "data/corridor_indicators.csv", "1", "assumed (Zhejiang ≈ 0.025)"),
     ("growthpole.mechanisms.platforms", "MU_PER_KM2", "亩 per km²", "亩/km²",
      "unit conversion"),
-    ("growthpole.mechanisms.platforms", "PLACEMENT_PROBABILITY", "probability that an "
-     "eligible entrant or relocating firm settles in a platform", "1", "assumed"),
     ("growthpole.mechanisms.environment", "UPGRADE_INTENSITY_CUT", "cut of emission intensity "
      "by an environmental upgrade", "1", "assumed"),
     ("growthpole.mechanisms.environment", "STANDARD_PENALTY", "perceived cost per unit of "
      "emission standard in the upgrade decision", "share of VA", "assumed"),
     ("growthpole.mechanisms.environment", "DECISION_NOISE", "scale of the logistic noise of the "
      "upgrade decision", "share of VA", "assumed"),
-    ("growthpole.mechanisms.labour", "SHENZHEN_POOL_RATIO", "Shenzhen's skilled pool reachable "
-     "by enclaves, relative to Shanghai + Hangzhou skilled workers", "1", "assumed"),
-    ("growthpole.mechanisms.labour", "MAX_COMMUTING_OUT", "cap on the share of a region's "
-     "workers commuting out", "1", "assumed (guard)"),
     ("growthpole.mechanisms.production", "AGGLOMERATION_OFFSET", "E_0 in the agglomeration "
      "index G = (E + E_0)/(E_base + E_0)", "persons", "assumed"),
     ("growthpole.mechanisms.firms", "ENTRANT_CAPITAL_SHARE", "entrants' capital relative to "
@@ -94,16 +88,18 @@ CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
      "(young-firm exit multiplier)", "yr", "assumed"),
     ("growthpole.mechanisms.firms", "MAJOR_PROJECT_CAPITAL", "capital of one major IC project "
      "firm agent", "亿元 (base-year prices)", "assumed"),
-    ("growthpole.mechanisms.land", "BOTTOM_SHARE", "share of Shaoxing firms flagged by the 亩均 "
-     "evaluation in each region", "1", "assumed"),
-    ("growthpole.mechanisms.land", "UPGRADE_RATE", "upgrade probability of a flagged firm per "
-     "unit of pressure", "1/yr", "assumed"),
-    ("growthpole.mechanisms.land", "UPGRADE_TFP_GAIN", "log TFP gain of a 亩均 upgrade", "1",
-     "assumed"),
-    ("growthpole.mechanisms.land", "EXIT_RATE", "exit probability of a flagged firm per unit of "
-     "pressure", "1/yr", "assumed"),
     ("growthpole.mechanisms.relocation", "PRESSURE_CONSIDERATION", "extra probability of "
      "reconsidering location under 亩均 or cluster pressure", "1/yr", "assumed"),
+    ("growthpole.mechanisms.labour", "EQUILIBRIUM_TOLERANCE", "max |Δ ln L| at which the "
+     "commuting fixed point [C1]-[C2] stops", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "EQUILIBRIUM_ITERATIONS", "cap on the iterations of the "
+     "commuting fixed point", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "EQUILIBRIUM_DAMPING", "initial weight of a step of the "
+     "commuting fixed point in ln L (halved whenever the residual grows)", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "MIN_EQUILIBRIUM_DAMPING", "floor of the adaptive weight "
+     "of the commuting fixed point", "1", "numerical"),
+    ("growthpole.mechanisms.labour", "MIN_WORKERS", "floor on workers of a skill at a "
+     "workplace that keeps log wages finite", "persons", "numerical"),
 )
 
 

@@ -325,6 +325,7 @@ class GrowthPoleModel(mesa.Model):
             "migration_in": regions.migration_in / 1e4,
             "migration_out": regions.migration_out / 1e4,
             "external_inflow": regions.external_inflow / 1e4,
+            **commuting_record(regions),
             "firm_entries": regions.entries.copy(),
             "firm_exits": regions.exits.copy(),
             "relocations_in": regions.relocations_in.copy(),
@@ -776,8 +777,10 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     state.base_firm_counts = np.bincount(firm_region, minlength=N_REGIONS).astype(float)
 
     neutral = PolicyChannels()
+    # base-year sizing with commuting off (workers at their residence): the workplace
+    # fundamentals set below make the commuting equilibrium reproduce exactly that
     context = StepContext(state, params, neutral, substream(seed_sequence, INITIAL_STATE, 1),
-                          {"agglomeration": False})
+                          {"agglomeration": False, "commuting": False})
     platform_mechanism.update_platforms(context)
 
     # capital on the balanced growth path of trend TFP growth: K = q_r K* (q_r = 1 with no
@@ -811,16 +814,16 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     platform_mechanism.recount_platform_land(state)
     labour.allocate_labour(context)
     production.produce(context)
-    # region TFP shift: firm value added = (1 - ω) GDP_r exactly
+    # place TFP: firm value added = (1 - ω) GDP_r exactly. The shift belongs to the region
+    # (ln A^P_r), not to the firms: a firm that relocates leaves it behind
     produced = region_sum(firm_table.value_added, firm_table.region.astype(np.int64))
-    shift = np.log(target / np.maximum(produced, 1e-12))
-    firm_table.log_tfp[:] += shift[firm_table.region.astype(np.int64)]
+    regions.place_log_tfp = np.log(target / np.maximum(produced, 1e-12))
     labour.allocate_labour(context)
     production.produce(context)
     state.regions_base_employment = region_sector_sum(
         firm_table.skilled + firm_table.unskilled, firm_table.region.astype(np.int64),
         firm_table.sector.astype(np.int64), firm_table.live)
-    state.fallback_log_tfp = np.full((N_REGIONS, N_SECTORS), 0.0) + shift[:, None]
+    state.fallback_log_tfp = np.zeros((N_REGIONS, N_SECTORS))  # own TFP: mean zero
     state.fallback_capital = np.full((N_REGIONS, N_SECTORS), float(np.median(firm_table.capital)))
     land_total = region_sum(firm_table.land_mu, firm_table.region.astype(np.int64))
     state.land_rent_per_mu = params.land_rent_share * target / np.maximum(land_total, 1e-9)
@@ -840,6 +843,8 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     regions.base_market_access = corridor + regions.external_access
     regions.market_access = np.ones(N_REGIONS)
 
+    calibrate_spatial_equilibrium(state, params, seed_sequence, switches)
+
     cost = migration.moving_cost(hours, params.moving_cost_per_hour, params.moving_fixed_cost)
     population_10k = n_talent * people_per_agent / 1e4
     regions.base_population = population_10k.copy()
@@ -851,3 +856,39 @@ def initial_state(scenario: Scenario, params: ModelParameters,
         regions.amenity[skill_index] = migration.equilibrium_amenities(
             np.maximum(counts, 1.0), utility - regions.amenity[skill_index], cost)
     return state
+
+
+def commuting_record(regions: RegionState) -> dict[str, np.ndarray]:
+    """city_year columns of commuting (万人): commuters into and out of every region from
+    or to any other region, and across the city boundary only (so that the 'shaoxing' row,
+    the sum of its units, counts Shaoxing's cross-city commuting exactly)."""
+    return {
+        "commuters_in": regions.commuters_in / 1e4,
+        "commuters_out": regions.commuters_out / 1e4,
+        "city_commuters_in": regions.city_commuters_in / 1e4,
+        "city_commuters_out": regions.city_commuters_out / 1e4,
+    }
+
+
+def calibrate_spatial_equilibrium(state: WorldState, params: ModelParameters,
+                                  seed_sequence: np.random.SeedSequence,
+                                  switches: Mapping[str, bool] | None) -> None:
+    """Base-year fundamentals that make the observed distribution an equilibrium.
+
+    1. workplace fundamentals b^s_w of the commuting logit, so that jobs at every workplace
+       equal its resident workers at the base-year wages (mechanisms/labour.py);
+    2. land quotas of the base year (mechanisms/land.py);
+    3. firm location fundamentals a^F_k, so that with no policy change the expected
+       relocation flows are zero (mechanisms/relocation.py)."""
+    switches = dict(switches or {})
+    neutral = PolicyChannels()
+    context = StepContext(state, params, neutral, substream(seed_sequence, INITIAL_STATE, 2),
+                          {**switches, "agglomeration": False})
+    regions = state.regions
+    supply = labour.labour_supply(context)
+    regions.commuting_fundamental = labour.calibrate_workplace_fundamentals(
+        supply, labour.region_log_scale(context), regions.hours, params)
+    labour.workers_by_workplace(context)  # records the base year's commuters
+    land.initialise_land(state, params)
+    if switches.get("relocation", True):
+        regions.firm_location_fundamental = relocation.calibrate_location_fundamentals(context)

@@ -90,10 +90,29 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("spillover_decay_hours", "τ_s", "travel time over which knowledge spillovers "
                   "decay by 1/e", "h", 1.0, 0.25, 4.0, "assumed; Keller (2002) distance decay"),
     # --- labour and migration (mechanisms/labour.py, mechanisms/migration.py) ---
-    ParameterSpec("commuting_rate", "c", "share of a region's workers commuting to a neighbour "
-                  "0 h away (decays with travel time)", "1", 0.05, 0.0, 0.2, "assumed"),
-    ParameterSpec("commuting_decay_hours", "τ_c", "travel time over which commuting decays by "
-                  "1/e", "h", 0.5, 0.1, 2.0, "assumed; typical commutes < 1 h"),
+    ParameterSpec("commuting_wage_elasticity", "ε", "elasticity of commuting flows to the "
+                  "workplace wage (logit / Fréchet shape of workplace preferences)", "1", 4.0,
+                  2.0, 7.0, "Ahlfeldt, Redding, Sturm & Wolf (2015): 6.69 (Berlin); Monte, "
+                  "Redding & Rossi-Hansberg (2018): 3.30 (US counties); midpoint"),
+    ParameterSpec("commuting_time_cost", "ν", "semi-elasticity of commuting flows to travel "
+                  "time", "1/h", 4.2, 1.0, 8.0, "Ahlfeldt et al. (2015): κε ≈ 0.07 per minute "
+                  "of travel time"),
+    ParameterSpec("commuting_city_cost", "κ_c", "logit cost of commuting across a city "
+                  "boundary (hukou, social insurance, information)", "1", 3.98, 0.0, 10.0,
+                  "calibrated to the sourced cross-city commuting of data/commuting.csv: "
+                  "Hangzhou-Shaoxing two-way ≈ 3万 (1-6万) in 2019 (docs/model.md §7.6); 5.157 gave "
+                  "0.92万 on the 2019 network (no look-ahead), so κ_c = 5.157 - ln(3 / 0.925)"),
+    ParameterSpec("commuting_district_cost", "κ_d", "logit cost of commuting across a district "
+                  "boundary inside a city", "1", 2.817, 0.0, 8.0,
+                  "calibrated to cross-district commuting of 1-6% of resident workers "
+                  "(Ningbo Planning Institute mobile-phone study, data/commuting.csv)"),
+    ParameterSpec("same_city_full_share", "z̄", "same-city lever value z_rw at which the "
+                  "city-boundary commuting cost between the pair is removed entirely", "1", 0.4,
+                  0.05, 2.0, "judgement (flagged): the Keqiao lever at full strength (z = 0.04) "
+                  "removes a tenth of the boundary cost (about 1.6x the commuting)"),
+    ParameterSpec("enclave_shenzhen_pool_ratio", "r_SZ", "skilled workers of Shenzhen reachable "
+                  "by talent enclaves, relative to Shanghai's and Hangzhou's together", "1", 0.5,
+                  0.0, 2.0, "assumed"),
     ParameterSpec("migration_consideration_rate", "μ", "share of people who reconsider their "
                   "region each year", "1/yr", 0.05, 0.0, 0.2, "assumed; China inter-city "
                   "migration flows ≈ 2-5% of population per year"),
@@ -106,7 +125,11 @@ _SPECS: tuple[ParameterSpec, ...] = (
     ParameterSpec("moving_fixed_cost", "m_0", "logit fixed cost of moving", "1", 2.0, 0.0, 6.0,
                   "assumed; hukou and social ties"),
     ParameterSpec("housing_supply_elasticity", "η", "elasticity of housing cost to population",
-                  "1", 1.0, 0.0, 3.0, "assumed; Saiz (2010) inverse supply elasticities 0.5-2"),
+                  "1", 0.63, 0.2, 2.0, "Chow & Niu (2015, Pacific Economic Review 20(1)): urban "
+                  "China's "
+                  "housing-stock supply elasticity ≈ 0.5 and price elasticity of demand ≈ -1.1, "
+                  "so h ∝ N^(1/(0.5+1.1)); Saiz (2010) US metros: inverse supply elasticity "
+                  "0.3-1.5"),
     ParameterSpec("skilled_share", "s_H", "base-year share of skilled people in each region's "
                   "labour force (overridden per region when data/ has it)", "1", 0.20, 0.05,
                   0.5, "assumed: tertiary-educated share of Zhejiang's labour force ≈ 0.2"),
@@ -135,6 +158,9 @@ _SPECS: tuple[ParameterSpec, ...] = (
                   3.0, 0.0, 10.0, "assumed"),
     ParameterSpec("relocation_fixed_cost", "f_0", "logit fixed cost of relocating", "1", 4.0,
                   0.0, 10.0, "assumed"),
+    ParameterSpec("relocation_distance_cost", "f_t", "relocation cost per hour of travel time "
+                  "between origin and destination, in units of f_0", "1/h", 0.5, 0.0, 3.0,
+                  "assumed"),
     ParameterSpec("capital_salvage_share", "s_K", "share of an exiting firm agent's capital "
                   "taken over by the surviving firms of its region", "1", 0.5, 0.0, 1.0,
                   "assumed; recovery rates of industrial assets in liquidation ≈ 0.3-0.6"),
@@ -148,6 +174,39 @@ _SPECS: tuple[ParameterSpec, ...] = (
                   "≈ 5% of value added. Makes crowding lower margins (free entry, Hopenhayn 1992)"),
     ParameterSpec("land_rent_share", "l", "base-year land rent as a share of value added", "1",
                   0.03, 0.0, 0.1, "assumed; industrial land prices in Zhejiang"),
+    # --- land and platforms (mechanisms/land.py, mechanisms/platforms.py) ---
+    ParameterSpec("construction_land_headroom", "h", "construction land still free for firms "
+                  "in the base year, share of the land they and the platforms use", "1", 0.10,
+                  0.0, 1.0, "judgement (flagged): district 国土空间规划 quotas are not in data/"),
+    ParameterSpec("construction_land_growth", "g_L", "annual growth of the construction-land "
+                  "quota for firms", "1/yr", 0.015, 0.0, 0.06, "judgement (flagged): new "
+                  "construction land in Zhejiang is capped by the provincial quota system; "
+                  "about 1-2% of the stock a year"),
+    ParameterSpec("land_bottom_share", "s_L", "share of Shaoxing firm agents flagged by the 亩均 "
+                  "evaluation in each region", "1", 0.2, 0.0, 0.5, "assumed (a quintile)"),
+    ParameterSpec("land_upgrade_rate", "u_L", "upgrade probability of a flagged firm per unit "
+                  "of 亩均 pressure", "1/yr", 0.3, 0.0, 1.0, "assumed"),
+    ParameterSpec("land_upgrade_tfp_gain", "g_L^u", "log TFP gain of a 亩均 upgrade", "1", 0.03,
+                  0.0, 0.2, "assumed"),
+    ParameterSpec("land_exit_rate", "x_L", "exit probability of a flagged firm per unit of 亩均 "
+                  "pressure", "1/yr", 0.1, 0.0, 0.5, "assumed"),
+    ParameterSpec("platform_placement_probability", "p_P", "probability that an eligible "
+                  "entrant or relocating firm settles in a platform", "1", 0.5, 0.0, 1.0,
+                  "assumed"),
+    ParameterSpec("platform_quality_star_gain", "s_q", "star-rating points per unit of the "
+                  "platform-quality lever", "1", 5.0, 0.0, 10.0, "assumed"),
+    ParameterSpec("platform_subsidy_rank_weight", "w_s", "weight of the subsidy (share of VA) "
+                  "against star points when a firm ranks eligible platforms", "1", 10.0, 0.0,
+                  100.0, "assumed"),
+    # --- environment (mechanisms/production.py, mechanisms/environment.py) ---
+    ParameterSpec("upgraded_intensity_threshold", "θ_e", "emission intensity below which a "
+                  "polluting firm counts as upgraded, share of its sector's base intensity", "1",
+                  0.75, 0.1, 1.0, "assumed"),
+    ParameterSpec("upgraded_compliance_share", "c_u", "share of the compliance cost an upgraded "
+                  "polluting firm still bears", "1", 0.3, 0.0, 1.0, "assumed"),
+    ParameterSpec("cluster_cost_share", "c_cl", "cost of staying outside the dyeing/chemical "
+                  "clusters per unit of the cluster lever, share of VA", "1", 0.015, 0.0, 0.1,
+                  "assumed"),
     # --- environment, digital ---
     ParameterSpec("emission_intensity_polluting", "ε_p", "emissions per 亿元 of value added, "
                   "textiles-dyeing and chemicals, relative to other industry", "1", 4.0, 1.0,
@@ -200,8 +259,12 @@ class ModelParameters:
     agglomeration_elasticity: float = PARAMETER_SPECS["agglomeration_elasticity"].default
     spillover_rate: float = PARAMETER_SPECS["spillover_rate"].default
     spillover_decay_hours: float = PARAMETER_SPECS["spillover_decay_hours"].default
-    commuting_rate: float = PARAMETER_SPECS["commuting_rate"].default
-    commuting_decay_hours: float = PARAMETER_SPECS["commuting_decay_hours"].default
+    commuting_wage_elasticity: float = PARAMETER_SPECS["commuting_wage_elasticity"].default
+    commuting_time_cost: float = PARAMETER_SPECS["commuting_time_cost"].default
+    commuting_city_cost: float = PARAMETER_SPECS["commuting_city_cost"].default
+    commuting_district_cost: float = PARAMETER_SPECS["commuting_district_cost"].default
+    same_city_full_share: float = PARAMETER_SPECS["same_city_full_share"].default
+    enclave_shenzhen_pool_ratio: float = PARAMETER_SPECS["enclave_shenzhen_pool_ratio"].default
     migration_consideration_rate: float = PARAMETER_SPECS["migration_consideration_rate"].default
     migration_wage_weight: float = PARAMETER_SPECS["migration_wage_weight"].default
     migration_housing_weight: float = PARAMETER_SPECS["migration_housing_weight"].default
@@ -219,10 +282,24 @@ class ModelParameters:
     relocation_consideration_rate: float = PARAMETER_SPECS["relocation_consideration_rate"].default
     relocation_profit_weight: float = PARAMETER_SPECS["relocation_profit_weight"].default
     relocation_fixed_cost: float = PARAMETER_SPECS["relocation_fixed_cost"].default
+    relocation_distance_cost: float = PARAMETER_SPECS["relocation_distance_cost"].default
     capital_salvage_share: float = PARAMETER_SPECS["capital_salvage_share"].default
     entry_crowding: float = PARAMETER_SPECS["entry_crowding"].default
     fixed_cost_share: float = PARAMETER_SPECS["fixed_cost_share"].default
     land_rent_share: float = PARAMETER_SPECS["land_rent_share"].default
+    construction_land_headroom: float = PARAMETER_SPECS["construction_land_headroom"].default
+    construction_land_growth: float = PARAMETER_SPECS["construction_land_growth"].default
+    land_bottom_share: float = PARAMETER_SPECS["land_bottom_share"].default
+    land_upgrade_rate: float = PARAMETER_SPECS["land_upgrade_rate"].default
+    land_upgrade_tfp_gain: float = PARAMETER_SPECS["land_upgrade_tfp_gain"].default
+    land_exit_rate: float = PARAMETER_SPECS["land_exit_rate"].default
+    platform_placement_probability: float = PARAMETER_SPECS[
+        "platform_placement_probability"].default
+    platform_quality_star_gain: float = PARAMETER_SPECS["platform_quality_star_gain"].default
+    platform_subsidy_rank_weight: float = PARAMETER_SPECS["platform_subsidy_rank_weight"].default
+    upgraded_intensity_threshold: float = PARAMETER_SPECS["upgraded_intensity_threshold"].default
+    upgraded_compliance_share: float = PARAMETER_SPECS["upgraded_compliance_share"].default
+    cluster_cost_share: float = PARAMETER_SPECS["cluster_cost_share"].default
     emission_intensity_polluting: float = PARAMETER_SPECS["emission_intensity_polluting"].default
     digital_tfp_gain: float = PARAMETER_SPECS["digital_tfp_gain"].default
     digital_adoption_rate: float = PARAMETER_SPECS["digital_adoption_rate"].default

@@ -203,6 +203,26 @@ class RegionState:
     relocations_in: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
     relocations_out: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
     enclave_workers: float = 0.0
+    commuting_fundamental: np.ndarray = field(default_factory=lambda: np.zeros((2, N_REGIONS)))
+    """(skill, workplace) b^s_w of the commuting logit (mechanisms/labour.py), base year."""
+    commuters_in: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """persons working in the region who live in another (this year)."""
+    commuters_out: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """persons living in the region who work in another (this year)."""
+    city_commuters_in: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """persons working in the region who live in another city."""
+    city_commuters_out: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """persons living in the region who work in another city."""
+    place_log_tfp: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """ln A^P_r: the productivity of the place (base-year level plus the pole premia since),
+    which a firm has while it is located there and leaves behind when it relocates."""
+    firm_location_fundamental: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """a^F_k of the relocation logit: set in the base year so that expected relocation flows
+    are zero (mechanisms/relocation.py)."""
+    land_quota_mu: np.ndarray = field(default_factory=lambda: np.full(N_REGIONS, np.inf))
+    """construction land available to firms and platforms this year (亩; mechanisms/land.py)."""
+    base_land_mu: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
+    """land used by firms and platform capacity in the base year (亩)."""
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """The idiomatic Mesa reference (benchmarks/mesa_reference.py) and the vectorised core step
 (growthpole.mechanisms via benchmarks/vectorised_core.py) compute the same annual step.
 
-Both start from the same base-year state. Hiring and production are deterministic: firm by
-firm value added and region wages must agree to rounding (rtol 1e-9). Relocation and
+Both start from the same base-year state. Hiring (with the commuting equilibrium) and
+production are deterministic: firm by firm value added, region wages and commuters in and
+out must agree to rounding (rtol 1e-9). Relocation and
 migration are random and the two use different random streams, so they must agree in
 distribution: over SEEDS independent draws each, the mean of every region's flow must differ
 by less than Z_LIMIT standard errors of the difference. A last test shows that the
@@ -37,8 +38,12 @@ SEEDS = 24
 # below 1e-3 (normal tails); the draws are seeded, so the outcome is fixed anyway
 Z_LIMIT = 4.5
 # consideration rates at the top of their documented ranges (parameters.py) so that a few
-# thousand agents produce enough moves for the comparison to have power
-RATES = {"migration_consideration_rate": 0.2, "relocation_consideration_rate": 0.2}
+# thousand agents produce enough moves for the comparison to have power; on the spatial core
+# (location fundamentals that make base-year flows zero in expectation, a distance cost)
+# a considering firm rarely moves at f_0 = 4 (20 moves in 24 draws), so the relocation
+# fixed cost is lowered to 2 (within its range 0-10) for both implementations alike
+RATES = {"migration_consideration_rate": 0.2, "relocation_consideration_rate": 0.2,
+         "relocation_fixed_cost": 2.0}
 FLOWS = ("migration_in", "migration_out", "external_inflow", "relocations_in",
          "relocations_out")
 
@@ -95,6 +100,10 @@ def test_hiring_and_production_agree_firm_by_firm(with_levers, years):
     np.testing.assert_allclose(reference["wage_skilled"], vectorised["wage_skilled"], rtol=1e-9)
     np.testing.assert_allclose(reference["wage_unskilled"], vectorised["wage_unskilled"],
                                rtol=1e-9)
+    # commuting constrained at both ends ([C1]-[C2]), from Z_w summed over the agents
+    assert vectorised["commuters_in"].sum() > 0
+    for name in ("commuters_in", "commuters_out"):
+        np.testing.assert_allclose(reference[name], vectorised[name], rtol=1e-9, atol=1e-6)
     live = state.firms.live
     firms = list(model.firms)  # creation order = row order of the live firms
     assert len(firms) == int(live.sum())

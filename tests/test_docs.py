@@ -214,3 +214,126 @@ def test_every_policy_channel_is_documented(model_md):
     missing = [f.name for f in dataclasses.fields(PolicyChannels)
                if f"`{f.name}" not in section]
     assert not missing, f"docs/model.md §8 lacks policy channel(s) {missing}"
+
+
+# ---- the ODD covers what the code runs (issue 15) --------------------------------------------
+
+#: an equation tag of docs/model.md and of the module docstrings: [C1], [T3], [R2], ...
+EQUATION_TAG = re.compile(r"\[([A-Z]\d+)\]")
+PACKAGE = ROOT / "growthpole"
+#: the modules whose ``params.<name>`` reads are the model's parameters
+MODEL_MODULES = (*sorted((PACKAGE / "mechanisms").glob("*.py")), PACKAGE / "model.py",
+                 PACKAGE / "geography.py")
+
+
+def parameters_read(paths=MODEL_MODULES) -> dict[str, set[str]]:
+    """name -> modules, for every ``params.<name>`` / ``<x>.params.<name>`` read (ast)."""
+    read: dict[str, set[str]] = {}
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Attribute):
+                continue
+            owner = node.value
+            if ((isinstance(owner, ast.Name) and owner.id == "params")
+                    or (isinstance(owner, ast.Attribute) and owner.attr == "params")):
+                read.setdefault(node.attr, set()).add(path.name)
+    return read
+
+
+def test_every_parameter_the_mechanisms_read_is_in_the_odd(model_md):
+    """A ``params.x`` read by a mechanism is a PARAMETER_SPECS entry (or a property derived
+    from them) with its row, symbol and name, in the parameter table of docs/model.md."""
+    from growthpole.parameters import ModelParameters
+
+    derived = {name for name, value in vars(ModelParameters).items()
+               if isinstance(value, property)}
+    read = parameters_read()
+    assert len(read) > 40  # the walk finds the reads (a broken walk would pass vacuously)
+    unknown = sorted(set(read) - set(PARAMETER_SPECS) - derived)
+    assert not unknown, f"mechanisms read parameters outside PARAMETER_SPECS: {unknown}"
+    for name in sorted(set(read) & set(PARAMETER_SPECS)):
+        symbol = PARAMETER_SPECS[name].symbol
+        assert re.search(rf"^\| {re.escape(symbol)} \| `{name}` \|", model_md, re.MULTILINE), (
+            f"{name} ({symbol}), read in {sorted(read[name])}, has no row in docs/model.md")
+
+
+def test_the_parameter_walk_sees_a_new_read(tmp_path):
+    """Power: a module reading an undeclared parameter is reported by the walk."""
+    module = tmp_path / "mechanism.py"
+    module.write_text("def f(context):\n    return context.params.undeclared_rate\n",
+                      encoding="utf-8")
+    assert parameters_read([module]) == {"undeclared_rate": {"mechanism.py"}}
+
+
+def _functions_by_module() -> dict[str, tuple[str, set[str]]]:
+    """module stem -> (source, names of the functions it defines) over growthpole/."""
+    modules = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        names = {node.name for node in ast.walk(ast.parse(source))
+                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+        modules[str(path.relative_to(PACKAGE))[:-3].replace("/", ".")] = (source, names)
+    return modules
+
+
+def equation_tag_problems(text: str, modules: dict[str, tuple[str, set[str]]]) -> list[str]:
+    """Problems with the equation tags of an ODD ``text`` (empty if none):
+
+    - a tag of the code (a module docstring) that the ODD does not state;
+    - a tag of the ODD that no module carries;
+    - a tag whose paragraphs in the ODD (each paragraph holding it and the one after)
+      name no function (```name``` or ```module.name```) defined in a module carrying it."""
+    odd_tags = set(EQUATION_TAG.findall(text))
+    code_tags: dict[str, set[str]] = {}
+    for module, (source, _names) in modules.items():
+        for tag in EQUATION_TAG.findall(source):
+            code_tags.setdefault(tag, set()).add(module)
+    problems = [f"[{tag}] is in {sorted(code_tags[tag])} but not in docs/model.md"
+                for tag in sorted(set(code_tags) - odd_tags)]
+    problems += [f"[{tag}] is in docs/model.md but in no module" for tag in
+                 sorted(odd_tags - set(code_tags))]
+    paragraphs = re.split(r"\n\s*\n", text)
+    for tag in sorted(odd_tags & set(code_tags)):
+        window = " ".join(paragraphs[i] + " " + (paragraphs[i + 1] if i + 1 < len(paragraphs)
+                                                 else "")
+                          for i, paragraph in enumerate(paragraphs)
+                          if f"[{tag}]" in paragraph)
+        named = re.findall(r"`([A-Za-z_][\w.]*)`", window)
+        carriers = code_tags[tag]
+
+        if not any(_defines(reference, carriers, modules) for reference in named):
+            problems.append(f"[{tag}]: docs/model.md names no function of {sorted(carriers)} "
+                            f"next to it (named: {sorted(set(named))[:8]})")
+    return problems
+
+
+def _defines(reference: str, carriers: set[str],
+             modules: dict[str, tuple[str, set[str]]]) -> bool:
+    """True if ``reference`` (``name`` or ``module.name``) is a function of a carrier."""
+    *prefix, function = reference.split(".")
+    return any(function in modules[m][1] and (not prefix or m.split(".")[-1] == prefix[-1])
+               for m in carriers)
+
+
+def test_every_equation_tag_names_a_function_that_exists(model_md):
+    modules = _functions_by_module()
+    assert len(set(EQUATION_TAG.findall(model_md))) >= 10  # the tags are found at all
+    problems = equation_tag_problems(model_md, modules)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_equation_tag_check_can_fail(model_md):
+    """Power: a tag with no function, a tag the code lacks and a code tag the ODD lacks
+    are each reported."""
+    modules = _functions_by_module()
+    corrupted = model_md + "\n\n$$x = 1\\qquad\\text{[C9]}$$\n\n(`no_such_function`)\n"
+    assert any("[C9]" in p for p in equation_tag_problems(corrupted, modules))
+    labour_source, labour_functions = modules["mechanisms.labour"]
+    renamed = {**modules, "mechanisms.labour": (
+        labour_source, labour_functions - {"commuting_shares", "boundary_cost",
+                                           "commuting_equilibrium", "region_log_scale",
+                                           "workplace_log_wages", "allocate_labour",
+                                           "calibrate_workplace_fundamentals"})}
+    assert any(p.startswith("[C1]:") for p in equation_tag_problems(model_md, renamed))
+    assert any("[C3] is in" in p for p in equation_tag_problems(
+        model_md.replace("[C3]", "[C-three]"), modules))

@@ -82,7 +82,7 @@ def test_replication_r_uses_the_same_stream_in_every_scenario():
 ALL_OFF = {"spillovers": False, "agglomeration": False,
            "migration": False, "relocation": False, "entry": False, "exit": False,
            "land": False, "environment": False, "digital": False, "productivity": False,
-           "national_path": False, "market_access": False}
+           "commuting": False, "national_path": False, "market_access": False}
 
 
 def test_reduction_without_dynamics_is_a_steady_state(seed_sequence):

@@ -23,6 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="continue an interrupted run in --out: replications already written "
                           "are kept (same scenario and parameters only)")
     run.add_argument("--force", action="store_true", help="allow sizes beyond safety limits")
+    run.add_argument("--people-per-agent", type=float,
+                     help="override scale.people_per_agent (residents per talent agent)")
+    run.add_argument("--workers-per-firm-agent", type=float,
+                     help="override scale.workers_per_firm_agent (talent agents per firm agent)")
     run.set_defaults(handler=run_command)
 
     validate = subparsers.add_parser("validate", help="check a scenario file")
@@ -49,6 +53,11 @@ def run_command(args: argparse.Namespace) -> int:
     if args.force:
         overrides["force"] = True
     scenario = load_scenario(args.scenario, **overrides)
+    scale = {name: value for name, value in (("people_per_agent", args.people_per_agent),
+                                             ("workers_per_firm_agent",
+                                              args.workers_per_firm_agent)) if value is not None}
+    if scale:  # validated like the file's scale (range, safety limit)
+        scenario = scenario.with_changes(scale={**scenario.scale.model_dump(), **scale})
     from growthpole.io import prepare_output_dir, safe_component
 
     out = Path(args.out) if args.out else Path("runs") / safe_component(scenario.name)

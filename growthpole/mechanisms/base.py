@@ -97,7 +97,7 @@ def region_sum(values: np.ndarray, region: np.ndarray, weights_mask: np.ndarray 
     """Σ over agents by region (np.bincount), optionally only over a mask."""
     if weights_mask is not None:
         values = np.where(weights_mask, values, 0.0)
-    return np.bincount(region, weights=values, minlength=n)[:n]
+    return np.bincount(region, weights=values, minlength=n)[:n].astype(float, copy=False)
 
 
 def talent_counts(talent) -> np.ndarray:
@@ -125,8 +125,9 @@ def region_sector_sum(values: np.ndarray, region: np.ndarray, sector: np.ndarray
     if mask is not None:
         values = np.where(mask, values, 0.0)
     flat = region.astype(np.int64) * N_SECTORS + sector
-    return np.bincount(flat, weights=values, minlength=N_REGIONS * N_SECTORS).reshape(
-        N_REGIONS, N_SECTORS)
+    # float even with no rows (np.bincount of an empty array with weights returns int64)
+    return np.bincount(flat, weights=values, minlength=N_REGIONS * N_SECTORS).astype(
+        float, copy=False).reshape(N_REGIONS, N_SECTORS)
 
 
 def gumbel_noise(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

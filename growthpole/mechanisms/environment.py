@@ -31,13 +31,15 @@ def upgrade_environment(context: StepContext) -> None:
     firms = state.firms
     sector = firms.sector.astype(np.int64)
     polluting = state.polluting_sector[sector]
-    not_upgraded = firms.emission_intensity >= state.base_emission_intensity[sector] * 0.75
+    not_upgraded = firms.emission_intensity >= (state.base_emission_intensity[sector]
+                                                * params.upgraded_intensity_threshold)
     candidates = firms.live & polluting & not_upgraded & (firms.region < N_SHAOXING)
     pressure = policy.compliance_cost[sector] + STANDARD_PENALTY * policy.emission_standard
     if not candidates.any() or not np.any(pressure > 0):
         return
     y = np.maximum(firms.value_added, 1e-12)
-    saving = (0.7 * policy.compliance_cost[sector] + STANDARD_PENALTY * policy.emission_standard)
+    saving = ((1.0 - params.upgraded_compliance_share) * policy.compliance_cost[sector]
+              + STANDARD_PENALTY * policy.emission_standard)
     cost = (params.upgrade_capex_share * firms.capital
             * (params.interest_rate + params.depreciation_rate)) / y
     prob = expit((saving - cost) / DECISION_NOISE)

@@ -135,6 +135,7 @@ def enter_firms(context: StepContext) -> np.ndarray:
     expected = (params.entry_rate * np.maximum(counts, 1.0) * policy.entry_multiplier
                 * attractiveness)
     expected = np.where(counts > 0, expected, expected * state.entry_seed_mask)
+    expected = expected * entry_land_factor(context, expected, region, sector, live)[:, None]
     # inverse-CDF draws, one uniform per cell: the count is monotone in its mean, and a
     # change in one cell's mean leaves every other cell's draw as it was (common random
     # numbers across policies: numpy's Poisson consumes a variable number of uniforms, so a
@@ -171,6 +172,31 @@ def enter_firms(context: StepContext) -> np.ndarray:
         rows = np.concatenate([rows, _add_firms(context, target, np.full(entrants_major, ic),
                                                 log_tfp, capital)])
     return rows
+
+
+def entry_land_factor(context: StepContext, expected: np.ndarray, region: np.ndarray,
+                      sector: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """(N_REGIONS,) min(1, A_r / D_r) of mechanisms/land.py [L2]: A_r the free quota plus the
+    free land of the region's platforms, D_r the land the expected entrants would take."""
+    from growthpole.mechanisms.land import free_land
+
+    state, params = context.state, context.params
+    if not np.isfinite(state.regions.land_quota_mu).all():
+        return np.ones(N_REGIONS)
+    median_k = _cell_mean(np.log(np.maximum(state.firms.capital, 1e-9)), region, sector, live,
+                          np.log(state.fallback_capital))
+    demand = (expected * params.land_mu_per_capital * ENTRANT_CAPITAL_SHARE
+              * np.exp(median_k)).sum(axis=1)
+    available = free_land(state)
+    platforms = state.platforms
+    if platforms.size:
+        available = available + np.bincount(
+            platforms.region.astype(np.int64),
+            weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
+            minlength=N_REGIONS)[:N_REGIONS]
+    with np.errstate(over="ignore"):  # a vanishing demand gives inf, and min(1, inf) = 1
+        return np.minimum(1.0, np.divide(available, demand, out=np.ones(N_REGIONS),
+                                         where=demand > 0))
 
 
 def _cell_mean(values: np.ndarray, region: np.ndarray, sector: np.ndarray, live: np.ndarray,

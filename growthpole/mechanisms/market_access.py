@@ -15,6 +15,7 @@ Y_s is last year's real firm value added of region s; X_r is the region's base-y
 to markets outside the corridor, set at initialisation so that the corridor term is the
 base-year share of the total implied by gravity (see model.initialise). Firms' revenue TFP
 scales with M_r^φ (mechanisms/production.py). (Harris 1954; Redding & Venables 2004.)
+If the corridor has no firm value added at all, Σ_s MA_s = 0 and M_r keeps last year's value.
 """
 
 from __future__ import annotations
@@ -49,4 +50,12 @@ def update_market_access(context: StepContext) -> None:
     raw = market_access(regions.firm_gdp_last, regions.hours, costs,
                         regions.external_access * growth * policy.external_market_access)
     base = regions.base_market_access
-    regions.market_access = (raw / raw.sum()) / (base / base.sum())
+    total = raw.sum()
+    if not total > 0.0:
+        # no firm value added anywhere in the corridor (so the external term, scaled by
+        # the corridor's growth, is zero too): the relative index is 0/0. A region without
+        # firms still has access through its neighbours (MA_r > 0 while any Y_s > 0), so
+        # this happens only once the whole firm sector is gone; the index keeps last
+        # year's value rather than turning NaN
+        return
+    regions.market_access = (raw / total) / (base / base.sum())

@@ -9,7 +9,9 @@ Capacity available in year t is
 with d_p(t) the development intensity the platform's lever sets (policy.platform_development
 by kind). Firms enter a platform when they are born or relocate into its host region, if
 their sector is in its focus and land is free (entrants are placed with probability
-PLACEMENT_PROBABILITY, before 2019 state platforms fill gradually). Firms in a matching
+p_P, ``platform_placement_probability``). Expansion beyond the capacity a platform already
+has takes at most the free construction-land quota of its region (mechanisms/land.py [L2]).
+Firms in a matching
 platform get the TFP bonus b_P (mechanisms/production.py) and the subsidy. used_mu is
 recounted from the firms' land each year.
 
@@ -24,7 +26,6 @@ from growthpole.mechanisms.base import StepContext
 from growthpole.state import WorldState
 
 MU_PER_KM2 = 1500.0
-PLACEMENT_PROBABILITY = 0.5  # share of eligible entrants/relocators that settle in a platform
 #: kind -> (default subsidy share of VA, star rating) (assumed; documented in docs/model.md)
 PLATFORM_KINDS: dict[str, tuple[float, float]] = {
     "binhai_new_area": (0.02, 4.0),
@@ -50,9 +51,12 @@ def recount_platform_land(state: WorldState) -> None:
 
 
 def update_platforms(context: StepContext) -> None:
-    """Open platforms and expand capacity with their levers."""
-    state, policy = context.state, context.policy
+    """Open platforms and expand capacity with their levers, within the land quota."""
+    from growthpole.mechanisms.land import free_land, update_land_quota
+
+    state, policy, params = context.state, context.policy, context.params
     platforms = state.platforms
+    update_land_quota(state, params)
     if not platforms.size:
         return
     development = np.array([policy.platform_development.get(kind, 0.0) for kind in KIND_NAMES])
@@ -60,9 +64,18 @@ def update_platforms(context: StepContext) -> None:
     capacity = platforms.base_capacity_mu + intensity * (
         platforms.full_capacity_mu - platforms.base_capacity_mu)
     opened = platforms.opening_year <= state.year
-    platforms.capacity_mu[:] = np.where(opened, capacity, 0.0)
+    desired = np.where(opened, capacity, 0.0)
+    # growth of capacity beyond what a platform has takes at most the region's free quota
+    extra = np.maximum(desired - platforms.capacity_mu, 0.0)
+    host = platforms.region.astype(np.int64)
+    wanted = np.bincount(host, weights=extra, minlength=len(state.regions.land_quota_mu))
+    allowed = np.minimum(1.0, np.divide(free_land(state), wanted,
+                                        out=np.ones_like(wanted), where=wanted > 0))
+    platforms.capacity_mu[:] = np.where(desired > platforms.capacity_mu,
+                                        platforms.capacity_mu + extra * allowed[host], desired)
     platforms.star[:] = np.array([PLATFORM_KINDS[k][1] for k in KIND_NAMES])[
-        platforms.kind.astype(np.int64)] + 5.0 * policy.platform_quality
+        platforms.kind.astype(np.int64)] + (params.platform_quality_star_gain
+                                            * policy.platform_quality)
     recount_platform_land(state)
 
 
@@ -81,7 +94,7 @@ def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarr
     focus = ((platforms.sector_mask[None, :] >> sector[:, None].astype(np.int32)) & 1) == 1
     fits = free[None, :] >= land[:, None]
     ok = same_region & focus & fits & (platforms.capacity_mu[None, :] > 0)
-    rank = (platforms.star + 10.0 * platforms.subsidy
+    rank = (platforms.star + context.params.platform_subsidy_rank_weight * platforms.subsidy
             + 0.05 * free / (np.abs(free).max() + 1.0))  # free land breaks ties
     score = np.where(ok, rank[None, :], -np.inf)
     best = np.argmax(score, axis=1)
@@ -102,7 +115,8 @@ def place_in_platforms(context: StepContext, rows: np.ndarray,
                                    firms.land_mu[rows])
     # platform quality (star rating, zone integration: policy.platform_quality) raises the
     # share of eligible firms that settle in a platform
-    probability = min(1.0, PLACEMENT_PROBABILITY * (1.0 + context.policy.platform_quality))
+    probability = min(1.0, context.params.platform_placement_probability
+                      * (1.0 + context.policy.platform_quality))
     if draws is None:
         draws = context.keyed("platforms").uniform(firms.ids[rows])
     draw = draws < probability

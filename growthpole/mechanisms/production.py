@@ -1,11 +1,14 @@
 """Production: firm value added from TFP, capital, skilled and unskilled labour.
 
     Y_i = Ã_i K_i^α S_i^{β_s} U_i^{β_u},       α + β_s + β_u < 1               (亿元/yr)
-    ln Ã_i = ln A_i + φ ln M_r + γ_r ln G_{rk} + b_P 1[i in a matching platform]
-             + g_d D_i - ε_c (1 - α - β) ln(n_r / n_r^base)
+    ln Ã_i = ln A_i + ln A^P_r + φ ln M_r + γ_r ln G_{rk} + b_P 1[i in a matching platform]
+             + g_d D_i - ε_c (1 - α - β) ln(n_r / n_r^base)                              [P1]
     G_{rk} = (E_{rk} + E_0) / (E_{rk}^{base} + E_0)
 
-A_i is the firm's own TFP (mechanisms/productivity.py), M_r the market-access index
+A_i is the firm's own TFP (mechanisms/productivity.py), which it keeps when it relocates;
+A^P_r the productivity of the place (state.regions.place_log_tfp: the base-year level that
+reproduces the region's GDP, plus the pole premia since), which it does not; M_r the
+market-access index
 (mechanisms/market_access.py), G_{rk} same-sector employment in the region relative to the
 base year (Marshallian agglomeration, level effect with elasticity γ; Ciccone & Hall 1996),
 D_i the digital-transformation flag (mechanisms/digital.py), n_r the number of live firm
@@ -65,7 +68,7 @@ def effective_log_tfp(context: StepContext) -> np.ndarray:
     firms, regions = state.firms, state.regions
     region = firms.region.astype(np.int64)
     sector = firms.sector.astype(np.int64)
-    log_tfp = firms.log_tfp + (params.market_access_elasticity
+    log_tfp = firms.log_tfp + (regions.place_log_tfp + params.market_access_elasticity
                                * np.log(regions.market_access))[region]
     if context.on("agglomeration"):
         cell = region * N_SECTORS
@@ -130,6 +133,7 @@ def policy_wedge(context: StepContext) -> np.ndarray:
     a term that subtracts +0.0 from every firm (no compliance cost, no emission standard,
     no cluster policy) is skipped, which leaves every value unchanged."""
     state, policy, platforms = context.state, context.policy, context.state.platforms
+    params = context.params
     firms = state.firms
     region = firms.region.astype(np.int64)
     cell = region * N_SECTORS
@@ -142,16 +146,18 @@ def policy_wedge(context: StepContext) -> np.ndarray:
     if (compliance_cost.any() or np.signbit(compliance_cost).any()
             or not _inactive(penalty)):
         sector = firms.sector.astype(np.int64)
-        # upgraded (low-intensity) polluting firms bear 30% of the compliance cost
-        upgraded = firms.emission_intensity < (state.base_emission_intensity * 0.75)[sector]
+        # upgraded (low-intensity) polluting firms bear the share c_u of the compliance cost
+        upgraded = firms.emission_intensity < (state.base_emission_intensity
+                                               * params.upgraded_intensity_threshold)[sector]
         compliance = (compliance_cost[None, :] * shaoxing[:, None]).ravel()
-        wedge -= np.where(upgraded, (0.3 * compliance)[cell], compliance[cell])
+        wedge -= np.where(upgraded, (params.upgraded_compliance_share * compliance)[cell],
+                          compliance[cell])
         # emission standard: not-upgraded polluting Shaoxing firms pay a penalty per unit
         if not _inactive(penalty):
             polluting_here = (state.polluting_sector[None, :] & shaoxing[:, None]).ravel()[cell]
             polluting_here &= ~upgraded
             wedge -= np.where(polluting_here, penalty, 0.0)
-    cluster = 0.015 * policy.cluster_concentration
+    cluster = params.cluster_cost_share * policy.cluster_concentration
     if not _inactive(cluster):
         cluster_cost = (cluster * shaoxing)[region] * (firms.clustered == 0)
         polluting = state.polluting_sector[firms.sector.astype(np.int64)]

@@ -3,13 +3,18 @@ the corridor poles, idiosyncratic shocks.
 
 For firm i of sector k in region r, each year
 
-    Δ ln A_i = g_A + g_A^r + ρ (R_r + ΔR_rk) + ρ_I I_k 1[r in Shaoxing]
-             + λ a_r Σ_{p in poles, p≠r} exp(-t_rp f_r / τ_s) max(0, ln Ā_p - ln Ā_r)
-             + b_L 1[i in the top decile of Shaoxing firms] + σ_ε ε_i,     ε_i ~ N(0, 1)
+    Δ ln A_i   = g_A + ρ (R_r + ΔR_rk) + ρ_I I_k 1[r in Shaoxing]
+               + λ a_r Σ_{p in poles, p≠r} exp(-t_rp f_r / τ_s) max(0, ln Ā_p - ln Ā_r)
+               + b_L 1[i in the top decile of Shaoxing firms]
+               + σ_ε ε_i - σ_ε² / (2 (1 - α - β)),                ε_i ~ N(0, 1)      [T1]
+    Δ ln A^P_r = g_A^r                                                               [T3]
 
-g_A^r is the pole premium (Hangzhou, Ningbo, Shanghai; 0 in Shaoxing's units): each pole's own
-trend growth beyond the common drift, which the model does not explain (headquarters, ports,
-finance, state investment) and which history calibrates. R_r is the region's base R&D
+A_i is the firm's own TFP (it moves with the firm), A^P_r the place's (it stays). g_A^r is
+the pole premium (Hangzhou, Ningbo, Shanghai; 0 in Shaoxing's units): each pole's own trend
+growth beyond the common drift, which the model does not explain (headquarters, ports,
+finance, state investment) and which history calibrates; it belongs to the place. The last
+term of [T1] is the convexity correction of :func:`shock_convexity_correction` [T2].
+Ā_r is the employment-weighted mean of ln A_i + ln A^P_r. R_r is the region's base R&D
 intensity (R&D/GDP from data), ΔR_rk the policy's additional R&D intensity, I_k the number
 of Shaoxing research institutes of sector k (one per industry,
 一个产业一个研究院), Ā_r the employment-weighted mean TFP of region r, a_r the absorptive
@@ -27,6 +32,19 @@ import numpy as np
 from growthpole.mechanisms.base import StepContext, region_sum
 from growthpole.parameters import ModelParameters
 from growthpole.regions import HANGZHOU, N_REGIONS, N_SHAOXING, NINGBO, POLE_INDICES, SHANGHAI
+
+
+def shock_convexity_correction(params: ModelParameters) -> float:
+    """σ_ε² / (2 (1 - α - β)): subtracted from every agent's shock so that zero-mean noise
+    does not raise aggregate output by itself.
+
+    With capital adjusted, an agent's size is ∝ Ã_i^{1/(1-α-β)}, so a region's output is
+    ∝ (Σ_i Ã_i^{1/(1-α-β)})^{1-α-β}. A log-normal shock of variance σ² multiplies the sum's
+    expectation by exp(σ² / (2 (1-α-β)²)): aggregate log output would rise by
+    σ² / (2 (1-α-β)) a year (≈ 0.45 pp at σ_ε = 0.03) from the variance alone, growth no
+    source of growth explains. The correction makes the shocks mean-zero in these units, so
+    that trend growth comes only from the drift, R&D, spillovers and policy [T2]."""
+    return params.tfp_shock_sd ** 2 / (2.0 * (1.0 - params.returns_to_scale))
 
 
 def drift_by_region(params: ModelParameters) -> np.ndarray:
@@ -94,7 +112,10 @@ def update_productivity(context: StepContext) -> None:
     region = firms.region.astype(np.int64)
     sector = firms.sector.astype(np.int64)
 
-    growth = drift_by_region(params)[region]
+    # the pole premia are the places' own trend (headquarters, ports, finance): they raise
+    # the place's TFP, which a relocating firm leaves behind; the common drift is the firms'
+    premium = drift_by_region(params) - params.tfp_drift  # applied at the end (start-of-year
+    growth = np.full(firms.size, params.tfp_drift)  # levels enter the spillover gaps)
     rd = regions.rd_intensity[region] + policy.rd_intensity_add[region, sector]
     growth += params.rd_return * rd
     in_shaoxing = region < N_SHAOXING
@@ -102,6 +123,7 @@ def update_productivity(context: StepContext) -> None:
     if context.on("spillovers"):
         employment = firms.skilled + firms.unskilled
         mean_tfp = regional_mean_log_tfp(firms.log_tfp, region, employment, live)
+        mean_tfp = mean_tfp + regions.place_log_tfp  # total TFP level of the region
         growth += spillover_growth(mean_tfp, regions.hours, params.spillover_rate,
                                    params.spillover_decay_hours, policy.spillover_time_factor,
                                    policy.absorptive_capacity)[region]
@@ -112,5 +134,6 @@ def update_productivity(context: StepContext) -> None:
             growth += policy.leading_firm_tfp * (shaoxing_live & (firms.value_added >= threshold))
     if params.tfp_shock_sd > 0:
         shocks = context.keyed("productivity").normal(firms.ids[: firms.size])
-        growth += params.tfp_shock_sd * shocks
+        growth += params.tfp_shock_sd * shocks - shock_convexity_correction(params)
     firms.log_tfp[live] += growth[live]
+    regions.place_log_tfp = regions.place_log_tfp + premium

@@ -4,9 +4,18 @@ A share ν of live firm agents reconsiders its location each year (more under pr
 亩均 efficiency, or polluting firms outside clusters). Firm i's utility of region k is its
 log profit there with labour re-optimised (Cobb-Douglas profit function, given K_i):
 
-    V_ik = [φ ln M_k + γ ln G_kk(i) + ln(1 + τ_ik) + P_ik
-            - β_s ln w^s_k - β_u ln w^u_k] / (1 - β)
-    U_ik = β_π (V_ik - V_ir) - f_0 1[k ≠ r] - f_0 t_rk / 2 + ε_ik,   ε ~ Gumbel
+    V_ik = [ln A^P_k + φ ln M_k + γ ln G_kk(i) + ln(1 + τ_ik) + P_ik
+            - β_s ln w^s_k - β_u ln w^u_k] / (1 - β)                                    [R1]
+    U_ik = β_π (V_ik - V_ir) + a^F_k - a^F_r - f_0 1[k ≠ r] - f_0 t_rk / 2 + ε_ik        [R2]
+
+with ε ~ Gumbel. The firm's own TFP A_i is the same in every region (it moves with the
+firm) and drops out of the comparison; the place's TFP A^P_k (region premium, pole premia
+since the base year), agglomeration, market access and platforms are those of the
+candidate region k (mechanisms/production.py [P1]). a^F_k is a location fundamental set in
+the base year so that the observed distribution of firm agents is an equilibrium: with no
+policy change the expected flows are zero (:func:`calibrate_location_fundamentals`; the
+same device as the amenities of mechanisms/migration.py, Roback 1982, and the location
+fundamentals of Ahlfeldt et al. 2015).
 
 P_ik = max over open platforms p in k with i's sector in their focus and free land of
 b_P + ln(1 + s_p) (:func:`platform_pull`); τ_ik the region's subsidies, tax and red-tape cuts
@@ -57,7 +66,8 @@ def location_values(context: StepContext, rows: np.ndarray) -> np.ndarray:
     shaoxing[:N_SHAOXING] = 1.0
     wedge = wedge - policy.compliance_cost[sector][:, None] * shaoxing[None, :]
     wages = np.log(np.maximum(regions.wages, 1e-12))
-    value = (params.market_access_elasticity * np.log(regions.market_access)[None, :]
+    value = (regions.place_log_tfp[None, :]
+             + params.market_access_elasticity * np.log(regions.market_access)[None, :]
              + gamma[None, :] * agg[:, sector].T
              + np.log(np.maximum(1.0 + wedge, 1e-3))
              - params.skilled_labour_elasticity * wages[SKILLED][None, :]
@@ -94,6 +104,71 @@ def platform_pull(context: StepContext, rows: np.ndarray) -> np.ndarray:
     return pull / (1.0 - params.labour_elasticity)
 
 
+def relocation_utility(context: StepContext, rows: np.ndarray) -> np.ndarray:
+    """(len(rows), N_REGIONS) systematic utility U_ik of [R2] (0 for staying)."""
+    state, params = context.state, context.params
+    firms = state.firms
+    value = location_values(context, rows) + platform_pull(context, rows)
+    current = firms.region[rows].astype(np.int64)
+    index = np.arange(len(rows))
+    own = value[index, current]
+    hours = state.regions.hours[current]
+    fundamental = state.regions.firm_location_fundamental
+    utility = (params.relocation_profit_weight * (value - own[:, None])
+               + fundamental[None, :] - fundamental[current][:, None]
+               - params.relocation_fixed_cost * (np.arange(N_REGIONS)[None, :] != current[:, None])
+               - params.relocation_distance_cost * params.relocation_fixed_cost * hours)
+    utility[index, current] = 0.0
+    return utility
+
+
+def choice_probabilities(utility: np.ndarray) -> np.ndarray:
+    """Logit probabilities of each row of ``utility``."""
+    shifted = np.exp(utility - utility.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def expected_net_relocations(context: StepContext) -> np.ndarray:
+    """(N_REGIONS,) expected net inflow of firm agents per considering firm agent,
+    Σ_i [P_i(k) - 1(r_i = k)] over all live firm agents (the consideration rate ν scales
+    the flows and is left out)."""
+    firms = context.state.firms
+    rows = np.flatnonzero(firms.live)
+    probability = choice_probabilities(relocation_utility(context, rows))
+    current = np.bincount(firms.region[rows].astype(np.int64), minlength=N_REGIONS)
+    return probability.sum(axis=0) - current
+
+
+def calibrate_location_fundamentals(context: StepContext, iterations: int = 500
+                                    ) -> np.ndarray:
+    """a^F_k (N_REGIONS,) of [R2] such that expected relocation flows are zero in the base
+    year: Σ_i P_i(k) = n_k for every region k (market shares inverted as in Berry
+    1994) solved by damped diagonal Newton steps. Normalised to mean zero."""
+    state = context.state
+    firms = state.firms
+    rows = np.flatnonzero(firms.live)
+    counts = np.bincount(firms.region[rows].astype(np.int64), minlength=N_REGIONS).astype(float)
+    present = counts > 0
+    state.regions.firm_location_fundamental = np.zeros(N_REGIONS)
+    base = relocation_utility(context, rows)
+    current = firms.region[rows].astype(np.int64)
+    fundamental = np.zeros(N_REGIONS)
+    for _ in range(iterations):
+        utility = base + fundamental[None, :] - fundamental[current][:, None]
+        utility[np.arange(len(rows)), current] = 0.0
+        probability = choice_probabilities(utility)
+        gap = counts - probability.sum(axis=0)
+        if np.max(np.abs(gap[present]) / counts[present]) < 1e-11:
+            break
+        # diagonal Newton step: ∂ Σ_i P_i(k) / ∂ a_k = Σ_i P_ik (1 - P_ik) (the stay option
+        # of the firms of k gains with a_k exactly as every other firm's move to k)
+        slope = (probability * (1.0 - probability)).sum(axis=0)
+        fundamental += np.where(present, np.clip(0.8 * gap / np.maximum(slope, 1e-300),
+                                                 -0.5, 0.5), 0.0)
+    fundamental[~present] = fundamental[present].min() - 10.0 if present.any() else 0.0
+    return fundamental - fundamental[present].mean()
+
+
 def relocate_firms(context: StepContext) -> np.ndarray:
     """Draw relocations; returns the rows that moved."""
     state, params, policy = context.state, context.params, context.policy
@@ -115,14 +190,8 @@ def relocate_firms(context: StepContext) -> np.ndarray:
         considering = np.flatnonzero(live & (keyed.uniform(firms.ids[: firms.size]) < prob))
     if not len(considering):
         return considering
-    value = location_values(context, considering) + platform_pull(context, considering)
+    utility = relocation_utility(context, considering)
     current = firms.region[considering].astype(np.int64)
-    own = value[np.arange(len(considering)), current]
-    hours = state.regions.hours[current]
-    utility = (params.relocation_profit_weight * (value - own[:, None])
-               - params.relocation_fixed_cost * (np.arange(N_REGIONS)[None, :] != current[:, None])
-               - 0.5 * params.relocation_fixed_cost * hours)
-    utility[np.arange(len(considering)), current] = 0.0
     choice = keyed.choice(utility, firms.ids[considering])
     # polluting firms pushed into clusters: dyeing to Keqiao, chemicals to Shangyu
     moved_mask = choice != current
