@@ -1,0 +1,118 @@
+"""Issue 19, item 5 ("Commands"): every subcommand describes itself, `run --workers` uses
+the shared Dask executor with byte-identical outputs, `report` reads run, compare and sweep
+directories, `attribute` states its run count and time first, `calibrate --budget` bounds
+the whole run."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from growthpole.cli import build_parser, main
+
+from .conftest import ROOT
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "growthpole", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=600)
+
+
+def write_tiny(path, **changes):
+    data = {"name": "tiny_commands", "start_year": 2019, "end_year": 2023, "replications": 4,
+            "seed": 11, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---- help -----------------------------------------------------------------------------------
+
+def _subcommands(parser, prefix=()):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*prefix, name), helps.get(name), sub
+                yield from _subcommands(sub, (*prefix, name))
+
+
+SUBCOMMANDS = [path for path, _, _ in _subcommands(build_parser())]
+
+
+def test_the_subcommand_list_is_complete():
+    names = {path[0] for path in SUBCOMMANDS}
+    modules = {p.stem for p in (ROOT / "growthpole" / "commands").glob("*.py")} - {"__init__"}
+    assert modules - {"run"} <= names, modules - names  # run.py also registers validate
+    assert {"run", "validate", "report", "calibrate", "attribute", ("data", "import")} & (
+        names | set(SUBCOMMANDS))
+
+
+def test_top_level_help_lists_every_subcommand_with_a_line(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert "%%" not in text
+    for path, help_text, _ in _subcommands(build_parser()):
+        if len(path) > 1:
+            continue
+        assert help_text and help_text.strip(), path
+        assert re.search(rf"^\s+{re.escape(path[0])}\b", text, re.M), path
+
+
+@pytest.mark.parametrize("path", SUBCOMMANDS, ids=[" ".join(p) for p in SUBCOMMANDS])
+def test_each_subcommand_help_has_a_description(path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([*path, "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert "%%" not in text, text
+    # argparse prints: usage block, blank line, description, blank line, arguments
+    blocks = [b.strip() for b in text.split("\n\n")]
+    assert blocks[0].startswith("usage:")
+    description = blocks[1]
+    assert description and not description.startswith(("positional arguments", "options")), \
+        text
+    assert description.endswith("."), description
+
+
+# ---- run --workers ---------------------------------------------------------------------------
+
+def test_run_workers_gives_the_bytes_of_a_serial_run(tmp_path):
+    scenario = write_tiny(tmp_path / "s.yaml")
+    outputs = {}
+    for label, extra in (("serial", ()), ("1", ("--workers", "1")), ("2", ("--workers", "2"))):
+        out = tmp_path / f"run-{label}"
+        proc = cli("run", scenario, "--out", out, *extra)
+        assert proc.returncode == 0, proc.stderr
+        outputs[label] = {name: sha256(out / name)
+                          for name in ("city_year.parquet", "summary.csv")}
+        manifest = yaml.safe_load((out / "manifest.json").read_text())
+        if extra:  # the replications ran on the Dask executor sweep uses
+            assert manifest["executor"]["backend"] == "dask-local"
+            assert manifest["executor"]["workers"] == int(extra[1])
+        else:
+            assert "executor" not in manifest
+    assert outputs["1"] == outputs["2"] == outputs["serial"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "x"])
+def test_run_workers_bad_value_is_one_line_exit_2(tmp_path, value):
+    scenario = write_tiny(tmp_path / "s.yaml")
+    out = tmp_path / "run"
+    proc = cli("run", scenario, "--out", out, "--workers", value)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--workers" in lines[0], proc.stderr
+    assert not out.exists()
