@@ -116,3 +116,51 @@ def test_run_workers_bad_value_is_one_line_exit_2(tmp_path, value):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "--workers" in lines[0], proc.stderr
     assert not out.exists()
+
+
+# ---- attribute -------------------------------------------------------------------------------
+
+def _count_simulations(monkeypatch, capsys, log):
+    """Count growthpole.runner.simulate calls; log the stderr printed before each."""
+    import growthpole.runner as runner
+
+    real = runner.simulate
+
+    def counted(*args, **kwargs):
+        log.append(("simulate", capsys.readouterr().err))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "simulate", counted)
+
+
+def _stderr(log, capsys):
+    return "".join(text for _, text in log) + capsys.readouterr().err
+
+
+def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkeypatch, capsys):
+    scenario = write_tiny(tmp_path / "strategy.yaml", replications=2, levers={
+        "integration.trade_cost_cut": {2020: 0.1}, "platforms.binhai_new_area": {2020: 0.5}})
+    out = tmp_path / "attribution"
+    log = []
+    _count_simulations(monkeypatch, capsys, log)
+    code = main(["attribute", str(scenario), "--year", "2023", "--cluster", "serial",
+                 "--out", str(out)])
+    assert code == 0
+    simulations = sum(1 for kind, _ in log if kind == "simulate")
+    err = _stderr(log, capsys)
+    count = re.search(r"(\d+) coalitions x (\d+) replications = (\d+) runs", err)
+    assert count, err
+    assert int(count.group(1)) * int(count.group(2)) == int(count.group(3))
+    plan = re.search(r"plan: (\d+) simulations to run; about (\d+) s on (\d+) worker", err)
+    assert plan, err
+    assert int(plan.group(1)) == int(count.group(3)) == simulations == 4 * 2
+    # the count came before the first simulation, the time estimate before the second
+    assert "= 8 runs" in log[0][1] and "plan:" not in log[0][1]
+    assert "plan: 8 simulations" in "".join(text for _, text in log[:2])
+
+    # run again: everything is stored, the plan says so and nothing is simulated
+    log.clear()
+    assert main(["attribute", str(scenario), "--year", "2023", "--cluster", "serial",
+                 "--out", str(out)]) == 0
+    err = _stderr(log, capsys)
+    assert not log and "plan: 8 runs, all already stored: 0 simulations" in err, err
