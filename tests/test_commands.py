@@ -164,3 +164,129 @@ def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkey
                  "--out", str(out)]) == 0
     err = _stderr(log, capsys)
     assert not log and "plan: 8 runs, all already stored: 0 simulations" in err, err
+
+
+# ---- report DIR: run, compare, sweep ------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _report(capsys, directory):
+    code = main(["report", str(directory)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _figures(directory):
+    files = sorted((directory / "figures").glob("*.png"))
+    assert files and all(p.read_bytes().startswith(PNG) for p in files)
+    return {p.name for p in files}
+
+
+def test_report_of_a_run_directory(tmp_path, capsys):
+    scenario = write_tiny(tmp_path / "s.yaml", replications=2)
+    out = tmp_path / "run"
+    assert main(["run", str(scenario), "--out", str(out)]) == 0
+    capsys.readouterr()
+    code, stdout, err = _report(capsys, out)
+    assert code == 0, err
+    assert "run directory" in stdout
+    assert {"gdp_fan.png", "rank_fan.png"} <= _figures(out)
+    assert "tiny_commands" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_report_of_a_compare_directory(tmp_path, capsys):
+    a = write_tiny(tmp_path / "a.yaml", name="base_a", replications=3)
+    b = write_tiny(tmp_path / "b.yaml", name="strategy_b", replications=3,
+                   levers={"integration.trade_cost_cut": {2020: 0.2}})
+    out = tmp_path / "cmp"
+    assert main(["compare", str(a), str(b), "--out", str(out)]) == 0
+    capsys.readouterr()
+    code, stdout, err = _report(capsys, out)
+    assert code == 0, err
+    assert "compare directory" in stdout
+    assert {"gdp_medians.png", "gdp_difference.png"} <= _figures(out)
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert "base_a" in text and "strategy_b" in text
+    # the difference table shows the values of difference.csv at the five-year marks
+    import pandas as pd
+
+    difference = pd.read_csv(out / "difference.csv")
+    last = difference[difference.year == difference.year.max()].iloc[0]
+    assert format(last.gdp_difference_mean, ",.4g") in text
+
+
+def test_report_of_a_sweep_directory(tmp_path, capsys):
+    from growthpole.experiments.base import SerialExecutor
+    from growthpole.experiments.execute import run_sweep
+    from growthpole.experiments.sweep import build_sweep
+
+    sweep = build_sweep({
+        "name": "tiny-report-sweep",
+        "scenario": {"name": "tiny", "start_year": 2019, "end_year": 2023, "seed": 5,
+                     "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}},
+        "replications": 1, "seed": 3, "design": {"method": "grid", "levels": 2},
+        "factors": [{"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.6],
+                     "from_year": 2020},
+                    {"parameter": "rd_return", "range": [0.1, 0.4]}],
+        "outcomes": {"regions": ["shaoxing"], "columns": ["gdp", "population"],
+                     "years": "all"}})
+    out = tmp_path / "sweep"
+    run_sweep(sweep, out, SerialExecutor())
+    code, stdout, err = _report(capsys, out)
+    assert code == 0, err
+    assert "sweep directory" in stdout
+    assert "outcome_1.png" in _figures(out)
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert "tiny-report-sweep" in text and "grid" in text
+    assert text.count("<tr>") >= 4 + 1  # the variant table lists the 4 variants
+
+
+def test_report_of_an_incomplete_sweep_is_one_line(tmp_path, capsys):
+    import json
+
+    directory = tmp_path / "sweep"
+    directory.mkdir()
+    (directory / "manifest.json").write_text(json.dumps({
+        "kind": "growthpole-sweep", "written_by": "growthpole", "complete": False}))
+    code, _, err = _report(capsys, directory)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert not (directory / "report.html").exists()
+
+
+@pytest.mark.parametrize("manifest", [{"kind": "something-else"}, {"hello": 1}, None])
+def test_report_of_a_directory_of_unknown_kind_is_one_line(tmp_path, capsys, manifest):
+    import json
+
+    directory = tmp_path / "odd"
+    directory.mkdir()
+    if manifest is not None:
+        (directory / "manifest.json").write_text(json.dumps(manifest))
+    code, _, err = _report(capsys, directory)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and str(directory) in lines[0], err
+    assert "run directory" in lines[0] and "compare directory" in lines[0] and \
+        "sweep directory" in lines[0]
+    assert not (directory / "report.html").exists() and not (directory / "figures").exists()
+
+
+def test_comparison_and_sweep_figures_carry_units():
+    import pandas as pd
+
+    from growthpole import plots
+
+    comparison = pd.DataFrame({"year": [2020, 2021] * 2, "scenario": ["a", "a", "b", "b"],
+                               "gdp_median": [1.0, 2.0, 1.5, 2.5]})
+    fig = plots.scenario_gdp_medians(comparison)
+    assert plots.gdp_unit() in fig.axes[0].get_ylabel()
+    assert len(fig.axes[0].get_lines()) == 2
+    difference = pd.DataFrame({"year": [2020, 2021], "scenario_a": "a", "scenario_b": "b",
+                               "gdp_difference_mean": [0.5, 0.5], "ci_lower": [0.1, 0.2],
+                               "ci_upper": [0.9, 0.8]})
+    fig = plots.paired_difference(difference)
+    assert plots.gdp_unit() in fig.axes[0].get_ylabel()
+    table = pd.DataFrame({"variant": [0, 1], "lever.integration.trade_cost_cut": [0.0, 0.2],
+                          "gdp:2030": [1.0, 2.0]})
+    fig = plots.outcome_by_factor(table, ["lever.integration.trade_cost_cut"], "gdp:2030")
+    assert plots.gdp_unit() in fig.axes[0].get_ylabel()
