@@ -37,7 +37,21 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"growthpole.commands.{info.name}")
         if hasattr(module, "register"):
             module.register(subparsers)
+    _describe(subparsers)
     return parser
+
+
+def _describe(subparsers: argparse._SubParsersAction) -> None:
+    """A subcommand registered without a description shows its one-line help as the
+    description of its own ``--help`` (nested subcommands too)."""
+    helps = {action.dest: action.help for action in subparsers._choices_actions}
+    for name, sub in subparsers.choices.items():
+        if not sub.description and helps.get(name):
+            text = str(helps[name])
+            sub.description = text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _describe(action)
 
 
 class Terminated(BaseException):

@@ -32,7 +32,7 @@ import functools
 import math
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import ParamSpec
@@ -1192,4 +1192,74 @@ def prim_trajectory(trajectory: pd.DataFrame, *, chosen: int | None = None,
     ax.set_xlabel("coverage: share of all cases of interest inside the box (0-1)")
     ax.set_ylabel("density: share of the box's variants that are cases (0-1)")
     ax.set_title(title or "PRIM peeling trajectory: coverage against density")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# comparisons and sweeps (growthpole report COMPARE_DIR / SWEEP_DIR)
+# ---------------------------------------------------------------------------------------
+
+@styled
+def scenario_gdp_medians(table: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Shaoxing's GDP median by year, one line per scenario (``comparison.csv`` of
+    ``growthpole compare``: columns year, scenario, gdp_median)."""
+    fig, ax = _new()
+    for name, rows in table.groupby("scenario", sort=False):
+        rows = rows.sort_values("year")
+        ax.plot(rows.year, rows.gdp_median, marker="o", ms=3, lw=1.8, label=str(name))
+    _year_axis(ax)
+    ax.set_ylabel(f"GDP, {gdp_unit()}, current prices")
+    ax.set_title(title or f"{place_name('shaoxing')}: GDP median by scenario")
+    ax.legend(title="scenario", fontsize=8, loc="best")
+    _note(fig, "Median across replications; every scenario ran with the same root seed and "
+               "replication count (common random numbers).")
+    return fig
+
+
+@styled
+def paired_difference(differences: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """GDP difference B − A by year with its paired t confidence interval, one line per
+    scenario B (``difference.csv`` of ``growthpole compare``)."""
+    fig, ax = _new()
+    for (a, b), rows in differences.groupby(["scenario_a", "scenario_b"], sort=False):
+        rows = rows.sort_values("year")
+        line = ax.plot(rows.year, rows.gdp_difference_mean, marker="o", ms=3, lw=1.8,
+                       label=f"{b} − {a}")[0]
+        ax.fill_between(rows.year, rows.ci_lower, rows.ci_upper, alpha=0.2, lw=0,
+                        color=line.get_color())
+    ax.axhline(0.0, color="#555555", lw=0.8)
+    _year_axis(ax)
+    ax.set_ylabel(f"GDP difference B − A, {gdp_unit()}, current prices")
+    ax.set_title(title or f"{place_name('shaoxing')}: GDP difference from the reference")
+    ax.legend(title="scenario B − A", fontsize=8, loc="best")
+    _note(fig, "Mean of the differences paired by replication (common random numbers); "
+               "shaded: 95% paired t interval of the mean.")
+    return fig
+
+
+@styled
+def outcome_by_factor(table: pd.DataFrame, factors: Sequence[str], outcome: str, *,
+                      title: str | None = None) -> Figure:
+    """Per variant of a sweep: ``outcome`` (mean over replications) against each factor,
+    one panel per factor (the table of growthpole.experiments.sensitivity.variant_outcomes)."""
+    factors = list(factors)
+    columns = min(3, max(len(factors), 1))
+    rows_count = -(-len(factors) // columns)
+    fig, axes = _new(rows_count, columns, figsize=(3.6 * columns, 3.0 * rows_count + 0.8),
+                     squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(factors):
+            ax.set_visible(False)
+            continue
+        factor = factors[i]
+        ax.scatter(table[factor], table[outcome], s=14, alpha=0.7)
+        if str(outcome).startswith("p_"):  # a probability: its whole range
+            ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel(factor_label(factor), fontsize=8)
+        if i % columns == 0:
+            ax.set_ylabel(outcome_label(outcome), fontsize=8)
+    fig.suptitle(title or f"{outcome_label(outcome)}, by factor", fontsize=10,
+                 fontweight="bold")
+    _note(fig, f"One point per design variant ({len(table)}): the outcome averaged over its "
+               f"replications; the other factors vary at the same time.")
     return fig

@@ -1,4 +1,12 @@
-"""One-page report of a run directory: ``growthpole report RUN_DIR``.
+"""One-page reports: ``growthpole report DIR`` for a run, a compare or a sweep directory.
+
+The kind is read from ``DIR/manifest.json`` (:func:`directory_kind`): a run directory
+(``growthpole run``), a compare directory (``growthpole compare --out``: comparison.csv,
+difference.csv) or a sweep directory (``growthpole sweep``, ``growthpole attribute``).
+Each report is ``DIR/figures/*.png`` and ``DIR/report.html``; any other directory is a
+one-line error.
+
+For a run directory:
 
 Reads what ``growthpole run`` wrote (``manifest.json``, ``city_year.parquet``,
 ``summary.csv``) and writes ``RUN_DIR/figures/*.png`` and ``RUN_DIR/report.html``: the
@@ -327,4 +335,318 @@ def build_report(run_dir: str | Path) -> Path:
     figures = make_figures(run_dir, city_year, summary, name)
     path = run_dir / "report.html"
     write_text(path, render_html(manifest, summary, figures))
+    return path
+
+
+# ---------------------------------------------------------------------------------------
+# what kind of directory: a run, a comparison or a sweep (detected from the manifest)
+# ---------------------------------------------------------------------------------------
+
+#: the kinds of directory ``growthpole report`` reads, and what writes each
+KINDS = {"run": "`growthpole run`", "compare": "`growthpole compare --out`",
+         "sweep": "`growthpole sweep` or `growthpole attribute`"}
+COMPARE_KIND = "growthpole-compare"
+#: run manifests carry no 'kind'; any of these entries identifies one
+RUN_KEYS = ("scenario_hash", "root_seed", "replications", "complete")
+_ALLOWED = "; report reads " + ", ".join(f"a {k} directory ({v})" for k, v in KINDS.items())
+
+
+def directory_kind(directory: str | Path) -> str:
+    """'run', 'compare' or 'sweep', from the directory's manifest.json; an OutputError
+    naming the directory (or its manifest) and the kinds allowed otherwise."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise OutputError("does not exist or is not a directory" + _ALLOWED, file=directory)
+    path = directory / "manifest.json"
+    if not path.is_file():
+        raise OutputError("no manifest.json: not a directory growthpole wrote" + _ALLOWED,
+                          file=directory)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"not valid JSON ({exc})"[:200], file=path) from None
+    if not isinstance(manifest, dict):
+        raise DataError("not a JSON object: not a manifest growthpole wrote", file=path)
+    kind = manifest.get("kind")
+    if kind == COMPARE_KIND:
+        return "compare"
+    from growthpole.experiments.store import KIND as SWEEP_KIND
+
+    if kind == SWEEP_KIND:
+        return "sweep"
+    if kind is None and (any(key in manifest for key in RUN_KEYS)
+                         or (directory / "city_year.parquet").exists()):
+        return "run"  # a damaged run is then refused by load_run, naming what is wrong
+    shown = f"kind {kind!r}" if kind is not None else "no 'kind' and not a run's entries"
+    raise OutputError(f"unknown kind of directory ({shown})" + _ALLOWED, file=path,
+                      key="kind")
+
+
+def build_any_report(directory: str | Path) -> tuple[str, Path]:
+    """Detect the directory's kind and write its report; returns (kind, report.html)."""
+    kind = directory_kind(directory)
+    builder = {"run": build_report, "compare": build_compare_report,
+               "sweep": build_sweep_report}[kind]
+    return kind, builder(directory)
+
+
+def _page(title: str, heading: str, body: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(title)}</title><style>{STYLE}</style></head>
+<body>
+<h1>{heading}</h1>
+{body}
+<p style="font-size:.85rem;color:#555">Data sources and vintages: <code>data/README.md</code>.
+The model and its assumptions: <code>docs/model.md</code>.</p>
+</body></html>
+"""
+
+
+def _facts_html(facts: list[tuple[str, object]]) -> str:
+    rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in facts)
+    return f"<table class='facts'>{rows}</table>"
+
+
+def _figures_html(figures: list[FigureEntry]) -> str:
+    return "".join(
+        f"<figure><img src='{html.escape(f.file)}' alt='{html.escape(f.title)}'>"
+        f"<figcaption><b>Figure {i}. {html.escape(f.title)}.</b> {html.escape(f.caption)}"
+        f"</figcaption></figure>" for i, f in enumerate(figures, start=1))
+
+
+def _table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+    formats = formats or {}
+
+    def cell(column: str, value: object) -> str:
+        if isinstance(value, float):
+            if value != value:  # NaN
+                return "—"
+            return format(value, formats.get(column, ",.4g"))
+        return str(value)
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(cell(c, v))}</td>"
+                                    for c, v in zip(frame.columns, row, strict=True)) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table><tr>{head}</tr>{rows}</table>"
+
+
+def _environment_facts(manifest: dict) -> list[tuple[str, object]]:
+    versions = manifest.get("versions") if isinstance(manifest.get("versions"), dict) else {}
+    command = manifest.get("command")
+    return [("command", " ".join(map(str, command)) if isinstance(command, list) else "—"),
+            ("git commit", manifest.get("git_commit") or "unknown"),
+            ("versions", ", ".join(f"{k} {v}" for k, v in versions.items()) or "—")]
+
+
+def _check_columns(frame: pd.DataFrame, columns: tuple[str, ...], path: Path, writer: str,
+                   numeric: tuple[str, ...] = ()) -> None:
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise DataError(f"missing column(s) {', '.join(absent)}; {writer} writes "
+                        f"{', '.join(columns)}", file=path, key=absent[0])
+    if frame.empty:
+        raise DataError("the table has no rows", file=path)
+    for column in numeric:
+        if column in frame.columns and not pd.api.types.is_numeric_dtype(frame[column]):
+            raise DataError(f"column is not numeric ({frame[column].dtype})", file=path,
+                            key=column)
+
+
+# ---- compare directories -----------------------------------------------------------------
+
+COMPARE_FILES = ("manifest.json", "comparison.csv", "difference.csv")
+COMPARISON_COLUMNS = ("year", "scenario", "gdp_median")
+DIFFERENCE_COLUMNS = ("year", "scenario_a", "scenario_b", "replications",
+                      "gdp_difference_mean", "ci_lower", "ci_upper", "gdp_difference_percent")
+
+
+def load_compare(directory: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """(manifest, comparison, difference) of a complete compare directory."""
+    directory = Path(directory)
+    for name in COMPARE_FILES:
+        if not (directory / name).is_file():
+            raise DataError(f"missing; a compare directory holds {', '.join(COMPARE_FILES)}",
+                            file=directory / name)
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"not valid JSON ({exc})"[:200],
+                        file=directory / "manifest.json") from None
+    if not isinstance(manifest, dict) or manifest.get("complete") is not True:
+        raise DataError("the comparison is incomplete ('complete' is not true): run it again",
+                        file=directory / "manifest.json", key="complete")
+    writer = "`growthpole compare --out`"
+    comparison = _read_csv(directory / "comparison.csv")
+    _check_columns(comparison, COMPARISON_COLUMNS, directory / "comparison.csv", writer,
+                   ("year", "gdp_median", "rank_median", "p_top30"))
+    difference = _read_csv(directory / "difference.csv")
+    _check_columns(difference, DIFFERENCE_COLUMNS, directory / "difference.csv", writer,
+                   ("year", "replications", "gdp_difference_mean", "ci_lower", "ci_upper",
+                    "gdp_difference_percent"))
+    return manifest, comparison, difference
+
+
+def _five_year_marks(years: pd.Series) -> list[int]:
+    values = sorted(int(y) for y in years.unique())
+    return sorted({values[0], values[-1]} | {y for y in values if (y - values[0]) % 5 == 0})
+
+
+def build_compare_report(directory: str | Path) -> Path:
+    """``DIR/figures/*.png`` and ``DIR/report.html`` of a compare directory."""
+    from growthpole import plots
+
+    directory = Path(directory)
+    manifest, comparison, difference = load_compare(directory)
+    names = list(dict.fromkeys(comparison.scenario.astype(str)))
+    replications = manifest.get("replications", "—")
+    figures: list[FigureEntry] = []
+
+    def save(fig, file: str, title: str, caption: str) -> None:
+        plots.save_figure(fig, directory / "figures" / file)
+        figures.append(FigureEntry(f"figures/{file}", title, caption))
+
+    save(plots.scenario_gdp_medians(comparison), "gdp_medians.png",
+         "Shaoxing GDP by scenario",
+         f"Median across {replications} replications of Shaoxing's GDP (亿元, current prices) "
+         f"in each scenario, under common random numbers (comparison.csv).")
+    save(plots.paired_difference(difference), "gdp_difference.png",
+         "GDP difference from the reference scenario",
+         f"Shaoxing's GDP in each scenario B minus the reference A ({names[0]}), paired by "
+         f"replication (亿元, current prices), with the 95% paired t interval of the mean "
+         f"(difference.csv).")
+    if "p_top30" in comparison.columns:
+        tables = {name: rows[["year", "p_top30"]]
+                  for name, rows in comparison.groupby("scenario", sort=False)}
+        save(plots.p_top30_by_year(tables), "p_top30.png", "Probability of a top-30 rank",
+             "Share of replications in which Shaoxing's simulated national GDP rank is 30 or "
+             "better, by year and scenario.")
+    marks = _five_year_marks(comparison.year)
+    wide = comparison[comparison.year.isin(marks)]
+    value_columns = [c for c in ("gdp_median", "rank_median", "p_top30") if c in wide.columns]
+    side = wide.pivot(index="year", columns="scenario", values=value_columns)
+    side.columns = [f"{scenario}: {column}" for column, scenario in side.columns]
+    side = side.reset_index()
+    diff = difference[difference.year.isin(marks)][
+        ["year", "scenario_b", "scenario_a", "gdp_difference_mean", "ci_lower", "ci_upper",
+         "gdp_difference_percent"]]
+    files = manifest.get("scenario_files")
+    facts = [("scenarios", ", ".join(names)),
+             ("scenario files", ", ".join(map(str, files)) if isinstance(files, list) else "—"),
+             ("root seed (shared)", manifest.get("root_seed", "—")),
+             ("replications per scenario", replications),
+             *_environment_facts(manifest)]
+    notes = manifest.get("notes") if isinstance(manifest.get("notes"), list) else []
+    body = (
+        "<h2>Side by side (Shaoxing, medians across replications)</h2>"
+        + _table_html(side, {c: ",.0f" for c in side.columns if "gdp" in c}
+                      | {c: ".2f" for c in side.columns if "p_top30" in c})
+        + "<p style='font-size:.85rem;color:#555'>GDP in 亿元 (100 million yuan) at current "
+          "prices; rank among Chinese cities by GDP; P(top 30) the share of replications "
+          "ranked 30 or better. The full table is <code>comparison.csv</code>.</p>"
+        + "<h2>Difference B − A (paired by replication)</h2>"
+        + _table_html(diff, {"gdp_difference_percent": ".2f"})
+        + "<p style='font-size:.85rem;color:#555'>GDP difference in 亿元, current prices; "
+          "ci_lower/ci_upper: 95% paired t interval; percent of A's mean. The full table is "
+          "<code>difference.csv</code>.</p>"
+        + "".join(f"<p>Note: {html.escape(str(n))}</p>" for n in notes)
+        + "<h2>Figures</h2>" + _figures_html(figures)
+        + "<h2>Comparison facts (manifest.json)</h2>" + _facts_html(facts))
+    path = directory / "report.html"
+    write_text(path, _page(f"growthpole report: compare {', '.join(names)}",
+                           f"growthpole: comparison of <code>{html.escape(names[0])}</code> "
+                           f"with {len(names) - 1} scenario(s)", body))
+    return path
+
+
+# ---- sweep directories -------------------------------------------------------------------
+
+#: most outcome-by-factor figures a sweep report draws (one per outcome)
+MAX_SWEEP_OUTCOMES = 3
+#: variants listed in the report's table (sorted by the first outcome)
+SWEEP_TABLE_ROWS = 20
+
+
+def build_sweep_report(directory: str | Path) -> Path:
+    """``DIR/figures/*.png`` and ``DIR/report.html`` of a sweep (or attribution) directory:
+    per-variant outcomes against each factor, and the Shapley waterfall when the directory
+    holds ``attribution.csv``."""
+    from growthpole import plots
+    from growthpole.experiments.sensitivity import variant_outcomes
+    from growthpole.experiments.store import read_sweep_for_analysis
+
+    directory = Path(directory)
+    manifest = read_sweep_for_analysis(directory)
+    table, outcomes = variant_outcomes(directory)  # refuses an incomplete sweep
+    factors = [str(f["name"]) for f in manifest["factors"]]  # type: ignore[index,union-attr]
+    name = str(manifest.get("sweep_name", directory.name))
+    figures: list[FigureEntry] = []
+
+    def save(fig, file: str, title: str, caption: str) -> None:
+        plots.save_figure(fig, directory / "figures" / file)
+        figures.append(FigureEntry(f"figures/{file}", title, caption))
+
+    replications = manifest.get("replications", "—")
+    for i, outcome in enumerate(outcomes[:MAX_SWEEP_OUTCOMES], start=1):
+        save(plots.outcome_by_factor(table, factors, outcome), f"outcome_{i}.png",
+             plots.outcome_label(outcome),
+             f"{plots.outcome_label(outcome)} in each of the {len(table)} design variants "
+             f"(mean over {replications} replications) against each factor of the sweep.")
+    attribution = directory / "attribution.csv"
+    if attribution.is_file():
+        shapley = _read_csv(attribution)
+        if "outcome" in shapley.columns:
+            outcome = next((o for o in shapley.outcome if str(o).startswith("gdp")),
+                           shapley.outcome.iloc[0])
+            try:
+                figure = plots.attribution_waterfall(
+                    plots.shapley_waterfall_table(shapley, outcome),
+                    value_label=f"contribution to {outcome} (Shapley value)")
+            except (ValueError, KeyError) as exc:
+                raise DataError(str(exc), file=attribution) from None
+            save(figure, "attribution.png", "Attribution to policy pillars",
+                 "Shapley value of each pillar: its average contribution to the strategy's "
+                 "effect over all pillar coalitions, under common random numbers "
+                 "(attribution.csv, written by `growthpole attribute`).")
+    factor_rows = pd.DataFrame([{
+        "factor": plots.factor_label(str(f["name"]), width=80),
+        "kind": f.get("kind", "—"), "lower": f.get("lower"), "upper": f.get("upper"),
+        "from year": f.get("from_year") if f.get("from_year") is not None else "—"}
+        for f in manifest["factors"]])  # type: ignore[union-attr]
+    spread = pd.DataFrame([{
+        "outcome": plots.outcome_label(o), "lowest": float(table[o].min()),
+        "median": float(table[o].median()), "highest": float(table[o].max()),
+        "variant of the highest": int(table.variant[table[o].idxmax()])}
+        for o in outcomes])
+    shown = table.sort_values(outcomes[0], ascending=outcomes[0].startswith("rank"),
+                              kind="stable").head(SWEEP_TABLE_ROWS)
+    shown = shown[["variant", *factors, *outcomes]]
+    facts = [("sweep", name), ("sweep file", manifest.get("sweep_file") or "(built in code)"),
+             ("spec hash (SHA-256)", manifest.get("spec_hash", "—")),
+             ("design", manifest.get("design_method", "—")),
+             ("variants", manifest.get("variants", len(table))),
+             ("replications per variant", replications),
+             ("runs planned / stored", f"{manifest.get('runs_planned', '—')} / "
+                                      f"{manifest.get('runs_stored', '—')}"),
+             ("root seed", manifest.get("root_seed", "—")),
+             ("executor", json.dumps(manifest.get("executor", "—"), ensure_ascii=False)),
+             *_environment_facts(manifest)]
+    body = (
+        f"<p>{html.escape(str((manifest.get('spec') or {}).get('description', '')))}</p>"
+        + "<h2>Factors</h2>" + _table_html(factor_rows)
+        + "<h2>Outcomes across the design (Shaoxing, means over replications)</h2>"
+        + _table_html(spread)
+        + f"<h2>Variants ({len(shown)} of {len(table)}, by {html.escape(outcomes[0])})</h2>"
+        + _table_html(shown)
+        + "<p style='font-size:.85rem;color:#555'>GDP in 亿元 (100 million yuan) at current "
+          "prices; rank among Chinese cities by GDP; P(…) shares of replications. "
+          "Per-run rows: <code>results/part-*.parquet</code>; the design: "
+          "<code>design.parquet</code>.</p>"
+        + "<h2>Figures</h2>" + _figures_html(figures)
+        + "<h2>Sweep facts (manifest.json)</h2>" + _facts_html(facts))
+    path = directory / "report.html"
+    write_text(path, _page(f"growthpole report: sweep {name}",
+                           f"growthpole: sweep <code>{html.escape(name)}</code>", body))
     return path

@@ -140,20 +140,22 @@ class DirectoryRun:
 
 def run_to_directory(scenario: Scenario, directory: str | Path, *, overwrite: bool = False,
                      resume: bool = False, parameters: ModelParameters | None = None,
-                     progress: bool = False, command: Sequence[str] | None = None
-                     ) -> DirectoryRun:
+                     progress: bool = False, command: Sequence[str] | None = None,
+                     executor: Any = None) -> DirectoryRun:
     """Run ``scenario`` into ``directory`` so that an interruption loses nothing finished.
 
     The directory is locked for the whole run (growthpole.io.exclusive_directory): a second
-    process writing into it is refused."""
+    process writing into it is refused. ``executor``: run the replications on it
+    (growthpole.experiments, e.g. the Dask executor of ``run --workers``); default serial."""
     with exclusive_directory(directory, overwrite=overwrite, resume=resume) as locked:
         return _run_locked(scenario, locked, overwrite=overwrite, resume=resume,
-                           parameters=parameters, progress=progress, command=command)
+                           parameters=parameters, progress=progress, command=command,
+                           executor=executor)
 
 
 def _run_locked(scenario: Scenario, directory: Path, *, overwrite: bool, resume: bool,
                 parameters: ModelParameters | None, progress: bool,
-                command: Sequence[str] | None) -> DirectoryRun:
+                command: Sequence[str] | None, executor: Any = None) -> DirectoryRun:
     from growthpole.runner import RunResult, manifest, run_scenario, summarise
 
     manifest_path = directory / MANIFEST
@@ -195,8 +197,10 @@ def _run_locked(scenario: Scenario, directory: Path, *, overwrite: bool, resume:
     def keep(replication: int, frame: pd.DataFrame) -> None:
         write_parquet(part_path(directory, replication, key), frame)
 
+    if executor is not None:
+        extra["executor"] = executor.describe()
     result = run_scenario(scenario, parameters=parameters, progress=progress,
-                          completed=completed, on_replication=keep)
+                          completed=completed, on_replication=keep, executor=executor)
     write_parquet(directory / CITY_YEAR, result.city_year)
     write_csv(directory / SUMMARY, summarise(result))
     result.extra.update(extra)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from growthpole.model import GrowthPoleModel
 from growthpole.parameters import ModelParameters
 from growthpole.scenario import Scenario
 from growthpole.seeds import replication_seeds, seed_record
+
+if TYPE_CHECKING:
+    from growthpole.experiments.base import Executor
 
 SUMMARY_QUANTILES = (0.05, 0.5, 0.95)
 
@@ -54,36 +58,59 @@ class RunResult:
         return self.city_year[self.city_year.region == "shaoxing"]
 
 
+def _replication_task(task: tuple[Scenario, np.random.SeedSequence, int, ModelParameters]
+                      ) -> pd.DataFrame:
+    """Worker side of :func:`run_scenario` on an executor: one replication's table."""
+    scenario, seed_sequence, replication, parameters = task
+    return simulate(scenario, seed_sequence, replication=replication, parameters=parameters)
+
+
 def run_scenario(scenario: Scenario, *, replications: int | None = None,
                  seed: int | None = None, parameters: ModelParameters | None = None,
                  progress: bool = False,
                  completed: Mapping[int, pd.DataFrame] | None = None,
-                 on_replication: Callable[[int, pd.DataFrame], None] | None = None
-                 ) -> RunResult:
-    """Run all replications serially (sweeps distribute runs with growthpole.experiments).
+                 on_replication: Callable[[int, pd.DataFrame], None] | None = None,
+                 executor: Executor | None = None) -> RunResult:
+    """Run all replications, serially or on ``executor`` (growthpole.experiments: the Dask
+    executor ``growthpole sweep`` uses); the seeds are spawned here in the parent and the
+    tables stacked in replication order, so any executor gives the same bytes.
 
     ``completed`` maps replication -> its :func:`simulate` table already computed (a resumed
-    run, growthpole.rerun); ``on_replication(r, table)`` is called after each new one."""
+    run, growthpole.rerun); ``on_replication(r, table)`` is called after each new one (in
+    completion order on an executor)."""
     replications = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
     parameters = parameters or scenario.model_parameters()
     seeds = replication_seeds(seed, replications)
-    frames = []
-    iterator = range(replications)
+    done: dict[int, pd.DataFrame] = {r: completed[r] for r in range(replications)
+                                     if completed is not None and r in completed}
+    todo = [r for r in range(replications) if r not in done]
+    bar = None
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(iterator, desc=scenario.name, unit="rep", file=sys.stderr,
-                        mininterval=0.5, delay=2.0)
-    for r in iterator:
-        if completed is not None and r in completed:
-            frames.append(completed[r])
-            continue
-        frame = simulate(scenario, seeds[r], replication=r, parameters=parameters)
-        if on_replication is not None:
-            on_replication(r, frame)
-        frames.append(frame)
-    city_year = pd.concat(frames, ignore_index=True)
+        bar = tqdm(total=replications, initial=len(done), desc=scenario.name, unit="rep",
+                   file=sys.stderr, mininterval=0.5, delay=2.0)
+    if executor is None:
+        results = ((i, simulate(scenario, seeds[r], replication=r, parameters=parameters))
+                   for i, r in enumerate(todo))
+    else:
+        results = executor.map_unordered(
+            _replication_task, [(scenario, seeds[r], r, parameters) for r in todo])
+    try:
+        for index, frame in results:
+            r = todo[index]
+            if r in done:  # a backend delivered a replication twice: keep the first
+                continue
+            if on_replication is not None:
+                on_replication(r, frame)
+            done[r] = frame
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    city_year = pd.concat([done[r] for r in range(replications)], ignore_index=True)
     from growthpole.ranking import attach_national_rank  # competitor model, COMPETITORS stream
 
     city_year = attach_national_rank(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+import time
 from pathlib import Path
 
 from growthpole import validation
@@ -43,6 +45,7 @@ def attribute_command(args: argparse.Namespace) -> int:
     from growthpole.errors import ScenarioError
     from growthpole.experiments.attribution import attribute, make_plan, plot_waterfall
     from growthpole.experiments.execute import (
+        execute_run,
         locked_sweep_dir,
         make_executor,
         parse_scheduler,
@@ -72,17 +75,26 @@ def attribute_command(args: argparse.Namespace) -> int:
         scenario.name)
     runs = plan.coalitions * plan.replications
     check_sweep_dir(out, plan.spec_hash(), resume=args.resume, overwrite=args.overwrite)
-    missing = args.overwrite or bool({t.run_id for t in plan.tasks()} -
-                                     set(stored_run_ids(out)))
+    stored = set() if args.overwrite else set(stored_run_ids(out))
     with locked_sweep_dir(out):
+        todo = [t for t in plan.tasks() if args.overwrite or t.run_id not in stored]
         print(f"{scenario.name}: {len(plan.pillars)} pillars ({', '.join(plan.pillars)}) -> "
               f"{plan.coalitions} coalitions x {plan.replications} replications = {runs} "
               f"runs -> {out}/", file=sys.stderr)
-        executor = make_executor(args.cluster if missing else "serial", workers=args.workers,
-                                 scheduler=args.scheduler if missing else None)
+        function, pilot_seconds = execute_run, None
+        if todo:  # time one run (kept as the first result: no simulation is wasted)
+            started = time.perf_counter()
+            rows = execute_run(todo[0])
+            pilot_seconds = time.perf_counter() - started
+            function = functools.partial(_pilot_or_run, todo[0].run_id, rows)
+        executor = make_executor(args.cluster if todo else "serial", workers=args.workers,
+                                 scheduler=args.scheduler if todo else None)
         with executor:
+            print(plan_line(runs, len(todo), pilot_seconds, executor.workers),
+                  file=sys.stderr, flush=True)
             report = run_sweep(plan, out, executor, resume=args.resume, overwrite=args.overwrite,
-                               progress=True, command=["growthpole", *sys.argv[1:]])
+                               progress=True, function=function,
+                               command=["growthpole", *sys.argv[1:]])
         table, coalitions = attribute(out, year=args.year)
         write_csv(out / "attribution.csv", table)
         write_csv(out / "coalitions.csv", coalitions)
@@ -95,3 +107,33 @@ def attribute_command(args: argparse.Namespace) -> int:
         index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"written: {out}/attribution.csv, {out}/coalitions.csv, {out}/attribution.png")
     return 0
+
+
+def plan_line(runs: int, todo: int, pilot_seconds: float | None, workers: int) -> str:
+    """The line printed before the runs start: how many simulations, and how long."""
+    if not todo:
+        return f"plan: {runs} runs, all already stored: 0 simulations to run"
+    stored = f" ({runs - todo} already stored)" if todo < runs else ""
+    workers = max(workers, 1)
+    estimate = pilot_seconds * (todo - 1) / workers  # the pilot is the first of them
+    return (f"plan: {todo} simulations to run{stored}; about {_duration(estimate)} on "
+            f"{workers} worker(s) (estimate: one pilot run took {pilot_seconds:.2f} s; "
+            f"cluster start-up not included)")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _pilot_or_run(pilot_id: str, pilot_rows, task):
+    """The unit of work of ``attribute``: the pilot run's rows (already computed in the
+    client) for its run id, :func:`~growthpole.experiments.execute.execute_run` otherwise."""
+    from growthpole.experiments.execute import execute_run
+
+    if task.run_id == pilot_id:
+        return pilot_rows
+    return execute_run(task)

@@ -12,7 +12,10 @@ from growthpole.errors import ScenarioError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "backtest", help="calibrate on data up to an origin, forecast, and score against "
-        "what was published later, beside random-walk, AR(1) and factor-model benchmarks")
+        "what was published later, beside random-walk, AR(1) and factor-model benchmarks",
+        description="Calibrate on data up to each origin year, forecast the years after it and "
+        "score the forecast against what was published later, beside random-walk, AR(1) and "
+        "factor-model benchmarks.")
     parser.add_argument("--origin", type=int, nargs="+", required=True,
                         help="origin year(s) T: calibrate on 2005:T, forecast T+1..--to")
     parser.add_argument("--to", type=int, default=2024, help="last forecast year (default "

@@ -15,7 +15,11 @@ DEFAULT_SPEC = Path("scenarios") / "calibration" / "history.yaml"
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "calibrate", help="fit structural parameters to history (method of simulated "
-        "moments) and validate out of sample")
+        "moments) and validate out of sample",
+        description="Fit structural parameters to history by the method of simulated moments "
+        "(global search + local polish), then run the diagnostics (bootstrap, loss profiles) "
+        "and an out-of-sample hindcast. A plan line printed before any work states how many "
+        "simulations each part will use; --budget bounds the whole run.")
     parser.add_argument("spec", nargs="?", default=str(DEFAULT_SPEC),
                         help=f"calibration spec YAML (default {DEFAULT_SPEC})")
     parser.add_argument("--window", help="fitting window START:END, e.g. 2005:2019 "

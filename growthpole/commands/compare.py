@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "first file's unless --seed/--replications), so that replication r shares its random "
         "stream across scenarios; print Shaoxing's GDP median, national rank median and "
         "P(top-30) side by side at five-year marks, and the GDP difference of each later "
-        "scenario B from the first A, paired by replication, with a 95%% paired t interval.")
+        "scenario B from the first A, paired by replication, with a 95% paired t interval.")
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                          help="scenario YAML files; the first is the reference A")
     compare.add_argument("--replications", type=int,

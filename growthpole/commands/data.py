@@ -7,14 +7,19 @@ from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("data", help="import a city GDP panel; check data/")
+    parser = subparsers.add_parser("data", help="import a city GDP panel; check data/",
+                                   description="Import a city GDP panel (`data import`) or "
+                                   "check data/ against a reference (`data check`).")
     sub = parser.add_subparsers(dest="data_command", metavar="SUBCOMMAND", required=True)
-    imp = sub.add_parser("import", help="import a city GDP panel (tidy or CSMAR export)")
+    imp = sub.add_parser("import", help="import a city GDP panel (tidy or CSMAR export)",
+                         description="Import a city GDP panel (tidy or CSMAR export).")
     imp.add_argument("path", help="CSV file of the panel")
     imp.add_argument("--overwrite", action="store_true", help="replace an earlier import")
     imp.set_defaults(handler=import_command)
     check = sub.add_parser("check", help="agreement of the city GDP panel with a reference, "
-                           "and Shaoxing's national rank by year")
+                           "and Shaoxing's national rank by year",
+                           description="Check the agreement of the city GDP panel with a "
+                           "reference, and print Shaoxing's national rank by year.")
     check.add_argument("--reference", help="reference city GDP panel (tidy or CSMAR export)")
     check.add_argument("--tolerance", type=float, default=0.01,
                        help="relative tolerance of agreement (default 0.01 = 1%%)")

@@ -16,7 +16,9 @@ CLUSTERS = ("serial", "local", "slurm", "pbs")
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "posterior", help="likelihood-free posterior of the structural parameters (ABC-SMC, "
-        "pyabc) with identification diagnostics")
+        "pyabc) with identification diagnostics",
+        description="Estimate the likelihood-free posterior of the structural parameters by "
+        "ABC-SMC (pyabc) and report identification diagnostics.")
     parser.add_argument("settings", nargs="?", default=str(DEFAULT_SETTINGS),
                         help=f"posterior settings YAML naming the calibration spec (default "
                         f"{DEFAULT_SETTINGS})")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from growthpole import validation
@@ -13,7 +15,10 @@ from growthpole.scenario import MAX_REPLICATIONS, load_scenario
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("run", help="run a scenario's replications and write a run "
-                                "directory")
+                                "directory",
+                                description="Run a scenario's replications (serially, or on "
+                                "the shared Dask executor with --workers) and write a run "
+                                "directory.")
     run.add_argument("scenario", help="scenario YAML file")
     run.add_argument("--replications", type=int, help="override the scenario's replications")
     run.add_argument("--seed", type=validation.seed, help="override the scenario's root seed")
@@ -27,9 +32,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="override scale.people_per_agent (residents per talent agent)")
     run.add_argument("--workers-per-firm-agent", type=float,
                      help="override scale.workers_per_firm_agent (talent agents per firm agent)")
+    run.add_argument("--workers", type=validation.workers,
+                     help=f"run the replications on the Dask executor of `growthpole sweep` "
+                     f"(an embedded LocalCluster) with this many worker processes, "
+                     f"1-{validation.MAX_WORKERS} (default: serially in this process); the "
+                     f"output is byte-identical for any number")
     run.set_defaults(handler=run_command)
 
-    validate = subparsers.add_parser("validate", help="check a scenario file")
+    validate = subparsers.add_parser("validate", help="check a scenario file",
+                                     description="Check scenario files: one line per file, 'ok' "
+                                     "or the file, key and what is allowed.")
     validate.add_argument("scenario", nargs="+", help="scenario YAML file(s)")
     validate.set_defaults(handler=validate_command)
 
@@ -66,8 +78,10 @@ def run_command(args: argparse.Namespace) -> int:
         raise OutputError("--overwrite and --resume exclude each other", file=out)
     prepare_output_dir(out, overwrite=args.overwrite, resume=args.resume)  # refuse early
     # per-replication parts, then city_year.parquet; manifest complete: true last
-    done = run_to_directory(scenario, out, overwrite=args.overwrite, resume=args.resume,
-                            progress=sys.stderr.isatty(), command=sys.argv)
+    with _executor(args.workers, scenario.replications) as executor:
+        done = run_to_directory(scenario, out, overwrite=args.overwrite, resume=args.resume,
+                                progress=sys.stderr.isatty(), command=sys.argv,
+                                executor=executor)
     result = done.result
     print(f"{scenario.name}: {scenario.replications} replications, "
           f"{scenario.start_year}-{scenario.end_year}"
@@ -80,6 +94,19 @@ def run_command(args: argparse.Namespace) -> int:
     print(format_fiscal(fiscal_summary(scenario, result.city_year)))
     print(f"written: {out}/")
     return 0
+
+
+@contextlib.contextmanager
+def _executor(workers: int | None, replications: int) -> Iterator[object | None]:
+    """None (serial) without --workers; else the shared Dask executor
+    (growthpole.experiments.execute.make_executor), at most one worker per replication."""
+    if workers is None:
+        yield None
+        return
+    from growthpole.experiments.execute import make_executor
+
+    with make_executor("local", workers=min(workers, replications)) as executor:
+        yield executor
 
 
 def validate_command(args: argparse.Namespace) -> int:

@@ -1,0 +1,292 @@
+"""Issue 19, item 5 ("Commands"): every subcommand describes itself, `run --workers` uses
+the shared Dask executor with byte-identical outputs, `report` reads run, compare and sweep
+directories, `attribute` states its run count and time first, `calibrate --budget` bounds
+the whole run."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from growthpole.cli import build_parser, main
+
+from .conftest import ROOT
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "growthpole", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=600)
+
+
+def write_tiny(path, **changes):
+    data = {"name": "tiny_commands", "start_year": 2019, "end_year": 2023, "replications": 4,
+            "seed": 11, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---- help -----------------------------------------------------------------------------------
+
+def _subcommands(parser, prefix=()):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*prefix, name), helps.get(name), sub
+                yield from _subcommands(sub, (*prefix, name))
+
+
+SUBCOMMANDS = [path for path, _, _ in _subcommands(build_parser())]
+
+
+def test_the_subcommand_list_is_complete():
+    names = {path[0] for path in SUBCOMMANDS}
+    modules = {p.stem for p in (ROOT / "growthpole" / "commands").glob("*.py")} - {"__init__"}
+    assert modules - {"run"} <= names, modules - names  # run.py also registers validate
+    assert {"run", "validate", "report", "calibrate", "attribute", ("data", "import")} & (
+        names | set(SUBCOMMANDS))
+
+
+def test_top_level_help_lists_every_subcommand_with_a_line(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert "%%" not in text
+    for path, help_text, _ in _subcommands(build_parser()):
+        if len(path) > 1:
+            continue
+        assert help_text and help_text.strip(), path
+        assert re.search(rf"^\s+{re.escape(path[0])}\b", text, re.M), path
+
+
+@pytest.mark.parametrize("path", SUBCOMMANDS, ids=[" ".join(p) for p in SUBCOMMANDS])
+def test_each_subcommand_help_has_a_description(path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([*path, "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert "%%" not in text, text
+    # argparse prints: usage block, blank line, description, blank line, arguments
+    blocks = [b.strip() for b in text.split("\n\n")]
+    assert blocks[0].startswith("usage:")
+    description = blocks[1]
+    assert description and not description.startswith(("positional arguments", "options")), \
+        text
+    assert description.endswith("."), description
+
+
+# ---- run --workers ---------------------------------------------------------------------------
+
+def test_run_workers_gives_the_bytes_of_a_serial_run(tmp_path):
+    scenario = write_tiny(tmp_path / "s.yaml")
+    outputs = {}
+    for label, extra in (("serial", ()), ("1", ("--workers", "1")), ("2", ("--workers", "2"))):
+        out = tmp_path / f"run-{label}"
+        proc = cli("run", scenario, "--out", out, *extra)
+        assert proc.returncode == 0, proc.stderr
+        outputs[label] = {name: sha256(out / name)
+                          for name in ("city_year.parquet", "summary.csv")}
+        manifest = yaml.safe_load((out / "manifest.json").read_text())
+        if extra:  # the replications ran on the Dask executor sweep uses
+            assert manifest["executor"]["backend"] == "dask-local"
+            assert manifest["executor"]["workers"] == int(extra[1])
+        else:
+            assert "executor" not in manifest
+    assert outputs["1"] == outputs["2"] == outputs["serial"]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "x"])
+def test_run_workers_bad_value_is_one_line_exit_2(tmp_path, value):
+    scenario = write_tiny(tmp_path / "s.yaml")
+    out = tmp_path / "run"
+    proc = cli("run", scenario, "--out", out, "--workers", value)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--workers" in lines[0], proc.stderr
+    assert not out.exists()
+
+
+# ---- attribute -------------------------------------------------------------------------------
+
+def _count_simulations(monkeypatch, capsys, log):
+    """Count growthpole.runner.simulate calls; log the stderr printed before each."""
+    import growthpole.runner as runner
+
+    real = runner.simulate
+
+    def counted(*args, **kwargs):
+        log.append(("simulate", capsys.readouterr().err))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "simulate", counted)
+
+
+def _stderr(log, capsys):
+    return "".join(text for _, text in log) + capsys.readouterr().err
+
+
+def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkeypatch, capsys):
+    scenario = write_tiny(tmp_path / "strategy.yaml", replications=2, levers={
+        "integration.trade_cost_cut": {2020: 0.1}, "platforms.binhai_new_area": {2020: 0.5}})
+    out = tmp_path / "attribution"
+    log = []
+    _count_simulations(monkeypatch, capsys, log)
+    code = main(["attribute", str(scenario), "--year", "2023", "--cluster", "serial",
+                 "--out", str(out)])
+    assert code == 0
+    simulations = sum(1 for kind, _ in log if kind == "simulate")
+    err = _stderr(log, capsys)
+    count = re.search(r"(\d+) coalitions x (\d+) replications = (\d+) runs", err)
+    assert count, err
+    assert int(count.group(1)) * int(count.group(2)) == int(count.group(3))
+    plan = re.search(r"plan: (\d+) simulations to run; about (\d+) s on (\d+) worker", err)
+    assert plan, err
+    assert int(plan.group(1)) == int(count.group(3)) == simulations == 4 * 2
+    # the count came before the first simulation, the time estimate before the second
+    assert "= 8 runs" in log[0][1] and "plan:" not in log[0][1]
+    assert "plan: 8 simulations" in "".join(text for _, text in log[:2])
+
+    # run again: everything is stored, the plan says so and nothing is simulated
+    log.clear()
+    assert main(["attribute", str(scenario), "--year", "2023", "--cluster", "serial",
+                 "--out", str(out)]) == 0
+    err = _stderr(log, capsys)
+    assert not log and "plan: 8 runs, all already stored: 0 simulations" in err, err
+
+
+# ---- report DIR: run, compare, sweep ------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _report(capsys, directory):
+    code = main(["report", str(directory)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _figures(directory):
+    files = sorted((directory / "figures").glob("*.png"))
+    assert files and all(p.read_bytes().startswith(PNG) for p in files)
+    return {p.name for p in files}
+
+
+def test_report_of_a_run_directory(tmp_path, capsys):
+    scenario = write_tiny(tmp_path / "s.yaml", replications=2)
+    out = tmp_path / "run"
+    assert main(["run", str(scenario), "--out", str(out)]) == 0
+    capsys.readouterr()
+    code, stdout, err = _report(capsys, out)
+    assert code == 0, err
+    assert "run directory" in stdout
+    assert {"gdp_fan.png", "rank_fan.png"} <= _figures(out)
+    assert "tiny_commands" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_report_of_a_compare_directory(tmp_path, capsys):
+    a = write_tiny(tmp_path / "a.yaml", name="base_a", replications=3)
+    b = write_tiny(tmp_path / "b.yaml", name="strategy_b", replications=3,
+                   levers={"integration.trade_cost_cut": {2020: 0.2}})
+    out = tmp_path / "cmp"
+    assert main(["compare", str(a), str(b), "--out", str(out)]) == 0
+    capsys.readouterr()
+    code, stdout, err = _report(capsys, out)
+    assert code == 0, err
+    assert "compare directory" in stdout
+    assert {"gdp_medians.png", "gdp_difference.png"} <= _figures(out)
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert "base_a" in text and "strategy_b" in text
+    # the difference table shows the values of difference.csv at the five-year marks
+    import pandas as pd
+
+    difference = pd.read_csv(out / "difference.csv")
+    last = difference[difference.year == difference.year.max()].iloc[0]
+    assert format(last.gdp_difference_mean, ",.4g") in text
+
+
+def test_report_of_a_sweep_directory(tmp_path, capsys):
+    from growthpole.experiments.base import SerialExecutor
+    from growthpole.experiments.execute import run_sweep
+    from growthpole.experiments.sweep import build_sweep
+
+    sweep = build_sweep({
+        "name": "tiny-report-sweep",
+        "scenario": {"name": "tiny", "start_year": 2019, "end_year": 2023, "seed": 5,
+                     "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}},
+        "replications": 1, "seed": 3, "design": {"method": "grid", "levels": 2},
+        "factors": [{"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.6],
+                     "from_year": 2020},
+                    {"parameter": "rd_return", "range": [0.1, 0.4]}],
+        "outcomes": {"regions": ["shaoxing"], "columns": ["gdp", "population"],
+                     "years": "all"}})
+    out = tmp_path / "sweep"
+    run_sweep(sweep, out, SerialExecutor())
+    code, stdout, err = _report(capsys, out)
+    assert code == 0, err
+    assert "sweep directory" in stdout
+    assert "outcome_1.png" in _figures(out)
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert "tiny-report-sweep" in text and "grid" in text
+    assert text.count("<tr>") >= 4 + 1  # the variant table lists the 4 variants
+
+
+def test_report_of_an_incomplete_sweep_is_one_line(tmp_path, capsys):
+    import json
+
+    directory = tmp_path / "sweep"
+    directory.mkdir()
+    (directory / "manifest.json").write_text(json.dumps({
+        "kind": "growthpole-sweep", "written_by": "growthpole", "complete": False}))
+    code, _, err = _report(capsys, directory)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert not (directory / "report.html").exists()
+
+
+@pytest.mark.parametrize("manifest", [{"kind": "something-else"}, {"hello": 1}, None])
+def test_report_of_a_directory_of_unknown_kind_is_one_line(tmp_path, capsys, manifest):
+    import json
+
+    directory = tmp_path / "odd"
+    directory.mkdir()
+    if manifest is not None:
+        (directory / "manifest.json").write_text(json.dumps(manifest))
+    code, _, err = _report(capsys, directory)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and str(directory) in lines[0], err
+    assert "run directory" in lines[0] and "compare directory" in lines[0] and \
+        "sweep directory" in lines[0]
+    assert not (directory / "report.html").exists() and not (directory / "figures").exists()
+
+
+def test_comparison_and_sweep_figures_carry_units():
+    import pandas as pd
+
+    from growthpole import plots
+
+    comparison = pd.DataFrame({"year": [2020, 2021] * 2, "scenario": ["a", "a", "b", "b"],
+                               "gdp_median": [1.0, 2.0, 1.5, 2.5]})
+    fig = plots.scenario_gdp_medians(comparison)
+    assert plots.gdp_unit() in fig.axes[0].get_ylabel()
+    assert len(fig.axes[0].get_lines()) == 2
+    difference = pd.DataFrame({"year": [2020, 2021], "scenario_a": "a", "scenario_b": "b",
+                               "gdp_difference_mean": [0.5, 0.5], "ci_lower": [0.1, 0.2],
+                               "ci_upper": [0.9, 0.8]})
+    fig = plots.paired_difference(difference)
+    assert plots.gdp_unit() in fig.axes[0].get_ylabel()
+    table = pd.DataFrame({"variant": [0, 1], "lever.integration.trade_cost_cut": [0.0, 0.2],
+                          "gdp:2030": [1.0, 2.0]})
+    fig = plots.outcome_by_factor(table, ["lever.integration.trade_cost_cut"], "gdp:2030")
+    assert plots.gdp_unit() in fig.axes[0].get_ylabel()
