@@ -101,7 +101,8 @@ _SPECS: tuple[ParameterSpec, ...] = (
                   "boundary (hukou, social insurance, information)", "1", 3.98, 0.0, 10.0,
                   "calibrated to the sourced cross-city commuting of data/commuting.csv: "
                   "Hangzhou-Shaoxing two-way ≈ 3万 (1-6万) in 2019 (docs/model.md §7.6); "
-                  "5.157 gave 0.92万 on the 2019 network (no look-ahead), so κ_c = 5.157 - ln(3 / 0.925)"),
+                  "5.157 gave 0.92万 on the 2019 network (no look-ahead), so "
+                  "κ_c = 5.157 - ln(3 / 0.925)"),
     ParameterSpec("commuting_district_cost", "κ_d", "logit cost of commuting across a district "
                   "boundary inside a city", "1", 2.817, 0.0, 8.0,
                   "calibrated to cross-district commuting of 1-6% of resident workers "
