@@ -634,10 +634,14 @@ def initial_platforms(table: PlatformTable, start_year: int) -> None:
         full = float(area) * platform_mechanism.MU_PER_KM2
         opening = int(row.opening_year) if pd.notna(row.opening_year) else start_year
         subsidy, star = platform_mechanism.PLATFORM_KINDS[kind]
+        base_capacity = BASE_DEVELOPED_SHARE.get(kind, 0.5) * full
         for host in hosts:
+            # a platform open in the base year has its base capacity (base-year land, part of
+            # the quota's L_r^0 in mechanisms/land.py [L1]); a later one starts empty and
+            # expands within the free quota [L2]
             table.add(1, region=REGION_INDEX[host], kind=kinds.index(kind),
-                      capacity_mu=0.0, used_mu=0.0,
-                      base_capacity_mu=BASE_DEVELOPED_SHARE.get(kind, 0.5) * full,
+                      capacity_mu=base_capacity if opening <= start_year else 0.0,
+                      used_mu=0.0, base_capacity_mu=base_capacity,
                       full_capacity_mu=full, sector_mask=mask, opening_year=opening,
                       subsidy=subsidy, star=star)
 
