@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: run test test-reference app notebooks lint benchmark clean system-deps solara-assets
+.PHONY: run test test-cluster test-reference app notebooks lint benchmark clean system-deps solara-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ run: $(VENV)/.installed
 	$(BIN)/growthpole run scenarios/baseline.yaml --overwrite
 
 test: $(VENV)/.dev-installed system-deps solara-assets
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not cluster"
+
+# `growthpole sweep --cluster slurm` on a real single-node SLURM on localhost (installs
+# slurm-wlm + munge from Debian when root; skips with its reason where it cannot run)
+test-cluster: $(VENV)/.dev-installed
+	PYTHON=$(BIN)/python .ci/test-cluster.sh
 
 # the tests that compare data/ with the reference folder (this project's machines only);
 # GROWTHPOLE_SHARED points them elsewhere

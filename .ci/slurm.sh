@@ -7,10 +7,21 @@ set -euo pipefail
 STATE=${SLURM_STATE:-/tmp/growthpole-slurm}
 action=${1:-start}
 
+# the daemons this script started, by the process ids in their pid files (never by name)
+MUNGE_PID=/run/munge/munged.pid
+stop_pid_file() {
+    local file=$1 pid
+    [ -s "$file" ] || return 0
+    pid=$(cat "$file")
+    if kill "$pid" 2>/dev/null; then
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$file"
+}
 stop() {
-    pkill -x slurmd 2>/dev/null || true
-    pkill -x slurmctld 2>/dev/null || true
-    pkill -x munged 2>/dev/null || true
+    stop_pid_file "$STATE/slurmd.pid"
+    stop_pid_file "$STATE/slurmctld.pid"
+    stop_pid_file "$MUNGE_PID"
 }
 
 if [ "$action" = stop ]; then stop; exit 0; fi

@@ -39,7 +39,16 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from growthpole.io import write_text  # noqa: E402
-from growthpole.levers import LEVERS, OMISSIONS, PILLARS  # noqa: E402
+from growthpole.levers import (  # noqa: E402
+    CHANNEL_RULES,
+    COEFFICIENTS,
+    LEVER_FILE,
+    LEVERS,
+    OMISSIONS,
+    PILLARS,
+    REFERENCES,
+    policy_from_values,
+)
 from growthpole.parameters import PARAMETER_SPECS  # noqa: E402
 from growthpole.policy import PolicyChannels  # noqa: E402
 
@@ -142,10 +151,9 @@ def parameter_users() -> dict[str, list[str]]:
 
 def channels_changed(lever_key: str) -> list[str]:
     """PolicyChannels fields that differ from neutral after applying the lever at its upper
-    bound (what the lever really does, computed from its effect function)."""
+    bound (what the lever really does, computed from its effect records)."""
     lever = LEVERS[lever_key]
-    neutral, channels = PolicyChannels(), PolicyChannels()
-    lever.effect(channels, lever.upper)
+    neutral, channels = PolicyChannels(), policy_from_values({lever_key: lever.upper})
     changed = []
     for field in dataclasses.fields(PolicyChannels):
         before, after = getattr(neutral, field.name), getattr(channels, field.name)
@@ -269,10 +277,41 @@ def lever_rows(pillar: str) -> list[str]:
         if lever.pillar != pillar:
             continue
         changed = ", ".join(f"`{c}`" for c in channels_changed(lever.key)) or "(none)"
+        origin = lever.scope + (f", since {lever.since}" if lever.since else "")
         rows.append("| " + " | ".join(cell(x) for x in (
             f"`{lever.key}`", lever.title, lever.unit,
-            f"[{number(lever.lower)}, {number(lever.upper)}]", number(lever.default),
+            f"[{number(lever.lower)}, {number(lever.upper)}]", origin,
             ", ".join(lever.mechanisms), lever.effect_note, changed, lever.clause)) + " |")
+    return rows
+
+
+def coefficient_rows(pillar: str) -> list[str]:
+    rows = []
+    for c in COEFFICIENTS.values():
+        if LEVERS[c.lever].pillar != pillar:
+            continue
+        low, high = c.prior.interval(0.9)
+        source = c.source
+        kind = source.kind if source.kind != "judgement" else "**judgement**"
+        text = source.note if source.kind == "judgement" else (
+            f"{source.estimate} [{source.ref}]")
+        if source.kind == "judgement" and source.motivated_by:
+            text += f" (motivated by [{source.motivated_by}])"
+        rows.append("| " + " | ".join(cell(x) for x in (
+            f"`{c.name}`", c.role, number(c.value), c.prior.describe(),
+            f"[{low:.3g}, {high:.3g}]", kind, text)) + " |")
+    return rows
+
+
+def channel_rule_rows() -> list[str]:
+    rows = []
+    for rule in CHANNEL_RULES.values():
+        text = rule.source.note if rule.source.kind == "judgement" else (
+            f"{rule.source.estimate} [{rule.source.ref}]")
+        kind = rule.source.kind if rule.source.kind != "judgement" else "**judgement**"
+        rows.append("| " + " | ".join(cell(x) for x in (
+            f"`{rule.channel}`", rule.kind, rule.index, rule.rule,
+            "-" if rule.cap is None else number(rule.cap), kind, text)) + " |")
     return rows
 
 
@@ -281,10 +320,14 @@ def levers_markdown() -> str:
     sections = []
     for pillar in PILLARS:
         sections.append(f"## {pillar} ({counts[pillar]} levers)\n\n"
-                        "| key | title | unit | range | default | mechanisms | effect | "
+                        "| key | title | unit | range | scope | mechanisms | effect | "
                         "channels changed | clause (verbatim) |\n"
                         "|---|---|---|---|---|---|---|---|---|\n"
-                        + "\n".join(lever_rows(pillar)))
+                        + "\n".join(lever_rows(pillar))
+                        + "\n\nCoefficients: value, prior, its 90% interval and source.\n\n"
+                        "| coefficient | role | value | prior | 90% prior interval | source | "
+                        "estimate or reasoning |\n|---|---|---|---|---|---|---|\n"
+                        + "\n".join(coefficient_rows(pillar)))
     nonzero = [lever.key for lever in LEVERS.values() if lever.default != 0.0]
     defaults_sentence = (
         "Every default is 0: the policy as it stood in 2019, under which all policy channels "
@@ -293,27 +336,72 @@ def levers_markdown() -> str:
         + ", ".join(f"`{k}`" for k in nonzero) + ".")
     omissions = "\n".join(f"| {cell(name)} | {cell(reason)} |"
                           for name, reason in OMISSIONS.items())
+    tally: dict[str, int] = {}
+    for c in COEFFICIENTS.values():
+        tally[c.source.kind] = tally.get(c.source.kind, 0) + 1
+    tally_text = ", ".join(f"{n} {kind}" for kind, n in sorted(tally.items()))
+    references = "\n".join(f"- **{key}**: {cell(text)}" for key, text in REFERENCES.items())
+    data_file = LEVER_FILE.relative_to(ROOT)
     return f"""# Policy levers
 
-*Generated by `docs/make_levers_md.py` from `growthpole/levers.py`. Do not edit by hand: run
-`{REGENERATE}`.*
+*Generated by `docs/make_levers_md.py` from `{data_file}` (read by `growthpole/levers.py`).
+Do not edit by hand: edit the data file and run `{REGENERATE}`.*
 
-{len(LEVERS)} levers in {len(PILLARS)} pillars. A scenario sets a lever with
+{len(LEVERS)} levers in {len(PILLARS)} pillars, {len(COEFFICIENTS)} coefficients
+({tally_text}). A scenario sets a lever with
 `levers: {{key: value}}` (the whole horizon) or `levers: {{key: {{year: value, ...}}}}` (a step
 function: the default applies before the first scheduled year, each value holds until the
 next scheduled year). {defaults_sentence}
 
-Columns: *mechanisms* is the catalogue's declaration (mechanism families, not exactly the
-names of `STEP_ORDER`: `firms` = investment, exit, entry; `geography` = the travel-time
-matrix; `gdp` = the non-modelled GDP component); *effect* is the catalogue's note of how one
-unit of the lever changes the channels (coefficients are assumptions, the natural object of
-sensitivity analysis); *channels changed* is **computed** by applying the lever's effect at its
-upper bound to neutral `PolicyChannels` (growthpole/policy.py) and listing the fields that
-change. Unless the effect says otherwise a lever acts on Shaoxing's six units only (two
-scalar channels, `upgrade_subsidy` and `digital_gain_multiplier`, are applied by the
-mechanisms in all nine regions: see model.md, "Where the code differs"). Several
-levers acting on the same multiplicative channel compound multiplicatively; additive channels
-add. How channels enter the equations: [model.md](model.md), section "Policy".
+## How a lever reaches the economy
+
+Every lever's effect is data: a record per channel in `{data_file}` with the regions,
+sectors or pairs it touches and a coefficient, and every coefficient has a **prior** (family
+and parameters) and a **source**: a paper and its estimate, a public record, or the flag
+**judgement** with one line of reasoning (and the reference that motivates it). Coefficients
+are set like structural parameters (`lever_coefficients: {{name: value}}` in a scenario),
+swept (`coefficient:` factors of a sweep file) and calibrated; `growthpole levers
+--coefficients` prints them.
+
+1. **Relative to the baseline trend and to competitors.** The effective value of a
+   scheduled value is `value x (1 - in_trend) x (1 - competitor_share)`. *in_trend* is the
+   share of the scheduled post-2019 intensity that the 2005-2019 calibrated trend already
+   carries forward: measures under way before the base year (column *scope*, "since") are in
+   the baseline trend and are not counted again. *competitor_share* is the share of a
+   national or provincial measure that the typical top-30 competitor also got (减税降费,
+   证照分离, 最多跑一次, 亩均论英雄, ...): only Shaoxing's increment over the typical
+   competitor moves its rank. The baseline scenario is therefore *the 2019 policy trend*:
+   policies as they stood in 2019, with the continuation of measures already under way and
+   the national and provincial measures every competitor also gets.
+2. **Contributions.** Each effect adds `coefficient x transform(effective value)` to the cells
+   of its channel (relative change for a multiplicative channel, level for an additive one).
+3. **Combination rules.** The contributions on one channel cell are summed and combined by the
+   channel's rule (table below; `growthpole/policy.py`, `combine`): *saturating* channels move
+   by `cap x tanh(sum / cap)`, close to the sum while it is small against the cap, each further
+   lever adding less, never beyond the cap that the evidence supports for the whole package;
+   *clip* channels are bounded physically; costs (compliance, standards) and counts add.
+   `tests/test_levers.py` checks that every lever at its upper bound together cannot move a
+   capped channel beyond its cap.
+4. **Cost.** Each lever's `cost` record says what it costs the municipal general public
+   budget (`growthpole/fiscal.py`, `data/fiscal.csv`); every run reports the cost by pillar and
+   year, `compare` the GDP gained per yuan, and `budget: {{binding: true}}` makes the budget
+   binding.
+
+Columns of the lever tables: *mechanisms* is the catalogue's declaration (mechanism families,
+not exactly the names of `STEP_ORDER`: `firms` = investment, exit, entry; `geography` = the
+travel-time matrix; `gdp` = the non-modelled GDP component); *effect* is generated from the
+records with the catalogue's coefficient values; *channels changed* is **computed** by
+applying the lever at its upper bound to neutral `PolicyChannels` (growthpole/policy.py) and
+listing the fields that change. Unless the effect says otherwise a lever acts on Shaoxing's
+six units only (two scalar channels, `upgrade_subsidy` and `digital_gain_multiplier`, are
+applied by the mechanisms in all nine regions: see model.md, "Where the code differs"). How
+channels enter the equations: [model.md](model.md), section "Policy".
+
+## Combination rules
+
+| channel | kind | cells | rule | cap | source | estimate or reasoning |
+|---|---|---|---|---|---|---|
+{chr(10).join(channel_rule_rows())}
 
 {(chr(10) * 2).join(sections)}
 
@@ -324,6 +412,14 @@ Measures of the source document the model does not represent as levers, with the
 | measure | why it is not a lever |
 |---|---|
 {omissions}
+
+## References
+
+{references}
+
+Posteriors: the 2020-2024 update of these priors is issue 16's Bayesian engine (history
+matching / ABC on Shaoxing's 2020-2024 GDP, population and sector shares, with
+`scenarios/as_implemented_2020_2024.yaml`); until it ships, the tables show priors only.
 """
 
 

@@ -227,4 +227,20 @@ def format_comparison(comparison: Comparison, table: pd.DataFrame,
         lines.append(f"{row.year:>6} {row.scenario_b[:width]:>{width}} "
                      f"{row.gdp_difference_mean:>9.1f} {row.ci_lower:>9.1f} "
                      f"{row.ci_upper:>9.1f} {row.gdp_difference_percent:>6.2f}%{flag}")
+    lines += ["", fiscal_report(comparison)]
     return "\n".join(lines)
+
+
+def fiscal_report(comparison: Comparison) -> str:
+    """Each scenario B's fiscal cost by pillar and year and its GDP gained per yuan against
+    the first scenario A (growthpole.fiscal), paired by replication."""
+    from growthpole.fiscal import fiscal_summary, format_fiscal, gdp_per_yuan
+
+    base = comparison.results[0]
+    blocks = []
+    for result in comparison.results[1:]:
+        summary = fiscal_summary(result.scenario, result.city_year)
+        per_yuan = gdp_per_yuan(result.scenario, base.city_year, result.city_year)
+        blocks.append(f"{result.scenario.name} (B) against {base.scenario.name} (A): "
+                      + format_fiscal(summary, per_yuan))
+    return "\n\n".join(blocks)

@@ -207,7 +207,13 @@ class GrowthPoleModel(mesa.Model):
         self.state = initial_state(scenario, self.initial_parameters, seed_sequence,
                                    self.switches)
         self.records: list[dict[str, np.ndarray]] = []
-        self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year)
+        self.budget = None  # a binding municipal budget (growthpole.fiscal), if any
+        if scenario.budget is not None and scenario.budget.binding:
+            from growthpole.fiscal import BudgetTracker
+
+            self.budget = BudgetTracker(scenario)
+        self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year,
+                                      coefficients=scenario.lever_coefficients)
         self._record()
         from growthpole.agents import AgentViews
 
@@ -241,8 +247,15 @@ class GrowthPoleModel(mesa.Model):
         # cumulative GDP deflator: P_t = P_{t-1} (1 + π_t), so π may change over time
         params = self.year_parameters(self.year)
         state.price_level = state.price_level * (1.0 + params.gdp_deflator_inflation)
+        values = None
+        if self.budget is not None:
+            from growthpole.fiscal import economy_from_record
+
+            values = self.budget.step(self.year, economy_from_record(self.records[-1]))
         self.policy = policy_for_year(self.scenario.levers, self.year,
-                                      self.scenario.start_year)
+                                      self.scenario.start_year,
+                                      coefficients=self.scenario.lever_coefficients,
+                                      values=values)
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
         context = StepContext(state, params, self.policy, year_seed, self.switches)
         population_before = self._people_by_region()

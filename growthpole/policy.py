@@ -3,8 +3,11 @@
 Levers (:mod:`growthpole.levers`) are what a researcher sets in a scenario; channels are
 what the economy feels. Each lever adds to one or more channels with a documented
 coefficient; several levers may act on the same channel (e.g. 最多跑一次 and 证照分离 both
-raise the firm entry rate). At every lever's default value the channels are *neutral*: the
-model then reproduces the economy under the policies as they stood in 2019.
+raise the firm entry rate). Their contributions on one channel cell are summed and combined
+by the channel's documented rule (:func:`combine`; the rule and cap of each channel are data,
+``channels:`` in growthpole/levers.yaml), so that a package of levers cannot move a channel
+beyond what the evidence supports. At every lever's default value the channels are
+*neutral*: the model then reproduces the economy under the policies as they stood in 2019.
 """
 
 from __future__ import annotations
@@ -105,3 +108,74 @@ class PolicyChannels:
         mask = np.zeros(N_REGIONS, dtype=bool)
         mask[:N_SHAOXING] = True
         return mask
+
+
+#: channel -> (kind, index). kind: ``multiplicative`` channels are neutral at 1 and levers
+#: contribute relative changes (channel = 1 + combined); ``additive`` channels are neutral at
+#: 0 (channel = combined). index: the cells a contribution lands on.
+CHANNEL_KINDS: dict[str, tuple[str, str]] = {
+    "travel_time_factor": ("multiplicative", "pairs"),
+    "trade_cost_factor": ("multiplicative", "scalar"),
+    "same_city_commuting": ("additive", "pairs"),
+    "external_market_access": ("multiplicative", "regions"),
+    "platform_development": ("additive", "platform"),
+    "platform_quality": ("additive", "scalar"),
+    "regulation_cost_cut": ("additive", "regions"),
+    "entry_multiplier": ("multiplicative", "regions_sectors"),
+    "exit_multiplier": ("multiplicative", "regions"),
+    "young_firm_exit_multiplier": ("multiplicative", "regions"),
+    "capital_cost_factor": ("multiplicative", "regions"),
+    "profit_tax_cut": ("additive", "regions"),
+    "investment_speed": ("multiplicative", "regions"),
+    "sector_subsidy": ("additive", "regions_sectors"),
+    "leading_firm_tfp": ("additive", "scalar"),
+    "major_projects": ("additive", "scalar"),
+    "rd_intensity_add": ("additive", "regions_sectors"),
+    "research_institutes": ("additive", "sectors"),
+    "spillover_time_factor": ("multiplicative", "regions"),
+    "absorptive_capacity": ("multiplicative", "regions"),
+    "agglomeration_multiplier": ("multiplicative", "scalar"),
+    "digital_adoption_multiplier": ("multiplicative", "sectors"),
+    "digital_gain_multiplier": ("multiplicative", "scalar"),
+    "upgrade_subsidy": ("additive", "scalar"),
+    "compliance_cost": ("additive", "sectors"),
+    "emission_standard": ("additive", "scalar"),
+    "cluster_concentration": ("additive", "scalar"),
+    "land_efficiency_pressure": ("additive", "scalar"),
+    "amenity_add": ("additive", "regions"),
+    "skilled_subsidy": ("additive", "regions"),
+    "enclave_share": ("additive", "scalar"),
+    "housing_cost_factor": ("multiplicative", "regions"),
+    "nonmodelled_growth_add": ("additive", "regions"),
+}
+
+RULES: tuple[str, ...] = ("saturating", "clip", "sum", "count")
+
+
+def combine_total(total, rule: str, cap: float | None):
+    """The combined move of a channel cell from the sum of its levers' contributions.
+
+    ``saturating``: cap x tanh(total / cap): close to the sum while it is small against the
+    cap, each further lever adding less (diminishing returns), never beyond the cap;
+    ``clip``: the sum, bounded to [-cap, cap] (physical bounds); ``sum``: the sum (costs add);
+    ``count``: the sum rounded to a whole number. Works on floats and arrays; a zero total
+    gives exactly zero under every rule."""
+    if rule == "saturating":
+        return cap * np.tanh(np.asarray(total) / cap) if np.ndim(total) else (
+            float(cap * np.tanh(total / cap)))
+    if rule == "clip":
+        return np.clip(total, -cap, cap) if np.ndim(total) else float(min(max(total, -cap), cap))
+    if rule == "count":
+        return round(total)
+    return total
+
+
+def combine(total, kind: str, rule: str, cap: float | None):
+    """Channel value from the summed contributions: multiplicative channels 1 + combined,
+    additive channels the combined value; platform channels are combined per kind."""
+    if isinstance(total, dict):
+        return {k: combine(v, kind, rule, cap) for k, v in total.items()}
+    combined = combine_total(total, rule, cap)
+    if kind == "multiplicative":
+        return 1.0 + combined
+    return combined

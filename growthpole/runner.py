@@ -200,7 +200,7 @@ def manifest(result: RunResult, *, complete: bool, command: list[str] | None = N
         "command": command or sys.argv,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "complete": complete,
-        "files": ["city_year.parquet", "summary.csv"],
+        "files": ["city_year.parquet", "summary.csv", "fiscal.csv"],
         **result.extra,
     }
 
@@ -208,11 +208,14 @@ def manifest(result: RunResult, *, complete: bool, command: list[str] | None = N
 def write_run(result: RunResult, directory: str | Path, *, overwrite: bool = False,
               command: list[str] | None = None) -> Path:
     """Write the run directory atomically; the manifest says ``complete: true`` last."""
+    from growthpole.fiscal import fiscal_summary  # cost by pillar and year (issue 17)
+
     with exclusive_directory(directory, overwrite=overwrite) as directory:
         write_json(directory / "manifest.json", manifest(result, complete=False,
                                                          command=command))
         write_parquet(directory / "city_year.parquet", result.city_year)
         write_csv(directory / "summary.csv", summarise(result))
+        write_csv(directory / "fiscal.csv", fiscal_summary(result.scenario, result.city_year))
         write_json(directory / "manifest.json", manifest(result, complete=True,
                                                          command=command))
     return directory

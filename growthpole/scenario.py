@@ -45,6 +45,16 @@ class Scale(BaseModel):
                                           description="talent agents per firm agent at start")
 
 
+class Budget(BaseModel):
+    """The municipal budget the strategy's measures are paid from (growthpole.fiscal)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    binding: bool = Field(False, description="scale the costly levers down pro rata in years "
+                          "their cost exceeds the room")
+    lever_share: float = Field(0.10, gt=0.0, le=1.0, description="share of the general "
+                               "public budget expenditure available to the measures each year")
+
+
 class Scenario(BaseModel):
     """A validated, immutable scenario."""
 
@@ -61,6 +71,10 @@ class Scenario(BaseModel):
         None, description="path (relative to the scenario file) of a calibrated parameter YAML")
     parameters: dict[str, float] = Field(default_factory=dict)
     levers: dict[str, float | dict[int, float]] = Field(default_factory=dict)
+    lever_coefficients: dict[str, float] = Field(
+        default_factory=dict, description="lever coefficient name -> value (growthpole.levers."
+        "COEFFICIENTS; `growthpole levers --coefficients`)")
+    budget: Budget | None = Field(None, description="the municipal budget (binding or not)")
     force: bool = Field(False, description="allow sizes beyond the safety limits")
     information_year: int | None = Field(
         None, ge=FIRST_YEAR, le=LAST_YEAR,
@@ -104,6 +118,9 @@ class Scenario(BaseModel):
     def content_hash(self) -> str:
         """SHA-256 of the scenario's canonical JSON (what determines the run)."""
         payload = self.model_dump(mode="json", exclude={"source_path"})
+        for optional in ("lever_coefficients", "budget"):  # absent: the hash of earlier runs
+            if not payload.get(optional):
+                payload.pop(optional, None)
         if self.calibration:
             payload["calibration_values"] = load_calibrated_parameters(
                 self.resolve(self.calibration), scenario_file=self.source_path)
@@ -140,6 +157,8 @@ def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
             allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
             if key.startswith("scale."):
                 allowed = ", ".join(Scale.model_fields)
+            if key.startswith("budget."):
+                allowed = ", ".join(Budget.model_fields)
             raise ScenarioError(f"unknown key; allowed: {allowed}", file=file, key=key) from None
         if err["type"] == "missing":
             raise ScenarioError("required key is missing", file=file, key=key) from None
@@ -166,7 +185,7 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
             allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
             raise ScenarioError(f"top-level key {_short(key)} is not text; allowed: {allowed}",
                                 file=file, key=str(key))
-    for section in ("parameters", "levers"):
+    for section in ("parameters", "levers", "lever_coefficients"):
         block = data.get(section)
         if block is None:
             continue
@@ -177,9 +196,9 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
             if not isinstance(name, str):
                 raise ScenarioError(f"{section[:-1]} name {_short(name)} is not text", file=file,
                                     key=f"{section}.{name}")
-            if section == "parameters" or not isinstance(value, dict):
+            if section != "levers" or not isinstance(value, dict):
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    shape = "a number" if section == "parameters" else (
+                    shape = "a number" if section != "levers" else (
                         "a number or a {year: number} schedule")
                     raise ScenarioError(f"must be {shape}, got {_short(value)}", file=file,
                                         key=f"{section}.{name}")
@@ -195,7 +214,7 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
 
 
 def _check_scenario(scenario: Scenario, file: str | None) -> None:
-    from growthpole.levers import validate_levers
+    from growthpole.levers import validate_coefficients, validate_levers
 
     if scenario.end_year <= scenario.start_year:
         raise ScenarioError(f"end_year ({scenario.end_year}) must be after start_year "
@@ -219,6 +238,7 @@ def _check_scenario(scenario: Scenario, file: str | None) -> None:
                                 key="calibration")
         load_calibrated_parameters(path, scenario_file=file)
     validate_levers(scenario.levers, scenario.start_year, scenario.end_year, file=file)
+    validate_coefficients(scenario.lever_coefficients, file=file)
 
 
 def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:

@@ -678,13 +678,23 @@ UNSAFE = {
 }
 
 
+#: loads that read no file and no user input, each with its reason
+TRUSTED = {
+    ("growthpole/calibration/posterior.py", "cloudpickle.loads(payload)"):
+        "the parent's own pyabc sampling closure, sent once per generation to its own Dask "
+        "workers (Dask serialises every task this way); never read from a file",
+}
+
+
 def test_package_has_no_unsafe_loading():
     offences = []
     for path in sorted((ROOT / "growthpole").rglob("*.py")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             code = line.split("#", 1)[0]
             for what, pattern in UNSAFE.items():
-                if pattern.search(code):
+                trusted = any(str(path.relative_to(ROOT)) == file and fragment in code
+                              for file, fragment in TRUSTED)
+                if pattern.search(code) and not trusted:
                     offences.append(f"{path.relative_to(ROOT)}:{number}: {what}: {line.strip()}")
     assert not offences, "\n".join(offences)
 

@@ -80,6 +80,9 @@ def run_command(args: argparse.Namespace) -> int:
           + (f" ({done.reused} kept from the interrupted run)"
              if done.reused and not done.already_complete else ""))
     print(format_summary(summarise(result), scenario.start_year))
+    from growthpole.fiscal import fiscal_summary, format_fiscal
+
+    print(format_fiscal(fiscal_summary(scenario, result.city_year)))
     print(f"written: {out}/")
     return 0
 

@@ -56,7 +56,7 @@ from growthpole.experiments.design import (
     sample_design,
     variant_count,
 )
-from growthpole.levers import LEVERS, PILLARS
+from growthpole.levers import COEFFICIENTS, LEVERS, PILLARS
 from growthpole.parameters import PARAMETER_SPECS, ModelParameters
 from growthpole.scenario import (
     MAX_REPLICATIONS,
@@ -80,11 +80,13 @@ MAX_RUNS = 1_000_000
 
 
 class FactorSpec(BaseModel):
-    """One factor: a lever or a parameter, with a range or listed values."""
+    """One factor: a lever, a parameter, a lever coefficient or a pillar intensity, with a
+    range or listed values."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     lever: str | None = None
     parameter: str | None = None
+    coefficient: str | None = None
     pillar: str | None = None
     range: tuple[float, float] | None = None
     values: tuple[float, ...] | None = Field(None, min_length=1)
@@ -94,10 +96,12 @@ class FactorSpec(BaseModel):
     def name(self) -> str:
         if self.pillar:
             return f"{PILLAR_PREFIX}{self.pillar}"
-        return str(self.lever or self.parameter)
+        return str(self.lever or self.parameter or self.coefficient)
 
     @property
     def kind(self) -> str:
+        if self.coefficient:
+            return "coefficient"
         return "lever" if self.lever else "pillar" if self.pillar else "parameter"
 
 
@@ -273,6 +277,7 @@ class Sweep:
         """The base scenario with the factor values of one design row applied."""
         levers = dict(self.base.levers)
         parameters = dict(self.base.parameters)
+        coefficients = dict(self.base.lever_coefficients)
         for factor, value in zip(self.factors, row, strict=True):  # pillars first
             if factor.kind == "pillar":
                 pillar = factor.name.removeprefix(PILLAR_PREFIX)
@@ -284,11 +289,14 @@ class Sweep:
                 continue
             if factor.kind == "parameter":
                 parameters[factor.name] = float(value)
+            elif factor.kind == "coefficient":
+                coefficients[factor.name] = float(value)
             else:
                 levers[factor.name] = _lever_schedule(levers.get(factor.name), float(value),
                                                       factor.from_year or self.base.start_year)
         try:
-            return self.base.with_changes(levers=levers, parameters=parameters)
+            return self.base.with_changes(levers=levers, parameters=parameters,
+                                          lever_coefficients=coefficients)
         except ScenarioError as exc:
             raise ScenarioError(f"design variant {variant} is not a valid scenario: "
                                 f"{exc.detail}", file=self.source_path,
@@ -499,10 +507,11 @@ def _base_scenario(spec: SweepSpec, file: str | None) -> Scenario:
 def _check_factor(index: int, spec_factor: FactorSpec, spec: SweepSpec, base: Scenario,
                   file: str | None) -> Factor:
     key = f"factors.{index}"
-    given = [k for k in ("lever", "parameter", "pillar") if getattr(spec_factor, k) is not None]
+    given = [k for k in ("lever", "parameter", "pillar", "coefficient")
+             if getattr(spec_factor, k) is not None]
     if len(given) != 1:
-        raise ScenarioError("give exactly one of 'lever', 'parameter' or 'pillar'", file=file,
-                            key=key)
+        raise ScenarioError("give exactly one of 'lever', 'parameter', 'coefficient' or "
+                            "'pillar'", file=file, key=key)
     if spec_factor.pillar is not None:
         if spec_factor.pillar not in PILLARS:
             raise ScenarioError(f"unknown pillar {spec_factor.pillar!r}; allowed: "
@@ -522,6 +531,19 @@ def _check_factor(index: int, spec_factor: FactorSpec, spec: SweepSpec, base: Sc
             raise ScenarioError(f"unknown lever {spec_factor.lever!r}; `growthpole levers` "
                                 f"lists them", file=file, key=f"{key}.lever")
         lower, upper, unit = lever.lower, lever.upper, lever.unit
+    elif spec_factor.coefficient is not None:
+        coefficient = COEFFICIENTS.get(spec_factor.coefficient)
+        if coefficient is None:
+            raise ScenarioError(f"unknown lever coefficient {spec_factor.coefficient!r}; "
+                                f"`growthpole levers --coefficients` lists them", file=file,
+                                key=f"{key}.coefficient")
+        lower, upper = coefficient.prior.support
+        if coefficient.role in ("in_trend", "competitor_share"):
+            lower, upper = 0.0, 0.999
+        unit = f"support of its prior {coefficient.prior.describe()}"
+        if spec_factor.from_year is not None:
+            raise ScenarioError("from_year applies to levers only (coefficients hold over "
+                                "the whole run)", file=file, key=f"{key}.from_year")
     else:
         param = PARAMETER_SPECS.get(str(spec_factor.parameter))
         if param is None:

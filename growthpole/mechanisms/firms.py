@@ -22,7 +22,8 @@ rates of 5-10% in Chinese manufacturing):
 scaled by the region's exit multiplier (private-economy rules, COVID relief) and, for firms
 younger than three years, the young-firm multiplier (雏鹰行动, micro-enterprise parks).
 
-Entry: entrants in region r and sector k are Poisson with mean
+Entry: entrants in region r and sector k are Poisson (drawn by inverse CDF from one uniform
+per cell, so that paired policies share their draws) with mean
 
     e · n_rk · E_rk · exp(ξ_e (m̄_rk - m̄)),      n_rk incumbents (at least 1),
 
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import expit, logit
+from scipy.stats import poisson
 
 from growthpole.mechanisms.base import StepContext, region_sector_sum
 from growthpole.regions import N_REGIONS, N_SECTORS, N_SHAOXING, REGION_INDEX, SECTOR_INDEX
@@ -133,7 +135,12 @@ def enter_firms(context: StepContext) -> np.ndarray:
     expected = (params.entry_rate * np.maximum(counts, 1.0) * policy.entry_multiplier
                 * attractiveness)
     expected = np.where(counts > 0, expected, expected * state.entry_seed_mask)
-    entrants = rng.poisson(expected)
+    # inverse-CDF draws, one uniform per cell: the count is monotone in its mean, and a
+    # change in one cell's mean leaves every other cell's draw as it was (common random
+    # numbers across policies: numpy's Poisson consumes a variable number of uniforms, so a
+    # lever in one cell would shift the draws of all cells after it)
+    uniforms = rng.random(expected.shape)
+    entrants = np.maximum(poisson.ppf(uniforms, expected), 0.0).astype(np.int64)
     if policy.major_projects:
         entrants_major = int(policy.major_projects)
     else:
