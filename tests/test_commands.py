@@ -290,3 +290,100 @@ def test_comparison_and_sweep_figures_carry_units():
                           "gdp:2030": [1.0, 2.0]})
     fig = plots.outcome_by_factor(table, ["lever.integration.trade_cost_cut"], "gdp:2030")
     assert plots.gdp_unit() in fig.axes[0].get_ylabel()
+
+
+# ---- calibrate --budget ---------------------------------------------------------------------
+
+def _calibration_spec(path, **changes):
+    data = {
+        "name": "budget-check", "window": "2016:2019", "replications": 2, "seed": 11,
+        "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+        "parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04},
+                       "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04}},
+        "fixed": {"tfp_shock_sd": 0.0},
+        "targets": [{"kind": "gdp", "city": "shaoxing"},
+                    {"kind": "real_growth", "city": "shaoxing"}],
+        "search": {"budget": 2000, "population_per_parameter": 2, "polish_share": 0.25},
+        "diagnostics": {"profile_points": 5, "bootstrap_resamples": 8,
+                        "bootstrap_evaluations": 6, "hindcast_replications": 4},
+    }
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def _count_model_runs(monkeypatch, capsys, log):
+    """Every simulation of a calibration (candidates and hindcast) steps the model through
+    growthpole.calibration.objective.run_with_regimes; log stderr before the first."""
+    from growthpole.calibration import objective
+
+    real = objective.run_with_regimes
+
+    def counted(*args, **kwargs):
+        log.append(capsys.readouterr().err if not log else "")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(objective, "run_with_regimes", counted)
+
+
+_PLAN = re.compile(r"plan: --budget (\d+) covers the whole run: search <= (\d+) evaluations "
+                   r"\((\d+) simulations, search budget (\d+)\), then diagnostics <= (\d+) "
+                   r"evaluations \((\d+) simulations.*the hindcast (\d+) simulations; at most "
+                   r"(\d+) simulations in all \((\d+) per evaluation\)")
+
+
+@pytest.mark.parametrize("budget", [12, 30])
+def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, budget):
+    spec = _calibration_spec(tmp_path / "spec.yaml")
+    out = tmp_path / "cal.yaml"
+    log: list[str] = []
+    _count_model_runs(monkeypatch, capsys, log)
+    code = main(["calibrate", str(spec), "--budget", str(budget), "--out", str(out)])
+    err = (log[0] if log else "") + capsys.readouterr().err
+    assert code == 0, err
+    match = _PLAN.search(log[0])  # the plan line came before the first simulation
+    assert match, err
+    (total, search, _, search_budget, diagnostics, _, hindcast, simulations,
+     per) = map(int, match.groups())
+    assert total == budget and per == 2
+    assert search + diagnostics + -(-hindcast // per) <= budget  # in evaluations
+    assert simulations == (search + diagnostics) * per + hindcast
+    assert len(log) <= simulations  # what ran is within the plan ...
+    assert len(log) <= budget * per  # ... and within the budget
+    # the spec's diagnostics (8 x 7 + 2 x 5 = 66 evaluations) do not fit: the plan says what
+    # it reduced, and the report records the plan
+    assert "reduced from" in log[0]
+    report = yaml.safe_load((tmp_path / "cal.report.json").read_text(encoding="utf-8"))
+    assert report["evaluations"]["plan"]["simulations"] == simulations
+    used = report["evaluations"]["search"] + report["evaluations"]["diagnostics"]
+    assert used <= search + diagnostics and search_budget >= 4
+
+
+def test_calibrate_without_budget_states_what_runs_after_the_search(tmp_path, monkeypatch,
+                                                                    capsys):
+    spec = _calibration_spec(tmp_path / "spec.yaml", search={
+        "budget": 8, "population_per_parameter": 2, "polish_share": 0.25}, diagnostics={
+        "profile_points": 2, "bootstrap_resamples": 1, "bootstrap_evaluations": 2,
+        "hindcast_replications": 2})
+    log: list[str] = []
+    _count_model_runs(monkeypatch, capsys, log)
+    assert main(["calibrate", str(spec), "--out", str(tmp_path / "cal.yaml")]) == 0
+    err = log[0] + capsys.readouterr().err
+    match = re.search(r"plan: search <= (\d+) evaluations.*then diagnostics <= (\d+) "
+                      r"evaluations.*bootstrap (\d+), profiles (\d+)\) and the hindcast (\d+) "
+                      r"simulations; at most (\d+) simulations", log[0])
+    assert match, err
+    search, diagnostics, bootstrap, profiles, hindcast, simulations = map(int, match.groups())
+    assert (bootstrap, profiles, hindcast) == (1 * (2 + 1), 2 * 2, 2)
+    assert search == 9  # max(budget 8, initial population 4 x 1 generation... ) + end point
+    assert 0 < len(log) <= simulations == (search + diagnostics) * 2 + hindcast
+
+
+def test_calibrate_budget_below_the_smallest_run_is_one_line(tmp_path, capsys):
+    spec = _calibration_spec(tmp_path / "spec.yaml", search={
+        "budget": 100, "population_per_parameter": 10})  # initial population 20
+    out = tmp_path / "cal.yaml"
+    assert main(["calibrate", str(spec), "--budget", "10", "--out", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "--budget" in lines[0] and "allowed: --budget >= 22" in lines[0]
+    assert not out.exists() and not list(tmp_path.glob("*.lock"))

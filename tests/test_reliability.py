@@ -1472,9 +1472,11 @@ def test_every_test_named_in_the_issue_20_tables_exists():
     text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
     section = text[text.index("## Every command"):text.index("## Fuzzing")]
     sources = "".join((ROOT / "tests" / name).read_text(encoding="utf-8")
-                      for name in ("test_reliability.py", "test_sweeps.py"))
+                      for name in ("test_reliability.py", "test_sweeps.py",
+                                   "test_commands.py"))
     defined = set(re.findall(r"^def (test_\w+)", sources, flags=re.MULTILINE))
-    named = set(re.findall(r"\b(test_\w+)", section)) - {"test_reliability", "test_sweeps"}
+    named = set(re.findall(r"\b(test_\w+)", section)) - {"test_reliability", "test_sweeps",
+                                                           "test_commands"}
     assert len(named) >= 30
     assert named <= defined, sorted(named - defined)
     case_ids = {c[0] for c in SWEEP_FLAG_CASES + STORE_FAULTS + REPORT_FAULTS + RERUN_FAULTS

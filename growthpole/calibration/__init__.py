@@ -33,7 +33,8 @@ def checkpoint_path(out: Path) -> Path:
 def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = False,
               overwrite: bool = False, progress: bool = False,
               stop_after: int | None = None, write: bool = True,
-              checkpoint_seconds: float = 20.0, problem: Any = None) -> dict[str, Any]:
+              checkpoint_seconds: float = 20.0, problem: Any = None,
+              plan: Any = None) -> dict[str, Any]:
     """Calibrate ``spec`` (a :class:`~growthpole.calibration.spec.CalibrationSpec`), write
     ``out`` (calibrated parameters) and its report; returns a summary dict.
 
@@ -44,9 +45,12 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
     evaluations, leaving a checkpoint (tests). ``write=False``: search only (tests).
     ``problem``: a prepared :class:`~growthpole.calibration.objective.Problem` (e.g. with a
     synthetic history for recovery tests); default the spec's, with targets from data/.
+    ``plan``: the :class:`~growthpole.calibration.plan.CalibrationPlan` the command printed
+    (recorded in the report; default the spec's own).
     """
     from growthpole.calibration.objective import EvaluationStore, Problem
     from growthpole.calibration.optimise import search
+    from growthpole.calibration.plan import plan as plan_of
     from growthpole.calibration.report import write_outputs
     from growthpole.errors import OutputError
 
@@ -89,6 +93,7 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
             "wall_seconds": time.perf_counter() - started,
             "evaluations_per_minute": store.rate(),
             "estimate_moments": best.moments,
+            "plan": (plan or plan_of(spec)).as_dict(),
         }
     summary: dict[str, Any] = {"values": problem.values(estimate.unit), "loss": estimate.loss,
                                "estimate": estimate, "problem": problem, "evaluations": info}

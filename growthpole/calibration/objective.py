@@ -183,6 +183,9 @@ class EvaluationStore:
     requested: dict[tuple[float, ...], None] = field(default_factory=dict)
     new_evaluations: int = 0
     phase: str = "search"
+    #: most keys :attr:`requested` may hold (None: no limit); a request beyond it raises
+    #: :class:`BudgetExhausted` before anything is simulated (growthpole.calibration.plan)
+    ceiling: int | None = None
     _pool: object | None = None
     _last_save: float = 0.0
     _started: float = field(default_factory=time.perf_counter)
@@ -225,6 +228,11 @@ class EvaluationStore:
     def evaluate(self, units: list[np.ndarray]) -> list[Evaluation]:
         """Evaluations of ``units`` (cached ones free; new ones in parallel)."""
         units = [np.clip(np.asarray(u, dtype=float), 0.0, 1.0) for u in units]
+        if self.ceiling is not None:
+            fresh = {_key(u) for u in units} - self.requested.keys()
+            if len(self.requested) + len(fresh) > self.ceiling:
+                raise BudgetExhausted(f"phase {self.phase}: {len(fresh)} more evaluation(s) "
+                                      f"would pass the planned {self.ceiling}")
         for unit in units:
             self.requested.setdefault(_key(unit), None)
         missing: dict[tuple[float, ...], np.ndarray] = {}
@@ -349,6 +357,10 @@ class EvaluationStore:
         """New evaluations per minute of wall time so far."""
         elapsed = time.perf_counter() - self._started
         return 60.0 * self.new_evaluations / elapsed if elapsed > 0 else 0.0
+
+
+class BudgetExhausted(Exception):
+    """A phase asked for more evaluations than the plan allows (its search stops there)."""
 
 
 class Interrupted(Exception):

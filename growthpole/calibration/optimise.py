@@ -31,7 +31,7 @@ import numpy as np
 from scipy.optimize import differential_evolution, minimize
 
 from growthpole.calibration.base import BatchLoss, SearchMethod, SearchResult
-from growthpole.calibration.objective import EvaluationStore
+from growthpole.calibration.objective import BudgetExhausted, EvaluationStore
 from growthpole.calibration.spec import CalibrationSpec
 
 
@@ -93,12 +93,25 @@ class LocalPolish(SearchMethod):
                     vertex[j] - self.step
                 simplex.append(vertex)
             options.update(initial_simplex=np.array(simplex), xatol=1e-4, fatol=1e-9)
-        result = minimize(lambda u: float(batch_loss([np.clip(u, 0, 1)])[0]), start,
-                          method=self.method, bounds=[(0.0, 1.0)] * dimension,
-                          options=options)
-        unit = np.clip(np.asarray(result.x, dtype=float), 0.0, 1.0)
-        return SearchResult(unit, float(batch_loss([unit])[0]), int(result.nfev),
-                            str(result.message))
+        best: list = [start, np.inf]
+        calls = [0]
+
+        def loss(u) -> float:
+            unit = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+            value = float(batch_loss([unit])[0])
+            calls[0] += 1
+            if value < best[1]:
+                best[:] = [unit, value]
+            return value
+
+        try:
+            result = minimize(loss, start, method=self.method,
+                              bounds=[(0.0, 1.0)] * dimension, options=options)
+            unit = np.clip(np.asarray(result.x, dtype=float), 0.0, 1.0)
+            return SearchResult(unit, loss(unit), int(result.nfev), str(result.message))
+        except BudgetExhausted:  # the plan's ceiling (growthpole.calibration.plan)
+            return SearchResult(np.asarray(best[0], dtype=float), float(best[1]), calls[0],
+                                "stopped at the planned number of evaluations")
 
 
 @dataclass
@@ -141,6 +154,8 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
     polish = LocalPolish(spec.search.polish_method)
     best_global = store.best(list(store.requested))
     polish_start = best_global.unit if best_global is not None else global_result.unit
+    # the plan's bound (growthpole.calibration.plan): the rest of the budget and the end point
+    store.ceiling = used + max(budget - used, 0) + 1
     polish_result = polish.minimise(store.losses, dimension, max(budget - used, 0),
                                     start=polish_start)
     search_keys = list(store.requested)
@@ -172,12 +187,14 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
                      if store.cache[k].moments is not None]
         losses = [store.problem.moments.loss(e.moments, weights) for e in evaluated]
         start_unit = evaluated[int(np.argmin(losses))].unit
+        store.ceiling = len(store.requested) + diagnostics.bootstrap_evaluations + 1
         result = LocalPolish("Nelder-Mead").minimise(
             resampled, dimension, diagnostics.bootstrap_evaluations, start=start_unit)
         boot_units.append(result.unit)
 
     # ---- loss profiles ------------------------------------------------------------------------
     store.phase = "profiles"
+    store.ceiling = None  # exactly D x profile_points evaluations
     grid = np.linspace(0.0, 1.0, diagnostics.profile_points)
     profile = np.full((dimension, len(grid)), np.nan)
     if len(grid):

@@ -25,8 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--window", help="fitting window START:END, e.g. 2005:2019 "
                         "(default: the spec's)")
     parser.add_argument("--budget", type=validation.integer(4, 1_000_000),
-                        help="model evaluations (candidates) for global search + polish, "
-                        "4-1000000 (default: the spec's)")
+                        help="model evaluations (candidates, each `replications` "
+                        "simulations) for the whole run: search, diagnostics and hindcast; "
+                        "the diagnostics get at most half (reduced, as the plan line says), "
+                        "4-1000000 (default: the spec's search budget, plus the spec's "
+                        "diagnostics after it)")
     parser.add_argument("--workers", type=validation.workers, default=1,
                         help=f"worker processes, 1-{validation.MAX_WORKERS} (default 1)")
     parser.add_argument("--out", help="calibrated parameter YAML to write (default "
@@ -40,10 +43,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
+    from growthpole.calibration.plan import fit_to_budget, plan
     from growthpole.calibration.spec import load_spec
     from growthpole.io import exclusive_lock
 
-    spec = load_spec(args.spec, window=args.window, budget=args.budget)
+    spec = load_spec(args.spec, window=args.window)
+    if args.budget is not None:
+        spec, plan_ = fit_to_budget(spec, args.budget)  # before any file is touched
+    else:
+        plan_ = plan(spec)
     out = Path(args.out) if args.out else (
         Path(args.spec).parent / f"calibrated_{spec.start}_{spec.end}.yaml")
     if out.is_dir():
@@ -55,7 +63,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
                           "another --out", file=out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(out.with_name(f".{out.name}.lock"), what=out):
-        return _calibrate(args, spec, out)
+        return _calibrate(args, spec, out, plan_)
 
 
 #: the first line of every calibrated file (growthpole.calibration.report)
@@ -70,17 +78,18 @@ def _written_by_calibrate(path: Path) -> bool:
         return False
 
 
-def _calibrate(args: argparse.Namespace, spec, out: Path) -> int:
+def _calibrate(args: argparse.Namespace, spec, out: Path, plan) -> int:
     from growthpole.calibration import calibrate, checkpoint_path
     from growthpole.calibration.spec import check_checkpoint_file
 
     if args.resume:
         check_checkpoint_file(checkpoint_path(out), spec)  # before any work
     print(f"calibrating {spec.name}: window {spec.window}, {len(spec.names)} free parameters, "
-          f"budget {spec.search.budget} evaluations x {spec.replications} replications, "
-          f"{args.workers} worker(s)", file=sys.stderr)
+          f"search budget {spec.search.budget} evaluations x {spec.replications} "
+          f"replications, {args.workers} worker(s)", file=sys.stderr)
+    print(plan.line(), file=sys.stderr, flush=True)
     summary = calibrate(spec, out, workers=args.workers, resume=args.resume,
-                        overwrite=args.overwrite, progress=True)
+                        overwrite=args.overwrite, progress=True, plan=plan)
     report = summary["report"]
     info = summary["evaluations"]
     print(f"{spec.name} {spec.window}: loss {summary['loss']:.5g} after {info['search']} search "

@@ -9,7 +9,8 @@ import json
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("levers", help="print the policy lever catalogue",
                                    description="Print the policy lever catalogue (every lever by "
-                                   "pillar; --json for machine-readable output).")
+                                   "pillar; --coefficients adds each coefficient's prior "
+                                   "and source, --json gives machine-readable output).")
     parser.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     parser.add_argument("--pillar", help="only this pillar")
     parser.add_argument("--coefficients", action="store_true",
