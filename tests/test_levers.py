@@ -574,6 +574,9 @@ def test_saturating_rule_has_diminishing_returns():
 ZERO_CASES = ("integration.hangzhou_travel_time_cut", "platforms.binhai_new_area",
               "innovation.talent_programmes", "industry.major_ic_projects",
               "business.financing_access")
+#: platform-capacity levers that move nothing before 2023 while their platform's base land
+#: is still vacant (Binhai: 6,400-7,300 of 14,100 亩 occupied in 2020-2022 at this scale)
+INERT_WHILE_VACANT = ("platforms.binhai_new_area",)
 
 
 @pytest.mark.parametrize("lever", ZERO_CASES)
@@ -596,6 +599,12 @@ def test_a_lever_with_zero_coefficients_is_the_baseline_bit_for_bit(lever: str):
 
     baseline = run({}, {})
     pd.testing.assert_frame_equal(run(schedule, zero), baseline, check_exact=True)
+    if lever in INERT_WHILE_VACANT:
+        # a known limitation (docs/model.md §11): the base-year platforms start without
+        # firms, so extra capacity changes nothing until their base land is occupied; this
+        # fails, as it should, once the limitation is removed (then drop the lever here)
+        assert run(schedule, GROSS).equals(baseline)
+        return
     assert not run(schedule, GROSS).equals(baseline)
 
 

@@ -255,7 +255,16 @@ def test_land_quota_binds_entry_and_platform_expansion():
     from growthpole.mechanisms.firms import entry_land_factor
 
     factor = entry_land_factor(context, expected, region, sector, state.firms.live)
-    assert np.all(factor <= 1.0) and factor[:N_SHAOXING].max() < 1.0
+    # with no headroom the quota binds entry wherever no vacant platform land is left;
+    # vacant base-year platform land (open platforms start at their base capacity) is land
+    # entrants can take, so a unit with enough of it is not bound
+    platforms = state.platforms
+    vacant = np.bincount(platforms.region.astype(np.int64),
+                         weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
+                         minlength=N_REGIONS)[:N_REGIONS]
+    assert np.all(factor <= 1.0) and factor[:N_SHAOXING].min() < 1.0
+    unbound = np.flatnonzero(factor[:N_SHAOXING] >= 1.0)
+    assert np.all(vacant[unbound] > 0), (factor, vacant)
     loose = GrowthPoleModel(tiny_scenario(end_year=2021), np.random.SeedSequence(5))
     loose_factor = entry_land_factor(_context(loose), expected, region, sector,
                                      loose.state.firms.live)
