@@ -34,6 +34,8 @@ from growthpole.calibration.spec import build_spec
 from growthpole.cli import main
 from growthpole.errors import OutputError, ScenarioError
 
+from .test_calibration import synthetic_problem
+
 TRUTH = {"tfp_drift": -0.01, "gdp_deflator_inflation": 0.01}
 GDP = {"kind": "gdp", "city": "shaoxing"}
 REAL_GROWTH = {"kind": "real_growth", "city": "shaoxing"}
@@ -50,19 +52,6 @@ def small_spec(**changes):
     }
     data.update(changes)
     return build_spec(data)
-
-
-def synthetic_problem(spec, truth, *, replications=12, seed=999):
-    """The spec's problem with a synthetic history in every window year: the mean of
-    ``replications`` simulations at ``truth`` with seeds *other* than the ABC's."""
-    template = MomentSet.every_year(spec.targets, spec.start, spec.end)
-    generator = dataclasses.replace(
-        Problem.from_spec(spec.with_changes(seed=seed, replications=replications)),
-        moments=template)
-    unit = generator.unit(truth)
-    history = np.mean([generator.replication_moments(unit, r) for r in range(replications)],
-                      axis=0)
-    return dataclasses.replace(Problem.from_spec(spec), moments=template.with_observed(history))
 
 
 @pytest.fixture(scope="module")
