@@ -80,8 +80,11 @@ class ReferenceFirm(mesa.Agent):
         """ln Ã_i = ln A_i + ln A^P_r + φ ln M_r + γ_r ln G_rk + b_P 1[match] - crowding_r
         + g_d D_i."""
         model = self.model
-        value = (self.log_tfp + model.place_log_tfp[self.region]
-                 + model.phi * model.log_market_access[self.region])
+        value = (
+            self.log_tfp
+            + model.place_log_tfp[self.region]
+            + model.phi * model.log_market_access[self.region]
+        )
         if model.agglomeration_on:
             value += model.gamma[self.region] * model.log_agglomeration[self.region][self.sector]
         if self.platform_match:
@@ -94,8 +97,11 @@ class ReferenceFirm(mesa.Agent):
         """Employ the firm's share θ_i of its workplace's skilled and unskilled workers."""
         model = self.model
         total = model.weight_total[self.region]
-        theta = (math.exp(self.log_weight - model.weight_offset[self.region]) / total
-                 if total > 0 else 0.0)
+        theta = (
+            math.exp(self.log_weight - model.weight_offset[self.region]) / total
+            if total > 0
+            else 0.0
+        )
         self.skilled = theta * model.workers[1][self.region]
         self.unskilled = theta * model.workers[0][self.region]
 
@@ -103,10 +109,12 @@ class ReferenceFirm(mesa.Agent):
         """Value added Y_i = Ã_i K_i^α S_i^β_s U_i^β_u (zero if an input is zero)."""
         model = self.model
         if self.capital > 0 and self.skilled > 0 and self.unskilled > 0:
-            self.value_added = math.exp(self.effective_log_tfp()
-                                        + model.alpha * math.log(self.capital)
-                                        + model.beta_s * math.log(self.skilled)
-                                        + model.beta_u * math.log(self.unskilled))
+            self.value_added = math.exp(
+                self.effective_log_tfp()
+                + model.alpha * math.log(self.capital)
+                + model.beta_s * math.log(self.skilled)
+                + model.beta_u * math.log(self.unskilled)
+            )
         else:
             self.value_added = 0.0
 
@@ -114,12 +122,14 @@ class ReferenceFirm(mesa.Agent):
         """Profit at this year's wages, then the location choice."""
         model = self.model
         region = self.region
-        self.profit = (self.value_added * (1.0 + self.wedge)
-                       - model.wages[1][region] * self.skilled
-                       - model.wages[0][region] * self.unskilled
-                       - model.capital_cost[region] * self.capital
-                       - model.land_rent[region] * self.land_mu
-                       - model.overhead[region])
+        self.profit = (
+            self.value_added * (1.0 + self.wedge)
+            - model.wages[1][region] * self.skilled
+            - model.wages[0][region] * self.unskilled
+            - model.capital_cost[region] * self.capital
+            - model.land_rent[region] * self.land_mu
+            - model.overhead[region]
+        )
         probability = model.relocation_rate
         if self.pressure:
             probability += model.pressure_add
@@ -134,10 +144,14 @@ class ReferenceFirm(mesa.Agent):
         for k in range(N_REGIONS):
             if k == region:
                 continue
-            utility = (model.profit_weight * (values[k] - own)
-                       + fundamental[k] - fundamental[region] - model.fixed_cost
-                       - model.distance_cost * model.fixed_cost * hours[k]
-                       + gumbel(self.random))
+            utility = (
+                model.profit_weight * (values[k] - own)
+                + fundamental[k]
+                - fundamental[region]
+                - model.fixed_cost
+                - model.distance_cost * model.fixed_cost * hours[k]
+                + gumbel(self.random)
+            )
             if utility > best_utility:
                 best, best_utility = k, utility
         if best != region:
@@ -180,8 +194,14 @@ class ReferenceModel(mesa.Model):
     """The core annual step on agents built from a :class:`WorldState` (same inputs as the
     vectorised step). ``seed`` seeds Mesa's ``random`` (per-agent draws) and ``rng``."""
 
-    def __init__(self, state: WorldState, params: ModelParameters, policy: PolicyChannels,
-                 seed: int, switches: dict[str, bool] | None = None) -> None:
+    def __init__(
+        self,
+        state: WorldState,
+        params: ModelParameters,
+        policy: PolicyChannels,
+        seed: int,
+        switches: dict[str, bool] | None = None,
+    ) -> None:
         super().__init__(seed=seed)
         self.state = state  # region-level inputs only; agents carry their own attributes
         self.params = params
@@ -197,9 +217,10 @@ class ReferenceModel(mesa.Model):
         self.phi = params.market_access_elasticity
         self.platform_bonus = params.platform_tfp_bonus
         # digital transformation gain: the policy multiplier applies in Shaoxing's units
-        self.digital_gain = [params.digital_tfp_gain * (policy.digital_gain_multiplier
-                                                        if r < N_SHAOXING else 1.0)
-                             for r in range(N_REGIONS)]
+        self.digital_gain = [
+            params.digital_tfp_gain * (policy.digital_gain_multiplier if r < N_SHAOXING else 1.0)
+            for r in range(N_REGIONS)
+        ]
         gamma = [params.agglomeration_elasticity] * N_REGIONS
         for r in range(N_SHAOXING):
             gamma[r] *= policy.agglomeration_multiplier
@@ -213,19 +234,23 @@ class ReferenceModel(mesa.Model):
         self.commuters_out = [0.0] * N_REGIONS
         self.hours = regions.hours.tolist()
         self.land_rent = state.land_rent_per_mu.tolist()
-        self.capital_cost = [params.interest_rate * policy.capital_cost_factor[r]
-                             + params.depreciation_rate for r in range(N_REGIONS)]
+        self.capital_cost = [
+            params.interest_rate * policy.capital_cost_factor[r] + params.depreciation_rate
+            for r in range(N_REGIONS)
+        ]
         self.base_employment = state.regions_base_employment.tolist()
         self.wages = regions.wages.tolist()
         self.relocation_rate = params.relocation_consideration_rate
-        self.pressure_add = PRESSURE_CONSIDERATION * max(policy.land_efficiency_pressure,
-                                                         policy.cluster_concentration)
+        self.pressure_add = PRESSURE_CONSIDERATION * max(
+            policy.land_efficiency_pressure, policy.cluster_concentration
+        )
         self.profit_weight = params.relocation_profit_weight
         self.fixed_cost = params.relocation_fixed_cost
         self.distance_cost = params.relocation_distance_cost
         self.migration_rate = params.migration_consideration_rate
-        self.moving_cost = moving_cost(regions.hours, params.moving_cost_per_hour,
-                                       params.moving_fixed_cost).tolist()
+        self.moving_cost = moving_cost(
+            regions.hours, params.moving_cost_per_hour, params.moving_fixed_cost
+        ).tolist()
         self._build_agents(state)
         # Mesa 3 keeps one AgentSet per agent class; agents created later join it
         self.firms = self.agents_by_type[ReferenceFirm]
@@ -244,32 +269,52 @@ class ReferenceModel(mesa.Model):
             clustered = int(firms.clustered[row])
             in_shaoxing = region < N_SHAOXING
             compliance = float(policy.compliance_cost[sector]) * in_shaoxing
-            upgraded = (float(firms.emission_intensity[row])
-                        < base_intensity[sector] * self.params.upgraded_intensity_threshold)
+            upgraded = (
+                float(firms.emission_intensity[row])
+                < base_intensity[sector] * self.params.upgraded_intensity_threshold
+            )
             if upgraded:
                 compliance *= self.params.upgraded_compliance_share
-            wedge = (float(policy.sector_subsidy[region, sector])
-                     + float(policy.profit_tax_cut[region])
-                     + float(policy.regulation_cost_cut[region]) - compliance)
+            wedge = (
+                float(policy.sector_subsidy[region, sector])
+                + float(policy.profit_tax_cut[region])
+                + float(policy.regulation_cost_cut[region])
+                - compliance
+            )
             if polluting[sector] and in_shaoxing and not upgraded:
                 wedge -= STANDARD_PENALTY * policy.emission_standard
             if polluting[sector] and in_shaoxing and clustered == 0:
                 wedge -= self.params.cluster_cost_share * policy.cluster_concentration
             if platform >= 0:
                 wedge += float(platforms.subsidy[platform])
-            pressure = (int(firms.low_efficiency[row]) == 1 or (
-                polluting[sector] and clustered == 0 and in_shaoxing
-                and policy.cluster_concentration > 0))
+            pressure = int(firms.low_efficiency[row]) == 1 or (
+                polluting[sector]
+                and clustered == 0
+                and in_shaoxing
+                and policy.cluster_concentration > 0
+            )
             ReferenceFirm(
-                self, region=region, sector=sector, log_tfp=float(firms.log_tfp[row]),
-                capital=float(firms.capital[row]), land_mu=float(firms.land_mu[row]),
-                digital=int(firms.digital[row]), platform=platform, platform_match=match,
-                wedge=wedge, pressure=pressure, skilled=float(firms.skilled[row]),
-                unskilled=float(firms.unskilled[row]), value_added=0.0, profit=0.0,
-                log_weight=0.0)
+                self,
+                region=region,
+                sector=sector,
+                log_tfp=float(firms.log_tfp[row]),
+                capital=float(firms.capital[row]),
+                land_mu=float(firms.land_mu[row]),
+                digital=int(firms.digital[row]),
+                platform=platform,
+                platform_match=match,
+                wedge=wedge,
+                pressure=pressure,
+                skilled=float(firms.skilled[row]),
+                unskilled=float(firms.unskilled[row]),
+                value_added=0.0,
+                profit=0.0,
+                log_weight=0.0,
+            )
         for row in np.flatnonzero(talent.live).tolist():
-            ReferenceTalent(self, int(talent.region[row]), int(talent.skill[row]),
-                            int(talent.moves[row]))
+            ReferenceTalent(
+                self, int(talent.region[row]), int(talent.skill[row]), int(talent.moves[row])
+            )
 
     # -- region totals by looping over agents ------------------------------------------------
     def _crowding(self) -> None:
@@ -293,30 +338,45 @@ class ReferenceModel(mesa.Model):
             employment[firm.region][firm.sector] += firm.skilled + firm.unskilled
         self.employment = employment
         self.log_agglomeration = [
-            [math.log((employment[r][k] + AGGLOMERATION_OFFSET)
-                      / (self.base_employment[r][k] + AGGLOMERATION_OFFSET))
-             for k in range(N_SECTORS)] for r in range(N_REGIONS)]
+            [
+                math.log(
+                    (employment[r][k] + AGGLOMERATION_OFFSET)
+                    / (self.base_employment[r][k] + AGGLOMERATION_OFFSET)
+                )
+                for k in range(N_SECTORS)
+            ]
+            for r in range(N_REGIONS)
+        ]
 
     def _workers(self) -> list[list[float]]:
         """(2, N_REGIONS) workers by skill and workplace (supply counted from agents)."""
         counts = [[0.0] * N_REGIONS for _ in SKILL_LEVELS]
         for person in self.talent:
             counts[person.skill][person.region] += 1.0
-        self.population_10k = [(counts[0][r] + counts[1][r]) * self.people_per_agent / 1e4
-                               for r in range(N_REGIONS)]
+        self.population_10k = [
+            (counts[0][r] + counts[1][r]) * self.people_per_agent / 1e4 for r in range(N_REGIONS)
+        ]
         scale = self.people_per_agent * self.params.participation_rate
         supply = np.array(counts) * scale
         self.commuters_in = [0.0] * N_REGIONS
         self.commuters_out = [0.0] * N_REGIONS
         if self.commuting_on:
             # ln Z_w of [C2] from the hiring weights summed over the firm agents
-            log_scale = np.array([
-                (1.0 - self.beta) * (self.weight_offset[r]
-                                     + math.log(max(self.weight_total[r], 1e-300)))
-                for r in range(N_REGIONS)])
+            log_scale = np.array(
+                [
+                    (1.0 - self.beta)
+                    * (self.weight_offset[r] + math.log(max(self.weight_total[r], 1e-300)))
+                    for r in range(N_REGIONS)
+                ]
+            )
             workers, shares = commuting_equilibrium(
-                supply, log_scale, self.commuting_fundamental, self.state.regions.hours,
-                self.params, self.policy.same_city_commuting)
+                supply,
+                log_scale,
+                self.commuting_fundamental,
+                self.state.regions.hours,
+                self.params,
+                self.policy.same_city_commuting,
+            )
             for skill in SKILL_LEVELS:
                 for r in range(N_REGIONS):
                     for w in range(N_REGIONS):
@@ -330,8 +390,7 @@ class ReferenceModel(mesa.Model):
         if share > 0:
             hosts = [SHANGHAI, HANGZHOU]
             moved = share * workers[1, hosts]
-            shenzhen = (share * self.params.enclave_shenzhen_pool_ratio
-                        * workers[1, hosts].sum())
+            shenzhen = share * self.params.enclave_shenzhen_pool_ratio * workers[1, hosts].sum()
             workers[1, hosts] -= moved
             weights = workers[1, :N_SHAOXING] / workers[1, :N_SHAOXING].sum()
             workers[1, :N_SHAOXING] += (moved.sum() + shenzhen) * weights
@@ -365,9 +424,11 @@ class ReferenceModel(mesa.Model):
         self.output = output
         # overhead per firm agent, indexed to the local unskilled wage (production.overhead)
         base_wages = self.state.base_wages[0]
-        self.overhead = [float(self.state.fixed_cost_base[r])
-                         * (self.wages[0][r] / float(base_wages[r]) if base_wages[r] > 0
-                            else 1.0) for r in range(N_REGIONS)]
+        self.overhead = [
+            float(self.state.fixed_cost_base[r])
+            * (self.wages[0][r] / float(base_wages[r]) if base_wages[r] > 0 else 1.0)
+            for r in range(N_REGIONS)
+        ]
 
     def _location_values(self) -> None:
         """V_k of [R1] for each sector (a firm's value depends on its sector only; its own
@@ -378,15 +439,24 @@ class ReferenceModel(mesa.Model):
         for sector in range(N_SECTORS):
             row = []
             for k in range(N_REGIONS):
-                wedge = (float(policy.sector_subsidy[k, sector]) + float(policy.profit_tax_cut[k])
-                         + float(policy.regulation_cost_cut[k]))
+                wedge = (
+                    float(policy.sector_subsidy[k, sector])
+                    + float(policy.profit_tax_cut[k])
+                    + float(policy.regulation_cost_cut[k])
+                )
                 if k < N_SHAOXING:
                     wedge -= float(policy.compliance_cost[sector])
-                row.append((self.place_log_tfp[k] + self.phi * self.log_market_access[k]
-                            + self.gamma[k] * self.log_agglomeration[k][sector]
-                            + math.log(max(1.0 + wedge, 1e-3))
-                            - self.beta_s * log_wages[1][k]
-                            - self.beta_u * log_wages[0][k]) / (1.0 - self.beta))
+                row.append(
+                    (
+                        self.place_log_tfp[k]
+                        + self.phi * self.log_market_access[k]
+                        + self.gamma[k] * self.log_agglomeration[k][sector]
+                        + math.log(max(1.0 + wedge, 1e-3))
+                        - self.beta_s * log_wages[1][k]
+                        - self.beta_u * log_wages[0][k]
+                    )
+                    / (1.0 - self.beta)
+                )
             values.append(row)
         self.location_values = values
 
@@ -396,9 +466,14 @@ class ReferenceModel(mesa.Model):
         rows = []
         for p in range(platforms.size):
             if platforms.capacity_mu[p] > 0:
-                rows.append((int(platforms.region[p]), int(platforms.sector_mask[p]),
-                             float(platforms.capacity_mu[p] - platforms.used_mu[p]),
-                             self.platform_bonus + math.log1p(float(platforms.subsidy[p]))))
+                rows.append(
+                    (
+                        int(platforms.region[p]),
+                        int(platforms.sector_mask[p]),
+                        float(platforms.capacity_mu[p] - platforms.used_mu[p]),
+                        self.platform_bonus + math.log1p(float(platforms.subsidy[p])),
+                    )
+                )
         self.open_platforms = rows
 
     def platform_pull(self, firm: ReferenceFirm) -> list[float]:
@@ -413,22 +488,37 @@ class ReferenceModel(mesa.Model):
     def _migration_utilities(self) -> None:
         params, policy, regions = self.params, self.policy, self.state.regions
         population = np.array(self.population_10k)
-        housing = housing_cost(population, regions.base_population, regions.housing_base,
-                               params.housing_supply_elasticity, policy.housing_cost_factor)
+        housing = housing_cost(
+            population,
+            regions.base_population,
+            regions.housing_base,
+            params.housing_supply_elasticity,
+            policy.housing_cost_factor,
+        )
         utilities = []
         for skill in SKILL_LEVELS:
-            row = [params.migration_wage_weight * math.log(max(self.wages[skill][j], 1e-12))
-                   - params.migration_housing_weight * math.log(float(housing[j]))
-                   + float(regions.amenity[skill][j]) + float(policy.amenity_add[j])
-                   + (params.migration_wage_weight * float(policy.skilled_subsidy[j])
-                      if skill == 1 else 0.0)
-                   for j in range(N_REGIONS)]
+            row = [
+                params.migration_wage_weight * math.log(max(self.wages[skill][j], 1e-12))
+                - params.migration_housing_weight * math.log(float(housing[j]))
+                + float(regions.amenity[skill][j])
+                + float(policy.amenity_add[j])
+                + (
+                    params.migration_wage_weight * float(policy.skilled_subsidy[j])
+                    if skill == 1
+                    else 0.0
+                )
+                for j in range(N_REGIONS)
+            ]
             utilities.append(row)
         self.migration_utility = utilities
 
     def _external_inflow(self) -> None:
-        expected = (self.params.external_inflow_rate * sum(self.population_10k) * 1e4
-                    / self.people_per_agent)
+        expected = (
+            self.params.external_inflow_rate
+            * sum(self.population_10k)
+            * 1e4
+            / self.people_per_agent
+        )
         n = int(self.rng.poisson(expected)) if expected > 0 else 0
         share = self.state.inflow_skilled_share
         for _ in range(n):
@@ -473,13 +563,19 @@ class ReferenceModel(mesa.Model):
         """Region totals after the step, in the vectorised model's units (people, not
         agents)."""
         return summary_from_lists(
-            output=self.output, wages=self.wages, people_per_agent=self.people_per_agent,
-            migration_in=self.migration_in, migration_out=self.migration_out,
-            external_inflow=self.external_inflow, relocations_in=self.relocations_in,
+            output=self.output,
+            wages=self.wages,
+            people_per_agent=self.people_per_agent,
+            migration_in=self.migration_in,
+            migration_out=self.migration_out,
+            external_inflow=self.external_inflow,
+            relocations_in=self.relocations_in,
             relocations_out=self.relocations_out,
             profit=_region_total(self.firms, "profit"),
             employment=_region_total(self.firms, "skilled", "unskilled"),
-            commuters_in=self.commuters_in, commuters_out=self.commuters_out)
+            commuters_in=self.commuters_in,
+            commuters_out=self.commuters_out,
+        )
 
 
 def _region_total(agents, *names: str) -> list[float]:
@@ -489,9 +585,21 @@ def _region_total(agents, *names: str) -> list[float]:
     return totals
 
 
-def summary_from_lists(*, output, wages, people_per_agent, migration_in, migration_out,
-                       external_inflow, relocations_in, relocations_out, profit,
-                       employment, commuters_in, commuters_out) -> dict[str, np.ndarray]:
+def summary_from_lists(
+    *,
+    output,
+    wages,
+    people_per_agent,
+    migration_in,
+    migration_out,
+    external_inflow,
+    relocations_in,
+    relocations_out,
+    profit,
+    employment,
+    commuters_in,
+    commuters_out,
+) -> dict[str, np.ndarray]:
     return {
         "output": np.asarray(output, dtype=float),
         "wage_skilled": np.asarray(wages[1], dtype=float),

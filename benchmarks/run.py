@@ -90,6 +90,7 @@ def best_of(function, repeats: int) -> tuple[float, float, object]:
 # machine
 # ---------------------------------------------------------------------------------------
 
+
 def machine_info() -> dict[str, object]:
     cpu_model = "unknown"
     try:
@@ -102,8 +103,10 @@ def machine_info() -> dict[str, object]:
     blas: dict[str, object] = {}
     try:
         config = np.show_config(mode="dicts")
-        blas = {key: config["Build Dependencies"]["blas"].get(key)
-                for key in ("name", "version", "openblas configuration")}
+        blas = {
+            key: config["Build Dependencies"]["blas"].get(key)
+            for key in ("name", "version", "openblas configuration")
+        }
     except Exception as error:
         blas = {"error": str(error)}
     memory_gb = None
@@ -136,6 +139,7 @@ def machine_info() -> dict[str, object]:
 # 1. baseline run
 # ---------------------------------------------------------------------------------------
 
+
 def baseline_run(repeats: int) -> dict[str, object]:
     from growthpole.runner import run_scenario, simulate
 
@@ -148,8 +152,9 @@ def baseline_run(repeats: int) -> dict[str, object]:
     frame = once()
     cold_wall = time.perf_counter() - cold_wall
     wall, cpu, frame = best_of(once, repeats)
-    full_wall, full_cpu, _ = best_of(lambda: run_scenario(scenario, replications=1),
-                                     max(2, repeats // 2))
+    full_wall, full_cpu, _ = best_of(
+        lambda: run_scenario(scenario, replications=1), max(2, repeats // 2)
+    )
     return {
         "baseline_run_seconds": wall,
         "baseline_run_cpu_seconds": cpu,
@@ -165,6 +170,7 @@ def baseline_run(repeats: int) -> dict[str, object]:
 # ---------------------------------------------------------------------------------------
 # 2. agent-steps per second and peak memory (one subprocess per size)
 # ---------------------------------------------------------------------------------------
+
 
 def size_worker(people_per_agent: float, repeats: int) -> dict[str, object]:
     """Runs in a fresh interpreter: one full run first (peak memory), then timed repeats."""
@@ -188,11 +194,16 @@ def size_worker(people_per_agent: float, repeats: int) -> dict[str, object]:
         cpu = time.process_time() - cpu
         model.city_year()
         finished = time.perf_counter()
-        return {"agents_at_start": agents_at_start, "agent_steps": agent_steps,
-                "build_seconds": built - started, "step_seconds": stepped - stepping,
-                "step_cpu_seconds": cpu, "city_year_seconds": finished - stepped,
-                "total_seconds": finished - started,
-                "agents_at_end": model.state.firms.count + model.state.talent.count}
+        return {
+            "agents_at_start": agents_at_start,
+            "agent_steps": agent_steps,
+            "build_seconds": built - started,
+            "step_seconds": stepped - stepping,
+            "step_cpu_seconds": cpu,
+            "city_year_seconds": finished - stepped,
+            "total_seconds": finished - started,
+            "agents_at_end": model.state.firms.count + model.state.talent.count,
+        }
 
     runs = [full_run()]
     peak = maxrss_mb()
@@ -231,8 +242,14 @@ def scale_people_per_agent() -> dict[str, float]:
 
 
 def run_size(label: str, people_per_agent: float, repeats: int) -> dict[str, object]:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker-size",
-               repr(people_per_agent), "--repeats", str(repeats)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker-size",
+        repr(people_per_agent),
+        "--repeats",
+        str(repeats),
+    ]
     out = subprocess.run(command, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"size {label} failed:\n{out.stderr[-3000:]}")
@@ -243,8 +260,10 @@ def run_size(label: str, people_per_agent: float, repeats: int) -> dict[str, obj
 # 3. Mesa reference vs vectorised core step
 # ---------------------------------------------------------------------------------------
 
-def mesa_comparison(target_agents: int, vectorised_repeats: int,
-                    reference_repeats: int) -> dict[str, object]:
+
+def mesa_comparison(
+    target_agents: int, vectorised_repeats: int, reference_repeats: int
+) -> dict[str, object]:
     from mesa_reference import ReferenceModel
 
     inputs = core_inputs(scaled_scenario(baseline_scenario(), target_agents), seed=1)
@@ -327,19 +346,24 @@ def runs_per_second(runs: int, processes: int, batches: int = 1) -> dict[str, ob
                 outputs += batch_outputs
                 elapsed = min(elapsed, batch_elapsed)
             cpu_per_run = float(np.mean([cpu for _, cpu in outputs]))
-            result[str(start)] = {"runs": count, "batches": batches, "seconds": elapsed,
-                                  "runs_per_second": count / elapsed,
-                                  "cpu_seconds_per_run": cpu_per_run,
-                                  # what the workers would deliver with their cores to
-                                  # themselves: processes / CPU seconds per run
-                                  "runs_per_second_if_cores_free": processes / cpu_per_run,
-                                  "years": 2035 - start}
+            result[str(start)] = {
+                "runs": count,
+                "batches": batches,
+                "seconds": elapsed,
+                "runs_per_second": count / elapsed,
+                "cpu_seconds_per_run": cpu_per_run,
+                # what the workers would deliver with their cores to
+                # themselves: processes / CPU seconds per run
+                "runs_per_second_if_cores_free": processes / cpu_per_run,
+                "years": 2035 - start,
+            }
     return result
 
 
 # ---------------------------------------------------------------------------------------
 # driver
 # ---------------------------------------------------------------------------------------
+
 
 def verdict(target: tuple[str, float], value: float) -> bool:
     kind, bound = target
@@ -355,35 +379,52 @@ def verdicts(report: dict[str, object]) -> dict[str, dict[str, object]]:
     runs = report["runs_2_cores"]["2019"]
     rows = {
         "speedup_vs_mesa_reference_100k": (
-            comparison["speedup_cpu"], comparison["speedup_cpu"],
-            comparison["speedup_median"], "judged on CPU time; wall figure is the ratio of "
-            "median wall times"),
+            comparison["speedup_cpu"],
+            comparison["speedup_cpu"],
+            comparison["speedup_median"],
+            "judged on CPU time; wall figure is the ratio of median wall times",
+        ),
         "agent_steps_per_s_100k": (
-            sizes["100k"]["agent_steps_per_s"], sizes["100k"]["agent_steps_per_cpu_s"],
-            sizes["100k"]["agent_steps_per_s"], "whole model step, best of repeats"),
+            sizes["100k"]["agent_steps_per_s"],
+            sizes["100k"]["agent_steps_per_cpu_s"],
+            sizes["100k"]["agent_steps_per_s"],
+            "whole model step, best of repeats",
+        ),
         "peak_memory_mb_1M": (
-            sizes["1M"]["peak_memory_mb"], None, sizes["1M"]["peak_memory_mb"],
-            "maximum resident set of the process that ran ~1M agents to 2035"),
+            sizes["1M"]["peak_memory_mb"],
+            None,
+            sizes["1M"]["peak_memory_mb"],
+            "maximum resident set of the process that ran ~1M agents to 2035",
+        ),
         "runs_per_second_2_cores": (
-            runs["runs_per_second"], runs["runs_per_second_if_cores_free"],
-            runs["runs_per_second"], "2019->2035 runs; CPU figure = 2 / CPU seconds per run"),
+            runs["runs_per_second"],
+            runs["runs_per_second_if_cores_free"],
+            runs["runs_per_second"],
+            "2019->2035 runs; CPU figure = 2 / CPU seconds per run",
+        ),
     }
     out = {}
     for name, (judged, cpu, wall, note) in rows.items():
         target = TARGETS[name]
-        out[name] = {"target": f"{target[0]} {target[1]:g}", "measured": judged,
-                     "met": verdict(target, judged), "wall_clock": wall,
-                     "met_wall_clock": verdict(target, wall), "cpu_time": cpu,
-                     "met_cpu_time": None if cpu is None else verdict(target, cpu),
-                     "note": note}
+        out[name] = {
+            "target": f"{target[0]} {target[1]:g}",
+            "measured": judged,
+            "met": verdict(target, judged),
+            "wall_clock": wall,
+            "met_wall_clock": verdict(target, wall),
+            "cpu_time": cpu,
+            "met_cpu_time": None if cpu is None else verdict(target, cpu),
+            "note": note,
+        }
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer repeats and runs (a smoke test of the harness)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats and runs (a smoke test of the harness)"
+    )
     parser.add_argument("--worker-size", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -403,8 +444,10 @@ def main(argv: list[str] | None = None) -> int:
     for label in SIZES:
         repeats = {"10k": 8, "100k": 8, "1M": 3}[label] if not quick else 2
         sizes[label] = run_size(label, scale[label], repeats)
-        log(f"  {label}: {sizes[label]['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s, "
-            f"peak {sizes[label]['peak_memory_mb']:.0f} MB")
+        log(
+            f"  {label}: {sizes[label]['agent_steps_per_s'] / 1e6:.2f} M agent-steps/s, "
+            f"peak {sizes[label]['peak_memory_mb']:.0f} MB"
+        )
     report["sizes"] = sizes
 
     log("Mesa reference vs vectorised core step ...")
@@ -415,38 +458,44 @@ def main(argv: list[str] | None = None) -> int:
     report["mesa_comparison"] = comparison
 
     log("runs per second across 2 cores ...")
-    report["runs_2_cores"] = runs_per_second(runs=16 if quick else 60, processes=2,
-                                             batches=1 if quick else 3)
+    report["runs_2_cores"] = runs_per_second(
+        runs=16 if quick else 60, processes=2, batches=1 if quick else 3
+    )
     report["runs_1_core"] = runs_per_second(runs=8 if quick else 30, processes=1)
     report["machine"]["load_average_at_end"] = list(os.getloadavg())
 
     report["agent_steps_per_s"] = {k: v["agent_steps_per_s"] for k, v in sizes.items()}
     report["agent_steps_per_cpu_s"] = {k: v["agent_steps_per_cpu_s"] for k, v in sizes.items()}
-    report["core_agent_steps_per_s"] = {k: v["core_agent_steps_per_s"]
-                                        for k, v in sizes.items()}
+    report["core_agent_steps_per_s"] = {k: v["core_agent_steps_per_s"] for k, v in sizes.items()}
     report["peak_memory_mb"] = {k: v["peak_memory_mb"] for k, v in sizes.items()}
     report["speedup_vs_mesa_reference"] = {k: v["speedup_cpu"] for k, v in comparison.items()}
-    report["speedup_vs_mesa_reference_wall_median"] = {k: v["speedup_median"]
-                                                       for k, v in comparison.items()}
-    report["speedup_vs_mesa_reference_wall_best"] = {k: v["speedup"]
-                                                     for k, v in comparison.items()}
+    report["speedup_vs_mesa_reference_wall_median"] = {
+        k: v["speedup_median"] for k, v in comparison.items()
+    }
+    report["speedup_vs_mesa_reference_wall_best"] = {k: v["speedup"] for k, v in comparison.items()}
     report["baseline_run_seconds"] = report["baseline"]["baseline_run_seconds"]
-    report["runs_per_second_2_cores"] = {k: v["runs_per_second"]
-                                         for k, v in report["runs_2_cores"].items()}
+    report["runs_per_second_2_cores"] = {
+        k: v["runs_per_second"] for k, v in report["runs_2_cores"].items()
+    }
     report["runs_per_second_2_cores_if_cores_free"] = {
-        k: v["runs_per_second_if_cores_free"] for k, v in report["runs_2_cores"].items()}
-    report["runs_per_second_1_core"] = {k: v["runs_per_second"]
-                                        for k, v in report["runs_1_core"].items()}
+        k: v["runs_per_second_if_cores_free"] for k, v in report["runs_2_cores"].items()
+    }
+    report["runs_per_second_1_core"] = {
+        k: v["runs_per_second"] for k, v in report["runs_1_core"].items()
+    }
     report["targets"] = verdicts(report)
     report["notes"] = (
         "wall-clock figures are the best of repeats on a shared machine (see load_average); "
         "CPU-time figures (time.process_time) are beside them; speedup_vs_mesa_reference is "
         "the ratio of CPU times of one core annual step; runs_per_second_2_cores is judged "
-        "on 2019->2035 runs (2005->2035 runs are longer and reported beside)")
+        "on 2019->2035 runs (2005->2035 runs are longer and reported beside)"
+    )
     for name, row in report["targets"].items():
-        log(f"{name}: {row['target']}: measured {row['measured']:.4g} "
+        log(
+            f"{name}: {row['target']}: measured {row['measured']:.4g} "
             f"({'met' if row['met'] else 'NOT met'}); wall {row['wall_clock']:.4g}, "
-            f"cpu {row['cpu_time'] if row['cpu_time'] is None else format(row['cpu_time'], '.4g')}")
+            f"cpu {row['cpu_time'] if row['cpu_time'] is None else format(row['cpu_time'], '.4g')}"
+        )
     text = json.dumps(report, indent=2, default=float)
     if args.json:
         from growthpole.io import write_json

@@ -77,24 +77,35 @@ def timed_sweep(sweep, executor, client=None) -> dict[str, float]:
         workers_cpu = worker_cpu_seconds(client) - workers_before if client else cpu
         parts = report.parts_written
     runs = report.executed
-    return {"runs": runs, "seconds": report.elapsed_seconds,
-            "runs_per_second": runs / report.elapsed_seconds,
-            "client_cpu_seconds_per_run": cpu / runs,
-            "worker_cpu_seconds_per_run": workers_cpu / runs,
-            "parts_written": parts}
+    return {
+        "runs": runs,
+        "seconds": report.elapsed_seconds,
+        "runs_per_second": runs / report.elapsed_seconds,
+        "client_cpu_seconds_per_run": cpu / runs,
+        "worker_cpu_seconds_per_run": workers_cpu / runs,
+        "parts_written": parts,
+    }
 
 
 def noop_rows(task):
     """A no-op unit of work: the rows a run of the example sweep returns, made up."""
     years = np.arange(2019, 2036)
     n = len(years)
-    return pd.DataFrame({"run_id": np.full(n, task.run_id, dtype=object),
-                         "variant": np.full(n, task.variant, dtype=np.int64),
-                         "replication": np.full(n, task.replication, dtype=np.int64),
-                         **{name: np.full(n, value) for name, value in task.factor_values},
-                         "year": years, "region": np.full(n, "shaoxing", dtype=object),
-                         "gdp": np.ones(n), "gdp_real": np.ones(n), "population": np.ones(n),
-                         "national_rank": np.full(n, 31), "top30": np.zeros(n, dtype=bool)})
+    return pd.DataFrame(
+        {
+            "run_id": np.full(n, task.run_id, dtype=object),
+            "variant": np.full(n, task.variant, dtype=np.int64),
+            "replication": np.full(n, task.replication, dtype=np.int64),
+            **{name: np.full(n, value) for name, value in task.factor_values},
+            "year": years,
+            "region": np.full(n, "shaoxing", dtype=object),
+            "gdp": np.ones(n),
+            "gdp_real": np.ones(n),
+            "population": np.ones(n),
+            "national_rank": np.full(n, 31),
+            "top30": np.zeros(n, dtype=bool),
+        }
+    )
 
 
 def per_task_overhead(sweep, client) -> dict[str, float]:
@@ -116,18 +127,28 @@ def per_task_overhead(sweep, client) -> dict[str, float]:
         write = time.perf_counter()
         store.write_part(directory, pd.concat(rows, ignore_index=True))
         write = time.perf_counter() - write
-    return {"tasks": len(tasks), "seconds_per_task_wall": wall / len(tasks),
-            "central_cpu_seconds_per_task": cpu / len(tasks),
-            "worker_cpu_seconds_per_task": workers_cpu / len(tasks),
-            "write_seconds_per_run": write / len(rows),
-            "note": "no-op tasks (rows made up) with one run per task on the 2-worker "
-                    "LocalCluster; central = this process (growthpole client + the "
-                    "LocalCluster scheduler); write = concat + one Parquet part"}
+    return {
+        "tasks": len(tasks),
+        "seconds_per_task_wall": wall / len(tasks),
+        "central_cpu_seconds_per_task": cpu / len(tasks),
+        "worker_cpu_seconds_per_task": workers_cpu / len(tasks),
+        "write_seconds_per_run": write / len(rows),
+        "note": "no-op tasks (rows made up) with one run per task on the 2-worker "
+        "LocalCluster; central = this process (growthpole client + the "
+        "LocalCluster scheduler); write = concat + one Parquet part",
+    }
 
 
-def project(workers: int, *, run_seconds: float, worker_task_seconds: float,
-            central_task_seconds: float, central_run_seconds: float, runs: int,
-            chunk_limit: int = 16) -> dict[str, float]:
+def project(
+    workers: int,
+    *,
+    run_seconds: float,
+    worker_task_seconds: float,
+    central_task_seconds: float,
+    central_run_seconds: float,
+    runs: int,
+    chunk_limit: int = 16,
+) -> dict[str, float]:
     """Runs/s of ``workers`` workers on a sweep of ``runs`` runs.
 
     Each worker delivers chunk / (chunk x run_seconds + worker_task_seconds) runs/s; the one
@@ -141,11 +162,16 @@ def project(workers: int, *, run_seconds: float, worker_task_seconds: float,
     workers_rate = workers * chunk / (chunk * run_seconds + worker_task_seconds)
     central_rate = 1.0 / (central_task_seconds / chunk + central_run_seconds)
     rate = min(workers_rate, central_rate)
-    return {"workers": workers, "sweep_runs": runs, "runs_per_task": chunk,
-            "runs_per_second": rate, "workers_bound_runs_per_second": workers_rate,
-            "central_bound_runs_per_second": central_rate,
-            "efficiency": rate / (workers / run_seconds),
-            "bound": "workers" if workers_rate <= central_rate else "central process"}
+    return {
+        "workers": workers,
+        "sweep_runs": runs,
+        "runs_per_task": chunk,
+        "runs_per_second": rate,
+        "workers_bound_runs_per_second": workers_rate,
+        "central_bound_runs_per_second": central_rate,
+        "efficiency": rate / (workers / run_seconds),
+        "bound": "workers" if workers_rate <= central_rate else "central process",
+    }
 
 
 def measure(quick: bool = False) -> dict[str, object]:
@@ -156,8 +182,10 @@ def measure(quick: bool = False) -> dict[str, object]:
 
     load_start = list(os.getloadavg())
     replications = 1 if quick else 4  # 50 variants each
-    result: dict[str, object] = {"sweep": "scenarios/sweeps/example.yaml (50 Morris "
-                                 "variants, default scale, 2019->2035, national rank)"}
+    result: dict[str, object] = {
+        "sweep": "scenarios/sweeps/example.yaml (50 Morris "
+        "variants, default scale, 2019->2035, national rank)"
+    }
     log("  serial ...")
     serial_sweep = example_sweep(replications, "scaling-serial")
     timed_sweep(warm_sweep(), SerialExecutor())  # imports, Numba kernels, caches
@@ -174,7 +202,8 @@ def measure(quick: bool = False) -> dict[str, object]:
             if workers == 2:
                 log("  per-task overhead ...")
                 result["per_task_overhead"] = per_task_overhead(
-                    example_sweep(2 if quick else 8, "overhead"), client)
+                    example_sweep(2 if quick else 8, "overhead"), client
+                )
         finally:
             client.close()
             cluster.close()
@@ -192,11 +221,16 @@ def measure(quick: bool = False) -> dict[str, object]:
     # figure, measured with one run per task, already holds receiving them)
     central_run = overhead["write_seconds_per_run"]
     result["projection"] = {
-        str(n): project(n, run_seconds=run_seconds,
-                        worker_task_seconds=overhead["worker_cpu_seconds_per_task"],
-                        central_task_seconds=overhead["central_cpu_seconds_per_task"],
-                        central_run_seconds=central_run, runs=1_000_000)
-        for n in PROJECTED_WORKERS}
+        str(n): project(
+            n,
+            run_seconds=run_seconds,
+            worker_task_seconds=overhead["worker_cpu_seconds_per_task"],
+            central_task_seconds=overhead["central_cpu_seconds_per_task"],
+            central_run_seconds=central_run,
+            runs=1_000_000,
+        )
+        for n in PROJECTED_WORKERS
+    }
     result["load_average_at_start"] = load_start
     result["load_average_at_end"] = list(os.getloadavg())
     result["caveat"] = (
@@ -204,7 +238,8 @@ def measure(quick: bool = False) -> dict[str, object]:
         "growthpole client run in the benchmark process and compete with the 2 workers for "
         "the same 2 cores, so 2 workers never have 2 idle cores: efficiency_2_workers (wall "
         "clock) is a lower bound; efficiency_2_workers_cpu (worker CPU seconds per run) is "
-        "what 2 idle cores would give")
+        "what 2 idle cores would give"
+    )
     return result
 
 
@@ -214,8 +249,11 @@ def warm_sweep():
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", type=Path, help="merge the figures into this JSON file "
-                        "under the key sweep_scaling")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="merge the figures into this JSON file under the key sweep_scaling",
+    )
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
     args = parser.parse_args(argv)
     result = measure(quick=args.quick)

@@ -86,14 +86,22 @@ def core_inputs(scenario: Scenario, seed: int = 0, years: int = 0) -> CoreInputs
     year = model.year + 1
     state = model.state
     state.year = year
-    return CoreInputs(state=state, params=model.params,
-                      policy=policy_for_year(scenario.levers, year), seed_sequence=sequence,
-                      year=year)
+    return CoreInputs(
+        state=state,
+        params=model.params,
+        policy=policy_for_year(scenario.levers, year),
+        seed_sequence=sequence,
+        year=year,
+    )
 
 
-def vectorised_core_step(state: WorldState, params: ModelParameters, policy: PolicyChannels,
-                         year_seed: np.random.SeedSequence,
-                         switches: Mapping[str, bool] | None = None) -> None:
+def vectorised_core_step(
+    state: WorldState,
+    params: ModelParameters,
+    policy: PolicyChannels,
+    year_seed: np.random.SeedSequence,
+    switches: Mapping[str, bool] | None = None,
+) -> None:
     """Hiring, production, relocation, migration on ``state`` in place."""
     context = StepContext(state, params, policy, year_seed, dict(switches or {}))
     _reset_flows(state.regions)

@@ -4,6 +4,7 @@
 Prints a report; exit code 1 on a hard failure (duplicate keys, non-positive GDP, bad vintage).
 The reference folder is used ONLY for comparison, never as a source.
 """
+
 import csv
 import os
 import sys
@@ -22,7 +23,14 @@ def read(name):
 def main():
     fail = False
     rows = read("city_gdp.csv")
-    assert list(rows[0].keys()) == ["city_code", "city", "year", "gdp_100m_cny", "vintage", "source"]
+    assert list(rows[0].keys()) == [
+        "city_code",
+        "city",
+        "year",
+        "gdp_100m_cny",
+        "vintage",
+        "source",
+    ]
     seen = set()
     for r in rows:
         k = (r["city_code"], int(r["year"]))
@@ -50,13 +58,18 @@ def main():
                 g = d[y][0] / d[y - 1][0] - 1
                 if abs(g) > 0.35:
                     print(f"  FLAG {c} {y - 1}->{y}: {g:+.1%} ({d[y - 1][1]} -> {d[y][1]})")
-    print(f"city_gdp rows: {len(rows)}, cities: {len(by_city)}, years: {min(k[1] for k in seen)}-{max(k[1] for k in seen)}")
+    print(
+        f"city_gdp rows: {len(rows)}, cities: {len(by_city)}, years: {min(k[1] for k in seen)}-{max(k[1] for k in seen)}"
+    )
 
     # other files: key uniqueness
-    for name, key in [("corridor_indicators.csv", ("city_code", "year", "indicator")),
-                      ("county_gdp.csv", ("region_code", "year", "indicator")),
-                      ("regions.csv", ("region_id",)), ("platforms.csv", ("platform_id",)),
-                      ("travel_times.csv", ("origin", "destination", "mode", "year"))]:
+    for name, key in [
+        ("corridor_indicators.csv", ("city_code", "year", "indicator")),
+        ("county_gdp.csv", ("region_code", "year", "indicator")),
+        ("regions.csv", ("region_id",)),
+        ("platforms.csv", ("platform_id",)),
+        ("travel_times.csv", ("origin", "destination", "mode", "year")),
+    ]:
         rr = read(name)
         ks = [tuple(r[k] for k in key) for r in rr]
         dups = {k for k in ks if ks.count(k) > 1}
@@ -77,20 +90,27 @@ def main():
                     ref[(r["city_code"], int(r["year"]))] = float(r["gdp_100m_cny"])
         over = [(k, v) for k, v in ((k, by_city[k[0]][k[1]][0]) for k in seen) if k in ref]
         within = [k for k, v in over if abs(v / ref[k] - 1) <= 0.01]
-        print(f"== reference comparison: {len(over)} overlapping (city, year); {len(within)} within 1% "
-              f"({(len(within) / len(over) if over else 0):.1%}) ==")
+        print(
+            f"== reference comparison: {len(over)} overlapping (city, year); {len(within)} within 1% "
+            f"({(len(within) / len(over) if over else 0):.1%}) =="
+        )
         for k, v in sorted(over):
             d = v / ref[k] - 1
             if abs(d) > 0.01:
-                print(f"  DIFF {k[0]} {k[1]}: ours {v} ({by_city[k[0]][k[1]][1]}) vs ref {ref[k]} ({d:+.2%})")
+                print(
+                    f"  DIFF {k[0]} {k[1]}: ours {v} ({by_city[k[0]][k[1]][1]}) vs ref {ref[k]} ({d:+.2%})"
+                )
         # agreement by vintage and for the four corridor cities (diagnostic only)
         by_v = defaultdict(lambda: [0, 0])
         for k, v in over:
             vint = by_city[k[0]][k[1]][1]
             by_v[vint][0] += 1
             by_v[vint][1] += abs(v / ref[k] - 1) <= 0.01
-        print("== agreement within 1% by vintage: " + "; ".join(
-            f"{vint} {w}/{n}" for vint, (n, w) in sorted(by_v.items())) + " ==")
+        print(
+            "== agreement within 1% by vintage: "
+            + "; ".join(f"{vint} {w}/{n}" for vint, (n, w) in sorted(by_v.items()))
+            + " =="
+        )
         for c in ("330600", "330100", "330200", "310000"):
             oc = [(k, v) for k, v in over if k[0] == c]
             wc = sum(1 for k, v in oc if abs(v / ref[k] - 1) <= 0.01)
@@ -102,9 +122,15 @@ def main():
             ref_years[y][c] = v
         for y in sorted({k[1] for k in seen}):
             ours = {c: d[y][0] for c, d in by_city.items() if y in d}
-            r_ours = (1 + sum(1 for c, v in ours.items() if v > ours["330600"])) if "330600" in ours else None
+            r_ours = (
+                (1 + sum(1 for c, v in ours.items() if v > ours["330600"]))
+                if "330600" in ours
+                else None
+            )
             rv = ref_years.get(y, {})
-            r_ref = (1 + sum(1 for c, v in rv.items() if v > rv["330600"])) if "330600" in rv else None
+            r_ref = (
+                (1 + sum(1 for c, v in rv.items() if v > rv["330600"])) if "330600" in rv else None
+            )
             print(f"  {y}: ours={r_ours} (n={len(ours)})  ref={r_ref} (n={len(rv)})")
     return 1 if fail else 0
 

@@ -17,13 +17,20 @@ from pathlib import Path
 
 DOC = Path(__file__).resolve().parent / "calibration.md"
 BEGIN, END = "<!-- backtest:begin -->", "<!-- backtest:end -->"
-TITLES = {"abm": "agent-based model", "random_walk_drift": "random walk with drift",
-          "ar1_growth": "AR(1) in growth", "factor_model": "factor model (Shaoxing)"}
+TITLES = {
+    "abm": "agent-based model",
+    "random_walk_drift": "random walk with drift",
+    "ar1_growth": "AR(1) in growth",
+    "factor_model": "factor model (Shaoxing)",
+}
 
 
 def table(payload: dict) -> list[str]:
-    lines = ["| origin | mode | method | GDP MAPE | 90% band covers | rank MAE | Brier P(top 30) |"
-             " years (GDP / rank) |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| origin | mode | method | GDP MAPE | 90% band covers | rank MAE | Brier P(top 30) |"
+        " years (GDP / rank) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for result in payload["backtests"]:
         mode = "conditional" if result["conditional"] else "unconditional"
         best = min(r["gdp_mape"] for r in result["scores"] if r["method"] != "abm")
@@ -31,9 +38,11 @@ def table(payload: dict) -> list[str]:
             mape = f"{row['gdp_mape']:.1%}"
             if row["method"] == "abm":
                 mape = f"**{mape}**" + (" (≤ best benchmark)" if row["gdp_mape"] <= best else "")
-            lines.append(f"| {result['origin']}→{result['to']} | {mode} | {TITLES[row['method']]} "
-                         f"| {mape} | {row['gdp_coverage_90']:.0%} | {row['rank_mae']:.1f} | "
-                         f"{row['brier_top30']:.3f} | {row['gdp_years']} / {row['rank_years']} |")
+            lines.append(
+                f"| {result['origin']}→{result['to']} | {mode} | {TITLES[row['method']]} "
+                f"| {mape} | {row['gdp_coverage_90']:.0%} | {row['rank_mae']:.1f} | "
+                f"{row['brier_top30']:.3f} | {row['gdp_years']} / {row['rank_years']} |"
+            )
     return lines
 
 

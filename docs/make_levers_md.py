@@ -56,56 +56,162 @@ from growthpole.policy import PolicyChannels  # noqa: E402
 #: Values are read from the code when the tables are generated (a renamed or removed
 #: constant makes generation fail, which tests/test_docs.py reports).
 CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("growthpole.geography", "ROAD_DETOUR", "road km per great-circle km (circuity) for "
-     "travel times without a published value", "1", "assumed"),
-    ("growthpole.geography", "ROAD_SPEED_KMH", "average door-to-door expressway speed",
-     "km/h", "assumed"),
-    ("growthpole.geography", "TERMINAL_HOURS", "access/egress time of an inter-city trip", "h",
-     "assumed"),
-    ("growthpole.geography", "INTERNAL_HOURS", "average travel time within one region "
-     "(diagonal of the travel-time matrix)", "h", "assumed"),
-    ("growthpole.geography", "EARTH_RADIUS_KM", "Earth radius for great-circle distances",
-     "km", "physical constant"),
-    ("growthpole.model", "EXTERNAL_DEMAND_SHARE", "base-year share of each region's market "
-     "access coming from outside the corridor", "1", "assumed"),
-    ("growthpole.model", "DEFAULT_RD_INTENSITY", "R&D/GDP of a city with no published value in "
-     "data/corridor_indicators.csv", "1", "assumed (Zhejiang ≈ 0.025)"),
-    ("growthpole.mechanisms.platforms", "MU_PER_KM2", "亩 per km²", "亩/km²",
-     "unit conversion"),
-    ("growthpole.mechanisms.environment", "UPGRADE_INTENSITY_CUT", "cut of emission intensity "
-     "by an environmental upgrade", "1", "assumed"),
-    ("growthpole.mechanisms.environment", "STANDARD_PENALTY", "perceived cost per unit of "
-     "emission standard in the upgrade decision", "share of VA", "assumed"),
-    ("growthpole.mechanisms.environment", "DECISION_NOISE", "scale of the logistic noise of the "
-     "upgrade decision", "share of VA", "assumed"),
-    ("growthpole.mechanisms.production", "AGGLOMERATION_OFFSET", "E_0 in the agglomeration "
-     "index G = (E + E_0)/(E_base + E_0)", "persons", "assumed"),
-    ("growthpole.mechanisms.firms", "ENTRANT_CAPITAL_SHARE", "entrants' capital relative to "
-     "the geometric-mean capital of incumbents of their cell", "1", "assumed"),
-    ("growthpole.mechanisms.firms", "ENTRY_PROFIT_SENSITIVITY", "ξ_e: entry response to the "
-     "cell's profit margin", "1", "assumed"),
-    ("growthpole.mechanisms.firms", "YOUNG_FIRM_AGE", "age below which a firm is 'young' "
-     "(young-firm exit multiplier)", "yr", "assumed"),
-    ("growthpole.mechanisms.firms", "MAJOR_PROJECT_CAPITAL", "capital of one major IC project "
-     "firm agent", "亿元 (base-year prices)", "assumed"),
-    ("growthpole.mechanisms.relocation", "PRESSURE_CONSIDERATION", "extra probability of "
-     "reconsidering location under 亩均 or cluster pressure", "1/yr", "assumed"),
-    ("growthpole.mechanisms.labour", "EQUILIBRIUM_TOLERANCE", "max |Δ ln L| at which the "
-     "commuting fixed point [C1]-[C2] stops", "1", "numerical"),
-    ("growthpole.mechanisms.labour", "EQUILIBRIUM_ITERATIONS", "cap on the iterations of the "
-     "commuting fixed point", "1", "numerical"),
-    ("growthpole.mechanisms.labour", "EQUILIBRIUM_DAMPING", "initial weight of a step of the "
-     "commuting fixed point in ln L (halved whenever the residual grows)", "1", "numerical"),
-    ("growthpole.mechanisms.labour", "MIN_EQUILIBRIUM_DAMPING", "floor of the adaptive weight "
-     "of the commuting fixed point", "1", "numerical"),
-    ("growthpole.mechanisms.labour", "MIN_WORKERS", "floor on workers of a skill at a "
-     "workplace that keeps log wages finite", "persons", "numerical"),
+    (
+        "growthpole.geography",
+        "ROAD_DETOUR",
+        "road km per great-circle km (circuity) for travel times without a published value",
+        "1",
+        "assumed",
+    ),
+    (
+        "growthpole.geography",
+        "ROAD_SPEED_KMH",
+        "average door-to-door expressway speed",
+        "km/h",
+        "assumed",
+    ),
+    (
+        "growthpole.geography",
+        "TERMINAL_HOURS",
+        "access/egress time of an inter-city trip",
+        "h",
+        "assumed",
+    ),
+    (
+        "growthpole.geography",
+        "INTERNAL_HOURS",
+        "average travel time within one region (diagonal of the travel-time matrix)",
+        "h",
+        "assumed",
+    ),
+    (
+        "growthpole.geography",
+        "EARTH_RADIUS_KM",
+        "Earth radius for great-circle distances",
+        "km",
+        "physical constant",
+    ),
+    (
+        "growthpole.model",
+        "EXTERNAL_DEMAND_SHARE",
+        "base-year share of each region's market access coming from outside the corridor",
+        "1",
+        "assumed",
+    ),
+    (
+        "growthpole.model",
+        "DEFAULT_RD_INTENSITY",
+        "R&D/GDP of a city with no published value in data/corridor_indicators.csv",
+        "1",
+        "assumed (Zhejiang ≈ 0.025)",
+    ),
+    ("growthpole.mechanisms.platforms", "MU_PER_KM2", "亩 per km²", "亩/km²", "unit conversion"),
+    (
+        "growthpole.mechanisms.environment",
+        "UPGRADE_INTENSITY_CUT",
+        "cut of emission intensity by an environmental upgrade",
+        "1",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.environment",
+        "STANDARD_PENALTY",
+        "perceived cost per unit of emission standard in the upgrade decision",
+        "share of VA",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.environment",
+        "DECISION_NOISE",
+        "scale of the logistic noise of the upgrade decision",
+        "share of VA",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.production",
+        "AGGLOMERATION_OFFSET",
+        "E_0 in the agglomeration index G = (E + E_0)/(E_base + E_0)",
+        "persons",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.firms",
+        "ENTRANT_CAPITAL_SHARE",
+        "entrants' capital relative to the geometric-mean capital of incumbents of their cell",
+        "1",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.firms",
+        "ENTRY_PROFIT_SENSITIVITY",
+        "ξ_e: entry response to the cell's profit margin",
+        "1",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.firms",
+        "YOUNG_FIRM_AGE",
+        "age below which a firm is 'young' (young-firm exit multiplier)",
+        "yr",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.firms",
+        "MAJOR_PROJECT_CAPITAL",
+        "capital of one major IC project firm agent",
+        "亿元 (base-year prices)",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.relocation",
+        "PRESSURE_CONSIDERATION",
+        "extra probability of reconsidering location under 亩均 or cluster pressure",
+        "1/yr",
+        "assumed",
+    ),
+    (
+        "growthpole.mechanisms.labour",
+        "EQUILIBRIUM_TOLERANCE",
+        "max |Δ ln L| at which the commuting fixed point [C1]-[C2] stops",
+        "1",
+        "numerical",
+    ),
+    (
+        "growthpole.mechanisms.labour",
+        "EQUILIBRIUM_ITERATIONS",
+        "cap on the iterations of the commuting fixed point",
+        "1",
+        "numerical",
+    ),
+    (
+        "growthpole.mechanisms.labour",
+        "EQUILIBRIUM_DAMPING",
+        "initial weight of a step of the "
+        "commuting fixed point in ln L (halved whenever the residual grows)",
+        "1",
+        "numerical",
+    ),
+    (
+        "growthpole.mechanisms.labour",
+        "MIN_EQUILIBRIUM_DAMPING",
+        "floor of the adaptive weight of the commuting fixed point",
+        "1",
+        "numerical",
+    ),
+    (
+        "growthpole.mechanisms.labour",
+        "MIN_WORKERS",
+        "floor on workers of a skill at a workplace that keeps log wages finite",
+        "persons",
+        "numerical",
+    ),
 )
 
 
 # ---------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------
+
 
 def cell(value: object) -> str:
     """A Markdown table cell: pipes escaped, line breaks removed."""
@@ -140,9 +246,14 @@ def parameter_users() -> dict[str, list[str]]:
     package = ROOT / "growthpole"
     paths = sorted({p for pattern in MODEL_MODULES for p in package.glob(pattern)})
     sources = {str(p.relative_to(package)): p.read_text(encoding="utf-8") for p in paths}
-    return {name: [module for module, text in sources.items()
-                   if re.search(r"\." + re.escape(name) + r"\b", text)]
-            for name in PARAMETER_SPECS}
+    return {
+        name: [
+            module
+            for module, text in sources.items()
+            if re.search(r"\." + re.escape(name) + r"\b", text)
+        ]
+        for name in PARAMETER_SPECS
+    }
 
 
 def channels_changed(lever_key: str) -> list[str]:
@@ -164,38 +275,92 @@ def channels_changed(lever_key: str) -> list[str]:
 # tables
 # ---------------------------------------------------------------------------------------
 
+
 def parameter_table() -> str:
     users = parameter_users()
-    lines = ["| symbol | key | meaning | unit | default | range | status | source | used in |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| symbol | key | meaning | unit | default | range | status | source | used in |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, spec in PARAMETER_SPECS.items():
-        lines.append("| " + " | ".join(cell(x) for x in (
-            spec.symbol, f"`{name}`", spec.meaning, spec.unit, number(spec.default),
-            f"[{number(spec.lower)}, {number(spec.upper)}]", parameter_status(spec.source),
-            spec.source, ", ".join(users[name]) or "(unused)")) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                cell(x)
+                for x in (
+                    spec.symbol,
+                    f"`{name}`",
+                    spec.meaning,
+                    spec.unit,
+                    number(spec.default),
+                    f"[{number(spec.lower)}, {number(spec.upper)}]",
+                    parameter_status(spec.source),
+                    spec.source,
+                    ", ".join(users[name]) or "(unused)",
+                )
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
 def constants_table() -> str:
-    lines = ["| module | constant | value | meaning | unit | status |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| module | constant | value | meaning | unit | status |", "|---|---|---|---|---|---|"]
     for module_name, name, meaning, unit, status in CONSTANTS:
         value = getattr(importlib.import_module(module_name), name)
-        lines.append("| " + " | ".join(cell(x) for x in (
-            module_name.removeprefix("growthpole."), f"`{name}`", number(value), meaning, unit,
-            status)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                cell(x)
+                for x in (
+                    module_name.removeprefix("growthpole."),
+                    f"`{name}`",
+                    number(value),
+                    meaning,
+                    unit,
+                    status,
+                )
+            )
+            + " |"
+        )
     from growthpole.scenario import Scale
     from growthpole.state import WorldState
 
-    seed_mask = next(f.default for f in dataclasses.fields(WorldState)
-                     if f.name == "entry_seed_mask")
-    lines.append("| " + " | ".join(cell(x) for x in (
-        "state.WorldState", "`entry_seed_mask`", number(seed_mask), "entry rate of a (region, "
-        "sector) cell without incumbents, relative to a cell with one", "1", "assumed")) + " |")
+    seed_mask = next(
+        f.default for f in dataclasses.fields(WorldState) if f.name == "entry_seed_mask"
+    )
+    lines.append(
+        "| "
+        + " | ".join(
+            cell(x)
+            for x in (
+                "state.WorldState",
+                "`entry_seed_mask`",
+                number(seed_mask),
+                "entry rate of a (region, "
+                "sector) cell without incumbents, relative to a cell with one",
+                "1",
+                "assumed",
+            )
+        )
+        + " |"
+    )
     for field_name, field in Scale.model_fields.items():
-        lines.append("| " + " | ".join(cell(x) for x in (
-            "scenario.Scale", f"`{field_name}`", number(field.default),
-            f"{field.description} (scenario `scale:` default)", "1", "resolution choice")) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                cell(x)
+                for x in (
+                    "scenario.Scale",
+                    f"`{field_name}`",
+                    number(field.default),
+                    f"{field.description} (scenario `scale:` default)",
+                    "1",
+                    "resolution choice",
+                )
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -212,11 +377,11 @@ def sector_mix_table() -> str:
     from growthpole.model import SECTOR_MIX
     from growthpole.regions import REGIONS, SECTORS
 
-    lines = ["| region | " + " | ".join(SECTORS) + " |",
-             "|---|" + "---|" * len(SECTORS)]
+    lines = ["| region | " + " | ".join(SECTORS) + " |", "|---|" + "---|" * len(SECTORS)]
     for region in REGIONS:
-        lines.append(f"| {region} | " + " | ".join(number(SECTOR_MIX[region][s])
-                                                   for s in SECTORS) + " |")
+        lines.append(
+            f"| {region} | " + " | ".join(number(SECTOR_MIX[region][s]) for s in SECTORS) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -274,10 +439,24 @@ def lever_rows(pillar: str) -> list[str]:
             continue
         changed = ", ".join(f"`{c}`" for c in channels_changed(lever.key)) or "(none)"
         origin = lever.scope + (f", since {lever.since}" if lever.since else "")
-        rows.append("| " + " | ".join(cell(x) for x in (
-            f"`{lever.key}`", lever.title, lever.unit,
-            f"[{number(lever.lower)}, {number(lever.upper)}]", origin,
-            ", ".join(lever.mechanisms), lever.effect_note, changed, lever.clause)) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                cell(x)
+                for x in (
+                    f"`{lever.key}`",
+                    lever.title,
+                    lever.unit,
+                    f"[{number(lever.lower)}, {number(lever.upper)}]",
+                    origin,
+                    ", ".join(lever.mechanisms),
+                    lever.effect_note,
+                    changed,
+                    lever.clause,
+                )
+            )
+            + " |"
+        )
     return rows
 
 
@@ -289,25 +468,53 @@ def coefficient_rows(pillar: str) -> list[str]:
         low, high = c.prior.interval(0.9)
         source = c.source
         kind = source.kind if source.kind != "judgement" else "**judgement**"
-        text = source.note if source.kind == "judgement" else (
-            f"{source.estimate} [{source.ref}]")
+        text = source.note if source.kind == "judgement" else (f"{source.estimate} [{source.ref}]")
         if source.kind == "judgement" and source.motivated_by:
             text += f" (motivated by [{source.motivated_by}])"
-        rows.append("| " + " | ".join(cell(x) for x in (
-            f"`{c.name}`", c.role, number(c.value), c.prior.describe(),
-            f"[{low:.3g}, {high:.3g}]", kind, text)) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                cell(x)
+                for x in (
+                    f"`{c.name}`",
+                    c.role,
+                    number(c.value),
+                    c.prior.describe(),
+                    f"[{low:.3g}, {high:.3g}]",
+                    kind,
+                    text,
+                )
+            )
+            + " |"
+        )
     return rows
 
 
 def channel_rule_rows() -> list[str]:
     rows = []
     for rule in CHANNEL_RULES.values():
-        text = rule.source.note if rule.source.kind == "judgement" else (
-            f"{rule.source.estimate} [{rule.source.ref}]")
+        text = (
+            rule.source.note
+            if rule.source.kind == "judgement"
+            else (f"{rule.source.estimate} [{rule.source.ref}]")
+        )
         kind = rule.source.kind if rule.source.kind != "judgement" else "**judgement**"
-        rows.append("| " + " | ".join(cell(x) for x in (
-            f"`{rule.channel}`", rule.kind, rule.index, rule.rule,
-            "-" if rule.cap is None else number(rule.cap), kind, text)) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                cell(x)
+                for x in (
+                    f"`{rule.channel}`",
+                    rule.kind,
+                    rule.index,
+                    rule.rule,
+                    "-" if rule.cap is None else number(rule.cap),
+                    kind,
+                    text,
+                )
+            )
+            + " |"
+        )
     return rows
 
 
@@ -315,23 +522,29 @@ def levers_markdown() -> str:
     counts = {p: sum(lever.pillar == p for lever in LEVERS.values()) for p in PILLARS}
     sections = []
     for pillar in PILLARS:
-        sections.append(f"## {pillar} ({counts[pillar]} levers)\n\n"
-                        "| key | title | unit | range | scope | mechanisms | effect | "
-                        "channels changed | clause (verbatim) |\n"
-                        "|---|---|---|---|---|---|---|---|---|\n"
-                        + "\n".join(lever_rows(pillar))
-                        + "\n\nCoefficients: value, prior, its 90% interval and source.\n\n"
-                        "| coefficient | role | value | prior | 90% prior interval | source | "
-                        "estimate or reasoning |\n|---|---|---|---|---|---|---|\n"
-                        + "\n".join(coefficient_rows(pillar)))
+        sections.append(
+            f"## {pillar} ({counts[pillar]} levers)\n\n"
+            "| key | title | unit | range | scope | mechanisms | effect | "
+            "channels changed | clause (verbatim) |\n"
+            "|---|---|---|---|---|---|---|---|---|\n"
+            + "\n".join(lever_rows(pillar))
+            + "\n\nCoefficients: value, prior, its 90% interval and source.\n\n"
+            "| coefficient | role | value | prior | 90% prior interval | source | "
+            "estimate or reasoning |\n|---|---|---|---|---|---|---|\n"
+            + "\n".join(coefficient_rows(pillar))
+        )
     nonzero = [lever.key for lever in LEVERS.values() if lever.default != 0.0]
     defaults_sentence = (
         "Every default is 0: the policy as it stood in 2019, under which all policy channels "
-        "are neutral." if not nonzero else
-        "Defaults are the policy as it stood in 2019; levers with a non-zero default: "
-        + ", ".join(f"`{k}`" for k in nonzero) + ".")
-    omissions = "\n".join(f"| {cell(name)} | {cell(reason)} |"
-                          for name, reason in OMISSIONS.items())
+        "are neutral."
+        if not nonzero
+        else "Defaults are the policy as it stood in 2019; levers with a non-zero default: "
+        + ", ".join(f"`{k}`" for k in nonzero)
+        + "."
+    )
+    omissions = "\n".join(
+        f"| {cell(name)} | {cell(reason)} |" for name, reason in OMISSIONS.items()
+    )
     tally: dict[str, int] = {}
     for c in COEFFICIENTS.values():
         tally[c.source.kind] = tally.get(c.source.kind, 0) + 1
@@ -423,22 +636,31 @@ matching / ABC on Shaoxing's 2020-2024 GDP, population and sector shares, with
 # model.md generated blocks
 # ---------------------------------------------------------------------------------------
 
+
 def generated_blocks() -> dict[str, str]:
     """Name -> content of the generated blocks of docs/model.md."""
-    return {"parameters": parameter_table(), "constants": constants_table(),
-            "platform_kinds": platform_kinds_table(), "sector_mix": sector_mix_table()}
+    return {
+        "parameters": parameter_table(),
+        "constants": constants_table(),
+        "platform_kinds": platform_kinds_table(),
+        "sector_mix": sector_mix_table(),
+    }
 
 
-BLOCK = re.compile(r"(?P<begin><!-- BEGIN GENERATED: (?P<name>[a-z0-9_]+) -->)\n(?P<body>.*?)\n?"
-                   r"(?P<end><!-- END GENERATED: (?P=name) -->)", re.DOTALL)
+BLOCK = re.compile(
+    r"(?P<begin><!-- BEGIN GENERATED: (?P<name>[a-z0-9_]+) -->)\n(?P<body>.*?)\n?"
+    r"(?P<end><!-- END GENERATED: (?P=name) -->)",
+    re.DOTALL,
+)
 
 
 def refresh_model_md(text: str, blocks: dict[str, str] | None = None) -> str:
     """``text`` with every generated block replaced by its current content; a block name the
     generator does not know raises KeyError."""
     blocks = generated_blocks() if blocks is None else blocks
-    return BLOCK.sub(lambda m: (m.group("begin") + "\n" + blocks[m.group("name")] + "\n"
-                                + m.group("end")), text)
+    return BLOCK.sub(
+        lambda m: m.group("begin") + "\n" + blocks[m.group("name")] + "\n" + m.group("end"), text
+    )
 
 
 def calibration_blocks() -> dict[str, str]:
@@ -462,15 +684,17 @@ def expected_files() -> dict[Path, str]:
     if MODEL_MD.is_file():
         files[MODEL_MD] = refresh_model_md(MODEL_MD.read_text(encoding="utf-8"))
     if CALIBRATION_MD.is_file():
-        files[CALIBRATION_MD] = refresh_model_md(CALIBRATION_MD.read_text(encoding="utf-8"),
-                                                 calibration_blocks())
+        files[CALIBRATION_MD] = refresh_model_md(
+            CALIBRATION_MD.read_text(encoding="utf-8"), calibration_blocks()
+        )
     return files
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 when a file is out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 when a file is out of date"
+    )
     args = parser.parse_args(argv)
     stale = []
     for path, content in expected_files().items():

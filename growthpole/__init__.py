@@ -26,5 +26,11 @@ def run_scenario(*args, **kwargs):
     return _run(*args, **kwargs)
 
 
-__all__ = ["GrowthpoleError", "Scenario", "__version__", "build_scenario", "load_scenario",
-           "run_scenario"]
+__all__ = [
+    "GrowthpoleError",
+    "Scenario",
+    "__version__",
+    "build_scenario",
+    "load_scenario",
+    "run_scenario",
+]

@@ -66,13 +66,17 @@ class _ArrayView(mesa.Agent):
     def _row(self) -> int:
         row = self._find_row()
         if row is None:
-            when = (f" (it had exited by the year {self.exited_by})"
-                    if self.exited_by is not None else "")
+            when = (
+                f" (it had exited by the year {self.exited_by})"
+                if self.exited_by is not None
+                else ""
+            )
             raise AgentExitedError(
                 f"{self.agent_kind} agent {self.agent_id} (Mesa unique_id {self.unique_id}) "
                 f"has exited the model{when}: its view no longer reads any state. "
                 f"model.agents holds the live agents only; check view.alive before reading "
-                f"a kept view.")
+                f"a kept view."
+            )
         return row
 
     @property
@@ -109,9 +113,23 @@ class Firm(_ArrayView):
 
     table_name = "firms"
     agent_kind = "firm"
-    fields = ("region", "platform", "sector", "log_tfp", "capital", "skilled", "unskilled",
-              "land_mu", "emission_intensity", "digital", "clustered", "age", "value_added",
-              "profit", "low_efficiency")
+    fields = (
+        "region",
+        "platform",
+        "sector",
+        "log_tfp",
+        "capital",
+        "skilled",
+        "unskilled",
+        "land_mu",
+        "emission_intensity",
+        "digital",
+        "clustered",
+        "age",
+        "value_added",
+        "profit",
+        "low_efficiency",
+    )
 
     @property
     def region_name(self) -> str:
@@ -143,8 +161,18 @@ class Platform(_ArrayView):
 
     table_name = "platforms"
     agent_kind = "platform"
-    fields = ("region", "kind", "capacity_mu", "used_mu", "base_capacity_mu",
-              "full_capacity_mu", "sector_mask", "opening_year", "subsidy", "star")
+    fields = (
+        "region",
+        "kind",
+        "capacity_mu",
+        "used_mu",
+        "base_capacity_mu",
+        "full_capacity_mu",
+        "sector_mask",
+        "opening_year",
+        "subsidy",
+        "star",
+    )
 
     @property
     def region_name(self) -> str:
@@ -166,14 +194,16 @@ class AgentViews:
     def __init__(self, model: GrowthPoleModel) -> None:
         self.model = model
         self.views: dict[str, dict[int, _ArrayView]] = {c.table_name: {} for c in VIEW_CLASSES}
-        self.known: dict[str, np.ndarray] = {c.table_name: np.zeros(0, np.int64)
-                                             for c in VIEW_CLASSES}
+        self.known: dict[str, np.ndarray] = {
+            c.table_name: np.zeros(0, np.int64) for c in VIEW_CLASSES
+        }
         self._synced: tuple | None = None
 
     def _version(self) -> tuple:
         state = self.model.state
-        tables = tuple((t.size, t.next_id, t.count) for t in
-                       (state.firms, state.talent, state.platforms))
+        tables = tuple(
+            (t.size, t.next_id, t.count) for t in (state.firms, state.talent, state.platforms)
+        )
         return (self.model.year, self.model.steps, tables)
 
     def sync(self) -> None:

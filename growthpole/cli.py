@@ -26,13 +26,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="growthpole", description=(
-        "Agent-based model of Shaoxing's 融杭联甬接沪 strategy: when, and how likely, does "
-        "Shaoxing return to China's top 30 cities by GDP?"))
+    parser = _Parser(
+        prog="growthpole",
+        description=(
+            "Agent-based model of Shaoxing's 融杭联甬接沪 strategy: when, and how likely, does "
+            "Shaoxing return to China's top 30 cities by GDP?"
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"growthpole {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                       parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"growthpole.commands.{info.name}")
         if hasattr(module, "register"):
@@ -91,12 +94,18 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         where = f"{exc.filename}: " if exc.filename else ""
         reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
-        print(f"growthpole: error: {where}{reason}; completed outputs are intact, "
-              f"partial ones were not written", file=sys.stderr)
+        print(
+            f"growthpole: error: {where}{reason}; completed outputs are intact, "
+            f"partial ones were not written",
+            file=sys.stderr,
+        )
         return 2
     except (KeyboardInterrupt, Terminated) as exc:
-        print(f"growthpole: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}; "
-              f"completed outputs are intact, partial ones were not written", file=sys.stderr)
+        print(
+            f"growthpole: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}; "
+            f"completed outputs are intact, partial ones were not written",
+            file=sys.stderr,
+        )
         return 143 if isinstance(exc, Terminated) else 130
     finally:
         if previous is not None:

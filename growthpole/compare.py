@@ -68,7 +68,9 @@ def check_distinct_names(scenarios: Sequence[Scenario]) -> None:
                 f"scenario name {scenario.name!r} is also the name of "
                 f"{earlier.source_path or 'another scenario'}; compared scenarios need "
                 f"distinct names (they label the columns and rows)",
-                file=scenario.source_path, key="name")
+                file=scenario.source_path,
+                key="name",
+            )
         seen[scenario.name] = scenario
 
 
@@ -86,16 +88,27 @@ def check_comparable(scenarios: Sequence[Scenario]) -> None:
                 raise ScenarioError(
                     f"{key} {getattr(other, key)} differs from {getattr(first, key)} in "
                     f"{first.source_path or first.name}; compared scenarios must share the "
-                    f"horizon", file=where, key=key)
+                    f"horizon",
+                    file=where,
+                    key=key,
+                )
         if other.scale != first.scale:
             raise ScenarioError(
                 f"agent resolution {other.scale.model_dump()} differs from "
                 f"{first.scale.model_dump()} in {first.source_path or first.name}; common "
-                f"random numbers need the same scale", file=where, key="scale")
+                f"random numbers need the same scale",
+                file=where,
+                key="scale",
+            )
 
 
-def compare_scenarios(scenarios: Sequence[Scenario], *, replications: int | None = None,
-                      seed: int | None = None, progress: bool = False) -> Comparison:
+def compare_scenarios(
+    scenarios: Sequence[Scenario],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    progress: bool = False,
+) -> Comparison:
     """Run every scenario with the same root seed and replication count (default: the first
     scenario's) and return the results in order."""
     check_comparable(scenarios)
@@ -105,13 +118,19 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, replications: int | None
     notes = []
     for scenario in scenarios:
         if scenario.seed != seed:
-            notes.append(f"{scenario.source_path or scenario.name}: seed {scenario.seed} "
-                         f"overridden by the shared seed {seed} (common random numbers)")
+            notes.append(
+                f"{scenario.source_path or scenario.name}: seed {scenario.seed} "
+                f"overridden by the shared seed {seed} (common random numbers)"
+            )
         if scenario.replications != replications:
-            notes.append(f"{scenario.source_path or scenario.name}: {replications} "
-                         f"replications (file says {scenario.replications})")
-    results = [run_scenario(scenario, replications=replications, seed=seed, progress=progress)
-               for scenario in scenarios]
+            notes.append(
+                f"{scenario.source_path or scenario.name}: {replications} "
+                f"replications (file says {scenario.replications})"
+            )
+    results = [
+        run_scenario(scenario, replications=replications, seed=seed, progress=progress)
+        for scenario in scenarios
+    ]
     return Comparison(results, seed, replications, notes)
 
 
@@ -132,14 +151,16 @@ def side_by_side(comparison: Comparison) -> pd.DataFrame:
         if "national_rank" in shaoxing.columns:
             frame["rank_median"] = grouped.national_rank.median()
             frame["p_top30"] = grouped.national_rank.apply(
-                lambda ranks: float((ranks <= TOP).mean()))
+                lambda ranks: float((ranks <= TOP).mean())
+            )
         frame.insert(0, "scenario", result.scenario.name)
         rows.append(frame.reset_index())
     return pd.concat(rows, ignore_index=True)
 
 
-def paired_t_interval(differences: np.ndarray, confidence: float = CONFIDENCE
-                      ) -> tuple[float, float, float, float]:
+def paired_t_interval(
+    differences: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float, float, float, float]:
     """(mean, standard error, lower, upper) of the paired t interval for the mean of
     ``differences`` (one per replication). NaN bounds when fewer than two values."""
     values = np.asarray(differences, dtype=float)
@@ -152,8 +173,7 @@ def paired_t_interval(differences: np.ndarray, confidence: float = CONFIDENCE
     return mean, se, mean - half, mean + half
 
 
-def paired_differences(comparison: Comparison, confidence: float = CONFIDENCE
-                       ) -> pd.DataFrame:
+def paired_differences(comparison: Comparison, confidence: float = CONFIDENCE) -> pd.DataFrame:
     """Per year and scenario B: Shaoxing GDP B - A paired by replication (亿元, current
     prices), its standard error and the paired t confidence interval; also relative to A's
     mean (percent)."""
@@ -167,12 +187,20 @@ def paired_differences(comparison: Comparison, confidence: float = CONFIDENCE
             values = values.to_numpy(dtype=float)
             mean, se, lower, upper = paired_t_interval(values, confidence)
             base_mean = float(base.loc[year].mean())
-            rows.append({"year": int(year), "scenario_a": base_result.scenario.name,
-                         "scenario_b": result.scenario.name, "replications": len(values),
-                         "gdp_difference_mean": mean, "gdp_difference_se": se,
-                         "ci_lower": lower, "ci_upper": upper,
-                         "gdp_difference_percent": 100.0 * mean / base_mean,
-                         "excludes_zero": bool(lower > 0 or upper < 0)})
+            rows.append(
+                {
+                    "year": int(year),
+                    "scenario_a": base_result.scenario.name,
+                    "scenario_b": result.scenario.name,
+                    "replications": len(values),
+                    "gdp_difference_mean": mean,
+                    "gdp_difference_se": se,
+                    "ci_lower": lower,
+                    "ci_upper": upper,
+                    "gdp_difference_percent": 100.0 * mean / base_mean,
+                    "excludes_zero": bool(lower > 0 or upper < 0),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -182,22 +210,30 @@ def marks(years: Sequence[int], start_year: int) -> list[int]:
     return sorted({years[0], years[-1]} | {y for y in years if (y - start_year) % 5 == 0})
 
 
-def format_comparison(comparison: Comparison, table: pd.DataFrame,
-                      differences: pd.DataFrame) -> str:
+def format_comparison(
+    comparison: Comparison, table: pd.DataFrame, differences: pd.DataFrame
+) -> str:
     """The printed report: side by side at five-year marks, then B - A with its interval."""
     start = comparison.results[0].scenario.start_year
     years = marks(table.year.unique(), start)
     has_rank = "rank_median" in table.columns
     names = comparison.names
     width = max(12, *(len(n) for n in names))
-    lines = [f"Common random numbers: root seed {comparison.seed}, "
-             f"{comparison.replications} replications per scenario (replication r shares "
-             f"its stream across scenarios)"]
+    lines = [
+        f"Common random numbers: root seed {comparison.seed}, "
+        f"{comparison.replications} replications per scenario (replication r shares "
+        f"its stream across scenarios)"
+    ]
     lines += [f"note: {note}" for note in comparison.notes]
     lines.append("")
-    lines.append("Shaoxing GDP median (亿元, current prices)"
-                 + ("; national rank median; P(rank <= 30)" if has_rank else
-                    "; national rank not available in these runs"))
+    lines.append(
+        "Shaoxing GDP median (亿元, current prices)"
+        + (
+            "; national rank median; P(rank <= 30)"
+            if has_rank
+            else "; national rank not available in these runs"
+        )
+    )
     header = f"{'year':>6}"
     for name in names:
         header += f" {name[:width]:>{width}}"
@@ -215,18 +251,21 @@ def format_comparison(comparison: Comparison, table: pd.DataFrame,
         lines.append(line)
     lines.append("")
     level = round(100 * CONFIDENCE)
-    lines.append(f"Shaoxing GDP difference B - A (亿元, current prices), paired by replication, "
-                 f"mean [{level}% paired t interval]; A = {names[0]}")
-    lines.append(f"{'year':>6} {'B':>{width}} {'mean':>9} {'lower':>9} {'upper':>9} "
-                 f"{'% of A':>7}")
+    lines.append(
+        f"Shaoxing GDP difference B - A (亿元, current prices), paired by replication, "
+        f"mean [{level}% paired t interval]; A = {names[0]}"
+    )
+    lines.append(f"{'year':>6} {'B':>{width}} {'mean':>9} {'lower':>9} {'upper':>9} {'% of A':>7}")
     for row in differences[differences.year.isin(years)].itertuples(index=False):
         if row.gdp_difference_mean == 0 and row.gdp_difference_se == 0:
             flag = "  (identical)"
         else:
             flag = "" if row.excludes_zero else "  (includes 0)"
-        lines.append(f"{row.year:>6} {row.scenario_b[:width]:>{width}} "
-                     f"{row.gdp_difference_mean:>9.1f} {row.ci_lower:>9.1f} "
-                     f"{row.ci_upper:>9.1f} {row.gdp_difference_percent:>6.2f}%{flag}")
+        lines.append(
+            f"{row.year:>6} {row.scenario_b[:width]:>{width}} "
+            f"{row.gdp_difference_mean:>9.1f} {row.ci_lower:>9.1f} "
+            f"{row.ci_upper:>9.1f} {row.gdp_difference_percent:>6.2f}%{flag}"
+        )
     lines += ["", fiscal_report(comparison)]
     return "\n".join(lines)
 
@@ -241,6 +280,8 @@ def fiscal_report(comparison: Comparison) -> str:
     for result in comparison.results[1:]:
         summary = fiscal_summary(result.scenario, result.city_year)
         per_yuan = gdp_per_yuan(result.scenario, base.city_year, result.city_year)
-        blocks.append(f"{result.scenario.name} (B) against {base.scenario.name} (A): "
-                      + format_fiscal(summary, per_yuan))
+        blocks.append(
+            f"{result.scenario.name} (B) against {base.scenario.name} (A): "
+            + format_fiscal(summary, per_yuan)
+        )
     return "\n\n".join(blocks)

@@ -35,12 +35,22 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: (the year's first release, 初步核算), ``final-verified`` (a later pre-census restatement,
 #: 最终核实), ``census-revised`` (restated after a national economic census), ``census``
 #: (a population-census count)
-VINTAGES = ("yearbook", "bulletin-preliminary", "initial-verified", "final-verified",
-            "census-revised", "census")
+VINTAGES = (
+    "yearbook",
+    "bulletin-preliminary",
+    "initial-verified",
+    "final-verified",
+    "census-revised",
+    "census",
+)
 #: a year's national ranking uses one vintage (data/README.md: never mix vintages within a
 #: ranking year): the vintage holding the most cities that year, ties broken in this order
-RANKING_VINTAGE_PREFERENCE = ("yearbook", "census-revised", "final-verified",
-                              "bulletin-preliminary")
+RANKING_VINTAGE_PREFERENCE = (
+    "yearbook",
+    "census-revised",
+    "final-verified",
+    "bulletin-preliminary",
+)
 #: the 5th national economic census restated 2023 GDP; later years are published on its basis
 CENSUS_5_YEAR = 2023
 
@@ -67,84 +77,113 @@ class Schema:
     key: tuple[str, ...]
 
 
-CITY_GDP = Schema("city_gdp.csv", (
-    Column("city_code", "int", lower=100000, upper=999999),
-    Column("city", "str"),
-    Column("year", "int", lower=1949, upper=2100),
-    Column("gdp_100m_cny", "float", lower=0.01, upper=1e6),
-    Column("vintage", "str", allowed=VINTAGES),
-    Column("source", "str"),
-), ("city_code", "year", "vintage"))
+CITY_GDP = Schema(
+    "city_gdp.csv",
+    (
+        Column("city_code", "int", lower=100000, upper=999999),
+        Column("city", "str"),
+        Column("year", "int", lower=1949, upper=2100),
+        Column("gdp_100m_cny", "float", lower=0.01, upper=1e6),
+        Column("vintage", "str", allowed=VINTAGES),
+        Column("source", "str"),
+    ),
+    ("city_code", "year", "vintage"),
+)
 
-CORRIDOR_INDICATORS = Schema("corridor_indicators.csv", (
-    Column("city_code", "int", allowed=tuple(str(c) for c in CORRIDOR_CITY_CODES.values())),
-    Column("city", "str"),
-    Column("year", "int", lower=1949, upper=2100),
-    Column("indicator", "str"),
-    Column("value", "float", lower=-1e7, upper=1e7),
-    Column("unit", "str"),
-    Column("vintage", "str", allowed=VINTAGES),
-    Column("source", "str"),
-), ("city_code", "year", "indicator"))
+CORRIDOR_INDICATORS = Schema(
+    "corridor_indicators.csv",
+    (
+        Column("city_code", "int", allowed=tuple(str(c) for c in CORRIDOR_CITY_CODES.values())),
+        Column("city", "str"),
+        Column("year", "int", lower=1949, upper=2100),
+        Column("indicator", "str"),
+        Column("value", "float", lower=-1e7, upper=1e7),
+        Column("unit", "str"),
+        Column("vintage", "str", allowed=VINTAGES),
+        Column("source", "str"),
+    ),
+    ("city_code", "year", "indicator"),
+)
 
-COUNTY_INDICATORS = Schema("county_gdp.csv", (
-    Column("region_code", "int", lower=330000, upper=339999),
-    Column("region", "str"),
-    Column("year", "int", lower=1949, upper=2100),
-    Column("indicator", "str"),
-    Column("value", "float", lower=-1e7, upper=1e7),
-    Column("unit", "str"),
-    Column("vintage", "str", allowed=VINTAGES),
-    Column("source", "str"),
-), ("region_code", "year", "indicator"))
+COUNTY_INDICATORS = Schema(
+    "county_gdp.csv",
+    (
+        Column("region_code", "int", lower=330000, upper=339999),
+        Column("region", "str"),
+        Column("year", "int", lower=1949, upper=2100),
+        Column("indicator", "str"),
+        Column("value", "float", lower=-1e7, upper=1e7),
+        Column("unit", "str"),
+        Column("vintage", "str", allowed=VINTAGES),
+        Column("source", "str"),
+    ),
+    ("region_code", "year", "indicator"),
+)
 
-NATIONAL_ACCOUNTS = Schema("national_accounts.csv", (
-    Column("geography", "str", allowed=("china", "zhejiang")),
-    Column("year", "int", lower=1949, upper=2100),
-    Column("indicator", "str", allowed=("gdp_100m_cny", "real_gdp_growth_pct")),
-    Column("value", "float", lower=-50.0, upper=1e8),
-    Column("unit", "str"),
-    Column("vintage", "str", allowed=VINTAGES),
-    Column("series", "str"),
-    Column("source", "str"),
-), ("geography", "year", "indicator", "series"))
+NATIONAL_ACCOUNTS = Schema(
+    "national_accounts.csv",
+    (
+        Column("geography", "str", allowed=("china", "zhejiang")),
+        Column("year", "int", lower=1949, upper=2100),
+        Column("indicator", "str", allowed=("gdp_100m_cny", "real_gdp_growth_pct")),
+        Column("value", "float", lower=-50.0, upper=1e8),
+        Column("unit", "str"),
+        Column("vintage", "str", allowed=VINTAGES),
+        Column("series", "str"),
+        Column("source", "str"),
+    ),
+    ("geography", "year", "indicator", "series"),
+)
 
-REGIONS_SCHEMA = Schema("regions.csv", (
-    Column("region_id", "str", allowed=REGIONS),
-    Column("name_zh", "str"),
-    Column("name_en", "str"),
-    Column("admin_code", "int", required=False, lower=100000, upper=999999),
-    Column("parent_city_code", "int", required=False, lower=100000, upper=999999),
-    Column("latitude", "float", required=False, lower=18.0, upper=54.0),
-    Column("longitude", "float", required=False, lower=73.0, upper=135.0),
-    Column("land_area_km2", "float", required=False, lower=1.0, upper=1e6),
-    Column("source", "str"),
-), ("region_id",))
+REGIONS_SCHEMA = Schema(
+    "regions.csv",
+    (
+        Column("region_id", "str", allowed=REGIONS),
+        Column("name_zh", "str"),
+        Column("name_en", "str"),
+        Column("admin_code", "int", required=False, lower=100000, upper=999999),
+        Column("parent_city_code", "int", required=False, lower=100000, upper=999999),
+        Column("latitude", "float", required=False, lower=18.0, upper=54.0),
+        Column("longitude", "float", required=False, lower=73.0, upper=135.0),
+        Column("land_area_km2", "float", required=False, lower=1.0, upper=1e6),
+        Column("source", "str"),
+    ),
+    ("region_id",),
+)
 
-TRAVEL_TIMES = Schema("travel_times.csv", (
-    Column("origin", "str", allowed=REGIONS),
-    Column("destination", "str", allowed=REGIONS),
-    Column("mode", "str", allowed=("road", "rail")),
-    Column("minutes", "float", lower=1.0, upper=2000.0),
-    Column("year", "int", required=False, lower=1990, upper=2100),
-    Column("source", "str"),
-), ("origin", "destination", "mode", "year"))
+TRAVEL_TIMES = Schema(
+    "travel_times.csv",
+    (
+        Column("origin", "str", allowed=REGIONS),
+        Column("destination", "str", allowed=REGIONS),
+        Column("mode", "str", allowed=("road", "rail")),
+        Column("minutes", "float", lower=1.0, upper=2000.0),
+        Column("year", "int", required=False, lower=1990, upper=2100),
+        Column("source", "str"),
+    ),
+    ("origin", "destination", "mode", "year"),
+)
 
-PLATFORMS = Schema("platforms.csv", (
-    Column("platform_id", "str"),
-    Column("name_zh", "str"),
-    Column("name_en", "str", required=False),
-    Column("region_id", "str", required=False, allowed=REGIONS),
-    Column("area_km2", "float", required=False, lower=0.0, upper=10_000.0),
-    Column("opening_year", "int", required=False, lower=1980, upper=2100),
-    Column("sector_focus", "str", required=False),
-    Column("kind", "str", required=False),
-    Column("source", "str"),
-), ("platform_id",))
+PLATFORMS = Schema(
+    "platforms.csv",
+    (
+        Column("platform_id", "str"),
+        Column("name_zh", "str"),
+        Column("name_en", "str", required=False),
+        Column("region_id", "str", required=False, allowed=REGIONS),
+        Column("area_km2", "float", required=False, lower=0.0, upper=10_000.0),
+        Column("opening_year", "int", required=False, lower=1980, upper=2100),
+        Column("sector_focus", "str", required=False),
+        Column("kind", "str", required=False),
+        Column("source", "str"),
+    ),
+    ("platform_id",),
+)
 
 
-def read_table(schema: Schema, *, directory: Path | None = None,
-               path: Path | None = None) -> pd.DataFrame:
+def read_table(
+    schema: Schema, *, directory: Path | None = None, path: Path | None = None
+) -> pd.DataFrame:
     """Read a CSV and check it against ``schema``; raise DataError on the first fault."""
     path = path or (directory or data_dir()) / schema.file
     if not path.is_file():
@@ -154,8 +193,10 @@ def read_table(schema: Schema, *, directory: Path | None = None,
     except UnicodeDecodeError:
         raise DataError("not UTF-8 text", file=path) from None
     except pd.errors.EmptyDataError:
-        raise DataError(f"the file is empty; expected a header row "
-                        f"{','.join(c.name for c in schema.columns)}", file=path) from None
+        raise DataError(
+            f"the file is empty; expected a header row {','.join(c.name for c in schema.columns)}",
+            file=path,
+        ) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise DataError(f"corrupt CSV: {str(exc).splitlines()[0]}", file=path) from None
     return check_frame(frame, schema, path)
@@ -165,8 +206,11 @@ def check_frame(frame: pd.DataFrame, schema: Schema, path: Path | str) -> pd.Dat
     """Type, range, code and key checks of a string-typed frame; returns typed columns."""
     missing = [c.name for c in schema.columns if c.name not in frame.columns]
     if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)}; expected "
-                        f"{', '.join(c.name for c in schema.columns)}", file=path)
+        raise DataError(
+            f"missing column(s) {', '.join(missing)}; expected "
+            f"{', '.join(c.name for c in schema.columns)}",
+            file=path,
+        )
     out = pd.DataFrame(index=frame.index)
     for column in schema.columns:
         raw = frame[column.name].astype(str).str.strip()
@@ -180,45 +224,64 @@ def check_frame(frame: pd.DataFrame, schema: Schema, path: Path | str) -> pd.Dat
                 bad = ~empty & ~raw.isin(column.allowed)
                 if bad.any():
                     row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-                    raise DataError(f"row {row}: {raw[bad].iloc[0]!r} is not allowed; allowed: "
-                                    f"{', '.join(column.allowed)}", file=path, key=column.name)
+                    raise DataError(
+                        f"row {row}: {raw[bad].iloc[0]!r} is not allowed; allowed: "
+                        f"{', '.join(column.allowed)}",
+                        file=path,
+                        key=column.name,
+                    )
         else:
             numeric = pd.to_numeric(raw.where(~empty, None), errors="coerce")
             bad = ~empty & (numeric.isna() | ~np.isfinite(numeric.fillna(0.0)))
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-                raise DataError(f"row {row}: {raw[bad].iloc[0]!r} is not a finite number",
-                                file=path, key=column.name)
+                raise DataError(
+                    f"row {row}: {raw[bad].iloc[0]!r} is not a finite number",
+                    file=path,
+                    key=column.name,
+                )
             if column.kind == "int":
                 nonint = ~empty & (numeric != np.round(numeric))
                 if nonint.any():
                     row = int(np.flatnonzero(nonint.to_numpy())[0]) + 2
-                    raise DataError(f"row {row}: {raw[nonint].iloc[0]!r} is not an integer",
-                                    file=path, key=column.name)
+                    raise DataError(
+                        f"row {row}: {raw[nonint].iloc[0]!r} is not an integer",
+                        file=path,
+                        key=column.name,
+                    )
             for bound, op in ((column.lower, "lt"), (column.upper, "gt")):
                 if bound is None:
                     continue
                 off = ~empty & getattr(numeric, op)(bound)
                 if off.any():
                     row = int(np.flatnonzero(off.to_numpy())[0]) + 2
-                    raise DataError(f"row {row}: {numeric[off].iloc[0]} is outside "
-                                    f"[{column.lower}, {column.upper}]", file=path,
-                                    key=column.name)
+                    raise DataError(
+                        f"row {row}: {numeric[off].iloc[0]} is outside "
+                        f"[{column.lower}, {column.upper}]",
+                        file=path,
+                        key=column.name,
+                    )
             if column.allowed is not None:
                 bad = ~empty & ~raw.isin(column.allowed)
                 if bad.any():
                     row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-                    raise DataError(f"row {row}: {raw[bad].iloc[0]!r} is not an allowed code; "
-                                    f"allowed: {', '.join(column.allowed)}", file=path,
-                                    key=column.name)
+                    raise DataError(
+                        f"row {row}: {raw[bad].iloc[0]!r} is not an allowed code; "
+                        f"allowed: {', '.join(column.allowed)}",
+                        file=path,
+                        key=column.name,
+                    )
             values = numeric.astype("Int64") if column.kind == "int" else numeric.astype(float)
         out[column.name] = values
     dup = out.duplicated(list(schema.key), keep="first")
     if dup.any():
         row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
-        raise DataError(f"row {row}: duplicate key ({', '.join(schema.key)}) = "
-                        f"{tuple(out.loc[dup, list(schema.key)].iloc[0])}", file=path,
-                        key=",".join(schema.key))
+        raise DataError(
+            f"row {row}: duplicate key ({', '.join(schema.key)}) = "
+            f"{tuple(out.loc[dup, list(schema.key)].iloc[0])}",
+            file=path,
+            key=",".join(schema.key),
+        )
     return out
 
 
@@ -233,13 +296,21 @@ def load(schema: Schema) -> pd.DataFrame:
     return _cached(schema.file, str(data_dir())).copy()
 
 
-ALL_SCHEMAS = (CITY_GDP, CORRIDOR_INDICATORS, COUNTY_INDICATORS, NATIONAL_ACCOUNTS,
-               REGIONS_SCHEMA, TRAVEL_TIMES, PLATFORMS)
+ALL_SCHEMAS = (
+    CITY_GDP,
+    CORRIDOR_INDICATORS,
+    COUNTY_INDICATORS,
+    NATIONAL_ACCOUNTS,
+    REGIONS_SCHEMA,
+    TRAVEL_TIMES,
+    PLATFORMS,
+)
 
 
 # ---------------------------------------------------------------------------------------
 # base-year inputs of the model
 # ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BaseYear:
@@ -278,13 +349,15 @@ def select_one_vintage_per_year(panel: pd.DataFrame) -> pd.DataFrame:
     counts = counts.reset_index()
     order = {v: k for k, v in enumerate(RANKING_VINTAGE_PREFERENCE)}
     counts["preference"] = counts.vintage.map(order).fillna(len(order))
-    chosen = (counts.sort_values(["year", "cities", "preference"],
-                                 ascending=[True, False, True])
-              .drop_duplicates("year").set_index("year").vintage)
+    chosen = (
+        counts.sort_values(["year", "cities", "preference"], ascending=[True, False, True])
+        .drop_duplicates("year")
+        .set_index("year")
+        .vintage
+    )
     keep = panel.vintage.to_numpy() == years.map(chosen).to_numpy()
     out = panel[keep].reset_index(drop=True)
-    basis = [on_census_5_basis(int(y), str(v)) for y, v in zip(out.year, out.vintage,
-                                                                 strict=True)]
+    basis = [on_census_5_basis(int(y), str(v)) for y, v in zip(out.year, out.vintage, strict=True)]
     return out.assign(census_5_basis=np.array(basis, dtype=bool))
 
 
@@ -301,8 +374,7 @@ def active_city_panel() -> pd.DataFrame:
     path = imported_panel_path()
     frames = [project]
     if path.is_file():
-        imported = _cached_imported(str(path), path.stat().st_mtime_ns).assign(
-            origin="imported")
+        imported = _cached_imported(str(path), path.stat().st_mtime_ns).assign(origin="imported")
         covered = set(imported.year.astype(int))
         frames = [project[~project.year.astype(int).isin(covered)], imported]
     return select_one_vintage_per_year(pd.concat(frames, ignore_index=True))
@@ -316,15 +388,17 @@ def census_5_revision() -> tuple[float, int]:
     (0.0, 0) when no city publishes both."""
     table = load(CITY_GDP)
     year = table[table.year.astype(int) == CENSUS_5_YEAR]
-    wide = year.pivot_table(index="city_code", columns="vintage", values="gdp_100m_cny",
-                            aggfunc="first")
+    wide = year.pivot_table(
+        index="city_code", columns="vintage", values="gdp_100m_cny", aggfunc="first"
+    )
     if not {"census-revised", "bulletin-preliminary"} <= set(wide.columns):
         return 0.0, 0
     pairs = wide[["census-revised", "bulletin-preliminary"]].dropna()
     if pairs.empty:
         return 0.0, 0
-    ratio = np.log(pairs["census-revised"].astype(float)
-                   / pairs["bulletin-preliminary"].astype(float))
+    ratio = np.log(
+        pairs["census-revised"].astype(float) / pairs["bulletin-preliminary"].astype(float)
+    )
     return float(np.median(ratio)), len(pairs)
 
 
@@ -351,15 +425,17 @@ def _city_value(year: int, city_code: int, indicator: str) -> tuple[float, int] 
         if len(rows):
             return float(rows.gdp_100m_cny.iloc[0]), year
     table = load(CORRIDOR_INDICATORS)
-    rows = table[(table.city_code == city_code) & (table.indicator == indicator)
-                 & (table.year == year)]
+    rows = table[
+        (table.city_code == city_code) & (table.indicator == indicator) & (table.year == year)
+    ]
     if len(rows):
         return float(rows.value.iloc[0]), year
     return None
 
 
-def _nearest_city_value(year: int, city_code: int, indicator: str,
-                        information_year: int | None = None) -> tuple[float, int] | None:
+def _nearest_city_value(
+    year: int, city_code: int, indicator: str, information_year: int | None = None
+) -> tuple[float, int] | None:
     """The published value nearest to ``year`` among the years <= ``information_year``."""
     table = visible(load(CORRIDOR_INDICATORS), information_year)
     rows = table[(table.city_code == city_code) & (table.indicator == indicator)]
@@ -375,8 +451,9 @@ def _county_table(indicator: str, information_year: int | None) -> pd.DataFrame:
     return rows.assign(region_id=rows.region_code.astype(int).map(_county_region_of_code()))
 
 
-def _county_shares(year: int, indicator: str, information_year: int | None = None
-                   ) -> tuple[np.ndarray, str]:
+def _county_shares(
+    year: int, indicator: str, information_year: int | None = None
+) -> tuple[np.ndarray, str]:
     """Shares of the six Shaoxing units in ``indicator`` and how they were obtained.
 
     From the published year nearest to ``year`` in which all six units are published,
@@ -392,14 +469,15 @@ def _county_shares(year: int, indicator: str, information_year: int | None = Non
         values = np.array([float(block[r]) for r in SHAOXING_REGIONS])
         return values / values.sum(), f"unit shares in {best}"
     if indicator != "gdp":
-        raise DataError(f"no year <= {information_year} in which all six Shaoxing units "
-                        f"publish '{indicator}'", file=data_dir() / COUNTY_INDICATORS.file,
-                        key="indicator")
+        raise DataError(
+            f"no year <= {information_year} in which all six Shaoxing units publish '{indicator}'",
+            file=data_dir() / COUNTY_INDICATORS.file,
+            key="indicator",
+        )
     return _composite_county_shares(year, information_year)
 
 
-def _composite_county_shares(year: int, information_year: int | None
-                             ) -> tuple[np.ndarray, str]:
+def _composite_county_shares(year: int, information_year: int | None) -> tuple[np.ndarray, str]:
     """GDP shares of the six units when no year <= ``information_year`` publishes all six
     (a derivation with a stated assumption, docs/model.md §5.2; never a later value).
 
@@ -412,11 +490,13 @@ def _composite_county_shares(year: int, information_year: int | None
     rows = _county_table("gdp", information_year)
     panel = active_city_panel()
     shaoxing = panel[panel.city_code.astype(int) == SHAOXING_CITY_CODE]
-    total = dict(zip(shaoxing.year.astype(int), shaoxing.gdp_100m_cny.astype(float),
-                     strict=True))
+    total = dict(zip(shaoxing.year.astype(int), shaoxing.gdp_100m_cny.astype(float), strict=True))
     if year not in total:
-        raise DataError(f"no Shaoxing GDP in {year} to split across its units",
-                        file=data_dir() / CITY_GDP.file, key="gdp_100m_cny")
+        raise DataError(
+            f"no Shaoxing GDP in {year} to split across its units",
+            file=data_dir() / CITY_GDP.file,
+            key="gdp_100m_cny",
+        )
     values = np.full(len(SHAOXING_REGIONS), np.nan)
     used = []
     for i, region in enumerate(SHAOXING_REGIONS):
@@ -430,19 +510,32 @@ def _composite_county_shares(year: int, information_year: int | None
     missing = np.isnan(values)
     rest = total[year] - np.nansum(values)
     if rest <= 0 or missing.all():
-        raise DataError(f"cannot split Shaoxing's {year} GDP across its units from data "
-                        f"published by {information_year}", file=data_dir()
-                        / COUNTY_INDICATORS.file, key="indicator")
+        raise DataError(
+            f"cannot split Shaoxing's {year} GDP across its units from data "
+            f"published by {information_year}",
+            file=data_dir() / COUNTY_INDICATORS.file,
+            key="indicator",
+        )
     values[missing] = rest / missing.sum()
     absent = [r for r, m in zip(SHAOXING_REGIONS, missing, strict=True) if m]
-    return values / values.sum(), (f"composite by {information_year}: {', '.join(used)} "
-                                   f"carried at the city's growth; {', '.join(absent)} equal "
-                                   f"shares of the rest (assumption)")
+    return values / values.sum(), (
+        f"composite by {information_year}: {', '.join(used)} "
+        f"carried at the city's growth; {', '.join(absent)} equal "
+        f"shares of the rest (assumption)"
+    )
 
 
 def _county_region_of_code() -> dict[int, str]:
-    return {330602: "yuecheng", 330603: "keqiao", 330621: "keqiao", 330604: "shangyu",
-            330682: "shangyu", 330681: "zhuji", 330683: "shengzhou", 330624: "xinchang"}
+    return {
+        330602: "yuecheng",
+        330603: "keqiao",
+        330621: "keqiao",
+        330604: "shangyu",
+        330682: "shangyu",
+        330681: "zhuji",
+        330683: "shengzhou",
+        330624: "xinchang",
+    }
 
 
 def base_year(year: int, information_year: int | None = None) -> BaseYear:
@@ -455,38 +548,49 @@ def base_year(year: int, information_year: int | None = None) -> BaseYear:
     years <= it (no look-ahead; None: all data).
     """
     if information_year is not None and year > information_year:
-        raise DataError(f"the start year {year} is after the information date "
-                        f"{information_year}", key="information_year")
+        raise DataError(
+            f"the start year {year} is after the information date {information_year}",
+            key="information_year",
+        )
     gdp = np.zeros(len(REGIONS))
     pop = np.zeros(len(REGIONS))
     notes: list[str] = [""] * len(REGIONS)
     for name, code in CORRIDOR_CITY_CODES.items():
         value = _city_value(year, code, "gdp")
         if value is None:
-            raise DataError(f"no GDP for city {code} ({name}) in {year}; the model cannot start "
-                            f"in {year} (choose a start_year the data cover)",
-                            file=data_dir() / CITY_GDP.file, key="gdp_100m_cny")
-        population = _nearest_city_value(year, code, "resident_population_10k",
-                                         information_year)
+            raise DataError(
+                f"no GDP for city {code} ({name}) in {year}; the model cannot start "
+                f"in {year} (choose a start_year the data cover)",
+                file=data_dir() / CITY_GDP.file,
+                key="gdp_100m_cny",
+            )
+        population = _nearest_city_value(year, code, "resident_population_10k", information_year)
         population_note = "" if population is None else f"{population[1]}"
         if population is None:
             # stated assumption (not data): no resident figure by the information date, so
             # the registered (户籍) population stands in; it understates in-migrant cities
-            population = _nearest_city_value(year, code, "registered_population_10k",
-                                             information_year)
-            population_note = ("" if population is None else
-                               f"{population[1]} registered (assumption: no resident figure "
-                               f"by {information_year})")
+            population = _nearest_city_value(
+                year, code, "registered_population_10k", information_year
+            )
+            population_note = (
+                ""
+                if population is None
+                else f"{population[1]} registered (assumption: no resident figure "
+                f"by {information_year})"
+            )
         if population is None:
-            raise DataError(f"no resident_population_10k for city {code} ({name}) in any year"
-                            + ("" if information_year is None
-                               else f" <= {information_year}"),
-                            file=data_dir() / CORRIDOR_INDICATORS.file, key="indicator")
+            raise DataError(
+                f"no resident_population_10k for city {code} ({name}) in any year"
+                + ("" if information_year is None else f" <= {information_year}"),
+                file=data_dir() / CORRIDOR_INDICATORS.file,
+                key="indicator",
+            )
         if name == "shaoxing":
             gdp_shares, gdp_note = _county_shares(year, "gdp", information_year)
             try:
-                pop_shares, pop_note = _county_shares(year, "resident_population_10k",
-                                                      information_year)
+                pop_shares, pop_note = _county_shares(
+                    year, "resident_population_10k", information_year
+                )
             except DataError:
                 # derivation (not data): equal GDP per resident across the six units
                 pop_shares = gdp_shares
@@ -495,8 +599,10 @@ def base_year(year: int, information_year: int | None = None) -> BaseYear:
                 idx = REGION_INDEX[region]
                 gdp[idx] = value[0] * gdp_shares[i]
                 pop[idx] = population[0] * pop_shares[i]
-                notes[idx] = (f"GDP: Shaoxing {year} x {gdp_note}; population: "
-                              f"Shaoxing {population_note} x {pop_note}")
+                notes[idx] = (
+                    f"GDP: Shaoxing {year} x {gdp_note}; population: "
+                    f"Shaoxing {population_note} x {pop_note}"
+                )
         else:
             idx = REGION_INDEX[name]
             gdp[idx], pop[idx] = value[0], population[0]
@@ -510,12 +616,16 @@ def region_coordinates() -> np.ndarray:
     coords = np.zeros((len(REGIONS), 2))
     for i, region in enumerate(REGIONS):
         if region not in table.index:
-            raise DataError(f"region '{region}' has no row", file=data_dir() / "regions.csv",
-                            key="region_id")
+            raise DataError(
+                f"region '{region}' has no row", file=data_dir() / "regions.csv", key="region_id"
+            )
         lat, lon = table.loc[region, "latitude"], table.loc[region, "longitude"]
         if pd.isna(lat) or pd.isna(lon):
-            raise DataError(f"region '{region}' has no coordinates",
-                            file=data_dir() / "regions.csv", key="latitude")
+            raise DataError(
+                f"region '{region}' has no coordinates",
+                file=data_dir() / "regions.csv",
+                key="latitude",
+            )
         coords[i] = (float(lat), float(lon))
     return coords
 
@@ -532,8 +642,11 @@ def platforms_table() -> pd.DataFrame:
     for row, focus in enumerate(table.sector_focus.fillna(""), start=2):
         for sector in filter(None, (s.strip() for s in str(focus).split(";"))):
             if sector not in SECTORS:
-                raise DataError(f"row {row}: unknown sector {sector!r}; allowed: "
-                                f"{', '.join(SECTORS)}", file=path, key="sector_focus")
+                raise DataError(
+                    f"row {row}: unknown sector {sector!r}; allowed: {', '.join(SECTORS)}",
+                    file=path,
+                    key="sector_focus",
+                )
     return table
 
 

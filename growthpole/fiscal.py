@@ -54,6 +54,7 @@ REVENUE = "general_budget_revenue"
 # data
 # ---------------------------------------------------------------------------------------
 
+
 @cache
 def fiscal_table() -> pd.DataFrame:
     """data/fiscal.csv (DataError naming the file when missing or malformed)."""
@@ -66,8 +67,9 @@ def fiscal_table() -> pd.DataFrame:
         raise DataError(f"cannot read the budget table: {exc}", file=path) from None
     missing = [c for c in FISCAL_COLUMNS if c not in table.columns]
     if missing:
-        raise DataError(f"missing columns {missing}; expected {', '.join(FISCAL_COLUMNS)}",
-                        file=path)
+        raise DataError(
+            f"missing columns {missing}; expected {', '.join(FISCAL_COLUMNS)}", file=path
+        )
     if table.source.isna().any() or (table.value_100m_cny <= 0).any():
         raise DataError("every row needs a positive value and a source", file=path)
     return table
@@ -92,8 +94,10 @@ def expenditure_ratio() -> tuple[int, float]:
         values = gdp.loc[gdp.year == year, "gdp_100m_cny"]
         if len(values):
             return year, spending[year] / float(values.iloc[0])
-    raise DataError("no year with both general budget expenditure and GDP for Shaoxing",
-                    file=data_dir() / FISCAL_FILE)
+    raise DataError(
+        "no year with both general budget expenditure and GDP for Shaoxing",
+        file=data_dir() / FISCAL_FILE,
+    )
 
 
 def budget_expenditure(year: int, previous_gdp: float) -> float:
@@ -108,6 +112,7 @@ def budget_expenditure(year: int, previous_gdp: float) -> float:
 # the economy the costs are valued on
 # ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Economy:
     """Shaoxing in one year (the six units summed), current prices, 亿元."""
@@ -117,13 +122,14 @@ class Economy:
     """by sector (growthpole.regions.SECTORS)"""
 
 
-def economy_from_arrays(gdp: np.ndarray, gdp_real: np.ndarray,
-                        sector_va: np.ndarray) -> Economy:
+def economy_from_arrays(gdp: np.ndarray, gdp_real: np.ndarray, sector_va: np.ndarray) -> Economy:
     """From per-unit arrays of the six Shaoxing units in REGIONS order: GDP (current),
     GDP (base prices) and firm value added (base prices, units x sectors)."""
     price = float(gdp[0] / gdp_real[0]) if gdp_real[0] else 1.0
-    return Economy(float(np.sum(gdp)), tuple(float(np.sum(sector_va[:, k])) * price
-                                             for k in range(len(SECTORS))))
+    return Economy(
+        float(np.sum(gdp)),
+        tuple(float(np.sum(sector_va[:, k])) * price for k in range(len(SECTORS))),
+    )
 
 
 def economy_from_record(record: Mapping[str, np.ndarray]) -> Economy:
@@ -141,8 +147,9 @@ def economies_from_frame(frame: pd.DataFrame) -> dict[int, Economy]:
     for year, block in rows.groupby("year", sort=True):
         block = block.set_index("region").loc[units]
         sector_va = block[[f"va_{s}" for s in SECTORS]].to_numpy()
-        out[int(year)] = economy_from_arrays(block.gdp.to_numpy(), block.gdp_real.to_numpy(),
-                                             sector_va)
+        out[int(year)] = economy_from_arrays(
+            block.gdp.to_numpy(), block.gdp_real.to_numpy(), sector_va
+        )
     return out
 
 
@@ -150,8 +157,10 @@ def economies_from_frame(frame: pd.DataFrame) -> dict[int, Economy]:
 # costs and the binding budget
 # ---------------------------------------------------------------------------------------
 
-def lever_cost(key: str, value: float, previous: float, economy: Economy,
-               coefficients: Mapping[str, float]) -> float:
+
+def lever_cost(
+    key: str, value: float, previous: float, economy: Economy, coefficients: Mapping[str, float]
+) -> float:
     """Cost (亿元) of one lever in a year: ``value`` and ``previous`` are its delivered values
     this year and last year (lever units, before the trend adjustment)."""
     lever = LEVERS[key]
@@ -188,8 +197,7 @@ class BudgetTracker:
         self.binding = bool(budget is not None and budget.binding)
         self.lever_share = budget.lever_share if budget is not None else 0.10
         self.coefficients = coefficient_values(scenario.lever_coefficients)
-        self.delivered = scheduled_values(scenario.levers, scenario.start_year,
-                                          scenario.start_year)
+        self.delivered = scheduled_values(scenario.levers, scenario.start_year, scenario.start_year)
         self.years: list[YearBudget] = []
 
     def step(self, year: int, economy: Economy) -> dict[str, float]:
@@ -197,8 +205,10 @@ class BudgetTracker:
         budget is exceeded); records the year's costs. ``economy``: the year before."""
         scheduled = scheduled_values(self.scenario.levers, year, self.scenario.start_year)
         previous = self.delivered
-        costs = {key: lever_cost(key, value, previous.get(key, 0.0), economy,
-                                 self.coefficients) for key, value in scheduled.items()}
+        costs = {
+            key: lever_cost(key, value, previous.get(key, 0.0), economy, self.coefficients)
+            for key, value in scheduled.items()
+        }
         total = sum(costs.values())
         # the budget data are read only when something is scheduled (a baseline run does not
         # depend on data/fiscal.csv)
@@ -213,12 +223,15 @@ class BudgetTracker:
                     continue
                 if LEVERS[key].cost.basis == "capital":
                     before = previous.get(key, 0.0)
-                    delivered[key] = before + scale * (value - before) if value > before \
-                        else value
+                    delivered[key] = before + scale * (value - before) if value > before else value
                 else:
                     delivered[key] = scale * value
-            costs = {key: lever_cost(key, delivered[key], previous.get(key, 0.0), economy,
-                                     self.coefficients) for key in scheduled}
+            costs = {
+                key: lever_cost(
+                    key, delivered[key], previous.get(key, 0.0), economy, self.coefficients
+                )
+                for key in scheduled
+            }
         self.delivered = {k: v for k, v in delivered.items() if v != 0.0}
         self.years.append(YearBudget(year, costs, expenditure, room, scale))
         return self.delivered
@@ -242,8 +255,7 @@ def fiscal_costs(scenario, city_year: pd.DataFrame) -> pd.DataFrame:
             for key, cost in budget.costs.items():
                 if cost:
                     rows.append((int(replication), budget.year, LEVERS[key].pillar, key, cost))
-    return pd.DataFrame(rows, columns=["replication", "year", "pillar", "lever",
-                                       "cost_100m_cny"])
+    return pd.DataFrame(rows, columns=["replication", "year", "pillar", "lever", "cost_100m_cny"])
 
 
 def fiscal_summary(scenario, city_year: pd.DataFrame) -> pd.DataFrame:
@@ -258,11 +270,13 @@ def fiscal_summary(scenario, city_year: pd.DataFrame) -> pd.DataFrame:
         table[f"cost_{pillar}"] = [float(block.get(y, 0.0)) / replications for y in years]
     table["cost_total"] = table[[f"cost_{p}" for p in PILLARS]].sum(axis=1)
     budgets = [replay(scenario, frame) for _, frame in city_year.groupby("replication")]
-    table["expenditure"] = [float(np.mean([b[i].expenditure for b in budgets]))
-                            for i in range(len(years))]
+    table["expenditure"] = [
+        float(np.mean([b[i].expenditure for b in budgets])) for i in range(len(years))
+    ]
     table["cost_share_of_expenditure"] = table.cost_total / table.expenditure
-    table["budget_scale"] = [float(np.mean([b[i].scale for b in budgets]))
-                             for i in range(len(years))]
+    table["budget_scale"] = [
+        float(np.mean([b[i].scale for b in budgets])) for i in range(len(years))
+    ]
     return table
 
 
@@ -271,6 +285,7 @@ def gdp_per_yuan(scenario, base: pd.DataFrame, treated: pd.DataFrame) -> dict[st
     horizon of Shaoxing's GDP difference (current prices) divided by the sum of the
     scenario's fiscal costs; median and 5%/95% quantiles across replications, and the totals
     (亿元, means across replications)."""
+
     def shaoxing(frame: pd.DataFrame) -> pd.Series:
         rows = frame[(frame.region == "shaoxing") & (frame.year > scenario.start_year)]
         return rows.groupby("replication").gdp.sum()
@@ -281,34 +296,42 @@ def gdp_per_yuan(scenario, base: pd.DataFrame, treated: pd.DataFrame) -> dict[st
     out = {"gdp_gained_total": float(gained.mean()), "cost_total": float(costs.mean())}
     if (costs > 0).all():
         ratio = gained / costs
-        out.update(gdp_per_yuan_median=float(ratio.median()),
-                   gdp_per_yuan_p05=float(ratio.quantile(0.05)),
-                   gdp_per_yuan_p95=float(ratio.quantile(0.95)))
+        out.update(
+            gdp_per_yuan_median=float(ratio.median()),
+            gdp_per_yuan_p05=float(ratio.quantile(0.05)),
+            gdp_per_yuan_p95=float(ratio.quantile(0.95)),
+        )
     return out
 
 
 def format_fiscal(summary: pd.DataFrame, per_yuan: Mapping[str, float] | None = None) -> str:
     """Printed fiscal report: cost by pillar at five-year marks, total and share of the
     budget, and the GDP gained per yuan when a baseline was compared."""
-    lines = ["Fiscal cost of the measures (亿元 a year, current prices, mean across "
-             "replications)", f"{'year':>6} " + " ".join(f"{p[:10]:>10}" for p in PILLARS)
-             + f" {'total':>8} {'% budget':>9} {'scale':>6}"]
+    lines = [
+        "Fiscal cost of the measures (亿元 a year, current prices, mean across replications)",
+        f"{'year':>6} "
+        + " ".join(f"{p[:10]:>10}" for p in PILLARS)
+        + f" {'total':>8} {'% budget':>9} {'scale':>6}",
+    ]
     years = summary.year.to_numpy()
     marks = [y for y in years if (y - years[0]) % 5 == 0 or y == years[-1]]
     for row in summary[summary.year.isin(marks)].itertuples(index=False):
         cells = " ".join(f"{getattr(row, f'cost_{p}'):>10.1f}" for p in PILLARS)
-        lines.append(f"{row.year:>6} {cells} {row.cost_total:>8.1f} "
-                     f"{100 * row.cost_share_of_expenditure:>8.1f}% {row.budget_scale:>6.2f}")
+        lines.append(
+            f"{row.year:>6} {cells} {row.cost_total:>8.1f} "
+            f"{100 * row.cost_share_of_expenditure:>8.1f}% {row.budget_scale:>6.2f}"
+        )
     total = float(summary.cost_total.sum())
     lines.append(f"total over {years[0]}-{years[-1]}: {total:.0f}亿元")
     if per_yuan:
         if "gdp_per_yuan_median" in per_yuan:
-            lines.append(f"GDP gained per yuan spent: {per_yuan['gdp_per_yuan_median']:.2f} "
-                         f"[{per_yuan['gdp_per_yuan_p05']:.2f}, "
-                         f"{per_yuan['gdp_per_yuan_p95']:.2f}] (median [90% band] across "
-                         f"replications; GDP gained {per_yuan['gdp_gained_total']:.0f}亿元 "
-                         f"for {per_yuan['cost_total']:.0f}亿元)")
+            lines.append(
+                f"GDP gained per yuan spent: {per_yuan['gdp_per_yuan_median']:.2f} "
+                f"[{per_yuan['gdp_per_yuan_p05']:.2f}, "
+                f"{per_yuan['gdp_per_yuan_p95']:.2f}] (median [90% band] across "
+                f"replications; GDP gained {per_yuan['gdp_gained_total']:.0f}亿元 "
+                f"for {per_yuan['cost_total']:.0f}亿元)"
+            )
         else:
-            lines.append("GDP gained per yuan: the scenario spends nothing in some "
-                         "replication")
+            lines.append("GDP gained per yuan: the scenario spends nothing in some replication")
     return "\n".join(lines)

@@ -35,8 +35,9 @@ def great_circle_km(coords: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-def base_travel_hours(coords: np.ndarray | None = None,
-                      published: list[tuple[str, str, float]] | None = None) -> np.ndarray:
+def base_travel_hours(
+    coords: np.ndarray | None = None, published: list[tuple[str, str, float]] | None = None
+) -> np.ndarray:
     """(N_REGIONS, N_REGIONS) symmetric travel times in hours (see module docstring)."""
     if coords is None:
         coords = region_coordinates()
@@ -44,8 +45,10 @@ def base_travel_hours(coords: np.ndarray | None = None,
     np.fill_diagonal(hours, INTERNAL_HOURS)
     if published is None:
         table = published_travel_minutes()
-        published = [(o, d, float(m)) for o, d, m in
-                     zip(table.origin, table.destination, table.minutes, strict=True)]
+        published = [
+            (o, d, float(m))
+            for o, d, m in zip(table.origin, table.destination, table.minutes, strict=True)
+        ]
     for origin, destination, minutes in published:
         a, b = REGION_INDEX[origin], REGION_INDEX[destination]
         if a == b:
@@ -68,8 +71,12 @@ def gravity_weights(hours: np.ndarray, trade_cost_per_hour: np.ndarray | float) 
     return np.exp(-np.asarray(trade_cost_per_hour) * hours)
 
 
-def market_access(gdp: np.ndarray, hours: np.ndarray, trade_cost_per_hour: np.ndarray | float,
-                  external: np.ndarray) -> np.ndarray:
+def market_access(
+    gdp: np.ndarray,
+    hours: np.ndarray,
+    trade_cost_per_hour: np.ndarray | float,
+    external: np.ndarray,
+) -> np.ndarray:
     """Market access MA_r = Σ_s GDP_s exp(-κ t_rs) + external_r (Harris 1954; Redding &
     Venables 2004). ``external`` is the region's access to demand outside the corridor."""
     assert hours.shape == (N_REGIONS, N_REGIONS)

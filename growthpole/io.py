@@ -65,8 +65,9 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
         frame.to_csv(tmp, index=False, lineterminator="\n")
 
 
-def prepare_output_dir(directory: str | Path, *, overwrite: bool = False,
-                       resume: bool = False) -> Path:
+def prepare_output_dir(
+    directory: str | Path, *, overwrite: bool = False, resume: bool = False
+) -> Path:
     """Create ``directory`` or check it may be used; refuse to clobber results.
 
     A directory that exists must be empty or hold a manifest growthpole wrote
@@ -77,14 +78,17 @@ def prepare_output_dir(directory: str | Path, *, overwrite: bool = False,
     check_ours_or_empty(directory)
     holds = [m for m in RESULT_MARKERS if (directory / m).exists()]
     if holds and not (overwrite or resume):
-        raise OutputError(f"output directory already holds results ({', '.join(holds)}); "
-                          f"pass --overwrite to replace them or --resume to continue",
-                          file=directory)
+        raise OutputError(
+            f"output directory already holds results ({', '.join(holds)}); "
+            f"pass --overwrite to replace them or --resume to continue",
+            file=directory,
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create output directory: {exc.strerror}",
-                          file=directory) from None
+        raise OutputError(
+            f"cannot create output directory: {exc.strerror}", file=directory
+        ) from None
     if not os.access(directory, os.W_OK):
         raise OutputError("output directory is not writable", file=directory)
     return directory
@@ -99,8 +103,10 @@ WRITTEN_BY = "growthpole"
 #: the lock file of an output directory (growthpole.io.exclusive_directory)
 LOCK_NAME = ".growthpole.lock"
 #: manifests written before ``written_by`` existed are recognised by these keys
-_LEGACY_MANIFEST_KEYS = (("scenario_hash", "root_seed", "complete"),
-                         ("scenario_hashes", "complete"))
+_LEGACY_MANIFEST_KEYS = (
+    ("scenario_hash", "root_seed", "complete"),
+    ("scenario_hashes", "complete"),
+)
 
 
 def owned_manifest(directory: str | Path) -> dict[str, object] | None:
@@ -141,10 +147,12 @@ def check_ours_or_empty(directory: str | Path) -> None:
     entries = foreign_entries(directory)
     if entries:
         shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
-        raise OutputError(f"directory is not empty ({shown}) and holds no growthpole "
-                          f"manifest.json; growthpole writes only into a new or empty "
-                          f"directory or one it wrote itself: choose another --out",
-                          file=directory)
+        raise OutputError(
+            f"directory is not empty ({shown}) and holds no growthpole "
+            f"manifest.json; growthpole writes only into a new or empty "
+            f"directory or one it wrote itself: choose another --out",
+            file=directory,
+        )
 
 
 def listed_files(directory: Path, manifest: dict[str, object]) -> list[Path]:
@@ -156,8 +164,13 @@ def listed_files(directory: Path, manifest: dict[str, object]) -> list[Path]:
     found: list[Path] = []
     root = directory.resolve()
     for entry in entries:
-        if not isinstance(entry, str) or not entry or entry.startswith("/") or \
-                ".." in Path(entry).parts or "\x00" in entry:
+        if (
+            not isinstance(entry, str)
+            or not entry
+            or entry.startswith("/")
+            or ".." in Path(entry).parts
+            or "\x00" in entry
+        ):
             continue
         for path in sorted(directory.glob(entry)):
             try:
@@ -216,8 +229,7 @@ def exclusive_lock(lock_path: str | Path, *, what: str | Path | None = None) -> 
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666 & ~_UMASK)
     except OSError as exc:
-        raise OutputError(f"cannot create the lock file: {exc.strerror}",
-                          file=lock_path) from None
+        raise OutputError(f"cannot create the lock file: {exc.strerror}", file=lock_path) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -228,8 +240,11 @@ def exclusive_lock(lock_path: str | Path, *, what: str | Path | None = None) -> 
             pass
         os.close(fd)
         by = f" (process {holder})" if holder.isdigit() else ""
-        raise OutputError(f"another growthpole process{by} is writing here; wait for it to "
-                          f"finish or choose another output", file=what or lock_path) from None
+        raise OutputError(
+            f"another growthpole process{by} is writing here; wait for it to "
+            f"finish or choose another output",
+            file=what or lock_path,
+        ) from None
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
@@ -244,8 +259,9 @@ def exclusive_lock(lock_path: str | Path, *, what: str | Path | None = None) -> 
 
 
 @contextlib.contextmanager
-def exclusive_directory(directory: str | Path, *, overwrite: bool = False,
-                        resume: bool = False) -> Iterator[Path]:
+def exclusive_directory(
+    directory: str | Path, *, overwrite: bool = False, resume: bool = False
+) -> Iterator[Path]:
     """Check ``directory`` (:func:`prepare_output_dir`), create it, lock it
     (:func:`exclusive_lock` on ``DIR/.growthpole.lock``) and check it again under the lock,
     so that a writer that finished between the first check and the lock is not clobbered."""

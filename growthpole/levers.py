@@ -65,13 +65,19 @@ from growthpole.regions import (
 LEVER_FILE = Path(__file__).with_name("levers.yaml")
 
 PILLARS: tuple[str, ...] = (
-    "integration", "platforms", "industry_upgrade", "innovation_talent", "green",
+    "integration",
+    "platforms",
+    "industry_upgrade",
+    "innovation_talent",
+    "green",
     "business_environment",
 )
 SCOPES: tuple[str, ...] = ("local", "provincial", "national")
 SOURCE_KINDS: tuple[str, ...] = ("paper", "evaluation", "record", "judgement")
 PRIOR_FAMILIES: dict[str, tuple[str, ...]] = {
-    "normal": ("mean", "sd"), "lognormal": ("median", "sigma"), "beta": ("a", "b"),
+    "normal": ("mean", "sd"),
+    "lognormal": ("median", "sigma"),
+    "beta": ("a", "b"),
     "uniform": ("low", "high"),
 }
 COST_BASES: tuple[str, ...] = ("none", "capital", "per_unit_year", "va_share")
@@ -91,6 +97,7 @@ INTENSITY = "intensity (0 = as in 2019, 1 = fully implemented)"
 # ---------------------------------------------------------------------------------------
 # records
 # ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Prior:
@@ -187,9 +194,15 @@ class Coefficient:
     unit: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "lever": self.lever, "role": self.role,
-                "value": self.value, "prior": self.prior.as_dict(),
-                "source": self.source.as_dict(), "unit": self.unit}
+        return {
+            "name": self.name,
+            "lever": self.lever,
+            "role": self.role,
+            "value": self.value,
+            "prior": self.prior.as_dict(),
+            "source": self.source.as_dict(),
+            "unit": self.unit,
+        }
 
 
 @dataclass(frozen=True)
@@ -216,8 +229,11 @@ class EffectRecord:
             where.append(f"{scope}<->{'/'.join(poles)}")
         elif self.regions and CHANNEL_KINDS[self.channel][1] in ("regions", "regions_sectors"):
             names = [REGIONS[r] for r in self.regions]
-            where.append("Shaoxing" if len(names) == N_SHAOXING and names ==
-                         list(REGIONS[:N_SHAOXING]) else "/".join(names))
+            where.append(
+                "Shaoxing"
+                if len(names) == N_SHAOXING and names == list(REGIONS[:N_SHAOXING])
+                else "/".join(names)
+            )
         if self.sectors and len(self.sectors) < N_SECTORS:
             where.append("sectors " + "/".join(SECTORS[s] for s in self.sectors))
         if self.platform_kind:
@@ -225,8 +241,11 @@ class EffectRecord:
         x = "log(1 + value)" if self.transform == "log1p" else "value"
         kind, _ = CHANNEL_KINDS[self.channel]
         sign = "+" if value >= 0 else "-"
-        term = (f"x (1 {sign} {_number(abs(value))} {x})" if kind == "multiplicative"
-                else f"{sign} {_number(abs(value))} {x}")
+        term = (
+            f"x (1 {sign} {_number(abs(value))} {x})"
+            if kind == "multiplicative"
+            else f"{sign} {_number(abs(value))} {x}"
+        )
         return f"{self.channel}" + (f" [{', '.join(where)}]" if where else "") + f" {term}"
 
 
@@ -274,8 +293,11 @@ class Lever:
         """How one unit changes the channels (generated from the records)."""
         values = default_coefficients()
         parts = [effect.describe(values[effect.coefficient]) for effect in self.effects]
-        shares = [f"(1 - {role} {_number(values[f'{self.key}.{role}'])})"
-                  for role in INCREMENT_ROLES if f"{self.key}.{role}" in values]
+        shares = [
+            f"(1 - {role} {_number(values[f'{self.key}.{role}'])})"
+            for role in INCREMENT_ROLES
+            if f"{self.key}.{role}" in values
+        ]
         note = "; ".join(parts)
         if shares:
             note += f"; effective value = value x {' x '.join(shares)}"
@@ -286,15 +308,28 @@ class Lever:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "key": self.key, "pillar": self.pillar, "title": self.title, "unit": self.unit,
-            "range": [self.lower, self.upper], "default": self.default,
-            "mechanisms": list(self.mechanisms), "clause": self.clause,
-            "scope": self.scope, "since": self.since, "event": self.event,
+            "key": self.key,
+            "pillar": self.pillar,
+            "title": self.title,
+            "unit": self.unit,
+            "range": [self.lower, self.upper],
+            "default": self.default,
+            "mechanisms": list(self.mechanisms),
+            "clause": self.clause,
+            "scope": self.scope,
+            "since": self.since,
+            "event": self.event,
             "effect": self.effect_note,
-            "effects": [{"name": e.name, "channel": e.channel, "coefficient": e.coefficient}
-                        for e in self.effects],
-            "cost": {"basis": self.cost.basis, "coefficient": self.cost.coefficient,
-                     "unit": self.cost.unit, "note": self.cost.note},
+            "effects": [
+                {"name": e.name, "channel": e.channel, "coefficient": e.coefficient}
+                for e in self.effects
+            ],
+            "cost": {
+                "basis": self.cost.basis,
+                "coefficient": self.cost.coefficient,
+                "unit": self.cost.unit,
+                "note": self.cost.note,
+            },
             "coefficients": [COEFFICIENTS[name].as_dict() for name in self.coefficient_names()],
         }
 
@@ -315,6 +350,7 @@ class ChannelRule:
 # loading and validating the data file
 # ---------------------------------------------------------------------------------------
 
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -325,21 +361,29 @@ def _fail(message: str, key: str) -> DataError:
 
 def _prior(data: object, key: str) -> Prior:
     if not isinstance(data, Mapping) or len(data) != 1:
-        raise _fail(f"a prior is one mapping {{family: {{parameters}}}}; families: "
-                    f"{', '.join(PRIOR_FAMILIES)}", key)
+        raise _fail(
+            f"a prior is one mapping {{family: {{parameters}}}}; families: "
+            f"{', '.join(PRIOR_FAMILIES)}",
+            key,
+        )
     family, params = next(iter(data.items()))
     if family not in PRIOR_FAMILIES or not isinstance(params, Mapping):
-        raise _fail(f"unknown prior family {family!r}; allowed: {', '.join(PRIOR_FAMILIES)}",
-                    key)
+        raise _fail(f"unknown prior family {family!r}; allowed: {', '.join(PRIOR_FAMILIES)}", key)
     names = PRIOR_FAMILIES[family]
     if set(params) != set(names):
         raise _fail(f"{family} prior needs exactly {', '.join(names)}", key)
     values = {n: float(params[n]) for n in names}
-    positive = {"normal": ("sd",), "lognormal": ("median", "sigma"), "beta": ("a", "b"),
-                "uniform": ()}[family]
-    if any(not math.isfinite(v) for v in values.values()) or any(
-            values[n] <= 0 for n in positive) or (family == "uniform"
-                                                  and values["high"] <= values["low"]):
+    positive = {
+        "normal": ("sd",),
+        "lognormal": ("median", "sigma"),
+        "beta": ("a", "b"),
+        "uniform": (),
+    }[family]
+    if (
+        any(not math.isfinite(v) for v in values.values())
+        or any(values[n] <= 0 for n in positive)
+        or (family == "uniform" and values["high"] <= values["low"])
+    ):
         raise _fail(f"invalid {family} prior parameters {values}", key)
     return Prior(family, tuple((n, values[n]) for n in names))
 
@@ -347,14 +391,18 @@ def _prior(data: object, key: str) -> Prior:
 def _source(data: object, key: str, references: Mapping[str, str]) -> Source:
     if not isinstance(data, Mapping) or data.get("kind") not in SOURCE_KINDS:
         raise _fail(f"a source needs kind: one of {', '.join(SOURCE_KINDS)}", key)
-    source = Source(kind=data["kind"], ref=data.get("ref"), estimate=data.get("estimate"),
-                    note=data.get("note"), motivated_by=data.get("motivated_by"))
+    source = Source(
+        kind=data["kind"],
+        ref=data.get("ref"),
+        estimate=data.get("estimate"),
+        note=data.get("note"),
+        motivated_by=data.get("motivated_by"),
+    )
     if source.kind == "judgement":
         if not source.note or "\n" in source.note:
             raise _fail("a judgement needs its reasoning in one line (note)", key)
     elif not source.ref or not source.estimate:
-        raise _fail(f"a {source.kind} source needs ref (a key of references) and estimate",
-                    key)
+        raise _fail(f"a {source.kind} source needs ref (a key of references) and estimate", key)
     for name in ("ref", "motivated_by"):
         ref = getattr(source, name)
         if ref is not None and ref not in references:
@@ -370,8 +418,7 @@ def _coefficient(data: object, name: str, lever: str, role: str, references) -> 
     source = _source(data.get("source"), f"{name}.source", references)
     low, high = prior.support
     if not (math.isfinite(value) and low <= value <= high):
-        raise _fail(f"value {value} is outside the support of its prior {prior.describe()}",
-                    name)
+        raise _fail(f"value {value} is outside the support of its prior {prior.describe()}", name)
     return Coefficient(name, lever, role, value, prior, source, str(data.get("unit", "")))
 
 
@@ -388,12 +435,14 @@ def _sectors(names: object, key: str) -> tuple[int, ...]:
         return tuple(range(N_SECTORS))
     if isinstance(names, str):
         if names not in SECTOR_GROUPS:
-            raise _fail(f"unknown sector group {names!r}; allowed: {', '.join(SECTOR_GROUPS)}",
-                        key)
+            raise _fail(f"unknown sector group {names!r}; allowed: {', '.join(SECTOR_GROUPS)}", key)
         names = list(SECTOR_GROUPS[names])
     if not isinstance(names, list) or not all(n in SECTOR_INDEX for n in names):
-        raise _fail(f"sectors must be a group ({', '.join(SECTOR_GROUPS)}) or a list of "
-                    f"{', '.join(SECTORS)}", key)
+        raise _fail(
+            f"sectors must be a group ({', '.join(SECTOR_GROUPS)}) or a list of "
+            f"{', '.join(SECTORS)}",
+            key,
+        )
     return tuple(SECTOR_INDEX[n] for n in names)
 
 
@@ -402,13 +451,17 @@ def _effect(data: Mapping, lever: str, index: int, references, coefficients) -> 
     name = data.get("name")
     channel = data.get("channel")
     if not name or channel not in CHANNEL_KINDS:
-        raise _fail(f"an effect needs a name and a channel of PolicyChannels; allowed: "
-                    f"{', '.join(CHANNEL_KINDS)}", key)
+        raise _fail(
+            f"an effect needs a name and a channel of PolicyChannels; allowed: "
+            f"{', '.join(CHANNEL_KINDS)}",
+            key,
+        )
     full = f"{lever}.{name}"
     if full in coefficients:
         raise _fail("duplicate effect name", full)
-    coefficients[full] = _coefficient({**data, "value": data.get("coefficient")}, full, lever,
-                                      "effect", references)
+    coefficients[full] = _coefficient(
+        {**data, "value": data.get("coefficient")}, full, lever, "effect", references
+    )
     _, cells = CHANNEL_KINDS[channel]
     pairs: tuple[tuple[int, int], ...] = ()
     if cells == "pairs":
@@ -427,10 +480,16 @@ def _effect(data: Mapping, lever: str, index: int, references, coefficients) -> 
     transform = data.get("transform", "linear")
     if transform not in TRANSFORMS:
         raise _fail(f"transform must be one of {', '.join(TRANSFORMS)}", key)
-    return EffectRecord(name=name, channel=channel, coefficient=full,
-                        regions=_regions(data.get("regions"), f"{key}.regions"),
-                        sectors=_sectors(data.get("sectors"), f"{key}.sectors"),
-                        pairs=pairs, platform_kind=platform_kind, transform=transform)
+    return EffectRecord(
+        name=name,
+        channel=channel,
+        coefficient=full,
+        regions=_regions(data.get("regions"), f"{key}.regions"),
+        sectors=_sectors(data.get("sectors"), f"{key}.sectors"),
+        pairs=pairs,
+        platform_kind=platform_kind,
+        transform=transform,
+    )
 
 
 def _cost(data: object, lever: str, references, coefficients) -> CostRecord:
@@ -442,15 +501,22 @@ def _cost(data: object, lever: str, references, coefficients) -> CostRecord:
         source = _source(data.get("source"), f"{key}.source", references)
         return CostRecord("none", note=source.note)
     name = f"{lever}.cost"
-    coefficients[name] = _coefficient({**data, "value": data.get("coefficient")}, name, lever,
-                                      "cost", references)
+    coefficients[name] = _coefficient(
+        {**data, "value": data.get("coefficient")}, name, lever, "cost", references
+    )
     sectors = _sectors(data.get("sectors"), f"{key}.sectors") if basis == "va_share" else ()
     return CostRecord(basis, name, sectors, str(data.get("unit", "")))
 
 
 @cache
-def _catalogue() -> tuple[dict[str, Lever], dict[str, Coefficient], dict[str, ChannelRule],
-                          dict[str, str], dict[str, str], int]:
+def _catalogue() -> tuple[
+    dict[str, Lever],
+    dict[str, Coefficient],
+    dict[str, ChannelRule],
+    dict[str, str],
+    dict[str, str],
+    int,
+]:
     """Read and validate growthpole/levers.yaml once (DataError on the first fault)."""
     try:
         data = yaml.safe_load(LEVER_FILE.read_text(encoding="utf-8"))
@@ -465,20 +531,25 @@ def _catalogue() -> tuple[dict[str, Lever], dict[str, Coefficient], dict[str, Ch
             raise _fail("not a field of PolicyChannels", f"channels.{channel}")
         kind, index = CHANNEL_KINDS[channel]
         if spec.get("kind") != kind or spec.get("index") != index:
-            raise _fail(f"kind/index must be {kind}/{index} (growthpole.policy.CHANNEL_KINDS)",
-                        f"channels.{channel}")
+            raise _fail(
+                f"kind/index must be {kind}/{index} (growthpole.policy.CHANNEL_KINDS)",
+                f"channels.{channel}",
+            )
         if spec.get("rule") not in ("saturating", "clip", "sum", "count"):
-            raise _fail("rule must be saturating, clip, sum or count",
-                        f"channels.{channel}.rule")
+            raise _fail("rule must be saturating, clip, sum or count", f"channels.{channel}.rule")
         cap = spec.get("cap")
-        if spec["rule"] in ("saturating", "clip") and not (isinstance(cap, int | float)
-                                                           and cap > 0):
-            raise _fail("a saturating or clip rule needs a positive cap",
-                        f"channels.{channel}.cap")
-        rules[channel] = ChannelRule(channel, kind, index, spec["rule"],
-                                     None if cap is None else float(cap),
-                                     _source(spec.get("source"), f"channels.{channel}.source",
-                                             references))
+        if spec["rule"] in ("saturating", "clip") and not (
+            isinstance(cap, int | float) and cap > 0
+        ):
+            raise _fail("a saturating or clip rule needs a positive cap", f"channels.{channel}.cap")
+        rules[channel] = ChannelRule(
+            channel,
+            kind,
+            index,
+            spec["rule"],
+            None if cap is None else float(cap),
+            _source(spec.get("source"), f"channels.{channel}.source", references),
+        )
     missing = set(CHANNEL_KINDS) - set(rules)
     if missing:
         raise _fail(f"channels without a combination rule: {sorted(missing)}", "channels")
@@ -496,29 +567,40 @@ def _catalogue() -> tuple[dict[str, Lever], dict[str, Coefficient], dict[str, Ch
             raise _fail(f"scope must be one of {', '.join(SCOPES)}", f"{key}.scope")
         since = entry.get("since")
         if scope != "local" and "competitor_share" not in entry:
-            raise _fail("a provincial or national measure needs competitor_share",
-                        f"{key}.competitor_share")
+            raise _fail(
+                "a provincial or national measure needs competitor_share", f"{key}.competitor_share"
+            )
         if since is not None and int(since) < base_year and "in_trend" not in entry:
-            raise _fail(f"a measure under way before {base_year} needs in_trend",
-                        f"{key}.in_trend")
+            raise _fail(f"a measure under way before {base_year} needs in_trend", f"{key}.in_trend")
         for role in INCREMENT_ROLES:
             if role in entry:
                 name = f"{key}.{role}"
                 coefficients[name] = _coefficient(entry[role], name, key, role, references)
                 if not 0.0 <= coefficients[name].value < 1.0:
                     raise _fail("a share must lie in [0, 1)", name)
-        effects = tuple(_effect(e, key, i, references, coefficients)
-                        for i, e in enumerate(entry.get("effects") or ()))
+        effects = tuple(
+            _effect(e, key, i, references, coefficients)
+            for i, e in enumerate(entry.get("effects") or ())
+        )
         if not effects:
             raise _fail("a lever needs at least one effect", f"{key}.effects")
         low, high = (float(x) for x in entry["range"])
         levers[key] = Lever(
-            key=key, pillar=entry["pillar"], title=str(entry["title"]), unit=str(entry["unit"]),
-            lower=low, upper=high, default=float(entry.get("default", 0.0)),
-            mechanisms=tuple(entry["mechanisms"]), clause=str(entry["clause"]),
-            effects=effects, scope=scope, since=None if since is None else int(since),
+            key=key,
+            pillar=entry["pillar"],
+            title=str(entry["title"]),
+            unit=str(entry["unit"]),
+            lower=low,
+            upper=high,
+            default=float(entry.get("default", 0.0)),
+            mechanisms=tuple(entry["mechanisms"]),
+            clause=str(entry["clause"]),
+            effects=effects,
+            scope=scope,
+            since=None if since is None else int(since),
             cost=_cost(entry.get("cost"), key, references, coefficients),
-            event=bool(entry.get("event", False)))
+            event=bool(entry.get("event", False)),
+        )
     omissions = {str(k): str(v) for k, v in (data.get("omissions") or {}).items()}
     return levers, coefficients, rules, references, omissions, base_year
 
@@ -550,8 +632,9 @@ def coefficient_values(overrides: Mapping[str, float] | None = None) -> dict[str
     return values
 
 
-def validate_coefficients(overrides: Mapping[str, object], *, file: str | None = None,
-                          section: str = "lever_coefficients") -> None:
+def validate_coefficients(
+    overrides: Mapping[str, object], *, file: str | None = None, section: str = "lever_coefficients"
+) -> None:
     """Check names and values of coefficient overrides; ScenarioError on the first fault."""
     for name, value in overrides.items():
         coefficient = COEFFICIENTS.get(name)
@@ -559,21 +642,29 @@ def validate_coefficients(overrides: Mapping[str, object], *, file: str | None =
         if coefficient is None:
             lever = str(name).rsplit(".", 1)[0]
             known = [n for n in COEFFICIENTS if n.startswith(lever + ".")]
-            hint = (f"; {lever} has {', '.join(known)}" if known
-                    else "; `growthpole levers --coefficients` lists them")
+            hint = (
+                f"; {lever} has {', '.join(known)}"
+                if known
+                else "; `growthpole levers --coefficients` lists them"
+            )
             raise ScenarioError(f"unknown lever coefficient{hint}", file=file, key=where)
         if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
             raise ScenarioError(f"must be a number, got {value!r}", file=file, key=where)
         low, high = coefficient.prior.support
         if not (low <= float(value) <= high) or not math.isfinite(float(value)):
-            raise ScenarioError(f"{value} is outside the support [{low}, {high}] of its prior "
-                                f"{coefficient.prior.describe()}", file=file, key=where)
+            raise ScenarioError(
+                f"{value} is outside the support [{low}, {high}] of its prior "
+                f"{coefficient.prior.describe()}",
+                file=file,
+                key=where,
+            )
         if coefficient.role in INCREMENT_ROLES and not 0.0 <= float(value) < 1.0:
             raise ScenarioError("a share must lie in [0, 1)", file=file, key=where)
 
 
-def validate_levers(levers: Mapping[str, object], start_year: int, end_year: int, *,
-                    file: str | None = None) -> None:
+def validate_levers(
+    levers: Mapping[str, object], start_year: int, end_year: int, *, file: str | None = None
+) -> None:
     """Check lever names, schedule years and values; raise ScenarioError on the first fault."""
     for key, schedule in levers.items():
         lever = LEVERS.get(key)
@@ -585,19 +676,31 @@ def validate_levers(levers: Mapping[str, object], start_year: int, end_year: int
         for year, value in items:
             where = f"levers.{key}" + (f".{year}" if year is not None else "")
             if year is not None and not (start_year <= int(year) <= end_year):
-                raise ScenarioError(f"year {year} is outside the horizon {start_year}-{end_year}",
-                                    file=file, key=where)
+                raise ScenarioError(
+                    f"year {year} is outside the horizon {start_year}-{end_year}",
+                    file=file,
+                    key=where,
+                )
             if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-                raise ScenarioError(f"must be a number in [{lever.lower}, {lever.upper}] "
-                                    f"({lever.unit}), got {value!r}", file=file, key=where)
+                raise ScenarioError(
+                    f"must be a number in [{lever.lower}, {lever.upper}] "
+                    f"({lever.unit}), got {value!r}",
+                    file=file,
+                    key=where,
+                )
             if not (lever.lower <= float(value) <= lever.upper):
-                raise ScenarioError(f"{value} is outside the allowed range [{lever.lower}, "
-                                    f"{lever.upper}] ({lever.unit})", file=file, key=where)
+                raise ScenarioError(
+                    f"{value} is outside the allowed range [{lever.lower}, "
+                    f"{lever.upper}] ({lever.unit})",
+                    file=file,
+                    key=where,
+                )
 
 
 # ---------------------------------------------------------------------------------------
 # schedules -> values -> channels
 # ---------------------------------------------------------------------------------------
+
 
 def lever_value(schedule: float | Mapping[int, float] | None, year: int, default: float) -> float:
     """Value of a step-function schedule in ``year``."""
@@ -612,8 +715,9 @@ def lever_value(schedule: float | Mapping[int, float] | None, year: int, default
     return value
 
 
-def scheduled_values(levers: Mapping[str, float | Mapping[int, float]], year: int,
-                     start_year: int | None = None) -> dict[str, float]:
+def scheduled_values(
+    levers: Mapping[str, float | Mapping[int, float]], year: int, start_year: int | None = None
+) -> dict[str, float]:
     """Lever key -> its scheduled value in ``year`` (non-zero values only). Event levers act
     only in the years their schedule names (a bare number: in ``start_year + 1``)."""
     values = {}
@@ -648,8 +752,9 @@ def effective_value(key: str, value: float, coefficients: Mapping[str, float]) -
     return value * trend_factor(key, coefficients) * competitor_factor(key, coefficients)
 
 
-def channel_contributions(values: Mapping[str, float], coefficients: Mapping[str, float]
-                          ) -> dict[str, object]:
+def channel_contributions(
+    values: Mapping[str, float], coefficients: Mapping[str, float]
+) -> dict[str, object]:
     """Channel -> summed contributions (an array of cells, a float, or platform kind -> float)
     of the levers with the given (scheduled) values. Channels no lever touches are absent."""
     sums: dict[str, object] = {}
@@ -668,9 +773,12 @@ def channel_contributions(values: Mapping[str, float], coefficients: Mapping[str
             else:
                 array = sums.get(effect.channel)
                 if array is None:
-                    shape = {"pairs": (N_REGIONS, N_REGIONS), "regions": (N_REGIONS,),
-                             "sectors": (N_SECTORS,),
-                             "regions_sectors": (N_REGIONS, N_SECTORS)}[index]
+                    shape = {
+                        "pairs": (N_REGIONS, N_REGIONS),
+                        "regions": (N_REGIONS,),
+                        "sectors": (N_SECTORS,),
+                        "regions_sectors": (N_REGIONS, N_SECTORS),
+                    }[index]
                     array = sums[effect.channel] = np.zeros(shape)
                 if index == "pairs":
                     for a, b in effect.pairs:
@@ -685,8 +793,9 @@ def channel_contributions(values: Mapping[str, float], coefficients: Mapping[str
     return sums
 
 
-def policy_from_values(values: Mapping[str, float],
-                       coefficients: Mapping[str, float] | None = None) -> PolicyChannels:
+def policy_from_values(
+    values: Mapping[str, float], coefficients: Mapping[str, float] | None = None
+) -> PolicyChannels:
     """Channels given lever values (key -> value in the lever's unit; absent = 0)."""
     coefficients = coefficient_values() if coefficients is None else coefficients
     channels = PolicyChannels()
@@ -696,10 +805,14 @@ def policy_from_values(values: Mapping[str, float],
     return channels
 
 
-def policy_for_year(levers: Mapping[str, float | Mapping[int, float]], year: int,
-                    start_year: int | None = None, *,
-                    coefficients: Mapping[str, float] | None = None,
-                    values: Mapping[str, float] | None = None) -> PolicyChannels:
+def policy_for_year(
+    levers: Mapping[str, float | Mapping[int, float]],
+    year: int,
+    start_year: int | None = None,
+    *,
+    coefficients: Mapping[str, float] | None = None,
+    values: Mapping[str, float] | None = None,
+) -> PolicyChannels:
     """Channels in ``year`` given the scenario's lever schedules (unset levers: default) and
     coefficient overrides. ``values`` (lever -> value) replaces the schedules, e.g. the values
     a binding budget lets through (growthpole.fiscal.BudgetTracker)."""
@@ -722,8 +835,10 @@ def coefficient_table() -> list[dict[str, object]]:
 # for the calibration engine (issue 16): draws from and densities of the priors
 # ---------------------------------------------------------------------------------------
 
-def sample_coefficients(rng: np.random.Generator, names: list[str] | None = None
-                        ) -> dict[str, float]:
+
+def sample_coefficients(
+    rng: np.random.Generator, names: list[str] | None = None
+) -> dict[str, float]:
     """One draw of the named coefficients (default: all) from their priors; increment
     shares are kept in [0, 1). Pass the result as a scenario's ``lever_coefficients``."""
     out = {}

@@ -77,8 +77,13 @@ STEP_ORDER: tuple[tuple[str, Callable[[StepContext], object]], ...] = (
     ("migration", migration.migrate),
 )
 #: mechanisms a reduction test may switch off (besides entries of STEP_ORDER)
-SWITCHABLE = (*tuple(name for name, _ in STEP_ORDER), "spillovers", "agglomeration", "commuting",
-              "national_path")
+SWITCHABLE = (
+    *tuple(name for name, _ in STEP_ORDER),
+    "spillovers",
+    "agglomeration",
+    "commuting",
+    "national_path",
+)
 
 # Sector mix of firm agents by region at initialisation (shares of firm agents). ASSUMED, from
 # the qualitative industry profiles of the units (Keqiao: textiles and dyeing; Shangyu:
@@ -86,33 +91,105 @@ SWITCHABLE = (*tuple(name for name, _ in STEP_ORDER), "spillovers", "agglomerati
 # Shengzhou: ties and motors; Yuecheng: services and the IC projects); the poles from their
 # broad structure. Calibration adjusts levels, not this mix; see docs/model.md.
 SECTOR_MIX: dict[str, dict[str, float]] = {
-    "yuecheng": {"textiles_dyeing": 0.12, "chemicals": 0.05, "equipment": 0.12,
-                 "electronics_ic": 0.06, "biomedicine": 0.03, "new_materials": 0.04,
-                 "digital_economy": 0.04, "services": 0.44, "other": 0.10},
-    "keqiao": {"textiles_dyeing": 0.35, "chemicals": 0.06, "equipment": 0.07,
-               "electronics_ic": 0.01, "biomedicine": 0.01, "new_materials": 0.04,
-               "digital_economy": 0.02, "services": 0.36, "other": 0.08},
-    "shangyu": {"textiles_dyeing": 0.08, "chemicals": 0.22, "equipment": 0.12,
-                "electronics_ic": 0.02, "biomedicine": 0.04, "new_materials": 0.08,
-                "digital_economy": 0.02, "services": 0.32, "other": 0.10},
-    "zhuji": {"textiles_dyeing": 0.15, "chemicals": 0.03, "equipment": 0.20,
-              "electronics_ic": 0.02, "biomedicine": 0.02, "new_materials": 0.06,
-              "digital_economy": 0.02, "services": 0.35, "other": 0.15},
-    "shengzhou": {"textiles_dyeing": 0.18, "chemicals": 0.02, "equipment": 0.18,
-                  "electronics_ic": 0.02, "biomedicine": 0.02, "new_materials": 0.03,
-                  "digital_economy": 0.02, "services": 0.35, "other": 0.18},
-    "xinchang": {"textiles_dyeing": 0.05, "chemicals": 0.04, "equipment": 0.20,
-                 "electronics_ic": 0.02, "biomedicine": 0.15, "new_materials": 0.04,
-                 "digital_economy": 0.02, "services": 0.35, "other": 0.13},
-    "hangzhou": {"textiles_dyeing": 0.04, "chemicals": 0.03, "equipment": 0.09,
-                 "electronics_ic": 0.05, "biomedicine": 0.03, "new_materials": 0.03,
-                 "digital_economy": 0.12, "services": 0.55, "other": 0.06},
-    "ningbo": {"textiles_dyeing": 0.05, "chemicals": 0.08, "equipment": 0.15,
-               "electronics_ic": 0.04, "biomedicine": 0.02, "new_materials": 0.06,
-               "digital_economy": 0.04, "services": 0.48, "other": 0.08},
-    "shanghai": {"textiles_dyeing": 0.01, "chemicals": 0.04, "equipment": 0.08,
-                 "electronics_ic": 0.06, "biomedicine": 0.04, "new_materials": 0.03,
-                 "digital_economy": 0.08, "services": 0.62, "other": 0.04},
+    "yuecheng": {
+        "textiles_dyeing": 0.12,
+        "chemicals": 0.05,
+        "equipment": 0.12,
+        "electronics_ic": 0.06,
+        "biomedicine": 0.03,
+        "new_materials": 0.04,
+        "digital_economy": 0.04,
+        "services": 0.44,
+        "other": 0.10,
+    },
+    "keqiao": {
+        "textiles_dyeing": 0.35,
+        "chemicals": 0.06,
+        "equipment": 0.07,
+        "electronics_ic": 0.01,
+        "biomedicine": 0.01,
+        "new_materials": 0.04,
+        "digital_economy": 0.02,
+        "services": 0.36,
+        "other": 0.08,
+    },
+    "shangyu": {
+        "textiles_dyeing": 0.08,
+        "chemicals": 0.22,
+        "equipment": 0.12,
+        "electronics_ic": 0.02,
+        "biomedicine": 0.04,
+        "new_materials": 0.08,
+        "digital_economy": 0.02,
+        "services": 0.32,
+        "other": 0.10,
+    },
+    "zhuji": {
+        "textiles_dyeing": 0.15,
+        "chemicals": 0.03,
+        "equipment": 0.20,
+        "electronics_ic": 0.02,
+        "biomedicine": 0.02,
+        "new_materials": 0.06,
+        "digital_economy": 0.02,
+        "services": 0.35,
+        "other": 0.15,
+    },
+    "shengzhou": {
+        "textiles_dyeing": 0.18,
+        "chemicals": 0.02,
+        "equipment": 0.18,
+        "electronics_ic": 0.02,
+        "biomedicine": 0.02,
+        "new_materials": 0.03,
+        "digital_economy": 0.02,
+        "services": 0.35,
+        "other": 0.18,
+    },
+    "xinchang": {
+        "textiles_dyeing": 0.05,
+        "chemicals": 0.04,
+        "equipment": 0.20,
+        "electronics_ic": 0.02,
+        "biomedicine": 0.15,
+        "new_materials": 0.04,
+        "digital_economy": 0.02,
+        "services": 0.35,
+        "other": 0.13,
+    },
+    "hangzhou": {
+        "textiles_dyeing": 0.04,
+        "chemicals": 0.03,
+        "equipment": 0.09,
+        "electronics_ic": 0.05,
+        "biomedicine": 0.03,
+        "new_materials": 0.03,
+        "digital_economy": 0.12,
+        "services": 0.55,
+        "other": 0.06,
+    },
+    "ningbo": {
+        "textiles_dyeing": 0.05,
+        "chemicals": 0.08,
+        "equipment": 0.15,
+        "electronics_ic": 0.04,
+        "biomedicine": 0.02,
+        "new_materials": 0.06,
+        "digital_economy": 0.04,
+        "services": 0.48,
+        "other": 0.08,
+    },
+    "shanghai": {
+        "textiles_dyeing": 0.01,
+        "chemicals": 0.04,
+        "equipment": 0.08,
+        "electronics_ic": 0.06,
+        "biomedicine": 0.04,
+        "new_materials": 0.03,
+        "digital_economy": 0.08,
+        "services": 0.62,
+        "other": 0.04,
+    },
 }
 EXTERNAL_DEMAND_SHARE = 0.5  # base-year share of market access from outside the corridor
 DEFAULT_RD_INTENSITY = 0.02  # R&D/GDP where data/ has no value (assumed; Zhejiang ≈ 2.5%)
@@ -167,15 +244,21 @@ class GrowthPoleModel(mesa.Model):
         ``workers_per_firm_agent``; validated as a scenario file would be.
     """
 
-    def __init__(self, scenario: Scenario | str | os.PathLike[str],
-                 seed_sequence: np.random.SeedSequence | None = None,
-                 *, seed: int | None = None, rng: object = None,
-                 parameters: ModelParameters | None = None,
-                 switches: Mapping[str, bool] | None = None,
-                 check_invariants: bool = True, replication: int = 0,
-                 agent_reporters: Mapping[str, object] | None = None,
-                 agenttype_reporters: Mapping[type, Mapping[str, object]] | None = None,
-                 **overrides: object) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | str | os.PathLike[str],
+        seed_sequence: np.random.SeedSequence | None = None,
+        *,
+        seed: int | None = None,
+        rng: object = None,
+        parameters: ModelParameters | None = None,
+        switches: Mapping[str, bool] | None = None,
+        check_invariants: bool = True,
+        replication: int = 0,
+        agent_reporters: Mapping[str, object] | None = None,
+        agenttype_reporters: Mapping[type, Mapping[str, object]] | None = None,
+        **overrides: object,
+    ) -> None:
         scenario = resolve_scenario(scenario, overrides)
         seed_sequence = resolve_seed_sequence(seed_sequence, seed, rng, replication)
         super().__init__(rng=generator(seed_sequence, INITIAL_STATE, 99))
@@ -186,8 +269,9 @@ class GrowthPoleModel(mesa.Model):
         self.switches = dict(switches or {})
         unknown = set(self.switches) - set(SWITCHABLE)
         if unknown:
-            raise ValueError(f"unknown mechanism switch(es) {sorted(unknown)}; "
-                             f"allowed: {SWITCHABLE}")
+            raise ValueError(
+                f"unknown mechanism switch(es) {sorted(unknown)}; allowed: {SWITCHABLE}"
+            )
         self.check_invariants = check_invariants
         self.year = scenario.start_year
         # the national closure: one path of real and deflator growth per replication
@@ -197,33 +281,37 @@ class GrowthPoleModel(mesa.Model):
         years = range(scenario.start_year + 1, scenario.end_year + 1)
         if self.switches.get("national_path", True):
             self.national = national_module.national_path(
-                seed_sequence, years, information_year=scenario.national_information_year())
+                seed_sequence, years, information_year=scenario.national_information_year()
+            )
             trailing = national_module.trailing_growth(scenario.start_year)
         else:
             self.national = np.zeros((len(years), 2))
             trailing = (0.0, 0.0)
         #: the parameters the base year was built with (on the trailing national growth)
         self.initial_parameters = on_national_path(self.params, *trailing)
-        self.state = initial_state(scenario, self.initial_parameters, seed_sequence,
-                                   self.switches)
+        self.state = initial_state(scenario, self.initial_parameters, seed_sequence, self.switches)
         self.records: list[dict[str, np.ndarray]] = []
         self.budget = None  # a binding municipal budget (growthpole.fiscal), if any
         if scenario.budget is not None and scenario.budget.binding:
             from growthpole.fiscal import BudgetTracker
 
             self.budget = BudgetTracker(scenario)
-        self.policy = policy_for_year(scenario.levers, self.year, scenario.start_year,
-                                      coefficients=scenario.lever_coefficients)
+        self.policy = policy_for_year(
+            scenario.levers,
+            self.year,
+            scenario.start_year,
+            coefficients=scenario.lever_coefficients,
+        )
         self._record()
         from growthpole.agents import AgentViews
 
         self._views = AgentViews(self)
         self.running = self.year < scenario.end_year
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: reporter for name, (reporter, _unit)
-                             in MODEL_REPORTERS.items()},
+            model_reporters={name: reporter for name, (reporter, _unit) in MODEL_REPORTERS.items()},
             agent_reporters=dict(agent_reporters or {}),
-            agenttype_reporters=dict(agenttype_reporters or {}))
+            agenttype_reporters=dict(agenttype_reporters or {}),
+        )
         self.datacollector.collect(self)
 
     # ---- stepping -----------------------------------------------------------------------
@@ -231,10 +319,13 @@ class GrowthPoleModel(mesa.Model):
         """Advance one year: policy, then the mechanisms in STEP_ORDER, then accounting;
         then the datacollector collects, and ``running`` turns False at the end year."""
         if self.year >= self.scenario.end_year:
-            raise ScenarioError(f"the scenario ends in {self.scenario.end_year}; the model does "
-                                f"not step past its end year (model.running is False); set a "
-                                f"later end_year (at most {LAST_YEAR}) to simulate further",
-                                file=self.scenario.source_path, key="end_year")
+            raise ScenarioError(
+                f"the scenario ends in {self.scenario.end_year}; the model does "
+                f"not step past its end year (model.running is False); set a "
+                f"later end_year (at most {LAST_YEAR}) to simulate further",
+                file=self.scenario.source_path,
+                key="end_year",
+            )
         self._advance()
         self.running = self.year < self.scenario.end_year
         self.datacollector.collect(self)
@@ -252,10 +343,13 @@ class GrowthPoleModel(mesa.Model):
             from growthpole.fiscal import economy_from_record
 
             values = self.budget.step(self.year, economy_from_record(self.records[-1]))
-        self.policy = policy_for_year(self.scenario.levers, self.year,
-                                      self.scenario.start_year,
-                                      coefficients=self.scenario.lever_coefficients,
-                                      values=values)
+        self.policy = policy_for_year(
+            self.scenario.levers,
+            self.year,
+            self.scenario.start_year,
+            coefficients=self.scenario.lever_coefficients,
+            values=values,
+        )
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
         context = StepContext(state, params, self.policy, year_seed, self.switches)
         population_before = self._people_by_region()
@@ -299,12 +393,14 @@ class GrowthPoleModel(mesa.Model):
         talent_by_skill = talent_counts(talent)  # one bincount over all talent agents
         people = talent_by_skill.sum(axis=0) * state.people_per_agent
         skilled = talent_by_skill[SKILLED] * state.people_per_agent
-        sector_va = region_sector_sum(firms_table.value_added, region,
-                                      firms_table.sector.astype(np.int64), live)
+        sector_va = region_sector_sum(
+            firms_table.value_added, region, firms_table.sector.astype(np.int64), live
+        )
         platform_used = np.zeros(N_REGIONS)
         if state.platforms.size:
-            platform_used = region_sum(state.platforms.used_mu,
-                                       state.platforms.region.astype(np.int64))
+            platform_used = region_sum(
+                state.platforms.used_mu, state.platforms.region.astype(np.int64)
+            )
         record = {
             "year": np.full(N_REGIONS, self.year),
             "region": np.array(REGIONS),
@@ -315,8 +411,8 @@ class GrowthPoleModel(mesa.Model):
             "population": people / 1e4,
             "talent_skilled": skilled / 1e4,
             "firm_agents": firm_count,
-            "employment": region_sum(firms_table.skilled + firms_table.unskilled, region,
-                                     live) / 1e4,
+            "employment": region_sum(firms_table.skilled + firms_table.unskilled, region, live)
+            / 1e4,
             "capital": region_sum(firms_table.capital, region, live),
             "wage_skilled": regions.wages[SKILLED] * 1e8,
             "wage_unskilled": regions.wages[UNSKILLED] * 1e8,
@@ -331,8 +427,10 @@ class GrowthPoleModel(mesa.Model):
             "relocations_in": regions.relocations_in.copy(),
             "relocations_out": regions.relocations_out.copy(),
             "platform_land_used_mu": platform_used,
-            "digital_share": np.divide(region_sum(firms_table.digital.astype(float), region, live),
-                                       np.maximum(firm_count, 1)),
+            "digital_share": np.divide(
+                region_sum(firms_table.digital.astype(float), region, live),
+                np.maximum(firm_count, 1),
+            ),
         }
         for k, sector in enumerate(SECTORS):
             record[f"va_{sector}"] = sector_va[:, k]
@@ -367,8 +465,12 @@ class GrowthPoleModel(mesa.Model):
         total["region"] = np.full(n_years, "shaoxing")
         merged = {name: np.concatenate([columns[name], total[name]]) for name in names}
         order = np.lexsort((merged["region"], merged["year"]))
-        return pd.DataFrame({"replication": np.full(len(order), self.replication, np.int64),
-                             **{name: merged[name][order] for name in names}})
+        return pd.DataFrame(
+            {
+                "replication": np.full(len(order), self.replication, np.int64),
+                **{name: merged[name][order] for name in names},
+            }
+        )
 
     # ---- invariants ----------------------------------------------------------------------
     def _people_by_region(self) -> np.ndarray:
@@ -380,31 +482,46 @@ class GrowthPoleModel(mesa.Model):
         state = self.state
         firms_table = state.firms
         live = firms_table.live
-        for name in ("log_tfp", "capital", "skilled", "unskilled", "value_added", "profit",
-                     "land_mu", "emission_intensity"):
+        for name in (
+            "log_tfp",
+            "capital",
+            "skilled",
+            "unskilled",
+            "value_added",
+            "profit",
+            "land_mu",
+            "emission_intensity",
+        ):
             values = getattr(firms_table, name)
             bad = live & ~np.isfinite(values)
             if bad.any():
                 region = REGIONS[int(firms_table.region[np.flatnonzero(bad)[0]])]
-                raise ModelInvariantError(f"year {self.year}, region {region}: firm {name} is "
-                                          f"not finite (NaN or infinity)")
+                raise ModelInvariantError(
+                    f"year {self.year}, region {region}: firm {name} is "
+                    f"not finite (NaN or infinity)"
+                )
             if name in ("capital", "skilled", "unskilled", "value_added", "land_mu"):
                 negative = live & (values < 0)
                 if negative.any():
                     region = REGIONS[int(firms_table.region[np.flatnonzero(negative)[0]])]
-                    raise ModelInvariantError(f"year {self.year}, region {region}: negative "
-                                              f"firm {name}")
+                    raise ModelInvariantError(
+                        f"year {self.year}, region {region}: negative firm {name}"
+                    )
         for name in ("nonmodelled_gdp", "market_access", "emissions"):
             values = getattr(state.regions, name)
             bad = ~np.isfinite(values) | (values < 0)
             if bad.any():
-                raise ModelInvariantError(f"year {self.year}, region "
-                                          f"{REGIONS[int(np.flatnonzero(bad)[0])]}: {name} is "
-                                          f"negative or not finite")
+                raise ModelInvariantError(
+                    f"year {self.year}, region "
+                    f"{REGIONS[int(np.flatnonzero(bad)[0])]}: {name} is "
+                    f"negative or not finite"
+                )
         # per region: after = before + migration in - out + declared inflow (agent units)
         regions = state.regions
-        flows = np.rint((regions.migration_in - regions.migration_out
-                         + regions.external_inflow) / state.people_per_agent).astype(np.int64)
+        flows = np.rint(
+            (regions.migration_in - regions.migration_out + regions.external_inflow)
+            / state.people_per_agent
+        ).astype(np.int64)
         after = self._people_by_region()
         broken = np.flatnonzero(after != population_before + flows)
         if len(broken):
@@ -412,7 +529,8 @@ class GrowthPoleModel(mesa.Model):
             raise ModelInvariantError(
                 f"year {self.year}, region {REGIONS[r]}: people not conserved "
                 f"({population_before[r]} + {flows[r]} migration and declared inflow != "
-                f"{after[r]} talent agents)")
+                f"{after[r]} talent agents)"
+            )
 
     # ---- Mesa views ------------------------------------------------------------------------
     @property
@@ -466,22 +584,25 @@ MODEL_REPORTERS: dict[str, tuple[Callable[[GrowthPoleModel], float], str]] = {
     "shaoxing_population": (lambda m: m.shaoxing_total("population"), "万人"),
     "shaoxing_employment": (lambda m: m.shaoxing_total("employment"), "万人"),
     "shaoxing_firm_agents": (lambda m: m.shaoxing_total("firm_agents"), "firm agents"),
-    "shaoxing_firm_entries": (lambda m: m.shaoxing_total("firm_entries"),
-                              "firm agents per year"),
+    "shaoxing_firm_entries": (lambda m: m.shaoxing_total("firm_entries"), "firm agents per year"),
     "shaoxing_firm_exits": (lambda m: m.shaoxing_total("firm_exits"), "firm agents per year"),
     "talent_agents": (lambda m: m.state.talent.count, "talent agents (all regions)"),
 }
 
 
-def resolve_scenario(scenario: Scenario | str | os.PathLike[str],
-                     overrides: Mapping[str, object]) -> Scenario:
+def resolve_scenario(
+    scenario: Scenario | str | os.PathLike[str], overrides: Mapping[str, object]
+) -> Scenario:
     """A Scenario from a Scenario or a YAML path, with keyword overrides (lever keys, with
     ``.`` or ``__``; ``end_year``; ``people_per_agent``, ``workers_per_firm_agent``)."""
     if isinstance(scenario, str | os.PathLike):
         scenario = load_scenario(scenario)
     elif not isinstance(scenario, Scenario):
-        raise ScenarioError(f"scenario must be a Scenario or the path of a scenario YAML, got "
-                            f"{type(scenario).__name__}", key="scenario")
+        raise ScenarioError(
+            f"scenario must be a Scenario or the path of a scenario YAML, got "
+            f"{type(scenario).__name__}",
+            key="scenario",
+        )
     if not overrides:
         return scenario
     levers = dict(scenario.levers)
@@ -499,16 +620,23 @@ def resolve_scenario(scenario: Scenario | str | os.PathLike[str],
             raise ScenarioError(
                 "unknown keyword argument of GrowthPoleModel; allowed: a lever key of "
                 "`growthpole levers` (with '.' or '__'), end_year, people_per_agent, "
-                "workers_per_firm_agent", file=scenario.source_path, key=name)
+                "workers_per_firm_agent",
+                file=scenario.source_path,
+                key=name,
+            )
     return scenario.with_changes(levers=levers, scale=scale, **changes)
 
 
-def resolve_seed_sequence(seed_sequence: np.random.SeedSequence | None, seed: int | None,
-                          rng: object, replication: int) -> np.random.SeedSequence:
+def resolve_seed_sequence(
+    seed_sequence: np.random.SeedSequence | None, seed: int | None, rng: object, replication: int
+) -> np.random.SeedSequence:
     """The replication's SeedSequence from the runner's ``seed_sequence`` or Mesa's ``seed``
     / ``rng`` (see :class:`GrowthPoleModel`); fresh OS entropy when none is given."""
-    given = [name for name, value in (("seed_sequence", seed_sequence), ("seed", seed),
-                                      ("rng", rng)) if value is not None]
+    given = [
+        name
+        for name, value in (("seed_sequence", seed_sequence), ("seed", seed), ("rng", rng))
+        if value is not None
+    ]
     if len(given) > 1:
         raise ValueError(f"pass one of seed_sequence, seed and rng, not {' and '.join(given)}")
     if seed_sequence is not None:
@@ -530,8 +658,15 @@ def resolve_seed_sequence(seed_sequence: np.random.SeedSequence | None, seed: in
 
 
 def _reset_flows(regions: RegionState) -> None:
-    for name in ("entries", "exits", "relocations_in", "relocations_out", "migration_in",
-                 "migration_out", "external_inflow"):
+    for name in (
+        "entries",
+        "exits",
+        "relocations_in",
+        "relocations_out",
+        "migration_in",
+        "migration_out",
+        "external_inflow",
+    ):
         getattr(regions, name)[:] = 0.0
 
 
@@ -539,15 +674,16 @@ def _reset_flows(regions: RegionState) -> None:
 # initialisation
 # ---------------------------------------------------------------------------------------
 
-def base_rd_intensity(year: int, information_year: int | None = None
-                      ) -> tuple[np.ndarray, list[str]]:
+
+def base_rd_intensity(
+    year: int, information_year: int | None = None
+) -> tuple[np.ndarray, list[str]]:
     """R&D/GDP by region: latest published value at or before ``year`` (else nearest, among
     the years <= ``information_year``), Shaoxing's units take Shaoxing's;
     DEFAULT_RD_INTENSITY where none is published."""
     from growthpole.regions import CORRIDOR_CITY_CODES
 
-    table = data_module.visible(data_module.load(data_module.CORRIDOR_INDICATORS),
-                                information_year)
+    table = data_module.visible(data_module.load(data_module.CORRIDOR_INDICATORS), information_year)
     table = table[table.indicator == "rd_spending_share_pct"]
     values = np.full(N_REGIONS, DEFAULT_RD_INTENSITY)
     notes = []
@@ -569,10 +705,14 @@ def base_rd_intensity(year: int, information_year: int | None = None
 #: data/platforms.csv describes each platform's kind in words; the model kind (its lever,
 #: subsidy and star rating, mechanisms/platforms.py) is the first keyword found in it
 PLATFORM_KIND_KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("start area", "binhai_new_area"), ("万亩千亿", "wanmu_qianyi"),
-    ("sci-tech city", "science_city"), ("characteristic town", "characteristic_town"),
-    ("micro-enterprise park", "micro_enterprise_park"), ("bonded", "open_platform"),
-    ("pilot zone", "open_platform"), ("trade pilot", "open_platform"),
+    ("start area", "binhai_new_area"),
+    ("万亩千亿", "wanmu_qianyi"),
+    ("sci-tech city", "science_city"),
+    ("characteristic town", "characteristic_town"),
+    ("micro-enterprise park", "micro_enterprise_park"),
+    ("bonded", "open_platform"),
+    ("pilot zone", "open_platform"),
+    ("trade pilot", "open_platform"),
     ("open-cooperation", "open_platform"),
 )
 #: kinds the source text names for Shaoxing as a whole (no host unit in data/): one platform
@@ -611,8 +751,11 @@ def initial_platforms(table: PlatformTable, start_year: int) -> None:
     〔2015〕8号: 'about 3 km²'); a micro-enterprise park 0.3 km² (assumed)."""
     frame = data_module.platforms_table()
     kinds = platform_mechanism.KIND_NAMES
-    default_area = {"characteristic_town": 3.0, "micro_enterprise_park": 0.3,
-                    "wanmu_qianyi": 10_000.0 / platform_mechanism.MU_PER_KM2}
+    default_area = {
+        "characteristic_town": 3.0,
+        "micro_enterprise_park": 0.3,
+        "wanmu_qianyi": 10_000.0 / platform_mechanism.MU_PER_KM2,
+    }
     for row in frame.itertuples(index=False):
         if row.platform_id in UMBRELLA_PLATFORMS:
             continue
@@ -639,11 +782,19 @@ def initial_platforms(table: PlatformTable, start_year: int) -> None:
             # a platform open in the base year has its base capacity (base-year land, part of
             # the quota's L_r^0 in mechanisms/land.py [L1]); a later one starts empty and
             # expands within the free quota [L2]
-            table.add(1, region=REGION_INDEX[host], kind=kinds.index(kind),
-                      capacity_mu=base_capacity if opening <= start_year else 0.0,
-                      used_mu=0.0, base_capacity_mu=base_capacity,
-                      full_capacity_mu=full, sector_mask=mask, opening_year=opening,
-                      subsidy=subsidy, star=star)
+            table.add(
+                1,
+                region=REGION_INDEX[host],
+                kind=kinds.index(kind),
+                capacity_mu=base_capacity if opening <= start_year else 0.0,
+                used_mu=0.0,
+                base_capacity_mu=base_capacity,
+                full_capacity_mu=full,
+                sector_mask=mask,
+                opening_year=opening,
+                subsidy=subsidy,
+                star=star,
+            )
 
 
 def _data_fingerprint() -> tuple:
@@ -664,8 +815,9 @@ def _data_fingerprint() -> tuple:
 
 
 @lru_cache(maxsize=16)
-def _cached_data_inputs(start_year: int, information_year: int | None,
-                        _fingerprint: tuple) -> tuple:
+def _cached_data_inputs(
+    start_year: int, information_year: int | None, _fingerprint: tuple
+) -> tuple:
     base = data_module.base_year(start_year, information_year)
     # travel times as they stood in the start year: a time published for a later year (a
     # link that opened later) is not part of the base year's geography (no look-ahead)
@@ -673,13 +825,16 @@ def _cached_data_inputs(start_year: int, information_year: int | None,
     rd, _notes = base_rd_intensity(start_year, information_year)
     recorder = PlatformTable(capacity=64)
     initial_platforms(recorder, start_year)
-    rows = [{name: column[row].item() for name, column in recorder.columns.items()}
-            for row in range(recorder.size)]
+    rows = [
+        {name: column[row].item() for name, column in recorder.columns.items()}
+        for row in range(recorder.size)
+    ]
     return base, (hours, schedule), rd, rows
 
 
-def travel_hours_by_year(start_year: int, information_year: int | None = None
-                         ) -> tuple[np.ndarray, tuple[tuple[int, np.ndarray], ...]]:
+def travel_hours_by_year(
+    start_year: int, information_year: int | None = None
+) -> tuple[np.ndarray, tuple[tuple[int, np.ndarray], ...]]:
     """Base travel hours of ``start_year`` and the schedule of later openings.
 
     A time published for year y (data/travel_times.csv) belongs to the geography from y
@@ -691,34 +846,57 @@ def travel_hours_by_year(start_year: int, information_year: int | None = None
 
     def hours_until(last: int) -> np.ndarray:
         valid = (years.isna() | (years.fillna(0) <= last)).to_numpy(dtype=bool)
-        return base_travel_hours(published=[
-            (o, d, float(m)) for o, d, m in zip(table.origin[valid], table.destination[valid],
-                                                 table.minutes[valid], strict=True)])
+        return base_travel_hours(
+            published=[
+                (o, d, float(m))
+                for o, d, m in zip(
+                    table.origin[valid], table.destination[valid], table.minutes[valid], strict=True
+                )
+            ]
+        )
 
     later = sorted(int(y) for y in years.dropna().unique() if int(y) > start_year)
     return hours_until(start_year), tuple((y, hours_until(y)) for y in later)
 
 
-def data_inputs(start_year: int, information_year: int | None = None
-                ) -> tuple[data_module.BaseYear, np.ndarray, np.ndarray,
-                           list[dict[str, float]], tuple[tuple[int, np.ndarray], ...]]:
+def data_inputs(
+    start_year: int, information_year: int | None = None
+) -> tuple[
+    data_module.BaseYear,
+    np.ndarray,
+    np.ndarray,
+    list[dict[str, float]],
+    tuple[tuple[int, np.ndarray], ...],
+]:
     """Base year, travel hours, R&D intensity, platform rows and the schedule of later
     travel-time openings (:func:`travel_hours_by_year`) read from data/ for a run
     starting in ``start_year``; cached per process while no file in data/ (or its
     imported/ panel) changes, because parsing them was most of a default-scale run's
     start-up (docs/performance.md). Returns copies: callers may modify them."""
-    base, (hours, schedule), rd, rows = _cached_data_inputs(start_year, information_year,
-                                                            _data_fingerprint())
-    base = data_module.BaseYear(year=base.year, gdp=base.gdp.copy(),
-                                population=base.population.copy(),
-                                provenance=base.provenance)
-    return (base, hours.copy(), rd.copy(), [dict(row) for row in rows],
-            tuple((year, matrix.copy()) for year, matrix in schedule))
+    base, (hours, schedule), rd, rows = _cached_data_inputs(
+        start_year, information_year, _data_fingerprint()
+    )
+    base = data_module.BaseYear(
+        year=base.year,
+        gdp=base.gdp.copy(),
+        population=base.population.copy(),
+        provenance=base.provenance,
+    )
+    return (
+        base,
+        hours.copy(),
+        rd.copy(),
+        [dict(row) for row in rows],
+        tuple((year, matrix.copy()) for year, matrix in schedule),
+    )
 
 
-def initial_state(scenario: Scenario, params: ModelParameters,
-                  seed_sequence: np.random.SeedSequence,
-                  switches: dict[str, bool] | None = None) -> WorldState:
+def initial_state(
+    scenario: Scenario,
+    params: ModelParameters,
+    seed_sequence: np.random.SeedSequence,
+    switches: dict[str, bool] | None = None,
+) -> WorldState:
     """Build the base-year economy so that it reproduces the data of ``start_year``.
 
     1. talent agents: resident population / people_per_agent per region, a share s_H skilled;
@@ -734,11 +912,16 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     """
     rng = generator(seed_sequence, INITIAL_STATE)
     base, hours, rd, platform_rows, hours_schedule = data_inputs(
-        scenario.start_year, scenario.information_year)
+        scenario.start_year, scenario.information_year
+    )
     people_per_agent = scenario.scale.people_per_agent
-    regions = RegionState(base_gdp=base.gdp, base_population=base.population,
-                          base_hours=hours, nonmodelled_gdp=params.nonmodelled_share * base.gdp,
-                          rd_intensity=rd)
+    regions = RegionState(
+        base_gdp=base.gdp,
+        base_population=base.population,
+        base_hours=hours,
+        nonmodelled_gdp=params.nonmodelled_share * base.gdp,
+        rd_intensity=rd,
+    )
     regions.hours = hours.copy()
     regions.hours_schedule = hours_schedule
 
@@ -748,8 +931,9 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     skill = (rng.random(len(talent_region)) < params.skilled_share).astype(np.int8)
     talent.add(len(talent_region), region=talent_region, skill=skill, moves=0)
 
-    n_firms = np.maximum(np.ceil(n_talent / scenario.scale.workers_per_firm_agent).astype(int),
-                         N_SECTORS)
+    n_firms = np.maximum(
+        np.ceil(n_talent / scenario.scale.workers_per_firm_agent).astype(int), N_SECTORS
+    )
     firm_region = np.repeat(np.arange(N_REGIONS), n_firms)
     mix = np.array([[SECTOR_MIX[r][s] for s in SECTORS] for r in REGIONS])
     mix /= mix.sum(axis=1, keepdims=True)
@@ -763,28 +947,49 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     polluting[[SECTOR_INDEX[s] for s in POLLUTING_SECTORS]] = True
     base_intensity = np.where(polluting, params.emission_intensity_polluting, 1.0)
     firm_table = FirmTable(capacity=int(len(firm_region) * 2))
-    firm_table.add(len(firm_region), region=firm_region, sector=firm_sector, log_tfp=log_tfp,
-                   capital=capital, platform=-1, land_mu=params.land_mu_per_capital * capital,
-                   emission_intensity=base_intensity[firm_sector], digital=0, clustered=0,
-                   age=rng.integers(3, 30, len(firm_region)))
+    firm_table.add(
+        len(firm_region),
+        region=firm_region,
+        sector=firm_sector,
+        log_tfp=log_tfp,
+        capital=capital,
+        platform=-1,
+        land_mu=params.land_mu_per_capital * capital,
+        emission_intensity=base_intensity[firm_sector],
+        digital=0,
+        clustered=0,
+        age=rng.integers(3, 30, len(firm_region)),
+    )
     firm_table.digital[firm_table.sector == SECTOR_INDEX["digital_economy"]] = 1
 
     platforms = PlatformTable(capacity=64)
     for row in platform_rows:
         platforms.add(1, **row)
 
-    state = WorldState(year=scenario.start_year, start_year=scenario.start_year,
-                       people_per_agent=people_per_agent, firms=firm_table, talent=talent,
-                       platforms=platforms, regions=regions,
-                       base_emission_intensity=base_intensity, polluting_sector=polluting,
-                       inflow_skilled_share=params.skilled_share)
+    state = WorldState(
+        year=scenario.start_year,
+        start_year=scenario.start_year,
+        people_per_agent=people_per_agent,
+        firms=firm_table,
+        talent=talent,
+        platforms=platforms,
+        regions=regions,
+        base_emission_intensity=base_intensity,
+        polluting_sector=polluting,
+        inflow_skilled_share=params.skilled_share,
+    )
     state.base_firm_counts = np.bincount(firm_region, minlength=N_REGIONS).astype(float)
 
     neutral = PolicyChannels()
     # base-year sizing with commuting off (workers at their residence): the workplace
     # fundamentals set below make the commuting equilibrium reproduce exactly that
-    context = StepContext(state, params, neutral, substream(seed_sequence, INITIAL_STATE, 1),
-                          {"agglomeration": False, "commuting": False})
+    context = StepContext(
+        state,
+        params,
+        neutral,
+        substream(seed_sequence, INITIAL_STATE, 1),
+        {"agglomeration": False, "commuting": False},
+    )
     platform_mechanism.update_platforms(context)
 
     # capital on the balanced growth path of trend TFP growth: K = q_r K* (q_r = 1 with no
@@ -803,9 +1008,14 @@ def initial_state(scenario: Scenario, params: ModelParameters,
         region_index = firm_table.region.astype(np.int64)
         size_total = np.bincount(region_index, weights=size, minlength=N_REGIONS)
         user_cost = params.interest_rate + params.depreciation_rate
-        firm_table.capital[:] = (growth_ratio[region_index] * params.capital_elasticity
-                                 * target[region_index] / user_cost
-                                 * size / size_total[region_index])
+        firm_table.capital[:] = (
+            growth_ratio[region_index]
+            * params.capital_elasticity
+            * target[region_index]
+            / user_cost
+            * size
+            / size_total[region_index]
+        )
         firm_table.land_mu[:] = params.land_mu_per_capital * firm_table.capital
 
     size_capital()  # outside platforms, to know each firm's land
@@ -825,23 +1035,28 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     labour.allocate_labour(context)
     production.produce(context)
     state.regions_base_employment = region_sector_sum(
-        firm_table.skilled + firm_table.unskilled, firm_table.region.astype(np.int64),
-        firm_table.sector.astype(np.int64), firm_table.live)
+        firm_table.skilled + firm_table.unskilled,
+        firm_table.region.astype(np.int64),
+        firm_table.sector.astype(np.int64),
+        firm_table.live,
+    )
     state.fallback_log_tfp = np.zeros((N_REGIONS, N_SECTORS))  # own TFP: mean zero
     state.fallback_capital = np.full((N_REGIONS, N_SECTORS), float(np.median(firm_table.capital)))
     land_total = region_sum(firm_table.land_mu, firm_table.region.astype(np.int64))
     state.land_rent_per_mu = params.land_rent_share * target / np.maximum(land_total, 1e-9)
     # overhead per firm agent: a share F of the region's mean value added per agent
-    agents = np.maximum(region_sum(np.ones(firm_table.size), firm_table.region.astype(np.int64)),
-                        1.0)
+    agents = np.maximum(
+        region_sum(np.ones(firm_table.size), firm_table.region.astype(np.int64)), 1.0
+    )
     state.fixed_cost_base = params.fixed_cost_share * target / agents
     state.base_wages = regions.wages.copy()
     production.produce(context)  # profits with rents and overheads
     value_added = firm_table.value_added
     state.reference_margin = float(np.sum(firm_table.profit) / np.sum(value_added))
 
-    corridor = market_access(regions.firm_gdp_last, hours, params.trade_cost_per_hour,
-                             np.zeros(N_REGIONS))
+    corridor = market_access(
+        regions.firm_gdp_last, hours, params.trade_cost_per_hour, np.zeros(N_REGIONS)
+    )
     regions.base_firm_gdp = regions.firm_gdp_last.copy()
     regions.external_access = corridor * EXTERNAL_DEMAND_SHARE / (1 - EXTERNAL_DEMAND_SHARE)
     regions.base_market_access = corridor + regions.external_access
@@ -854,11 +1069,17 @@ def initial_state(scenario: Scenario, params: ModelParameters,
     regions.base_population = population_10k.copy()
     for skill_index in (UNSKILLED, SKILLED):
         utility = migration.systematic_utility(context, skill_index, population_10k)
-        counts = np.bincount(talent.region.astype(np.int64),
-                             weights=(talent.skill == skill_index).astype(float),
-                             minlength=N_REGIONS) * people_per_agent
+        counts = (
+            np.bincount(
+                talent.region.astype(np.int64),
+                weights=(talent.skill == skill_index).astype(float),
+                minlength=N_REGIONS,
+            )
+            * people_per_agent
+        )
         regions.amenity[skill_index] = migration.equilibrium_amenities(
-            np.maximum(counts, 1.0), utility - regions.amenity[skill_index], cost)
+            np.maximum(counts, 1.0), utility - regions.amenity[skill_index], cost
+        )
     return state
 
 
@@ -874,9 +1095,12 @@ def commuting_record(regions: RegionState) -> dict[str, np.ndarray]:
     }
 
 
-def calibrate_spatial_equilibrium(state: WorldState, params: ModelParameters,
-                                  seed_sequence: np.random.SeedSequence,
-                                  switches: Mapping[str, bool] | None) -> None:
+def calibrate_spatial_equilibrium(
+    state: WorldState,
+    params: ModelParameters,
+    seed_sequence: np.random.SeedSequence,
+    switches: Mapping[str, bool] | None,
+) -> None:
     """Base-year fundamentals that make the observed distribution an equilibrium.
 
     1. workplace fundamentals b^s_w of the commuting logit, so that jobs at every workplace
@@ -886,12 +1110,18 @@ def calibrate_spatial_equilibrium(state: WorldState, params: ModelParameters,
        relocation flows are zero (mechanisms/relocation.py)."""
     switches = dict(switches or {})
     neutral = PolicyChannels()
-    context = StepContext(state, params, neutral, substream(seed_sequence, INITIAL_STATE, 2),
-                          {**switches, "agglomeration": False})
+    context = StepContext(
+        state,
+        params,
+        neutral,
+        substream(seed_sequence, INITIAL_STATE, 2),
+        {**switches, "agglomeration": False},
+    )
     regions = state.regions
     supply = labour.labour_supply(context)
     regions.commuting_fundamental = labour.calibrate_workplace_fundamentals(
-        supply, labour.region_log_scale(context), regions.hours, params)
+        supply, labour.region_log_scale(context), regions.hours, params
+    )
     labour.workers_by_workplace(context)  # records the base year's commuters
     land.initialise_land(state, params)
     if switches.get("relocation", True):

@@ -55,11 +55,20 @@ PERSISTENCE_BOUND = 0.9
 #: that the decline of the boom years does not masquerade as persistence
 FIT_FIRST_YEAR = 2012
 #: level series by preference, for years before the 5th economic census
-LEVEL_SERIES = ("nbs-series-after-4th-census", "final-verified", "initial-verified",
-                "bulletin-preliminary")
+LEVEL_SERIES = (
+    "nbs-series-after-4th-census",
+    "final-verified",
+    "initial-verified",
+    "bulletin-preliminary",
+)
 #: real-growth series by preference
-GROWTH_SERIES = ("nbs-series-after-4th-census", "final-verified", "initial-verified",
-                 "bulletin-preliminary", "census-revised")
+GROWTH_SERIES = (
+    "nbs-series-after-4th-census",
+    "final-verified",
+    "initial-verified",
+    "bulletin-preliminary",
+    "census-revised",
+)
 
 
 @dataclass(frozen=True)
@@ -84,13 +93,17 @@ class NationalHistory:
         if year is None:
             return self
         keep = self.years <= year
-        return NationalHistory(self.years[keep], self.real[keep], self.deflator[keep],
-                               tuple(p for p, k in zip(self.provenance, keep, strict=True)
-                                     if k))
+        return NationalHistory(
+            self.years[keep],
+            self.real[keep],
+            self.deflator[keep],
+            tuple(p for p, k in zip(self.provenance, keep, strict=True) if k),
+        )
 
 
-def _pick(table: pd.DataFrame, year: int, indicator: str, series: Sequence[str]
-          ) -> tuple[float, str] | None:
+def _pick(
+    table: pd.DataFrame, year: int, indicator: str, series: Sequence[str]
+) -> tuple[float, str] | None:
     rows = table[(table.year == year) & (table.indicator == indicator)]
     for name in series:
         found = rows[rows.series == name]
@@ -101,8 +114,7 @@ def _pick(table: pd.DataFrame, year: int, indicator: str, series: Sequence[str]
 
 def national_history(information_year: int | None = None) -> NationalHistory:
     """China's realised real and deflator log growth, years <= ``information_year``."""
-    table = data_module.visible(data_module.load(data_module.NATIONAL_ACCOUNTS),
-                                information_year)
+    table = data_module.visible(data_module.load(data_module.NATIONAL_ACCOUNTS), information_year)
     table = table[table.geography == "china"]
     table = table.assign(year=table.year.astype(int))
     census = data_module.CENSUS_5_YEAR
@@ -136,12 +148,13 @@ def national_history(information_year: int | None = None) -> NationalHistory:
         deflator.append(float(np.log(current[0] / previous[0])) - real_log)
         notes.append(f"{year}: levels {previous[1]} -> {current[1]}, real growth {growth[1]}")
     if len(years) < 2 * ANCHOR_YEARS:
-        raise DataError(f"national accounts hold {len(years)} years of growth up to "
-                        f"{information_year}; the national path needs >= {2 * ANCHOR_YEARS}",
-                        file=data_module.data_dir() / data_module.NATIONAL_ACCOUNTS.file,
-                        key="year")
-    return NationalHistory(np.array(years), np.array(real), np.array(deflator),
-                           tuple(notes))
+        raise DataError(
+            f"national accounts hold {len(years)} years of growth up to "
+            f"{information_year}; the national path needs >= {2 * ANCHOR_YEARS}",
+            file=data_module.data_dir() / data_module.NATIONAL_ACCOUNTS.file,
+            key="year",
+        )
+    return NationalHistory(np.array(years), np.array(real), np.array(deflator), tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -165,8 +178,9 @@ def _ar1(series: np.ndarray) -> tuple[float, float, np.ndarray]:
     return float(coef[1]), sd, residual
 
 
-def fit_national_process(history: NationalHistory, *, anchor_years: int = ANCHOR_YEARS
-                         ) -> NationalProcess:
+def fit_national_process(
+    history: NationalHistory, *, anchor_years: int = ANCHOR_YEARS
+) -> NationalProcess:
     """OLS AR(1) of each series on the years >= FIT_FIRST_YEAR of ``history`` (at least its
     last ten years: an information date before 2021 reaches back before the regime)."""
     keep = history.years >= min(FIT_FIRST_YEAR, history.last_year - 9)
@@ -182,9 +196,14 @@ def fit_national_process(history: NationalHistory, *, anchor_years: int = ANCHOR
     mean = series[:, -anchor_years:].mean(axis=1)
     mean_sd = sd_array / ((1.0 - persistence_array) * np.sqrt(anchor_years))
     years = history.years[keep]
-    return NationalProcess(mean=mean, persistence=persistence_array, innovation_sd=sd_array,
-                           correlation=correlation, mean_sd=mean_sd,
-                           fit_years=(int(years[0]), int(years[-1])))
+    return NationalProcess(
+        mean=mean,
+        persistence=persistence_array,
+        innovation_sd=sd_array,
+        correlation=correlation,
+        mean_sd=mean_sd,
+        fit_years=(int(years[0]), int(years[-1])),
+    )
 
 
 @lru_cache(maxsize=16)
@@ -193,8 +212,7 @@ def _cached(information_year: int | None, _fingerprint: tuple) -> tuple:
     return history, fit_national_process(history)
 
 
-def national_model(information_year: int | None = None
-                   ) -> tuple[NationalHistory, NationalProcess]:
+def national_model(information_year: int | None = None) -> tuple[NationalHistory, NationalProcess]:
     """The realised history up to ``information_year`` and the process fitted on it
     (cached while data/national_accounts.csv is unchanged)."""
     path = data_module.data_dir() / data_module.NATIONAL_ACCOUNTS.file
@@ -203,8 +221,9 @@ def national_model(information_year: int | None = None
     return _cached(information_year, fingerprint)
 
 
-def national_path(seed: np.random.SeedSequence, years: Sequence[int], *,
-                  information_year: int | None = None) -> np.ndarray:
+def national_path(
+    seed: np.random.SeedSequence, years: Sequence[int], *, information_year: int | None = None
+) -> np.ndarray:
     """(len(years), 2) real and deflator log growth of one replication for ``years``.
 
     Years the history holds (up to ``information_year``) take the realised values; later
@@ -219,8 +238,9 @@ def national_path(seed: np.random.SeedSequence, years: Sequence[int], *,
     horizon = max([y - last for y in years] + [0])
     draws = rng.standard_normal((1 + max(horizon, 0), 2))  # row 0: the means
     mean = process.mean + process.mean_sd * draws[0]
-    cholesky = np.linalg.cholesky(np.array([[1.0, process.correlation],
-                                            [process.correlation, 1.0]]) + 1e-12 * np.eye(2))
+    cholesky = np.linalg.cholesky(
+        np.array([[1.0, process.correlation], [process.correlation, 1.0]]) + 1e-12 * np.eye(2)
+    )
     simulated = {}
     state = np.array([history.real[-1], history.deflator[-1]])
     for k in range(1, horizon + 1):

@@ -56,8 +56,13 @@ from growthpole.io import write_csv
 #: CSMAR CRE_Gdpct export column -> tidy name (CRE_Gdpct[DES][csv].txt: Sgnyea [Year Sign],
 #: Ctnm_en [Name Of City], Ctnm_id [City Code], Gdpct01 [Gdp] (unit: 100 million)).
 #: ``Ctnm`` is the city-name field of CSMAR's Chinese-language exports.
-CSMAR_COLUMNS = {"Sgnyea": "year", "Ctnm_id": "city_code", "Ctnm_en": "city", "Ctnm": "city",
-                 "Gdpct01": "gdp_100m_cny"}
+CSMAR_COLUMNS = {
+    "Sgnyea": "year",
+    "Ctnm_id": "city_code",
+    "Ctnm_en": "city",
+    "Ctnm": "city",
+    "Gdpct01": "gdp_100m_cny",
+}
 
 #: a national year holds at least this many cities, and ranks are exact up to this rank
 NATIONAL_TOP = 60
@@ -96,32 +101,49 @@ def read_panel(path: Path) -> pd.DataFrame:
     needed = ("year", "city_code", "gdp_100m_cny")
     missing = [c for c in needed if c not in raw.columns]
     if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)}; expected the tidy format "
-                        f"(year, city_code, gdp_100m_cny) or CSMAR CRE_Gdpct names "
-                        f"(Sgnyea, Ctnm_id, Ctnm_en, Gdpct01)", file=path)
-    frame = pd.DataFrame({
-        "city_code": raw.city_code.astype(str).str.strip(),
-        "city": raw.city.astype(str).str.strip(),
-        "year": raw.year.astype(str).str.strip(),
-        "gdp_100m_cny": raw.gdp_100m_cny.astype(str).str.strip(),
-        "vintage": (raw["vintage"] if "vintage" in raw.columns
-                    else pd.Series("yearbook", index=raw.index)),
-        "source": (raw["source"] if "source" in raw.columns
-                   else pd.Series(f"imported from {path.name}", index=raw.index)),
-    })
+        raise DataError(
+            f"missing column(s) {', '.join(missing)}; expected the tidy format "
+            f"(year, city_code, gdp_100m_cny) or CSMAR CRE_Gdpct names "
+            f"(Sgnyea, Ctnm_id, Ctnm_en, Gdpct01)",
+            file=path,
+        )
+    frame = pd.DataFrame(
+        {
+            "city_code": raw.city_code.astype(str).str.strip(),
+            "city": raw.city.astype(str).str.strip(),
+            "year": raw.year.astype(str).str.strip(),
+            "gdp_100m_cny": raw.gdp_100m_cny.astype(str).str.strip(),
+            "vintage": (
+                raw["vintage"]
+                if "vintage" in raw.columns
+                else pd.Series("yearbook", index=raw.index)
+            ),
+            "source": (
+                raw["source"]
+                if "source" in raw.columns
+                else pd.Series(f"imported from {path.name}", index=raw.index)
+            ),
+        }
+    )
     # empty GDP cells are gaps, not zeros: drop them (never fill)
     frame = frame[frame.gdp_100m_cny != ""]
     numeric = pd.to_numeric(frame.gdp_100m_cny, errors="coerce")
     negative = numeric < 0
     if negative.any():
         row = int(np.flatnonzero(negative.to_numpy())[0])
-        raise DataError(f"row {int(frame.index[row]) + 2}: GDP {numeric[negative].iloc[0]} is "
-                        f"negative; GDP must be positive (empty or 0 for a gap)", file=path,
-                        key="gdp_100m_cny")
+        raise DataError(
+            f"row {int(frame.index[row]) + 2}: GDP {numeric[negative].iloc[0]} is "
+            f"negative; GDP must be positive (empty or 0 for a gap)",
+            file=path,
+            key="gdp_100m_cny",
+        )
     frame = frame[~(numeric == 0)]  # CSMAR codes some missing values as 0
     if frame.empty:
-        raise DataError("the panel holds no (city, year) GDP value; expected one row per "
-                        "city and year", file=path, key="gdp_100m_cny")
+        raise DataError(
+            "the panel holds no (city, year) GDP value; expected one row per city and year",
+            file=path,
+            key="gdp_100m_cny",
+        )
     return frame.reset_index(drop=True)
 
 
@@ -136,8 +158,7 @@ def import_panel(path: Path, *, overwrite: bool = False) -> tuple[Path, int]:
     checked = data_module.check_frame(frame, data_module.CITY_GDP, path)
     target = data_module.imported_panel_path()
     if target.exists() and not overwrite:
-        raise DataError("a panel was already imported; pass --overwrite to replace it",
-                        file=target)
+        raise DataError("a panel was already imported; pass --overwrite to replace it", file=target)
     write_csv(target, frame.loc[checked.index])
     return target, len(checked)
 
@@ -145,6 +166,7 @@ def import_panel(path: Path, *, overwrite: bool = False) -> tuple[Path, int]:
 # ---------------------------------------------------------------------------------------
 # the ranking panel: one source per year
 # ---------------------------------------------------------------------------------------
+
 
 def imported_panel() -> pd.DataFrame | None:
     """The user's imported panel (checked), or None when nothing was imported."""
@@ -165,12 +187,14 @@ def ranking_panel() -> pd.DataFrame:
     panel["city_code"] = panel.city_code.astype(np.int64)
     panel["year"] = panel.year.astype(np.int64)
     panel["gdp_100m_cny"] = panel.gdp_100m_cny.astype(float)
-    return panel[["city_code", "city", "year", "gdp_100m_cny", "vintage", "origin",
-                  "census_5_basis"]]
+    return panel[
+        ["city_code", "city", "year", "gdp_100m_cny", "vintage", "origin", "census_5_basis"]
+    ]
 
 
-def national_years(panel: pd.DataFrame, *, top: int = NATIONAL_TOP,
-                   coverage: float = NATIONAL_COVERAGE) -> list[int]:
+def national_years(
+    panel: pd.DataFrame, *, top: int = NATIONAL_TOP, coverage: float = NATIONAL_COVERAGE
+) -> list[int]:
     """Years in which ``panel`` is a complete cross-section for ranks up to ``top``.
 
     The first year holding at least ``top`` cities is national; a later year is national
@@ -217,19 +241,26 @@ class Agreement:
         return self.within / self.overlapping if self.overlapping else float("nan")
 
 
-def compare_panels(ours: pd.DataFrame, reference: pd.DataFrame, *,
-                   tolerance: float = 0.01) -> Agreement:
+def compare_panels(
+    ours: pd.DataFrame, reference: pd.DataFrame, *, tolerance: float = 0.01
+) -> Agreement:
     """Share of overlapping (city_code, year) values with |ours/reference - 1| <= tolerance."""
     left = ours[["city_code", "year", "gdp_100m_cny"]].astype(
-        {"city_code": np.int64, "year": np.int64, "gdp_100m_cny": float})
+        {"city_code": np.int64, "year": np.int64, "gdp_100m_cny": float}
+    )
     right = reference[["city_code", "year", "gdp_100m_cny"]].astype(
-        {"city_code": np.int64, "year": np.int64, "gdp_100m_cny": float})
+        {"city_code": np.int64, "year": np.int64, "gdp_100m_cny": float}
+    )
     merged = left.merge(right, on=["city_code", "year"], suffixes=("_ours", "_reference"))
     relative = merged.gdp_100m_cny_ours / merged.gdp_100m_cny_reference - 1.0
     merged = merged.assign(relative_difference=relative)
     worst = merged.reindex(relative.abs().sort_values(ascending=False).index).head(10)
-    return Agreement(overlapping=len(merged), within=int((relative.abs() <= tolerance).sum()),
-                     tolerance=tolerance, worst=worst.reset_index(drop=True))
+    return Agreement(
+        overlapping=len(merged),
+        within=int((relative.abs() <= tolerance).sum()),
+        tolerance=tolerance,
+        worst=worst.reset_index(drop=True),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -266,8 +297,9 @@ class PublishedRank:
     contenders_missing: tuple[str, ...]
 
 
-def published_rank(panel: pd.DataFrame, year: int, vintage: str,
-                   city_code: int = 330600) -> PublishedRank | None:
+def published_rank(
+    panel: pd.DataFrame, year: int, vintage: str, city_code: int = 330600
+) -> PublishedRank | None:
     """Rank of ``city_code`` in ``year`` among the cities of ``panel`` (all vintages, as
     data/city_gdp.csv) in ``vintage`` (rank fields None when the city has no value there;
     None when there is no national year before ``year``). Contenders
@@ -282,8 +314,9 @@ def published_rank(panel: pd.DataFrame, year: int, vintage: str,
         return None
     base = single[single.year == national[-1]]
     base_own = float(base.loc[base.city_code == city_code, "gdp_100m_cny"].iloc[0])
-    contenders = base[(base.gdp_100m_cny >= CONTENDER_SHARE * base_own)
-                      & (base.city_code != city_code)]
+    contenders = base[
+        (base.gdp_100m_cny >= CONTENDER_SHARE * base_own) & (base.city_code != city_code)
+    ]
     names = dict(zip(base.city_code, base.city, strict=True))
     present = set(block.city_code)
     missing = [c for c in contenders.city_code if c not in present]
@@ -295,10 +328,15 @@ def published_rank(panel: pd.DataFrame, year: int, vintage: str,
     upper_index = 29 - len(missing)
     upper = float(ordered[upper_index]) if 0 <= upper_index < len(ordered) else float("nan")
     return PublishedRank(
-        year=year, vintage=vintage, cities=len(present), shaoxing_gdp=value, rank=rank,
+        year=year,
+        vintage=vintage,
+        cities=len(present),
+        shaoxing_gdp=value,
+        rank=rank,
         rank_if_missing_above=None if rank is None else rank + len(missing),
-        thirtieth_gdp=thirtieth, thirtieth_gdp_upper=upper,
+        thirtieth_gdp=thirtieth,
+        thirtieth_gdp_upper=upper,
         exact_thirtieth=leaders <= present,
-        contenders_present=tuple(sorted(names[c] for c in contenders.city_code
-                                        if c in present)),
-        contenders_missing=tuple(sorted(names[c] for c in missing)))
+        contenders_present=tuple(sorted(names[c] for c in contenders.city_code if c in present)),
+        contenders_missing=tuple(sorted(names[c] for c in missing)),
+    )

@@ -38,7 +38,8 @@ class PolicyChannels:
     trade_cost_factor: float = 1.0
     """multiplier (<=1) on the iceberg trade cost per hour for Shaoxing's pairs."""
     same_city_commuting: np.ndarray = field(
-        default_factory=lambda: np.zeros((N_REGIONS, N_REGIONS)))
+        default_factory=lambda: np.zeros((N_REGIONS, N_REGIONS))
+    )
     """extra commuting share between same-city-zone pairs (share of workers, symmetric)."""
     external_market_access: np.ndarray = field(default_factory=_ones_regions)
     """multiplier on a region's access to markets outside the corridor (exports, trade zones)."""
@@ -161,8 +162,11 @@ def combine_total(total, rule: str, cap: float | None):
     ``count``: the sum rounded to a whole number. Works on floats and arrays; a zero total
     gives exactly zero under every rule."""
     if rule == "saturating":
-        return cap * np.tanh(np.asarray(total) / cap) if np.ndim(total) else (
-            float(cap * np.tanh(total / cap)))
+        return (
+            cap * np.tanh(np.asarray(total) / cap)
+            if np.ndim(total)
+            else (float(cap * np.tanh(total / cap)))
+        )
     if rule == "clip":
         return np.clip(total, -cap, cap) if np.ndim(total) else float(min(max(total, -cap), cap))
     if rule == "count":

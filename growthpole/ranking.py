@@ -58,10 +58,12 @@ PERSISTENCE_BOUND = 0.95
 #: rows of parameter draws at the top of each replication's shock block
 PARAMETER_ROWS = 2
 #: the ABM rows that enter the ranking, by region name in city_year
-CORRIDOR_ROWS = {"shaoxing": CORRIDOR_CITY_CODES["shaoxing"],
-                 "hangzhou": CORRIDOR_CITY_CODES["hangzhou"],
-                 "ningbo": CORRIDOR_CITY_CODES["ningbo"],
-                 "shanghai": CORRIDOR_CITY_CODES["shanghai"]}
+CORRIDOR_ROWS = {
+    "shaoxing": CORRIDOR_CITY_CODES["shaoxing"],
+    "hangzhou": CORRIDOR_CITY_CODES["hangzhou"],
+    "ningbo": CORRIDOR_CITY_CODES["ningbo"],
+    "shanghai": CORRIDOR_CITY_CODES["shanghai"],
+}
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,22 @@ class CompetitorModel:
 
     def describe(self) -> pd.DataFrame:
         """One row per competitor with its estimated parameters."""
-        return pd.DataFrame({"city_code": self.city_codes, "city": self.city_names,
-                             "alpha": self.alpha, "beta": self.beta, "rho": self.rho,
-                             "sigma": self.sigma})
+        return pd.DataFrame(
+            {
+                "city_code": self.city_codes,
+                "city": self.city_names,
+                "alpha": self.alpha,
+                "beta": self.beta,
+                "rho": self.rho,
+                "sigma": self.sigma,
+            }
+        )
 
 
 # ---------------------------------------------------------------------------------------
 # estimation
 # ---------------------------------------------------------------------------------------
+
 
 def estimate_ar1(series: np.ndarray, *, intercept: bool) -> tuple[float, float, float]:
     """OLS of x_t on x_{t-1} (and a constant): returns (constant, persistence, innovation sd).
@@ -158,8 +168,9 @@ def estimate_city(growth: np.ndarray, factor: np.ndarray) -> tuple[float, float,
     return float(alpha), float(beta), rho, sigma
 
 
-def coefficient_covariance(growth: np.ndarray, factor: np.ndarray, rho: float,
-                           sigma: float) -> np.ndarray:
+def coefficient_covariance(
+    growth: np.ndarray, factor: np.ndarray, rho: float, sigma: float
+) -> np.ndarray:
     """2x2 sampling covariance of (alpha, beta) of :func:`estimate_city`.
 
     OLS covariance s^2 (X'X)^-1 with s the long-run sd of the AR(1) errors,
@@ -169,23 +180,27 @@ def coefficient_covariance(growth: np.ndarray, factor: np.ndarray, rho: float,
     ok = np.isfinite(growth) & np.isfinite(factor)
     design = np.column_stack([np.ones(ok.sum()), factor[ok]])
     long_run_sd = sigma / (1.0 - rho)
-    return long_run_sd ** 2 * np.linalg.pinv(design.T @ design)
+    return long_run_sd**2 * np.linalg.pinv(design.T @ design)
 
 
 def _wide(panel: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     block = panel[panel.year.isin(list(years))]
-    return block.pivot_table(index="year", columns="city_code", values="gdp_100m_cny",
-                             aggfunc="first").reindex(list(years))
+    return block.pivot_table(
+        index="year", columns="city_code", values="gdp_100m_cny", aggfunc="first"
+    ).reindex(list(years))
 
 
-def fit_competitor_model(panel: pd.DataFrame | None = None, *,
-                         fit_first_year: int = FIT_FIRST_YEAR,
-                         fit_last_year: int | None = None,
-                         history_last_year: int | None = None,
-                         top: int = COMPETITOR_TOP,
-                         anchor_years: int | None = FACTOR_ANCHOR_YEARS,
-                         parameter_uncertainty: bool = True,
-                         census_revision: float | None = None) -> CompetitorModel:
+def fit_competitor_model(
+    panel: pd.DataFrame | None = None,
+    *,
+    fit_first_year: int = FIT_FIRST_YEAR,
+    fit_last_year: int | None = None,
+    history_last_year: int | None = None,
+    top: int = COMPETITOR_TOP,
+    anchor_years: int | None = FACTOR_ANCHOR_YEARS,
+    parameter_uncertainty: bool = True,
+    census_revision: float | None = None,
+) -> CompetitorModel:
     """Estimate the competitor model on the national years of ``panel``.
 
     ``panel``: city GDP (columns city_code, year, gdp_100m_cny[, city]); default the ranking
@@ -210,7 +225,9 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
             f"{fit_first_year}-{fit_last_year} (need >= {MIN_GROWTH_OBSERVATIONS + 1} years "
             f"with >= 60 cities) to estimate the competitor model; the shipped data/"
             f"city_gdp.csv holds 2000-2021 (check that it is intact: `growthpole data check`)",
-            file=imported_panel_path(), key="year")
+            file=imported_panel_path(),
+            key="year",
+        )
     if history_last_year is None:  # every realised year, partial ones included
         history_last_year = max(fit_last_year, int(panel.year.max()))
     years = list(range(window[0], history_last_year + 1))
@@ -221,9 +238,13 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     # brought to the pre-census basis by the median revision of the cities that publish both
     if "census_5_basis" in panel.columns and bool(panel.census_5_basis.any()):
         revision = census_5_revision()[0] if census_revision is None else census_revision
-        basis = panel[panel.year.isin(usable)].pivot_table(
-            index="year", columns="city_code", values="census_5_basis",
-            aggfunc="first").reindex(index=years, columns=wide.columns)
+        basis = (
+            panel[panel.year.isin(usable)]
+            .pivot_table(
+                index="year", columns="city_code", values="census_5_basis", aggfunc="first"
+            )
+            .reindex(index=years, columns=wide.columns)
+        )
         on_census_basis = basis.fillna(False).to_numpy(dtype=bool)
         census_years = panel.loc[panel.census_5_basis.astype(bool), "year"]
         census_first_year = int(census_years.min())
@@ -235,12 +256,15 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     ranks = wide[fit_rows].rank(axis=1, ascending=False, method="min")
     corridor = set(CORRIDOR_CITY_CODES.values())
     last_years = window[-3:]
-    candidates = [c for c in wide.columns
-                  if c not in corridor and (ranks[c] <= top).any()
-                  and wide.loc[last_years, c].notna().any()]
+    candidates = [
+        c
+        for c in wide.columns
+        if c not in corridor and (ranks[c] <= top).any() and wide.loc[last_years, c].notna().any()
+    ]
     columns = [wide.columns.get_loc(c) for c in candidates]
-    log_gdp = (np.log(wide[candidates].to_numpy(dtype=float))
-               - revision * on_census_basis[:, columns])
+    log_gdp = (
+        np.log(wide[candidates].to_numpy(dtype=float)) - revision * on_census_basis[:, columns]
+    )
     growth = np.diff(log_gdp, axis=0, prepend=np.nan)
     enough = np.isfinite(growth[fit_rows]).sum(axis=0) >= MIN_GROWTH_OBSERVATIONS
     codes = np.array(candidates, dtype=np.int64)[enough]
@@ -249,14 +273,16 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     sums = np.where(np.isfinite(growth), growth, 0.0).sum(axis=1)
     # the factor is defined in years where at least a third of the competitors grow on record
     factor = np.where(counts >= max(5, len(codes) // 3), sums / np.maximum(counts, 1), np.nan)
-    params = np.array([estimate_city(growth[fit_rows, i], factor[fit_rows])
-                       for i in range(len(codes))]).reshape(-1, 4)
+    params = np.array(
+        [estimate_city(growth[fit_rows, i], factor[fit_rows]) for i in range(len(codes))]
+    ).reshape(-1, 4)
     alpha, beta, rho, sigma = params.T
     cholesky = np.zeros((len(codes), 2, 2))
     if parameter_uncertainty:
         for i in range(len(codes)):
-            covariance = coefficient_covariance(growth[fit_rows, i], factor[fit_rows], rho[i],
-                                                sigma[i])
+            covariance = coefficient_covariance(
+                growth[fit_rows, i], factor[fit_rows], rho[i], sigma[i]
+            )
             cholesky[i] = np.linalg.cholesky(covariance + 1e-12 * np.eye(2))
     residual = growth - (alpha + beta * factor[:, None])
     intercept, phi, factor_sd = estimate_ar1(factor[fit_rows], intercept=True)
@@ -264,8 +290,7 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     intercept_mean = intercept / (1.0 - phi)
     fit_factor = factor[fit_rows]
     fit_factor = fit_factor[np.isfinite(fit_factor)]
-    factor_mean = (float(np.mean(fit_factor[-anchor_years:])) if anchor_years
-                   else intercept_mean)
+    factor_mean = float(np.mean(fit_factor[-anchor_years:])) if anchor_years else intercept_mean
     corridor_beta = {}
     for code in CORRIDOR_CITY_CODES.values():
         if code in wide.columns:
@@ -277,24 +302,38 @@ def fit_competitor_model(panel: pd.DataFrame | None = None, *,
     # standard error of an AR(1) sample mean over n years: sigma_f / ((1 - phi) sqrt(n))
     # (long-run variance of an AR(1), Hamilton 1994 eq. 7.2.8)
     anchor_n = min(anchor_years, len(fit_factor)) if anchor_years else len(fit_factor)
-    factor_mean_sd = (factor_sd / ((1.0 - phi) * np.sqrt(anchor_n))
-                      if parameter_uncertainty else 0.0)
+    factor_mean_sd = factor_sd / ((1.0 - phi) * np.sqrt(anchor_n)) if parameter_uncertainty else 0.0
     national_loading = _fit_national_loading(np.array(years)[fit_rows], factor[fit_rows])
     names = panel.drop_duplicates("city_code", keep="last").set_index("city_code")
     city_names = tuple(str(names.city.get(c, c)) if "city" in names else str(c) for c in codes)
     return CompetitorModel(
-        city_codes=codes, city_names=city_names, alpha=alpha, beta=beta, rho=rho, sigma=sigma,
-        factor_mean=factor_mean, factor_persistence=phi, factor_sd=factor_sd,
-        factor_intercept_mean=float(intercept_mean), factor_mean_sd=float(factor_mean_sd),
-        coefficient_cholesky=cholesky, corridor_beta=corridor_beta,
+        city_codes=codes,
+        city_names=city_names,
+        alpha=alpha,
+        beta=beta,
+        rho=rho,
+        sigma=sigma,
+        factor_mean=factor_mean,
+        factor_persistence=phi,
+        factor_sd=factor_sd,
+        factor_intercept_mean=float(intercept_mean),
+        factor_mean_sd=float(factor_mean_sd),
+        coefficient_cholesky=cholesky,
+        corridor_beta=corridor_beta,
         fit_years=(window[0], fit_last_year),
-        history_years=np.array(years), log_gdp=log_gdp, factor=factor, residual=residual,
-        census_5_revision=float(revision), census_5_first_year=census_first_year,
-        national_loading=national_loading)
+        history_years=np.array(years),
+        log_gdp=log_gdp,
+        factor=factor,
+        residual=residual,
+        census_5_revision=float(revision),
+        census_5_first_year=census_first_year,
+        national_loading=national_loading,
+    )
 
 
-def _fit_national_loading(years: np.ndarray, factor: np.ndarray
-                          ) -> tuple[float, float, float] | None:
+def _fit_national_loading(
+    years: np.ndarray, factor: np.ndarray
+) -> tuple[float, float, float] | None:
     """OLS of the competitors' factor on China's nominal log growth over the fit years
     (None when the national accounts do not cover at least MIN_GROWTH_OBSERVATIONS of
     them, e.g. a synthetic panel)."""
@@ -305,8 +344,11 @@ def _fit_national_loading(years: np.ndarray, factor: np.ndarray
     except DataError:
         return None
     nominal = dict(zip(history.years.astype(int), history.nominal, strict=True))
-    pairs = [(nominal[int(y)], f) for y, f in zip(years, factor, strict=True)
-             if int(y) in nominal and np.isfinite(f)]
+    pairs = [
+        (nominal[int(y)], f)
+        for y, f in zip(years, factor, strict=True)
+        if int(y) in nominal and np.isfinite(f)
+    ]
     if len(pairs) < MIN_GROWTH_OBSERVATIONS:
         return None
     x, y = np.array(pairs).T
@@ -332,22 +374,25 @@ def default_model() -> CompetitorModel:
 # simulation
 # ---------------------------------------------------------------------------------------
 
-def draw_shocks(generators: Sequence[np.random.Generator], steps: int,
-                cities: int) -> np.ndarray:
+
+def draw_shocks(generators: Sequence[np.random.Generator], steps: int, cities: int) -> np.ndarray:
     """Standard normal shocks (R, PARAMETER_ROWS + steps, 1 + cities).
 
     Rows 0-1 are parameter draws (row 0: column 0 the factor's long-run mean, columns 1.. the
     cities' alpha; row 1: columns 1.. the cities' beta); row PARAMETER_ROWS + k - 1 holds
     year k's shocks (column 0 the factor, then the cities). Each replication draws its whole
     block from its own generator, so year k's shocks do not depend on the horizon."""
-    return np.stack([g.standard_normal((PARAMETER_ROWS + steps, 1 + cities))
-                     for g in generators])
+    return np.stack([g.standard_normal((PARAMETER_ROWS + steps, 1 + cities)) for g in generators])
 
 
-def simulate_competitors(model: CompetitorModel, years: Sequence[int],
-                         generators: Sequence[np.random.Generator], *,
-                         history_until: int | None = None,
-                         national: Mapping[int, np.ndarray] | None = None) -> np.ndarray:
+def simulate_competitors(
+    model: CompetitorModel,
+    years: Sequence[int],
+    generators: Sequence[np.random.Generator],
+    *,
+    history_until: int | None = None,
+    national: Mapping[int, np.ndarray] | None = None,
+) -> np.ndarray:
     """Competitor GDP (亿元, current prices), shape (replications, len(years), cities).
 
     The recursion starts at the first history year and runs to ``max(years)``. In every
@@ -368,9 +413,13 @@ def simulate_competitors(model: CompetitorModel, years: Sequence[int],
     years = np.asarray(list(years), dtype=np.int64)
     first = int(model.history_years[0])
     if years.min() < first:
-        raise DataError(f"the competitor model's history starts in {first} (its estimation "
-                        f"window); cannot rank year {int(years.min())}: start the scenario in "
-                        f"{first} or later", file=imported_panel_path(), key="year")
+        raise DataError(
+            f"the competitor model's history starts in {first} (its estimation "
+            f"window); cannot rank year {int(years.min())}: start the scenario in "
+            f"{first} or later",
+            file=imported_panel_path(),
+            key="year",
+        )
     last = int(max(years.max(), first))
     history_until = model.last_history_year if history_until is None else history_until
     history_until = min(history_until, model.last_history_year)
@@ -397,13 +446,14 @@ def simulate_competitors(model: CompetitorModel, years: Sequence[int],
         year = first + step
         if national is not None and model.national_loading is not None and year in national:
             a, b, loading_sd = model.national_loading
-            factor = (a + b * np.asarray(national[year])
-                      + loading_sd * shocks[:, PARAMETER_ROWS + step - 1, 0])
+            factor = (
+                a
+                + b * np.asarray(national[year])
+                + loading_sd * shocks[:, PARAMETER_ROWS + step - 1, 0]
+            )
         else:
-            factor = (mean + phi * (factor - mean)
-                      + sd * shocks[:, PARAMETER_ROWS + step - 1, 0])
-        deviation = (model.rho * deviation
-                     + model.sigma * shocks[:, PARAMETER_ROWS + step - 1, 1:])
+            factor = mean + phi * (factor - mean) + sd * shocks[:, PARAMETER_ROWS + step - 1, 0]
+        deviation = model.rho * deviation + model.sigma * shocks[:, PARAMETER_ROWS + step - 1, 1:]
         realised = year <= history_until
         h = year - first
         if realised and np.isfinite(model.factor[h]):
@@ -416,8 +466,9 @@ def simulate_competitors(model: CompetitorModel, years: Sequence[int],
             level[:, observed] = model.log_gdp[h, observed]
             known = np.isfinite(model.residual[h])
             # the realised growth less this replication's alpha and beta
-            implied = (model.residual[h] + (model.alpha - alpha)
-                       + (model.beta - beta) * factor[:, None])
+            implied = (
+                model.residual[h] + (model.alpha - alpha) + (model.beta - beta) * factor[:, None]
+            )
             deviation[:, known] = implied[:, known]
         if year in out_index:
             # on the published basis of the year (post-census figures from 2023/2024 on)
@@ -445,13 +496,17 @@ def rank_among(own: np.ndarray, others: np.ndarray) -> np.ndarray:
 # wiring into the runner
 # ---------------------------------------------------------------------------------------
 
-def attach_national_rank(city_year: pd.DataFrame,
-                         seeds: Sequence[np.random.SeedSequence]
-                         | Mapping[int, np.random.SeedSequence],
-                         start_year: int, *, use_history: bool = True,
-                         corridor_is_model_output: bool = True,
-                         national_information_year: int | None = None,
-                         model: CompetitorModel | None = None) -> pd.DataFrame:
+
+def attach_national_rank(
+    city_year: pd.DataFrame,
+    seeds: Sequence[np.random.SeedSequence] | Mapping[int, np.random.SeedSequence],
+    start_year: int,
+    *,
+    use_history: bool = True,
+    corridor_is_model_output: bool = True,
+    national_information_year: int | None = None,
+    model: CompetitorModel | None = None,
+) -> pd.DataFrame:
     """``city_year`` with a ``national_rank`` column on the corridor-city rows.
 
     Shaoxing's rank each replication-year is 1 + the number of competitors and of the
@@ -477,30 +532,42 @@ def attach_national_rank(city_year: pd.DataFrame,
     frame = city_year.copy()
     years = np.sort(frame.year.unique()).astype(np.int64)
     replications = np.sort(frame.replication.unique()).astype(np.int64)
-    generators = [seeds_module.generator(seeds[int(r)], seeds_module.COMPETITORS)
-                  for r in replications]
-    span = list(range(int(model.history_years[0]) + 1, int(max(years.max(),
-                                                                model.history_years[0])) + 1))
+    generators = [
+        seeds_module.generator(seeds[int(r)], seeds_module.COMPETITORS) for r in replications
+    ]
+    span = list(
+        range(int(model.history_years[0]) + 1, int(max(years.max(), model.history_years[0])) + 1)
+    )
     national = None
     if model.national_loading is not None and span:
-        paths = np.stack([national_path(seeds[int(r)], span,
-                                        information_year=national_information_year)
-                          for r in replications])  # (R, len(span), 2)
+        paths = np.stack(
+            [
+                national_path(seeds[int(r)], span, information_year=national_information_year)
+                for r in replications
+            ]
+        )  # (R, len(span), 2)
         nominal = paths.sum(axis=2)
         national = {year: nominal[:, k] for k, year in enumerate(span)}
     competitors = simulate_competitors(
-        model, years, generators, history_until=None if use_history else start_year,
-        national=national)
+        model,
+        years,
+        generators,
+        history_until=None if use_history else start_year,
+        national=national,
+    )
     corridor = list(CORRIDOR_ROWS)
     rows = frame[frame.region.isin(corridor)]
-    table = rows.pivot_table(index=["replication", "year"], columns="region", values="gdp",
-                             aggfunc="first")
-    full_index = pd.MultiIndex.from_product([replications, years],
-                                            names=["replication", "year"])
+    table = rows.pivot_table(
+        index=["replication", "year"], columns="region", values="gdp", aggfunc="first"
+    )
+    full_index = pd.MultiIndex.from_product([replications, years], names=["replication", "year"])
     missing = [r for r in corridor if r not in table.columns]
     if missing:
-        raise DataError(f"city_year has no rows for region(s) {', '.join(missing)}; the "
-                        f"national rank needs all of {', '.join(corridor)}", key="region")
+        raise DataError(
+            f"city_year has no rows for region(s) {', '.join(missing)}; the "
+            f"national rank needs all of {', '.join(corridor)}",
+            key="region",
+        )
     table = table.reindex(full_index)[corridor]
     gdp = table.to_numpy(dtype=float).reshape(len(replications), len(years), len(corridor))
     if corridor_is_model_output:
@@ -509,21 +576,28 @@ def attach_national_rank(city_year: pd.DataFrame,
     for k in range(len(corridor)):
         others = np.concatenate([competitors, np.delete(gdp, k, axis=2)], axis=2)
         ranks[:, :, k] = rank_among(gdp[:, :, k], others)
-    long = pd.DataFrame({
-        "replication": np.repeat(replications, len(years) * len(corridor)),
-        "year": np.tile(np.repeat(years, len(corridor)), len(replications)),
-        "region": np.tile(corridor, len(replications) * len(years)),
-        "national_rank": ranks.reshape(-1),
-    })
+    long = pd.DataFrame(
+        {
+            "replication": np.repeat(replications, len(years) * len(corridor)),
+            "year": np.tile(np.repeat(years, len(corridor)), len(replications)),
+            "region": np.tile(corridor, len(replications) * len(years)),
+            "national_rank": ranks.reshape(-1),
+        }
+    )
     frame = frame.drop(columns=["national_rank"], errors="ignore")
     frame = frame.merge(long, on=["replication", "year", "region"], how="left")
     frame["national_rank"] = frame.national_rank.astype("Int64")
     return frame
 
 
-def complete_partial_years(panel: pd.DataFrame, years: Sequence[int],
-                           city_code: int = CORRIDOR_CITY_CODES["shaoxing"], *,
-                           draws: int = 2000, seed: int = 20240101) -> pd.DataFrame:
+def complete_partial_years(
+    panel: pd.DataFrame,
+    years: Sequence[int],
+    city_code: int = CORRIDOR_CITY_CODES["shaoxing"],
+    *,
+    draws: int = 2000,
+    seed: int = 20240101,
+) -> pd.DataFrame:
     """The realised rank and 30th-city GDP of partial years (some cities unpublished).
 
     The competitor model fitted on ``panel`` (a ranking panel) keeps every published
@@ -536,23 +610,33 @@ def complete_partial_years(panel: pd.DataFrame, years: Sequence[int],
 
     model = fit_competitor_model(panel)
     years = [int(y) for y in years if int(y) <= model.last_history_year]
-    columns = ["year", "own_gdp", "rank_median", "rank_p05", "rank_p95", "thirtieth_median",
-               "thirtieth_p05", "thirtieth_p95"]
+    columns = [
+        "year",
+        "own_gdp",
+        "rank_median",
+        "rank_p05",
+        "rank_p95",
+        "thirtieth_median",
+        "thirtieth_p05",
+        "thirtieth_p95",
+    ]
     if not years:
         return pd.DataFrame(columns=columns)
     root = np.random.SeedSequence(seed).spawn(draws)
     generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
     span = list(range(int(model.history_years[0]) + 1, max(years) + 1))
     nominal = np.stack([national_path(s, span).sum(axis=1) for s in root])
-    paths = simulate_competitors(model, years, generators,
-                                 national={y: nominal[:, k] for k, y in enumerate(span)})
+    paths = simulate_competitors(
+        model, years, generators, national={y: nominal[:, k] for k, y in enumerate(span)}
+    )
     others = [c for c in CORRIDOR_CITY_CODES.values() if c != city_code]
     rows = []
     for k, year in enumerate(years):
         block = panel[panel.year == year]
         corridor = block[block.city_code.isin(others)].gdp_100m_cny.to_numpy(dtype=float)
-        everyone = np.concatenate([paths[:, k, :], np.broadcast_to(
-            corridor, (draws, len(corridor)))], axis=1)
+        everyone = np.concatenate(
+            [paths[:, k, :], np.broadcast_to(corridor, (draws, len(corridor)))], axis=1
+        )
         ordered = -np.sort(-np.where(np.isfinite(everyone), everyone, -np.inf), axis=1)
         thirtieth = np.quantile(ordered[:, 29], [0.5, 0.05, 0.95])
         own = block.loc[block.city_code == city_code, "gdp_100m_cny"]
@@ -571,6 +655,7 @@ def complete_partial_years(panel: pd.DataFrame, years: Sequence[int],
 # ---------------------------------------------------------------------------------------
 # validation: out-of-sample band coverage
 # ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BandCoverage:
@@ -596,18 +681,28 @@ class BandCoverage:
         return self.relative_inside / self.total if self.total else float("nan")
 
 
-def band_coverage(panel: pd.DataFrame | None = None, *, fit_last_year: int = 2015,
-                  last_year: int = 2021, level: float = 0.90, replications: int = 2000,
-                  seed: int = 20150101, anchor_years: int | None = FACTOR_ANCHOR_YEARS,
-                  parameter_uncertainty: bool = True) -> BandCoverage:
+def band_coverage(
+    panel: pd.DataFrame | None = None,
+    *,
+    fit_last_year: int = 2015,
+    last_year: int = 2021,
+    level: float = 0.90,
+    replications: int = 2000,
+    seed: int = 20150101,
+    anchor_years: int | None = FACTOR_ANCHOR_YEARS,
+    parameter_uncertainty: bool = True,
+) -> BandCoverage:
     """Hindcast: fit on years <= ``fit_last_year`` (history ends there too), simulate to
     ``last_year`` from the realised values of ``fit_last_year``, and count how many realised
     competitor values of the later years fall inside the central ``level`` band (per city
     and year, quantiles across replications)."""
     panel = ranking_panel() if panel is None else panel
-    model = fit_competitor_model(panel[panel.year <= fit_last_year],
-                                 fit_last_year=fit_last_year, anchor_years=anchor_years,
-                                 parameter_uncertainty=parameter_uncertainty)
+    model = fit_competitor_model(
+        panel[panel.year <= fit_last_year],
+        fit_last_year=fit_last_year,
+        anchor_years=anchor_years,
+        parameter_uncertainty=parameter_uncertainty,
+    )
     years = list(range(fit_last_year + 1, last_year + 1))
     root = np.random.SeedSequence(seed).spawn(replications)
     generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in root]
@@ -621,15 +716,24 @@ def band_coverage(panel: pd.DataFrame | None = None, *, fit_last_year: int = 201
     relative_realised = log_realised - np.nanmean(log_realised, axis=1, keepdims=True)
     log_simulated = np.where(present, np.log(simulated), np.nan)
     relative_simulated = log_simulated - np.nanmean(log_simulated, axis=2, keepdims=True)
-    rel_low, rel_high = np.quantile(relative_simulated, [(1 - level) / 2, (1 + level) / 2],
-                                    axis=0)
-    relative_inside = (present & (relative_realised >= rel_low)
-                       & (relative_realised <= rel_high))
-    by_year = pd.DataFrame({"year": years, "realised": present.sum(axis=1),
-                            "inside": inside.sum(axis=1),
-                            "relative_inside": relative_inside.sum(axis=1)})
+    rel_low, rel_high = np.quantile(relative_simulated, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    relative_inside = present & (relative_realised >= rel_low) & (relative_realised <= rel_high)
+    by_year = pd.DataFrame(
+        {
+            "year": years,
+            "realised": present.sum(axis=1),
+            "inside": inside.sum(axis=1),
+            "relative_inside": relative_inside.sum(axis=1),
+        }
+    )
     by_year["coverage"] = by_year.inside / by_year.realised
     by_year["relative_coverage"] = by_year.relative_inside / by_year.realised
-    return BandCoverage(fit_last_year=fit_last_year, years=tuple(years), level=level,
-                        inside=int(inside.sum()), total=int(present.sum()), by_year=by_year,
-                        relative_inside=int(relative_inside.sum()))
+    return BandCoverage(
+        fit_last_year=fit_last_year,
+        years=tuple(years),
+        level=level,
+        inside=int(inside.sum()),
+        total=int(present.sum()),
+        by_year=by_year,
+        relative_inside=int(relative_inside.sum()),
+    )

@@ -59,8 +59,11 @@ PARTS = "parts"
 def run_key(scenario: Scenario, parameters: ModelParameters) -> str:
     """12 hex digits naming what a replication's table depends on (scenario hash, effective
     parameters): a part written by another scenario or parameter set has another key."""
-    text = json.dumps({"scenario_hash": scenario.content_hash(),
-                       "parameters": parameters.as_dict()}, sort_keys=True, default=str)
+    text = json.dumps(
+        {"scenario_hash": scenario.content_hash(), "parameters": parameters.as_dict()},
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -110,21 +113,37 @@ def read_manifest(path: Path) -> dict[str, Any]:
             raise OutputError("manifest lacks a required entry", file=path, key=key)
     for key in ("scenario", "parameters"):
         if not isinstance(payload[key], dict):
-            raise OutputError(f"manifest '{key}' must be a mapping, got "
-                              f"{type(payload[key]).__name__}", file=path, key=key)
+            raise OutputError(
+                f"manifest '{key}' must be a mapping, got {type(payload[key]).__name__}",
+                file=path,
+                key=key,
+            )
     for key in ("root_seed", "replications"):
         value = payload[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise OutputError(f"manifest '{key}' must be a whole number >= 0, got "
-                              f"{value!r}"[:200], file=path, key=key)
+            raise OutputError(
+                f"manifest '{key}' must be a whole number >= 0, got {value!r}"[:200],
+                file=path,
+                key=key,
+            )
     if not isinstance(payload["complete"], bool):
-        raise OutputError(f"manifest 'complete' must be true or false, got "
-                          f"{payload['complete']!r}"[:200], file=path, key="complete")
-    for key, kind in (("scenario_hash", str), ("files_sha256", dict), ("versions", dict),
-                      ("data_sha256", dict)):
+        raise OutputError(
+            f"manifest 'complete' must be true or false, got {payload['complete']!r}"[:200],
+            file=path,
+            key="complete",
+        )
+    for key, kind in (
+        ("scenario_hash", str),
+        ("files_sha256", dict),
+        ("versions", dict),
+        ("data_sha256", dict),
+    ):
         if payload.get(key) is not None and not isinstance(payload[key], kind):
-            raise OutputError(f"manifest '{key}' must be a {kind.__name__}, got "
-                              f"{type(payload[key]).__name__}", file=path, key=key)
+            raise OutputError(
+                f"manifest '{key}' must be a {kind.__name__}, got {type(payload[key]).__name__}",
+                file=path,
+                key=key,
+            )
     return payload
 
 
@@ -138,24 +157,46 @@ class DirectoryRun:
     already_complete: bool = False
 
 
-def run_to_directory(scenario: Scenario, directory: str | Path, *, overwrite: bool = False,
-                     resume: bool = False, parameters: ModelParameters | None = None,
-                     progress: bool = False, command: Sequence[str] | None = None,
-                     executor: Any = None) -> DirectoryRun:
+def run_to_directory(
+    scenario: Scenario,
+    directory: str | Path,
+    *,
+    overwrite: bool = False,
+    resume: bool = False,
+    parameters: ModelParameters | None = None,
+    progress: bool = False,
+    command: Sequence[str] | None = None,
+    executor: Any = None,
+) -> DirectoryRun:
     """Run ``scenario`` into ``directory`` so that an interruption loses nothing finished.
 
     The directory is locked for the whole run (growthpole.io.exclusive_directory): a second
     process writing into it is refused. ``executor``: run the replications on it
     (growthpole.experiments, e.g. the Dask executor of ``run --workers``); default serial."""
     with exclusive_directory(directory, overwrite=overwrite, resume=resume) as locked:
-        return _run_locked(scenario, locked, overwrite=overwrite, resume=resume,
-                           parameters=parameters, progress=progress, command=command,
-                           executor=executor)
+        return _run_locked(
+            scenario,
+            locked,
+            overwrite=overwrite,
+            resume=resume,
+            parameters=parameters,
+            progress=progress,
+            command=command,
+            executor=executor,
+        )
 
 
-def _run_locked(scenario: Scenario, directory: Path, *, overwrite: bool, resume: bool,
-                parameters: ModelParameters | None, progress: bool,
-                command: Sequence[str] | None, executor: Any = None) -> DirectoryRun:
+def _run_locked(
+    scenario: Scenario,
+    directory: Path,
+    *,
+    overwrite: bool,
+    resume: bool,
+    parameters: ModelParameters | None,
+    progress: bool,
+    command: Sequence[str] | None,
+    executor: Any = None,
+) -> DirectoryRun:
     from growthpole.runner import RunResult, manifest, run_scenario, summarise
 
     manifest_path = directory / MANIFEST
@@ -171,12 +212,15 @@ def _run_locked(scenario: Scenario, directory: Path, *, overwrite: bool, resume:
 
             seeds = replication_seeds(scenario.seed, scenario.replications)
             result = RunResult(scenario, city_year, seeds, parameters, root_seed=scenario.seed)
-            return DirectoryRun(directory, result, reused=scenario.replications,
-                                already_complete=True)
+            return DirectoryRun(
+                directory, result, reused=scenario.replications, already_complete=True
+            )
         completed = _load_parts(directory, scenario.replications, key)
     elif resume and any((directory / name).exists() for name in (CITY_YEAR, SUMMARY)):
-        raise OutputError("cannot resume: results without a manifest.json; pass --overwrite "
-                          "to replace them", file=directory)
+        raise OutputError(
+            "cannot resume: results without a manifest.json; pass --overwrite to replace them",
+            file=directory,
+        )
     else:
         if overwrite:
             remove_listed_outputs(directory)  # only what the old manifest lists
@@ -186,11 +230,18 @@ def _run_locked(scenario: Scenario, directory: Path, *, overwrite: bool, resume:
     extra: dict[str, object] = {"data_sha256": data_fingerprint(), "run_key": key}
     from growthpole.seeds import replication_seeds
 
-    placeholder = RunResult(scenario, pd.DataFrame(), replication_seeds(
-        scenario.seed, scenario.replications), parameters, root_seed=scenario.seed,
-        extra=extra)
-    write_json(manifest_path, manifest(placeholder, complete=False,
-                                       command=list(command) if command else None))
+    placeholder = RunResult(
+        scenario,
+        pd.DataFrame(),
+        replication_seeds(scenario.seed, scenario.replications),
+        parameters,
+        root_seed=scenario.seed,
+        extra=extra,
+    )
+    write_json(
+        manifest_path,
+        manifest(placeholder, complete=False, command=list(command) if command else None),
+    )
     for name in (CITY_YEAR, SUMMARY):  # an old complete-looking file must not survive
         (directory / name).unlink(missing_ok=True)
 
@@ -199,38 +250,54 @@ def _run_locked(scenario: Scenario, directory: Path, *, overwrite: bool, resume:
 
     if executor is not None:
         extra["executor"] = executor.describe()
-    result = run_scenario(scenario, parameters=parameters, progress=progress,
-                          completed=completed, on_replication=keep, executor=executor)
+    result = run_scenario(
+        scenario,
+        parameters=parameters,
+        progress=progress,
+        completed=completed,
+        on_replication=keep,
+        executor=executor,
+    )
     write_parquet(directory / CITY_YEAR, result.city_year)
     write_csv(directory / SUMMARY, summarise(result))
     result.extra.update(extra)
-    result.extra["files_sha256"] = {name: file_sha256(directory / name)
-                                    for name in (CITY_YEAR, SUMMARY)}
+    result.extra["files_sha256"] = {
+        name: file_sha256(directory / name) for name in (CITY_YEAR, SUMMARY)
+    }
     result.extra["replications_resumed"] = len(completed)
-    write_json(manifest_path, manifest(result, complete=True,
-                                       command=list(command) if command else None))
+    write_json(
+        manifest_path, manifest(result, complete=True, command=list(command) if command else None)
+    )
     _remove_parts(directory)
     return DirectoryRun(directory, result, reused=len(completed))
 
 
-def _check_same_run(recorded: dict[str, Any], scenario: Scenario,
-                    parameters: ModelParameters, path: Path) -> None:
+def _check_same_run(
+    recorded: dict[str, Any], scenario: Scenario, parameters: ModelParameters, path: Path
+) -> None:
     if recorded.get("scenario_hash") != scenario.content_hash():
-        raise OutputError(f"holds a run of a different scenario (recorded hash "
-                          f"{str(recorded.get('scenario_hash'))[:12]}..., this one "
-                          f"{scenario.content_hash()[:12]}...); pass --overwrite to replace it",
-                          file=path, key="scenario_hash")
+        raise OutputError(
+            f"holds a run of a different scenario (recorded hash "
+            f"{str(recorded.get('scenario_hash'))[:12]}..., this one "
+            f"{scenario.content_hash()[:12]}...); pass --overwrite to replace it",
+            file=path,
+            key="scenario_hash",
+        )
     if recorded.get("parameters") != parameters.as_dict():
-        raise OutputError("holds a run with different parameters; pass --overwrite to replace "
-                          "it", file=path, key="parameters")
+        raise OutputError(
+            "holds a run with different parameters; pass --overwrite to replace it",
+            file=path,
+            key="parameters",
+        )
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise OutputError(f"corrupt Parquet file ({type(exc).__name__}); delete it and "
-                          f"resume again", file=path) from None
+        raise OutputError(
+            f"corrupt Parquet file ({type(exc).__name__}); delete it and resume again", file=path
+        ) from None
 
 
 def _load_parts(directory: Path, replications: int, key: str) -> dict[int, pd.DataFrame]:
@@ -246,20 +313,33 @@ def _load_parts(directory: Path, replications: int, key: str) -> dict[int, pd.Da
             continue  # not a part (a temporary, or a file growthpole did not write)
         r, part_key = int(match.group(1)), match.group(2)
         if part_key is not None and part_key != key:
-            raise OutputError(f"part was written by another scenario or parameter set (run "
-                              f"key {part_key}, this run {key}); refusing to mix them: pass "
-                              f"--overwrite to start again", file=path, key="run_key")
+            raise OutputError(
+                f"part was written by another scenario or parameter set (run "
+                f"key {part_key}, this run {key}); refusing to mix them: pass "
+                f"--overwrite to start again",
+                file=path,
+                key="run_key",
+            )
         if r >= replications:
-            raise OutputError(f"part holds replication {r}, beyond this run's {replications} "
-                              f"replications; refusing to mix runs: pass --overwrite",
-                              file=path, key="replications")
+            raise OutputError(
+                f"part holds replication {r}, beyond this run's {replications} "
+                f"replications; refusing to mix runs: pass --overwrite",
+                file=path,
+                key="replications",
+            )
         frame = _read_parquet(path)
         if "replication" not in frame.columns or set(frame.replication.unique()) != {r}:
-            raise OutputError(f"part does not hold replication {r}; delete it and resume "
-                              f"again", file=path, key="replication")
+            raise OutputError(
+                f"part does not hold replication {r}; delete it and resume again",
+                file=path,
+                key="replication",
+            )
         if r in completed:
-            raise OutputError(f"replication {r} is stored twice; delete one and resume again",
-                              file=path, key="replication")
+            raise OutputError(
+                f"replication {r} is stored twice; delete one and resume again",
+                file=path,
+                key="replication",
+            )
         completed[r] = frame
     return completed
 
@@ -292,6 +372,7 @@ def _remove_stray_temporaries(directory: Path) -> None:
 # rerun
 # ---------------------------------------------------------------------------------------
 
+
 @dataclass
 class RerunReport:
     """The outcome of :func:`rerun`: ``identical`` and the lines that explain it."""
@@ -302,8 +383,9 @@ class RerunReport:
     lines: list[str] = field(default_factory=list)
 
 
-def scenario_from_manifest(recorded: dict[str, Any], path: Path
-                           ) -> tuple[Scenario, ModelParameters, list[str]]:
+def scenario_from_manifest(
+    recorded: dict[str, Any], path: Path
+) -> tuple[Scenario, ModelParameters, list[str]]:
     """The scenario and parameters a manifest records (recorded parameters are the
     effective ones, so a calibration file need not exist any more)."""
     notes: list[str] = []
@@ -318,30 +400,46 @@ def scenario_from_manifest(recorded: dict[str, Any], path: Path
             data["calibration"] = None
         scenario = build_scenario(data, source=path)
         if not isinstance(recorded["parameters"], dict):
-            raise OutputError("manifest 'parameters' is not a mapping", file=path,
-                              key="parameters")
+            raise OutputError("manifest 'parameters' is not a mapping", file=path, key="parameters")
         parameters = make_parameters(recorded["parameters"], file=str(path))
     except GrowthpoleError as exc:
-        raise OutputError(f"manifest records an invalid scenario ({exc.detail})", file=path,
-                          key=exc.key) from None
+        raise OutputError(
+            f"manifest records an invalid scenario ({exc.detail})", file=path, key=exc.key
+        ) from None
     if original is not None:
         same = original.content_hash() == recorded.get("scenario_hash")
-        notes.append("scenario hash: " + ("matches the manifest" if same else
-                                          "DIFFERS from the manifest (was the manifest edited?)"))
+        notes.append(
+            "scenario hash: "
+            + (
+                "matches the manifest"
+                if same
+                else "DIFFERS from the manifest (was the manifest edited?)"
+            )
+        )
     else:
-        notes.append(f"scenario hash: not re-derived (calibrated from {calibration}; the "
-                     f"manifest's recorded parameters are used)")
+        notes.append(
+            f"scenario hash: not re-derived (calibrated from {calibration}; the "
+            f"manifest's recorded parameters are used)"
+        )
     if int(recorded["root_seed"]) != scenario.seed:
-        raise OutputError(f"root_seed {recorded['root_seed']} differs from the scenario's seed "
-                          f"{scenario.seed}", file=path, key="root_seed")
+        raise OutputError(
+            f"root_seed {recorded['root_seed']} differs from the scenario's seed {scenario.seed}",
+            file=path,
+            key="root_seed",
+        )
     if int(recorded["replications"]) != scenario.replications:
-        raise OutputError(f"replications {recorded['replications']} differs from the "
-                          f"scenario's {scenario.replications}", file=path, key="replications")
+        raise OutputError(
+            f"replications {recorded['replications']} differs from the "
+            f"scenario's {scenario.replications}",
+            file=path,
+            key="replications",
+        )
     return scenario, parameters, notes
 
 
-def rerun(run_dir: str | Path, *, out: str | Path | None = None,
-          progress: bool = False) -> RerunReport:
+def rerun(
+    run_dir: str | Path, *, out: str | Path | None = None, progress: bool = False
+) -> RerunReport:
     """Re-run a run directory from its manifest and compare ``city_year.parquet`` bytes.
 
     ``out``: where the reproduction is written (default: a temporary directory, deleted
@@ -350,41 +448,55 @@ def rerun(run_dir: str | Path, *, out: str | Path | None = None,
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        raise OutputError("not a directory (expected a run directory holding manifest.json)",
-                          file=run_dir)
+        raise OutputError(
+            "not a directory (expected a run directory holding manifest.json)", file=run_dir
+        )
     manifest_path = run_dir / MANIFEST
     recorded = read_manifest(manifest_path)
     if recorded["complete"] is not True:
-        raise OutputError("the run is incomplete (complete: false); finish it with `growthpole "
-                          "run SCENARIO --out RUN_DIR --resume`", file=manifest_path,
-                          key="complete")
+        raise OutputError(
+            "the run is incomplete (complete: false); finish it with `growthpole "
+            "run SCENARIO --out RUN_DIR --resume`",
+            file=manifest_path,
+            key="complete",
+        )
     original_file = run_dir / CITY_YEAR
     if not original_file.is_file():
-        raise OutputError("city_year.parquet is missing although the manifest says complete",
-                          file=run_dir)
+        raise OutputError(
+            "city_year.parquet is missing although the manifest says complete", file=run_dir
+        )
     scenario, parameters, notes = scenario_from_manifest(recorded, manifest_path)
     temporary = out is None
     target = Path(tempfile.mkdtemp(prefix="growthpole-rerun-")) if temporary else Path(out)
     try:
-        run_to_directory(scenario, target, parameters=parameters, progress=progress,
-                         command=["growthpole", "rerun", str(run_dir)])
+        run_to_directory(
+            scenario,
+            target,
+            parameters=parameters,
+            progress=progress,
+            command=["growthpole", "rerun", str(run_dir)],
+        )
         reproduced_file = target / CITY_YEAR
-        original_hash, reproduced_hash = file_sha256(original_file), file_sha256(
-            reproduced_file)
+        original_hash, reproduced_hash = file_sha256(original_file), file_sha256(reproduced_file)
         identical = original_hash == reproduced_hash
-        lines = [f"{CITY_YEAR}: " + ("byte-identical" if identical else "DIFFERENT")
-                 + f" (sha256 {original_hash[:16]} original, {reproduced_hash[:16]} rerun)"]
+        lines = [
+            f"{CITY_YEAR}: "
+            + ("byte-identical" if identical else "DIFFERENT")
+            + f" (sha256 {original_hash[:16]} original, {reproduced_hash[:16]} rerun)"
+        ]
         recorded_hash = (recorded.get("files_sha256") or {}).get(CITY_YEAR)
         if recorded_hash and recorded_hash != original_hash:
-            lines.append(f"note: the original {CITY_YEAR} no longer matches the hash its "
-                         f"manifest recorded (edited after the run?)")
+            lines.append(
+                f"note: the original {CITY_YEAR} no longer matches the hash its "
+                f"manifest recorded (edited after the run?)"
+            )
         if not identical:
             lines.extend(_describe_difference(original_file, reproduced_file))
         lines.extend(notes)
-        lines.extend(_environment_differences(recorded, package_versions(), git_commit(),
-                                              data_fingerprint()))
-        return RerunReport(identical, original_file, None if temporary else reproduced_file,
-                           lines)
+        lines.extend(
+            _environment_differences(recorded, package_versions(), git_commit(), data_fingerprint())
+        )
+        return RerunReport(identical, original_file, None if temporary else reproduced_file, lines)
     finally:
         if temporary:
             shutil.rmtree(target, ignore_errors=True)
@@ -393,8 +505,10 @@ def rerun(run_dir: str | Path, *, out: str | Path | None = None,
 def _describe_difference(original: Path, reproduced: Path) -> list[str]:
     a, b = _read_parquet(original), _read_parquet(reproduced)
     if a.shape != b.shape or list(a.columns) != list(b.columns):
-        return [f"shape/columns differ: {a.shape} {list(a.columns)[:6]}... vs {b.shape} "
-                f"{list(b.columns)[:6]}..."]
+        return [
+            f"shape/columns differ: {a.shape} {list(a.columns)[:6]}... vs {b.shape} "
+            f"{list(b.columns)[:6]}..."
+        ]
     lines = []
     for column in a.columns:
         x, y = a[column], b[column]
@@ -405,34 +519,48 @@ def _describe_difference(original: Path, reproduced: Path) -> list[str]:
             yv = y.to_numpy(dtype=float, na_value=np.nan)
             unequal = ~((xv == yv) | (np.isnan(xv) & np.isnan(yv)))
             if unequal.any():
-                diff = np.nanmax(np.abs(xv[unequal] - yv[unequal])) if np.isfinite(
-                    xv[unequal] - yv[unequal]).any() else float("nan")
-                lines.append(f"column {column}: {int(unequal.sum())} values differ (max "
-                             f"absolute difference {diff:.6g})")
+                diff = (
+                    np.nanmax(np.abs(xv[unequal] - yv[unequal]))
+                    if np.isfinite(xv[unequal] - yv[unequal]).any()
+                    else float("nan")
+                )
+                lines.append(
+                    f"column {column}: {int(unequal.sum())} values differ (max "
+                    f"absolute difference {diff:.6g})"
+                )
         elif not x.equals(y):
             lines.append(f"column {column}: {int((x != y).sum())} values differ")
     return lines or ["values equal; the files differ in encoding or metadata only"]
 
 
-def _environment_differences(recorded: dict[str, Any], versions: dict[str, str],
-                             commit: str | None, data: dict[str, str]) -> list[str]:
+def _environment_differences(
+    recorded: dict[str, Any], versions: dict[str, str], commit: str | None, data: dict[str, str]
+) -> list[str]:
     lines = []
     old_versions = recorded.get("versions") or {}
-    changed = [f"{k} {old_versions[k]} -> {v}" for k, v in versions.items()
-               if k in old_versions and old_versions[k] != v]
+    changed = [
+        f"{k} {old_versions[k]} -> {v}"
+        for k, v in versions.items()
+        if k in old_versions and old_versions[k] != v
+    ]
     lines.append("versions: " + ("same as recorded" if not changed else "; ".join(changed)))
     old_commit = recorded.get("git_commit")
     if old_commit != commit:
-        lines.append(f"git commit: recorded {str(old_commit)[:12]}, now {str(commit)[:12]} "
-                     f"(uncommitted edits are not tracked)")
+        lines.append(
+            f"git commit: recorded {str(old_commit)[:12]}, now {str(commit)[:12]} "
+            f"(uncommitted edits are not tracked)"
+        )
     else:
         lines.append("git commit: same as recorded (uncommitted edits are not tracked)")
     old_data = recorded.get("data_sha256")
     if old_data is None:
         lines.append("data files: not recorded by this manifest")
     else:
-        changed_files = sorted(k for k in set(old_data) | set(data)
-                               if old_data.get(k) != data.get(k))
-        lines.append("data files: " + ("same as recorded" if not changed_files else
-                                       "changed: " + ", ".join(changed_files)))
+        changed_files = sorted(
+            k for k in set(old_data) | set(data) if old_data.get(k) != data.get(k)
+        )
+        lines.append(
+            "data files: "
+            + ("same as recorded" if not changed_files else "changed: " + ", ".join(changed_files))
+        )
     return lines

@@ -34,12 +34,18 @@ if TYPE_CHECKING:
 SUMMARY_QUANTILES = (0.05, 0.5, 0.95)
 
 
-def simulate(scenario: Scenario, seed_sequence: np.random.SeedSequence, *,
-             replication: int = 0, parameters: ModelParameters | None = None,
-             switches: Mapping[str, bool] | None = None) -> pd.DataFrame:
+def simulate(
+    scenario: Scenario,
+    seed_sequence: np.random.SeedSequence,
+    *,
+    replication: int = 0,
+    parameters: ModelParameters | None = None,
+    switches: Mapping[str, bool] | None = None,
+) -> pd.DataFrame:
     """One replication: the city-year table (pure function of its arguments)."""
-    model = GrowthPoleModel(scenario, seed_sequence, parameters=parameters, switches=switches,
-                            replication=replication)
+    model = GrowthPoleModel(
+        scenario, seed_sequence, parameters=parameters, switches=switches, replication=replication
+    )
     return model.run()
 
 
@@ -58,19 +64,25 @@ class RunResult:
         return self.city_year[self.city_year.region == "shaoxing"]
 
 
-def _replication_task(task: tuple[Scenario, np.random.SeedSequence, int, ModelParameters]
-                      ) -> pd.DataFrame:
+def _replication_task(
+    task: tuple[Scenario, np.random.SeedSequence, int, ModelParameters],
+) -> pd.DataFrame:
     """Worker side of :func:`run_scenario` on an executor: one replication's table."""
     scenario, seed_sequence, replication, parameters = task
     return simulate(scenario, seed_sequence, replication=replication, parameters=parameters)
 
 
-def run_scenario(scenario: Scenario, *, replications: int | None = None,
-                 seed: int | None = None, parameters: ModelParameters | None = None,
-                 progress: bool = False,
-                 completed: Mapping[int, pd.DataFrame] | None = None,
-                 on_replication: Callable[[int, pd.DataFrame], None] | None = None,
-                 executor: Executor | None = None) -> RunResult:
+def run_scenario(
+    scenario: Scenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    parameters: ModelParameters | None = None,
+    progress: bool = False,
+    completed: Mapping[int, pd.DataFrame] | None = None,
+    on_replication: Callable[[int, pd.DataFrame], None] | None = None,
+    executor: Executor | None = None,
+) -> RunResult:
     """Run all replications, serially or on ``executor`` (growthpole.experiments: the Dask
     executor ``growthpole sweep`` uses); the seeds are spawned here in the parent and the
     tables stacked in replication order, so any executor gives the same bytes.
@@ -82,21 +94,32 @@ def run_scenario(scenario: Scenario, *, replications: int | None = None,
     seed = scenario.seed if seed is None else seed
     parameters = parameters or scenario.model_parameters()
     seeds = replication_seeds(seed, replications)
-    done: dict[int, pd.DataFrame] = {r: completed[r] for r in range(replications)
-                                     if completed is not None and r in completed}
+    done: dict[int, pd.DataFrame] = {
+        r: completed[r] for r in range(replications) if completed is not None and r in completed
+    }
     todo = [r for r in range(replications) if r not in done]
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=replications, initial=len(done), desc=scenario.name, unit="rep",
-                   file=sys.stderr, mininterval=0.5, delay=2.0)
+        bar = tqdm(
+            total=replications,
+            initial=len(done),
+            desc=scenario.name,
+            unit="rep",
+            file=sys.stderr,
+            mininterval=0.5,
+            delay=2.0,
+        )
     if executor is None:
-        results = ((i, simulate(scenario, seeds[r], replication=r, parameters=parameters))
-                   for i, r in enumerate(todo))
+        results = (
+            (i, simulate(scenario, seeds[r], replication=r, parameters=parameters))
+            for i, r in enumerate(todo)
+        )
     else:
         results = executor.map_unordered(
-            _replication_task, [(scenario, seeds[r], r, parameters) for r in todo])
+            _replication_task, [(scenario, seeds[r], r, parameters) for r in todo]
+        )
     try:
         for index, frame in results:
             r = todo[index]
@@ -114,8 +137,11 @@ def run_scenario(scenario: Scenario, *, replications: int | None = None,
     from growthpole.ranking import attach_national_rank  # competitor model, COMPETITORS stream
 
     city_year = attach_national_rank(
-        city_year, seeds, scenario.start_year,
-        national_information_year=scenario.national_information_year())
+        city_year,
+        seeds,
+        scenario.start_year,
+        national_information_year=scenario.national_information_year(),
+    )
     return RunResult(scenario, city_year, seeds, parameters, root_seed=seed)
 
 
@@ -124,13 +150,15 @@ def summarise(result: RunResult) -> pd.DataFrame:
     every other summary column the ranking adds (rank band, P(rank <= 30))."""
     shaoxing = result.shaoxing()
     grouped = shaoxing.groupby("year").gdp
-    summary = pd.DataFrame({
-        "year": sorted(shaoxing.year.unique()),
-        "gdp_p05": grouped.quantile(SUMMARY_QUANTILES[0]).to_numpy(),
-        "gdp_median": grouped.quantile(SUMMARY_QUANTILES[1]).to_numpy(),
-        "gdp_p95": grouped.quantile(SUMMARY_QUANTILES[2]).to_numpy(),
-        "population_median": shaoxing.groupby("year").population.median().to_numpy(),
-    })
+    summary = pd.DataFrame(
+        {
+            "year": sorted(shaoxing.year.unique()),
+            "gdp_p05": grouped.quantile(SUMMARY_QUANTILES[0]).to_numpy(),
+            "gdp_median": grouped.quantile(SUMMARY_QUANTILES[1]).to_numpy(),
+            "gdp_p95": grouped.quantile(SUMMARY_QUANTILES[2]).to_numpy(),
+            "population_median": shaoxing.groupby("year").population.median().to_numpy(),
+        }
+    )
     if "national_rank" in shaoxing.columns:
         ranks = shaoxing.groupby("year").national_rank
         summary["rank_p05"] = ranks.quantile(0.05).to_numpy()
@@ -143,8 +171,9 @@ def summarise(result: RunResult) -> pd.DataFrame:
 def format_summary(summary: pd.DataFrame, start_year: int) -> str:
     """The printed table: five-year marks (and the first and last year)."""
     years = summary.year.to_numpy()
-    marks = sorted({int(years[0]), int(years[-1])}
-                   | {int(y) for y in years if (y - start_year) % 5 == 0})
+    marks = sorted(
+        {int(years[0]), int(years[-1])} | {int(y) for y in years if (y - start_year) % 5 == 0}
+    )
     table = summary[summary.year.isin(marks)]
     lines = ["Shaoxing GDP (亿元, current prices): median [90% band] across replications"]
     header = f"{'year':>6} {'median':>10} {'p05':>10} {'p95':>10}"
@@ -164,8 +193,13 @@ def format_summary(summary: pd.DataFrame, start_year: int) -> str:
 def git_commit() -> str | None:
     root = Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -173,8 +207,7 @@ def git_commit() -> str | None:
 
 def package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for name in ("growthpole", "numpy", "scipy", "pandas", "mesa", "pyarrow", "pydantic",
-                 "pyyaml"):
+    for name in ("growthpole", "numpy", "scipy", "pandas", "mesa", "pyarrow", "pydantic", "pyyaml"):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -182,8 +215,9 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def manifest(result: RunResult, *, complete: bool, command: list[str] | None = None
-             ) -> dict[str, object]:
+def manifest(
+    result: RunResult, *, complete: bool, command: list[str] | None = None
+) -> dict[str, object]:
     scenario = result.scenario
     return {
         "written_by": WRITTEN_BY,
@@ -205,17 +239,20 @@ def manifest(result: RunResult, *, complete: bool, command: list[str] | None = N
     }
 
 
-def write_run(result: RunResult, directory: str | Path, *, overwrite: bool = False,
-              command: list[str] | None = None) -> Path:
+def write_run(
+    result: RunResult,
+    directory: str | Path,
+    *,
+    overwrite: bool = False,
+    command: list[str] | None = None,
+) -> Path:
     """Write the run directory atomically; the manifest says ``complete: true`` last."""
     from growthpole.fiscal import fiscal_summary  # cost by pillar and year (issue 17)
 
     with exclusive_directory(directory, overwrite=overwrite) as directory:
-        write_json(directory / "manifest.json", manifest(result, complete=False,
-                                                         command=command))
+        write_json(directory / "manifest.json", manifest(result, complete=False, command=command))
         write_parquet(directory / "city_year.parquet", result.city_year)
         write_csv(directory / "summary.csv", summarise(result))
         write_csv(directory / "fiscal.csv", fiscal_summary(result.scenario, result.city_year))
-        write_json(directory / "manifest.json", manifest(result, complete=True,
-                                                         command=command))
+        write_json(directory / "manifest.json", manifest(result, complete=True, command=command))
     return directory

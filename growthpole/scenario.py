@@ -39,20 +39,29 @@ class Scale(BaseModel):
     """Agent resolution: how many real people / workers one agent stands for."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    people_per_agent: float = Field(2000.0, ge=1.0, le=1e7,
-                                    description="resident people represented by one talent agent")
-    workers_per_firm_agent: float = Field(10.0, ge=1.0, le=1e5,
-                                          description="talent agents per firm agent at start")
+    people_per_agent: float = Field(
+        2000.0, ge=1.0, le=1e7, description="resident people represented by one talent agent"
+    )
+    workers_per_firm_agent: float = Field(
+        10.0, ge=1.0, le=1e5, description="talent agents per firm agent at start"
+    )
 
 
 class Budget(BaseModel):
     """The municipal budget the strategy's measures are paid from (growthpole.fiscal)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    binding: bool = Field(False, description="scale the costly levers down pro rata in years "
-                          "their cost exceeds the room")
-    lever_share: float = Field(0.10, gt=0.0, le=1.0, description="share of the general "
-                               "public budget expenditure available to the measures each year")
+    binding: bool = Field(
+        False,
+        description="scale the costly levers down pro rata in years their cost exceeds the room",
+    )
+    lever_share: float = Field(
+        0.10,
+        gt=0.0,
+        le=1.0,
+        description="share of the general "
+        "public budget expenditure available to the measures each year",
+    )
 
 
 class Scenario(BaseModel):
@@ -68,18 +77,24 @@ class Scenario(BaseModel):
     seed: int = Field(20200101, ge=0, lt=2**63)
     scale: Scale = Scale()
     calibration: str | None = Field(
-        None, description="path (relative to the scenario file) of a calibrated parameter YAML")
+        None, description="path (relative to the scenario file) of a calibrated parameter YAML"
+    )
     parameters: dict[str, float] = Field(default_factory=dict)
     levers: dict[str, float | dict[int, float]] = Field(default_factory=dict)
     lever_coefficients: dict[str, float] = Field(
-        default_factory=dict, description="lever coefficient name -> value (growthpole.levers."
-        "COEFFICIENTS; `growthpole levers --coefficients`)")
+        default_factory=dict,
+        description="lever coefficient name -> value (growthpole.levers."
+        "COEFFICIENTS; `growthpole levers --coefficients`)",
+    )
     budget: Budget | None = Field(None, description="the municipal budget (binding or not)")
     force: bool = Field(False, description="allow sizes beyond the safety limits")
     information_year: int | None = Field(
-        None, ge=FIRST_YEAR, le=LAST_YEAR,
+        None,
+        ge=FIRST_YEAR,
+        le=LAST_YEAR,
         description="read only data published for years <= this (no look-ahead; backtests "
-                    "and calibrations set it to their origin or window end); None: all data")
+        "and calibrations set it to their origin or window end); None: all data",
+    )
     source_path: str | None = Field(None, exclude=True)
 
     @field_validator("levers", mode="before")
@@ -93,14 +108,19 @@ class Scenario(BaseModel):
         """Structural parameters: defaults, then the calibration file, then overrides."""
         values: dict[str, float] = {}
         if self.calibration:
-            values.update(load_calibrated_parameters(self.resolve(self.calibration),
-                                                     scenario_file=self.source_path))
+            values.update(
+                load_calibrated_parameters(
+                    self.resolve(self.calibration), scenario_file=self.source_path
+                )
+            )
         values.update(self.parameters)
         return make_parameters(values, file=self.source_path)
 
     condition_on_national_path: bool = Field(
-        False, description="take the realised national path (growthpole/national.py) also "
-                           "after information_year: a backtest conditional on the nation")
+        False,
+        description="take the realised national path (growthpole/national.py) also "
+        "after information_year: a backtest conditional on the nation",
+    )
 
     def national_information_year(self) -> int | None:
         """The information date of the national path: None (all realised years) when the
@@ -123,7 +143,8 @@ class Scenario(BaseModel):
                 payload.pop(optional, None)
         if self.calibration:
             payload["calibration_values"] = load_calibrated_parameters(
-                self.resolve(self.calibration), scenario_file=self.source_path)
+                self.resolve(self.calibration), scenario_file=self.source_path
+            )
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -142,11 +163,15 @@ def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
     """Validate a parsed mapping into a :class:`Scenario` (all checks, one error line)."""
     file = str(source) if source is not None else None
     if data is None:
-        raise ScenarioError("the file is empty; a scenario is a mapping with at least "
-                            "'name' (see scenarios/baseline.yaml)", file=file)
+        raise ScenarioError(
+            "the file is empty; a scenario is a mapping with at least "
+            "'name' (see scenarios/baseline.yaml)",
+            file=file,
+        )
     if not isinstance(data, dict):
-        raise ScenarioError(f"top level must be a mapping of keys to values, got "
-                            f"{type(data).__name__}", file=file)
+        raise ScenarioError(
+            f"top level must be a mapping of keys to values, got {type(data).__name__}", file=file
+        )
     _check_shapes(data, file)
     try:
         scenario = Scenario.model_validate({**data, "source_path": file})
@@ -162,8 +187,9 @@ def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
             raise ScenarioError(f"unknown key; allowed: {allowed}", file=file, key=key) from None
         if err["type"] == "missing":
             raise ScenarioError("required key is missing", file=file, key=key) from None
-        raise ScenarioError(f"{err['msg']} (got {_short(err.get('input'))})"[:300], file=file,
-                            key=key or None) from None
+        raise ScenarioError(
+            f"{err['msg']} (got {_short(err.get('input'))})"[:300], file=file, key=key or None
+        ) from None
     _check_scenario(scenario, file)
     return scenario
 
@@ -183,59 +209,89 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
     for key in data:
         if not isinstance(key, str):
             allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
-            raise ScenarioError(f"top-level key {_short(key)} is not text; allowed: {allowed}",
-                                file=file, key=str(key))
+            raise ScenarioError(
+                f"top-level key {_short(key)} is not text; allowed: {allowed}",
+                file=file,
+                key=str(key),
+            )
     for section in ("parameters", "levers", "lever_coefficients"):
         block = data.get(section)
         if block is None:
             continue
         if not isinstance(block, dict):
-            raise ScenarioError(f"must be a mapping of {section[:-1]} names to values, got "
-                                f"{type(block).__name__}", file=file, key=section)
+            raise ScenarioError(
+                f"must be a mapping of {section[:-1]} names to values, got {type(block).__name__}",
+                file=file,
+                key=section,
+            )
         for name, value in block.items():
             if not isinstance(name, str):
-                raise ScenarioError(f"{section[:-1]} name {_short(name)} is not text", file=file,
-                                    key=f"{section}.{name}")
+                raise ScenarioError(
+                    f"{section[:-1]} name {_short(name)} is not text",
+                    file=file,
+                    key=f"{section}.{name}",
+                )
             if section != "levers" or not isinstance(value, dict):
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    shape = "a number" if section != "levers" else (
-                        "a number or a {year: number} schedule")
-                    raise ScenarioError(f"must be {shape}, got {_short(value)}", file=file,
-                                        key=f"{section}.{name}")
+                    shape = (
+                        "a number"
+                        if section != "levers"
+                        else ("a number or a {year: number} schedule")
+                    )
+                    raise ScenarioError(
+                        f"must be {shape}, got {_short(value)}", file=file, key=f"{section}.{name}"
+                    )
                 continue
             for year, entry in value.items():
                 if isinstance(year, bool) or not isinstance(year, int):
-                    raise ScenarioError(f"schedule year {_short(year)} is not a whole year; a "
-                                        f"schedule maps years to numbers", file=file,
-                                        key=f"levers.{name}")
+                    raise ScenarioError(
+                        f"schedule year {_short(year)} is not a whole year; a "
+                        f"schedule maps years to numbers",
+                        file=file,
+                        key=f"levers.{name}",
+                    )
                 if isinstance(entry, bool) or not isinstance(entry, int | float):
-                    raise ScenarioError(f"must be a number, got {_short(entry)}", file=file,
-                                        key=f"levers.{name}.{year}")
+                    raise ScenarioError(
+                        f"must be a number, got {_short(entry)}",
+                        file=file,
+                        key=f"levers.{name}.{year}",
+                    )
 
 
 def _check_scenario(scenario: Scenario, file: str | None) -> None:
     from growthpole.levers import validate_coefficients, validate_levers
 
     if scenario.end_year <= scenario.start_year:
-        raise ScenarioError(f"end_year ({scenario.end_year}) must be after start_year "
-                            f"({scenario.start_year})", file=file, key="end_year")
+        raise ScenarioError(
+            f"end_year ({scenario.end_year}) must be after start_year ({scenario.start_year})",
+            file=file,
+            key="end_year",
+        )
     if scenario.replications > MAX_REPLICATIONS and not scenario.force:
-        raise ScenarioError(f"{scenario.replications} replications exceed the safety limit "
-                            f"{MAX_REPLICATIONS}; set force: true to allow", file=file,
-                            key="replications")
+        raise ScenarioError(
+            f"{scenario.replications} replications exceed the safety limit "
+            f"{MAX_REPLICATIONS}; set force: true to allow",
+            file=file,
+            key="replications",
+        )
     if scenario.scale.people_per_agent < 50 and not scenario.force:
-        raise ScenarioError(f"{scenario.scale.people_per_agent} people per agent would create "
-                            f"more than {MAX_AGENTS_HINT:,} agents; use >= 50 or set force: true",
-                            file=file, key="scale.people_per_agent")
+        raise ScenarioError(
+            f"{scenario.scale.people_per_agent} people per agent would create "
+            f"more than {MAX_AGENTS_HINT:,} agents; use >= 50 or set force: true",
+            file=file,
+            key="scale.people_per_agent",
+        )
     make_parameters(dict(scenario.parameters), file=file)
     if scenario.calibration:
         if "\x00" in scenario.calibration:
-            raise ScenarioError("a file path cannot contain a NUL character", file=file,
-                                key="calibration")
+            raise ScenarioError(
+                "a file path cannot contain a NUL character", file=file, key="calibration"
+            )
         path = scenario.resolve(scenario.calibration)
         if not path.is_file():
-            raise ScenarioError(f"calibration file {path} does not exist", file=file,
-                                key="calibration")
+            raise ScenarioError(
+                f"calibration file {path} does not exist", file=file, key="calibration"
+            )
         load_calibrated_parameters(path, scenario_file=file)
     validate_levers(scenario.levers, scenario.start_year, scenario.end_year, file=file)
     validate_coefficients(scenario.lever_coefficients, file=file)
@@ -250,13 +306,15 @@ def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:
         raise ScenarioError(f"{what} path is not a file", file=path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ScenarioError(f"file is {size} bytes; {what} files are limited to "
-                            f"{MAX_FILE_BYTES} bytes", file=path)
+        raise ScenarioError(
+            f"file is {size} bytes; {what} files are limited to {MAX_FILE_BYTES} bytes", file=path
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                            file=path) from None
+        raise ScenarioError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path
+        ) from None
     try:
         loader = _LimitedLoader(text)
         try:
@@ -296,8 +354,10 @@ class _LimitedLoader(yaml.SafeLoader):
             if key in sizes:
                 return sizes[key]
             if key in active:
-                raise yaml.YAMLError(f"recursive YAML alias (line {node.start_mark.line + 1}): "
-                                     f"refusing an infinitely nested document")
+                raise yaml.YAMLError(
+                    f"recursive YAML alias (line {node.start_mark.line + 1}): "
+                    f"refusing an infinitely nested document"
+                )
             active.add(key)
             total = 1
             if isinstance(node, yaml.SequenceNode):
@@ -306,9 +366,11 @@ class _LimitedLoader(yaml.SafeLoader):
                 total += sum(size(k) + size(v) for k, v in node.value)
             active.discard(key)
             if total > self.max_expanded_nodes:
-                raise yaml.YAMLError(f"aliases expand to more than {self.max_expanded_nodes:,} "
-                                     f"values (line {node.start_mark.line + 1}): refusing a "
-                                     f"possible alias bomb")
+                raise yaml.YAMLError(
+                    f"aliases expand to more than {self.max_expanded_nodes:,} "
+                    f"values (line {node.start_mark.line + 1}): refusing a "
+                    f"possible alias bomb"
+                )
             sizes[key] = total
             return total
 
@@ -323,8 +385,10 @@ class _LimitedLoader(yaml.SafeLoader):
             self._alias_count += 1
             if self._alias_count > self.max_aliases:
                 mark = self.peek_event().start_mark
-                raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (line "
-                                     f"{mark.line + 1}): refusing a possible alias bomb")
+                raise yaml.YAMLError(
+                    f"more than {self.max_aliases} YAML aliases (line "
+                    f"{mark.line + 1}): refusing a possible alias bomb"
+                )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
@@ -337,8 +401,11 @@ class _LimitedLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r} (first on line {seen[key]})",
-                        key_node.start_mark)
+                        None,
+                        None,
+                        f"duplicate key {key!r} (first on line {seen[key]})",
+                        key_node.start_mark,
+                    )
                 seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
@@ -351,14 +418,16 @@ def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
     return build_scenario(data, source=path)
 
 
-def load_calibrated_parameters(path: str | Path, *, scenario_file: str | None = None
-                               ) -> dict[str, float]:
+def load_calibrated_parameters(
+    path: str | Path, *, scenario_file: str | None = None
+) -> dict[str, float]:
     """Read the ``parameters`` mapping of a calibrated-parameter YAML written by
     ``growthpole calibrate``."""
     data = read_yaml(path, what="calibration")
     if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
-        raise ScenarioError("calibration file must hold a 'parameters' mapping", file=path,
-                            key="parameters")
+        raise ScenarioError(
+            "calibration file must hold a 'parameters' mapping", file=path, key="parameters"
+        )
     values = data["parameters"]
     make_parameters(values, file=str(path))
     return {str(k): float(v) for k, v in values.items()}

@@ -28,7 +28,8 @@ class AgentTable:
         self.ids = np.full(capacity, -1, dtype=np.int64)
         self.alive = np.zeros(capacity, dtype=bool)
         self.columns: dict[str, np.ndarray] = {
-            name: np.zeros(capacity, dtype=dtype) for name, dtype in self.schema.items()}
+            name: np.zeros(capacity, dtype=dtype) for name, dtype in self.schema.items()
+        }
         self.size = 0  # rows in use (alive or dead); rows >= size are free
         self.next_id = 0
 
@@ -79,10 +80,10 @@ class AgentTable:
         n = len(keep)
         self.ids[:n] = self.ids[keep]
         self.alive[:n] = True
-        self.alive[n: self.size] = False
+        self.alive[n : self.size] = False
         for column in self.columns.values():
             column[:n] = column[keep]
-        self.ids[n: self.size] = -1
+        self.ids[n : self.size] = -1
         self.size = n
 
     def _reserve(self, needed: int) -> None:
@@ -96,8 +97,9 @@ class AgentTable:
             self.columns[name] = _grow(self.columns[name], new_capacity, 0)
 
     def nbytes(self) -> int:
-        return int(self.ids.nbytes + self.alive.nbytes
-                   + sum(c.nbytes for c in self.columns.values()))
+        return int(
+            self.ids.nbytes + self.alive.nbytes + sum(c.nbytes for c in self.columns.values())
+        )
 
 
 def _grow(array: np.ndarray, capacity: int, fill: object) -> np.ndarray:
@@ -237,7 +239,8 @@ class WorldState:
     platforms: PlatformTable
     regions: RegionState
     regions_base_employment: np.ndarray = field(
-        default_factory=lambda: np.zeros((N_REGIONS, N_SECTORS)))
+        default_factory=lambda: np.zeros((N_REGIONS, N_SECTORS))
+    )
     """(N_REGIONS, N_SECTORS) same-sector employment in the base year (persons)."""
     base_emission_intensity: np.ndarray = field(default_factory=lambda: np.ones(N_SECTORS))
     polluting_sector: np.ndarray = field(default_factory=lambda: np.zeros(N_SECTORS, bool))

@@ -38,8 +38,13 @@ def integer(low: int | None = None, high: int | None = None) -> Callable[[str], 
     return parse
 
 
-def number(low: float | None = None, high: float | None = None, *,
-           low_open: bool = False, high_open: bool = False) -> Callable[[str], float]:
+def number(
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Callable[[str], float]:
     """An ``argparse`` type: a finite number in [low, high] (ends open when asked); NaN and
     infinities are refused."""
 
@@ -55,8 +60,11 @@ def number(low: float | None = None, high: float | None = None, *,
         if below or above:
             left = "(" if low_open else "["
             right = ")" if high_open else "]"
-            interval = f"in {left}{_g(low)}, {_g(high)}{right}" if low is not None and \
-                high is not None else _range_text(low, high)
+            interval = (
+                f"in {left}{_g(low)}, {_g(high)}{right}"
+                if low is not None and high is not None
+                else _range_text(low, high)
+            )
             raise argparse.ArgumentTypeError(f"must be {interval}, got {text}")
         return value
 

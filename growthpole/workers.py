@@ -30,8 +30,14 @@ MAX_RESTARTS = 3
 class ResilientPool:
     """``workers`` processes, each initialised with ``initializer(*initargs)``."""
 
-    def __init__(self, workers: int, *, initializer: Callable[..., None] | None = None,
-                 initargs: tuple[Any, ...] = (), what: str = "worker") -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+        what: str = "worker",
+    ) -> None:
         self.workers = workers
         self.initializer = initializer
         self.initargs = initargs
@@ -42,8 +48,12 @@ class ResilientPool:
         self._executor: ProcessPoolExecutor | None = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=self._context,
-                                   initializer=self.initializer, initargs=self.initargs)
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=self._context,
+            initializer=self.initializer,
+            initargs=self.initargs,
+        )
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (tests kill one)."""
@@ -74,12 +84,19 @@ class ResilientPool:
                 if attempt == MAX_RESTARTS:
                     break
                 self.restarts += 1
-                print(f"growthpole: a {self.what} process died; restarting the pool and "
-                      f"resubmitting {len(pending)} unfinished task(s) "
-                      f"({attempt + 1} of {MAX_RESTARTS})", file=sys.stderr, flush=True)
-        raise GrowthpoleError(f"{self.what} processes died {MAX_RESTARTS + 1} times in one "
-                              f"batch (killed, or out of memory?); finished work is kept: "
-                              f"run the same command again with --resume", key="--workers")
+                print(
+                    f"growthpole: a {self.what} process died; restarting the pool and "
+                    f"resubmitting {len(pending)} unfinished task(s) "
+                    f"({attempt + 1} of {MAX_RESTARTS})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        raise GrowthpoleError(
+            f"{self.what} processes died {MAX_RESTARTS + 1} times in one "
+            f"batch (killed, or out of memory?); finished work is kept: "
+            f"run the same command again with --resume",
+            key="--workers",
+        )
 
     def close(self) -> None:
         """Stop at once: pending tasks are cancelled, running workers terminated (as

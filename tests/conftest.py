@@ -19,7 +19,8 @@ REFERENCE_PANEL = SHARED / "reference-data" / "csmar_city_gdp_1990_2021.csv"
 _skip_without_reference = pytest.mark.skipif(
     not REFERENCE_PANEL.is_file(),
     reason=f"comparison with the reference panel, absent at {REFERENCE_PANEL} "
-           f"(this project's machines only; GROWTHPOLE_SHARED)")
+    f"(this project's machines only; GROWTHPOLE_SHARED)",
+)
 
 
 def needs_reference(test):
@@ -30,8 +31,14 @@ def needs_reference(test):
 
 def tiny_scenario(**changes):
     """A small scenario: coarse agents, short horizon."""
-    data = {"name": "tiny", "start_year": 2019, "end_year": 2025, "replications": 2,
-            "seed": 12345, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+    data = {
+        "name": "tiny",
+        "start_year": 2019,
+        "end_year": 2025,
+        "replications": 2,
+        "seed": 12345,
+        "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+    }
     data.update(changes)
     return build_scenario(data)
 

@@ -28,9 +28,15 @@ from growthpole.levers import LEVERS
 from tests.conftest import tiny_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +45,7 @@ def app():
 
 
 # ---- the adapter ----------------------------------------------------------------------------
+
 
 def test_sliders_are_valid_model_keywords_with_catalogue_ranges(app):
     import inspect
@@ -116,8 +123,10 @@ def test_faster_hangzhou_link_raises_shaoxing_market_access_same_seed(app):
     for model in (slow, fast):
         while model.running:
             model.step()
-    access = [m.city_year().query("region == 'shaoxing' and year == 2023").market_access.iloc[0]
-              for m in (slow, fast)]
+    access = [
+        m.city_year().query("region == 'shaoxing' and year == 2023").market_access.iloc[0]
+        for m in (slow, fast)
+    ]
     assert access[1] > access[0]
     start = [m.city_year().query("year == 2019").gdp.to_numpy() for m in (slow, fast)]
     np.testing.assert_array_equal(start[0], start[1])  # same initial economy
@@ -125,9 +134,13 @@ def test_faster_hangzhou_link_raises_shaoxing_market_access_same_seed(app):
 
 # ---- the page in a real browser -------------------------------------------------------------
 
+
 def _chromium() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or "",
-                      shutil.which("chromium-browser") or ""):
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium") or "",
+        shutil.which("chromium-browser") or "",
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -156,8 +169,9 @@ def _wait_for_server(url: str, process: subprocess.Popen, log: Path, timeout: fl
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
-    pytest.fail(f"solara did not answer on {url} within {timeout:.0f} s:\n"
-                f"{log.read_text()[-3000:]}")
+    pytest.fail(
+        f"solara did not answer on {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 @pytest.mark.browser
@@ -166,23 +180,39 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
     chromium = _chromium()
     if chromium is None:
         pytest.skip("Debian chromium is not installed (`make system-deps` installs it as root)")
-    playwright_api = pytest.importorskip("playwright.sync_api",
-                                         reason="playwright (python) is not installed")
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright (python) is not installed"
+    )
     solara_cli = Path(sys.executable).with_name("solara")
     if not solara_cli.is_file():
         pytest.skip("the solara command is not installed in this environment")
     if not _assets_cached():
-        pytest.skip("Solara's browser bundles are not cached (.venv/share/solara/cdn) and this "
-                    "machine may be offline; run `make solara-assets` (uses npm)")
+        pytest.skip(
+            "Solara's browser bundles are not cached (.venv/share/solara/cdn) and this "
+            "machine may be offline; run `make solara-assets` (uses npm)"
+        )
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "solara.log"
     with open(log, "wb") as out:
         server = subprocess.Popen(
-            [str(solara_cli), "run", str(ROOT / "growthpole" / "app.py"), "--host", "127.0.0.1",
-             "--port", str(port), "--no-open", "--production"],
-            stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
-            env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
+            [
+                str(solara_cli),
+                "run",
+                str(ROOT / "growthpole" / "app.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-open",
+                "--production",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+            env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"},
+        )
     try:
         _wait_for_server(url, server, log, timeout=120)
         profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path)
@@ -190,15 +220,21 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
             # a fresh profile directory: launch_persistent_context is Playwright's way to
             # pass --user-data-dir
             browser = playwright.chromium.launch_persistent_context(
-                profile, executable_path=chromium, headless=True, args=CHROMIUM_FLAGS,
-                viewport={"width": 1400, "height": 1100})
+                profile,
+                executable_path=chromium,
+                headless=True,
+                args=CHROMIUM_FLAGS,
+                viewport={"width": 1400, "height": 1100},
+            )
             try:
                 page = browser.new_page()
                 page.goto(url, timeout=60_000)
                 page.wait_for_selector("text=Year 2019", timeout=90_000)
                 page.wait_for_function(
                     "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0)"
-                    ".length >= 2", timeout=60_000)
+                    ".length >= 2",
+                    timeout=60_000,
+                )
                 body = page.inner_text("body")
                 assert "Traceback" not in body and "Error" not in body
                 assert "Hangzhou travel time cut" in body  # a lever slider
@@ -214,21 +250,28 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                 start = thumb.bounding_box()
                 page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
                 page.mouse.down()
-                page.mouse.move(track["x"] + 0.4 * track["width"],
-                                track["y"] + track["height"] / 2, steps=8)
+                page.mouse.move(
+                    track["x"] + 0.4 * track["width"], track["y"] + track["height"] / 2, steps=8
+                )
                 page.mouse.up()
                 page.wait_for_function(
                     "document.querySelector('.lever-talent_programmes [role=slider]')"
-                    ".getAttribute('aria-valuenow') !== '0'", timeout=30_000)
+                    ".getAttribute('aria-valuenow') !== '0'",
+                    timeout=30_000,
+                )
                 value = float(thumb.get_attribute("aria-valuenow"))
                 assert 0.0 < value <= LEVERS["innovation.talent_programmes"].upper
                 # the value printed above the track follows the drag (a server round trip)
                 page.wait_for_function(
                     "v => document.querySelector('.lever-talent_programmes .lever-value')"
-                    ".innerText.startsWith(v)", arg=f"{value:.4g} (", timeout=30_000)
+                    ".innerText.startsWith(v)",
+                    arg=f"{value:.4g} (",
+                    timeout=30_000,
+                )
                 page.get_by_role("button", name="Reset").click()
-                page.wait_for_selector(f"text=innovation.talent_programmes = {value:g}",
-                                       timeout=60_000)
+                page.wait_for_selector(
+                    f"text=innovation.talent_programmes = {value:g}", timeout=60_000
+                )
                 page.get_by_role("button", name="Step").click()
                 page.wait_for_selector("text=Year 2020", timeout=60_000)
                 # the page's number is the model's: the same lever, seed 1, one year
@@ -241,7 +284,9 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                 # after one year the flows map joins the GDP and rank charts
                 page.wait_for_function(
                     "Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0)"
-                    ".length >= 3", timeout=60_000)
+                    ".length >= 3",
+                    timeout=60_000,
+                )
                 page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
             finally:
                 browser.close()

@@ -19,12 +19,19 @@ FIXED = {"tfp_drift": -0.035, "entry_rate": 0.07, "exit_rate": 0.07}
 
 
 def test_scores_by_hand():
-    forecasts = pd.DataFrame({
-        "method": ["m", "m", "m"], "year": [2020, 2021, 2022],
-        "gdp_median": [110.0, 90.0, 100.0], "gdp_p05": [100.0, 80.0, 90.0],
-        "gdp_p95": [120.0, 95.0, 110.0], "gdp_realised": [100.0, 100.0, np.nan],
-        "rank_median": [30.0, 35.0, 28.0], "rank_realised": [32.0, 35.0, 29.0],
-        "p_top30": [0.5, 0.0, 1.0]})
+    forecasts = pd.DataFrame(
+        {
+            "method": ["m", "m", "m"],
+            "year": [2020, 2021, 2022],
+            "gdp_median": [110.0, 90.0, 100.0],
+            "gdp_p05": [100.0, 80.0, 90.0],
+            "gdp_p95": [120.0, 95.0, 110.0],
+            "gdp_realised": [100.0, 100.0, np.nan],
+            "rank_median": [30.0, 35.0, 28.0],
+            "rank_realised": [32.0, 35.0, 29.0],
+            "p_top30": [0.5, 0.0, 1.0],
+        }
+    )
     row = score(forecasts).iloc[0]
     assert row.gdp_mape == pytest.approx(0.10)  # |110/100-1|, |90/100-1|; 2022 unpublished
     assert row.gdp_coverage_90 == pytest.approx(0.5)  # 100 in [100,120]; 100 not in [80,95]
@@ -44,8 +51,12 @@ def test_realised_series_is_the_published_record():
 
 
 def _corrupt_after(directory, year):
-    for name, column in (("city_gdp.csv", "gdp_100m_cny"), ("corridor_indicators.csv", "value"),
-                         ("county_gdp.csv", "value"), ("national_accounts.csv", "value")):
+    for name, column in (
+        ("city_gdp.csv", "gdp_100m_cny"),
+        ("corridor_indicators.csv", "value"),
+        ("county_gdp.csv", "value"),
+        ("national_accounts.csv", "value"),
+    ):
         frame = pd.read_csv(directory / name, dtype=str, keep_default_na=False)
         later = pd.to_numeric(frame.year).to_numpy() > year
         frame.loc[later, column] = (pd.to_numeric(frame.loc[later, column]) * 1.7).map(repr)
@@ -68,14 +79,20 @@ def test_an_unconditional_forecast_reads_nothing_after_its_origin(tmp_path, monk
 
 def test_a_conditional_forecast_does_read_the_realised_national_path():
     unconditional = backtest(2016, to=2019, replications=3, parameters=FIXED).forecasts
-    conditional = backtest(2016, to=2019, replications=3, parameters=FIXED,
-                           conditional=True).forecasts
+    conditional = backtest(
+        2016, to=2019, replications=3, parameters=FIXED, conditional=True
+    ).forecasts
     abm = unconditional.method == "abm"
     assert not np.allclose(unconditional[abm].gdp_median, conditional[abm].gdp_median)
 
 
 def test_backtest_command_rejects_an_origin_outside_the_window():
-    proc = subprocess.run([sys.executable, "-m", "growthpole", "backtest", "--origin", "2006"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "growthpole", "backtest", "--origin", "2006"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "--origin" in proc.stderr

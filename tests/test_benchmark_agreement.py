@@ -42,15 +42,18 @@ Z_LIMIT = 4.5
 # (location fundamentals that make base-year flows zero in expectation, a distance cost)
 # a considering firm rarely moves at f_0 = 4 (20 moves in 24 draws), so the relocation
 # fixed cost is lowered to 2 (within its range 0-10) for both implementations alike
-RATES = {"migration_consideration_rate": 0.2, "relocation_consideration_rate": 0.2,
-         "relocation_fixed_cost": 2.0}
-FLOWS = ("migration_in", "migration_out", "external_inflow", "relocations_in",
-         "relocations_out")
+RATES = {
+    "migration_consideration_rate": 0.2,
+    "relocation_consideration_rate": 0.2,
+    "relocation_fixed_cost": 2.0,
+}
+FLOWS = ("migration_in", "migration_out", "external_inflow", "relocations_in", "relocations_out")
 
 
 def _inputs(years=0, **levers):
-    scenario = tiny_scenario(scale={"people_per_agent": 15000, "workers_per_firm_agent": 10},
-                             levers=levers)
+    scenario = tiny_scenario(
+        scale={"people_per_agent": 15000, "workers_per_firm_agent": 10}, levers=levers
+    )
     inputs = core_inputs(scenario, seed=5, years=years)
     inputs.params = inputs.params.replace(**RATES)
     return inputs
@@ -68,8 +71,7 @@ def _vectorised(inputs, seed):
 
 
 def _reference(inputs, seed, params=None):
-    model = ReferenceModel(inputs.fresh_state(), params or inputs.params, inputs.policy,
-                           seed=seed)
+    model = ReferenceModel(inputs.fresh_state(), params or inputs.params, inputs.policy, seed=seed)
     model.step()
     return model, model.summary()
 
@@ -77,15 +79,24 @@ def _reference(inputs, seed, params=None):
 #: levers acting on the core step's channels (enclaves, tax cuts, sector subsidies,
 #: same-city commuting, compliance costs and emission standards, cost of capital, talent
 #: subsidies, digital gains), each at its upper bound
-CORE_LEVERS = ("innovation.talent_enclaves", "business.tax_fee_cuts",
-               "industry.emerging_industries", "integration.keqiao_hangzhou_same_city",
-               "green.air_pollution_control", "green.zero_discharge_zones",
-               "business.financing_access", "innovation.talent_programmes",
-               "industry.digital_economy_doubling")
+CORE_LEVERS = (
+    "innovation.talent_enclaves",
+    "business.tax_fee_cuts",
+    "industry.emerging_industries",
+    "integration.keqiao_hangzhou_same_city",
+    "green.air_pollution_control",
+    "green.zero_discharge_zones",
+    "business.financing_access",
+    "innovation.talent_programmes",
+    "industry.digital_economy_doubling",
+)
 
 
-@pytest.mark.parametrize(("with_levers", "years"), [(False, 0), (True, 0), (True, 3)],
-                         ids=["baseline", "levers", "levers-after-3-years"])
+@pytest.mark.parametrize(
+    ("with_levers", "years"),
+    [(False, 0), (True, 0), (True, 3)],
+    ids=["baseline", "levers", "levers-after-3-years"],
+)
 def test_hiring_and_production_agree_firm_by_firm(with_levers, years):
     """From the base year and from a state three simulated years on (entrants, exits,
     relocations, platform settlement and crowding all present)."""
@@ -98,8 +109,7 @@ def test_hiring_and_production_agree_firm_by_firm(with_levers, years):
     assert inputs.agents > 2000
     np.testing.assert_allclose(reference["output"], vectorised["output"], rtol=1e-9)
     np.testing.assert_allclose(reference["wage_skilled"], vectorised["wage_skilled"], rtol=1e-9)
-    np.testing.assert_allclose(reference["wage_unskilled"], vectorised["wage_unskilled"],
-                               rtol=1e-9)
+    np.testing.assert_allclose(reference["wage_unskilled"], vectorised["wage_unskilled"], rtol=1e-9)
     # commuting constrained at both ends ([C1]-[C2]), from Z_w summed over the agents
     assert vectorised["commuters_in"].sum() > 0
     for name in ("commuters_in", "commuters_out"):
@@ -108,8 +118,12 @@ def test_hiring_and_production_agree_firm_by_firm(with_levers, years):
     firms = list(model.firms)  # creation order = row order of the live firms
     assert len(firms) == int(live.sum())
     for name in ("value_added", "skilled", "unskilled"):
-        np.testing.assert_allclose([getattr(f, name) for f in firms],
-                                   getattr(state.firms, name)[live], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            [getattr(f, name) for f in firms],
+            getattr(state.firms, name)[live],
+            rtol=1e-9,
+            atol=1e-12,
+        )
 
 
 def _flow_table(runs):
@@ -124,8 +138,11 @@ def _z_scores(first, second):
         error = np.sqrt(a.var(axis=0, ddof=1) / len(a) + b.var(axis=0, ddof=1) / len(b))
         difference = a.mean(axis=0) - b.mean(axis=0)
         # a region with no flow in either implementation agrees exactly
-        scores[name] = np.where(error > 0, np.abs(difference) / np.where(error > 0, error, 1),
-                                np.where(difference == 0, 0.0, np.inf))
+        scores[name] = np.where(
+            error > 0,
+            np.abs(difference) / np.where(error > 0, error, 1),
+            np.where(difference == 0, 0.0, np.inf),
+        )
     return scores
 
 
@@ -144,11 +161,13 @@ def test_migration_and_relocation_agree_in_distribution(inputs, vectorised_flows
     assert max(worst.values()) < Z_LIMIT, worst
     # movers per year (≈ 85 agents a draw) agree within 10% on average (≈ 4.5 standard
     # errors: a coarser, readable check)
-    ratio = (reference["migration_out"].sum(axis=1).mean()
-             / vectorised_flows["migration_out"].sum(axis=1).mean())
+    ratio = (
+        reference["migration_out"].sum(axis=1).mean()
+        / vectorised_flows["migration_out"].sum(axis=1).mean()
+    )
     assert 0.9 < ratio < 1.1, ratio
     # the declared inflow is Poisson with a known mean: both implementations match it
-    expected = (inputs.params.external_inflow_rate * inputs.state.talent.count)  # agents
+    expected = inputs.params.external_inflow_rate * inputs.state.talent.count  # agents
     for flows in (vectorised_flows, reference):
         agents = flows["external_inflow"].sum(axis=1) / inputs.state.people_per_agent
         assert abs(agents.mean() - expected) < Z_LIMIT * np.sqrt(expected / SEEDS)
@@ -156,10 +175,8 @@ def test_migration_and_relocation_agree_in_distribution(inputs, vectorised_flows
 
 def test_the_comparison_detects_a_different_moving_cost(inputs, vectorised_flows):
     """Power: halving the fixed moving cost in the reference only must be detected."""
-    params = inputs.params.replace(
-        moving_fixed_cost=0.5 * inputs.params.moving_fixed_cost)
-    reference = _flow_table([_reference(inputs, 200 + seed, params)[1]
-                             for seed in range(SEEDS)])
+    params = inputs.params.replace(moving_fixed_cost=0.5 * inputs.params.moving_fixed_cost)
+    reference = _flow_table([_reference(inputs, 200 + seed, params)[1] for seed in range(SEEDS)])
     scores = _z_scores(vectorised_flows, reference)
     assert scores["migration_out"].max() > Z_LIMIT
 
@@ -174,12 +191,16 @@ def test_talent_counts_equal_a_bincount_with_dead_rows():
     rng = np.random.default_rng(3)
     table = TalentTable(capacity=5000)
     n = 4000
-    table.add(n, region=np.sort(rng.integers(0, N_REGIONS, n)),
-              skill=(rng.random(n) < 0.3).astype(np.int8))
+    table.add(
+        n,
+        region=np.sort(rng.integers(0, N_REGIONS, n)),
+        skill=(rng.random(n) < 0.3).astype(np.int8),
+    )
     table.remove(rng.choice(n, 500, replace=False))
     live = table.live
-    expected = np.stack([np.bincount(table.region[live & (table.skill == s)],
-                                     minlength=N_REGIONS) for s in (0, 1)])
+    expected = np.stack(
+        [np.bincount(table.region[live & (table.skill == s)], minlength=N_REGIONS) for s in (0, 1)]
+    )
     counts = talent_counts(table)
     np.testing.assert_array_equal(counts, expected)
     assert counts.sum() == n - 500

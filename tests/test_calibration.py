@@ -27,16 +27,22 @@ TRUTH = {"tfp_drift": 0.02, "gdp_deflator_inflation": 0.01}
 
 def small_spec(**changes):
     data = {
-        "name": "recovery", "window": "2012:2018", "replications": 3, "seed": 11,
+        "name": "recovery",
+        "window": "2012:2018",
+        "replications": 3,
+        "seed": 11,
         "scale": {"people_per_agent": 5000, "workers_per_firm_agent": 10},
-        "parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04},
-                       "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04}},
+        "parameters": {
+            "tfp_drift": {"lower": 0.0, "upper": 0.04},
+            "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04},
+        },
         "fixed": {"tfp_shock_sd": 0.0},
-        "targets": [{"kind": "gdp", "city": "shaoxing"},
-                    {"kind": "real_growth", "city": "shaoxing"}],
+        "targets": [
+            {"kind": "gdp", "city": "shaoxing"},
+            {"kind": "real_growth", "city": "shaoxing"},
+        ],
         "search": {"budget": 80, "population_per_parameter": 5, "polish_share": 0.25},
-        "diagnostics": {"profile_points": 0, "bootstrap_resamples": 0,
-                        "hindcast_replications": 2},
+        "diagnostics": {"profile_points": 0, "bootstrap_resamples": 0, "hindcast_replications": 2},
     }
     data.update(changes)
     return build_spec(data)
@@ -48,11 +54,10 @@ def synthetic_problem(spec, truth, *, replications=12, seed=999):
     not exact by construction), averaged over ``replications``."""
     template = MomentSet.every_year(spec.targets, spec.start, spec.end)
     generator = dataclasses.replace(
-        Problem.from_spec(spec.with_changes(seed=seed, replications=replications)),
-        moments=template)
+        Problem.from_spec(spec.with_changes(seed=seed, replications=replications)), moments=template
+    )
     unit = generator.unit(truth)
-    history = np.mean([generator.replication_moments(unit, r) for r in range(replications)],
-                      axis=0)
+    history = np.mean([generator.replication_moments(unit, r) for r in range(replications)], axis=0)
     return dataclasses.replace(Problem.from_spec(spec), moments=template.with_observed(history))
 
 
@@ -75,13 +80,16 @@ def test_parameter_recovery(tmp_path):
 
 def test_recovery_moves_with_truth(tmp_path):
     """Comparative static: a higher true tfp_drift must give a higher estimate."""
-    spec = small_spec(search={"budget": 50, "population_per_parameter": 5,
-                              "polish_share": 0.2})
+    spec = small_spec(search={"budget": 50, "population_per_parameter": 5, "polish_share": 0.2})
     estimates = []
     for drift in (0.005, 0.035):
         truth = {**TRUTH, "tfp_drift": drift}
-        summary = calibrate(spec, tmp_path / f"r{drift}.yaml", write=False,
-                            problem=synthetic_problem(spec, truth, replications=6))
+        summary = calibrate(
+            spec,
+            tmp_path / f"r{drift}.yaml",
+            write=False,
+            problem=synthetic_problem(spec, truth, replications=6),
+        )
         estimates.append(summary["values"]["tfp_drift"])
     assert estimates[1] - estimates[0] > 0.015, estimates
 
@@ -90,10 +98,15 @@ def test_resume_gives_the_uninterrupted_result(tmp_path):
     """Interrupt after k new evaluations (in the search), resume and interrupt again (in
     the diagnostics), resume to the end: same estimate, loss, bootstrap and profiles as an
     uninterrupted run."""
-    spec = small_spec(search={"budget": 40, "population_per_parameter": 4,
-                              "polish_share": 0.25},
-                      diagnostics={"profile_points": 3, "bootstrap_resamples": 2,
-                                   "bootstrap_evaluations": 4, "hindcast_replications": 2})
+    spec = small_spec(
+        search={"budget": 40, "population_per_parameter": 4, "polish_share": 0.25},
+        diagnostics={
+            "profile_points": 3,
+            "bootstrap_resamples": 2,
+            "bootstrap_evaluations": 4,
+            "hindcast_replications": 2,
+        },
+    )
     full = calibrate(spec, tmp_path / "full.yaml", write=False)
     out = tmp_path / "interrupted.yaml"
     with pytest.raises(Interrupted):
@@ -106,8 +119,7 @@ def test_resume_gives_the_uninterrupted_result(tmp_path):
     late = total - 4 - 13  # the second interruption falls in the diagnostics
     assert late > full["evaluations"]["search"] - 13
     with pytest.raises(Interrupted):
-        calibrate(spec, out, write=False, resume=True, stop_after=late,
-                  checkpoint_seconds=0.0)
+        calibrate(spec, out, write=False, resume=True, stop_after=late, checkpoint_seconds=0.0)
     resumed = calibrate(spec, out, write=False, resume=True)
     assert resumed["evaluations"]["resumed_from_checkpoint"] == 13 + late
     assert resumed["evaluations"]["new_this_run"] == 4
@@ -167,48 +179,77 @@ def test_moments_come_from_data():
     and only after the window's first year (the initial condition)."""
     from growthpole.data import CORRIDOR_INDICATORS, active_city_panel, load
 
-    spec = small_spec(targets=[{"kind": "gdp", "city": "ningbo"},
-                               {"kind": "population", "city": "shaoxing"}])
+    spec = small_spec(
+        targets=[{"kind": "gdp", "city": "ningbo"}, {"kind": "population", "city": "shaoxing"}]
+    )
     moments = MomentSet.build(spec.targets, spec.start, spec.end)
     panel = active_city_panel()
-    ningbo = panel[(panel.city_code.astype(int) == 330200)
-                   & panel.year.astype(int).between(2013, 2018)]
+    ningbo = panel[
+        (panel.city_code.astype(int) == 330200) & panel.year.astype(int).between(2013, 2018)
+    ]
     gdp = [o for o in moments.observations if o.target == 0]
     assert [o.year for o in gdp] == sorted(ningbo.year.astype(int))
     values = dict(zip(ningbo.year.astype(int), ningbo.gdp_100m_cny.astype(float), strict=True))
     assert all(np.isclose(np.exp(o.value), values[o.year]) for o in gdp)
     table = load(CORRIDOR_INDICATORS)
-    published = table[(table.city_code.astype(int) == 330600)
-                      & (table.indicator == "resident_population_10k")
-                      & table.year.astype(int).between(2013, 2018)]
+    published = table[
+        (table.city_code.astype(int) == 330600)
+        & (table.indicator == "resident_population_10k")
+        & table.year.astype(int).between(2013, 2018)
+    ]
     assert moments.counts()["population:shaoxing"] == len(published)
 
 
-@pytest.mark.parametrize(("change", "key", "message"), [
-    ({"parameters": {"tfp_drift": {"lower": -0.5, "upper": 0.04}}}, "parameters.tfp_drift",
-     "must satisfy"),
-    ({"parameters": {"no_such": {"lower": 0, "upper": 1}}}, "parameters.no_such",
-     "unknown parameter"),
-    ({"parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04, "default": 0.05}}},
-     "parameters.tfp_drift.default", "outside the bounds"),
-    ({"targets": [{"kind": "gdp_per_capita", "city": "shaoxing"}]}, "targets.0.kind",
-     "unknown target kind"),
-    ({"targets": [{"kind": "gdp", "city": "wenzhou"}]}, "targets.0.city", "unknown city"),
-    ({"window": "2019:2005"}, "window", "START < END"),
-    ({"window": "2005-2019"}, "window", "START:END"),
-    ({"replications": 0}, "replications", "greater than or equal"),
-    ({"fixed": {"tfp_drift": 0.01}}, "fixed.tfp_drift", "both free and fixed"),
-    ({"searchh": {}}, "searchh", "unknown key"),
-    ({"regimes": {"break_year": 2030, "parameters": ["tfp_drift"]}}, "regimes.break_year",
-     "must lie in the window"),
-    ({"regimes": {"break_year": 2015, "parameters": ["migration_wage_weight"]}},
-     "regimes.parameters", "cannot change at a break"),
-    ({"regimes": {"break_year": 2015, "parameters": ["spillover_rate"]}},
-     "regimes.parameters", "must also be a free parameter"),
-])
+@pytest.mark.parametrize(
+    ("change", "key", "message"),
+    [
+        (
+            {"parameters": {"tfp_drift": {"lower": -0.5, "upper": 0.04}}},
+            "parameters.tfp_drift",
+            "must satisfy",
+        ),
+        (
+            {"parameters": {"no_such": {"lower": 0, "upper": 1}}},
+            "parameters.no_such",
+            "unknown parameter",
+        ),
+        (
+            {"parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04, "default": 0.05}}},
+            "parameters.tfp_drift.default",
+            "outside the bounds",
+        ),
+        (
+            {"targets": [{"kind": "gdp_per_capita", "city": "shaoxing"}]},
+            "targets.0.kind",
+            "unknown target kind",
+        ),
+        ({"targets": [{"kind": "gdp", "city": "wenzhou"}]}, "targets.0.city", "unknown city"),
+        ({"window": "2019:2005"}, "window", "START < END"),
+        ({"window": "2005-2019"}, "window", "START:END"),
+        ({"replications": 0}, "replications", "greater than or equal"),
+        ({"fixed": {"tfp_drift": 0.01}}, "fixed.tfp_drift", "both free and fixed"),
+        ({"searchh": {}}, "searchh", "unknown key"),
+        (
+            {"regimes": {"break_year": 2030, "parameters": ["tfp_drift"]}},
+            "regimes.break_year",
+            "must lie in the window",
+        ),
+        (
+            {"regimes": {"break_year": 2015, "parameters": ["migration_wage_weight"]}},
+            "regimes.parameters",
+            "cannot change at a break",
+        ),
+        (
+            {"regimes": {"break_year": 2015, "parameters": ["spillover_rate"]}},
+            "regimes.parameters",
+            "must also be a free parameter",
+        ),
+    ],
+)
 def test_spec_errors_name_the_key(tmp_path, change, key, message):
-    data = yaml.safe_load(yaml.safe_dump(small_spec().model_dump(mode="json",
-                                                                 exclude={"source_path"})))
+    data = yaml.safe_load(
+        yaml.safe_dump(small_spec().model_dump(mode="json", exclude={"source_path"}))
+    )
     data.update(change)
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -230,13 +271,20 @@ def test_cli_bad_spec_exits_2(tmp_path, capsys):
 def test_cli_writes_a_calibration_scenarios_can_use(tmp_path, capsys):
     """End to end on a tiny budget: the calibrated YAML, its report and figures are written;
     a scenario referencing the file loads its values; a second run refuses to overwrite."""
-    spec = small_spec(window="2016:2019",
-                      search={"budget": 8, "population_per_parameter": 2},
-                      diagnostics={"profile_points": 2, "bootstrap_resamples": 1,
-                                   "bootstrap_evaluations": 2, "hindcast_replications": 2})
+    spec = small_spec(
+        window="2016:2019",
+        search={"budget": 8, "population_per_parameter": 2},
+        diagnostics={
+            "profile_points": 2,
+            "bootstrap_resamples": 1,
+            "bootstrap_evaluations": 2,
+            "hindcast_replications": 2,
+        },
+    )
     spec_path = tmp_path / "spec.yaml"
-    spec_path.write_text(yaml.safe_dump(spec.model_dump(mode="json", exclude={"source_path"})),
-                         encoding="utf-8")
+    spec_path.write_text(
+        yaml.safe_dump(spec.model_dump(mode="json", exclude={"source_path"})), encoding="utf-8"
+    )
     out = tmp_path / "cal.yaml"
     assert main(["calibrate", str(spec_path), "--out", str(out), "--workers", "1"]) == 0
     report = json.loads((tmp_path / "cal.report.json").read_text())
@@ -246,8 +294,11 @@ def test_cli_writes_a_calibration_scenarios_can_use(tmp_path, capsys):
     shaoxing = report["hindcast"]["calibration_scale"]["cities"]["shaoxing"]
     assert shaoxing["in_sample_years"] == [2017, 2018, 2019]
     assert shaoxing["out_of_sample_years"] and min(shaoxing["out_of_sample_years"]) > 2019
-    assert set(report["targets"]) == {"in_sample_shaoxing_rmspe", "out_of_sample_shaoxing_mape",
-                                      "national_rank_within_2_every_window_year"}
+    assert set(report["targets"]) == {
+        "in_sample_shaoxing_rmspe",
+        "out_of_sample_shaoxing_mape",
+        "national_rank_within_2_every_window_year",
+    }
     values = load_calibrated_parameters(out)
     assert set(values) == {"tfp_drift", "gdp_deflator_inflation", "tfp_shock_sd"}
     scenario_path = tmp_path / "s.yaml"
@@ -265,5 +316,5 @@ def test_hindcast_replications_are_fresh_draws_of_the_same_seed_tree():
     search = Problem.from_spec(spec).seeds
     hindcast = Problem.from_spec(spec, replications=4, first_replication=spec.replications).seeds
     tree = Problem.from_spec(spec, replications=spec.replications + 4).seeds
-    assert [s.spawn_key for s in hindcast] == [s.spawn_key for s in tree[spec.replications:]]
+    assert [s.spawn_key for s in hindcast] == [s.spawn_key for s in tree[spec.replications :]]
     assert not {s.spawn_key for s in search} & {s.spawn_key for s in hindcast}

@@ -13,16 +13,27 @@ from .conftest import ROOT
 
 
 def write_tiny(path, **changes):
-    data = {"name": "tiny_cli", "start_year": 2019, "end_year": 2023, "replications": 2,
-            "seed": 7, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+    data = {
+        "name": "tiny_cli",
+        "start_year": 2019,
+        "end_year": 2023,
+        "replications": 2,
+        "seed": 7,
+        "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+    }
     data.update(changes)
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     return path
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "growthpole", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "growthpole", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
 
 
 def test_run_writes_a_complete_run_directory(tmp_path):
@@ -67,6 +78,12 @@ def test_levers_json_covers_every_pillar():
     assert proc.returncode == 0
     catalogue = json.loads(proc.stdout)
     pillars = {row["pillar"] for row in catalogue["levers"]}
-    assert pillars == {"integration", "platforms", "industry_upgrade", "innovation_talent",
-                       "green", "business_environment"}
+    assert pillars == {
+        "integration",
+        "platforms",
+        "industry_upgrade",
+        "innovation_talent",
+        "green",
+        "business_environment",
+    }
     assert all(row["clause"] for row in catalogue["levers"])

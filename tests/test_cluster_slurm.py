@@ -28,8 +28,10 @@ from growthpole.experiments.sweep import load_sweep
 
 pytestmark = [
     pytest.mark.cluster,
-    pytest.mark.skipif(os.environ.get("GROWTHPOLE_TEST_CLUSTER") != "slurm",
-                       reason="needs a running SLURM: `make test-cluster` starts one"),
+    pytest.mark.skipif(
+        os.environ.get("GROWTHPOLE_TEST_CLUSTER") != "slurm",
+        reason="needs a running SLURM: `make test-cluster` starts one",
+    ),
 ]
 
 JOB_NAME = "growthpole-ci-worker"
@@ -45,12 +47,18 @@ def sweep_data(name: str, replications: int) -> dict:
         "seed": 31,
         "design": {"method": "grid", "levels": 4},
         "factors": [
-            {"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.6],
-             "from_year": 2021},
+            {
+                "lever": "integration.hangzhou_travel_time_cut",
+                "range": [0.0, 0.6],
+                "from_year": 2021,
+            },
             {"parameter": "rd_return", "range": [0.1, 0.4]},
         ],
-        "outcomes": {"regions": ["shaoxing", "hangzhou"],
-                     "columns": ["gdp", "gdp_real", "population"], "years": "all"},
+        "outcomes": {
+            "regions": ["shaoxing", "hangzhou"],
+            "columns": ["gdp", "gdp_real", "population"],
+            "years": "all",
+        },
     }
 
 
@@ -61,13 +69,23 @@ def dask_config(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("dask-config")
     logs = directory / "logs"
     logs.mkdir()
-    config = {"jobqueue": {"slurm": {
-        "name": JOB_NAME, "cores": 1, "processes": 1, "memory": "2GB",
-        "walltime": "00:15:00", "queue": "debug", "interface": "lo",
-        "local-directory": str(directory / "worker-space"), "log-directory": str(logs),
-        "death-timeout": 60,
-        "job-script-prologue": ["export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1"],
-    }}}
+    config = {
+        "jobqueue": {
+            "slurm": {
+                "name": JOB_NAME,
+                "cores": 1,
+                "processes": 1,
+                "memory": "2GB",
+                "walltime": "00:15:00",
+                "queue": "debug",
+                "interface": "lo",
+                "local-directory": str(directory / "worker-space"),
+                "log-directory": str(logs),
+                "death-timeout": 60,
+                "job-script-prologue": ["export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1"],
+            }
+        }
+    }
     (directory / "jobqueue.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return directory
 
@@ -80,8 +98,21 @@ def write_sweep(directory: Path, data: dict) -> Path:
 
 
 def sweep_command(path: Path, out: Path, cluster: str) -> list[str]:
-    return [sys.executable, "-m", "growthpole", "sweep", str(path), "--cluster", cluster,
-            "--workers", "2", "--out", str(out), "--flush-seconds", "1"]
+    return [
+        sys.executable,
+        "-m",
+        "growthpole",
+        "sweep",
+        str(path),
+        "--cluster",
+        cluster,
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+        "--flush-seconds",
+        "1",
+    ]
 
 
 def environment(dask_config: Path) -> dict[str, str]:
@@ -90,15 +121,23 @@ def environment(dask_config: Path) -> dict[str, str]:
 
 def worker_jobs(states: str = "R") -> list[str]:
     """Job ids of this test's worker jobs in the given SLURM states (R: running)."""
-    out = subprocess.run(["squeue", "-h", "-n", JOB_NAME, "-t", states, "-o", "%i"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["squeue", "-h", "-n", JOB_NAME, "-t", states, "-o", "%i"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.split()
 
 
 def job_state(job: str) -> str:
     """SLURM state of a job ("" once SLURM has forgotten it)."""
-    out = subprocess.run(["squeue", "-h", "-j", job, "-t", "all", "-o", "%T"],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        ["squeue", "-h", "-j", job, "-t", "all", "-o", "%T"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return out.stdout.strip()
 
 
@@ -134,28 +173,38 @@ def test_slurm_sweep_equals_the_local_cluster(tmp_path, dask_config):
     path = write_sweep(tmp_path, sweep_data("cluster-equal", replications=4))  # 64 runs
     reference = local_table(path, tmp_path / "local")
     out = tmp_path / "slurm"
-    done = subprocess.run(sweep_command(path, out, "slurm"), env=environment(dask_config),
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        sweep_command(path, out, "slurm"),
+        env=environment(dask_config),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "#SBATCH" in done.stderr  # the generated worker job script was printed
     assert "dask-slurm" in done.stdout
     table = check_every_run_once(path, out)
-    pd.testing.assert_frame_equal(table.sort_values(["run_id", "year", "region"],
-                                                    ignore_index=True),
-                                  reference, check_exact=True)
+    pd.testing.assert_frame_equal(
+        table.sort_values(["run_id", "year", "region"], ignore_index=True),
+        reference,
+        check_exact=True,
+    )
 
 
 def test_cancelled_worker_job_loses_and_duplicates_nothing(tmp_path, dask_config):
     path = write_sweep(tmp_path, sweep_data("cluster-cancel", replications=12))  # 192 runs
     out = tmp_path / "slurm"
     log = (tmp_path / "sweep.log").open("w")
-    process = subprocess.Popen(sweep_command(path, out, "slurm"), env=environment(dask_config),
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        sweep_command(path, out, "slurm"),
+        env=environment(dask_config),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 180
         # mid-sweep: both worker jobs running and some runs already stored
-        while process.poll() is None and not (len(worker_jobs()) == 2
-                                              and store.part_files(out)):
+        while process.poll() is None and not (len(worker_jobs()) == 2 and store.part_files(out)):
             assert time.monotonic() < deadline, "the worker jobs did not start"
             time.sleep(0.2)
         assert process.poll() is None, "the sweep finished before a worker job was cancelled"
@@ -172,14 +221,15 @@ def test_cancelled_worker_job_loses_and_duplicates_nothing(tmp_path, dask_config
     assert job_state(victim) in ("CANCELLED", "")
     table = check_every_run_once(path, out)
     reference = local_table(path, tmp_path / "local")
-    pd.testing.assert_frame_equal(table.sort_values(["run_id", "year", "region"],
-                                                    ignore_index=True),
-                                  reference, check_exact=True)
+    pd.testing.assert_frame_equal(
+        table.sort_values(["run_id", "year", "region"], ignore_index=True),
+        reference,
+        check_exact=True,
+    )
 
 
 def test_sbatch_is_reachable():
     """The scheduler the other tests rely on answers (a clearer failure than a timeout)."""
     assert shutil.which("sbatch") and shutil.which("scancel")
-    out = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True,
-                         check=False)
+    out = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, check=False)
     assert out.returncode == 0 and out.stdout.split(), out.stderr

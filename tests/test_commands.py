@@ -20,13 +20,24 @@ from .conftest import ROOT
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "growthpole", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "growthpole", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=600,
+    )
 
 
 def write_tiny(path, **changes):
-    data = {"name": "tiny_commands", "start_year": 2019, "end_year": 2023, "replications": 4,
-            "seed": 11, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+    data = {
+        "name": "tiny_commands",
+        "start_year": 2019,
+        "end_year": 2023,
+        "replications": 4,
+        "seed": 11,
+        "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+    }
     data.update(changes)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -37,6 +48,7 @@ def sha256(path):
 
 
 # ---- help -----------------------------------------------------------------------------------
+
 
 def _subcommands(parser, prefix=()):
     for action in parser._actions:
@@ -55,7 +67,8 @@ def test_the_subcommand_list_is_complete():
     modules = {p.stem for p in (ROOT / "growthpole" / "commands").glob("*.py")} - {"__init__"}
     assert modules - {"run"} <= names, modules - names  # run.py also registers validate
     assert {"run", "validate", "report", "calibrate", "attribute", ("data", "import")} & (
-        names | set(SUBCOMMANDS))
+        names | set(SUBCOMMANDS)
+    )
 
 
 def test_top_level_help_lists_every_subcommand_with_a_line(capsys):
@@ -82,12 +95,12 @@ def test_each_subcommand_help_has_a_description(path, capsys):
     blocks = [b.strip() for b in text.split("\n\n")]
     assert blocks[0].startswith("usage:")
     description = blocks[1]
-    assert description and not description.startswith(("positional arguments", "options")), \
-        text
+    assert description and not description.startswith(("positional arguments", "options")), text
     assert description.endswith("."), description
 
 
 # ---- run --workers ---------------------------------------------------------------------------
+
 
 def test_run_workers_gives_the_bytes_of_a_serial_run(tmp_path):
     scenario = write_tiny(tmp_path / "s.yaml")
@@ -96,8 +109,7 @@ def test_run_workers_gives_the_bytes_of_a_serial_run(tmp_path):
         out = tmp_path / f"run-{label}"
         proc = cli("run", scenario, "--out", out, *extra)
         assert proc.returncode == 0, proc.stderr
-        outputs[label] = {name: sha256(out / name)
-                          for name in ("city_year.parquet", "summary.csv")}
+        outputs[label] = {name: sha256(out / name) for name in ("city_year.parquet", "summary.csv")}
         manifest = yaml.safe_load((out / "manifest.json").read_text())
         if extra:  # the replications ran on the Dask executor sweep uses
             assert manifest["executor"]["backend"] == "dask-local"
@@ -120,6 +132,7 @@ def test_run_workers_bad_value_is_one_line_exit_2(tmp_path, value):
 
 # ---- attribute -------------------------------------------------------------------------------
 
+
 def _count_simulations(monkeypatch, capsys, log):
     """Count growthpole.runner.simulate calls; log the stderr printed before each."""
     import growthpole.runner as runner
@@ -138,13 +151,20 @@ def _stderr(log, capsys):
 
 
 def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkeypatch, capsys):
-    scenario = write_tiny(tmp_path / "strategy.yaml", replications=2, levers={
-        "integration.trade_cost_cut": {2020: 0.1}, "platforms.binhai_new_area": {2020: 0.5}})
+    scenario = write_tiny(
+        tmp_path / "strategy.yaml",
+        replications=2,
+        levers={
+            "integration.trade_cost_cut": {2020: 0.1},
+            "platforms.binhai_new_area": {2020: 0.5},
+        },
+    )
     out = tmp_path / "attribution"
     log = []
     _count_simulations(monkeypatch, capsys, log)
-    code = main(["attribute", str(scenario), "--year", "2023", "--cluster", "serial",
-                 "--out", str(out)])
+    code = main(
+        ["attribute", str(scenario), "--year", "2023", "--cluster", "serial", "--out", str(out)]
+    )
     assert code == 0
     simulations = sum(1 for kind, _ in log if kind == "simulate")
     err = _stderr(log, capsys)
@@ -160,8 +180,12 @@ def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkey
 
     # run again: everything is stored, the plan says so and nothing is simulated
     log.clear()
-    assert main(["attribute", str(scenario), "--year", "2023", "--cluster", "serial",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            ["attribute", str(scenario), "--year", "2023", "--cluster", "serial", "--out", str(out)]
+        )
+        == 0
+    )
     err = _stderr(log, capsys)
     assert not log and "plan: 8 runs, all already stored: 0 simulations" in err, err
 
@@ -197,8 +221,12 @@ def test_report_of_a_run_directory(tmp_path, capsys):
 
 def test_report_of_a_compare_directory(tmp_path, capsys):
     a = write_tiny(tmp_path / "a.yaml", name="base_a", replications=3)
-    b = write_tiny(tmp_path / "b.yaml", name="strategy_b", replications=3,
-                   levers={"integration.trade_cost_cut": {2020: 0.2}})
+    b = write_tiny(
+        tmp_path / "b.yaml",
+        name="strategy_b",
+        replications=3,
+        levers={"integration.trade_cost_cut": {2020: 0.2}},
+    )
     out = tmp_path / "cmp"
     assert main(["compare", str(a), str(b), "--out", str(out)]) == 0
     capsys.readouterr()
@@ -221,16 +249,30 @@ def test_report_of_a_sweep_directory(tmp_path, capsys):
     from growthpole.experiments.execute import run_sweep
     from growthpole.experiments.sweep import build_sweep
 
-    sweep = build_sweep({
-        "name": "tiny-report-sweep",
-        "scenario": {"name": "tiny", "start_year": 2019, "end_year": 2023, "seed": 5,
-                     "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}},
-        "replications": 1, "seed": 3, "design": {"method": "grid", "levels": 2},
-        "factors": [{"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.6],
-                     "from_year": 2020},
-                    {"parameter": "rd_return", "range": [0.1, 0.4]}],
-        "outcomes": {"regions": ["shaoxing"], "columns": ["gdp", "population"],
-                     "years": "all"}})
+    sweep = build_sweep(
+        {
+            "name": "tiny-report-sweep",
+            "scenario": {
+                "name": "tiny",
+                "start_year": 2019,
+                "end_year": 2023,
+                "seed": 5,
+                "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+            },
+            "replications": 1,
+            "seed": 3,
+            "design": {"method": "grid", "levels": 2},
+            "factors": [
+                {
+                    "lever": "integration.hangzhou_travel_time_cut",
+                    "range": [0.0, 0.6],
+                    "from_year": 2020,
+                },
+                {"parameter": "rd_return", "range": [0.1, 0.4]},
+            ],
+            "outcomes": {"regions": ["shaoxing"], "columns": ["gdp", "population"], "years": "all"},
+        }
+    )
     out = tmp_path / "sweep"
     run_sweep(sweep, out, SerialExecutor())
     code, stdout, err = _report(capsys, out)
@@ -247,8 +289,9 @@ def test_report_of_an_incomplete_sweep_is_one_line(tmp_path, capsys):
 
     directory = tmp_path / "sweep"
     directory.mkdir()
-    (directory / "manifest.json").write_text(json.dumps({
-        "kind": "growthpole-sweep", "written_by": "growthpole", "complete": False}))
+    (directory / "manifest.json").write_text(
+        json.dumps({"kind": "growthpole-sweep", "written_by": "growthpole", "complete": False})
+    )
     code, _, err = _report(capsys, directory)
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert not (directory / "report.html").exists()
@@ -266,8 +309,11 @@ def test_report_of_a_directory_of_unknown_kind_is_one_line(tmp_path, capsys, man
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and str(directory) in lines[0], err
-    assert "run directory" in lines[0] and "compare directory" in lines[0] and \
-        "sweep directory" in lines[0]
+    assert (
+        "run directory" in lines[0]
+        and "compare directory" in lines[0]
+        and "sweep directory" in lines[0]
+    )
     assert not (directory / "report.html").exists() and not (directory / "figures").exists()
 
 
@@ -276,36 +322,61 @@ def test_comparison_and_sweep_figures_carry_units():
 
     from growthpole import plots
 
-    comparison = pd.DataFrame({"year": [2020, 2021] * 2, "scenario": ["a", "a", "b", "b"],
-                               "gdp_median": [1.0, 2.0, 1.5, 2.5]})
+    comparison = pd.DataFrame(
+        {
+            "year": [2020, 2021] * 2,
+            "scenario": ["a", "a", "b", "b"],
+            "gdp_median": [1.0, 2.0, 1.5, 2.5],
+        }
+    )
     fig = plots.scenario_gdp_medians(comparison)
     assert plots.gdp_unit() in fig.axes[0].get_ylabel()
     assert len(fig.axes[0].get_lines()) == 2
-    difference = pd.DataFrame({"year": [2020, 2021], "scenario_a": "a", "scenario_b": "b",
-                               "gdp_difference_mean": [0.5, 0.5], "ci_lower": [0.1, 0.2],
-                               "ci_upper": [0.9, 0.8]})
+    difference = pd.DataFrame(
+        {
+            "year": [2020, 2021],
+            "scenario_a": "a",
+            "scenario_b": "b",
+            "gdp_difference_mean": [0.5, 0.5],
+            "ci_lower": [0.1, 0.2],
+            "ci_upper": [0.9, 0.8],
+        }
+    )
     fig = plots.paired_difference(difference)
     assert plots.gdp_unit() in fig.axes[0].get_ylabel()
-    table = pd.DataFrame({"variant": [0, 1], "lever.integration.trade_cost_cut": [0.0, 0.2],
-                          "gdp:2030": [1.0, 2.0]})
+    table = pd.DataFrame(
+        {"variant": [0, 1], "lever.integration.trade_cost_cut": [0.0, 0.2], "gdp:2030": [1.0, 2.0]}
+    )
     fig = plots.outcome_by_factor(table, ["lever.integration.trade_cost_cut"], "gdp:2030")
     assert plots.gdp_unit() in fig.axes[0].get_ylabel()
 
 
 # ---- calibrate --budget ---------------------------------------------------------------------
 
+
 def _calibration_spec(path, **changes):
     data = {
-        "name": "budget-check", "window": "2016:2019", "replications": 2, "seed": 11,
+        "name": "budget-check",
+        "window": "2016:2019",
+        "replications": 2,
+        "seed": 11,
         "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
-        "parameters": {"tfp_drift": {"lower": 0.0, "upper": 0.04},
-                       "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04}},
+        "parameters": {
+            "tfp_drift": {"lower": 0.0, "upper": 0.04},
+            "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04},
+        },
         "fixed": {"tfp_shock_sd": 0.0},
-        "targets": [{"kind": "gdp", "city": "shaoxing"},
-                    {"kind": "real_growth", "city": "shaoxing"}],
+        "targets": [
+            {"kind": "gdp", "city": "shaoxing"},
+            {"kind": "real_growth", "city": "shaoxing"},
+        ],
         "search": {"budget": 2000, "population_per_parameter": 2, "polish_share": 0.25},
-        "diagnostics": {"profile_points": 5, "bootstrap_resamples": 8,
-                        "bootstrap_evaluations": 6, "hindcast_replications": 4},
+        "diagnostics": {
+            "profile_points": 5,
+            "bootstrap_resamples": 8,
+            "bootstrap_evaluations": 6,
+            "hindcast_replications": 4,
+        },
     }
     data.update(changes)
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -326,10 +397,12 @@ def _count_model_runs(monkeypatch, capsys, log):
     monkeypatch.setattr(objective, "run_with_regimes", counted)
 
 
-_PLAN = re.compile(r"plan: --budget (\d+) covers the whole run: search <= (\d+) evaluations "
-                   r"\((\d+) simulations, search budget (\d+)\), then diagnostics <= (\d+) "
-                   r"evaluations \((\d+) simulations.*the hindcast (\d+) simulations; at most "
-                   r"(\d+) simulations in all \((\d+) per evaluation\)")
+_PLAN = re.compile(
+    r"plan: --budget (\d+) covers the whole run: search <= (\d+) evaluations "
+    r"\((\d+) simulations, search budget (\d+)\), then diagnostics <= (\d+) "
+    r"evaluations \((\d+) simulations.*the hindcast (\d+) simulations; at most "
+    r"(\d+) simulations in all \((\d+) per evaluation\)"
+)
 
 
 @pytest.mark.parametrize("budget", [12, 30])
@@ -343,8 +416,9 @@ def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, bu
     assert code == 0, err
     match = _PLAN.search(log[0])  # the plan line came before the first simulation
     assert match, err
-    (total, search, _, search_budget, diagnostics, _, hindcast, simulations,
-     per) = map(int, match.groups())
+    (total, search, _, search_budget, diagnostics, _, hindcast, simulations, per) = map(
+        int, match.groups()
+    )
     assert total == budget and per == 2
     assert search + diagnostics + -(-hindcast // per) <= budget  # in evaluations
     assert simulations == (search + diagnostics) * per + hindcast
@@ -359,19 +433,27 @@ def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, bu
     assert used <= search + diagnostics and search_budget >= 4
 
 
-def test_calibrate_without_budget_states_what_runs_after_the_search(tmp_path, monkeypatch,
-                                                                    capsys):
-    spec = _calibration_spec(tmp_path / "spec.yaml", search={
-        "budget": 8, "population_per_parameter": 2, "polish_share": 0.25}, diagnostics={
-        "profile_points": 2, "bootstrap_resamples": 1, "bootstrap_evaluations": 2,
-        "hindcast_replications": 2})
+def test_calibrate_without_budget_states_what_runs_after_the_search(tmp_path, monkeypatch, capsys):
+    spec = _calibration_spec(
+        tmp_path / "spec.yaml",
+        search={"budget": 8, "population_per_parameter": 2, "polish_share": 0.25},
+        diagnostics={
+            "profile_points": 2,
+            "bootstrap_resamples": 1,
+            "bootstrap_evaluations": 2,
+            "hindcast_replications": 2,
+        },
+    )
     log: list[str] = []
     _count_model_runs(monkeypatch, capsys, log)
     assert main(["calibrate", str(spec), "--out", str(tmp_path / "cal.yaml")]) == 0
     err = log[0] + capsys.readouterr().err
-    match = re.search(r"plan: search <= (\d+) evaluations.*then diagnostics <= (\d+) "
-                      r"evaluations.*bootstrap (\d+), profiles (\d+)\) and the hindcast (\d+) "
-                      r"simulations; at most (\d+) simulations", log[0])
+    match = re.search(
+        r"plan: search <= (\d+) evaluations.*then diagnostics <= (\d+) "
+        r"evaluations.*bootstrap (\d+), profiles (\d+)\) and the hindcast (\d+) "
+        r"simulations; at most (\d+) simulations",
+        log[0],
+    )
     assert match, err
     search, diagnostics, bootstrap, profiles, hindcast, simulations = map(int, match.groups())
     assert (bootstrap, profiles, hindcast) == (1 * (2 + 1), 2 * 2, 2)
@@ -380,8 +462,9 @@ def test_calibrate_without_budget_states_what_runs_after_the_search(tmp_path, mo
 
 
 def test_calibrate_budget_below_the_smallest_run_is_one_line(tmp_path, capsys):
-    spec = _calibration_spec(tmp_path / "spec.yaml", search={
-        "budget": 100, "population_per_parameter": 10})  # initial population 20
+    spec = _calibration_spec(
+        tmp_path / "spec.yaml", search={"budget": 100, "population_per_parameter": 10}
+    )  # initial population 20
     out = tmp_path / "cal.yaml"
     assert main(["calibrate", str(spec), "--budget", "10", "--out", str(out)]) == 2
     lines = capsys.readouterr().err.strip().splitlines()

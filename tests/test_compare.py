@@ -49,8 +49,9 @@ def test_a_lever_that_raises_gdp_gives_an_interval_above_zero():
     """Digital agriculture adds to the real growth of non-firm GDP in Shaoxing from 2020; the
     paired difference must be positive in every later year, its interval above zero."""
     a = tiny_scenario(end_year=2023)
-    b = tiny_scenario(end_year=2023, name="agri",
-                      levers={"industry.digital_agriculture": {2020: 1.0}})
+    b = tiny_scenario(
+        end_year=2023, name="agri", levers={"industry.digital_agriculture": {2020: 1.0}}
+    )
     differences = paired_differences(compare_scenarios([a, b], replications=3))
     later = differences[differences.year >= 2020]
     assert (later.ci_lower > 0).all(), later
@@ -64,8 +65,12 @@ def test_scenarios_with_different_horizons_are_refused():
 
 def test_cli_compare_prints_side_by_side_and_writes_csvs(tmp_path):
     a = write_tiny(tmp_path / "a.yaml", name="a")
-    b = write_tiny(tmp_path / "b.yaml", name="b", seed=8,
-                   levers={"innovation.industry_research_institutes": {2020: 1.0}})
+    b = write_tiny(
+        tmp_path / "b.yaml",
+        name="b",
+        seed=8,
+        levers={"innovation.industry_research_institutes": {2020: 1.0}},
+    )
     out = tmp_path / "cmp"
     proc = cli("compare", a, b, "--replications", 3, "--out", out)
     assert proc.returncode == 0, proc.stderr
@@ -81,14 +86,20 @@ def test_cli_compare_prints_side_by_side_and_writes_csvs(tmp_path):
     assert again.returncode == 2 and "already holds results" in again.stderr
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (("ONE",), "at least two scenario files"),
-    (("ONE", "TWO", "--replications", "1"), "--replications must be >= 2"),
-    (("ONE", "LATE"), "key 'end_year'"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("ONE",), "at least two scenario files"),
+        (("ONE", "TWO", "--replications", "1"), "--replications must be >= 2"),
+        (("ONE", "LATE"), "key 'end_year'"),
+    ],
+)
 def test_cli_compare_rejects_bad_arguments_with_one_line(tmp_path, arguments, message):
-    files = {"ONE": write_tiny(tmp_path / "one.yaml"), "TWO": write_tiny(tmp_path / "two.yaml"),
-             "LATE": write_tiny(tmp_path / "late.yaml", end_year=2024)}
+    files = {
+        "ONE": write_tiny(tmp_path / "one.yaml"),
+        "TWO": write_tiny(tmp_path / "two.yaml"),
+        "LATE": write_tiny(tmp_path / "late.yaml", end_year=2024),
+    }
     proc = cli("compare", *[files.get(arg, arg) for arg in arguments])
     assert proc.returncode == 2
     assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
@@ -96,8 +107,9 @@ def test_cli_compare_rejects_bad_arguments_with_one_line(tmp_path, arguments, me
 
 def test_runs_without_national_rank_are_compared_on_gdp_alone():
     """Until the ranking is attached to a run, compare reports GDP and says rank is absent."""
-    comparison = compare_scenarios([tiny_scenario(end_year=2021),
-                                    tiny_scenario(end_year=2021, name="b")], replications=2)
+    comparison = compare_scenarios(
+        [tiny_scenario(end_year=2021), tiny_scenario(end_year=2021, name="b")], replications=2
+    )
     for result in comparison.results:
         result.city_year = result.city_year.drop(columns=["national_rank"], errors="ignore")
     table = side_by_side(comparison)

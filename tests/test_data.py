@@ -31,16 +31,24 @@ from .conftest import REFERENCE_PANEL, ROOT, needs_reference
 
 REFERENCE_RANKS = REFERENCE_PANEL.parent / "csmar_city_gdp_top60_rank_by_year.csv"
 
-CSMAR_HEADER = ('"Sgnyea","Ctnm_en","Ctnm_id","Cttyp_en","Prvcnm_id","Prvcnm_en","Gdpct01",'
-                '"Gdpct02"\n')
+CSMAR_HEADER = (
+    '"Sgnyea","Ctnm_en","Ctnm_id","Cttyp_en","Prvcnm_id","Prvcnm_en","Gdpct01","Gdpct02"\n'
+)
 
 
 def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "growthpole", *map(str, args)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "growthpole", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env=env,
+    )
 
 
 # ---- formats ------------------------------------------------------------------------------
+
 
 def test_csmar_export_and_tidy_format_read_the_same(tmp_path):
     csmar = tmp_path / "CRE_Gdpct.csv"
@@ -51,17 +59,22 @@ def test_csmar_export_and_tidy_format_read_the_same(tmp_path):
         + '"2002","Hangzhou(city)","330100","City","330000","Zhejiang","1781.8300",""\n'
         + '"2002","Chengdu(city)","510100","City","510000","Sichuan","",""\n'  # gap
         + '"2002","Nowhere","520100","City","520000","Guizhou","0.0000",""\n',  # coded 0
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     tidy = tmp_path / "tidy.csv"
-    tidy.write_text("year,city_en,city_code,gdp_100m_cny\n2002,Shaoxing(city),330600,928.15\n"
-                    "2002,Hangzhou(city),330100,1781.83\n", encoding="utf-8")
+    tidy.write_text(
+        "year,city_en,city_code,gdp_100m_cny\n2002,Shaoxing(city),330600,928.15\n"
+        "2002,Hangzhou(city),330100,1781.83\n",
+        encoding="utf-8",
+    )
     from_csmar = load_panel(csmar)
     from_tidy = load_panel(tidy)
     assert len(from_csmar) == 2  # the empty and the zero GDP are gaps, not values
     assert from_csmar.city.tolist() == ["Shaoxing(city)", "Hangzhou(city)"]
     pd.testing.assert_frame_equal(
         from_csmar[["city_code", "year", "gdp_100m_cny"]].reset_index(drop=True),
-        from_tidy[["city_code", "year", "gdp_100m_cny"]].reset_index(drop=True))
+        from_tidy[["city_code", "year", "gdp_100m_cny"]].reset_index(drop=True),
+    )
 
 
 def test_a_panel_without_gdp_names_the_accepted_columns(tmp_path):
@@ -74,8 +87,9 @@ def test_a_panel_without_gdp_names_the_accepted_columns(tmp_path):
 
 def test_a_bad_value_names_file_row_and_column(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("year,city_code,gdp_100m_cny\n2002,330600,928.15\n2003,33060,1.0\n",
-                    encoding="utf-8")
+    path.write_text(
+        "year,city_code,gdp_100m_cny\n2002,330600,928.15\n2003,33060,1.0\n", encoding="utf-8"
+    )
     with pytest.raises(DataError, match=r"row 3.*outside") as info:
         load_panel(path)
     assert "city_code" in str(info.value)
@@ -85,17 +99,25 @@ def test_a_bad_value_names_file_row_and_column(tmp_path):
 def test_the_reference_in_csmar_names_imports_identically(tmp_path):
     """The reference file renamed back to CSMAR's own CRE_Gdpct columns reads the same."""
     tidy = pd.read_csv(REFERENCE_PANEL, dtype=str, keep_default_na=False)
-    csmar = tidy.rename(columns={"year": "Sgnyea", "city_en": "Ctnm_en", "city_code": "Ctnm_id",
-                                 "gdp_100m_cny": "Gdpct01"})
+    csmar = tidy.rename(
+        columns={
+            "year": "Sgnyea",
+            "city_en": "Ctnm_en",
+            "city_code": "Ctnm_id",
+            "gdp_100m_cny": "Gdpct01",
+        }
+    )
     path = tmp_path / "CRE_Gdpct.csv"
     csmar.to_csv(path, index=False)
     a, b = load_panel(REFERENCE_PANEL), load_panel(path)
     assert len(a) > 9000
-    pd.testing.assert_frame_equal(a[["city_code", "year", "gdp_100m_cny"]],
-                                  b[["city_code", "year", "gdp_100m_cny"]])
+    pd.testing.assert_frame_equal(
+        a[["city_code", "year", "gdp_100m_cny"]], b[["city_code", "year", "gdp_100m_cny"]]
+    )
 
 
 # ---- the ranking panel --------------------------------------------------------------------
+
 
 def test_each_year_of_the_ranking_panel_has_one_source_and_one_vintage():
     panel = ranking_panel()
@@ -128,15 +150,22 @@ def test_the_top_60_union_determines_shaoxing_rank_in_every_national_year():
 @needs_reference
 def test_shaoxing_rank_2000_2021_equals_the_reference_every_year():
     expected = pd.read_csv(REFERENCE_RANKS)
-    expected = expected[(expected.city_code == SHAOXING_CITY_CODE)
-                        & expected.year.between(2000, 2021)].set_index("year").national_rank
+    expected = (
+        expected[(expected.city_code == SHAOXING_CITY_CODE) & expected.year.between(2000, 2021)]
+        .set_index("year")
+        .national_rank
+    )
     ours = historical_rank(ranking_panel(), SHAOXING_CITY_CODE).set_index("year")["rank"]
     years = list(range(2000, 2022))
     assert len(expected) == len(years)
     assert ours.reindex(years).tolist() == expected.reindex(years).tolist()
     # and from the full reference cross-section itself (all ~300 cities)
-    full = historical_rank(load_panel(REFERENCE_PANEL).astype(
-        {"city_code": "int64", "year": "int64", "gdp_100m_cny": float}), SHAOXING_CITY_CODE)
+    full = historical_rank(
+        load_panel(REFERENCE_PANEL).astype(
+            {"city_code": "int64", "year": "int64", "gdp_100m_cny": float}
+        ),
+        SHAOXING_CITY_CODE,
+    )
     assert ours.reindex(years).tolist() == full.set_index("year")["rank"].reindex(years).tolist()
 
 
@@ -162,8 +191,9 @@ def test_an_imported_panel_replaces_the_shipped_one_year_by_year(tmp_path, monke
     monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(directory))
     shipped = ranking_panel()
     panel = tmp_path / "panel.csv"
-    panel.write_text("year,city_code,gdp_100m_cny\n1999,330600,800.0\n2010,330600,9999.0\n",
-                     encoding="utf-8")
+    panel.write_text(
+        "year,city_code,gdp_100m_cny\n1999,330600,800.0\n2010,330600,9999.0\n", encoding="utf-8"
+    )
     import_panel(panel)
     mixed = ranking_panel()
     assert set(mixed[mixed.year == 2010].origin) == {"imported"}
@@ -179,12 +209,14 @@ def test_an_imported_panel_replaces_the_shipped_one_year_by_year(tmp_path, monke
     assert "1 of 1 common values changed" in proc.stdout
 
 
-@pytest.mark.parametrize("body, message", [
-    ("year,city_code,gdp_100m_cny\n2002,330600,-5\n", "negative"),
-    ("year,city_code,gdp_100m_cny\n", "no (city, year) GDP value"),
-])
-def test_a_bad_import_is_refused_and_keeps_the_previous_panel(tmp_path, monkeypatch, body,
-                                                              message):
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("year,city_code,gdp_100m_cny\n2002,330600,-5\n", "negative"),
+        ("year,city_code,gdp_100m_cny\n", "no (city, year) GDP value"),
+    ],
+)
+def test_a_bad_import_is_refused_and_keeps_the_previous_panel(tmp_path, monkeypatch, body, message):
     from growthpole.panel import import_panel
 
     directory = tmp_path / "data"
@@ -201,16 +233,23 @@ def test_a_bad_import_is_refused_and_keeps_the_previous_panel(tmp_path, monkeypa
 
 
 def test_compare_panels_counts_by_hand():
-    ours = pd.DataFrame({"city_code": [1, 1, 2, 3], "year": [2000, 2001, 2000, 2000],
-                         "gdp_100m_cny": [100.0, 101.5, 50.0, 7.0]})
-    theirs = pd.DataFrame({"city_code": [1, 1, 2], "year": [2000, 2001, 2000],
-                           "gdp_100m_cny": [100.9, 100.0, 50.0]})
+    ours = pd.DataFrame(
+        {
+            "city_code": [1, 1, 2, 3],
+            "year": [2000, 2001, 2000, 2000],
+            "gdp_100m_cny": [100.0, 101.5, 50.0, 7.0],
+        }
+    )
+    theirs = pd.DataFrame(
+        {"city_code": [1, 1, 2], "year": [2000, 2001, 2000], "gdp_100m_cny": [100.9, 100.0, 50.0]}
+    )
     agreement = compare_panels(ours, theirs, tolerance=0.01)
     assert (agreement.overlapping, agreement.within) == (3, 2)
     assert np.isclose(agreement.worst.relative_difference.iloc[0], 0.015)
 
 
 # ---- the command line ---------------------------------------------------------------------
+
 
 @needs_reference
 def test_data_check_reports_agreement_and_ranks():

@@ -45,17 +45,25 @@ def model_md() -> str:
 
 def test_generated_files_are_up_to_date(generator):
     expected = generator.expected_files()
-    assert set(expected) == {DOCS / "parameters.md", DOCS / "levers.md", DOCS / "model.md",
-                             DOCS / "calibration.md"}
-    stale = [path.name for path, content in expected.items()
-             if not path.is_file() or path.read_text(encoding="utf-8") != content]
+    assert set(expected) == {
+        DOCS / "parameters.md",
+        DOCS / "levers.md",
+        DOCS / "model.md",
+        DOCS / "calibration.md",
+    }
+    stale = [
+        path.name
+        for path, content in expected.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != content
+    ]
     assert not stale, f"out of date with the code: {', '.join(stale)}; {REGENERATE}"
 
 
 def test_every_generated_block_is_present_in_model_md(generator, model_md):
     names = [m.group("name") for m in generator.BLOCK.finditer(model_md)]
     assert sorted(names) == sorted(generator.generated_blocks()), (
-        "docs/model.md must hold each generated block exactly once")
+        "docs/model.md must hold each generated block exactly once"
+    )
 
 
 def test_a_stale_block_is_detected_and_refreshed(generator, model_md):
@@ -66,15 +74,17 @@ def test_a_stale_block_is_detected_and_refreshed(generator, model_md):
     assert corrupted != model_md
     assert generator.refresh_model_md(corrupted) == generator.refresh_model_md(model_md)
     with pytest.raises(KeyError):
-        generator.refresh_model_md("<!-- BEGIN GENERATED: nonsense -->\nx\n"
-                                   "<!-- END GENERATED: nonsense -->")
+        generator.refresh_model_md(
+            "<!-- BEGIN GENERATED: nonsense -->\nx\n<!-- END GENERATED: nonsense -->"
+        )
 
 
 def test_every_parameter_is_documented(model_md):
     parameters_md = (DOCS / "parameters.md").read_text(encoding="utf-8")
     for name, spec in PARAMETER_SPECS.items():
-        row = re.search(rf"^\| {re.escape(spec.symbol)} \| `{name}` \|.*$", parameters_md,
-                        re.MULTILINE)
+        row = re.search(
+            rf"^\| {re.escape(spec.symbol)} \| `{name}` \|.*$", parameters_md, re.MULTILINE
+        )
         assert row, f"parameter {name} ({spec.symbol}) missing from docs/parameters.md"
         assert f"`{name}`" in model_md, f"parameter {name} missing from docs/model.md"
 
@@ -103,7 +113,8 @@ def test_schedule_table_matches_step_order(model_md):
 def test_every_mechanism_has_a_submodel_section(model_md):
     headings = re.findall(r"^### 7\.\d+ `(\w+)`", model_md, re.MULTILINE)
     assert headings == [name for name, _ in STEP_ORDER], (
-        "docs/model.md §7 must have one submodel section per STEP_ORDER entry, in order")
+        "docs/model.md §7 must have one submodel section per STEP_ORDER entry, in order"
+    )
     for switch in SWITCHABLE:
         assert f"`{switch}`" in model_md, f"switch {switch} not mentioned in docs/model.md"
 
@@ -112,19 +123,31 @@ def test_every_named_constant_is_documented(generator):
     """Module-level numeric constants of the model modules are in the constants table."""
     package = ROOT / "growthpole"
     found = set()
-    for path in sorted({*package.glob("mechanisms/*.py"), package / "model.py",
-                        package / "geography.py"}):
+    for path in sorted(
+        {*package.glob("mechanisms/*.py"), package / "model.py", package / "geography.py"}
+    ):
         module = "growthpole." + str(path.relative_to(package))[:-3].replace("/", ".")
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            targets = (node.targets if isinstance(node, ast.Assign)
-                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
             value = getattr(node, "value", None)
             if isinstance(value, ast.UnaryOp):
                 value = value.operand
-            numeric = (isinstance(value, ast.Constant) and isinstance(value.value, int | float)
-                       and not isinstance(value.value, bool))
-            found |= {(module, t.id) for t in targets
-                      if numeric and isinstance(t, ast.Name) and t.id.isupper()}
+            numeric = (
+                isinstance(value, ast.Constant)
+                and isinstance(value.value, int | float)
+                and not isinstance(value.value, bool)
+            )
+            found |= {
+                (module, t.id)
+                for t in targets
+                if numeric and isinstance(t, ast.Name) and t.id.isupper()
+            }
     documented = {(module, name) for module, name, *_ in generator.CONSTANTS}
     assert found - documented == set(), "constants missing from docs/make_levers_md.CONSTANTS"
     assert documented - found == set(), "CONSTANTS lists names the modules no longer define"
@@ -135,12 +158,16 @@ def test_every_output_column_is_documented(model_md):
     model = GrowthPoleModel(tiny_scenario(end_year=2020), check_invariants=False)
     columns = set(model.run().columns) | {"national_rank"}
     section = model_md.split("## 9. Observation", 1)[1].split("\n## ", 1)[0]
-    missing = sorted(c for c in columns if f"`{c}`" not in section
-                     and not (c.startswith("va_") and "`va_<sector>`" in section))
+    missing = sorted(
+        c
+        for c in columns
+        if f"`{c}`" not in section and not (c.startswith("va_") and "`va_<sector>`" in section)
+    )
     assert not missing, f"docs/model.md §9 lacks output column(s) {missing}"
 
 
 # ---- the initialisation claims of docs/model.md §5 hold in the code -------------------------
+
 
 @pytest.fixture(scope="module")
 def base_model():
@@ -157,8 +184,12 @@ def test_capital_starts_on_the_balanced_growth_path(base_model):
     g = np.maximum(drift_by_region(params) + params.rd_return * state.regions.rd_intensity, 0)
     psi = params.investment_adjustment
     ratio = psi * np.exp(g) / (psi + np.expm1(g / (1 - params.capital_elasticity)))
-    desired = (ratio[firms.region.astype(np.int64)] * params.capital_elasticity
-               * firms.value_added / (params.interest_rate + params.depreciation_rate))
+    desired = (
+        ratio[firms.region.astype(np.int64)]
+        * params.capital_elasticity
+        * firms.value_added
+        / (params.interest_rate + params.depreciation_rate)
+    )
     assert firms.count > 0
     assert np.any(ratio < 1.0)  # the shipped calibration has trend growth
     np.testing.assert_allclose(firms.capital[firms.live], desired[firms.live], rtol=1e-9)
@@ -170,8 +201,11 @@ def test_land_rent_is_the_documented_closed_form(base_model):
 
     params = base_model.initial_parameters
     ratio = balanced_growth_capital_ratio(params, base_model.state.regions.rd_intensity)
-    expected = (params.land_rent_share * (params.interest_rate + params.depreciation_rate)
-                / (params.land_mu_per_capital * params.capital_elasticity * ratio))
+    expected = (
+        params.land_rent_share
+        * (params.interest_rate + params.depreciation_rate)
+        / (params.land_mu_per_capital * params.capital_elasticity * ratio)
+    )
     np.testing.assert_allclose(base_model.state.land_rent_per_mu, expected, rtol=1e-9)
 
 
@@ -180,8 +214,9 @@ def test_external_access_is_the_documented_share(base_model):
     from growthpole.model import EXTERNAL_DEMAND_SHARE
 
     regions = base_model.state.regions
-    np.testing.assert_allclose(regions.external_access / regions.base_market_access,
-                               EXTERNAL_DEMAND_SHARE, rtol=1e-12)
+    np.testing.assert_allclose(
+        regions.external_access / regions.base_market_access, EXTERNAL_DEMAND_SHARE, rtol=1e-12
+    )
     np.testing.assert_array_equal(regions.market_access, 1.0)
 
 
@@ -195,10 +230,13 @@ def test_amenities_balance_the_documented_logit_flows(base_model):
     cost = params.moving_cost_per_hour * regions.base_hours + params.moving_fixed_cost
     np.fill_diagonal(cost, 0.0)
     for skill in (0, 1):
-        counts = np.bincount(talent.region[talent.live & (talent.skill == skill)],
-                             minlength=N_REGIONS) * state.people_per_agent
-        utility = (params.migration_wage_weight * np.log(regions.wages[skill])
-                   + regions.amenity[skill])  # h_j = 1 in the base year
+        counts = (
+            np.bincount(talent.region[talent.live & (talent.skill == skill)], minlength=N_REGIONS)
+            * state.people_per_agent
+        )
+        utility = (
+            params.migration_wage_weight * np.log(regions.wages[skill]) + regions.amenity[skill]
+        )  # h_j = 1 in the base year
         weights = np.exp(utility[None, :] - cost)
         flows = counts @ (weights / weights.sum(axis=1, keepdims=True))
         np.testing.assert_allclose(flows, counts, rtol=1e-8)
@@ -211,8 +249,7 @@ def test_every_policy_channel_is_documented(model_md):
     from growthpole.policy import PolicyChannels
 
     section = model_md.split("## 8. Policy", 1)[1].split("\n## ", 1)[0]
-    missing = [f.name for f in dataclasses.fields(PolicyChannels)
-               if f"`{f.name}" not in section]
+    missing = [f.name for f in dataclasses.fields(PolicyChannels) if f"`{f.name}" not in section]
     assert not missing, f"docs/model.md §8 lacks policy channel(s) {missing}"
 
 
@@ -222,8 +259,11 @@ def test_every_policy_channel_is_documented(model_md):
 EQUATION_TAG = re.compile(r"\[([A-Z]\d+)\]")
 PACKAGE = ROOT / "growthpole"
 #: the modules whose ``params.<name>`` reads are the model's parameters
-MODEL_MODULES = (*sorted((PACKAGE / "mechanisms").glob("*.py")), PACKAGE / "model.py",
-                 PACKAGE / "geography.py")
+MODEL_MODULES = (
+    *sorted((PACKAGE / "mechanisms").glob("*.py")),
+    PACKAGE / "model.py",
+    PACKAGE / "geography.py",
+)
 
 
 def parameters_read(paths=MODEL_MODULES) -> dict[str, set[str]]:
@@ -234,8 +274,9 @@ def parameters_read(paths=MODEL_MODULES) -> dict[str, set[str]]:
             if not isinstance(node, ast.Attribute):
                 continue
             owner = node.value
-            if ((isinstance(owner, ast.Name) and owner.id == "params")
-                    or (isinstance(owner, ast.Attribute) and owner.attr == "params")):
+            if (isinstance(owner, ast.Name) and owner.id == "params") or (
+                isinstance(owner, ast.Attribute) and owner.attr == "params"
+            ):
                 read.setdefault(node.attr, set()).add(path.name)
     return read
 
@@ -245,8 +286,7 @@ def test_every_parameter_the_mechanisms_read_is_in_the_odd(model_md):
     from them) with its row, symbol and name, in the parameter table of docs/model.md."""
     from growthpole.parameters import ModelParameters
 
-    derived = {name for name, value in vars(ModelParameters).items()
-               if isinstance(value, property)}
+    derived = {name for name, value in vars(ModelParameters).items() if isinstance(value, property)}
     read = parameters_read()
     assert len(read) > 40  # the walk finds the reads (a broken walk would pass vacuously)
     unknown = sorted(set(read) - set(PARAMETER_SPECS) - derived)
@@ -254,14 +294,16 @@ def test_every_parameter_the_mechanisms_read_is_in_the_odd(model_md):
     for name in sorted(set(read) & set(PARAMETER_SPECS)):
         symbol = PARAMETER_SPECS[name].symbol
         assert re.search(rf"^\| {re.escape(symbol)} \| `{name}` \|", model_md, re.MULTILINE), (
-            f"{name} ({symbol}), read in {sorted(read[name])}, has no row in docs/model.md")
+            f"{name} ({symbol}), read in {sorted(read[name])}, has no row in docs/model.md"
+        )
 
 
 def test_the_parameter_walk_sees_a_new_read(tmp_path):
     """Power: a module reading an undeclared parameter is reported by the walk."""
     module = tmp_path / "mechanism.py"
-    module.write_text("def f(context):\n    return context.params.undeclared_rate\n",
-                      encoding="utf-8")
+    module.write_text(
+        "def f(context):\n    return context.params.undeclared_rate\n", encoding="utf-8"
+    )
     assert parameters_read([module]) == {"undeclared_rate": {"mechanism.py"}}
 
 
@@ -270,8 +312,11 @@ def _functions_by_module() -> dict[str, tuple[str, set[str]]]:
     modules = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
-        names = {node.name for node in ast.walk(ast.parse(source))
-                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+        names = {
+            node.name
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         modules[str(path.relative_to(PACKAGE))[:-3].replace("/", ".")] = (source, names)
     return modules
 
@@ -288,31 +333,38 @@ def equation_tag_problems(text: str, modules: dict[str, tuple[str, set[str]]]) -
     for module, (source, _names) in modules.items():
         for tag in EQUATION_TAG.findall(source):
             code_tags.setdefault(tag, set()).add(module)
-    problems = [f"[{tag}] is in {sorted(code_tags[tag])} but not in docs/model.md"
-                for tag in sorted(set(code_tags) - odd_tags)]
-    problems += [f"[{tag}] is in docs/model.md but in no module" for tag in
-                 sorted(odd_tags - set(code_tags))]
+    problems = [
+        f"[{tag}] is in {sorted(code_tags[tag])} but not in docs/model.md"
+        for tag in sorted(set(code_tags) - odd_tags)
+    ]
+    problems += [
+        f"[{tag}] is in docs/model.md but in no module" for tag in sorted(odd_tags - set(code_tags))
+    ]
     paragraphs = re.split(r"\n\s*\n", text)
     for tag in sorted(odd_tags & set(code_tags)):
-        window = " ".join(paragraphs[i] + " " + (paragraphs[i + 1] if i + 1 < len(paragraphs)
-                                                 else "")
-                          for i, paragraph in enumerate(paragraphs)
-                          if f"[{tag}]" in paragraph)
+        window = " ".join(
+            paragraphs[i] + " " + (paragraphs[i + 1] if i + 1 < len(paragraphs) else "")
+            for i, paragraph in enumerate(paragraphs)
+            if f"[{tag}]" in paragraph
+        )
         named = re.findall(r"`([A-Za-z_][\w.]*)`", window)
         carriers = code_tags[tag]
 
         if not any(_defines(reference, carriers, modules) for reference in named):
-            problems.append(f"[{tag}]: docs/model.md names no function of {sorted(carriers)} "
-                            f"next to it (named: {sorted(set(named))[:8]})")
+            problems.append(
+                f"[{tag}]: docs/model.md names no function of {sorted(carriers)} "
+                f"next to it (named: {sorted(set(named))[:8]})"
+            )
     return problems
 
 
-def _defines(reference: str, carriers: set[str],
-             modules: dict[str, tuple[str, set[str]]]) -> bool:
+def _defines(reference: str, carriers: set[str], modules: dict[str, tuple[str, set[str]]]) -> bool:
     """True if ``reference`` (``name`` or ``module.name``) is a function of a carrier."""
     *prefix, function = reference.split(".")
-    return any(function in modules[m][1] and (not prefix or m.split(".")[-1] == prefix[-1])
-               for m in carriers)
+    return any(
+        function in modules[m][1] and (not prefix or m.split(".")[-1] == prefix[-1])
+        for m in carriers
+    )
 
 
 def test_every_equation_tag_names_a_function_that_exists(model_md):
@@ -329,11 +381,24 @@ def test_the_equation_tag_check_can_fail(model_md):
     corrupted = model_md + "\n\n$$x = 1\\qquad\\text{[C9]}$$\n\n(`no_such_function`)\n"
     assert any("[C9]" in p for p in equation_tag_problems(corrupted, modules))
     labour_source, labour_functions = modules["mechanisms.labour"]
-    renamed = {**modules, "mechanisms.labour": (
-        labour_source, labour_functions - {"commuting_shares", "boundary_cost",
-                                           "commuting_equilibrium", "region_log_scale",
-                                           "workplace_log_wages", "allocate_labour",
-                                           "calibrate_workplace_fundamentals"})}
+    renamed = {
+        **modules,
+        "mechanisms.labour": (
+            labour_source,
+            labour_functions
+            - {
+                "commuting_shares",
+                "boundary_cost",
+                "commuting_equilibrium",
+                "region_log_scale",
+                "workplace_log_wages",
+                "allocate_labour",
+                "calibrate_workplace_fundamentals",
+            },
+        ),
+    }
     assert any(p.startswith("[C1]:") for p in equation_tag_problems(model_md, renamed))
-    assert any("[C3] is in" in p for p in equation_tag_problems(
-        model_md.replace("[C3]", "[C-three]"), modules))
+    assert any(
+        "[C3] is in" in p
+        for p in equation_tag_problems(model_md.replace("[C3]", "[C-three]"), modules)
+    )

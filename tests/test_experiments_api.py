@@ -27,11 +27,14 @@ from tests.conftest import tiny_scenario
 
 def tiny_model(**changes) -> ExperimentModel:
     """Inflation moves nominal GDP only; the Hangzhou link moves market access and GDP."""
-    settings = {"scenario": tiny_scenario(end_year=2022),
-                "uncertainties": [Uncertainty("gdp_deflator_inflation", -0.03, 0.03)],
-                "levers": [Lever("integration.hangzhou_travel_time_cut", 0.0, 0.6,
-                                 from_year=2020)],
-                "outcomes": ["gdp:2022", "gdp_real:2022"], "replications": 2, "seed": 5}
+    settings = {
+        "scenario": tiny_scenario(end_year=2022),
+        "uncertainties": [Uncertainty("gdp_deflator_inflation", -0.03, 0.03)],
+        "levers": [Lever("integration.hangzhou_travel_time_cut", 0.0, 0.6, from_year=2020)],
+        "outcomes": ["gdp:2022", "gdp_real:2022"],
+        "replications": 2,
+        "seed": 5,
+    }
     settings.update(changes)
     return ExperimentModel(**settings)
 
@@ -39,8 +42,9 @@ def tiny_model(**changes) -> ExperimentModel:
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory):
     directory = tmp_path_factory.mktemp("experiments")
-    return perform_experiments(tiny_model(), samples=6, executor=SerialExecutor(),
-                               directory=directory)
+    return perform_experiments(
+        tiny_model(), samples=6, executor=SerialExecutor(), directory=directory
+    )
 
 
 def test_experiments_and_outcomes_are_one_row_per_run(serial):
@@ -55,8 +59,9 @@ def test_experiments_and_outcomes_are_one_row_per_run(serial):
     # the outcomes are the stored rows: GDP of Shaoxing in 2022 of each run
     results = store.read_results(experiments.attrs["directory"])
     stored = results.query("region == 'shaoxing' and year == 2022").set_index("run_id").gdp
-    np.testing.assert_array_equal(outcomes["gdp:2022"].to_numpy(),
-                                  stored.loc[experiments.run_id].to_numpy())
+    np.testing.assert_array_equal(
+        outcomes["gdp:2022"].to_numpy(), stored.loc[experiments.run_id].to_numpy()
+    )
 
 
 def test_inflation_moves_nominal_not_real_gdp(serial):
@@ -78,7 +83,8 @@ def test_dask_executor_gives_the_serial_tables(serial, tmp_path):
     experiments, outcomes = serial
     with make_executor("local", workers=2) as executor:
         dask_experiments, dask_outcomes = perform_experiments(
-            tiny_model(), samples=6, executor=executor, directory=tmp_path / "dask")
+            tiny_model(), samples=6, executor=executor, directory=tmp_path / "dask"
+        )
     pd.testing.assert_frame_equal(dask_experiments, experiments, check_like=False)
     pd.testing.assert_frame_equal(dask_outcomes, outcomes)
 
@@ -86,18 +92,19 @@ def test_dask_executor_gives_the_serial_tables(serial, tmp_path):
 def test_factors_are_checked_for_their_group():
     with pytest.raises(ScenarioError, match="is a policy lever: declare it as a Lever"):
         tiny_model(uncertainties=[Uncertainty("innovation.talent_programmes", 0, 1)]).sweep(
-            samples=4)
+            samples=4
+        )
     with pytest.raises(ScenarioError, match="unknown lever 'rd_return'"):
         tiny_model(levers=[Lever("rd_return", 0.1, 0.4)]).sweep(samples=4)
     with pytest.raises(ScenarioError, match="must be NAME:YEAR"):
         tiny_model(outcomes=["gdp"]).sweep(samples=4)
     with pytest.raises(ScenarioError, match="at least one uncertainty or lever"):
         tiny_model(uncertainties=[], levers=[]).sweep(samples=4)
-    assert outcome_columns(["gdp:2030", "p_top30_by:2030"]) == (["gdp", "national_rank"],
-                                                               "all")
+    assert outcome_columns(["gdp:2030", "p_top30_by:2030"]) == (["gdp", "national_rank"], "all")
 
 
 # ---- PRIM and feature scoring --------------------------------------------------------------
+
 
 def planted(n: int = 1500, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray]:
     """Uniform points in [0, 1]^3; the cases are those with a > 0.6 and b < 0.4."""
@@ -153,8 +160,9 @@ def test_feature_scores_rank_the_factor_the_outcome_depends_on():
 def test_prim_discover_on_a_stored_sweep(tmp_path):
     from tests.test_sweeps import inert_and_price_sweep
 
-    directory = inert_and_price_sweep(tmp_path, {"method": "latin_hypercube", "samples": 40,
-                                                 "seed": 8})
+    directory = inert_and_price_sweep(
+        tmp_path, {"method": "latin_hypercube", "samples": 40, "seed": 8}
+    )
     result, table, summary = discovery.prim_discover(directory, outcome="gdp:2023")
     # high nominal GDP <=> high inflation: the box bounds inflation from below only
     box = result.box()

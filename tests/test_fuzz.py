@@ -29,8 +29,11 @@ from growthpole.scenario import Scenario, build_scenario, load_scenario
 
 from .conftest import ROOT
 
-FUZZ = settings(max_examples=200, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
 SWEEP_FILES = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
 SCRATCH = Path(tempfile.mkdtemp(prefix="growthpole-fuzz-"))  # hypothesis forbids tmp_path
@@ -43,25 +46,51 @@ LEVER_KEYS = sorted(LEVERS)
 PARAMETER_KEYS = sorted(PARAMETER_SPECS)
 
 scalars = st.one_of(
-    st.none(), st.booleans(),
+    st.none(),
+    st.booleans(),
     st.integers(min_value=-(2**70), max_value=2**70),
     st.integers(min_value=1990, max_value=2070),  # plausible years
     st.floats(allow_nan=True, allow_infinity=True),
     st.floats(min_value=0.0, max_value=1.0),  # plausible lever values
     st.text(max_size=20),
-    st.sampled_from(["2020", "1e3", "nan", "inf", "-1", "yes", "null", "~", "", "a\x00b", "/",
-                     "../baseline.yaml", "baseline.yaml", "."]),
+    st.sampled_from(
+        [
+            "2020",
+            "1e3",
+            "nan",
+            "inf",
+            "-1",
+            "yes",
+            "null",
+            "~",
+            "",
+            "a\x00b",
+            "/",
+            "../baseline.yaml",
+            "baseline.yaml",
+            ".",
+        ]
+    ),
 )
-keys = st.one_of(st.sampled_from(KNOWN_KEYS + LEVER_KEYS + PARAMETER_KEYS + ["scale"]),
-                 st.text(max_size=12), st.integers(-5, 2100), st.none(), st.booleans(),
-                 st.floats(allow_nan=False))
-values = st.recursive(scalars, lambda children: st.one_of(
-    st.lists(children, max_size=4),
-    st.dictionaries(keys, children, max_size=4)), max_leaves=12)
+keys = st.one_of(
+    st.sampled_from(KNOWN_KEYS + LEVER_KEYS + PARAMETER_KEYS + ["scale"]),
+    st.text(max_size=12),
+    st.integers(-5, 2100),
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 lever_schedules = st.one_of(
-    values,
-    st.dictionaries(st.one_of(st.integers(1990, 2070), keys), scalars, max_size=4))
+    values, st.dictionaries(st.one_of(st.integers(1990, 2070), keys), scalars, max_size=4)
+)
 scenario_like = st.fixed_dictionaries(
     {"name": st.one_of(st.just("fuzz"), scalars)},
     optional={
@@ -69,24 +98,79 @@ scenario_like = st.fixed_dictionaries(
         "end_year": st.one_of(st.integers(1990, 2070), scalars),
         "replications": st.one_of(st.integers(-3, 20_000), scalars),
         "seed": st.one_of(st.integers(-3, 2**64), scalars),
-        "scale": st.one_of(st.fixed_dictionaries({}, optional={
-            "people_per_agent": st.one_of(st.floats(), scalars),
-            "workers_per_firm_agent": st.one_of(st.floats(), scalars)}), values),
-        "parameters": st.one_of(st.dictionaries(st.sampled_from(PARAMETER_KEYS),
-                                                st.one_of(st.floats(), scalars), max_size=4),
-                                values),
-        "levers": st.one_of(st.dictionaries(st.sampled_from(LEVER_KEYS), lever_schedules,
-                                            max_size=4), values),
+        "scale": st.one_of(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "people_per_agent": st.one_of(st.floats(), scalars),
+                    "workers_per_firm_agent": st.one_of(st.floats(), scalars),
+                },
+            ),
+            values,
+        ),
+        "parameters": st.one_of(
+            st.dictionaries(
+                st.sampled_from(PARAMETER_KEYS), st.one_of(st.floats(), scalars), max_size=4
+            ),
+            values,
+        ),
+        "levers": st.one_of(
+            st.dictionaries(st.sampled_from(LEVER_KEYS), lever_schedules, max_size=4), values
+        ),
         "calibration": st.one_of(st.none(), st.text(max_size=10), values),
         "force": scalars,
         "description": scalars,
-    })
+    },
+)
 
-YAML_TOKENS = [":", ": ", "-", "- ", "&a ", "*a", "*b", "&b ", "[", "]", "{", "}", ",", "\n",
-               "  ", "\t", "name", "levers", "scale", "start_year", "end_year", "2020", "0.1",
-               "1e400", ".nan", "!!python/object:os.system", "!!binary", "!!set", "'", '"',
-               "? ", "|", ">", "#", "%YAML 1.1\n", "---\n", "...\n", "<<: *a", "\\", "\x00",
-               "\ufeff", "é", "绍兴", "integration.trade_cost_cut", "{2021: 0.2}", "~"]
+YAML_TOKENS = [
+    ":",
+    ": ",
+    "-",
+    "- ",
+    "&a ",
+    "*a",
+    "*b",
+    "&b ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "\n",
+    "  ",
+    "\t",
+    "name",
+    "levers",
+    "scale",
+    "start_year",
+    "end_year",
+    "2020",
+    "0.1",
+    "1e400",
+    ".nan",
+    "!!python/object:os.system",
+    "!!binary",
+    "!!set",
+    "'",
+    '"',
+    "? ",
+    "|",
+    ">",
+    "#",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "<<: *a",
+    "\\",
+    "\x00",
+    "\ufeff",
+    "é",
+    "绍兴",
+    "integration.trade_cost_cut",
+    "{2021: 0.2}",
+    "~",
+]
 
 
 def _assert_scenario_or_own_error(call):
@@ -154,6 +238,7 @@ def _write(name: str, payload: str | bytes) -> Path:
 
 # ---- scenario files -----------------------------------------------------------------------
 
+
 @FUZZ
 @given(values)
 def test_any_parsed_value_builds_or_raises_own_error(data):
@@ -183,8 +268,12 @@ def test_yaml_token_soup_loads_or_raises_own_error(text):
 
 
 @FUZZ
-@given(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(
-    lambda t: t.encode("utf-8", errors="surrogatepass"))))
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(lambda t: t.encode("utf-8", errors="surrogatepass")),
+    )
+)
 def test_arbitrary_bytes_load_or_raise_own_error(payload):
     path = _write("bytes.yaml", payload)
     _assert_scenario_or_own_error(lambda: load_scenario(path))
@@ -219,9 +308,11 @@ def test_floats_in_schedules_are_checked():
 
 # ---- sweep files (growthpole.experiments, when present) -----------------------------------
 
+
 def _sweep_module():
-    return pytest.importorskip("growthpole.experiments.sweep",
-                               reason="growthpole.experiments not built yet")
+    return pytest.importorskip(
+        "growthpole.experiments.sweep", reason="growthpole.experiments not built yet"
+    )
 
 
 def _assert_sweep_or_own_error(call):
@@ -232,8 +323,11 @@ def _assert_sweep_or_own_error(call):
 
 
 @pytest.mark.parametrize("path", SWEEP_FILES, ids=[p.name for p in SWEEP_FILES])
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(data=st.data())
 def test_mutated_shipped_sweeps_build_or_raise_own_error(path, data):
     sweep = _sweep_module()
@@ -246,13 +340,22 @@ def test_mutated_shipped_sweeps_build_or_raise_own_error(path, data):
 @given(values)
 def test_any_parsed_value_builds_a_sweep_or_raises_own_error(data):
     sweep = _sweep_module()
-    _assert_sweep_or_own_error(lambda: sweep.build_sweep(data, source=str(
-        SWEEP_FILES[0] if SWEEP_FILES else "fuzz_sweep.yaml")))
+    _assert_sweep_or_own_error(
+        lambda: sweep.build_sweep(
+            data, source=str(SWEEP_FILES[0] if SWEEP_FILES else "fuzz_sweep.yaml")
+        )
+    )
 
 
 @FUZZ
-@given(st.lists(st.sampled_from([*YAML_TOKENS, "factors", "design", "lever", "range",
-                                 "method: morris", "outcomes"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [*YAML_TOKENS, "factors", "design", "lever", "range", "method: morris", "outcomes"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_sweep_token_soup_loads_or_raises_own_error(text):
     sweep = _sweep_module()
     path = _write("soup_sweep.yaml", text.encode("utf-8", errors="surrogatepass"))
@@ -262,9 +365,15 @@ def test_sweep_token_soup_loads_or_raises_own_error(text):
 # ---- calibration specs, run and sweep manifests, checkpoints (issue 20) -------------------
 
 CALIBRATION_SPEC = ROOT / "scenarios" / "calibration" / "history.yaml"
-FEWER = settings(max_examples=100, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                        HealthCheck.function_scoped_fixture])
+FEWER = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 
 def _assert_own_error_or_value(call):
@@ -307,9 +416,15 @@ def _run_manifest() -> dict:
     from growthpole.seeds import replication_seeds
 
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml").with_changes(
-        replications=2, end_year=2021)
-    result = RunResult(scenario, pd.DataFrame(), replication_seeds(scenario.seed, 2),
-                       scenario.model_parameters(), root_seed=scenario.seed)
+        replications=2, end_year=2021
+    )
+    result = RunResult(
+        scenario,
+        pd.DataFrame(),
+        replication_seeds(scenario.seed, 2),
+        scenario.model_parameters(),
+        root_seed=scenario.seed,
+    )
     return manifest(result, complete=True, command=["growthpole", "run"])
 
 
@@ -339,8 +454,14 @@ def test_mutated_run_manifest_is_read_or_refused_with_own_error(data):
     _assert_own_error_or_value(rebuild)
     document = json.loads(path.read_text(encoding="utf-8"))  # what the report reads
     if isinstance(document, dict):
-        summary = pd.DataFrame({"year": [2019, 2020], "gdp_p05": [1.0, 2.0],
-                                "gdp_median": [1.5, 2.5], "gdp_p95": [2.0, 3.0]})
+        summary = pd.DataFrame(
+            {
+                "year": [2019, 2020],
+                "gdp_p05": [1.0, 2.0],
+                "gdp_median": [1.5, 2.5],
+                "gdp_p95": [2.0, 3.0],
+            }
+        )
 
         def render():
             report._check_manifest(document, path)
@@ -361,15 +482,23 @@ def _stored_sweep() -> Path:
 
     directory = SCRATCH / "stored_sweep"
     if not (directory / "manifest.json").exists():
-        sweep = build_sweep({
-            "name": "fuzz", "replications": 1,
-            "scenario": {"name": "fuzz_base", "start_year": 2019, "end_year": 2020,
-                         "seed": 3, "scale": {"people_per_agent": 40000,
-                                              "workers_per_firm_agent": 10}},
-            "design": {"method": "grid", "levels": 2},
-            "factors": [{"parameter": "rd_return", "range": [0.1, 0.4]}],
-            "outcomes": {"regions": ["shaoxing"], "columns": ["gdp"], "years": "all"}},
-            source=SCRATCH / "fuzz_sweep.yaml")
+        sweep = build_sweep(
+            {
+                "name": "fuzz",
+                "replications": 1,
+                "scenario": {
+                    "name": "fuzz_base",
+                    "start_year": 2019,
+                    "end_year": 2020,
+                    "seed": 3,
+                    "scale": {"people_per_agent": 40000, "workers_per_firm_agent": 10},
+                },
+                "design": {"method": "grid", "levels": 2},
+                "factors": [{"parameter": "rd_return", "range": [0.1, 0.4]}],
+                "outcomes": {"regions": ["shaoxing"], "columns": ["gdp"], "years": "all"},
+            },
+            source=SCRATCH / "fuzz_sweep.yaml",
+        )
         run_sweep(sweep, directory, SerialExecutor())
     return directory
 
@@ -391,8 +520,7 @@ def test_mutated_sweep_manifest_is_checked_or_refused_with_own_error(data):
     document = _mutate(json.loads(original_text), data)
     try:
         manifest_path.write_text(json.dumps(document, default=str))
-        checked = _assert_own_error_or_value(
-            lambda: store.read_sweep_for_analysis(SWEEP_DIRECTORY))
+        checked = _assert_own_error_or_value(lambda: store.read_sweep_for_analysis(SWEEP_DIRECTORY))
         if checked is not None:
             assert isinstance(checked["factors"], list) and checked["factors"]
     finally:
@@ -404,10 +532,20 @@ def test_mutated_sweep_manifest_is_checked_or_refused_with_own_error(data):
 def test_mutated_checkpoint_is_loaded_or_refused_with_own_error(data):
     from growthpole.calibration.spec import check_checkpoint
 
-    payload = {"version": 1, "spec_hash": "x", "window": "2005:2019",
-               "names": ["tfp_drift", "rd_return"], "replications": 2,
-               "cache": [{"unit": [0.5, 0.25], "moments": [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]]},
-                         {"unit": [0.1, 0.9], "moments": None}]}
+    payload = {
+        "version": 1,
+        "spec_hash": "x",
+        "window": "2005:2019",
+        "names": ["tfp_drift", "rd_return"],
+        "replications": 2,
+        "cache": [
+            {"unit": [0.5, 0.25], "moments": [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]]},
+            {"unit": [0.1, 0.9], "moments": None},
+        ],
+    }
     document = _mutate(payload, data)
-    _assert_own_error_or_value(lambda: check_checkpoint(
-        document, SCRATCH / "checkpoint.json", dimension=2, replications=2, moments=3))
+    _assert_own_error_or_value(
+        lambda: check_checkpoint(
+            document, SCRATCH / "checkpoint.json", dimension=2, replications=2, moments=3
+        )
+    )

@@ -27,11 +27,30 @@ from growthpole.parameters import PARAMETER_SPECS
 from growthpole.scenario import build_scenario
 
 START, END = 2019, 2022
-STOCKS = ("gdp", "gdp_real", "firm_value_added", "nonmodelled_gdp", "population",
-          "talent_skilled", "firm_agents", "employment", "capital", "wage_skilled",
-          "wage_unskilled", "market_access", "emissions", "migration_in", "migration_out",
-          "external_inflow", "firm_entries", "firm_exits", "relocations_in",
-          "relocations_out", "platform_land_used_mu", "digital_share")
+STOCKS = (
+    "gdp",
+    "gdp_real",
+    "firm_value_added",
+    "nonmodelled_gdp",
+    "population",
+    "talent_skilled",
+    "firm_agents",
+    "employment",
+    "capital",
+    "wage_skilled",
+    "wage_unskilled",
+    "market_access",
+    "emissions",
+    "migration_in",
+    "migration_out",
+    "external_inflow",
+    "firm_entries",
+    "firm_exits",
+    "relocations_in",
+    "relocations_out",
+    "platform_land_used_mu",
+    "digital_share",
+)
 LEVER_KEYS = sorted(LEVERS)
 # people are counted in whole agents; flows in 万人 are sums of people_per_agent / 1e4
 TOLERANCE = 1e-6
@@ -39,10 +58,15 @@ TOLERANCE = 1e-6
 
 @st.composite
 def parameter_values(draw) -> dict[str, float]:
-    values = {name: draw(st.floats(spec.lower, spec.upper, allow_nan=False))
-              for name, spec in PARAMETER_SPECS.items()}
-    returns = (values["capital_elasticity"] + values["skilled_labour_elasticity"]
-               + values["unskilled_labour_elasticity"])
+    values = {
+        name: draw(st.floats(spec.lower, spec.upper, allow_nan=False))
+        for name, spec in PARAMETER_SPECS.items()
+    }
+    returns = (
+        values["capital_elasticity"]
+        + values["skilled_labour_elasticity"]
+        + values["unskilled_labour_elasticity"]
+    )
     assume(returns < 0.97)
     return values
 
@@ -59,37 +83,59 @@ def lever_schedules(draw) -> dict[str, dict[int, float]]:
     return schedules
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
-@given(parameters=parameter_values(), levers=lever_schedules(),
-       seed=st.integers(0, 2**32 - 1))
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+@given(parameters=parameter_values(), levers=lever_schedules(), seed=st.integers(0, 2**32 - 1))
 def test_random_parameters_and_levers_keep_the_invariants(parameters, levers, seed):
-    scenario = build_scenario({
-        "name": "invariants", "start_year": START, "end_year": END, "replications": 1,
-        "seed": seed, "scale": {"people_per_agent": 20_000, "workers_per_firm_agent": 10},
-        "parameters": parameters, "levers": levers})
+    scenario = build_scenario(
+        {
+            "name": "invariants",
+            "start_year": START,
+            "end_year": END,
+            "replications": 1,
+            "seed": seed,
+            "scale": {"people_per_agent": 20_000, "workers_per_firm_agent": 10},
+            "parameters": parameters,
+            "levers": levers,
+        }
+    )
     model = GrowthPoleModel(scenario, np.random.SeedSequence(seed))
     frame = model.run()  # ModelInvariantError would fail the test here
 
     numbers = frame[list(STOCKS) + [c for c in frame.columns if c.startswith("va_")]]
     values = numbers.to_numpy(dtype=float)
     assert np.isfinite(values).all(), (
-        f"non-finite values in {numbers.columns[~np.isfinite(values).all(axis=0)].tolist()}")
+        f"non-finite values in {numbers.columns[~np.isfinite(values).all(axis=0)].tolist()}"
+    )
     assert (values >= 0).all(), (
-        f"negative values in {numbers.columns[(values < 0).any(axis=0)].tolist()}")
+        f"negative values in {numbers.columns[(values < 0).any(axis=0)].tolist()}"
+    )
 
     regions = frame[frame.region != "shaoxing"].sort_values(["region", "year"])
     later = regions.year > START
     change = regions.groupby("region").population.diff()[later]
     flows = (regions.migration_in - regions.migration_out + regions.external_inflow)[later]
-    np.testing.assert_allclose(change, flows, atol=TOLERANCE,
-                               err_msg="population change != migration + declared inflow")
+    np.testing.assert_allclose(
+        change, flows, atol=TOLERANCE, err_msg="population change != migration + declared inflow"
+    )
     internal = regions[later].groupby("year")[["migration_in", "migration_out"]].sum()
-    np.testing.assert_allclose(internal.migration_in, internal.migration_out, atol=TOLERANCE,
-                               err_msg="internal moves create or destroy people")
+    np.testing.assert_allclose(
+        internal.migration_in,
+        internal.migration_out,
+        atol=TOLERANCE,
+        err_msg="internal moves create or destroy people",
+    )
 
     firm_change = regions.groupby("region").firm_agents.diff()[later]
-    firm_flows = (regions.firm_entries - regions.firm_exits + regions.relocations_in
-                  - regions.relocations_out)[later]
-    np.testing.assert_allclose(firm_change, firm_flows, atol=TOLERANCE,
-                               err_msg="firm agents != entries - exits + net relocations")
+    firm_flows = (
+        regions.firm_entries - regions.firm_exits + regions.relocations_in - regions.relocations_out
+    )[later]
+    np.testing.assert_allclose(
+        firm_change,
+        firm_flows,
+        atol=TOLERANCE,
+        err_msg="firm agents != entries - exits + net relocations",
+    )

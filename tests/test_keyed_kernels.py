@@ -23,7 +23,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _COLUMN = np.uint64(0xD1B54A32D192ED03)
 _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
-_UNIT = 2.0 ** -53
+_UNIT = 2.0**-53
 _TWO64 = 1 << 64
 _TOP33 = np.uint64(0xFFFFFFFE00000000)  # the top 31 bits (untouched by the final z ^= z >> 31)
 _BLOCK = 1 << 20  # ids hashed per block (bounds the work arrays: 2 x 8 MB; smaller blocks,
@@ -40,8 +40,9 @@ def _scratch(slot: str, n: int, dtype: type = np.uint64) -> np.ndarray:
         buffers = _SCRATCH.buffers = {}
     buffer = buffers.get(slot)
     if buffer is None or buffer.dtype != dtype or len(buffer) < n:
-        buffer = buffers[slot] = np.empty(max(n, 1024, 0 if buffer is None else 2 * len(buffer)),
-                                          dtype=dtype)
+        buffer = buffers[slot] = np.empty(
+            max(n, 1024, 0 if buffer is None else 2 * len(buffer)), dtype=dtype
+        )
     return buffer[:n]
 
 
@@ -113,8 +114,9 @@ class NumpyKeyedStream:
             np.right_shift(z, _S31, out=shifted)
             z ^= shifted
 
-    def rows_below(self, ids: np.ndarray, probability: float,
-                   mask: np.ndarray | None = None) -> np.ndarray:
+    def rows_below(
+        self, ids: np.ndarray, probability: float, mask: np.ndarray | None = None
+    ) -> np.ndarray:
         """``np.flatnonzero(mask & (self.uniform(ids) < probability))`` (column 0), exactly,
         for a scalar probability, without forming the uniforms: the comparison is made on
         the hashed bits (:func:`_bits_threshold`), and on their top 31 bits before the last
@@ -136,7 +138,7 @@ class NumpyKeyedStream:
         below_all = _scratch("below", min(ids.size, _BLOCK), np.bool_)
         found = []
         for start in range(0, ids.size, _BLOCK):
-            block = ids[start:start + _BLOCK]
+            block = ids[start : start + _BLOCK]
             n = block.size
             z, shifted, below = z_all[:n], shifted_all[:n], below_all[:n]
             if block.dtype.kind in "iu" and block.dtype.itemsize == 8:
@@ -151,7 +153,7 @@ class NumpyKeyedStream:
             # rows whose top 31 bits are <= the threshold's: a superset of the rows below
             np.less(z, top, out=below)
             if mask is not None:
-                below &= mask[start:start + n]
+                below &= mask[start : start + n]
             candidates = np.flatnonzero(below)
             final = z[candidates]
             final ^= final >> _S31
@@ -188,8 +190,7 @@ class NumpyKeyedStream:
         uniform = self.uniform(np.asarray(ids)[:, None], columns)
         return -np.log(-np.log(uniform))
 
-    def _log_log_uniform(self, ids: np.ndarray, alternatives: int
-                         ) -> tuple[np.ndarray, np.ndarray]:
+    def _log_log_uniform(self, ids: np.ndarray, alternatives: int) -> tuple[np.ndarray, np.ndarray]:
         """(L, work): L = ln(-ln u) of the uniforms of :meth:`gumbel` (whose noise is -L),
         laid out alternative by alternative, (alternatives, len(ids)), in reused work arrays
         (contiguous passes); ``work`` is a free float64 array of the same size. The per-id
@@ -201,8 +202,13 @@ class NumpyKeyedStream:
         size = n * alternatives
         with np.errstate(over="ignore"):
             mixed = self._keyed_ids(ids, "choice_ids")
-            offsets = np.array([((column + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64
-                                for column in range(1, alternatives + 1)], dtype=np.uint64)
+            offsets = np.array(
+                [
+                    ((column + 1) * int(_COLUMN) + int(_GOLDEN)) % _TWO64
+                    for column in range(1, alternatives + 1)
+                ],
+                dtype=np.uint64,
+            )
             z = _scratch("choice_z", size).reshape(alternatives, n)
             np.add(offsets[:, None], mixed[None, :], out=z)
             shifted = _scratch("choice_shifted", size).reshape(alternatives, n)
@@ -268,8 +274,9 @@ def test_splitmix64_matches_reference():
     values = random_ids(0, 1_000_000).view(np.uint64)
     with np.errstate(over="ignore"):
         assert np.array_equal(keyed.splitmix64(values), splitmix64(values))
-    assert np.array_equal(keyed.splitmix64(values.reshape(1000, 1000)),
-                          splitmix64(values.reshape(1000, 1000)))
+    assert np.array_equal(
+        keyed.splitmix64(values.reshape(1000, 1000)), splitmix64(values.reshape(1000, 1000))
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -281,13 +288,16 @@ def test_bits_and_uniform_match_reference(seed):
         assert np.array_equal(kernel.uniform(ids, column), reference.uniform(ids, column))
     assert np.array_equal(kernel.normal(ids[:100_000], 3), reference.normal(ids[:100_000], 3))
     # other id types (converted as astype(np.uint64) converts them), 2-D ids, broadcast columns
-    small = np.random.default_rng(seed).integers(-2**31, 2**31 - 1, 10_000, dtype=np.int32)
+    small = np.random.default_rng(seed).integers(-(2**31), 2**31 - 1, 10_000, dtype=np.int32)
     assert np.array_equal(kernel.uniform(small), reference.uniform(small))
-    assert np.array_equal(kernel.uniform(ids[:10_000].reshape(100, 100), 2),
-                          reference.uniform(ids[:10_000].reshape(100, 100), 2))
+    assert np.array_equal(
+        kernel.uniform(ids[:10_000].reshape(100, 100), 2),
+        reference.uniform(ids[:10_000].reshape(100, 100), 2),
+    )
     columns = np.arange(6, dtype=np.uint64)[None, :]
-    assert np.array_equal(kernel.bits(ids[:10_000, None], columns),
-                          reference.bits(ids[:10_000, None], columns))
+    assert np.array_equal(
+        kernel.bits(ids[:10_000, None], columns), reference.bits(ids[:10_000, None], columns)
+    )
     assert np.array_equal(kernel.gumbel(ids[:10_000], 9), reference.gumbel(ids[:10_000], 9))
 
 
@@ -296,13 +306,27 @@ def test_rows_below_matches_reference(seed):
     ids = random_ids(seed, 1_000_000)
     reference, kernel = streams(seed)
     mask = np.random.default_rng(seed + 10).random(ids.size) < 0.8
-    for probability in (0.0, 1e-300, 2.0**-54, 1e-6, 0.01, 0.05, 0.3, 0.5, 0.999999,
-                        1 - 2.0**-40, 1 - 2.0**-53, 1.0, 1.5):
+    for probability in (
+        0.0,
+        1e-300,
+        2.0**-54,
+        1e-6,
+        0.01,
+        0.05,
+        0.3,
+        0.5,
+        0.999999,
+        1 - 2.0**-40,
+        1 - 2.0**-53,
+        1.0,
+        1.5,
+    ):
         expected = reference.rows_below(ids, probability)
         assert np.array_equal(kernel.rows_below(ids, probability), expected)
         assert np.array_equal(expected, np.flatnonzero(reference.uniform(ids) < probability))
-        assert np.array_equal(kernel.rows_below(ids, probability, mask),
-                              reference.rows_below(ids, probability, mask))
+        assert np.array_equal(
+            kernel.rows_below(ids, probability, mask), reference.rows_below(ids, probability, mask)
+        )
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -317,10 +341,13 @@ def test_choices_match_reference(seed):
             utility[:, 3] = np.inf  # ties at the maximum: the first one wins
             utility[min(2, alternatives - 1), 5] = np.nan
             utility[:, 6] = np.nan
-        assert np.array_equal(kernel.choice_by_alternative(utility, ids),
-                              reference.choice_by_alternative(utility, ids))
+        assert np.array_equal(
+            kernel.choice_by_alternative(utility, ids),
+            reference.choice_by_alternative(utility, ids),
+        )
         rows = np.ascontiguousarray(utility.T)
         assert np.array_equal(kernel.choice(rows, ids), reference.choice(rows, ids))
         clean = rng.normal(size=(alternatives, n)) * 3.0
-        assert np.array_equal(kernel.choice_by_alternative(clean, ids),
-                              reference.choice_by_alternative(clean, ids))
+        assert np.array_equal(
+            kernel.choice_by_alternative(clean, ids), reference.choice_by_alternative(clean, ids)
+        )

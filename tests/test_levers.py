@@ -68,8 +68,14 @@ GROSS = {name: 0.0 for name, c in COEFFICIENTS.items() if c.role in INCREMENT_RO
 
 # columns of city_year summed over the years after the lever starts (flows); others are
 # read at the last year (levels)
-FLOWS = {"firm_entries", "firm_exits", "relocations_in", "relocations_out", "migration_in",
-         "migration_out"}
+FLOWS = {
+    "firm_entries",
+    "firm_exits",
+    "relocations_in",
+    "relocations_out",
+    "migration_in",
+    "migration_out",
+}
 
 
 @dataclass(frozen=True)
@@ -94,18 +100,26 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     # A faster Hangzhou link raises the gross inflow of skilled people into Shaoxing; it also
     # lowers the cost of leaving for Hangzhou, so the net skilled *stock* may fall (the
     # 'siphon effect' of a large pole; measured at the 0.6 upper bound over 2020-2024)
-    "integration.hangzhou_travel_time_cut": (Effect("market_access", UP),
-                                             Effect("migration_in", UP, config="many"),
-                                             Effect("skilled_inflow", UP, config="many")),
-    "integration.ningbo_travel_time_cut": (Effect("market_access", UP),
-                                           Effect("migration_in", UP, config="fine")),
-    "integration.shanghai_travel_time_cut": (Effect("market_access", UP),
-                                             Effect("migration_in", UP)),
+    "integration.hangzhou_travel_time_cut": (
+        Effect("market_access", UP),
+        Effect("migration_in", UP, config="many"),
+        Effect("skilled_inflow", UP, config="many"),
+    ),
+    "integration.ningbo_travel_time_cut": (
+        Effect("market_access", UP),
+        Effect("migration_in", UP, config="fine"),
+    ),
+    "integration.shanghai_travel_time_cut": (
+        Effect("market_access", UP),
+        Effect("migration_in", UP),
+    ),
     "integration.trade_cost_cut": (Effect("market_access", UP),),
     "integration.keqiao_hangzhou_same_city": (Effect("market_access", UP, "keqiao"),),
     "integration.zhuji_hangzhou_same_city": (Effect("market_access", UP, "zhuji"),),
-    "integration.shengxin_yiwu_ningbo_corridor": (Effect("market_access", UP, "shengzhou"),
-                                                  Effect("market_access", UP, "xinchang")),
+    "integration.shengxin_yiwu_ningbo_corridor": (
+        Effect("market_access", UP, "shengzhou"),
+        Effect("market_access", UP, "xinchang"),
+    ),
     "integration.airport_economy_extension": (Effect("market_access", UP, "keqiao"),),
     "integration.cross_border_ecommerce_zone": (Effect("market_access", UP),),
     "integration.comprehensive_bonded_zone": (Effect("market_access", UP),),
@@ -120,19 +134,25 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     "platforms.tourism_resorts": (Effect("population", UP, config="fine"),),
     "platforms.ic_biomedicine_platforms": (Effect("platform:wanmu_qianyi capacity", UP),),
     "platforms.national_ic_innovation_centre": (Effect("va_electronics_ic", UP, config="fine"),),
-    "platforms.characteristic_towns": (Effect("platform:characteristic_town used", UP,
-                                              config="fine"),),
-    "platforms.zone_star_rating": (Effect("platform firm share", UP, config="many"),
-                                   Effect("firm_exits", UP, config="mechanism")),
+    "platforms.characteristic_towns": (
+        Effect("platform:characteristic_town used", UP, config="fine"),
+    ),
+    "platforms.zone_star_rating": (
+        Effect("platform firm share", UP, config="many"),
+        Effect("firm_exits", UP, config="mechanism"),
+    ),
     # 链长制 scales the agglomeration elasticity: TFP rises where a Shaoxing sector's
     # employment grew since the base year, falls where it shrank (test below)
     "platforms.industrial_chain_chiefs": (Effect("agglomeration", UP, config="mechanism"),),
-    "platforms.micro_enterprise_parks": (Effect("platform:micro_enterprise_park used", UP,
-                                                config="fine"),
-                                         Effect("firm_exits", DOWN, config="mechanism")),
+    "platforms.micro_enterprise_parks": (
+        Effect("platform:micro_enterprise_park used", UP, config="fine"),
+        Effect("firm_exits", DOWN, config="mechanism"),
+    ),
     # industry: emerging sectors, digital transformation, land efficiency
-    "industry.emerging_industries": (Effect(EMERGING_VA, UP, config="many"),
-                                     Effect("firm_entries", UP, config="fine")),
+    "industry.emerging_industries": (
+        Effect(EMERGING_VA, UP, config="many"),
+        Effect("firm_entries", UP, config="fine"),
+    ),
     "industry.digital_economy_doubling": (Effect("digital_share", UP, config="fine"),),
     "industry.major_ic_projects": (Effect("va_electronics_ic", UP),),
     "industry.5g_coverage": (Effect("digital_share", UP, config="fine"),),
@@ -142,8 +162,10 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     "industry.manufacturing_services_fusion": (Effect("va_services", UP, config="fine"),),
     "industry.new_retail_night_economy": (Effect("population", UP, config="fine"),),
     "industry.traditional_upgrade_plan": (Effect("digital_share", UP),),
-    "industry.dyeing_chemical_clusters": (Effect("relocations_in", UP, "keqiao"),
-                                          Effect("emissions", DOWN, config="fine")),
+    "industry.dyeing_chemical_clusters": (
+        Effect("relocations_in", UP, "keqiao"),
+        Effect("emissions", DOWN, config="fine"),
+    ),
     "industry.intelligent_transformation": (Effect("digital_share", UP),),
     "industry.mu_efficiency_reform": (Effect("firm_exits", UP),),
     "industry.prefab_steel_housing": (Effect("population", UP, config="fine"),),
@@ -156,10 +178,14 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     "innovation.talent_enclaves": (Effect("employment", UP),),
     "innovation.talent_programmes": (Effect("talent_skilled", UP),),
     # green: compliance costs lower polluting output and emissions
-    "green.air_pollution_control": (Effect("emissions", DOWN),
-                                    Effect("va_textiles_dyeing", DOWN, config="fine")),
-    "green.zero_discharge_zones": (Effect("emissions", DOWN),
-                                   Effect("va_textiles_dyeing", DOWN, config="fine")),
+    "green.air_pollution_control": (
+        Effect("emissions", DOWN),
+        Effect("va_textiles_dyeing", DOWN, config="fine"),
+    ),
+    "green.zero_discharge_zones": (
+        Effect("emissions", DOWN),
+        Effect("va_textiles_dyeing", DOWN, config="fine"),
+    ),
     # a 2% cost on chemicals alone: its output effect is within the noise of 30 runs (one
     # diverging path dominates), so its channel is tested on a common state: more exits
     "green.soil_protection": (Effect("firm_exits", UP, config="mechanism"),),
@@ -185,11 +211,18 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
 
 def scenario(config: str, levers: dict | None = None):
     people, workers, replications, seed = CONFIGS[config]
-    return build_scenario({"name": "lever-test", "start_year": START, "end_year": END,
-                           "replications": replications, "seed": seed,
-                           "scale": {"people_per_agent": people,
-                                     "workers_per_firm_agent": workers},
-                           "levers": levers or {}, "lever_coefficients": GROSS})
+    return build_scenario(
+        {
+            "name": "lever-test",
+            "start_year": START,
+            "end_year": END,
+            "replications": replications,
+            "seed": seed,
+            "scale": {"people_per_agent": people, "workers_per_firm_agent": workers},
+            "levers": levers or {},
+            "lever_coefficients": GROSS,
+        }
+    )
 
 
 def platform_outcomes(model: GrowthPoleModel) -> dict[str, float]:
@@ -216,21 +249,24 @@ def skilled_residents(model: GrowthPoleModel) -> tuple[np.ndarray, np.ndarray]:
     return ids[order], talent.region[live][order].astype(np.int64)
 
 
-def shaoxing_arrivals(before: tuple[np.ndarray, np.ndarray],
-                      after: tuple[np.ndarray, np.ndarray]) -> int:
+def shaoxing_arrivals(
+    before: tuple[np.ndarray, np.ndarray], after: tuple[np.ndarray, np.ndarray]
+) -> int:
     """Skilled agents living in Shaoxing after a step who lived outside it before the step
     or were not there at all (the declared inflow from the rest of China)."""
     ids_before, region_before = before
     ids_after, region_after = after
     position = np.clip(np.searchsorted(ids_before, ids_after), 0, max(len(ids_before) - 1, 0))
-    known = (ids_before[position] == ids_after) if len(ids_before) else np.zeros(
-        len(ids_after), dtype=bool)
+    known = (
+        (ids_before[position] == ids_after)
+        if len(ids_before)
+        else np.zeros(len(ids_after), dtype=bool)
+    )
     was_outside = ~known | (region_before[position] >= N_SHAOXING)
     return int(((region_after < N_SHAOXING) & was_outside).sum())
 
 
-def outcome_value(frame: pd.DataFrame, extra: dict[str, float], name: str,
-                  region: str) -> float:
+def outcome_value(frame: pd.DataFrame, extra: dict[str, float], name: str, region: str) -> float:
     if name in extra:
         return extra[name]
     rows = frame[frame.region == region]
@@ -307,17 +343,21 @@ def mechanism_differences(lever: str, effect: Effect) -> np.ndarray:
     the draws are coupled and the difference is the policy's alone."""
     model, state = mechanism_state()
     year = LEVER_YEAR + 1
-    with_lever = policy_for_year({lever: {LEVER_YEAR: LEVERS[lever].upper}}, year,
-                                 coefficients=GROSS)
+    with_lever = policy_for_year(
+        {lever: {LEVER_YEAR: LEVERS[lever].upper}}, year, coefficients=GROSS
+    )
     without = policy_for_year({}, year, coefficients=GROSS)
     differences = []
     for draw in range(MECHANISM_DRAWS):
         year_seed = np.random.SeedSequence(2024, spawn_key=(draw,))
         differences.append(
-            mechanism_count(state, model.params, with_lever, year_seed, effect.outcome,
-                            effect.region)
-            - mechanism_count(state, model.params, without, year_seed, effect.outcome,
-                              effect.region))
+            mechanism_count(
+                state, model.params, with_lever, year_seed, effect.outcome, effect.region
+            )
+            - mechanism_count(
+                state, model.params, without, year_seed, effect.outcome, effect.region
+            )
+        )
     return np.array(differences)
 
 
@@ -326,9 +366,13 @@ def paired_differences(lever: str, effect: Effect) -> np.ndarray:
         return mechanism_differences(lever, effect)
     base = replications(effect.config, None)
     treated = replications(effect.config, lever)
-    return np.array([outcome_value(t[0], t[1], effect.outcome, effect.region)
-                     - outcome_value(b[0], b[1], effect.outcome, effect.region)
-                     for t, b in zip(treated, base, strict=True)])
+    return np.array(
+        [
+            outcome_value(t[0], t[1], effect.outcome, effect.region)
+            - outcome_value(b[0], b[1], effect.outcome, effect.region)
+            for t, b in zip(treated, base, strict=True)
+        ]
+    )
 
 
 def one_sided_t(differences: np.ndarray, sign: int) -> float:
@@ -343,15 +387,21 @@ def one_sided_t(differences: np.ndarray, sign: int) -> float:
 def test_every_lever_has_an_expected_effect():
     assert set(EXPECTED) == set(LEVERS), (
         f"levers without an expected effect: {sorted(set(LEVERS) - set(EXPECTED))}; "
-        f"entries for unknown levers: {sorted(set(EXPECTED) - set(LEVERS))}")
+        f"entries for unknown levers: {sorted(set(EXPECTED) - set(LEVERS))}"
+    )
 
 
-CASES = [(lever, effect) for lever in LEVERS for effect in EXPECTED.get(lever, ())
-         if effect.outcome != "agglomeration"]
+CASES = [
+    (lever, effect)
+    for lever in LEVERS
+    for effect in EXPECTED.get(lever, ())
+    if effect.outcome != "agglomeration"
+]
 
 
-@pytest.mark.parametrize(("lever", "effect"), CASES,
-                         ids=[f"{lever}->{e.region}.{e.outcome}" for lever, e in CASES])
+@pytest.mark.parametrize(
+    ("lever", "effect"), CASES, ids=[f"{lever}->{e.region}.{e.outcome}" for lever, e in CASES]
+)
 def test_lever_moves_its_outcome_in_the_expected_direction(lever: str, effect: Effect):
     """One-sided test at SIGNIFICANCE. Coupled one-year mechanism draws: paired t test.
     Whole replications: Wilcoxon signed-rank test, because a firm agent exits or moves as a
@@ -359,17 +409,20 @@ def test_lever_moves_its_outcome_in_the_expected_direction(lever: str, effect: E
     robust to such rare outliers while still requiring most pairs to move the right way."""
     differences = paired_differences(lever, effect)
     direction = "up" if effect.sign > 0 else "down"
-    message = (f"{lever} at {LEVERS[lever].upper} should move {effect.region} "
-               f"{effect.outcome} {direction}: paired differences "
-               f"{np.round(differences[:30], 4).tolist()}")
+    message = (
+        f"{lever} at {LEVERS[lever].upper} should move {effect.region} "
+        f"{effect.outcome} {direction}: paired differences "
+        f"{np.round(differences[:30], 4).tolist()}"
+    )
     if effect.config == "mechanism" or np.all(differences == differences[0]):
         critical = float(stats.t.ppf(1.0 - SIGNIFICANCE, len(differences) - 1))
         t_value = one_sided_t(differences, effect.sign)
         assert t_value >= critical, f"{message}, t = {t_value:.2f} < {critical:.2f}"
     else:
         alternative = "greater" if effect.sign > 0 else "less"
-        p_value = float(stats.wilcoxon(differences, alternative=alternative,
-                                       zero_method="zsplit").pvalue)
+        p_value = float(
+            stats.wilcoxon(differences, alternative=alternative, zero_method="zsplit").pvalue
+        )
         assert p_value < SIGNIFICANCE, f"{message}, Wilcoxon p = {p_value:.3f}"
 
 
@@ -390,17 +443,23 @@ def test_chain_chiefs_amplify_agglomeration_where_clusters_grew():
     rule = CHANNEL_RULES["agglomeration_multiplier"]
     raise_ = COEFFICIENTS[f"{lever}.agglomeration"].value * chains
     assert policy.agglomeration_multiplier - 1.0 == pytest.approx(
-        rule.cap * np.tanh(raise_ / rule.cap), rel=1e-12)
-    base = production.effective_log_tfp(StepContext(state, model.params,
-                                                    policy_for_year({}, year), seed))
+        rule.cap * np.tanh(raise_ / rule.cap), rel=1e-12
+    )
+    base = production.effective_log_tfp(
+        StepContext(state, model.params, policy_for_year({}, year), seed)
+    )
     treated = production.effective_log_tfp(StepContext(state, model.params, policy, seed))
     table = state.firms
     region, sector = table.region.astype(np.int64), table.sector.astype(np.int64)
     employment = region_sector_sum(table.skilled + table.unskilled, region, sector, table.live)
     log_index = np.log(agglomeration_index(employment, state.regions_base_employment))
-    expected = np.where(region < N_SHAOXING, (policy.agglomeration_multiplier - 1.0)
-                        * model.params.agglomeration_elasticity * log_index[region, sector],
-                        0.0)
+    expected = np.where(
+        region < N_SHAOXING,
+        (policy.agglomeration_multiplier - 1.0)
+        * model.params.agglomeration_elasticity
+        * log_index[region, sector],
+        0.0,
+    )
     live = table.live
     assert np.any(np.abs(expected[live]) > 1e-6), "no Shaoxing cluster changed size: no test"
     np.testing.assert_allclose((treated - base)[live], expected[live], rtol=1e-9, atol=1e-12)
@@ -411,8 +470,12 @@ def test_chain_chiefs_amplify_agglomeration_where_clusters_grew():
 # ---------------------------------------------------------------------------------------
 
 LEVER_RECORDS = yaml.safe_load((ROOT / "growthpole" / "levers.yaml").read_text(encoding="utf-8"))
-PRIOR_PARAMETERS = {"normal": {"mean", "sd"}, "lognormal": {"median", "sigma"},
-                    "beta": {"a", "b"}, "uniform": {"low", "high"}}
+PRIOR_PARAMETERS = {
+    "normal": {"mean", "sd"},
+    "lognormal": {"median", "sigma"},
+    "beta": {"a", "b"},
+    "uniform": {"low", "high"},
+}
 
 
 def record_coefficients() -> list[tuple[str, dict, float]]:
@@ -460,7 +523,8 @@ def test_every_coefficient_has_a_prior_and_a_source():
         assert isinstance(prior, dict) and len(prior) == 1, f"{name}: no prior"
         family, params = next(iter(prior.items()))
         assert family in PRIOR_PARAMETERS and set(params) == PRIOR_PARAMETERS[family], (
-            f"{name}: prior {prior}")
+            f"{name}: prior {prior}"
+        )
         distribution = {
             "normal": lambda p: stats.norm(p["mean"], p["sd"]),
             "lognormal": lambda p: stats.lognorm(s=p["sigma"], scale=p["median"]),
@@ -469,7 +533,8 @@ def test_every_coefficient_has_a_prior_and_a_source():
         }[family](params)
         low, high = distribution.ppf([0.005, 0.995])
         assert isinstance(value, int | float) and low <= value <= high, (
-            f"{name}: value {value} outside the central 99% [{low:.4g}, {high:.4g}] of {prior}")
+            f"{name}: value {value} outside the central 99% [{low:.4g}, {high:.4g}] of {prior}"
+        )
         check_source(name, record.get("source"))
     for channel, rule in LEVER_RECORDS["channels"].items():
         check_source(f"channels.{channel}", rule.get("source"))
@@ -481,8 +546,12 @@ def test_shared_and_old_measures_carry_their_increment_shares():
     the gross contribution times (1 - in_trend)(1 - competitor_share)."""
     from growthpole.levers import BASE_YEAR, channel_contributions, default_coefficients
 
-    for key in ("business.tax_fee_cuts", "business.license_separation",
-                "business.most_one_trip", "industry.mu_efficiency_reform"):
+    for key in (
+        "business.tax_fee_cuts",
+        "business.license_separation",
+        "business.most_one_trip",
+        "industry.mu_efficiency_reform",
+    ):
         assert LEVERS[key].scope != "local", key
         assert COEFFICIENTS[f"{key}.competitor_share"].value > 0, key
     for key, lever in LEVERS.items():
@@ -493,7 +562,7 @@ def test_shared_and_old_measures_carry_their_increment_shares():
     values = default_coefficients()
     gross = {**values, **GROSS}
     key = "business.most_one_trip"
-    factor = ((1 - values[f"{key}.in_trend"]) * (1 - values[f"{key}.competitor_share"]))
+    factor = (1 - values[f"{key}.in_trend"]) * (1 - values[f"{key}.competitor_share"])
     net = channel_contributions({key: 1.0}, values)["regulation_cost_cut"]
     whole = channel_contributions({key: 1.0}, gross)["regulation_cost_cut"]
     np.testing.assert_allclose(net, whole * factor, rtol=1e-12)
@@ -506,8 +575,9 @@ def test_tax_fee_cuts_count_once():
     policy = policy_for_year({"business.tax_fee_cuts": 0.02}, 2020, coefficients=GROSS)
     assert np.all(policy.capital_cost_factor == 1.0)
     rule = CHANNEL_RULES["profit_tax_cut"]
-    np.testing.assert_allclose(policy.profit_tax_cut[:N_SHAOXING],
-                               rule.cap * np.tanh(0.02 / rule.cap), rtol=1e-12)
+    np.testing.assert_allclose(
+        policy.profit_tax_cut[:N_SHAOXING], rule.cap * np.tanh(0.02 / rule.cap), rtol=1e-12
+    )
     assert np.all(policy.profit_tax_cut[N_SHAOXING:] == 0.0)
 
 
@@ -542,15 +612,16 @@ def test_the_full_package_cannot_move_a_channel_beyond_its_cap():
         moved = getattr(policy, channel)
         total = sums[channel]
         if isinstance(moved, dict):
-            moves = np.array([moved[k] - neutral.platform_development.get(k, 0.0)
-                              for k in moved])
+            moves = np.array([moved[k] - neutral.platform_development.get(k, 0.0) for k in moved])
             totals = np.array(list(total.values()))
         else:
-            moves = np.asarray(moved, dtype=float) - np.asarray(getattr(neutral, channel),
-                                                                 dtype=float)
+            moves = np.asarray(moved, dtype=float) - np.asarray(
+                getattr(neutral, channel), dtype=float
+            )
             totals = np.asarray(total, dtype=float)
         assert np.all(np.abs(moves) <= rule.cap * (1 + 1e-12)), (
-            f"{channel} moves by {np.abs(moves).max():.4g}, beyond its cap {rule.cap}")
+            f"{channel} moves by {np.abs(moves).max():.4g}, beyond its cap {rule.cap}"
+        )
         if np.any(np.abs(totals) > rule.cap):
             beyond.append(channel)
     for channel in ("capital_cost_factor", "digital_adoption_multiplier", "entry_multiplier"):
@@ -571,9 +642,13 @@ def test_saturating_rule_has_diminishing_returns():
     assert combine_total(-0.3, "saturating", cap) == pytest.approx(-cap, rel=1e-4)
 
 
-ZERO_CASES = ("integration.hangzhou_travel_time_cut", "platforms.binhai_new_area",
-              "innovation.talent_programmes", "industry.major_ic_projects",
-              "business.financing_access")
+ZERO_CASES = (
+    "integration.hangzhou_travel_time_cut",
+    "platforms.binhai_new_area",
+    "innovation.talent_programmes",
+    "industry.major_ic_projects",
+    "business.financing_access",
+)
 #: platform-capacity levers that move nothing before 2023 while their platform's base land
 #: is still vacant (Binhai: 6,400-7,300 of 14,100 亩 occupied in 2020-2022 at this scale)
 INERT_WHILE_VACANT = ("platforms.binhai_new_area",)
@@ -585,16 +660,26 @@ def test_a_lever_with_zero_coefficients_is_the_baseline_bit_for_bit(lever: str):
     gives the baseline's city-year table exactly (every column, every bit); with its
     catalogue coefficients (gross of the trend and competitor shares) the table differs, so
     the comparison can fail."""
-    zero = {name: 0.0 for name in LEVERS[lever].coefficient_names()
-            if COEFFICIENTS[name].role == "effect"}
+    zero = {
+        name: 0.0
+        for name in LEVERS[lever].coefficient_names()
+        if COEFFICIENTS[name].role == "effect"
+    }
     schedule = {lever: {LEVER_YEAR: LEVERS[lever].upper}}
 
     def run(levers: dict, coefficients: dict) -> pd.DataFrame:
-        spec = build_scenario({"name": "zero-test", "start_year": START, "end_year": 2022,
-                               "replications": 1, "seed": 41,
-                               "scale": {"people_per_agent": 20_000,
-                                         "workers_per_firm_agent": 10},
-                               "levers": levers, "lever_coefficients": coefficients})
+        spec = build_scenario(
+            {
+                "name": "zero-test",
+                "start_year": START,
+                "end_year": 2022,
+                "replications": 1,
+                "seed": 41,
+                "scale": {"people_per_agent": 20_000, "workers_per_firm_agent": 10},
+                "levers": levers,
+                "lever_coefficients": coefficients,
+            }
+        )
         return GrowthPoleModel(spec, replication_seeds(spec.seed, 1)[0]).run()
 
     baseline = run({}, {})
@@ -613,8 +698,12 @@ def test_coefficients_are_set_in_scenarios_and_checked():
     prior's support are refused with the key named."""
     from growthpole.errors import ScenarioError
 
-    base = {"name": "coefficient-test", "start_year": 2019, "end_year": 2021,
-            "levers": {"business.financing_access": 0.1}}
+    base = {
+        "name": "coefficient-test",
+        "start_year": 2019,
+        "end_year": 2021,
+        "levers": {"business.financing_access": 0.1},
+    }
     name = "business.financing_access.capital_cost"
     doubled = build_scenario({**base, "lever_coefficients": {name: -2.0}})
     default = build_scenario(base)
@@ -626,8 +715,9 @@ def test_coefficients_are_set_in_scenarios_and_checked():
     assert "lever_coefficients.business.financing_access.x" in str(error.value)
     with pytest.raises(ScenarioError, match="support"):
         build_scenario({**base, "lever_coefficients": {"business.tax_fee_cuts.cost": 1.5}})
-    assert default.content_hash() == build_scenario({**base, "lever_coefficients": {}}
-                                                    ).content_hash()
+    assert (
+        default.content_hash() == build_scenario({**base, "lever_coefficients": {}}).content_hash()
+    )
 
 
 def test_sweeps_vary_coefficients():
@@ -635,15 +725,24 @@ def test_sweeps_vary_coefficients():
     from growthpole.experiments.sweep import build_sweep
 
     name = "business.financing_access.capital_cost"
-    sweep = build_sweep({
-        "name": "coefficient-sweep",
-        "scenario": {"name": "s", "start_year": 2019, "end_year": 2021,
-                     "levers": {"business.financing_access": 0.1}},
-        "design": {"method": "grid"},
-        "factors": [{"coefficient": name, "values": [-0.5, -1.5]}]})
+    sweep = build_sweep(
+        {
+            "name": "coefficient-sweep",
+            "scenario": {
+                "name": "s",
+                "start_year": 2019,
+                "end_year": 2021,
+                "levers": {"business.financing_access": 0.1},
+            },
+            "design": {"method": "grid"},
+            "factors": [{"coefficient": name, "values": [-0.5, -1.5]}],
+        }
+    )
     design = sweep.design_table()
-    values = [sweep.variant_scenario(row, i).lever_coefficients[name]
-              for i, row in enumerate(design[[name]].to_numpy())]
+    values = [
+        sweep.variant_scenario(row, i).lever_coefficients[name]
+        for i, row in enumerate(design[[name]].to_numpy())
+    ]
     assert sorted(values) == [-1.5, -0.5]
 
 
@@ -682,12 +781,20 @@ def test_budget_costs_and_a_binding_budget():
     tax = "business.tax_fee_cuts"
     share = values[f"{tax}.cost"] * (1 - values[f"{tax}.in_trend"])
     assert lever_cost(tax, 0.02, 0.02, economy, values) == pytest.approx(
-        0.02 * share * 100.0 * len(SECTORS))
+        0.02 * share * 100.0 * len(SECTORS)
+    )
     assert lever_cost("business.most_one_trip", 1.0, 0.0, economy, values) == 0.0
     levers = {key: {2020: 1.0}, "business.most_one_trip": {2020: 1.0}}
     free = build_scenario({"name": "b", "start_year": 2019, "end_year": 2021, "levers": levers})
-    tight = build_scenario({"name": "b", "start_year": 2019, "end_year": 2021, "levers": levers,
-                            "budget": {"binding": True, "lever_share": 0.01}})
+    tight = build_scenario(
+        {
+            "name": "b",
+            "start_year": 2019,
+            "end_year": 2021,
+            "levers": levers,
+            "budget": {"binding": True, "lever_share": 0.01},
+        }
+    )
     loose, bound = BudgetTracker(free), BudgetTracker(tight)
     delivered_free = loose.step(2020, economy)
     delivered = bound.step(2020, economy)
@@ -705,10 +812,18 @@ def test_a_binding_budget_run_reports_the_costs_it_paid():
     from growthpole.fiscal import fiscal_summary
 
     def spec(budget: dict | None) -> object:
-        data = {"name": "budget-run", "start_year": START, "end_year": 2022, "replications": 1,
-                "seed": 43, "scale": {"people_per_agent": 20_000, "workers_per_firm_agent": 10},
-                "levers": {"platforms.binhai_new_area": {2020: 0.5, 2021: 1.0},
-                           "business.financing_access": {2020: 0.15}}}
+        data = {
+            "name": "budget-run",
+            "start_year": START,
+            "end_year": 2022,
+            "replications": 1,
+            "seed": 43,
+            "scale": {"people_per_agent": 20_000, "workers_per_firm_agent": 10},
+            "levers": {
+                "platforms.binhai_new_area": {2020: 0.5, 2021: 1.0},
+                "business.financing_access": {2020: 0.15},
+            },
+        }
         if budget:
             data["budget"] = budget
         return build_scenario(data)
@@ -731,7 +846,8 @@ def test_prior_draws_are_valid_scenario_coefficients():
     draws = sample_coefficients(np.random.default_rng(5))
     assert draws == sample_coefficients(np.random.default_rng(5))
     assert set(draws) == set(COEFFICIENTS)
-    scenario = build_scenario({"name": "draw", "start_year": 2019, "end_year": 2021,
-                               "lever_coefficients": draws})
+    scenario = build_scenario(
+        {"name": "draw", "start_year": 2019, "end_year": 2021, "lever_coefficients": draws}
+    )
     assert scenario.lever_coefficients == draws
     assert np.isfinite(log_prior(draws))

@@ -19,8 +19,12 @@ from growthpole.model import data_inputs
 from .conftest import ROOT
 
 #: files with a year column and the numeric column to corrupt
-YEARLY_FILES = {"city_gdp.csv": "gdp_100m_cny", "corridor_indicators.csv": "value",
-                "county_gdp.csv": "value", "travel_times.csv": "minutes"}
+YEARLY_FILES = {
+    "city_gdp.csv": "gdp_100m_cny",
+    "corridor_indicators.csv": "value",
+    "county_gdp.csv": "value",
+    "travel_times.csv": "minutes",
+}
 
 
 def _copy_with_future_corrupted(tmp_path, information_year: int):
@@ -40,11 +44,21 @@ def _copy_with_future_corrupted(tmp_path, information_year: int):
 
 def _inputs(start_year: int, information_year: int):
     base, hours, rd, platforms, schedule = data_inputs(start_year, information_year)
-    targets = [Target(kind=kind, city=city) for kind in ("gdp", "real_growth", "population")
-               for city in ("shaoxing", "hangzhou")]
+    targets = [
+        Target(kind=kind, city=city)
+        for kind in ("gdp", "real_growth", "population")
+        for city in ("shaoxing", "hangzhou")
+    ]
     moments = MomentSet.build(targets, start_year, information_year)
-    return (base.gdp, base.population, hours, rd, [sorted(p.items()) for p in platforms],
-            [(y, m) for y, m in schedule], moments.observed)
+    return (
+        base.gdp,
+        base.population,
+        hours,
+        rd,
+        [sorted(p.items()) for p in platforms],
+        [(y, m) for y, m in schedule],
+        moments.observed,
+    )
 
 
 def _assert_same(first, second):
@@ -61,13 +75,16 @@ def _assert_same(first, second):
                     assert x == y
 
 
-@pytest.mark.parametrize("start_year, information_year", [(2005, 2010), (2005, 2014),
-                                                          (2010, 2016), (2005, 2019)])
+@pytest.mark.parametrize(
+    "start_year, information_year", [(2005, 2010), (2005, 2014), (2010, 2016), (2005, 2019)]
+)
 def test_loaders_read_nothing_published_after_the_information_date(
-        tmp_path, monkeypatch, start_year, information_year):
+    tmp_path, monkeypatch, start_year, information_year
+):
     clean = _inputs(start_year, information_year)
-    monkeypatch.setenv("GROWTHPOLE_DATA_DIR",
-                       str(_copy_with_future_corrupted(tmp_path, information_year)))
+    monkeypatch.setenv(
+        "GROWTHPOLE_DATA_DIR", str(_copy_with_future_corrupted(tmp_path, information_year))
+    )
     _assert_same(clean, _inputs(start_year, information_year))
 
 

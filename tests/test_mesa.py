@@ -33,13 +33,14 @@ def tiny_model(**keywords) -> GrowthPoleModel:
 
 # ---- constructor ---------------------------------------------------------------------------
 
+
 def test_path_and_seed_give_the_runner_replication_of_that_seed():
     """GrowthPoleModel(path, seed=s, replication=r) is replication r of `run --seed s`."""
     model = tiny_model(seed=11, replication=1)
     model.run()
-    spec = load_scenario(BASELINE).with_changes(end_year=2022,
-                                                scale={"people_per_agent": 20000,
-                                                       "workers_per_firm_agent": 10})
+    spec = load_scenario(BASELINE).with_changes(
+        end_year=2022, scale={"people_per_agent": 20000, "workers_per_firm_agent": 10}
+    )
     expected = simulate(spec, replication_seeds(11, 2)[1], replication=1)
     pd.testing.assert_frame_equal(model.city_year(), expected)
     assert model.scenario.end_year == 2022 and model.scenario.scale.people_per_agent == 20000
@@ -51,15 +52,16 @@ def test_seedless_models_differ_and_rng_generators_reproduce():
     a = tiny_model(end_year=2020, rng=np.random.default_rng(5))
     b = tiny_model(end_year=2020, rng=np.random.default_rng(5))
     pd.testing.assert_frame_equal(a.run(), b.run())
-    assert tiny_model(end_year=2020, rng=3).seed_sequence.spawn_key == \
-        tiny_model(end_year=2020, seed=3).seed_sequence.spawn_key
+    assert (
+        tiny_model(end_year=2020, rng=3).seed_sequence.spawn_key
+        == tiny_model(end_year=2020, seed=3).seed_sequence.spawn_key
+    )
     with pytest.raises(ValueError, match="not seed and rng"):
         tiny_model(seed=1, rng=2)
 
 
 def test_lever_keywords_reach_the_scenario_with_dot_or_double_underscore():
-    model = tiny_model(seed=1, **{"innovation.talent_programmes": 0.5},
-                       business__tax_fee_cuts=0.01)
+    model = tiny_model(seed=1, **{"innovation.talent_programmes": 0.5}, business__tax_fee_cuts=0.01)
     assert model.scenario.levers["innovation.talent_programmes"] == 0.5
     assert model.scenario.levers["business.tax_fee_cuts"] == 0.01
 
@@ -87,10 +89,10 @@ def test_running_turns_false_at_the_end_year_and_stepping_past_it_is_refused():
 
 # ---- agents --------------------------------------------------------------------------------
 
+
 def _live_counts(model: GrowthPoleModel) -> dict[type, int]:
     state = model.state
-    return {Firm: state.firms.count, Talent: state.talent.count,
-            Platform: state.platforms.count}
+    return {Firm: state.firms.count, Talent: state.talent.count, Platform: state.platforms.count}
 
 
 def test_agents_hold_one_view_per_live_agent_registered_once():
@@ -134,15 +136,18 @@ def test_view_of_an_exited_firm_says_so_and_leaves_model_agents():
     with pytest.raises(AgentExitedError):
         view.capital = 1.0
     survivor = next(v for i, v in views.items() if i in live)
-    row = int(np.flatnonzero(model.state.firms.ids[: model.state.firms.size]
-                             == survivor.agent_id)[0])
+    row = int(
+        np.flatnonzero(model.state.firms.ids[: model.state.firms.size] == survivor.agent_id)[0]
+    )
     assert survivor in registered and survivor.capital == model.state.firms.capital[row]
 
 
 def test_datacollector_agent_reporter_runs_across_exits():
-    model = tiny_model(seed=5, end_year=2025,
-                       agenttype_reporters={Firm: {"capital": "capital",
-                                                   "value_added": lambda a: a.value_added}})
+    model = tiny_model(
+        seed=5,
+        end_year=2025,
+        agenttype_reporters={Firm: {"capital": "capital", "value_added": lambda a: a.value_added}},
+    )
     model.run()
     frame = model.datacollector.get_agenttype_vars_dataframe(Firm)
     city = model.city_year()
@@ -156,8 +161,9 @@ def test_datacollector_agent_reporter_runs_across_exits():
     assert frame.capital.notna().all() and (frame.capital > 0).all()
     # the reporter reads the table: the last step's capital is the live firms' capital
     last = frame.xs(model.steps, level="Step")
-    np.testing.assert_allclose(np.sort(last.capital.to_numpy()),
-                               np.sort(model.state.firms.capital[model.state.firms.live]))
+    np.testing.assert_allclose(
+        np.sort(last.capital.to_numpy()), np.sort(model.state.firms.capital[model.state.firms.live])
+    )
     # an agent that exited never reappears after its last row
     steps_of = frame.reset_index().groupby("AgentID").Step.agg(["min", "max", "count"])
     assert ((steps_of["max"] - steps_of["min"] + 1) == steps_of["count"]).all()
@@ -171,19 +177,29 @@ def test_model_reporters_equal_the_city_year_table():
     assert list(reported.columns) == list(MODEL_REPORTERS)
     shaoxing = model.city_year().query("region == 'shaoxing'").reset_index(drop=True)
     np.testing.assert_array_equal(reported.year.to_numpy(), shaoxing.year.to_numpy())
-    for name, column in (("shaoxing_gdp", "gdp"), ("shaoxing_population", "population"),
-                         ("shaoxing_firm_agents", "firm_agents")):
-        np.testing.assert_allclose(reported[name].to_numpy(), shaoxing[column].to_numpy(),
-                                   rtol=1e-12)
+    for name, column in (
+        ("shaoxing_gdp", "gdp"),
+        ("shaoxing_population", "population"),
+        ("shaoxing_firm_agents", "firm_agents"),
+    ):
+        np.testing.assert_allclose(
+            reported[name].to_numpy(), shaoxing[column].to_numpy(), rtol=1e-12
+        )
 
 
 # ---- Mesa's batch_run ----------------------------------------------------------------------
 
+
 def test_batch_run_iterations_differ_and_stop_at_the_end_year():
-    results = pd.DataFrame(mesa.batch_run(
-        GrowthPoleModel,
-        {"scenario": BASELINE, **TINY, "innovation.talent_programmes": [0.0, 0.5]},
-        iterations=3, data_collection_period=1, display_progress=False))
+    results = pd.DataFrame(
+        mesa.batch_run(
+            GrowthPoleModel,
+            {"scenario": BASELINE, **TINY, "innovation.talent_programmes": [0.0, 0.5]},
+            iterations=3,
+            data_collection_period=1,
+            display_progress=False,
+        )
+    )
     assert results.RunId.nunique() == 6
     horizon = TINY["end_year"] - 2019
     for _, run in results.groupby("RunId"):
@@ -196,5 +212,4 @@ def test_batch_run_iterations_differ_and_stop_at_the_end_year():
         assert runs.shaoxing_gdp.nunique() == 3  # the three iterations differ
     base_year = results[results.Step == 0]
     # all start from the same base-year data (firm value added is calibrated to it)
-    np.testing.assert_allclose(base_year.shaoxing_gdp, base_year.shaoxing_gdp.iloc[0],
-                               rtol=1e-9)
+    np.testing.assert_allclose(base_year.shaoxing_gdp, base_year.shaoxing_gdp.iloc[0], rtol=1e-9)

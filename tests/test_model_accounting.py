@@ -12,8 +12,17 @@ from growthpole.runner import run_scenario, simulate
 
 from .conftest import tiny_scenario
 
-EXTENSIVE = ["gdp", "gdp_real", "firm_value_added", "population", "employment", "capital",
-             "emissions", "firm_entries", "firm_exits"]
+EXTENSIVE = [
+    "gdp",
+    "gdp_real",
+    "firm_value_added",
+    "population",
+    "employment",
+    "capital",
+    "emissions",
+    "firm_entries",
+    "firm_exits",
+]
 
 
 def test_shaoxing_is_the_sum_of_its_six_units(tiny, seed_sequence):
@@ -27,11 +36,13 @@ def test_gdp_is_firm_value_added_plus_nonmodelled_times_prices(tiny, seed_sequen
     model = GrowthPoleModel(tiny, seed_sequence)
     frame = model.run()
     # P_t = prod_{s <= t} (1 + π_s), π_s the deflator of the year on the national path
-    inflation = {y: model.year_parameters(y).gdp_deflator_inflation
-                 for y in range(2020, tiny.end_year + 1)}
+    inflation = {
+        y: model.year_parameters(y).gdp_deflator_inflation for y in range(2020, tiny.end_year + 1)
+    }
     prices = frame.year.map(lambda y: np.prod([1 + inflation[s] for s in range(2020, y + 1)]))
-    np.testing.assert_allclose(frame.gdp, (frame.firm_value_added + frame.nonmodelled_gdp)
-                               * prices, rtol=1e-12)
+    np.testing.assert_allclose(
+        frame.gdp, (frame.firm_value_added + frame.nonmodelled_gdp) * prices, rtol=1e-12
+    )
 
 
 def test_base_year_reproduces_the_data(tiny, seed_sequence):
@@ -40,9 +51,25 @@ def test_base_year_reproduces_the_data(tiny, seed_sequence):
     frame = simulate(tiny, seed_sequence)
     first = frame[(frame.year == 2019) & (frame.region != "shaoxing")]
     base = base_year(2019)
-    np.testing.assert_allclose(first.set_index("region").gdp.reindex(
-        ["yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang", "hangzhou",
-         "ningbo", "shanghai"]).to_numpy(), base.gdp, rtol=1e-9)
+    np.testing.assert_allclose(
+        first.set_index("region")
+        .gdp.reindex(
+            [
+                "yuecheng",
+                "keqiao",
+                "shangyu",
+                "zhuji",
+                "shengzhou",
+                "xinchang",
+                "hangzhou",
+                "ningbo",
+                "shanghai",
+            ]
+        )
+        .to_numpy(),
+        base.gdp,
+        rtol=1e-9,
+    )
 
 
 def test_people_are_conserved_except_the_declared_inflow(tiny, seed_sequence):
@@ -50,8 +77,9 @@ def test_people_are_conserved_except_the_declared_inflow(tiny, seed_sequence):
     corridor = frame[frame.region != "shaoxing"].groupby("year")
     population = corridor.population.sum()
     inflow = corridor.external_inflow.sum()
-    np.testing.assert_allclose(population.diff().dropna().to_numpy(),
-                               inflow.iloc[1:].to_numpy(), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        population.diff().dropna().to_numpy(), inflow.iloc[1:].to_numpy(), rtol=0, atol=1e-9
+    )
     flows = frame[frame.region != "shaoxing"].groupby("year")
     np.testing.assert_allclose(flows.migration_in.sum(), flows.migration_out.sum(), atol=1e-9)
 
@@ -75,14 +103,27 @@ def test_replication_r_uses_the_same_stream_in_every_scenario():
     a 3-replication run, and in a scenario with a lever the base-year state is identical."""
     two = run_scenario(tiny_scenario(replications=2)).city_year
     three = run_scenario(tiny_scenario(replications=3)).city_year
-    pd.testing.assert_frame_equal(two[two.replication == 1].reset_index(drop=True),
-                                  three[three.replication == 1].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        two[two.replication == 1].reset_index(drop=True),
+        three[three.replication == 1].reset_index(drop=True),
+    )
 
 
-ALL_OFF = {"spillovers": False, "agglomeration": False,
-           "migration": False, "relocation": False, "entry": False, "exit": False,
-           "land": False, "environment": False, "digital": False, "productivity": False,
-           "commuting": False, "national_path": False, "market_access": False}
+ALL_OFF = {
+    "spillovers": False,
+    "agglomeration": False,
+    "migration": False,
+    "relocation": False,
+    "entry": False,
+    "exit": False,
+    "land": False,
+    "environment": False,
+    "digital": False,
+    "productivity": False,
+    "commuting": False,
+    "national_path": False,
+    "market_access": False,
+}
 
 
 def test_reduction_without_dynamics_is_a_steady_state(seed_sequence):
@@ -98,8 +139,9 @@ def test_reduction_without_dynamics_is_a_steady_state(seed_sequence):
         t = rows.index.to_numpy() - 2019
         firm0 = rows.firm_value_added.iloc[0]
         nonmodelled0 = rows.nonmodelled_gdp.iloc[0]
-        expected = ((firm0 + nonmodelled0 * (1 + params.nonmodelled_growth) ** t)
-                    * (1 + params.gdp_deflator_inflation) ** t)
+        expected = (firm0 + nonmodelled0 * (1 + params.nonmodelled_growth) ** t) * (
+            1 + params.gdp_deflator_inflation
+        ) ** t
         np.testing.assert_allclose(rows.gdp.to_numpy(), expected, rtol=1e-9)
 
 
@@ -109,9 +151,16 @@ def test_reduction_pure_tfp_drift_grows_at_the_hand_computed_rate(seed_sequence)
     mechanisms/productivity.balanced_growth_capital_ratio), so firm value added grows at the
     Solow rate ln(1 + G) = g / (1 - α) in every year from the first, by hand."""
     g = 0.02
-    scenario = tiny_scenario(end_year=2035, parameters={
-        "tfp_drift": g, "tfp_shock_sd": 0.0, "rd_return": 0.0, "external_inflow_rate": 0.0,
-        "digital_adoption_rate": 0.0})
+    scenario = tiny_scenario(
+        end_year=2035,
+        parameters={
+            "tfp_drift": g,
+            "tfp_shock_sd": 0.0,
+            "rd_return": 0.0,
+            "external_inflow_rate": 0.0,
+            "digital_adoption_rate": 0.0,
+        },
+    )
     switches = {k: v for k, v in ALL_OFF.items() if k != "productivity"}
     frame = GrowthPoleModel(scenario, seed_sequence, switches=switches).run()
     alpha = scenario.model_parameters().capital_elasticity
@@ -130,9 +179,16 @@ def test_reduction_capital_at_its_desired_level_grows_toward_the_balanced_rate(s
     from growthpole.mechanisms import productivity
 
     g = 0.02
-    scenario = tiny_scenario(end_year=2035, parameters={
-        "tfp_drift": g, "tfp_shock_sd": 0.0, "rd_return": 0.0, "external_inflow_rate": 0.0,
-        "digital_adoption_rate": 0.0})
+    scenario = tiny_scenario(
+        end_year=2035,
+        parameters={
+            "tfp_drift": g,
+            "tfp_shock_sd": 0.0,
+            "rd_return": 0.0,
+            "external_inflow_rate": 0.0,
+            "digital_adoption_rate": 0.0,
+        },
+    )
     switches = {k: v for k, v in ALL_OFF.items() if k != "productivity"}
     original = productivity.balanced_growth_capital_ratio
     productivity.balanced_growth_capital_ratio = lambda params, rd: np.ones(len(rd))
@@ -158,8 +214,13 @@ def test_reduction_pole_premium_adds_to_that_pole_only(seed_sequence, pole):
     premium (later years differ through relative market access, mechanisms/market_access.py,
     which responds to the pole's GDP with a lag of one year)."""
     drift, premium = 0.01, 0.015
-    base = {"tfp_drift": drift, "tfp_shock_sd": 0.0, "rd_return": 0.0,
-            "external_inflow_rate": 0.0, "digital_adoption_rate": 0.0}
+    base = {
+        "tfp_drift": drift,
+        "tfp_shock_sd": 0.0,
+        "rd_return": 0.0,
+        "external_inflow_rate": 0.0,
+        "digital_adoption_rate": 0.0,
+    }
     switches = {k: v for k, v in ALL_OFF.items() if k != "productivity"}
     frames = {}
     for label, extra in (("without", {}), ("with", {f"{pole}_tfp_premium": premium})):
@@ -168,13 +229,13 @@ def test_reduction_pole_premium_adds_to_that_pole_only(seed_sequence, pole):
     params = tiny_scenario(parameters=base).model_parameters()
     rows = frames["with"][frames["with"].region == pole].set_index("year")
     growth = np.log(rows.firm_value_added).diff().dropna().to_numpy()
-    assert growth[0] == pytest.approx((drift + premium) / (1 - params.capital_elasticity),
-                                      rel=1e-9)
+    assert growth[0] == pytest.approx((drift + premium) / (1 - params.capital_elasticity), rel=1e-9)
     others = [r for r in frames["with"].region.unique() if r != pole]
     for region in others:
         with_path = frames["with"][frames["with"].region == region].firm_value_added.to_numpy()
         without_path = frames["without"][
-            frames["without"].region == region].firm_value_added.to_numpy()
+            frames["without"].region == region
+        ].firm_value_added.to_numpy()
         np.testing.assert_array_equal(with_path[:2], without_path[:2])
 
 

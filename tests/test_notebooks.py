@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-EXPECTED = ("01_quickstart", "02_scenarios_and_levers", "03_calibration_and_validation",
-            "04_sweeps_sensitivity_attribution")
+EXPECTED = (
+    "01_quickstart",
+    "02_scenarios_and_levers",
+    "03_calibration_and_validation",
+    "04_sweeps_sensitivity_attribution",
+)
 
 
 def test_the_four_notebooks_exist():
@@ -28,21 +32,34 @@ def test_notebook_runs(name):
         pytest.fail(f"{path} is missing")
     notebook = nbformat.read(path, as_version=4)
     # kernel "python3": jupyter_client starts it with this interpreter (the project's venv)
-    client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
     client.execute()
-    errors = [output for cell in notebook.cells if cell.cell_type == "code"
-              for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    errors = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
     assert not errors
     # every figure cell produced an image (a figure that silently fails to draw is a bug)
-    images = sum("image/png" in output.get("data", {}) for cell in notebook.cells
-                 if cell.cell_type == "code" for output in cell.get("outputs", []))
+    images = sum(
+        "image/png" in output.get("data", {})
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
     assert images >= 1
 
 
 #: run after notebook 03 in its own kernel: the rank table it shows and the rank figure it
 #: draws come from one computation, the calibration report's hindcast
-NOTEBOOK_03_CHECK = '''
+NOTEBOOK_03_CHECK = """
 import numpy as np
 assert report is not None, "no shipped calibration report: notebook 03 shows no hindcast"
 assert rank_table is not None, "the hindcast has no national rank (no national panel?)"
@@ -60,7 +77,7 @@ reported = report["targets"]["national_rank_within_2_every_window_year"]["max_ab
 worst = rank_table.query("sample == 'in'").error.abs().max()
 assert abs(worst - reported) <= 1, (worst, reported)
 print("NOTEBOOK-03-CONSISTENT", worst, reported)
-'''
+"""
 
 
 @pytest.mark.notebook
@@ -73,8 +90,12 @@ def test_notebook_03_table_and_figure_come_from_one_computation():
     source = "".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
     assert source.count("hindcast(") == 1, "notebook 03 must compute its hindcast once"
     notebook.cells.append(nbformat.v4.new_code_cell(NOTEBOOK_03_CHECK))
-    client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
     client.execute()
     outputs = notebook.cells[-1].get("outputs", [])
     errors = [o for o in outputs if o.get("output_type") == "error"]

@@ -51,6 +51,7 @@ def _labelled(fig) -> None:
 
 # ---- history ------------------------------------------------------------------------------
 
+
 def test_rank_history_counts_larger_cities_and_skips_thin_years():
     rng = np.random.default_rng(7)
     rows, expected = [], {}
@@ -81,6 +82,7 @@ def test_rank_history_of_the_shipped_panel_matches_the_yearbook_ranks_in_data_re
 
 # ---- figures: numbers drawn -----------------------------------------------------------------
 
+
 def test_gdp_fan_draws_quantiles_and_leaves_gaps_in_history(tiny_run):
     city_year = tiny_run.city_year
     history = pd.DataFrame({"year": [2015, 2016, 2018], "gdp": [100.0, 110.0, 130.0]})
@@ -99,8 +101,7 @@ def test_gdp_fan_draws_quantiles_and_leaves_gaps_in_history(tiny_run):
 
 def test_rank_fan_without_rank_says_so_and_with_rank_draws_median(tiny_run):
     history = pd.DataFrame({"year": [2010, 2011], "rank": [37, 36], "n_cities": [300, 300]})
-    fig = plots.rank_fan(tiny_run.city_year.drop(columns="national_rank", errors="ignore"),
-                         history)
+    fig = plots.rank_fan(tiny_run.city_year.drop(columns="national_rank", errors="ignore"), history)
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "national_rank" in texts
     city_year = tiny_run.city_year.copy()
@@ -110,8 +111,9 @@ def test_rank_fan_without_rank_says_so_and_with_rank_draws_median(tiny_run):
     fig = plots.rank_fan(city_year, history)
     ax = fig.axes[0]
     assert not any("national_rank" in t.get_text() for t in ax.texts)
-    median = next(line for line in ax.get_lines()
-                  if line.get_label().startswith("simulated median"))
+    median = next(
+        line for line in ax.get_lines() if line.get_label().startswith("simulated median")
+    )
     expected = city_year[mask].groupby("year").national_rank.median()
     np.testing.assert_allclose(median.get_ydata(), expected.to_numpy())
     assert ax.yaxis_inverted()  # rank 1 at the top
@@ -150,12 +152,15 @@ def test_corridor_map_arrows_point_with_the_net_flow(tiny_run):
     first, last = int(city_year.year.min()) + 1, int(city_year.year.max())
     flows = plots.net_flows(city_year, (first, last))
     rows = city_year[(city_year.region == "keqiao") & city_year.year.between(first, last)]
-    by_hand = (rows.groupby("replication").migration_in.sum()
-               - rows.groupby("replication").migration_out.sum()).mean()
+    by_hand = (
+        rows.groupby("replication").migration_in.sum()
+        - rows.groupby("replication").migration_out.sum()
+    ).mean()
     assert flows.loc["keqiao", "people"] == pytest.approx(by_hand)
     fig = plots.corridor_map(city_year)
-    arrows = {a.get_gid(): a for ax in fig.axes for a in ax.texts
-              if str(a.get_gid()).startswith("flow:")}
+    arrows = {
+        a.get_gid(): a for ax in fig.axes for a in ax.texts if str(a.get_gid()).startswith("flow:")
+    }
     assert arrows, "no flow arrows drawn"
     for gid, arrow in arrows.items():
         _, column, region = gid.split(":")
@@ -168,8 +173,9 @@ def test_corridor_map_arrows_point_with_the_net_flow(tiny_run):
 
 def test_attribution_waterfall_stacks_contributions():
     rng = np.random.default_rng(5)
-    table = pd.DataFrame({"pillar": ["integration", "platforms", "green"],
-                          "contribution": rng.normal(0, 0.1, 3)})
+    table = pd.DataFrame(
+        {"pillar": ["integration", "platforms", "green"], "contribution": rng.normal(0, 0.1, 3)}
+    )
     fig = plots.attribution_waterfall(table, value_label="Δ P(top-30) in 2035")
     bars = fig.axes[0].patches
     assert len(bars) == 4
@@ -185,20 +191,33 @@ def test_attribution_waterfall_stacks_contributions():
 
 
 def test_calibration_fit_bars_are_relative_deviations():
-    table = pd.DataFrame({"moment": ["gdp growth", "population"], "target": [0.08, 500.0],
-                          "simulated": [0.06, 550.0], "unit": ["1/yr", "万人"]})
+    table = pd.DataFrame(
+        {
+            "moment": ["gdp growth", "population"],
+            "target": [0.08, 500.0],
+            "simulated": [0.06, 550.0],
+            "unit": ["1/yr", "万人"],
+        }
+    )
     fig = plots.calibration_fit(table)
     widths = [bar.get_width() for bar in fig.axes[0].patches]
     np.testing.assert_allclose(widths, [-25.0, 10.0])
     _labelled(fig)
-    series = pd.DataFrame({"moment": ["gdp"] * 3 + ["pop"] * 3, "year": [1, 2, 3] * 2,
-                           "observed": np.arange(6.0), "simulated": np.arange(6.0) + 1})
+    series = pd.DataFrame(
+        {
+            "moment": ["gdp"] * 3 + ["pop"] * 3,
+            "year": [1, 2, 3] * 2,
+            "observed": np.arange(6.0),
+            "simulated": np.arange(6.0) + 1,
+        }
+    )
     _labelled(plots.calibration_fit(series))
     with pytest.raises(ValueError, match="simulated"):
         plots.calibration_fit(pd.DataFrame({"moment": ["a"], "observed": [1.0]}))
 
 
 # ---- names and fonts ------------------------------------------------------------------------
+
 
 def test_missing_glyph_check_detects_boxes():
     # negative control: Chinese text with a Latin-only font must raise the glyph warning,
@@ -210,8 +229,10 @@ def test_missing_glyph_check_detects_boxes():
         plt.close(fig)
 
 
-@pytest.mark.skipif(plots.cjk_font() is None, reason="no CJK font installed (Debian: "
-                    "fonts-noto-cjk, `make system-deps`)")
+@pytest.mark.skipif(
+    plots.cjk_font() is None,
+    reason="no CJK font installed (Debian: fonts-noto-cjk, `make system-deps`)",
+)
 def test_chinese_place_names_render_with_a_cjk_font(tiny_run):
     assert plots.place_name("keqiao").startswith("柯桥区")
     for fig in (plots.corridor_map(tiny_run.city_year), plots.gdp_fan(tiny_run.city_year)):
@@ -231,14 +252,17 @@ def test_english_names_when_no_cjk_font(monkeypatch, tiny_run):
 
 # ---- report ---------------------------------------------------------------------------------
 
+
 def _run_dir(tmp_path: Path, result) -> Path:
     return write_run(result, tmp_path / "run")
 
 
 def test_report_writes_every_figure_it_links(tmp_path, tiny_run):
     run_dir = _run_dir(tmp_path, tiny_run)
-    write_csv(run_dir / "attribution.csv", pd.DataFrame(
-        {"pillar": ["integration", "platforms"], "contribution": [0.1, -0.02]}))
+    write_csv(
+        run_dir / "attribution.csv",
+        pd.DataFrame({"pillar": ["integration", "platforms"], "contribution": [0.1, -0.02]}),
+    )
     path = build_report(run_dir)
     html = path.read_text(encoding="utf-8")
     linked = sorted(set(__import__("re").findall(r"src='(figures/[^']+)'", html)))
@@ -259,11 +283,18 @@ def test_report_writes_every_figure_it_links(tmp_path, tiny_run):
 def test_report_headline_follows_the_summary(p_top30):
     from growthpole.report import headline
 
-    summary = pd.DataFrame({"year": [2019, 2020, 2021], "gdp_p05": [1.0, 2.0, 3.0],
-                            "gdp_median": [1.5, 2.5, 3.5], "gdp_p95": [2.0, 3.0, 4.0]})
+    summary = pd.DataFrame(
+        {
+            "year": [2019, 2020, 2021],
+            "gdp_p05": [1.0, 2.0, 3.0],
+            "gdp_median": [1.5, 2.5, 3.5],
+            "gdp_p95": [2.0, 3.0, 4.0],
+        }
+    )
     if p_top30 is not None:
-        summary = summary.assign(p_top30=p_top30, rank_median=[31, 30, 29],
-                                 rank_p05=[28, 27, 26], rank_p95=[35, 34, 33])
+        summary = summary.assign(
+            p_top30=p_top30, rank_median=[31, 30, 29], rank_p05=[28, 27, 26], rank_p95=[35, 34, 33]
+        )
     text = " ".join(headline(summary))
     assert "median 4 亿元" in text and "2021" in text
     if p_top30 is None:
@@ -296,8 +327,13 @@ def test_report_cli_in_process(tmp_path, tiny_run, capsys):
 
 def test_report_command_line_entry_point(tmp_path):
     # the installed `python -m growthpole` path (one subprocess): a clear error, status 2
-    done = subprocess.run([sys.executable, "-m", "growthpole", "report", str(tmp_path / "x")],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "growthpole", "report", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
 
@@ -313,16 +349,26 @@ def test_regions_have_coordinates_for_the_map():
 def test_sensitivity_bars_are_the_estimates_largest_on_top():
     rng = np.random.default_rng(9)
     estimates = rng.uniform(0.0, 10.0, 3)
-    table = pd.DataFrame({"outcome": "gdp:2035", "factor": ["a", "b", "c"], "index": "mu_star",
-                          "estimate": estimates, "conf_low": estimates - 1,
-                          "conf_high": estimates + 1, "method": "morris", "variants": 16,
-                          "replications": 2})
+    table = pd.DataFrame(
+        {
+            "outcome": "gdp:2035",
+            "factor": ["a", "b", "c"],
+            "index": "mu_star",
+            "estimate": estimates,
+            "conf_low": estimates - 1,
+            "conf_high": estimates + 1,
+            "method": "morris",
+            "variants": 16,
+            "replications": 2,
+        }
+    )
     fig = plots.sensitivity_indices(table)
     ax = fig.axes[0]
     widths = [bar.get_width() for bar in ax.patches]
     np.testing.assert_allclose(widths, np.sort(estimates))  # drawn bottom (small) to top
     assert [t.get_text() for t in ax.get_yticklabels()] == list(
-        np.array(["a", "b", "c"])[np.argsort(estimates)])
+        np.array(["a", "b", "c"])[np.argsort(estimates)]
+    )
     assert plots.gdp_unit() in ax.get_title()
     _labelled(fig)
 
@@ -341,20 +387,29 @@ def test_wilson_interval_matches_scipy_and_covers_the_share():
 def test_waterfall_from_a_shapley_table_closes_on_the_total_effect():
     rng = np.random.default_rng(2)
     phi = rng.normal(100.0, 50.0, 3)
-    shapley = pd.DataFrame({
-        "outcome": ["gdp:2030"] * 6,
-        "component": ["baseline", "integration", "platforms", "green", "full_strategy",
-                      "total_effect"],
-        "value": [1000.0, *phi, 1000.0 + phi.sum(), phi.sum()],
-        "ci_low": 0.0, "ci_high": 500.0})
+    shapley = pd.DataFrame(
+        {
+            "outcome": ["gdp:2030"] * 6,
+            "component": [
+                "baseline",
+                "integration",
+                "platforms",
+                "green",
+                "full_strategy",
+                "total_effect",
+            ],
+            "value": [1000.0, *phi, 1000.0 + phi.sum(), phi.sum()],
+            "ci_low": 0.0,
+            "ci_high": 500.0,
+        }
+    )
     fig = plots.attribution_waterfall(shapley)
     bars = fig.axes[0].patches
     np.testing.assert_allclose([b.get_height() for b in bars[:3]], phi)
     assert bars[3].get_height() == pytest.approx(phi.sum())
 
 
-def test_history_figures_without_readable_data_show_the_simulation(monkeypatch, tmp_path,
-                                                                   tiny_run):
+def test_history_figures_without_readable_data_show_the_simulation(monkeypatch, tmp_path, tiny_run):
     monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(tmp_path))  # an empty data directory
     fig = plots.gdp_fan(tiny_run.city_year)
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
@@ -368,8 +423,22 @@ def test_history_figures_without_readable_data_show_the_simulation(monkeypatch, 
 
 #: words that name a unit on a numeric axis (calendar years, money, people, shares, places,
 #: degrees, counts)
-UNIT_WORDS = ("亿元", "100 million yuan", "万人", "10,000 people", "%", "places", "degrees",
-              "firm agents", "0-1", "probability", "year", "count", "share", "(1 = largest)")
+UNIT_WORDS = (
+    "亿元",
+    "100 million yuan",
+    "万人",
+    "10,000 people",
+    "%",
+    "places",
+    "degrees",
+    "firm agents",
+    "0-1",
+    "probability",
+    "year",
+    "count",
+    "share",
+    "(1 = largest)",
+)
 
 
 def _numeric_ticks(labels) -> bool:
@@ -392,8 +461,9 @@ def _units_on_numeric_axes(fig) -> None:
             continue
         for axis, label in ((ax.xaxis, ax.get_xlabel()), (ax.yaxis, ax.get_ylabel())):
             if _numeric_ticks(axis.get_ticklabels()):
-                assert any(word in label for word in UNIT_WORDS), \
+                assert any(word in label for word in UNIT_WORDS), (
                     f"axis without a unit: {label!r} in {ax.get_title()!r}"
+                )
 
 
 def _png(fig) -> np.ndarray:
@@ -420,32 +490,71 @@ IMAGE_TOLERANCE = 2.0
 
 def _morris_table(conf_width: float = 1.5) -> pd.DataFrame:
     rng = np.random.default_rng(21)
-    factors = ["innovation.talent_programmes", "integration.hangzhou_travel_time_cut",
-               "business.tax_fee_cuts"]
+    factors = [
+        "innovation.talent_programmes",
+        "integration.hangzhou_travel_time_cut",
+        "business.tax_fee_cuts",
+    ]
     mu = rng.uniform(0.2, 3.0, 3)
     sigma = mu * rng.uniform(0.1, 1.5, 3)
     rows = []
     for factor, m, s in zip(factors, mu, sigma, strict=True):
-        rows.append({"outcome": "gdp:2035", "factor": factor, "index": "mu_star",
-                     "estimate": m, "conf_low": m - conf_width, "conf_high": m + conf_width,
-                     "method": "morris", "variants": 16, "replications": 2})
-        rows.append({"outcome": "gdp:2035", "factor": factor, "index": "sigma", "estimate": s,
-                     "conf_low": np.nan, "conf_high": np.nan, "method": "morris",
-                     "variants": 16, "replications": 2})
+        rows.append(
+            {
+                "outcome": "gdp:2035",
+                "factor": factor,
+                "index": "mu_star",
+                "estimate": m,
+                "conf_low": m - conf_width,
+                "conf_high": m + conf_width,
+                "method": "morris",
+                "variants": 16,
+                "replications": 2,
+            }
+        )
+        rows.append(
+            {
+                "outcome": "gdp:2035",
+                "factor": factor,
+                "index": "sigma",
+                "estimate": s,
+                "conf_low": np.nan,
+                "conf_high": np.nan,
+                "method": "morris",
+                "variants": 16,
+                "replications": 2,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def test_every_figure_has_units_on_its_numeric_axes(tiny_run):
     city_year = tiny_run.city_year
-    waterfall = pd.DataFrame({"pillar": ["integration", "platforms", "total"],
-                              "contribution": [120.0, 80.0, 210.0], "outcome": "gdp:2030"})
-    calibration = pd.DataFrame({"moment": ["gdp:shaoxing", "population:shaoxing"],
-                                "observed": [100.0, 50.0], "simulated": [104.0, 47.0]})
-    figures = [plots.gdp_fan(city_year), plots.rank_fan(city_year),
-               plots.p_top30_by_year({"tiny": city_year}), plots.sector_shares(city_year),
-               plots.corridor_map(city_year), plots.attribution_waterfall(waterfall),
-               plots.calibration_fit(calibration),
-               plots.sensitivity_indices(_morris_table()), plots.morris_mu_sigma(_morris_table())]
+    waterfall = pd.DataFrame(
+        {
+            "pillar": ["integration", "platforms", "total"],
+            "contribution": [120.0, 80.0, 210.0],
+            "outcome": "gdp:2030",
+        }
+    )
+    calibration = pd.DataFrame(
+        {
+            "moment": ["gdp:shaoxing", "population:shaoxing"],
+            "observed": [100.0, 50.0],
+            "simulated": [104.0, 47.0],
+        }
+    )
+    figures = [
+        plots.gdp_fan(city_year),
+        plots.rank_fan(city_year),
+        plots.p_top30_by_year({"tiny": city_year}),
+        plots.sector_shares(city_year),
+        plots.corridor_map(city_year),
+        plots.attribution_waterfall(waterfall),
+        plots.calibration_fit(calibration),
+        plots.sensitivity_indices(_morris_table()),
+        plots.morris_mu_sigma(_morris_table()),
+    ]
     for fig in figures:
         _units_on_numeric_axes(fig)
         assert _draw(fig) == [], "a character without a glyph (empty box) in the figure"
@@ -476,8 +585,12 @@ def test_morris_intervals_stay_in_the_domain_of_mu_star():
     assert (table.query("index == 'mu_star'").conf_low < 0).all()  # precondition
     for fig in (plots.sensitivity_indices(table), plots.morris_mu_sigma(table)):
         ax = fig.axes[0]
-        lows = [segment[:, 0].min() for collection in ax.collections
-                if hasattr(collection, "get_segments") for segment in collection.get_segments()]
+        lows = [
+            segment[:, 0].min()
+            for collection in ax.collections
+            if hasattr(collection, "get_segments")
+            for segment in collection.get_segments()
+        ]
         assert lows and min(lows) >= 0.0
         assert ax.get_xlim()[0] >= 0.0
     notes = " ".join(t.get_text() for t in plots.sensitivity_indices(table).texts)
@@ -502,8 +615,13 @@ def test_morris_mu_sigma_places_each_factor_at_its_mu_star_and_sigma():
 
 def test_waterfall_runs_from_zero_even_for_large_contributions():
     # contributions of ~11,000 亿元 each: the axis must still start at zero, not near 11,000
-    table = pd.DataFrame({"pillar": ["integration", "platforms", "green"],
-                          "contribution": [11300.0, 11310.0, 11320.0], "outcome": "gdp:2030"})
+    table = pd.DataFrame(
+        {
+            "pillar": ["integration", "platforms", "green"],
+            "contribution": [11300.0, 11310.0, 11320.0],
+            "outcome": "gdp:2030",
+        }
+    )
     fig = plots.attribution_waterfall(table)
     ax = fig.axes[0]
     assert ax.get_ylim()[0] == 0.0
@@ -523,12 +641,14 @@ def test_corridor_map_draws_the_outline_and_the_inflow_from_outside(tiny_run):
     inflow = plots.external_inflow(city_year, (first, last))
     rows = city_year[(city_year.region == "shaoxing") & city_year.year.between(first, last)]
     assert inflow["shaoxing"] == pytest.approx(
-        rows.groupby("replication").external_inflow.sum().mean())
+        rows.groupby("replication").external_inflow.sum().mean()
+    )
     arrows = {t.get_gid(): t for t in people.texts if str(t.get_gid()).startswith("inflow:")}
     assert set(arrows) == {f"inflow:people:{r}" for r, v in inflow.items() if v > 0}
     # the largest flow of the panel is the longest arrow: lengths are proportional to values
-    lengths = {gid.split(":")[2]: np.hypot(*(np.subtract(a.xy, a.xyann)))
-               for gid, a in arrows.items()}
+    lengths = {
+        gid.split(":")[2]: np.hypot(*(np.subtract(a.xy, a.xyann))) for gid, a in arrows.items()
+    }
     largest = max(lengths, key=lengths.get)
     assert largest == inflow.idxmax()
     from growthpole.data import REGIONS_SCHEMA, load
@@ -537,15 +657,16 @@ def test_corridor_map_draws_the_outline_and_the_inflow_from_outside(tiny_run):
     outline = plots.shaoxing_outline(coordinates.astype(float))
     polygons = [p for p in people.patches if p.get_label().startswith("Shaoxing")]
     assert len(polygons) == 1
-    np.testing.assert_allclose(polygons[0].get_xy()[:len(outline)], outline)
+    np.testing.assert_allclose(polygons[0].get_xy()[: len(outline)], outline)
     texts = [t.get_text() for t in people.texts]
     assert any("rest of China" in t for t in texts)
     # every region's label is joined to its own dot by a leader line
     for region in REGIONS:
         label = next(t for t in people.texts if t.get_text().startswith(plots.place_name(region)))
         assert label.arrow_patch is not None
-        np.testing.assert_allclose(label.xy, (coordinates.loc[region, "longitude"],
-                                              coordinates.loc[region, "latitude"]))
+        np.testing.assert_allclose(
+            label.xy, (coordinates.loc[region, "longitude"], coordinates.loc[region, "latitude"])
+        )
 
 
 def test_discovery_chart_draws_every_box_it_lists():
@@ -553,32 +674,97 @@ def test_discovery_chart_draws_every_box_it_lists():
     table = pd.DataFrame({"a": rng.uniform(0, 1, 60), "b": rng.uniform(0, 1, 60)})
     table["gdp:2030"] = 100 * table.a + 10 * table.b
     table["box"] = np.where(table.a > 0.5, 1, np.where(table.b > 0.5, 2, 3))
-    boxes = pd.DataFrame([
-        {"outcome": "gdp:2030", "box": 1, "variants": 30, "mean": 80.0, "density": 0.9,
-         "coverage": 0.8, "factor": "a", "lower": 0.5, "upper": 1.0},
-        {"outcome": "gdp:2030", "box": 2, "variants": 15, "mean": 30.0, "density": 0.1,
-         "coverage": 0.1, "factor": "a", "lower": 0.0, "upper": 0.5},
-        {"outcome": "gdp:2030", "box": 2, "variants": 15, "mean": 30.0, "density": 0.1,
-         "coverage": 0.1, "factor": "b", "lower": 0.5, "upper": 1.0},
-        {"outcome": "gdp:2030", "box": 3, "variants": 15, "mean": 20.0, "density": 0.0,
-         "coverage": 0.0, "factor": "a", "lower": 0.0, "upper": 0.5},
-        {"outcome": "gdp:2030", "box": 3, "variants": 15, "mean": 20.0, "density": 0.0,
-         "coverage": 0.0, "factor": "b", "lower": 0.0, "upper": 0.5}])
-    summary = {"outcome": "gdp:2030", "threshold": 60.0, "direction": ">=", "cases": 28,
-               "variants": 60, "feature_importance": {"a": 0.8, "b": 0.2}}
+    boxes = pd.DataFrame(
+        [
+            {
+                "outcome": "gdp:2030",
+                "box": 1,
+                "variants": 30,
+                "mean": 80.0,
+                "density": 0.9,
+                "coverage": 0.8,
+                "factor": "a",
+                "lower": 0.5,
+                "upper": 1.0,
+            },
+            {
+                "outcome": "gdp:2030",
+                "box": 2,
+                "variants": 15,
+                "mean": 30.0,
+                "density": 0.1,
+                "coverage": 0.1,
+                "factor": "a",
+                "lower": 0.0,
+                "upper": 0.5,
+            },
+            {
+                "outcome": "gdp:2030",
+                "box": 2,
+                "variants": 15,
+                "mean": 30.0,
+                "density": 0.1,
+                "coverage": 0.1,
+                "factor": "b",
+                "lower": 0.5,
+                "upper": 1.0,
+            },
+            {
+                "outcome": "gdp:2030",
+                "box": 3,
+                "variants": 15,
+                "mean": 20.0,
+                "density": 0.0,
+                "coverage": 0.0,
+                "factor": "a",
+                "lower": 0.0,
+                "upper": 0.5,
+            },
+            {
+                "outcome": "gdp:2030",
+                "box": 3,
+                "variants": 15,
+                "mean": 20.0,
+                "density": 0.0,
+                "coverage": 0.0,
+                "factor": "b",
+                "lower": 0.0,
+                "upper": 0.5,
+            },
+        ]
+    )
+    summary = {
+        "outcome": "gdp:2030",
+        "threshold": 60.0,
+        "direction": ">=",
+        "cases": 28,
+        "variants": 60,
+        "feature_importance": {"a": 0.8, "b": 0.2},
+    }
     fig = plots.discovery_boxes(boxes, table, summary)
-    drawn = sorted(p.get_gid() for ax in fig.axes for p in ax.patches
-                   if str(p.get_gid()).startswith("box:"))
+    drawn = sorted(
+        p.get_gid() for ax in fig.axes for p in ax.patches if str(p.get_gid()).startswith("box:")
+    )
     assert drawn == ["box:1", "box:2", "box:3"]
     second = next(p for ax in fig.axes for p in ax.patches if p.get_gid() == "box:2")
-    assert (second.get_x(), second.get_y(), second.get_width(), second.get_height()) == \
-        pytest.approx((0.0, 0.5, 0.5, 0.5))
+    assert (
+        second.get_x(),
+        second.get_y(),
+        second.get_width(),
+        second.get_height(),
+    ) == pytest.approx((0.0, 0.5, 0.5, 0.5))
     _labelled(fig)
 
 
 def test_prim_trajectory_draws_coverage_against_density():
-    trajectory = pd.DataFrame({"step": [0, 1, 2], "coverage": [1.0, 0.9, 0.6],
-                               "density": [0.3, 0.5, 0.9], "restricted": [0, 1, 2]})
+    trajectory = pd.DataFrame(
+        {
+            "step": [0, 1, 2],
+            "coverage": [1.0, 0.9, 0.6],
+            "density": [0.3, 0.5, 0.9],
+            "restricted": [0, 1, 2],
+        }
+    )
     fig = plots.prim_trajectory(trajectory, chosen=2)
     ax = fig.axes[0]
     offsets = ax.collections[0].get_offsets()
@@ -593,17 +779,30 @@ def test_images_match_within_tolerance_and_a_changed_input_shows(figure, tiny_ru
     reference is rendered in this session from the seeded tiny run: no font-dependent file
     is shipped), and a changed input moves the picture beyond it."""
     city_year = tiny_run.city_year
-    waterfall = pd.DataFrame({"pillar": ["integration", "platforms", "total"],
-                              "contribution": [120.0, 80.0, 210.0], "outcome": "gdp:2030"})
+    waterfall = pd.DataFrame(
+        {
+            "pillar": ["integration", "platforms", "total"],
+            "contribution": [120.0, 80.0, 210.0],
+            "outcome": "gdp:2030",
+        }
+    )
     build, changed = {
-        "corridor": (lambda: plots.corridor_map(city_year),
-                     lambda: plots.corridor_map(city_year.assign(
-                         external_inflow=city_year.external_inflow * 0.2))),
-        "waterfall": (lambda: plots.attribution_waterfall(waterfall),
-                      lambda: plots.attribution_waterfall(
-                          waterfall.assign(contribution=[120.0, -80.0, 50.0]))),
-        "morris": (lambda: plots.morris_mu_sigma(_morris_table()),
-                   lambda: plots.morris_mu_sigma(_morris_table(conf_width=0.1))),
+        "corridor": (
+            lambda: plots.corridor_map(city_year),
+            lambda: plots.corridor_map(
+                city_year.assign(external_inflow=city_year.external_inflow * 0.2)
+            ),
+        ),
+        "waterfall": (
+            lambda: plots.attribution_waterfall(waterfall),
+            lambda: plots.attribution_waterfall(
+                waterfall.assign(contribution=[120.0, -80.0, 50.0])
+            ),
+        ),
+        "morris": (
+            lambda: plots.morris_mu_sigma(_morris_table()),
+            lambda: plots.morris_mu_sigma(_morris_table(conf_width=0.1)),
+        ),
     }[figure]
     reference = _png(build())
     assert _rms(reference, _png(build())) <= IMAGE_TOLERANCE

@@ -43,10 +43,15 @@ REAL_GROWTH = {"kind": "real_growth", "city": "shaoxing"}
 
 def small_spec(**changes):
     data = {
-        "name": "posterior-test", "window": "2012:2018", "replications": 3, "seed": 11,
+        "name": "posterior-test",
+        "window": "2012:2018",
+        "replications": 3,
+        "seed": 11,
         "scale": {"people_per_agent": 5000, "workers_per_firm_agent": 10},
-        "parameters": {"tfp_drift": {"lower": -0.03, "upper": 0.01},
-                       "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04}},
+        "parameters": {
+            "tfp_drift": {"lower": -0.03, "upper": 0.01},
+            "gdp_deflator_inflation": {"lower": -0.02, "upper": 0.04},
+        },
         "fixed": {"tfp_shock_sd": 0.0},
         "targets": [GDP, REAL_GROWTH],
     }
@@ -59,8 +64,9 @@ def tiny():
     """A cheap synthetic problem (window 2012:2015, 2 replications) and its settings."""
     spec = small_spec(window="2012:2015", replications=2)
     problem = synthetic_problem(spec, TRUTH, replications=6)
-    settings = build_settings({"population": 16, "generations": 3, "seed": 5,
-                               "history_replications": 6})
+    settings = build_settings(
+        {"population": 16, "generations": 3, "seed": 5, "history_replications": 6}
+    )
     return spec, problem, settings
 
 
@@ -78,8 +84,9 @@ def test_posterior_covers_the_truth(tmp_path):
     generation, and the files read back as the run's particles."""
     spec = small_spec()
     problem = synthetic_problem(spec, TRUTH)
-    settings = build_settings({"population": 30, "generations": 5, "seed": 3,
-                               "history_replications": 12})
+    settings = build_settings(
+        {"population": 30, "generations": 5, "seed": 3, "history_replications": 12}
+    )
     out = tmp_path / "post.yaml"
     run = run_posterior(settings, spec, out, problem=problem, diagnostics=False)
     for name, true_value in TRUTH.items():
@@ -94,7 +101,8 @@ def test_posterior_covers_the_truth(tmp_path):
     assert np.allclose(posterior.values, run.values, rtol=0, atol=1e-12)
     summary = yaml.safe_load(out.read_text())
     assert summary["evaluations"]["model_runs_abc"] == 3 * sum(
-        g["evaluations"] for g in summary["generations"])
+        g["evaluations"] for g in summary["generations"]
+    )
 
 
 def test_resume_gives_the_uninterrupted_result(tiny, tiny_uninterrupted, tmp_path):
@@ -102,13 +110,19 @@ def test_resume_gives_the_uninterrupted_result(tiny, tiny_uninterrupted, tmp_pat
     uninterrupted run; a database without --resume is refused."""
     spec, problem, settings = tiny
     out = tmp_path / "post.yaml"
-    first = run_posterior(settings, spec, out, problem=problem, diagnostics=False,
-                          stop_after_generations=2, write=False)
+    first = run_posterior(
+        settings,
+        spec,
+        out,
+        problem=problem,
+        diagnostics=False,
+        stop_after_generations=2,
+        write=False,
+    )
     assert len(first.generations) == 2
     with pytest.raises(OutputError, match="--resume"):
         run_posterior(settings, spec, out, problem=problem, diagnostics=False)
-    resumed = run_posterior(settings, spec, out, problem=problem, diagnostics=False,
-                            resume=True)
+    resumed = run_posterior(settings, spec, out, problem=problem, diagnostics=False, resume=True)
     full = tiny_uninterrupted
     assert resumed.summary["evaluations"]["resumed_generations"] == 2
     assert np.array_equal(resumed.unit, full.unit)
@@ -116,8 +130,9 @@ def test_resume_gives_the_uninterrupted_result(tiny, tiny_uninterrupted, tmp_pat
     assert [g["epsilon"] for g in resumed.generations] == [g["epsilon"] for g in full.generations]
     other = settings.model_copy(update={"seed": 6})
     with pytest.raises(OutputError, match="other posterior settings"):
-        run_posterior(other, spec, out, problem=problem, diagnostics=False, resume=True,
-                      write=False)
+        run_posterior(
+            other, spec, out, problem=problem, diagnostics=False, resume=True, write=False
+        )
 
 
 def test_two_dask_workers_give_the_serial_particles(tiny, tiny_uninterrupted, tmp_path):
@@ -131,15 +146,22 @@ def test_two_dask_workers_give_the_serial_particles(tiny, tiny_uninterrupted, tm
     cluster = local_cluster(2)
     try:
         with Client(cluster) as client:
-            parallel = run_posterior(settings, spec, tmp_path / "post.yaml", problem=problem,
-                                     diagnostics=False, client=client)
+            parallel = run_posterior(
+                settings,
+                spec,
+                tmp_path / "post.yaml",
+                problem=problem,
+                diagnostics=False,
+                client=client,
+            )
     finally:
         cluster.close()
     assert parallel.summary["evaluations"]["workers"] == 2
     assert np.array_equal(parallel.unit, tiny_uninterrupted.unit)
     assert np.array_equal(parallel.weights, tiny_uninterrupted.weights)
-    assert [g["evaluations"] for g in parallel.generations] == \
-        [g["evaluations"] for g in tiny_uninterrupted.generations]
+    assert [g["evaluations"] for g in parallel.generations] == [
+        g["evaluations"] for g in tiny_uninterrupted.generations
+    ]
 
 
 def test_jacobian_finds_the_nominal_gdp_ridge():
@@ -157,8 +179,9 @@ def test_jacobian_finds_the_nominal_gdp_ridge():
         jacobian = moment_jacobian(problem, unit, 0.05)
         floor, _ = noise_floor(problem, unit, 1)
         _, prior_sd = prior_distribution(problem, {})
-        result = jacobian_directions(jacobian, problem.moments.weights, problem.names,
-                                     prior_sd, floor)
+        result = jacobian_directions(
+            jacobian, problem.moments.weights, problem.names, prior_sd, floor
+        )
         smallest = result["directions"][-1]
         relative[label] = smallest["relative"]
         if label == "gdp":
@@ -178,9 +201,13 @@ def test_identification_of_an_exact_line():
     rng = np.random.default_rng(4)
     n = 4000
     along = rng.uniform(-0.4, 0.4, n)
-    unit = np.column_stack([0.5 + along + rng.normal(0, 0.01, n),
-                            0.5 - along + rng.normal(0, 0.01, n),
-                            rng.normal(0.3, 0.02, n)])
+    unit = np.column_stack(
+        [
+            0.5 + along + rng.normal(0, 0.01, n),
+            0.5 - along + rng.normal(0, 0.01, n),
+            rng.normal(0.3, 0.02, n),
+        ]
+    )
     weights = rng.uniform(0.5, 1.5, n)
     weights /= weights.sum()
     names = ("a", "b", "c")
@@ -189,8 +216,9 @@ def test_identification_of_an_exact_line():
     base = np.linspace(1.0, 2.0, 6)
     jacobian = np.column_stack([base, base, np.linspace(2.0, 0.5, 6)])
     prior_sd = np.full(3, np.sqrt(1 / 12))
-    result = identification(problem, unit, weights, prior_sd, floor=1e-3, step=None,
-                            jacobian=jacobian)
+    result = identification(
+        problem, unit, weights, prior_sd, floor=1e-3, step=None, jacobian=jacobian
+    )
     assert result["parameters"]["c"]["verdict"] == "identified by data"
     assert result["parameters"]["a"]["verdict"] == "held at its prior"
     assert result["correlated_pairs"][0]["pair"] == ["a", "b"]
@@ -212,7 +240,8 @@ def test_weighted_quantile_matches_repetition():
     repeated = np.array([1.0, 1.0, 2.0, 3.0])
     for q in (0.1, 0.5, 0.9):
         assert weighted_quantile(values, weights, q) == pytest.approx(
-            weighted_quantile(repeated, np.ones(4), q))
+            weighted_quantile(repeated, np.ones(4), q)
+        )
 
 
 def test_draw_parameters(tmp_path):
@@ -222,12 +251,21 @@ def test_draw_parameters(tmp_path):
     out = tmp_path / "p.yaml"
     paths = output_paths(out)
     names = ["tfp_drift", "tfp_drift@2012", "rd_return"]
-    out.write_text(yaml.safe_dump({
-        "parameters": {n: {} for n in names}, "fixed": {"entry_rate": 0.07},
-        "regimes": {"break_year": 2012}, "files": {"particles": paths["particles"].name}}))
-    paths["particles"].write_text("particle,weight,distance,tfp_drift,tfp_drift@2012,rd_return\n"
-                                  "0,0.6,0.1,0.01,0.02,0.3\n1,0.4,0.2,0.03,0.04,0.1\n"
-                                  "2,0.0,0.3,0.05,0.06,0.5\n")
+    out.write_text(
+        yaml.safe_dump(
+            {
+                "parameters": {n: {} for n in names},
+                "fixed": {"entry_rate": 0.07},
+                "regimes": {"break_year": 2012},
+                "files": {"particles": paths["particles"].name},
+            }
+        )
+    )
+    paths["particles"].write_text(
+        "particle,weight,distance,tfp_drift,tfp_drift@2012,rd_return\n"
+        "0,0.6,0.1,0.01,0.02,0.3\n1,0.4,0.2,0.03,0.04,0.1\n"
+        "2,0.0,0.3,0.05,0.06,0.5\n"
+    )
     posterior = load_posterior(out)
     draws = draw_parameters(posterior, np.random.default_rng(1), 4000)
     assert len(draws) == 4000
@@ -241,18 +279,29 @@ def test_draw_parameters(tmp_path):
     assert {"tfp_drift", "tfp_drift@2012"} <= set(every[0])
 
 
-@pytest.mark.parametrize(("data", "key"), [
-    ({"populaton": 10}, "populaton"),
-    ({"priors": {"rd_return": {"distribution": "normal", "mean": 0.2}}}, "priors.rd_return"),
-    ({"priors": {"rd_return": {"distribution": "normal", "mean": 0.9, "sd": 0.1}}},
-     "priors.rd_return.mean"),
-    ({"priors": {"spillover_rate": {"distribution": "uniform"}}}, "priors.spillover_rate"),
-    ({"replications": 1}, "replications"),
-])
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"populaton": 10}, "populaton"),
+        ({"priors": {"rd_return": {"distribution": "normal", "mean": 0.2}}}, "priors.rd_return"),
+        (
+            {"priors": {"rd_return": {"distribution": "normal", "mean": 0.9, "sd": 0.1}}},
+            "priors.rd_return.mean",
+        ),
+        ({"priors": {"spillover_rate": {"distribution": "uniform"}}}, "priors.spillover_rate"),
+        ({"replications": 1}, "replications"),
+    ],
+)
 def test_bad_settings_name_the_key(data, key):
-    spec = build_spec({**small_spec().model_dump(exclude={"source_path"}),
-                       "parameters": {"tfp_drift": {"lower": -0.03, "upper": 0.01},
-                                      "rd_return": {"lower": 0.0, "upper": 0.6}}})
+    spec = build_spec(
+        {
+            **small_spec().model_dump(exclude={"source_path"}),
+            "parameters": {
+                "tfp_drift": {"lower": -0.03, "upper": 0.01},
+                "rd_return": {"lower": 0.0, "upper": 0.6},
+            },
+        }
+    )
     with pytest.raises(ScenarioError) as caught:
         build_settings(data, source="post.yaml", spec=spec)
     assert f"key '{key}'" in str(caught.value)
@@ -262,11 +311,21 @@ def test_command_line(tmp_path, capsys):
     """`growthpole posterior` on the real targets (one cheap generation): exit 0, the three
     files, and exit 2 with one line when run again without --overwrite."""
     spec = small_spec(window="2012:2014", replications=2)
-    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec.model_dump(mode="json",
-                                                                       exclude={"source_path"})))
+    (tmp_path / "spec.yaml").write_text(
+        yaml.safe_dump(spec.model_dump(mode="json", exclude={"source_path"}))
+    )
     settings = tmp_path / "post.yaml"
-    settings.write_text(yaml.safe_dump({"spec": "spec.yaml", "population": 6, "generations": 1,
-                                        "seed": 1, "jacobian_step": 0.1}))
+    settings.write_text(
+        yaml.safe_dump(
+            {
+                "spec": "spec.yaml",
+                "population": 6,
+                "generations": 1,
+                "seed": 1,
+                "jacobian_step": 0.1,
+            }
+        )
+    )
     out = tmp_path / "result.yaml"
     assert main(["posterior", str(settings), "--out", str(out)]) == 0
     for path in output_paths(out).values():

@@ -38,13 +38,25 @@ def deterministic_model(start_gdp, alpha, start_year=2000) -> CompetitorModel:
     log_gdp = np.log(np.asarray(start_gdp, dtype=float))[None, :]
     zeros = np.zeros(n)
     return CompetitorModel(
-        city_codes=np.arange(n) + 100000, city_names=tuple(map(str, range(n))),
-        alpha=np.asarray(alpha, dtype=float), beta=zeros, rho=zeros, sigma=zeros,
-        factor_mean=0.0, factor_persistence=0.0, factor_sd=0.0, factor_intercept_mean=0.0,
-        factor_mean_sd=0.0, coefficient_cholesky=np.zeros((n, 2, 2)),
+        city_codes=np.arange(n) + 100000,
+        city_names=tuple(map(str, range(n))),
+        alpha=np.asarray(alpha, dtype=float),
+        beta=zeros,
+        rho=zeros,
+        sigma=zeros,
+        factor_mean=0.0,
+        factor_persistence=0.0,
+        factor_sd=0.0,
+        factor_intercept_mean=0.0,
+        factor_mean_sd=0.0,
+        coefficient_cholesky=np.zeros((n, 2, 2)),
         corridor_beta={c: 1.0 for c in CORRIDOR_CITY_CODES.values()},
-        fit_years=(start_year, start_year), history_years=np.array([start_year]),
-        log_gdp=log_gdp, factor=np.array([np.nan]), residual=np.full((1, n), np.nan))
+        fit_years=(start_year, start_year),
+        history_years=np.array([start_year]),
+        log_gdp=log_gdp,
+        factor=np.array([np.nan]),
+        residual=np.full((1, n), np.nan),
+    )
 
 
 def corridor_city_year(gdp_by_region: dict[str, np.ndarray], years, replications=1):
@@ -52,14 +64,24 @@ def corridor_city_year(gdp_by_region: dict[str, np.ndarray], years, replications
     for r in range(replications):
         for k, year in enumerate(years):
             for region, values in gdp_by_region.items():
-                rows.append({"replication": r, "year": year, "region": region,
-                             "gdp": float(np.asarray(values)[r, k] if np.ndim(values) == 2
-                                          else np.asarray(values)[k])})
+                rows.append(
+                    {
+                        "replication": r,
+                        "year": year,
+                        "region": region,
+                        "gdp": float(
+                            np.asarray(values)[r, k]
+                            if np.ndim(values) == 2
+                            else np.asarray(values)[k]
+                        ),
+                    }
+                )
             rows.append({"replication": r, "year": year, "region": "zhuji", "gdp": 1.0})
     return pd.DataFrame(rows)
 
 
 # ---- rank arithmetic --------------------------------------------------------------------
+
 
 def test_rank_among_counts_strictly_higher_and_ignores_absent_cities():
     own = np.array([5.0, 5.0, 100.0])
@@ -68,9 +90,13 @@ def test_rank_among_counts_strictly_higher_and_ignores_absent_cities():
 
 
 def test_historical_rank_on_a_hand_made_panel():
-    panel = pd.DataFrame({"city_code": [1, 2, 3, 1, 2, 3, 4],
-                          "year": [2000, 2000, 2000, 2001, 2001, 2001, 2001],
-                          "gdp_100m_cny": [10.0, 30.0, 20.0, 50.0, 40.0, 45.0, 60.0]})
+    panel = pd.DataFrame(
+        {
+            "city_code": [1, 2, 3, 1, 2, 3, 4],
+            "year": [2000, 2000, 2000, 2001, 2001, 2001, 2001],
+            "gdp_100m_cny": [10.0, 30.0, 20.0, 50.0, 40.0, 45.0, 60.0],
+        }
+    )
     ranks = historical_rank(panel, 3).set_index("year")
     assert ranks.loc[2000, "rank"] == 2 and ranks.loc[2001, "rank"] == 3
     assert ranks.loc[2001, "cities"] == 4
@@ -83,15 +109,22 @@ def test_reduction_without_noise_ranks_equal_a_hand_count():
     # competitor GDP: c0 = 100; c1 = 90 e^{0.1 t}: 90, 99.5, 109.9, 121.5;
     # c2 = 50 e^{0.3 t}: 50, 67.5, 91.1, 123.0
     shaoxing = np.array([95.0, 105.0, 105.0, 130.0])
-    gdp = {"shaoxing": shaoxing, "hangzhou": np.full(4, 1000.0), "ningbo": np.full(4, 1.0),
-           "shanghai": np.full(4, 98.0)}
-    frame = attach_national_rank(corridor_city_year(gdp, years),
-                                 np.random.SeedSequence(1).spawn(1), 2000, model=competitors)
+    gdp = {
+        "shaoxing": shaoxing,
+        "hangzhou": np.full(4, 1000.0),
+        "ningbo": np.full(4, 1.0),
+        "shanghai": np.full(4, 98.0),
+    }
+    frame = attach_national_rank(
+        corridor_city_year(gdp, years), np.random.SeedSequence(1).spawn(1), 2000, model=competitors
+    )
     got = frame[frame.region == "shaoxing"].sort_values("year").national_rank.tolist()
     c1 = 90 * np.exp(0.10 * np.arange(4))
     c2 = 50 * np.exp(0.30 * np.arange(4))
-    expected = [1 + int(s < 100) + int(s < a) + int(s < b) + 1 + int(s < 98)
-                for s, a, b in zip(shaoxing, c1, c2, strict=True)]
+    expected = [
+        1 + int(s < 100) + int(s < a) + int(s < b) + 1 + int(s < 98)
+        for s, a, b in zip(shaoxing, c1, c2, strict=True)
+    ]
     assert got == expected
     assert frame[frame.region == "zhuji"].national_rank.isna().all()
     hangzhou = frame[frame.region == "hangzhou"].national_rank
@@ -99,6 +132,7 @@ def test_reduction_without_noise_ranks_equal_a_hand_count():
 
 
 # ---- estimator ----------------------------------------------------------------------------
+
 
 def synthetic_panel(rng, cities=120, years=300, phi=0.6, mean=0.08, factor_sd=0.02):
     alpha = rng.normal(0.0, 0.02, cities)
@@ -117,13 +151,22 @@ def synthetic_panel(rng, cities=120, years=300, phi=0.6, mean=0.08, factor_sd=0.
         u = rho * u + sigma * rng.standard_normal(cities)
         log_gdp[t] = log_gdp[t - 1] + alpha + beta * f[t] + u
     year_index = np.arange(1700, 1700 + years)
-    panel = pd.DataFrame({
-        "city_code": np.tile(np.arange(cities) + 100000, years),
-        "year": np.repeat(year_index, cities),
-        "gdp_100m_cny": np.exp(log_gdp).reshape(-1),
-    })
-    return panel, {"alpha": alpha, "beta": beta, "rho": rho, "sigma": sigma, "phi": phi,
-                   "mean": mean, "factor_sd": factor_sd}
+    panel = pd.DataFrame(
+        {
+            "city_code": np.tile(np.arange(cities) + 100000, years),
+            "year": np.repeat(year_index, cities),
+            "gdp_100m_cny": np.exp(log_gdp).reshape(-1),
+        }
+    )
+    return panel, {
+        "alpha": alpha,
+        "beta": beta,
+        "rho": rho,
+        "sigma": sigma,
+        "phi": phi,
+        "mean": mean,
+        "factor_sd": factor_sd,
+    }
 
 
 def test_estimator_recovers_known_parameters_on_synthetic_data():
@@ -133,8 +176,9 @@ def test_estimator_recovers_known_parameters_on_synthetic_data():
     per city, so the mean error over 120 cities is held to 0.02 and each city to 0.25.
     """
     panel, truth = synthetic_panel(np.random.default_rng(11))
-    model = fit_competitor_model(panel, fit_first_year=1700, top=200, anchor_years=None,
-                                 parameter_uncertainty=False)
+    model = fit_competitor_model(
+        panel, fit_first_year=1700, top=200, anchor_years=None, parameter_uncertainty=False
+    )
     order = np.argsort(model.city_codes)
     assert len(model.city_codes) == 120
     assert abs(model.factor_persistence - truth["phi"]) < 0.15
@@ -156,6 +200,7 @@ def test_estimator_recovers_known_parameters_on_synthetic_data():
 
 # ---- seeds --------------------------------------------------------------------------------
 
+
 def test_same_seed_same_ranks_and_different_seed_different_ranks():
     scenario = tiny_scenario(start_year=2019, end_year=2030)
     from growthpole.runner import run_scenario
@@ -174,8 +219,12 @@ def test_common_random_numbers_a_richer_shaoxing_never_ranks_lower():
     years = list(range(2019, 2036))
     rng = np.random.default_rng(3)
     growth = np.exp(np.cumsum(rng.normal(0.07, 0.02, (8, len(years))), axis=1))
-    base = {"shaoxing": 5780.0 * growth, "hangzhou": 15373.0 * growth,
-            "ningbo": 11985.0 * growth, "shanghai": 38155.0 * growth}
+    base = {
+        "shaoxing": 5780.0 * growth,
+        "hangzhou": 15373.0 * growth,
+        "ningbo": 11985.0 * growth,
+        "shanghai": 38155.0 * growth,
+    }
     seeds = seeds_module.replication_seeds(42, 8)
     low = attach_national_rank(corridor_city_year(base, years, 8), seeds, 2019)
     richer = dict(base, shaoxing=base["shaoxing"] * 1.2)
@@ -199,17 +248,23 @@ def test_competitor_draws_come_from_the_competitors_substream():
 
 # ---- history ------------------------------------------------------------------------------
 
+
 def test_history_is_history_realised_corridor_values_reproduce_the_panel_rank():
     """Feed the realised corridor GDP of 2005-2021 as if simulated: with use_history every
     replication's rank equals the panel's own computed rank, year by year."""
     panel = ranking_panel()
     years = list(range(2005, 2022))
     wide = panel.pivot_table(index="year", columns="city_code", values="gdp_100m_cny")
-    gdp = {region: wide.loc[years, code].to_numpy() for region, code in
-           {r: CORRIDOR_CITY_CODES[r] for r in CORRIDOR}.items()}
-    frame = attach_national_rank(corridor_city_year(gdp, years, 3),
-                                 seeds_module.replication_seeds(1, 3), 2005,
-                                 corridor_is_model_output=False)
+    gdp = {
+        region: wide.loc[years, code].to_numpy()
+        for region, code in {r: CORRIDOR_CITY_CODES[r] for r in CORRIDOR}.items()
+    }
+    frame = attach_national_rank(
+        corridor_city_year(gdp, years, 3),
+        seeds_module.replication_seeds(1, 3),
+        2005,
+        corridor_is_model_output=False,
+    )
     expected = historical_rank(panel, CORRIDOR_CITY_CODES["shaoxing"]).set_index("year")
     got = frame[frame.region == "shaoxing"]
     for year, block in got.groupby("year"):
@@ -221,9 +276,13 @@ def test_without_history_ranks_vary_after_the_start_year():
     years = list(range(2015, 2022))
     wide = panel.pivot_table(index="year", columns="city_code", values="gdp_100m_cny")
     gdp = {r: wide.loc[years, CORRIDOR_CITY_CODES[r]].to_numpy() for r in CORRIDOR}
-    frame = attach_national_rank(corridor_city_year(gdp, years, 40),
-                                 seeds_module.replication_seeds(1, 40), 2015,
-                                 use_history=False, corridor_is_model_output=False)
+    frame = attach_national_rank(
+        corridor_city_year(gdp, years, 40),
+        seeds_module.replication_seeds(1, 40),
+        2015,
+        use_history=False,
+        corridor_is_model_output=False,
+    )
     ranks = frame[frame.region == "shaoxing"].groupby("year").national_rank
     assert ranks.nunique().loc[2015] == 1  # the start year is realised
     assert ranks.nunique().loc[2021] > 1
@@ -237,8 +296,9 @@ def test_one_national_economy_a_shock_shared_by_everyone_leaves_ranks_unchanged(
     from growthpole.national import national_path
 
     years = list(range(2024, 2040))
-    model = deterministic_model([100.0, 95.0, 80.0, 60.0], alpha=[0.0, 0.004, 0.012, 0.03],
-                                start_year=2024)
+    model = deterministic_model(
+        [100.0, 95.0, 80.0, 60.0], alpha=[0.0, 0.004, 0.012, 0.03], start_year=2024
+    )
     model = dataclasses.replace(model, beta=np.ones(4), national_loading=(0.0, 1.0, 0.0))
     seeds = seeds_module.replication_seeds(4, 30)
     nominal = np.stack([national_path(s, years[1:]).sum(axis=1) for s in seeds])
@@ -246,12 +306,17 @@ def test_one_national_economy_a_shock_shared_by_everyone_leaves_ranks_unchanged(
     t = np.arange(len(years))
     shaoxing = 90.0 * np.exp(cumulated + 0.01 * t)  # the nation's path + its own trend
     fixed = np.broadcast_to(90.0 * np.exp(0.06 * t + 0.01 * t), shaoxing.shape)
-    other = {"hangzhou": np.full(len(years), 1e6), "ningbo": np.full(len(years), 1.0),
-             "shanghai": np.full(len(years), 2.0)}
-    shared = attach_national_rank(corridor_city_year({"shaoxing": shaoxing, **other}, years,
-                                                     30), seeds, 2024, model=model)
-    alone = attach_national_rank(corridor_city_year({"shaoxing": fixed, **other}, years, 30),
-                                 seeds, 2024, model=model)
+    other = {
+        "hangzhou": np.full(len(years), 1e6),
+        "ningbo": np.full(len(years), 1.0),
+        "shanghai": np.full(len(years), 2.0),
+    }
+    shared = attach_national_rank(
+        corridor_city_year({"shaoxing": shaoxing, **other}, years, 30), seeds, 2024, model=model
+    )
+    alone = attach_national_rank(
+        corridor_city_year({"shaoxing": fixed, **other}, years, 30), seeds, 2024, model=model
+    )
     shared_ranks = shared[shared.region == "shaoxing"].groupby("year").national_rank
     alone_ranks = alone[alone.region == "shaoxing"].groupby("year").national_rank
     assert (shared_ranks.nunique() == 1).all()
@@ -298,6 +363,7 @@ def test_the_census_basis_shift_scales_published_levels_only_after_the_census():
 
 
 # ---- validation ---------------------------------------------------------------------------
+
 
 def test_out_of_sample_band_coverage_is_near_nominal():
     """Fit on <= 2015, simulate 2016-2021: the share of realised competitor values inside

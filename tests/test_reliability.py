@@ -33,21 +33,31 @@ from growthpole.regions import REGION_INDEX
 
 from .conftest import ROOT, tiny_scenario
 
-TINY = {"name": "tiny_rel", "start_year": 2019, "end_year": 2021, "replications": 1,
-        "seed": 11, "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+TINY = {
+    "name": "tiny_rel",
+    "start_year": 2019,
+    "end_year": 2021,
+    "replications": 1,
+    "seed": 11,
+    "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+}
 
 
 def cli(*args, env=None, cwd=None, timeout=300):
     environment = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "growthpole", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, env=environment,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "growthpole", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=environment,
+        timeout=timeout,
+    )
 
 
 def write_yaml(path: Path, **changes) -> Path:
     data = {**TINY, **changes}
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -85,51 +95,108 @@ SCENARIO_CASES = [
     ("tab_indentation", "name: x\nscale:\n\tpeople_per_agent: 5\n", ["malformed YAML", "line"]),
     ("duplicate_key", "name: x\nname: y\n", ["duplicate key 'name'", "first on line 1"]),
     ("unknown_key", {"colour": "red"}, ["key 'colour'", "unknown key", "allowed: name"]),
-    ("unknown_nested_key", {"scale": {"agents": 3}}, ["key 'scale.agents'",
-                                                      "allowed: people_per_agent"]),
+    (
+        "unknown_nested_key",
+        {"scale": {"agents": 3}},
+        ["key 'scale.agents'", "allowed: people_per_agent"],
+    ),
     ("missing_name", "start_year: 2019\n", ["key 'name'", "required key is missing"]),
     ("wrong_type", {"seed": "abc"}, ["key 'seed'", "valid integer"]),
     ("wrong_type_mapping", {"scale": 5}, ["key 'scale'", "valid dictionary"]),
     ("out_of_range", {"replications": 0}, ["key 'replications'", "greater than or equal to 1"]),
-    ("year_out_of_range", {"start_year": 1900}, ["key 'start_year'",
-                                                 "greater than or equal to 2000"]),
-    ("parameter_out_of_range", {"parameters": {"exit_rate": 5.0}},
-     ["key 'parameters.exit_rate'", "outside the allowed range"]),
-    ("unknown_parameter", {"parameters": {"tfp_dirft": 0.01}},
-     ["key 'parameters.tfp_dirft'", "unknown parameter; allowed:"]),
-    ("nan_parameter", "name: x\nparameters: {exit_rate: .nan}\n",
-     ["key 'parameters.exit_rate'", "outside the allowed range"]),
-    ("end_before_start", {"start_year": 2025, "end_year": 2020},
-     ["key 'end_year'", "must be after start_year"]),
-    ("unknown_lever", {"levers": {"integration.teleport": 0.1}},
-     ["key 'levers.integration.teleport'", "unknown lever", "growthpole levers"]),
-    ("unknown_region_in_lever", {"levers": {"integration.atlantis_hangzhou_same_city": 1}},
-     ["key 'levers.integration.atlantis_hangzhou_same_city'", "unknown lever"]),
-    ("lever_out_of_range", {"levers": {"integration.trade_cost_cut": 7}},
-     ["key 'levers.integration.trade_cost_cut'", "allowed range [0.0, 0.5]"]),
-    ("lever_outside_horizon", {"levers": {"integration.trade_cost_cut": {2030: 0.1}}},
-     ["key 'levers.integration.trade_cost_cut.2030'", "outside the horizon 2019-2021"]),
-    ("lever_year_not_a_year", {"levers": {"integration.trade_cost_cut": {"soon": 0.1}}},
-     ["key 'levers.integration.trade_cost_cut'", "not a whole year"]),
-    ("lever_wrong_type", {"levers": {"integration.trade_cost_cut": "lots"}},
-     ["key 'levers.integration.trade_cost_cut'", "a number or a {year: number} schedule"]),
-    ("lever_nan", "name: x\nend_year: 2021\nlevers: {integration.trade_cost_cut: .nan}\n",
-     ["key 'levers.integration.trade_cost_cut'", "must be a number in [0.0, 0.5]"]),
+    (
+        "year_out_of_range",
+        {"start_year": 1900},
+        ["key 'start_year'", "greater than or equal to 2000"],
+    ),
+    (
+        "parameter_out_of_range",
+        {"parameters": {"exit_rate": 5.0}},
+        ["key 'parameters.exit_rate'", "outside the allowed range"],
+    ),
+    (
+        "unknown_parameter",
+        {"parameters": {"tfp_dirft": 0.01}},
+        ["key 'parameters.tfp_dirft'", "unknown parameter; allowed:"],
+    ),
+    (
+        "nan_parameter",
+        "name: x\nparameters: {exit_rate: .nan}\n",
+        ["key 'parameters.exit_rate'", "outside the allowed range"],
+    ),
+    (
+        "end_before_start",
+        {"start_year": 2025, "end_year": 2020},
+        ["key 'end_year'", "must be after start_year"],
+    ),
+    (
+        "unknown_lever",
+        {"levers": {"integration.teleport": 0.1}},
+        ["key 'levers.integration.teleport'", "unknown lever", "growthpole levers"],
+    ),
+    (
+        "unknown_region_in_lever",
+        {"levers": {"integration.atlantis_hangzhou_same_city": 1}},
+        ["key 'levers.integration.atlantis_hangzhou_same_city'", "unknown lever"],
+    ),
+    (
+        "lever_out_of_range",
+        {"levers": {"integration.trade_cost_cut": 7}},
+        ["key 'levers.integration.trade_cost_cut'", "allowed range [0.0, 0.5]"],
+    ),
+    (
+        "lever_outside_horizon",
+        {"levers": {"integration.trade_cost_cut": {2030: 0.1}}},
+        ["key 'levers.integration.trade_cost_cut.2030'", "outside the horizon 2019-2021"],
+    ),
+    (
+        "lever_year_not_a_year",
+        {"levers": {"integration.trade_cost_cut": {"soon": 0.1}}},
+        ["key 'levers.integration.trade_cost_cut'", "not a whole year"],
+    ),
+    (
+        "lever_wrong_type",
+        {"levers": {"integration.trade_cost_cut": "lots"}},
+        ["key 'levers.integration.trade_cost_cut'", "a number or a {year: number} schedule"],
+    ),
+    (
+        "lever_nan",
+        "name: x\nend_year: 2021\nlevers: {integration.trade_cost_cut: .nan}\n",
+        ["key 'levers.integration.trade_cost_cut'", "must be a number in [0.0, 0.5]"],
+    ),
     ("levers_not_mapping", {"levers": [1, 2]}, ["key 'levers'", "must be a mapping"]),
-    ("absurd_replications", {"replications": 10**6},
-     ["key 'replications'", "safety limit 10000", "force: true"]),
-    ("absurd_scale", {"scale": {"people_per_agent": 1}},
-     ["key 'scale.people_per_agent'", "force: true"]),
-    ("missing_calibration", {"calibration": "no_such_calibration.yaml"},
-     ["key 'calibration'", "does not exist"]),
+    (
+        "absurd_replications",
+        {"replications": 10**6},
+        ["key 'replications'", "safety limit 10000", "force: true"],
+    ),
+    (
+        "absurd_scale",
+        {"scale": {"people_per_agent": 1}},
+        ["key 'scale.people_per_agent'", "force: true"],
+    ),
+    (
+        "missing_calibration",
+        {"calibration": "no_such_calibration.yaml"},
+        ["key 'calibration'", "does not exist"],
+    ),
     ("alias_bomb", alias_bomb(), ["malformed YAML", "alias bomb", "line"]),
-    ("alias_bomb_few_aliases", alias_bomb(levels=30, width=2),
-     ["malformed YAML", "alias bomb", "line"]),
+    (
+        "alias_bomb_few_aliases",
+        alias_bomb(levels=30, width=2),
+        ["malformed YAML", "alias bomb", "line"],
+    ),
     ("recursive_alias", "a: &a [*a]\n", ["malformed YAML", "recursive YAML alias"]),
-    ("too_many_aliases", "a: &a x\nb: [" + ", ".join(["*a"] * 101) + "]\n",
-     ["malformed YAML", "more than 100 YAML aliases", "alias bomb"]),
-    ("python_tag", "!!python/object/apply:os.system ['echo pwned']\n",
-     ["malformed YAML", "could not determine a constructor"]),
+    (
+        "too_many_aliases",
+        "a: &a x\nb: [" + ", ".join(["*a"] * 101) + "]\n",
+        ["malformed YAML", "more than 100 YAML aliases", "alias bomb"],
+    ),
+    (
+        "python_tag",
+        "!!python/object/apply:os.system ['echo pwned']\n",
+        ["malformed YAML", "could not determine a constructor"],
+    ),
     ("empty_file", "", ["the file is empty", "'name'"]),
     ("top_level_list", "- a\n- b\n", ["top level must be a mapping"]),
     ("nul_byte", "name: x\n\x00\n", ["malformed YAML", "unacceptable character"]),
@@ -157,15 +224,21 @@ def cli_in_process(capsys, *args):
     return subprocess.CompletedProcess(args, status, captured.out, captured.err)
 
 
-@pytest.mark.parametrize(("case", "content", "fragments"), SCENARIO_CASES,
-                         ids=[c[0] for c in SCENARIO_CASES])
+@pytest.mark.parametrize(
+    ("case", "content", "fragments"), SCENARIO_CASES, ids=[c[0] for c in SCENARIO_CASES]
+)
 def test_bad_scenario_is_one_clear_line(tmp_path, capsys, case, content, fragments):
     path = _scenario_file(tmp_path, case, content)
     assert_clear_error(cli_in_process(capsys, "validate", path), str(path), *fragments)
 
 
-ENTRY_POINT_SAMPLE = ("malformed_yaml", "unknown_key", "lever_outside_horizon", "alias_bomb",
-                      "empty_file")
+ENTRY_POINT_SAMPLE = (
+    "malformed_yaml",
+    "unknown_key",
+    "lever_outside_horizon",
+    "alias_bomb",
+    "empty_file",
+)
 
 
 @pytest.mark.parametrize("case", ENTRY_POINT_SAMPLE)
@@ -187,8 +260,7 @@ def test_run_refuses_the_same_faults_as_validate(tmp_path, capsys):
 
 def test_absurd_replications_on_the_command_line_need_force(tmp_path, capsys):
     path = write_yaml(tmp_path / "s.yaml")
-    proc = cli_in_process(capsys, "run", path, "--replications", 10**6, "--out",
-                          tmp_path / "out")
+    proc = cli_in_process(capsys, "run", path, "--replications", 10**6, "--out", tmp_path / "out")
     assert_clear_error(proc, str(path), "key 'replications'", "safety limit", "--force")
 
 
@@ -209,8 +281,10 @@ def test_unusable_scenario_paths(tmp_path, capsys, case):
 
 def test_debug_shows_the_traceback(tmp_path, capsys):
     path = write_yaml(tmp_path / "s.yaml", colour="red")
-    for proc in (cli("--debug", "validate", path),
-                 cli_in_process(capsys, "validate", path, "--debug")):
+    for proc in (
+        cli("--debug", "validate", path),
+        cli_in_process(capsys, "validate", path, "--debug"),
+    ):
         assert proc.returncode == 2
         assert "Traceback" in proc.stderr and "ScenarioError" in proc.stderr
         assert proc.stderr.strip().splitlines()[-1].startswith("growthpole: error: ")
@@ -227,6 +301,7 @@ def test_python_tag_is_never_executed(tmp_path):
 # ---------------------------------------------------------------------------------------
 # 1b. bad data files (GROWTHPOLE_DATA_DIR points at a broken copy of data/)
 # ---------------------------------------------------------------------------------------
+
 
 def _break_missing(d):
     (d / "travel_times.csv").unlink()
@@ -255,16 +330,24 @@ def _break_unknown_region(d):
     frame = pd.read_csv(d / "travel_times.csv", dtype=str, keep_default_na=False)
     frame.loc[0, "origin"] = "atlantis"
     frame.to_csv(d / "travel_times.csv", index=False)
-    return "travel_times.csv", ["key 'origin'", "row 2", "'atlantis' is not allowed",
-                                "allowed: yuecheng"]
+    return "travel_times.csv", [
+        "key 'origin'",
+        "row 2",
+        "'atlantis' is not allowed",
+        "allowed: yuecheng",
+    ]
 
 
 def _break_unknown_sector(d):
     frame = pd.read_csv(d / "platforms.csv", dtype=str, keep_default_na=False)
     frame.loc[0, "sector_focus"] = "electronics_ic;warp_drives"
     frame.to_csv(d / "platforms.csv", index=False)
-    return "platforms.csv", ["key 'sector_focus'", "row 2", "unknown sector 'warp_drives'",
-                             "allowed: textiles_dyeing"]
+    return "platforms.csv", [
+        "key 'sector_focus'",
+        "row 2",
+        "unknown sector 'warp_drives'",
+        "allowed: textiles_dyeing",
+    ]
 
 
 def _break_out_of_range(d):
@@ -284,9 +367,17 @@ def _break_empty(d):
     return "platforms.csv", ["the file is empty", "expected a header row platform_id"]
 
 
-DATA_FAULTS = [_break_missing, _break_corrupt, _break_missing_column, _break_nan,
-               _break_unknown_region, _break_unknown_sector, _break_out_of_range,
-               _break_non_utf8, _break_empty]
+DATA_FAULTS = [
+    _break_missing,
+    _break_corrupt,
+    _break_missing_column,
+    _break_nan,
+    _break_unknown_region,
+    _break_unknown_sector,
+    _break_out_of_range,
+    _break_non_utf8,
+    _break_empty,
+]
 
 
 @pytest.mark.parametrize("breaker", DATA_FAULTS, ids=[f.__name__[7:] for f in DATA_FAULTS])
@@ -295,8 +386,7 @@ def test_bad_data_file_is_one_clear_line(tmp_path, breaker):
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.py", "*.md"))
     name, fragments = breaker(data)
     scenario = write_yaml(tmp_path / "s.yaml")
-    proc = cli("run", scenario, "--out", tmp_path / "out",
-               env={"GROWTHPOLE_DATA_DIR": str(data)})
+    proc = cli("run", scenario, "--out", tmp_path / "out", env={"GROWTHPOLE_DATA_DIR": str(data)})
     assert_clear_error(proc, str(data / name), *fragments)
     assert not (tmp_path / "out" / "city_year.parquet").exists()
 
@@ -304,6 +394,7 @@ def test_bad_data_file_is_one_clear_line(tmp_path, breaker):
 # ---------------------------------------------------------------------------------------
 # 1c. output locations
 # ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory):
@@ -319,8 +410,13 @@ def finished_run(tmp_path_factory):
 def test_existing_results_are_refused(finished_run, capsys):
     scenario, out = finished_run
     before = (out / "city_year.parquet").read_bytes()
-    assert_clear_error(cli_in_process(capsys, "run", scenario, "--out", out), str(out),
-                       "already holds results", "--overwrite", "--resume")
+    assert_clear_error(
+        cli_in_process(capsys, "run", scenario, "--out", out),
+        str(out),
+        "already holds results",
+        "--overwrite",
+        "--resume",
+    )
     assert (out / "city_year.parquet").read_bytes() == before
 
 
@@ -333,9 +429,13 @@ def test_overwrite_and_resume_exclude_each_other(finished_run, capsys):
 def test_resume_refuses_a_different_scenario(finished_run, tmp_path, capsys):
     _, out = finished_run
     other = write_yaml(tmp_path / "other.yaml", replications=2, seed=99)
-    assert_clear_error(cli_in_process(capsys, "run", other, "--out", out, "--resume"),
-                       str(out / "manifest.json"), "key 'scenario_hash'",
-                       "different scenario", "--overwrite")
+    assert_clear_error(
+        cli_in_process(capsys, "run", other, "--out", out, "--resume"),
+        str(out / "manifest.json"),
+        "key 'scenario_hash'",
+        "different scenario",
+        "--overwrite",
+    )
 
 
 def test_resume_of_a_complete_run_does_nothing(finished_run, capsys):
@@ -351,20 +451,25 @@ def test_output_path_is_a_file(tmp_path, capsys):
     scenario = write_yaml(tmp_path / "s.yaml")
     target = tmp_path / "a_file"
     target.write_text("x")
-    assert_clear_error(cli_in_process(capsys, "run", scenario, "--out", target), str(target),
-                       "not a directory")
+    assert_clear_error(
+        cli_in_process(capsys, "run", scenario, "--out", target), str(target), "not a directory"
+    )
 
 
 def test_output_parent_is_a_file(tmp_path, capsys):
     scenario = write_yaml(tmp_path / "s.yaml")
     (tmp_path / "a_file").write_text("x")
     target = tmp_path / "a_file" / "run"
-    assert_clear_error(cli_in_process(capsys, "run", scenario, "--out", target), str(target),
-                       "cannot create output directory")
+    assert_clear_error(
+        cli_in_process(capsys, "run", scenario, "--out", target),
+        str(target),
+        "cannot create output directory",
+    )
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="root ignores directory permissions")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores directory permissions"
+)
 def test_unwritable_output_directory(tmp_path, capsys):
     scenario = write_yaml(tmp_path / "s.yaml")
     locked = tmp_path / "locked"
@@ -386,8 +491,13 @@ def test_unwritable_output_directory_as_any_user(tmp_path, capsys, monkeypatch):
     target = tmp_path / "readonly"
     target.mkdir()
     real_access = os.access
-    monkeypatch.setattr(io_module.os, "access", lambda path, mode: False if Path(path) == target
-                        and mode == os.W_OK else real_access(path, mode))
+    monkeypatch.setattr(
+        io_module.os,
+        "access",
+        lambda path, mode: (
+            False if Path(path) == target and mode == os.W_OK else real_access(path, mode)
+        ),
+    )
     proc = cli_in_process(capsys, "run", scenario, "--out", target)
     assert_clear_error(proc, str(target), "output directory is not writable")
     assert not list(target.iterdir())
@@ -425,6 +535,7 @@ def test_full_disk_is_one_line_and_leaves_nothing_complete(tmp_path, monkeypatch
 # 3. nothing lost: interruption, resume, byte-identical results
 # ---------------------------------------------------------------------------------------
 
+
 def _looks_complete(directory: Path) -> bool:
     manifest = directory / "manifest.json"
     return manifest.exists() and json.loads(manifest.read_text()).get("complete") is True
@@ -452,7 +563,9 @@ def test_interrupted_run_resumes_to_identical_bytes(tmp_path, monkeypatch):
     assert not _looks_complete(out)
     key = rerun_module.run_key(scenario, scenario.model_parameters())
     assert sorted(p.name for p in (out / "parts").iterdir()) == [
-        f"replication_00000-{key}.parquet", f"replication_00001-{key}.parquet"]
+        f"replication_00000-{key}.parquet",
+        f"replication_00001-{key}.parquet",
+    ]
     with pytest.raises(OutputError, match="already holds results"):
         rerun_module.run_to_directory(scenario, out)  # neither --overwrite nor --resume
 
@@ -475,18 +588,24 @@ def test_interrupted_run_resumes_to_identical_bytes(tmp_path, monkeypatch):
     assert sorted(frame.replication.unique()) == [0, 1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(("signum", "status", "word"), [
-    (signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
-    ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(
+    ("signum", "status", "word"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+    ids=["SIGTERM", "SIGINT"],
+)
 def test_signal_during_replications_leaves_nothing_complete(tmp_path, signum, status, word):
     """A real process sent SIGTERM (or Ctrl-C's SIGINT) half-way: exit 143 (130), no
     city_year.parquet, no temporaries, manifest complete: false; --resume keeps the parts
     and finishes (checked after SIGTERM)."""
     scenario = write_yaml(tmp_path / "s.yaml", replications=60, end_year=2020)
     out = tmp_path / "run"
-    process = subprocess.Popen([sys.executable, "-m", "growthpole", "run", str(scenario),
-                                "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "growthpole", "run", str(scenario), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if len(list((out / "parts").glob("replication_*.parquet"))) >= 2:
@@ -528,8 +647,9 @@ def test_corrupt_part_is_reported_on_resume(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "simulate", interrupt_at_two)
     with pytest.raises(KeyboardInterrupt):
         rerun_module.run_to_directory(scenario, out)
-    part = rerun_module.part_path(out, 1, rerun_module.run_key(scenario,
-                                                              scenario.model_parameters()))
+    part = rerun_module.part_path(
+        out, 1, rerun_module.run_key(scenario, scenario.model_parameters())
+    )
     part.write_bytes(b"not parquet")
     with pytest.raises(OutputError, match="corrupt Parquet file") as info:
         rerun_module.run_to_directory(scenario, out, resume=True)
@@ -539,6 +659,7 @@ def test_corrupt_part_is_reported_on_resume(tmp_path, monkeypatch):
 # ---------------------------------------------------------------------------------------
 # 4. numerical guards: ModelInvariantError names year, region and quantity
 # ---------------------------------------------------------------------------------------
+
 
 def _first_firm_in(context, region):
     firms = context.state.firms
@@ -572,17 +693,22 @@ def _lose_people(context):
         talent.remove(rows)
 
 
-@pytest.mark.parametrize(("injector", "fragments"), [
-    (_nan_capital, ["year 2021", "region keqiao", "capital", "not finite"]),
-    (_infinite_tfp, ["year 2020", "region hangzhou", "log_tfp", "not finite"]),
-    (_negative_land, ["year 2022", "region zhuji", "negative", "land_mu"]),
-    (_nan_region_stock, ["year 2020", "region ningbo", "nonmodelled_gdp"]),
-    # conservation is checked over all regions (migration moves people between them)
-    (_lose_people, ["year 2023", "region shangyu", "people not conserved"]),
-], ids=["nan_capital", "inf_tfp", "negative_land", "nan_region_stock", "people_lost"])
+@pytest.mark.parametrize(
+    ("injector", "fragments"),
+    [
+        (_nan_capital, ["year 2021", "region keqiao", "capital", "not finite"]),
+        (_infinite_tfp, ["year 2020", "region hangzhou", "log_tfp", "not finite"]),
+        (_negative_land, ["year 2022", "region zhuji", "negative", "land_mu"]),
+        (_nan_region_stock, ["year 2020", "region ningbo", "nonmodelled_gdp"]),
+        # conservation is checked over all regions (migration moves people between them)
+        (_lose_people, ["year 2023", "region shangyu", "people not conserved"]),
+    ],
+    ids=["nan_capital", "inf_tfp", "negative_land", "nan_region_stock", "people_lost"],
+)
 def test_invariant_guards_name_year_region_quantity(monkeypatch, injector, fragments):
-    monkeypatch.setattr(model_module, "STEP_ORDER",
-                        (*model_module.STEP_ORDER, ("inject_fault", injector)))
+    monkeypatch.setattr(
+        model_module, "STEP_ORDER", (*model_module.STEP_ORDER, ("inject_fault", injector))
+    )
     model = model_module.GrowthPoleModel(tiny_scenario(), np.random.SeedSequence(3))
     with np.errstate(all="ignore"), pytest.raises(ModelInvariantError) as info:
         model.run()
@@ -594,8 +720,11 @@ def test_invariant_guards_name_year_region_quantity(monkeypatch, injector, fragm
 def test_guards_stay_quiet_without_a_fault(monkeypatch):
     """The same scenario and seed without the injected fault runs to the end (so the guards
     above fire because of the fault, not because the model is broken)."""
-    monkeypatch.setattr(model_module, "STEP_ORDER",
-                        (*model_module.STEP_ORDER, ("inject_fault", lambda context: None)))
+    monkeypatch.setattr(
+        model_module,
+        "STEP_ORDER",
+        (*model_module.STEP_ORDER, ("inject_fault", lambda context: None)),
+    )
     frame = model_module.GrowthPoleModel(tiny_scenario(), np.random.SeedSequence(3)).run()
     assert frame.year.max() == 2025 and np.isfinite(frame.gdp).all()
 
@@ -603,6 +732,7 @@ def test_guards_stay_quiet_without_a_fault(monkeypatch):
 # ---------------------------------------------------------------------------------------
 # 5. reproducibility: manifest contents and `growthpole rerun`
 # ---------------------------------------------------------------------------------------
+
 
 def test_manifest_records_what_a_rerun_needs(finished_run):
     from growthpole.rerun import file_sha256
@@ -615,8 +745,7 @@ def test_manifest_records_what_a_rerun_needs(finished_run):
     assert [s["spawn_key"] for s in manifest["seeds"]] == [[0], [1]]
     assert {"python", "numpy", "pandas", "mesa", "growthpole"} <= set(manifest["versions"])
     assert "git_commit" in manifest
-    assert manifest["files_sha256"]["city_year.parquet"] == file_sha256(
-        out / "city_year.parquet")
+    assert manifest["files_sha256"]["city_year.parquet"] == file_sha256(out / "city_year.parquet")
     assert manifest["data_sha256"]["city_gdp.csv"] == file_sha256(ROOT / "data" / "city_gdp.csv")
 
 
@@ -653,9 +782,17 @@ def test_rerun_of_an_unusable_directory(tmp_path, capsys, case):
         (target / "manifest.json").write_text("{not json")
         fragments = [str(target / "manifest.json"), "corrupt manifest"]
     elif case == "incomplete":
-        (target / "manifest.json").write_text(json.dumps({
-            "scenario": TINY, "parameters": {}, "root_seed": 11, "replications": 1,
-            "complete": False}))
+        (target / "manifest.json").write_text(
+            json.dumps(
+                {
+                    "scenario": TINY,
+                    "parameters": {},
+                    "root_seed": 11,
+                    "replications": 1,
+                    "complete": False,
+                }
+            )
+        )
         fragments = [str(target / "manifest.json"), "key 'complete'", "--resume"]
     else:
         target = tmp_path / "file"
@@ -672,17 +809,21 @@ UNSAFE = {
     "yaml.load without SafeLoader": re.compile(r"\byaml\.(load|load_all|unsafe_load|full_load)\("),
     "an unsafe YAML Loader": re.compile(r"Loader\s*=\s*yaml\.(Unsafe|Full)?Loader\b"),
     "eval/exec": re.compile(r"(?<![\w.])(eval|exec)\("),
-    "pickle": re.compile(r"\b(pickle|cloudpickle|dill|joblib)\.loads?\(|read_pickle\(|"
-                         r"allow_pickle\s*=\s*True"),
+    "pickle": re.compile(
+        r"\b(pickle|cloudpickle|dill|joblib)\.loads?\(|read_pickle\(|"
+        r"allow_pickle\s*=\s*True"
+    ),
     "shell=True": re.compile(r"shell\s*=\s*True"),
 }
 
 
 #: loads that read no file and no user input, each with its reason
 TRUSTED = {
-    ("growthpole/calibration/posterior.py", "cloudpickle.loads(payload)"):
-        "the parent's own pyabc sampling closure, sent once per generation to its own Dask "
-        "workers (Dask serialises every task this way); never read from a file",
+    (
+        "growthpole/calibration/posterior.py",
+        "cloudpickle.loads(payload)",
+    ): "the parent's own pyabc sampling closure, sent once per generation to its own Dask "
+    "workers (Dask serialises every task this way); never read from a file",
 }
 
 
@@ -692,8 +833,10 @@ def test_package_has_no_unsafe_loading():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             code = line.split("#", 1)[0]
             for what, pattern in UNSAFE.items():
-                trusted = any(str(path.relative_to(ROOT)) == file and fragment in code
-                              for file, fragment in TRUSTED)
+                trusted = any(
+                    str(path.relative_to(ROOT)) == file and fragment in code
+                    for file, fragment in TRUSTED
+                )
                 if pattern.search(code) and not trusted:
                     offences.append(f"{path.relative_to(ROOT)}:{number}: {what}: {line.strip()}")
     assert not offences, "\n".join(offences)
@@ -701,11 +844,13 @@ def test_package_has_no_unsafe_loading():
 
 def test_the_unsafe_patterns_would_be_caught():
     """The grep above can fail: each pattern matches the code it is meant to forbid."""
-    samples = {"yaml.load without SafeLoader": "data = yaml.load(text)",
-               "an unsafe YAML Loader": "Loader=yaml.Loader",
-               "eval/exec": "value = eval(expression)",
-               "pickle": "obj = pickle.load(handle)",
-               "shell=True": "subprocess.run(cmd, shell=True)"}
+    samples = {
+        "yaml.load without SafeLoader": "data = yaml.load(text)",
+        "an unsafe YAML Loader": "Loader=yaml.Loader",
+        "eval/exec": "value = eval(expression)",
+        "pickle": "obj = pickle.load(handle)",
+        "shell=True": "subprocess.run(cmd, shell=True)",
+    }
     for what, sample in samples.items():
         assert UNSAFE[what].search(sample), what
     assert not UNSAFE["eval/exec"].search("frame.eval('a + b')")
@@ -750,18 +895,23 @@ def test_resumable_writer_matches_the_plain_writer(tmp_path):
     scenario = tiny_scenario(replications=3, end_year=2021)
     write_run(run_scenario(scenario), tmp_path / "plain")
     run_to_directory(scenario, tmp_path / "parts")
-    assert ((tmp_path / "plain" / "city_year.parquet").read_bytes()
-            == (tmp_path / "parts" / "city_year.parquet").read_bytes())
+    assert (tmp_path / "plain" / "city_year.parquet").read_bytes() == (
+        tmp_path / "parts" / "city_year.parquet"
+    ).read_bytes()
 
 
 # =======================================================================================
 # issue 20: nothing lost, nobody in
 # =======================================================================================
 
+
 def _tree(directory: Path) -> dict[str, bytes]:
     """Every file below ``directory`` with its bytes (the disk "as it was")."""
-    return {str(p.relative_to(directory)): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _user_directory(path: Path) -> Path:
@@ -773,15 +923,18 @@ def _user_directory(path: Path) -> Path:
 
 # ---- 1. never destroy what growthpole did not write ---------------------------------
 
-@pytest.mark.parametrize("flags", [(), ("--overwrite",), ("--resume",)],
-                         ids=["plain", "overwrite", "resume"])
+
+@pytest.mark.parametrize(
+    "flags", [(), ("--overwrite",), ("--resume",)], ids=["plain", "overwrite", "resume"]
+)
 def test_run_refuses_a_directory_it_did_not_write(tmp_path, capsys, flags):
     scenario = write_yaml(tmp_path / "s.yaml")
     user = _user_directory(tmp_path / "mine")
     before = _tree(user)
     proc = cli_in_process(capsys, "run", scenario, "--out", user, *flags)
-    assert_clear_error(proc, str(user), "not empty", "no growthpole manifest.json",
-                       "choose another --out")
+    assert_clear_error(
+        proc, str(user), "not empty", "no growthpole manifest.json", "choose another --out"
+    )
     assert _tree(user) == before
 
 
@@ -810,9 +963,18 @@ def test_scenario_named_dot_dot_is_refused_and_writes_nothing(tmp_path, capsys, 
     assert list(work.iterdir()) == [] and not (tmp_path / "manifest.json").exists()
 
 
-@pytest.mark.parametrize(("name", "component"), [
-    ("..", "unnamed"), (".", "unnamed"), ("../../etc", "_.._etc"), ("a/b", "a_b"),
-    (".hidden", "hidden"), ("绍兴", "绍兴"), ("ok-name_1.2", "ok-name_1.2")])
+@pytest.mark.parametrize(
+    ("name", "component"),
+    [
+        ("..", "unnamed"),
+        (".", "unnamed"),
+        ("../../etc", "_.._etc"),
+        ("a/b", "a_b"),
+        (".hidden", "hidden"),
+        ("绍兴", "绍兴"),
+        ("ok-name_1.2", "ok-name_1.2"),
+    ],
+)
 def test_names_become_one_safe_path_component(name, component):
     from growthpole.io import safe_component
 
@@ -823,12 +985,15 @@ def test_names_become_one_safe_path_component(name, component):
 def test_sweep_overwrite_keeps_a_users_file_in_results(tmp_path, capsys):
     sweep_file = _tiny_sweep_file(tmp_path)
     out = tmp_path / "sweep"
-    assert cli_in_process(capsys, "sweep", sweep_file, "--out", out,
-                          "--cluster", "serial").returncode == 0
+    assert (
+        cli_in_process(capsys, "sweep", sweep_file, "--out", out, "--cluster", "serial").returncode
+        == 0
+    )
     (out / "results" / "important.csv").write_text("keep me\n")
     (out / "notes.md").write_text("keep me too\n")
-    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", out, "--cluster", "serial",
-                          "--overwrite")
+    proc = cli_in_process(
+        capsys, "sweep", sweep_file, "--out", out, "--cluster", "serial", "--overwrite"
+    )
     assert proc.returncode == 0, proc.stderr
     assert (out / "results" / "important.csv").read_text() == "keep me\n"
     assert (out / "notes.md").read_text() == "keep me too\n"
@@ -840,8 +1005,9 @@ def test_sweep_refuses_a_directory_it_did_not_write(tmp_path, capsys):
     user = _user_directory(tmp_path / "mine")
     before = _tree(user)
     for flags in ((), ("--overwrite",), ("--resume",)):
-        proc = cli_in_process(capsys, "sweep", sweep_file, "--out", user, "--cluster",
-                              "serial", *flags)
+        proc = cli_in_process(
+            capsys, "sweep", sweep_file, "--out", user, "--cluster", "serial", *flags
+        )
         assert_clear_error(proc, str(user), "not empty", "no growthpole manifest.json")
     assert _tree(user) == before
 
@@ -882,6 +1048,7 @@ def test_stray_temporaries_of_other_names_survive_a_resume(tmp_path):
 
 # ---- 2. exclusive output -------------------------------------------------------------
 
+
 def _hold_lock(lock_path: str, ready, release) -> None:
     from growthpole.io import exclusive_lock
 
@@ -905,8 +1072,7 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path, capsys):
     try:
         assert ready.wait(60)
         proc = cli_in_process(capsys, "run", scenario, "--out", out)
-        assert_clear_error(proc, str(out), "another growthpole process",
-                           f"(process {holder.pid})")
+        assert_clear_error(proc, str(out), "another growthpole process", f"(process {holder.pid})")
         assert not (out / "manifest.json").exists()
     finally:
         release.set()
@@ -920,8 +1086,12 @@ def test_two_concurrent_runs_into_one_directory_cannot_both_succeed(tmp_path):
     scenario = write_yaml(tmp_path / "s.yaml", replications=6, end_year=2021)
     out = tmp_path / "run"
     command = [sys.executable, "-m", "growthpole", "run", str(scenario), "--out", str(out)]
-    processes = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=300) for p in processes]
     statuses = sorted(p.returncode for p in processes)
     assert statuses == [0, 2], outputs
@@ -936,9 +1106,12 @@ def test_lock_is_released_when_the_holder_is_killed(tmp_path):
     """flock dies with its process: a SIGKILLed run leaves no stale lock."""
     scenario = write_yaml(tmp_path / "s.yaml", replications=60, end_year=2020)
     out = tmp_path / "run"
-    process = subprocess.Popen([sys.executable, "-m", "growthpole", "run", str(scenario),
-                                "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "growthpole", "run", str(scenario), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if list((out / "parts").glob("replication_*.parquet")):
@@ -973,8 +1146,7 @@ def test_resume_refuses_parts_of_another_scenario(tmp_path):
         patch.setattr(runner, "simulate", interrupt_at_two)
         with pytest.raises(KeyboardInterrupt):
             rerun_module.run_to_directory(b, out)
-        foreign = rerun_module.part_path(out, 0, rerun_module.run_key(
-            a, a.model_parameters()))
+        foreign = rerun_module.part_path(out, 0, rerun_module.run_key(a, a.model_parameters()))
         write_parquet(foreign, real(a, np.random.SeedSequence(1), replication=0))
     with pytest.raises(OutputError, match="refusing to mix") as info:
         rerun_module.run_to_directory(b, out, resume=True)
@@ -995,8 +1167,9 @@ def test_second_sweep_into_a_locked_directory_is_refused(tmp_path, capsys):
     holder.start()
     try:
         assert ready.wait(60)
-        proc = cli_in_process(capsys, "sweep", sweep_file, "--out", out, "--cluster",
-                              "serial", "--overwrite")
+        proc = cli_in_process(
+            capsys, "sweep", sweep_file, "--out", out, "--cluster", "serial", "--overwrite"
+        )
         assert_clear_error(proc, str(out), "another growthpole process")
         assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
     finally:
@@ -1006,11 +1179,16 @@ def test_second_sweep_into_a_locked_directory_is_refused(tmp_path, capsys):
 
 # ---- 3. one validation layer: every bad input, one line, exit 2, disk unchanged -----
 
-TINY_SWEEP = {"name": "tiny-sweep", "scenario": "s.yaml", "replications": 1,
-              "design": {"method": "grid", "levels": 2},
-              "factors": [{"lever": "integration.hangzhou_travel_time_cut",
-                           "range": [0.0, 0.5], "from_year": 2020}],
-              "outcomes": {"regions": ["shaoxing"], "columns": ["gdp"], "years": "all"}}
+TINY_SWEEP = {
+    "name": "tiny-sweep",
+    "scenario": "s.yaml",
+    "replications": 1,
+    "design": {"method": "grid", "levels": 2},
+    "factors": [
+        {"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.5], "from_year": 2020}
+    ],
+    "outcomes": {"regions": ["shaoxing"], "columns": ["gdp"], "years": "all"},
+}
 
 
 def _tiny_sweep_file(directory: Path, **changes) -> Path:
@@ -1026,16 +1204,31 @@ SWEEP_FLAG_CASES = [
     ("flush_nan", ("--flush-seconds", "nan"), ["--flush-seconds", "finite", "nan"]),
     ("flush_negative", ("--flush-seconds", "-1"), ["--flush-seconds", "in [0, 86400]"]),
     ("batch_zero", ("--batch-runs", "0"), ["--batch-runs", "between 1 and 1000000"]),
-    ("scheduler_not_address", ("--scheduler", "not an address"),
-     ["key '--scheduler'", "not a scheduler address"]),
-    ("scheduler_bad_port", ("--scheduler", "tcp://127.0.0.1:99999"),
-     ["key '--scheduler'", "port 1-65535"]),
-    ("scheduler_remote_plain", ("--scheduler", "tcp://192.0.2.1:8786"),
-     ["key '--scheduler'", "must use tls://"]),
-    ("scheduler_remote_tls_without_settings", ("--scheduler", "tls://192.0.2.1:8786"),
-     ["key '--scheduler'", "needs your Dask TLS settings"]),
-    ("scheduler_file_missing", ("--scheduler", "nope/scheduler.json"),
-     ["key '--scheduler'", "scheduler file does not exist"]),
+    (
+        "scheduler_not_address",
+        ("--scheduler", "not an address"),
+        ["key '--scheduler'", "not a scheduler address"],
+    ),
+    (
+        "scheduler_bad_port",
+        ("--scheduler", "tcp://127.0.0.1:99999"),
+        ["key '--scheduler'", "port 1-65535"],
+    ),
+    (
+        "scheduler_remote_plain",
+        ("--scheduler", "tcp://192.0.2.1:8786"),
+        ["key '--scheduler'", "must use tls://"],
+    ),
+    (
+        "scheduler_remote_tls_without_settings",
+        ("--scheduler", "tls://192.0.2.1:8786"),
+        ["key '--scheduler'", "needs your Dask TLS settings"],
+    ),
+    (
+        "scheduler_file_missing",
+        ("--scheduler", "nope/scheduler.json"),
+        ["key '--scheduler'", "scheduler file does not exist"],
+    ),
     ("dashboard_bad_port", ("--dashboard", "99999"), ["key '--dashboard'", "0-65535"]),
 ]
 
@@ -1052,10 +1245,10 @@ def _argparse_or_own_error(proc, fragments):
         assert fragment in lines[0], (fragment, lines[0])
 
 
-@pytest.mark.parametrize(("case", "flags", "fragments"), SWEEP_FLAG_CASES,
-                         ids=[c[0] for c in SWEEP_FLAG_CASES])
-def test_bad_sweep_flags_are_one_line_and_create_nothing(tmp_path, capsys, case, flags,
-                                                         fragments):
+@pytest.mark.parametrize(
+    ("case", "flags", "fragments"), SWEEP_FLAG_CASES, ids=[c[0] for c in SWEEP_FLAG_CASES]
+)
+def test_bad_sweep_flags_are_one_line_and_create_nothing(tmp_path, capsys, case, flags, fragments):
     sweep_file = _tiny_sweep_file(tmp_path)
     out = tmp_path / "out"
     try:
@@ -1071,15 +1264,23 @@ def test_scheduler_file_that_is_not_json(tmp_path, capsys):
     sweep_file = _tiny_sweep_file(tmp_path)
     scheduler = tmp_path / "scheduler.json"
     scheduler.write_text("not json {")
-    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", tmp_path / "out",
-                          "--scheduler", scheduler)
+    proc = cli_in_process(
+        capsys, "sweep", sweep_file, "--out", tmp_path / "out", "--scheduler", scheduler
+    )
     assert_clear_error(proc, str(scheduler), "key '--scheduler'", "not JSON")
     assert not (tmp_path / "out").exists()
 
 
 def test_attribute_with_a_bad_scheduler_address(tmp_path, capsys):
-    proc = cli_in_process(capsys, "attribute", ROOT / "scenarios" / "full_strategy.yaml",
-                          "--out", tmp_path / "out", "--scheduler", "tcp://nowhere")
+    proc = cli_in_process(
+        capsys,
+        "attribute",
+        ROOT / "scenarios" / "full_strategy.yaml",
+        "--out",
+        tmp_path / "out",
+        "--scheduler",
+        "tcp://nowhere",
+    )
     assert_clear_error(proc, "key '--scheduler'", "not a scheduler address")
     assert not (tmp_path / "out").exists()
 
@@ -1098,17 +1299,23 @@ OTHER_FLAG_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("command", "flags", "option"), OTHER_FLAG_CASES,
-                         ids=[f"{c[0]}{c[1][0]}" for c in OTHER_FLAG_CASES])
-def test_bad_values_of_every_command_are_refused_by_the_parser(tmp_path, command, flags,
-                                                               option):
-    target = {"calibrate": ROOT / "scenarios" / "calibration" / "history.yaml",
-              "run": ROOT / "scenarios" / "baseline.yaml",
-              "attribute": ROOT / "scenarios" / "full_strategy.yaml"}.get(command, tmp_path)
+@pytest.mark.parametrize(
+    ("command", "flags", "option"),
+    OTHER_FLAG_CASES,
+    ids=[f"{c[0]}{c[1][0]}" for c in OTHER_FLAG_CASES],
+)
+def test_bad_values_of_every_command_are_refused_by_the_parser(tmp_path, command, flags, option):
+    target = {
+        "calibrate": ROOT / "scenarios" / "calibration" / "history.yaml",
+        "run": ROOT / "scenarios" / "baseline.yaml",
+        "attribute": ROOT / "scenarios" / "full_strategy.yaml",
+    }.get(command, tmp_path)
     extra = (ROOT / "scenarios" / "baseline.yaml",) if command == "compare" else ()
-    proc = cli(command, target, *extra, *flags, "--out", tmp_path / "out") \
-        if command not in ("sensitivity", "discover") else \
-        cli(command, target, *flags, "--out", tmp_path / "out")
+    proc = (
+        cli(command, target, *extra, *flags, "--out", tmp_path / "out")
+        if command not in ("sensitivity", "discover")
+        else cli(command, target, *flags, "--out", tmp_path / "out")
+    )
     _argparse_or_own_error(proc, [f"argument {option}"])
     assert not (tmp_path / "out").exists()
 
@@ -1118,21 +1325,26 @@ def test_sizes_are_checked_before_the_design_is_drawn(tmp_path, capsys):
     design of a million trajectories by the run limit, both without drawing the design."""
     from growthpole.experiments import sweep as sweep_module
 
-    grid = _tiny_sweep_file(tmp_path, force=True, design={"method": "grid", "levels": 1000},
-                            factors=[{"lever": "integration.hangzhou_travel_time_cut",
-                                      "range": [0.0, 0.5]},
-                                     {"lever": "industry.emerging_industries",
-                                      "range": [0.0, 0.05]},
-                                     {"lever": "innovation.talent_programmes",
-                                      "range": [0.0, 0.5]}])
+    grid = _tiny_sweep_file(
+        tmp_path,
+        force=True,
+        design={"method": "grid", "levels": 1000},
+        factors=[
+            {"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.5]},
+            {"lever": "industry.emerging_industries", "range": [0.0, 0.05]},
+            {"lever": "innovation.talent_programmes", "range": [0.0, 0.5]},
+        ],
+    )
     drawn = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sweep_module, "sample_design", lambda *a, **k: drawn.append(a))
         proc = cli_in_process(capsys, "sweep", grid, "--out", tmp_path / "out")
-        assert_clear_error(proc, str(grid), "key 'design'", "1000000000 runs", "GB",
-                           "split the sweep")
-        morris = _tiny_sweep_file(tmp_path, design={"method": "morris",
-                                                    "samples": 1000000, "levels": 4})
+        assert_clear_error(
+            proc, str(grid), "key 'design'", "1000000000 runs", "GB", "split the sweep"
+        )
+        morris = _tiny_sweep_file(
+            tmp_path, design={"method": "morris", "samples": 1000000, "levels": 4}
+        )
         proc = cli_in_process(capsys, "sweep", morris, "--out", tmp_path / "out")
         assert_clear_error(proc, "key 'design'", "2000000 runs exceed the safety limit")
     assert drawn == [] and not (tmp_path / "out").exists()
@@ -1193,10 +1405,12 @@ STORE_FAULTS = [
 
 
 @pytest.mark.parametrize("command", ["sensitivity", "discover"])
-@pytest.mark.parametrize(("case", "breaker", "fragments"), STORE_FAULTS,
-                         ids=[c[0] for c in STORE_FAULTS])
-def test_analyses_of_a_damaged_sweep_are_one_line(stored_sweep, tmp_path, capsys, command,
-                                                  case, breaker, fragments):
+@pytest.mark.parametrize(
+    ("case", "breaker", "fragments"), STORE_FAULTS, ids=[c[0] for c in STORE_FAULTS]
+)
+def test_analyses_of_a_damaged_sweep_are_one_line(
+    stored_sweep, tmp_path, capsys, command, case, breaker, fragments
+):
     _, original = stored_sweep
     directory = tmp_path / "sweep"
     shutil.copytree(original, directory)
@@ -1212,8 +1426,7 @@ def test_sweep_resume_over_a_corrupt_part_is_one_line(stored_sweep, tmp_path, ca
     directory = tmp_path / "sweep"
     shutil.copytree(original, directory)
     _corrupt_part(directory)
-    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", directory, "--cluster",
-                          "serial")
+    proc = cli_in_process(capsys, "sweep", sweep_file, "--out", directory, "--cluster", "serial")
     assert_clear_error(proc, "results/part-", "corrupt Parquet file", "delete it")
 
 
@@ -1232,27 +1445,42 @@ def _edit_manifest(change):
         manifest = json.loads((run / "manifest.json").read_text())
         change(manifest)
         (run / "manifest.json").write_text(json.dumps(manifest))
+
     return edit
 
 
 REPORT_FAULTS = [
     ("no_year", _drop_year, ["city_year.parquet", "key 'year'", "missing column"]),
     ("empty_city_year", _empty_city_year, ["city_year.parquet", "no rows"]),
-    ("scale_is_a_list", _edit_manifest(lambda m: m["scenario"].update(scale=[1, 2])),
-     ["manifest.json", "key 'scenario.scale'", "must be dict"]),
-    ("replications_text", _edit_manifest(lambda m: m.update(replications="two")),
-     ["manifest.json", "key 'replications'", "must be int"]),
-    ("levers_a_list", _edit_manifest(lambda m: m["scenario"].update(levers=[1])),
-     ["manifest.json", "key 'scenario.levers'"]),
-    ("scenario_a_list", _edit_manifest(lambda m: m.update(scenario=[1])),
-     ["manifest.json", "key 'scenario'"]),
+    (
+        "scale_is_a_list",
+        _edit_manifest(lambda m: m["scenario"].update(scale=[1, 2])),
+        ["manifest.json", "key 'scenario.scale'", "must be dict"],
+    ),
+    (
+        "replications_text",
+        _edit_manifest(lambda m: m.update(replications="two")),
+        ["manifest.json", "key 'replications'", "must be int"],
+    ),
+    (
+        "levers_a_list",
+        _edit_manifest(lambda m: m["scenario"].update(levers=[1])),
+        ["manifest.json", "key 'scenario.levers'"],
+    ),
+    (
+        "scenario_a_list",
+        _edit_manifest(lambda m: m.update(scenario=[1])),
+        ["manifest.json", "key 'scenario'"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "breaker", "fragments"), REPORT_FAULTS,
-                         ids=[c[0] for c in REPORT_FAULTS])
-def test_report_of_a_damaged_run_is_one_line(finished_run, tmp_path, capsys, case, breaker,
-                                             fragments):
+@pytest.mark.parametrize(
+    ("case", "breaker", "fragments"), REPORT_FAULTS, ids=[c[0] for c in REPORT_FAULTS]
+)
+def test_report_of_a_damaged_run_is_one_line(
+    finished_run, tmp_path, capsys, case, breaker, fragments
+):
     _, original = finished_run
     run = tmp_path / "run"
     shutil.copytree(original, run)
@@ -1272,10 +1500,12 @@ RERUN_FAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("case", "change", "fragment"), RERUN_FAULTS,
-                         ids=[c[0] for c in RERUN_FAULTS])
-def test_rerun_of_a_tampered_manifest_is_one_line(finished_run, tmp_path, capsys, case,
-                                                  change, fragment):
+@pytest.mark.parametrize(
+    ("case", "change", "fragment"), RERUN_FAULTS, ids=[c[0] for c in RERUN_FAULTS]
+)
+def test_rerun_of_a_tampered_manifest_is_one_line(
+    finished_run, tmp_path, capsys, case, change, fragment
+):
     _, original = finished_run
     run = tmp_path / "run"
     shutil.copytree(original, run)
@@ -1300,19 +1530,23 @@ CHECKPOINT_FAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("case", "text", "message"), CHECKPOINT_FAULTS,
-                         ids=[c[0] for c in CHECKPOINT_FAULTS])
-def test_calibrate_resume_on_a_corrupt_checkpoint_is_one_line(tmp_path, capsys, case, text,
-                                                              message):
+@pytest.mark.parametrize(
+    ("case", "text", "message"), CHECKPOINT_FAULTS, ids=[c[0] for c in CHECKPOINT_FAULTS]
+)
+def test_calibrate_resume_on_a_corrupt_checkpoint_is_one_line(
+    tmp_path, capsys, case, text, message
+):
     """A checkpoint really written by `growthpole calibrate` (stopped early), then damaged."""
     from growthpole.calibration import calibrate, checkpoint_path
     from growthpole.calibration.objective import Interrupted
     from growthpole.calibration.spec import build_spec
 
-    spec_data = yaml.safe_load((ROOT / "scenarios" / "calibration" / "history.yaml")
-                               .read_text())
-    spec_data.update(replications=1, search={"budget": 8, "population_per_parameter": 2},
-                     diagnostics={"bootstrap_resamples": 0, "profile_points": 0})
+    spec_data = yaml.safe_load((ROOT / "scenarios" / "calibration" / "history.yaml").read_text())
+    spec_data.update(
+        replications=1,
+        search={"budget": 8, "population_per_parameter": 2},
+        diagnostics={"bootstrap_resamples": 0, "profile_points": 0},
+    )
     spec_data["scale"] = {"people_per_agent": 40000, "workers_per_firm_agent": 10}
     spec_path = tmp_path / "spec.yaml"
     spec_path.write_text(yaml.safe_dump(spec_data, sort_keys=False))
@@ -1336,6 +1570,7 @@ def test_calibrate_resume_on_a_corrupt_checkpoint_is_one_line(tmp_path, capsys, 
 
 
 # ---- 4. no hangs: a killed worker is replaced and its work resubmitted ---------------
+
 
 def _square_killing_once(value: int, marker: str = "", victim: int = -1) -> int:
     """Pool task: the task ``victim`` SIGKILLs its own worker process the first time."""
@@ -1387,18 +1622,33 @@ def _children(pid: int) -> list[int]:
 def test_calibrate_survives_a_sigkilled_pool_worker(tmp_path):
     """SIGKILL one worker of a real `growthpole calibrate --workers 2`: the pool is rebuilt,
     the lost evaluations run again, and the calibration finishes (exit 0)."""
-    spec_data = yaml.safe_load((ROOT / "scenarios" / "calibration" / "history.yaml")
-                               .read_text())
-    spec_data.update(replications=2, search={"budget": 12, "population_per_parameter": 2},
-                     diagnostics={"bootstrap_resamples": 0, "profile_points": 0})
+    spec_data = yaml.safe_load((ROOT / "scenarios" / "calibration" / "history.yaml").read_text())
+    spec_data.update(
+        replications=2,
+        search={"budget": 12, "population_per_parameter": 2},
+        diagnostics={"bootstrap_resamples": 0, "profile_points": 0},
+    )
     spec_data["scale"] = {"people_per_agent": 40000, "workers_per_firm_agent": 10}
     spec_path = tmp_path / "spec.yaml"
     spec_path.write_text(yaml.safe_dump(spec_data, sort_keys=False))
     out = tmp_path / "calibrated.yaml"
-    process = subprocess.Popen([sys.executable, "-m", "growthpole", "calibrate",
-                                str(spec_path), "--out", str(out), "--workers", "2"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "growthpole",
+            "calibrate",
+            str(spec_path),
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     victims: list[int] = []
     while time.monotonic() < deadline and process.poll() is None and not victims:
@@ -1414,6 +1664,7 @@ def test_calibrate_survives_a_sigkilled_pool_worker(tmp_path):
 
 
 # ---- 5. a locked-down scheduler -------------------------------------------------------
+
 
 def test_foreign_client_cannot_use_the_embedded_cluster():
     """The embedded LocalCluster speaks TLS with temporary credentials: growthpole's client
@@ -1435,16 +1686,26 @@ def test_foreign_client_cannot_use_the_embedded_cluster():
                 foreign = Client(address, timeout="5s", security=security)
                 foreign.submit(int, "1").result(timeout=10)
                 foreign.close()
-            assert "ssl" in str(info.value).lower() or "tls" in str(info.value).lower() \
-                or "certificate" in str(info.value).lower() or "closed" in str(
-                    info.value).lower() or "timed out" in str(info.value).lower(), info.value
+            assert (
+                "ssl" in str(info.value).lower()
+                or "tls" in str(info.value).lower()
+                or "certificate" in str(info.value).lower()
+                or "closed" in str(info.value).lower()
+                or "timed out" in str(info.value).lower()
+            ), info.value
     finally:
         cluster.close()
 
 
-@pytest.mark.parametrize(("given", "bound"), [
-    ("8787", "127.0.0.1:8787"), (":8787", "127.0.0.1:8787"),
-    ("127.0.0.1:9000", "127.0.0.1:9000"), ("0.0.0.0:8787", "0.0.0.0:8787")])
+@pytest.mark.parametrize(
+    ("given", "bound"),
+    [
+        ("8787", "127.0.0.1:8787"),
+        (":8787", "127.0.0.1:8787"),
+        ("127.0.0.1:9000", "127.0.0.1:9000"),
+        ("0.0.0.0:8787", "0.0.0.0:8787"),
+    ],
+)
 def test_dashboard_binds_to_localhost_unless_a_host_is_given(given, bound):
     from growthpole.experiments.execute import dashboard_address
 
@@ -1470,17 +1731,23 @@ def test_every_test_named_in_the_issue_20_tables_exists():
     """docs/reliability.md's issue-20 tables name their tests; each must exist (and each
     parametrised case id in brackets must be one of the test's ids)."""
     text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
-    section = text[text.index("## Every command"):text.index("## Fuzzing")]
-    sources = "".join((ROOT / "tests" / name).read_text(encoding="utf-8")
-                      for name in ("test_reliability.py", "test_sweeps.py",
-                                   "test_commands.py"))
+    section = text[text.index("## Every command") : text.index("## Fuzzing")]
+    sources = "".join(
+        (ROOT / "tests" / name).read_text(encoding="utf-8")
+        for name in ("test_reliability.py", "test_sweeps.py", "test_commands.py")
+    )
     defined = set(re.findall(r"^def (test_\w+)", sources, flags=re.MULTILINE))
-    named = set(re.findall(r"\b(test_\w+)", section)) - {"test_reliability", "test_sweeps",
-                                                           "test_commands"}
+    named = set(re.findall(r"\b(test_\w+)", section)) - {
+        "test_reliability",
+        "test_sweeps",
+        "test_commands",
+    }
     assert len(named) >= 30
     assert named <= defined, sorted(named - defined)
-    case_ids = {c[0] for c in SWEEP_FLAG_CASES + STORE_FAULTS + REPORT_FAULTS + RERUN_FAULTS
-                + CHECKPOINT_FAULTS} | {f"{c[0]}{c[1][0]}" for c in OTHER_FLAG_CASES}
+    case_ids = {
+        c[0]
+        for c in SWEEP_FLAG_CASES + STORE_FAULTS + REPORT_FAULTS + RERUN_FAULTS + CHECKPOINT_FAULTS
+    } | {f"{c[0]}{c[1][0]}" for c in OTHER_FLAG_CASES}
     for cell in re.findall(r"^\| [^|]*?\[([\w\-/]+)\]", section, flags=re.MULTILINE):
         for case in cell.split("/"):
             if case not in ("plain", "overwrite", "resume", "CASE-sensitivity"):

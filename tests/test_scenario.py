@@ -18,21 +18,30 @@ def test_shipped_baseline_validates():
     assert scenario.end_year > scenario.start_year
 
 
-@pytest.mark.parametrize(("changes", "key", "fragment"), [
-    ({"colour": "red"}, "colour", "unknown key"),
-    ({"scale": {"people_per_agent": 100, "agents": 3}}, "scale.agents", "unknown key"),
-    ({"end_year": 2010}, "end_year", "after start_year"),
-    ({"replications": 0}, "replications", "greater than or equal"),
-    ({"replications": "many"}, "replications", "valid integer"),
-    ({"replications": 10**6}, "replications", "safety limit"),
-    ({"parameters": {"tfp_drift": 5.0}}, "parameters.tfp_drift", "outside the allowed range"),
-    ({"parameters": {"no_such": 1.0}}, "parameters.no_such", "unknown parameter"),
-    ({"levers": {"no.such_lever": 1}}, "levers.no.such_lever", "unknown lever"),
-    ({"levers": {"integration.hangzhou_travel_time_cut": 0.9}},
-     "levers.integration.hangzhou_travel_time_cut", "outside the allowed range"),
-    ({"levers": {"integration.hangzhou_travel_time_cut": {2050: 0.2}}},
-     "levers.integration.hangzhou_travel_time_cut.2050", "outside the horizon"),
-])
+@pytest.mark.parametrize(
+    ("changes", "key", "fragment"),
+    [
+        ({"colour": "red"}, "colour", "unknown key"),
+        ({"scale": {"people_per_agent": 100, "agents": 3}}, "scale.agents", "unknown key"),
+        ({"end_year": 2010}, "end_year", "after start_year"),
+        ({"replications": 0}, "replications", "greater than or equal"),
+        ({"replications": "many"}, "replications", "valid integer"),
+        ({"replications": 10**6}, "replications", "safety limit"),
+        ({"parameters": {"tfp_drift": 5.0}}, "parameters.tfp_drift", "outside the allowed range"),
+        ({"parameters": {"no_such": 1.0}}, "parameters.no_such", "unknown parameter"),
+        ({"levers": {"no.such_lever": 1}}, "levers.no.such_lever", "unknown lever"),
+        (
+            {"levers": {"integration.hangzhou_travel_time_cut": 0.9}},
+            "levers.integration.hangzhou_travel_time_cut",
+            "outside the allowed range",
+        ),
+        (
+            {"levers": {"integration.hangzhou_travel_time_cut": {2050: 0.2}}},
+            "levers.integration.hangzhou_travel_time_cut.2050",
+            "outside the horizon",
+        ),
+    ],
+)
 def test_bad_scenarios_name_the_key(changes, key, fragment):
     with pytest.raises(ScenarioError) as info:
         build_scenario({**BASE, **changes}, source="s.yaml")

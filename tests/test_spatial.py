@@ -27,8 +27,9 @@ HANGZHOU_SHAOXING_RANGE = (1.0, 6.0)
 
 
 def _context(model: GrowthPoleModel, switches: dict | None = None) -> StepContext:
-    return StepContext(model.state, model.params, model.policy, np.random.SeedSequence(7),
-                       switches or {})
+    return StepContext(
+        model.state, model.params, model.policy, np.random.SeedSequence(7), switches or {}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +52,13 @@ def test_base_year_commuting_is_within_the_sourced_range(base_model):
     context = _context(base_model)
     supply = labour.labour_supply(context)
     _workers, shares = labour.commuting_equilibrium(
-        supply, labour.region_log_scale(context), base_model.state.regions.commuting_fundamental,
-        base_model.state.regions.hours, base_model.params, np.zeros((N_REGIONS, N_REGIONS)))
+        supply,
+        labour.region_log_scale(context),
+        base_model.state.regions.commuting_fundamental,
+        base_model.state.regions.hours,
+        base_model.params,
+        np.zeros((N_REGIONS, N_REGIONS)),
+    )
     flows = (supply[:, :, None] * shares).sum(axis=0) / 1e4
     two_way = flows[HANGZHOU, :N_SHAOXING].sum() + flows[:N_SHAOXING, HANGZHOU].sum()
     assert HANGZHOU_SHAOXING_RANGE[0] <= two_way <= HANGZHOU_SHAOXING_RANGE[1]
@@ -67,41 +73,59 @@ def test_commuting_is_constrained_at_both_ends(base_model):
     log_scale = labour.region_log_scale(context)
     hours = base_model.state.regions.hours * 0.5  # off the calibrated point
     workers, shares = labour.commuting_equilibrium(
-        supply, log_scale, base_model.state.regions.commuting_fundamental, hours, params,
-        np.zeros((N_REGIONS, N_REGIONS)))
+        supply,
+        log_scale,
+        base_model.state.regions.commuting_fundamental,
+        hours,
+        params,
+        np.zeros((N_REGIONS, N_REGIONS)),
+    )
     np.testing.assert_allclose(shares.sum(axis=2), 1.0, rtol=1e-12)
     np.testing.assert_allclose(workers, np.einsum("sr,srw->sw", supply, shares), rtol=1e-9)
     np.testing.assert_allclose(workers.sum(), supply.sum(), rtol=1e-12)
     # the wages the shares were formed with are the marginal products of these workers
     log_wage = labour.workplace_log_wages(workers, log_scale, params)
-    again = labour.commuting_shares(log_wage, base_model.state.regions.commuting_fundamental,
-                                    hours, params, np.zeros((N_REGIONS, N_REGIONS)))
+    again = labour.commuting_shares(
+        log_wage,
+        base_model.state.regions.commuting_fundamental,
+        hours,
+        params,
+        np.zeros((N_REGIONS, N_REGIONS)),
+    )
     np.testing.assert_allclose(again, shares, atol=1e-9)
 
 
 @pytest.mark.parametrize("elasticity, skilled", [(7.0, 0.05), (4.0, 0.25), (2.0, 0.4)])
-def test_commuting_fixed_point_converges_when_commuting_is_free(base_model, elasticity,
-                                                                 skilled):
+def test_commuting_fixed_point_converges_when_commuting_is_free(base_model, elasticity, skilled):
     """With no boundary costs and cheap travel, the undamped map's slope is about
     -ε (1 - β_s) (most workers commute): at ε (1 - β_s) > 3 a fixed step of 1/2 oscillated
     with a growing amplitude (residual 30 in ln L at the edge of PARAMETER_SPECS). The
     returned workers must solve [C1]-[C2] to the stated tolerance."""
     context = _context(base_model)
-    params = base_model.params.__class__(**{
-        **base_model.params.as_dict(), "commuting_wage_elasticity": elasticity,
-        "skilled_labour_elasticity": skilled, "unskilled_labour_elasticity": 0.125,
-        "capital_elasticity": 0.5, "commuting_city_cost": 0.0,
-        "commuting_district_cost": 0.0, "commuting_time_cost": 1.0})
+    params = base_model.params.__class__(
+        **{
+            **base_model.params.as_dict(),
+            "commuting_wage_elasticity": elasticity,
+            "skilled_labour_elasticity": skilled,
+            "unskilled_labour_elasticity": 0.125,
+            "capital_elasticity": 0.5,
+            "commuting_city_cost": 0.0,
+            "commuting_district_cost": 0.0,
+            "commuting_time_cost": 1.0,
+        }
+    )
     supply = labour.labour_supply(context)
     log_scale = labour.region_log_scale(context)
     fundamental = np.zeros((2, N_REGIONS))
     hours = base_model.state.regions.hours
     zero = np.zeros((N_REGIONS, N_REGIONS))
-    workers, _shares = labour.commuting_equilibrium(supply, log_scale, fundamental, hours,
-                                                    params, zero)
+    workers, _shares = labour.commuting_equilibrium(
+        supply, log_scale, fundamental, hours, params, zero
+    )
     log_wage = labour.workplace_log_wages(workers, log_scale, params)
-    again = np.einsum("sr,srw->sw", supply,
-                      labour.commuting_shares(log_wage, fundamental, hours, params, zero))
+    again = np.einsum(
+        "sr,srw->sw", supply, labour.commuting_shares(log_wage, fundamental, hours, params, zero)
+    )
     residual = np.abs(np.log(again) - np.log(workers)).max()
     assert residual < 1e-9, f"fixed point residual {residual:.3g} in ln L"
     np.testing.assert_allclose(workers.sum(), supply.sum(), rtol=1e-12)
@@ -116,8 +140,9 @@ def test_base_year_jobs_equal_resident_workers_and_wages_follow_output(base_mode
     regions = base_model.state.regions
     employment = supply.sum(axis=0)
     va = regions.firm_gdp_last
-    expected = (va[HANGZHOU] / employment[HANGZHOU]) / (va[:N_SHAOXING].sum()
-                                                        / employment[:N_SHAOXING].sum())
+    expected = (va[HANGZHOU] / employment[HANGZHOU]) / (
+        va[:N_SHAOXING].sum() / employment[:N_SHAOXING].sum()
+    )
     wage = (regions.wages * supply).sum(axis=0) / employment
     ratio = wage[HANGZHOU] / (np.average(wage[:N_SHAOXING], weights=employment[:N_SHAOXING]))
     assert ratio == pytest.approx(expected, rel=0.02)
@@ -134,8 +159,9 @@ def test_faster_links_raise_commuting_and_the_same_city_lever_acts_on_its_pair(b
     keqiao = REGION_INDEX["keqiao"]
 
     def flow(hours, same_city):
-        _w, shares = labour.commuting_equilibrium(supply, log_scale, fundamental, hours, params,
-                                                  same_city)
+        _w, shares = labour.commuting_equilibrium(
+            supply, log_scale, fundamental, hours, params, same_city
+        )
         flows = (supply[:, :, None] * shares).sum(axis=0)
         return flows[keqiao, HANGZHOU] + flows[HANGZHOU, keqiao]
 
@@ -152,23 +178,29 @@ def test_faster_links_raise_commuting_and_the_same_city_lever_acts_on_its_pair(b
 
 def test_a_relocating_firm_keeps_its_own_tfp_and_takes_the_place_tfp_of_its_new_region():
     # no crowding term: it depends on the firm counts, which the move itself changes
-    model = GrowthPoleModel(tiny_scenario(parameters={"entry_crowding": 0.0}),
-                            np.random.SeedSequence(3))
+    model = GrowthPoleModel(
+        tiny_scenario(parameters={"entry_crowding": 0.0}), np.random.SeedSequence(3)
+    )
     state = model.state
     firms = state.firms
     context = _context(model, {"agglomeration": False})
-    row = int(np.flatnonzero((firms.region == REGION_INDEX["zhuji"]) & (firms.platform < 0)
-                             & (firms.digital == 0))[0])
+    row = int(
+        np.flatnonzero(
+            (firms.region == REGION_INDEX["zhuji"]) & (firms.platform < 0) & (firms.digital == 0)
+        )[0]
+    )
     # the location value of the relocation logit sees the place's TFP (base year: no
     # agglomeration gain anywhere yet)
     place = state.regions.place_log_tfp
     values = relocation.location_values(context, np.array([row]))[0]
     wages = np.log(state.regions.wages)
     params = model.params
-    profit_index = (place + params.market_access_elasticity * np.log(state.regions.market_access)
-                    - params.skilled_labour_elasticity * wages[1]
-                    - params.unskilled_labour_elasticity * wages[0]) / (
-                        1.0 - params.labour_elasticity)
+    profit_index = (
+        place
+        + params.market_access_elasticity * np.log(state.regions.market_access)
+        - params.skilled_labour_elasticity * wages[1]
+        - params.unskilled_labour_elasticity * wages[0]
+    ) / (1.0 - params.labour_elasticity)
     np.testing.assert_allclose(values - values[0], profit_index - profit_index[0], atol=1e-9)
     own = float(firms.log_tfp[row])
     before = production.effective_log_tfp(context)[row]
@@ -187,15 +219,17 @@ def test_base_year_is_an_equilibrium_for_firms(base_model):
     counts = np.bincount(base_model.state.firms.region.astype(np.int64), minlength=N_REGIONS)
     expected = relocation.expected_net_relocations(context)
     assert np.all(np.abs(expected) <= 1e-8 * counts)
-    scenario = tiny_scenario(end_year=2020, replications=1,
-                             parameters={"relocation_consideration_rate": 0.2})
+    scenario = tiny_scenario(
+        end_year=2020, replications=1, parameters={"relocation_consideration_rate": 0.2}
+    )
     net = []
     for seed in replication_seeds(77, 16):
         model = GrowthPoleModel(scenario, seed)
         model.step()
         regions = model.state.regions
-        net.append(regions.relocations_in[:N_SHAOXING].sum()
-                   - regions.relocations_out[:N_SHAOXING].sum())
+        net.append(
+            regions.relocations_in[:N_SHAOXING].sum() - regions.relocations_out[:N_SHAOXING].sum()
+        )
     net = np.array(net)
     standard_error = max(net.std(ddof=1), 1.0) / np.sqrt(len(net))
     assert abs(net.mean()) <= 4.0 * standard_error
@@ -217,9 +251,14 @@ def test_without_the_place_fix_firms_would_flow_into_shaoxing(base_model):
     assert np.max(np.abs(expected) / counts) > 1e-3
 
 
-SIPHON = {"hangzhou_tfp_premium": 0.03, "market_access_elasticity": 0.0,
-          "spillover_rate": 0.0, "relocation_consideration_rate": 0.2,
-          "relocation_distance_cost": 3.0, "moving_cost_per_hour": 5.0}
+SIPHON = {
+    "hangzhou_tfp_premium": 0.03,
+    "market_access_elasticity": 0.0,
+    "spillover_rate": 0.0,
+    "relocation_consideration_rate": 0.2,
+    "relocation_distance_cost": 3.0,
+    "moving_cost_per_hour": 5.0,
+}
 
 
 @pytest.mark.slow
@@ -228,8 +267,12 @@ def test_better_access_to_hangzhou_can_pull_firms_and_talent_out_of_shaoxing():
     access or knowledge gain, and location costs that rise with travel time, halving the
     Shaoxing-Hangzhou travel time leaves Shaoxing with fewer firm agents and residents."""
     base = tiny_scenario(end_year=2030, replications=1, parameters=SIPHON)
-    cut = tiny_scenario(end_year=2030, replications=1, parameters=SIPHON,
-                        levers={"integration.hangzhou_travel_time_cut": 0.5})
+    cut = tiny_scenario(
+        end_year=2030,
+        replications=1,
+        parameters=SIPHON,
+        levers={"integration.hangzhou_travel_time_cut": 0.5},
+    )
     firms, people = [], []
     for index, seed in enumerate(replication_seeds(5, 4)):
         a = simulate(base, seed, replication=index)
@@ -242,8 +285,10 @@ def test_better_access_to_hangzhou_can_pull_firms_and_talent_out_of_shaoxing():
 
 
 def test_land_quota_binds_entry_and_platform_expansion():
-    scenario = tiny_scenario(end_year=2021, parameters={"construction_land_headroom": 0.0,
-                                                        "construction_land_growth": 0.0})
+    scenario = tiny_scenario(
+        end_year=2021,
+        parameters={"construction_land_headroom": 0.0, "construction_land_growth": 0.0},
+    )
     model = GrowthPoleModel(scenario, np.random.SeedSequence(5))
     state = model.state
     quota = state.regions.land_quota_mu
@@ -259,37 +304,43 @@ def test_land_quota_binds_entry_and_platform_expansion():
     # vacant base-year platform land (open platforms start at their base capacity) is land
     # entrants can take, so a unit with enough of it is not bound
     platforms = state.platforms
-    vacant = np.bincount(platforms.region.astype(np.int64),
-                         weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
-                         minlength=N_REGIONS)[:N_REGIONS]
+    vacant = np.bincount(
+        platforms.region.astype(np.int64),
+        weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
+        minlength=N_REGIONS,
+    )[:N_REGIONS]
     assert np.all(factor <= 1.0) and factor[:N_SHAOXING].min() < 1.0
     unbound = np.flatnonzero(factor[:N_SHAOXING] >= 1.0)
     assert np.all(vacant[unbound] > 0), (factor, vacant)
     loose = GrowthPoleModel(tiny_scenario(end_year=2021), np.random.SeedSequence(5))
-    loose_factor = entry_land_factor(_context(loose), expected, region, sector,
-                                     loose.state.firms.live)
+    loose_factor = entry_land_factor(
+        _context(loose), expected, region, sector, loose.state.firms.live
+    )
     assert np.all(loose_factor >= factor)
     # platform expansion: with no free quota a full development lever adds no capacity,
     # with the default headroom it does
     levers = {"platforms.binhai_new_area": 1.0}
 
     def capacity(parameters):
-        model = GrowthPoleModel(tiny_scenario(end_year=2021, levers=levers,
-                                              parameters=parameters), np.random.SeedSequence(5))
+        model = GrowthPoleModel(
+            tiny_scenario(end_year=2021, levers=levers, parameters=parameters),
+            np.random.SeedSequence(5),
+        )
         before = model.state.platforms.capacity_mu.sum()
         model.step()
         return before, model.state.platforms.capacity_mu.sum()
 
-    before, tight = capacity({"construction_land_headroom": 0.0,
-                              "construction_land_growth": 0.0})
+    before, tight = capacity({"construction_land_headroom": 0.0, "construction_land_growth": 0.0})
     _, loose = capacity({})
     assert tight <= before * (1 + 1e-12)
     assert loose > tight
 
 
-RESOLUTIONS = ({"people_per_agent": 20000, "workers_per_firm_agent": 10},
-               {"people_per_agent": 10000, "workers_per_firm_agent": 10},
-               {"people_per_agent": 20000, "workers_per_firm_agent": 20})
+RESOLUTIONS = (
+    {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+    {"people_per_agent": 10000, "workers_per_firm_agent": 10},
+    {"people_per_agent": 20000, "workers_per_firm_agent": 20},
+)
 #: relative tolerance on the median 2030 GDP across resolutions, and absolute tolerance
 #: (percentage points) on the full-strategy effect: about 3 Monte Carlo standard errors of
 #: the differences at REPLICATIONS replications (measured sd of the effect ≈ 0.5 pp)
@@ -299,12 +350,15 @@ REPLICATIONS = 4
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 15 item 5, open: the 2030 median GDP agrees "
-                   "across the three resolutions (13,668 / 13,465 / 13,842 亿元: within 3%), but "
-                   "the full-strategy effect is 25.5% / 21.8% / 28.6% (sd across the 4 "
-                   "replications 1.7 / 3.7 / 3.3 pp, seeds 9) with the evidence-based levers: "
-                   "the gap and the noise both exceed the 1.5 pp tolerance. strict: the mark "
-                   "must go when the model passes")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15 item 5, open: the 2030 median GDP agrees "
+    "across the three resolutions (13,668 / 13,465 / 13,842 亿元: within 3%), but "
+    "the full-strategy effect is 25.5% / 21.8% / 28.6% (sd across the 4 "
+    "replications 1.7 / 3.7 / 3.3 pp, seeds 9) with the evidence-based levers: "
+    "the gap and the noise both exceed the 1.5 pp tolerance. strict: the mark "
+    "must go when the model passes",
+)
 def test_results_do_not_depend_on_the_resolution():
     from growthpole.scenario import load_scenario
 

@@ -25,8 +25,13 @@ from growthpole.seeds import replication_seeds
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("sweeps")  # one LocalCluster at a time on 2 cores
 
-TINY_SCENARIO = {"name": "tiny", "start_year": 2019, "end_year": 2023, "seed": 12345,
-                 "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10}}
+TINY_SCENARIO = {
+    "name": "tiny",
+    "start_year": 2019,
+    "end_year": 2023,
+    "seed": 12345,
+    "scale": {"people_per_agent": 20000, "workers_per_firm_agent": 10},
+}
 
 
 def sweep_data(**changes):
@@ -37,12 +42,14 @@ def sweep_data(**changes):
         "seed": 99,
         "design": {"method": "grid", "levels": 3},
         "factors": [
-            {"lever": "integration.hangzhou_travel_time_cut", "range": [0.0, 0.6],
-             "from_year": 2020},
+            {
+                "lever": "integration.hangzhou_travel_time_cut",
+                "range": [0.0, 0.6],
+                "from_year": 2020,
+            },
             {"parameter": "rd_return", "range": [0.1, 0.4]},
         ],
-        "outcomes": {"regions": ["shaoxing"], "columns": ["gdp", "population"],
-                     "years": "all"},
+        "outcomes": {"regions": ["shaoxing"], "columns": ["gdp", "population"], "years": "all"},
     }
     data.update(changes)
     return data
@@ -84,9 +91,9 @@ def table_digest(frame: pd.DataFrame) -> bytes:
 # designs
 # --------------------------------------------------------------------------------------
 
+
 def test_latin_hypercube_puts_one_point_in_every_stratum():
-    space = FactorSpace(("a", "b", "c"), (0.0, -1.0, 10.0), (1.0, 1.0, 20.0),
-                        (None, None, None))
+    space = FactorSpace(("a", "b", "c"), (0.0, -1.0, 10.0), (1.0, 1.0, 20.0), (None, None, None))
     design = sample_design("latin_hypercube", space, samples=16, seed=3)
     assert design.shape == (16, 3)
     for j, (low, high) in enumerate(zip(space.lower, space.upper, strict=True)):
@@ -113,6 +120,7 @@ def test_design_sizes_and_bounds_follow_the_method():
 # --------------------------------------------------------------------------------------
 # run ids and common random numbers
 # --------------------------------------------------------------------------------------
+
 
 def test_run_ids_are_content_addressed(tiny_sweep):
     tasks = tiny_sweep.tasks()
@@ -150,8 +158,10 @@ def test_replication_r_uses_seed_child_r_in_every_variant(tiny_sweep):
     seeds = replication_seeds(99, 2)
     for task in tasks:
         seed = task.seed_sequence
-        assert (seed.entropy, seed.spawn_key) == (seeds[task.replication].entropy,
-                                                  seeds[task.replication].spawn_key)
+        assert (seed.entropy, seed.spawn_key) == (
+            seeds[task.replication].entropy,
+            seeds[task.replication].spawn_key,
+        )
     task = tasks[5]
     rows = execute_run(task)
     direct = simulate(task.scenario, seeds[task.replication], replication=task.replication)
@@ -167,8 +177,10 @@ def test_replication_r_uses_seed_child_r_in_every_variant(tiny_sweep):
 # serial == Dask; rerun; worker loss; interruption
 # --------------------------------------------------------------------------------------
 
-def test_serial_and_two_dask_workers_give_identical_tables(tiny_sweep, reference, dask_client,
-                                                          tmp_path):
+
+def test_serial_and_two_dask_workers_give_identical_tables(
+    tiny_sweep, reference, dask_client, tmp_path
+):
     executor = DaskExecutor(dask_client, owns_client=False)
     assert executor.workers == 2
     report = run_sweep(tiny_sweep, tmp_path, executor)
@@ -192,14 +204,12 @@ def kill_worker_once(task, *, marker: str, victim: int):
     return execute_run(task)
 
 
-def test_killed_worker_loses_and_duplicates_nothing(tiny_sweep, reference, dask_client,
-                                                    tmp_path):
+def test_killed_worker_loses_and_duplicates_nothing(tiny_sweep, reference, dask_client, tmp_path):
     marker = tmp_path / "killed"
     pids_before = set(dask_client.run(os.getpid).values())
     function = functools.partial(kill_worker_once, marker=str(marker), victim=4)
     executor = DaskExecutor(dask_client, owns_client=False, chunk_size=3)  # 6 tasks of 3 runs
-    report = run_sweep(tiny_sweep, tmp_path / "out", executor, function=function,
-                       flush_seconds=0.0)
+    report = run_sweep(tiny_sweep, tmp_path / "out", executor, function=function, flush_seconds=0.0)
     assert marker.exists()  # the worker really died mid-sweep ...
     assert int(marker.read_text()) in pids_before
     assert int(marker.read_text()) not in set(dask_client.run(os.getpid).values())
@@ -208,8 +218,7 @@ def test_killed_worker_loses_and_duplicates_nothing(tiny_sweep, reference, dask_
     assert raw.is_unique and set(raw) == {t.run_id for t in tiny_sweep.tasks()}
     assert len(store.part_files(tmp_path / "out")) == 18  # one part per run (flush 0 s)
     assert executor.chunk_size_for(18) == 3
-    pd.testing.assert_frame_equal(store.read_results(tmp_path / "out"), reference,
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(store.read_results(tmp_path / "out"), reference, check_exact=True)
 
 
 class Interrupted(Exception):
@@ -245,8 +254,19 @@ def test_sweep_process_killed_midway_resumes(tmp_path):
 
     path = write_sweep(tmp_path, sweep_data(replications=6))  # 3 x 3 x 6 = 54 runs
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "growthpole", "sweep", str(path), "--cluster", "serial",
-               "--out", str(out), "--flush-seconds", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "growthpole",
+        "sweep",
+        str(path),
+        "--cluster",
+        "serial",
+        "--out",
+        str(out),
+        "--flush-seconds",
+        "0",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(store.part_files(out)) < 5 and process.poll() is None:
@@ -264,8 +284,9 @@ def test_sweep_process_killed_midway_resumes(tmp_path):
     assert store.stored_run_ids(out).is_unique
     reference = tmp_path / "reference"
     run_sweep(sweep, reference, SerialExecutor())
-    pd.testing.assert_frame_equal(store.read_results(out), store.read_results(reference),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        store.read_results(out), store.read_results(reference), check_exact=True
+    )
 
 
 def test_directory_of_another_sweep_is_refused_unless_resumed(tiny_sweep, tmp_path):
@@ -281,6 +302,7 @@ def test_directory_of_another_sweep_is_refused_unless_resumed(tiny_sweep, tmp_pa
 # --------------------------------------------------------------------------------------
 # the command line
 # --------------------------------------------------------------------------------------
+
 
 def write_sweep(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "sweep.yaml"
@@ -299,30 +321,53 @@ def test_sweep_command_runs_and_reruns_nothing(tmp_path, capsys):
     assert "6 already stored, 0 executed" in capsys.readouterr().out
     results = store.read_results(out)
     assert sorted(results.year.unique()) == [2021, 2023]
-    assert list(results.columns[:5]) == ["run_id", "variant", "replication",
-                                         "integration.hangzhou_travel_time_cut", "rd_return"]
+    assert list(results.columns[:5]) == [
+        "run_id",
+        "variant",
+        "replication",
+        "integration.hangzhou_travel_time_cut",
+        "rd_return",
+    ]
 
 
 BAD_SWEEPS = [
-    ({"factors": [{"lever": "integration.no_such_lever", "range": [0, 1]}]},
-     "factors.0.lever", "unknown lever"),
-    ({"factors": [{"lever": "integration.trade_cost_cut", "range": [0, 0.9]}]},
-     "factors.0.range", "allowed range [0.0, 0.5]"),
-    ({"factors": [{"parameter": "rd_return", "range": [0.1, 0.2], "values": [0.1]}]},
-     "factors.0", "exactly one of"),
+    (
+        {"factors": [{"lever": "integration.no_such_lever", "range": [0, 1]}]},
+        "factors.0.lever",
+        "unknown lever",
+    ),
+    (
+        {"factors": [{"lever": "integration.trade_cost_cut", "range": [0, 0.9]}]},
+        "factors.0.range",
+        "allowed range [0.0, 0.5]",
+    ),
+    (
+        {"factors": [{"parameter": "rd_return", "range": [0.1, 0.2], "values": [0.1]}]},
+        "factors.0",
+        "exactly one of",
+    ),
     ({"design": {"method": "sobol", "samples": 10}}, "design.samples", "power of two"),
     ({"design": {"method": "latin_hypercube"}}, "design.samples", "needs 'samples'"),
     ({"design": {"method": "taguchi", "samples": 4}}, "design.method", "morris"),
     ({"design": {"method": "grid", "levels": 2}, "colour": "red"}, "colour", "unknown key"),
-    ({"outcomes": {"columns": ["gdp", "happiness"]}}, "outcomes.columns.1",
-     "unknown outcome column"),
+    (
+        {"outcomes": {"columns": ["gdp", "happiness"]}},
+        "outcomes.columns.1",
+        "unknown outcome column",
+    ),
     ({"scenario": "no_such_base.yaml"}, "scenario", "does not exist"),
     ({"replications": 0}, "replications", "greater than or equal to 1"),
-    ({"factors": [{"parameter": "rd_return", "range": [0.1]}]}, "factors.0.range",
-     "range must be [low, high]"),
+    (
+        {"factors": [{"parameter": "rd_return", "range": [0.1]}]},
+        "factors.0.range",
+        "range must be [low, high]",
+    ),
     ({"factors": ["rd_return"]}, "factors.0", "must be a mapping"),
-    ({"factors": [{"pillar": "platforms", "range": [0, 1]}]}, "factors.0.pillar",
-     "sets no lever of pillar"),
+    (
+        {"factors": [{"pillar": "platforms", "range": [0, 1]}]},
+        "factors.0.pillar",
+        "sets no lever of pillar",
+    ),
 ]
 
 
@@ -346,14 +391,21 @@ def test_shipped_example_sweep_is_valid_and_about_100_runs():
 # sensitivity, attribution, discovery
 # --------------------------------------------------------------------------------------
 
+
 def inert_and_price_sweep(tmp_path: Path, design: dict) -> Path:
     """Two parameters: the GDP deflator's inflation moves nominal GDP only (gdp = gdp_real x
     price level); the emission intensity of polluting sectors moves neither GDP column."""
-    sweep = build_sweep(sweep_data(
-        replications=1, design=design,
-        factors=[{"parameter": "gdp_deflator_inflation", "range": [-0.03, 0.03]},
-                 {"parameter": "emission_intensity_polluting", "range": [1.0, 10.0]}],
-        outcomes={"regions": ["shaoxing"], "columns": ["gdp", "gdp_real"], "years": [2023]}))
+    sweep = build_sweep(
+        sweep_data(
+            replications=1,
+            design=design,
+            factors=[
+                {"parameter": "gdp_deflator_inflation", "range": [-0.03, 0.03]},
+                {"parameter": "emission_intensity_polluting", "range": [1.0, 10.0]},
+            ],
+            outcomes={"regions": ["shaoxing"], "columns": ["gdp", "gdp_real"], "years": [2023]},
+        )
+    )
     run_sweep(sweep, tmp_path, SerialExecutor())
     return tmp_path
 
@@ -361,8 +413,9 @@ def inert_and_price_sweep(tmp_path: Path, design: dict) -> Path:
 def test_morris_finds_the_only_influential_factor(tmp_path):
     from growthpole.experiments.sensitivity import analyse
 
-    directory = inert_and_price_sweep(tmp_path, {"method": "morris", "samples": 4,
-                                                 "levels": 4, "seed": 3})
+    directory = inert_and_price_sweep(
+        tmp_path, {"method": "morris", "samples": 4, "levels": 4, "seed": 3}
+    )
     table = analyse(directory, ["gdp:2023", "gdp_real:2023"], num_resamples=50)
     mu = table[table["index"] == "mu_star"].set_index(["outcome", "factor"]).estimate
     assert mu["gdp:2023", "gdp_deflator_inflation"] > 100  # 亿元 per factor range
@@ -375,8 +428,7 @@ def test_morris_finds_the_only_influential_factor(tmp_path):
 def test_sobol_indices_on_a_saltelli_design(tmp_path):
     from growthpole.experiments.sensitivity import analyse, plot
 
-    directory = inert_and_price_sweep(tmp_path, {"method": "saltelli", "samples": 16,
-                                                 "seed": 5})
+    directory = inert_and_price_sweep(tmp_path, {"method": "saltelli", "samples": 16, "seed": 5})
     table = analyse(directory, ["gdp:2023"], num_resamples=100)
     value = table.set_index(["index", "factor"]).estimate
     # only inflation matters: S1 = ST = 1 in theory; N = 16 base samples -> wide tolerance
@@ -413,26 +465,40 @@ def test_attribution_splits_the_strategy_effect_over_its_pillars(tmp_path):
     from growthpole.experiments.attribution import attribute, make_plan, strategy_pillars
     from growthpole.scenario import build_scenario
 
-    strategy = build_scenario({**TINY_SCENARIO, "name": "strategy", "levers": {
-        "integration.hangzhou_travel_time_cut": {2020: 0.5},
-        "business.tax_fee_cuts": 0.03,
-        "platforms.rd_enclaves": {2021: 5},  # catalogue pillar: innovation_talent
-    }})
-    assert strategy_pillars(strategy) == ("integration", "innovation_talent",
-                                          "business_environment")
+    strategy = build_scenario(
+        {
+            **TINY_SCENARIO,
+            "name": "strategy",
+            "levers": {
+                "integration.hangzhou_travel_time_cut": {2020: 0.5},
+                "business.tax_fee_cuts": 0.03,
+                "platforms.rd_enclaves": {2021: 5},  # catalogue pillar: innovation_talent
+            },
+        }
+    )
+    assert strategy_pillars(strategy) == (
+        "integration",
+        "innovation_talent",
+        "business_environment",
+    )
     plan = make_plan(strategy, replications=2)
     report = run_sweep(plan, tmp_path, SerialExecutor())
     assert report.executed == 8 * 2
     table, coalitions = attribute(tmp_path, year=2023)
     gdp = table[table.outcome == "gdp:2023"].set_index("component").value
     pillars = ["integration", "innovation_talent", "business_environment"]
-    assert gdp[pillars].sum() == pytest.approx(gdp["full_strategy"] - gdp["baseline"],
-                                               rel=1e-12)
+    assert gdp[pillars].sum() == pytest.approx(gdp["full_strategy"] - gdp["baseline"], rel=1e-12)
     # reduction: the empty coalition is the baseline, the full one the strategy itself
     seeds = replication_seeds(strategy.seed, 2)
     for mask, scenario in ((0, strategy.with_changes(levers={})), (7, strategy)):
-        direct = np.mean([simulate(scenario, seeds[r], replication=r).query(
-            "region == 'shaoxing' and year == 2023").gdp.iloc[0] for r in range(2)])
+        direct = np.mean(
+            [
+                simulate(scenario, seeds[r], replication=r)
+                .query("region == 'shaoxing' and year == 2023")
+                .gdp.iloc[0]
+                for r in range(2)
+            ]
+        )
         value = coalitions.query(f"outcome == 'gdp:2023' and coalition == {mask}")["mean"]
         assert value.iloc[0] == pytest.approx(direct, rel=1e-12)
 
@@ -456,10 +522,10 @@ def test_leaf_boxes_recover_a_planted_box():
 
 
 def test_sensitivity_and_discover_commands(tmp_path, capsys):
-    directory = inert_and_price_sweep(tmp_path / "sweep", {"method": "latin_hypercube",
-                                                           "samples": 48, "seed": 8})
-    assert main(["sensitivity", str(directory), "--outcome", "gdp:2023",
-                 "--resamples", "50"]) == 0
+    directory = inert_and_price_sweep(
+        tmp_path / "sweep", {"method": "latin_hypercube", "samples": 48, "seed": 8}
+    )
+    assert main(["sensitivity", str(directory), "--outcome", "gdp:2023", "--resamples", "50"]) == 0
     table = pd.read_csv(directory / "sensitivity" / "sensitivity.csv")
     assert set(table["index"]) == {"delta", "S1"}  # a space-filling design: Borgonovo delta
     s1 = table[table["index"] == "S1"].set_index("factor").estimate
@@ -478,29 +544,51 @@ def test_sensitivity_and_discover_commands(tmp_path, capsys):
 
 def test_pillar_factor_scales_the_pillars_levers(tmp_path):
     """Intensity 1 is the base strategy, 0 the strategy without that pillar (reduction)."""
-    levers = {"integration.hangzhou_travel_time_cut": {2020: 0.5},
-              "business.tax_fee_cuts": 0.03, "platforms.rd_enclaves": {2021: 4}}
-    sweep = build_sweep(sweep_data(
-        scenario={**TINY_SCENARIO, "levers": levers}, replications=1,
-        design={"method": "grid"},
-        factors=[{"pillar": "integration", "values": [0.0, 0.5, 1.0]}]))
+    levers = {
+        "integration.hangzhou_travel_time_cut": {2020: 0.5},
+        "business.tax_fee_cuts": 0.03,
+        "platforms.rd_enclaves": {2021: 4},
+    }
+    sweep = build_sweep(
+        sweep_data(
+            scenario={**TINY_SCENARIO, "levers": levers},
+            replications=1,
+            design={"method": "grid"},
+            factors=[{"pillar": "integration", "values": [0.0, 0.5, 1.0]}],
+        )
+    )
     scenarios = [sweep.variant_scenario(row) for row in sweep.design]
     assert [s.levers["integration.hangzhou_travel_time_cut"] for s in scenarios] == [
-        {2020: 0.0}, {2020: 0.25}, {2020: 0.5}]
+        {2020: 0.0},
+        {2020: 0.25},
+        {2020: 0.5},
+    ]
     assert all(s.levers["business.tax_fee_cuts"] == 0.03 for s in scenarios)  # other pillars
     assert scenarios[2] == sweep.base
     seed = sweep.seeds()[0]
-    without = sweep.base.with_changes(levers={k: v for k, v in levers.items()
-                                              if not k.startswith("integration.")})
+    without = sweep.base.with_changes(
+        levers={k: v for k, v in levers.items() if not k.startswith("integration.")}
+    )
     pd.testing.assert_frame_equal(simulate(scenarios[0], seed), simulate(without, seed))
     with pytest.raises(ScenarioError, match="sets no lever of pillar 'green'"):
-        build_sweep(sweep_data(scenario={**TINY_SCENARIO, "levers": levers},
-                               factors=[{"pillar": "green", "range": [0, 1]}]))
+        build_sweep(
+            sweep_data(
+                scenario={**TINY_SCENARIO, "levers": levers},
+                factors=[{"pillar": "green", "range": [0, 1]}],
+            )
+        )
 
 
 def test_attribute_command_writes_table_and_waterfall(tmp_path, capsys):
-    strategy = {**TINY_SCENARIO, "name": "two-pillars", "replications": 2, "levers": {
-        "integration.hangzhou_travel_time_cut": {2020: 0.5}, "business.tax_fee_cuts": 0.03}}
+    strategy = {
+        **TINY_SCENARIO,
+        "name": "two-pillars",
+        "replications": 2,
+        "levers": {
+            "integration.hangzhou_travel_time_cut": {2020: 0.5},
+            "business.tax_fee_cuts": 0.03,
+        },
+    }
     path = tmp_path / "strategy.yaml"
     path.write_text(yaml.safe_dump(strategy), encoding="utf-8")
     out = tmp_path / "out"
@@ -509,10 +597,16 @@ def test_attribute_command_writes_table_and_waterfall(tmp_path, capsys):
     assert "8 runs executed" in capsys.readouterr().out  # 2^2 coalitions x 2 replications
     table = pd.read_csv(out / "attribution.csv")
     gdp = table[table.outcome == "gdp:2023"].set_index("component")
-    assert set(gdp.index) >= {"baseline", "integration", "business_environment",
-                              "full_strategy", "total_effect"}
+    assert set(gdp.index) >= {
+        "baseline",
+        "integration",
+        "business_environment",
+        "full_strategy",
+        "total_effect",
+    }
     assert gdp.loc[["integration", "business_environment"], "share_of_effect"].sum() == (
-        pytest.approx(1.0, abs=1e-9))
+        pytest.approx(1.0, abs=1e-9)
+    )
     assert (out / "attribution.png").stat().st_size > 1000
     assert main(args) == 0 and "0 runs executed, 8 already stored" in capsys.readouterr().out
     assert main(["attribute", str(path), "--year", "2040", "--cluster", "serial"]) == 2

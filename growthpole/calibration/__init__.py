@@ -30,11 +30,20 @@ def checkpoint_path(out: Path) -> Path:
     return out.with_name(out.name + ".checkpoint.json")
 
 
-def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = False,
-              overwrite: bool = False, progress: bool = False,
-              stop_after: int | None = None, write: bool = True,
-              checkpoint_seconds: float = 20.0, problem: Any = None,
-              plan: Any = None) -> dict[str, Any]:
+def calibrate(
+    spec: Any,
+    out: str | Path,
+    *,
+    workers: int = 1,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool = False,
+    stop_after: int | None = None,
+    write: bool = True,
+    checkpoint_seconds: float = 20.0,
+    problem: Any = None,
+    plan: Any = None,
+) -> dict[str, Any]:
     """Calibrate ``spec`` (a :class:`~growthpole.calibration.spec.CalibrationSpec`), write
     ``out`` (calibrated parameters) and its report; returns a summary dict.
 
@@ -57,13 +66,17 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
     out = Path(out)
     checkpoint = checkpoint_path(out)
     if write and out.exists() and not (overwrite or resume):
-        raise OutputError("calibrated file already exists; pass --overwrite to replace it",
-                          file=out)
+        raise OutputError(
+            "calibrated file already exists; pass --overwrite to replace it", file=out
+        )
     if checkpoint.exists() and not (resume or overwrite):
-        raise OutputError("a checkpoint of an earlier calibration exists; pass --resume to "
-                          "reuse its evaluations (an interrupted run continues, a complete "
-                          "one rewrites its outputs without new search) or --overwrite to "
-                          "start over", file=checkpoint)
+        raise OutputError(
+            "a checkpoint of an earlier calibration exists; pass --resume to "
+            "reuse its evaluations (an interrupted run continues, a complete "
+            "one rewrites its outputs without new search) or --overwrite to "
+            "start over",
+            file=checkpoint,
+        )
     if resume and not checkpoint.exists():
         raise OutputError("--resume: no checkpoint to resume from", file=checkpoint)
     if overwrite and not resume and checkpoint.exists():
@@ -72,13 +85,22 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
     if not problem.moments.observations:
         from growthpole.errors import ScenarioError
 
-        raise ScenarioError(f"no target has an observation in the window {spec.window}",
-                            file=spec.source_path, key="targets")
+        raise ScenarioError(
+            f"no target has an observation in the window {spec.window}",
+            file=spec.source_path,
+            key="targets",
+        )
     identity = {"spec_hash": _search_hash(spec), "window": spec.window}
     started = time.perf_counter()
-    with EvaluationStore(problem, workers=workers, checkpoint=checkpoint,
-                         checkpoint_seconds=checkpoint_seconds, identity=identity,
-                         stop_after=stop_after, progress=progress) as store:
+    with EvaluationStore(
+        problem,
+        workers=workers,
+        checkpoint=checkpoint,
+        checkpoint_seconds=checkpoint_seconds,
+        identity=identity,
+        stop_after=stop_after,
+        progress=progress,
+    ) as store:
         resumed = store.load(checkpoint) if resume else 0
         estimate = search(spec, store)
         store.save()
@@ -86,8 +108,10 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
         info = {
             "search": estimate.search_evaluations,
             "diagnostics": estimate.diagnostic_evaluations,
-            "total": len(store.requested), "new_this_run": store.new_evaluations,
-            "resumed_from_checkpoint": resumed, "workers": workers,
+            "total": len(store.requested),
+            "new_this_run": store.new_evaluations,
+            "resumed_from_checkpoint": resumed,
+            "workers": workers,
             "replications_per_evaluation": store.replications,
             "simulation_seconds": store.simulation_seconds,
             "wall_seconds": time.perf_counter() - started,
@@ -95,8 +119,13 @@ def calibrate(spec: Any, out: str | Path, *, workers: int = 1, resume: bool = Fa
             "estimate_moments": best.moments,
             "plan": (plan or plan_of(spec)).as_dict(),
         }
-    summary: dict[str, Any] = {"values": problem.values(estimate.unit), "loss": estimate.loss,
-                               "estimate": estimate, "problem": problem, "evaluations": info}
+    summary: dict[str, Any] = {
+        "values": problem.values(estimate.unit),
+        "loss": estimate.loss,
+        "estimate": estimate,
+        "problem": problem,
+        "evaluations": info,
+    }
     if write:
         report = write_outputs(out, spec, problem, estimate, dict(info))
         summary["report"] = report

@@ -49,9 +49,12 @@ TOP = 30
 #: central band of the forecasts
 BAND = (0.05, 0.95)
 METHODS = ("abm", "random_walk_drift", "ar1_growth", "factor_model")
-METHOD_TITLES = {"abm": "agent-based model", "random_walk_drift": "random walk with drift",
-                 "ar1_growth": "AR(1) in growth",
-                 "factor_model": "competitor factor model (Shaoxing)"}
+METHOD_TITLES = {
+    "abm": "agent-based model",
+    "random_walk_drift": "random walk with drift",
+    "ar1_growth": "AR(1) in growth",
+    "factor_model": "competitor factor model (Shaoxing)",
+}
 
 
 @dataclass
@@ -71,9 +74,14 @@ class BacktestResult:
         def records(frame: pd.DataFrame) -> list[dict[str, object]]:
             return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
-        return {"origin": self.origin, "to": self.to, "conditional": self.conditional,
-                "parameters": self.parameters, "forecasts": records(self.forecasts),
-                "scores": records(self.scores)}
+        return {
+            "origin": self.origin,
+            "to": self.to,
+            "conditional": self.conditional,
+            "parameters": self.parameters,
+            "forecasts": records(self.forecasts),
+            "scores": records(self.scores),
+        }
 
 
 def realised_series(to: int) -> pd.DataFrame:
@@ -87,8 +95,10 @@ def realised_series(to: int) -> pd.DataFrame:
     own = panel[panel.city_code == SHAOXING_CITY_CODE].set_index("year")
     ranks = historical_rank(panel[panel.year.isin(national)], SHAOXING_CITY_CODE)
     ranks = ranks.set_index("year")["rank"]
-    thirtieth = {int(y): float(np.sort(b.gdp_100m_cny.to_numpy())[::-1][TOP - 1])
-                 for y, b in panel[panel.year.isin(national)].groupby("year")}
+    thirtieth = {
+        int(y): float(np.sort(b.gdp_100m_cny.to_numpy())[::-1][TOP - 1])
+        for y, b in panel[panel.year.isin(national)].groupby("year")
+    }
     partial = [y for y in range(max(national) + 1, to + 1)]
     completed = complete_partial_years(panel, partial).set_index("year")
     revision = census_5_revision()[0]
@@ -99,14 +109,25 @@ def realised_series(to: int) -> pd.DataFrame:
         rank = float(ranks.get(year, completed.rank_median.get(year, np.nan)))
         third = thirtieth.get(year, float(completed.thirtieth_median.get(year, np.nan)))
         shift = np.exp(-revision) if basis else 1.0
-        rows.append((year, gdp, gdp * shift, rank, third * shift,
-                     "panel" if year in national else "completed"))
-    return pd.DataFrame(rows, columns=["year", "gdp", "gdp_model_basis", "rank",
-                                       "thirtieth_model_basis", "rank_source"])
+        rows.append(
+            (
+                year,
+                gdp,
+                gdp * shift,
+                rank,
+                third * shift,
+                "panel" if year in national else "completed",
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["year", "gdp", "gdp_model_basis", "rank", "thirtieth_model_basis", "rank_source"],
+    )
 
 
-def _calibrate(origin: int, spec_path: Path, budget: int, workers: int
-               ) -> tuple[dict[str, float], object]:
+def _calibrate(
+    origin: int, spec_path: Path, budget: int, workers: int
+) -> tuple[dict[str, float], object]:
     from growthpole.calibration import calibrate
     from growthpole.calibration.spec import load_spec
 
@@ -114,21 +135,28 @@ def _calibrate(origin: int, spec_path: Path, budget: int, workers: int
     # the point estimate only: the report's diagnostics (profiles, bootstrap) are not scored
     spec = spec.with_changes(diagnostics={"profile_points": 0, "bootstrap_resamples": 0})
     with tempfile.TemporaryDirectory() as scratch:
-        summary = calibrate(spec, Path(scratch) / "calibrated.yaml", workers=workers,
-                            write=False, overwrite=True)
+        summary = calibrate(
+            spec, Path(scratch) / "calibrated.yaml", workers=workers, write=False, overwrite=True
+        )
     return {**dict(spec.fixed), **summary["values"]}, spec
 
 
-def _benchmark_paths(history: pd.Series, origin: int, years: Sequence[int],
-                     seeds: Sequence[np.random.SeedSequence], national: np.ndarray,
-                     loading: tuple[float, float, float] | None, factor_history: pd.Series
-                     ) -> dict[str, np.ndarray]:
+def _benchmark_paths(
+    history: pd.Series,
+    origin: int,
+    years: Sequence[int],
+    seeds: Sequence[np.random.SeedSequence],
+    national: np.ndarray,
+    loading: tuple[float, float, float] | None,
+    factor_history: pd.Series,
+) -> dict[str, np.ndarray]:
     """(R, len(years)) GDP draws of the three benchmarks, from Shaoxing's published log
     GDP up to ``origin`` (window WINDOW_START-1 .. origin)."""
     from growthpole.ranking import estimate_ar1, estimate_city
 
-    log_gdp = np.log(history[(history.index >= WINDOW_START - 1)
-                             & (history.index <= origin)].sort_index())
+    log_gdp = np.log(
+        history[(history.index >= WINDOW_START - 1) & (history.index <= origin)].sort_index()
+    )
     growth = np.diff(log_gdp.to_numpy())
     horizon = np.arange(1, len(years) + 1)
     rng = [seeds_module.generator(s, seeds_module.COMPETITORS, 7) for s in seeds]
@@ -137,8 +165,9 @@ def _benchmark_paths(history: pd.Series, origin: int, years: Sequence[int],
     out: dict[str, np.ndarray] = {}
     # random walk with drift: y_{T+h} = y_T + h d + sd * cumulative shocks
     drift, sd = float(growth.mean()), float(growth.std(ddof=1))
-    out["random_walk_drift"] = np.exp(start + drift * horizon
-                                      + sd * np.cumsum(shocks[:, 0], axis=1))
+    out["random_walk_drift"] = np.exp(
+        start + drift * horizon + sd * np.cumsum(shocks[:, 0], axis=1)
+    )
     # AR(1) in growth
     constant, phi, innovation = estimate_ar1(growth, intercept=True)
     g = np.full(len(seeds), growth[-1])
@@ -168,10 +197,18 @@ def _benchmark_paths(history: pd.Series, origin: int, years: Sequence[int],
     return out
 
 
-def backtest(origin: int, *, to: int = 2024, conditional: bool = False, budget: int = 150,
-             replications: int = 20, seed: int = 20100101, workers: int = 1,
-             spec_path: str | Path = Path("scenarios") / "calibration" / "history.yaml",
-             parameters: dict[str, float] | None = None) -> BacktestResult:
+def backtest(
+    origin: int,
+    *,
+    to: int = 2024,
+    conditional: bool = False,
+    budget: int = 150,
+    replications: int = 20,
+    seed: int = 20100101,
+    workers: int = 1,
+    spec_path: str | Path = Path("scenarios") / "calibration" / "history.yaml",
+    parameters: dict[str, float] | None = None,
+) -> BacktestResult:
     """Calibrate on 2005:``origin``, forecast ``origin``+1 .. ``to``, score (module docs).
 
     ``parameters``: skip the calibration and forecast with these (tests)."""
@@ -183,75 +220,127 @@ def backtest(origin: int, *, to: int = 2024, conditional: bool = False, budget: 
     from growthpole.scenario import build_scenario
 
     if not WINDOW_START + 3 <= origin < to:
-        raise ScenarioError(f"--origin must lie in [{WINDOW_START + 3}, {to - 1}] (the window "
-                            f"starts in {WINDOW_START}), got {origin}", key="--origin")
+        raise ScenarioError(
+            f"--origin must lie in [{WINDOW_START + 3}, {to - 1}] (the window "
+            f"starts in {WINDOW_START}), got {origin}",
+            key="--origin",
+        )
     if to > 2024:
-        raise ScenarioError(f"--to must be <= 2024 (the last published year), got {to}",
-                            key="--to")
+        raise ScenarioError(f"--to must be <= 2024 (the last published year), got {to}", key="--to")
     spec = None
     if parameters is None:
         parameters, spec = _calibrate(origin, Path(spec_path), budget, workers)
     params = make_parameters(parameters)
-    scale = spec.scale.model_dump() if spec is not None else {"people_per_agent": 2000,
-                                                              "workers_per_firm_agent": 10}
-    scenario = build_scenario({
-        "name": f"backtest-{origin}", "start_year": origin, "end_year": to,
-        "replications": replications, "seed": seed, "scale": scale, "levers": {},
-        "information_year": origin, "condition_on_national_path": conditional})
+    scale = (
+        spec.scale.model_dump()
+        if spec is not None
+        else {"people_per_agent": 2000, "workers_per_firm_agent": 10}
+    )
+    scenario = build_scenario(
+        {
+            "name": f"backtest-{origin}",
+            "start_year": origin,
+            "end_year": to,
+            "replications": replications,
+            "seed": seed,
+            "scale": scale,
+            "levers": {},
+            "information_year": origin,
+            "condition_on_national_path": conditional,
+        }
+    )
     seeds = seeds_module.replication_seeds(seed, replications)
-    frames = [simulate(scenario, seeds[r], replication=r, parameters=params)
-              for r in range(replications)]
+    frames = [
+        simulate(scenario, seeds[r], replication=r, parameters=params) for r in range(replications)
+    ]
     city_year = pd.concat(frames, ignore_index=True)
     panel = ranking_panel()
     known = panel[panel.year <= origin]
     competitors = fit_competitor_model(known, fit_last_year=origin)
     national_year = None if conditional else origin
-    ranked = attach_national_rank(city_year, seeds, origin, use_history=False,
-                                  national_information_year=national_year,
-                                  model=competitors)
+    ranked = attach_national_rank(
+        city_year,
+        seeds,
+        origin,
+        use_history=False,
+        national_information_year=national_year,
+        model=competitors,
+    )
     years = list(range(origin + 1, to + 1))
     shaoxing = ranked[ranked.region == "shaoxing"]
     gdp = shaoxing.pivot_table(index="replication", columns="year", values="gdp")[years]
-    rank = shaoxing.pivot_table(index="replication", columns="year",
-                                values="national_rank")[years]
+    rank = shaoxing.pivot_table(index="replication", columns="year", values="national_rank")[years]
     # the competitors of the same replications, for the benchmarks' ranks
     generators = [seeds_module.generator(s, seeds_module.COMPETITORS) for s in seeds]
     span = list(range(int(competitors.history_years[0]) + 1, to + 1))
-    nominal = np.stack([national_path(s, span, information_year=national_year).sum(axis=1)
-                        for s in seeds])
+    nominal = np.stack(
+        [national_path(s, span, information_year=national_year).sum(axis=1) for s in seeds]
+    )
     national = {y: nominal[:, k] for k, y in enumerate(span)}
     from growthpole.ranking import simulate_competitors
 
-    rivals = simulate_competitors(competitors, years, generators, history_until=origin,
-                                  national=national)
+    rivals = simulate_competitors(
+        competitors, years, generators, history_until=origin, national=national
+    )
     corridor_rows = ranked[ranked.region.isin(["hangzhou", "ningbo", "shanghai"])]
-    corridor = np.stack([corridor_rows[corridor_rows.region == r].pivot_table(
-        index="replication", columns="year", values="gdp")[years].to_numpy()
-        for r in ("hangzhou", "ningbo", "shanghai")], axis=2)
+    corridor = np.stack(
+        [
+            corridor_rows[corridor_rows.region == r]
+            .pivot_table(index="replication", columns="year", values="gdp")[years]
+            .to_numpy()
+            for r in ("hangzhou", "ningbo", "shanghai")
+        ],
+        axis=2,
+    )
     rivals = np.concatenate([rivals, corridor], axis=2)
     history = panel[panel.city_code == SHAOXING_CITY_CODE].set_index("year").gdp_100m_cny
     factor = pd.Series(competitors.factor, index=competitors.history_years)
-    benchmark = _benchmark_paths(history, origin, years, seeds,
-                                 nominal[:, [span.index(y) for y in years]],
-                                 competitors.national_loading, factor)
+    benchmark = _benchmark_paths(
+        history,
+        origin,
+        years,
+        seeds,
+        nominal[:, [span.index(y) for y in years]],
+        competitors.national_loading,
+        factor,
+    )
     draws = {"abm": gdp.to_numpy(dtype=float), **benchmark}
     realised = realised_series(to).set_index("year")
     rows = []
     for method, values in draws.items():
-        ranks = (rank.to_numpy(dtype=float) if method == "abm"
-                 else rank_among(values, rivals).astype(float))
+        ranks = (
+            rank.to_numpy(dtype=float)
+            if method == "abm"
+            else rank_among(values, rivals).astype(float)
+        )
         for k, year in enumerate(years):
             low, mid, high = np.quantile(values[:, k], [BAND[0], 0.5, BAND[1]])
             rank_low, rank_mid, rank_high = np.quantile(ranks[:, k], [BAND[0], 0.5, BAND[1]])
-            rows.append({"method": method, "year": year, "gdp_median": mid, "gdp_p05": low,
-                         "gdp_p95": high, "gdp_realised": realised.gdp_model_basis[year],
-                         "rank_median": rank_mid, "rank_p05": rank_low, "rank_p95": rank_high,
-                         "rank_realised": realised["rank"][year],
-                         "p_top30": float(np.mean(ranks[:, k] <= TOP)),
-                         "rank_source": realised.rank_source[year]})
+            rows.append(
+                {
+                    "method": method,
+                    "year": year,
+                    "gdp_median": mid,
+                    "gdp_p05": low,
+                    "gdp_p95": high,
+                    "gdp_realised": realised.gdp_model_basis[year],
+                    "rank_median": rank_mid,
+                    "rank_p05": rank_low,
+                    "rank_p95": rank_high,
+                    "rank_realised": realised["rank"][year],
+                    "p_top30": float(np.mean(ranks[:, k] <= TOP)),
+                    "rank_source": realised.rank_source[year],
+                }
+            )
     forecasts = pd.DataFrame(rows)
-    return BacktestResult(origin, to, conditional, forecasts, score(forecasts),
-                          {k: float(v) for k, v in parameters.items()})
+    return BacktestResult(
+        origin,
+        to,
+        conditional,
+        forecasts,
+        score(forecasts),
+        {k: float(v) for k, v in parameters.items()},
+    )
 
 
 def score(forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -265,9 +354,15 @@ def score(forecasts: pd.DataFrame) -> pd.DataFrame:
         error = np.abs(gdp.gdp_median / gdp.gdp_realised - 1.0)
         inside = (gdp.gdp_realised >= gdp.gdp_p05) & (gdp.gdp_realised <= gdp.gdp_p95)
         outcome = (ranked.rank_realised <= TOP).astype(float)
-        rows.append({"method": method, "gdp_mape": float(error.mean()),
-                     "gdp_coverage_90": float(inside.mean()),
-                     "rank_mae": float(np.abs(ranked.rank_median - ranked.rank_realised).mean()),
-                     "brier_top30": float(((ranked.p_top30 - outcome) ** 2).mean()),
-                     "gdp_years": len(gdp), "rank_years": len(ranked)})
+        rows.append(
+            {
+                "method": method,
+                "gdp_mape": float(error.mean()),
+                "gdp_coverage_90": float(inside.mean()),
+                "rank_mae": float(np.abs(ranked.rank_median - ranked.rank_realised).mean()),
+                "brier_top30": float(((ranked.p_top30 - outcome) ** 2).mean()),
+                "gdp_years": len(gdp),
+                "rank_years": len(ranked),
+            }
+        )
     return pd.DataFrame(rows)

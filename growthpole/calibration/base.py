@@ -81,6 +81,13 @@ class SearchMethod(ABC):
     name: str = ""
 
     @abstractmethod
-    def minimise(self, batch_loss: BatchLoss, dimension: int, budget: int, *,
-                 start: np.ndarray | None = None, seed: int = 0) -> SearchResult:
+    def minimise(
+        self,
+        batch_loss: BatchLoss,
+        dimension: int,
+        budget: int,
+        *,
+        start: np.ndarray | None = None,
+        seed: int = 0,
+    ) -> SearchResult:
         """Run the search; ``batch_loss`` maps a list of unit vectors to their losses."""

@@ -58,10 +58,13 @@ def paths_from_records(records: Sequence[dict[str, np.ndarray]]) -> SimulatedPat
         return np.stack([np.asarray(r[column], dtype=float) for r in records])
 
     industry = sum(stack(f"va_{s}") for s in INDUSTRY_SECTORS)
-    return SimulatedPaths(years=years, gdp=_city_columns(stack("gdp")),
-                          gdp_real=_city_columns(stack("gdp_real")),
-                          population=_city_columns(stack("population")),
-                          industry_va=_city_columns(industry))
+    return SimulatedPaths(
+        years=years,
+        gdp=_city_columns(stack("gdp")),
+        gdp_real=_city_columns(stack("gdp_real")),
+        population=_city_columns(stack("population")),
+        industry_va=_city_columns(industry),
+    )
 
 
 def paths_from_city_year(city_year) -> list[SimulatedPaths]:
@@ -73,8 +76,9 @@ def paths_from_city_year(city_year) -> list[SimulatedPaths]:
         industry_cols = [f"va_{s}" for s in INDUSTRY_SECTORS]
         block = block.assign(industry_va=block[industry_cols].sum(axis=1))
         for column in ("gdp", "gdp_real", "population", "industry_va"):
-            wide = block.pivot_table(index="year", columns="region", values=column,
-                                     aggfunc="first").reindex(years)
+            wide = block.pivot_table(
+                index="year", columns="region", values=column, aggfunc="first"
+            ).reindex(years)
             cols[column] = wide[list(CITIES)].to_numpy(dtype=float)
         out.append(SimulatedPaths(years=years, **cols))
     return out
@@ -93,8 +97,11 @@ class GdpLevel(MomentKind):
         panel = data_module.active_city_panel()
         rows = panel[panel.city_code.astype(int) == CORRIDOR_CITY_CODES[city]]
         wanted = {int(y) for y in years}
-        return {int(y): float(np.log(v)) for y, v in zip(rows.year, rows.gdp_100m_cny,
-                                                         strict=True) if int(y) in wanted}
+        return {
+            int(y): float(np.log(v))
+            for y, v in zip(rows.year, rows.gdp_100m_cny, strict=True)
+            if int(y) in wanted
+        }
 
     def simulated(self, paths: SimulatedPaths, city: str, years: Sequence[int]) -> np.ndarray:
         return np.log(paths.gdp[_index(paths, years), CITIES.index(city)])
@@ -110,15 +117,18 @@ class _Indicator(MomentKind):
 
     def observed(self, city: str, years: Sequence[int]) -> dict[int, float]:
         table = data_module.load(data_module.CORRIDOR_INDICATORS)
-        rows = table[(table.city_code.astype(int) == CORRIDOR_CITY_CODES[city])
-                     & (table.indicator == self.indicator)]
+        rows = table[
+            (table.city_code.astype(int) == CORRIDOR_CITY_CODES[city])
+            & (table.indicator == self.indicator)
+        ]
         wanted = {int(y) for y in years}
         out = {}
         for year, value in zip(rows.year, rows.value, strict=True):
             if int(year) in wanted:
                 value = float(value)
-                out[int(year)] = float(np.log(value)) if self.log else (
-                    value / 100.0 if self.percent else value)
+                out[int(year)] = (
+                    float(np.log(value)) if self.log else (value / 100.0 if self.percent else value)
+                )
         return out
 
     def to_natural(self, value: float) -> float:
@@ -159,8 +169,9 @@ class Population(_Indicator):
         return np.log(paths.population[_index(paths, years), CITIES.index(city)])
 
 
-MOMENT_KINDS: dict[str, MomentKind] = {k.name: k for k in (GdpLevel(), RealGrowth(),
-                                                           SecondaryShare(), Population())}
+MOMENT_KINDS: dict[str, MomentKind] = {
+    k.name: k for k in (GdpLevel(), RealGrowth(), SecondaryShare(), Population())
+}
 
 
 @dataclass(frozen=True)
@@ -193,8 +204,9 @@ class MomentSet:
         for index, target in enumerate(targets):
             kind = MOMENT_KINDS[target.kind]
             for year, value in sorted(kind.observed(target.city, years).items()):
-                observations.append(Observation(index, year, value,
-                                                target.weight / max(len(years), 1)))
+                observations.append(
+                    Observation(index, year, value, target.weight / max(len(years), 1))
+                )
         return cls(tuple(targets), tuple(observations), start, end)
 
     @classmethod
@@ -203,8 +215,11 @@ class MomentSet:
         template for synthetic histories (:meth:`with_observed`), e.g. parameter-recovery
         tests. Never used against real data (which are only what data/ holds)."""
         years = list(range(start + 1, end + 1))
-        observations = [Observation(i, y, float("nan"), t.weight / len(years))
-                        for i, t in enumerate(targets) for y in years]
+        observations = [
+            Observation(i, y, float("nan"), t.weight / len(years))
+            for i, t in enumerate(targets)
+            for y in years
+        ]
         return cls(tuple(targets), tuple(observations), start, end)
 
     def with_observed(self, values: np.ndarray) -> MomentSet:
@@ -212,8 +227,10 @@ class MomentSet:
         values = np.asarray(values, dtype=float)
         if values.shape != (len(self.observations),):
             raise ValueError(f"expected {len(self.observations)} values, got {values.shape}")
-        observations = tuple(Observation(o.target, o.year, float(v), o.weight)
-                             for o, v in zip(self.observations, values, strict=True))
+        observations = tuple(
+            Observation(o.target, o.year, float(v), o.weight)
+            for o, v in zip(self.observations, values, strict=True)
+        )
         return MomentSet(self.targets, observations, self.start, self.end)
 
     @property
@@ -242,8 +259,7 @@ class MomentSet:
             out[rows] = MOMENT_KINDS[target.kind].simulated(paths, target.city, years)
         return out
 
-    def loss(self, simulated: np.ndarray, replication_weights: np.ndarray | None = None
-             ) -> float:
+    def loss(self, simulated: np.ndarray, replication_weights: np.ndarray | None = None) -> float:
         """Weighted squared distance between the replication-mean simulated moments and the
         observed ones (method of simulated moments, diagonal weighting; McFadden 1989,
         Pakes & Pollard 1989). ``simulated``: (R, M); ``replication_weights``: (R,) summing

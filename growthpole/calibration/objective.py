@@ -51,30 +51,48 @@ class Problem:
     break_year: int | None = None
 
     @classmethod
-    def from_spec(cls, spec: CalibrationSpec, *, end: int | None = None,
-                  scale: Scale | None = None, replications: int | None = None,
-                  first_replication: int = 0) -> Problem:
+    def from_spec(
+        cls,
+        spec: CalibrationSpec,
+        *,
+        end: int | None = None,
+        scale: Scale | None = None,
+        replications: int | None = None,
+        first_replication: int = 0,
+    ) -> Problem:
         """The problem of ``spec``: simulate its window (or to ``end``) with no policy lever
         (the historical economy), at the spec's search scale unless ``scale`` is given.
         Replications are ``first_replication, ...`` of the spec's seed tree (all spawned in
         the parent): the search uses 0..R-1, the hindcast the next ones (fresh draws)."""
         scale = scale or spec.scale
-        scenario = build_scenario({
-            "name": f"calibration-{spec.name}", "start_year": spec.start,
-            "end_year": end or spec.end, "replications": replications or spec.replications,
-            "seed": spec.seed % 2**63, "scale": scale.model_dump(), "levers": {},
-            # the window's end is the information date: the initial state and shares read
-            # nothing published after it, also when the run continues past it (hindcast)
-            "information_year": spec.end})
+        scenario = build_scenario(
+            {
+                "name": f"calibration-{spec.name}",
+                "start_year": spec.start,
+                "end_year": end or spec.end,
+                "replications": replications or spec.replications,
+                "seed": spec.seed % 2**63,
+                "scale": scale.model_dump(),
+                "levers": {},
+                # the window's end is the information date: the initial state and shares read
+                # nothing published after it, also when the run continues past it (hindcast)
+                "information_year": spec.end,
+            }
+        )
         moments = MomentSet.build(spec.targets, spec.start, spec.end)
         count = replications or spec.replications
         seeds = tuple(replication_seeds(spec.seed, first_replication + count)[first_replication:])
         names = spec.names
-        return cls(names=names,
-                   lower=np.array([spec.free_parameter(n).lower for n in names]),
-                   upper=np.array([spec.free_parameter(n).upper for n in names]),
-                   fixed=dict(spec.fixed), scenario=scenario, moments=moments, seeds=seeds,
-                   break_year=spec.regimes.break_year if spec.regimes else None)
+        return cls(
+            names=names,
+            lower=np.array([spec.free_parameter(n).lower for n in names]),
+            upper=np.array([spec.free_parameter(n).upper for n in names]),
+            fixed=dict(spec.fixed),
+            scenario=scenario,
+            moments=moments,
+            seeds=seeds,
+            break_year=spec.regimes.break_year if spec.regimes else None,
+        )
 
     def values(self, unit: np.ndarray) -> dict[str, float]:
         """Parameter values (their units) of a unit-cube vector."""
@@ -86,8 +104,9 @@ class Problem:
         natural = np.array([values[n] for n in self.names], dtype=float)
         return (natural - self.lower) / (self.upper - self.lower)
 
-    def regime_values(self, values: dict[str, float]
-                      ) -> tuple[dict[str, float], dict[str, float] | None]:
+    def regime_values(
+        self, values: dict[str, float]
+    ) -> tuple[dict[str, float], dict[str, float] | None]:
         """(values before the break, values from the break year on or None): fixed ones,
         then the estimated ones; ``name@YEAR`` overrides ``name`` after the break."""
         before = {**self.fixed, **{k: v for k, v in values.items() if "@" not in k}}
@@ -100,8 +119,13 @@ class Problem:
 
     def run_model(self, values: dict[str, float], replication: int) -> GrowthPoleModel:
         """The model stepped to the scenario's end at ``values``, one replication."""
-        return run_with_regimes(self.scenario, self.seeds[replication], replication,
-                                *self.regime_values(values), self.break_year)
+        return run_with_regimes(
+            self.scenario,
+            self.seeds[replication],
+            replication,
+            *self.regime_values(values),
+            self.break_year,
+        )
 
     def simulate_paths(self, unit: np.ndarray, replication: int):
         """One replication's :class:`SimulatedPaths` at ``unit`` (window start to end)."""
@@ -118,14 +142,20 @@ class Problem:
         return self.moments.simulate(paths)
 
 
-def run_with_regimes(scenario: Scenario, seed: np.random.SeedSequence, replication: int,
-                     before: dict[str, float], after: dict[str, float] | None,
-                     break_year: int | None) -> GrowthPoleModel:
+def run_with_regimes(
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    replication: int,
+    before: dict[str, float],
+    after: dict[str, float] | None,
+    break_year: int | None,
+) -> GrowthPoleModel:
     """Step a :class:`GrowthPoleModel` to ``scenario.end_year``; from ``break_year`` on (the
     step that produces that year) it runs with the ``after`` parameters. Only parameters
     the mechanisms read every year may differ (spec.REGIME_PARAMETERS)."""
-    model = GrowthPoleModel(scenario, seed, parameters=make_parameters(before),
-                            replication=replication)
+    model = GrowthPoleModel(
+        scenario, seed, parameters=make_parameters(before), replication=replication
+    )
     late = make_parameters(after) if after is not None else None
     while model.year < scenario.end_year:
         if late is not None and break_year is not None and model.year + 1 >= break_year:
@@ -198,15 +228,25 @@ class EvaluationStore:
         if self.workers > 1:
             from growthpole.workers import ResilientPool  # a killed worker never hangs it
 
-            self._pool = ResilientPool(self.workers, initializer=_init_worker,
-                                       initargs=(self.problem,), what="calibration worker")
+            self._pool = ResilientPool(
+                self.workers,
+                initializer=_init_worker,
+                initargs=(self.problem,),
+                what="calibration worker",
+            )
         else:
             _init_worker(self.problem)
         if self.progress and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self._bar = tqdm(total=None, unit="eval", file=sys.stderr, mininterval=1.0,
-                             dynamic_ncols=True, desc="calibrate")
+            self._bar = tqdm(
+                total=None,
+                unit="eval",
+                file=sys.stderr,
+                mininterval=1.0,
+                dynamic_ncols=True,
+                desc="calibrate",
+            )
         self._last_line = time.perf_counter()
         return self
 
@@ -231,8 +271,10 @@ class EvaluationStore:
         if self.ceiling is not None:
             fresh = {_key(u) for u in units} - self.requested.keys()
             if len(self.requested) + len(fresh) > self.ceiling:
-                raise BudgetExhausted(f"phase {self.phase}: {len(fresh)} more evaluation(s) "
-                                      f"would pass the planned {self.ceiling}")
+                raise BudgetExhausted(
+                    f"phase {self.phase}: {len(fresh)} more evaluation(s) "
+                    f"would pass the planned {self.ceiling}"
+                )
         for unit in units:
             self.requested.setdefault(_key(unit), None)
         missing: dict[tuple[float, ...], np.ndarray] = {}
@@ -265,7 +307,7 @@ class EvaluationStore:
             results = [_run_task(t) for t in tasks]
         self.simulation_seconds += time.perf_counter() - started
         for i, unit in enumerate(units):
-            block = results[i * self.replications:(i + 1) * self.replications]
+            block = results[i * self.replications : (i + 1) * self.replications]
             if any(b is None for b in block):
                 evaluation = Evaluation(unit, None, float("inf"))
             else:
@@ -275,7 +317,8 @@ class EvaluationStore:
         self.new_evaluations += len(units)
         self._report(len(units))
         if self.checkpoint is not None and (
-                time.perf_counter() - self._last_save >= self.checkpoint_seconds):
+            time.perf_counter() - self._last_save >= self.checkpoint_seconds
+        ):
             self.save()
 
     def _report(self, count: int) -> None:
@@ -288,17 +331,25 @@ class EvaluationStore:
             if now - self._last_line >= PROGRESS_LINE_SECONDS:
                 self._last_line = now
                 loss = f"{best.loss:.5g}" if best else "n/a"
-                print(f"calibrate: {len(self.cache)} evaluations ({self.rate():.0f}/min), "
-                      f"phase {self.phase}, best loss {loss}", file=sys.stderr, flush=True)
+                print(
+                    f"calibrate: {len(self.cache)} evaluations ({self.rate():.0f}/min), "
+                    f"phase {self.phase}, best loss {loss}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             return
         self._bar.update(count)  # type: ignore[attr-defined]
         self._bar.set_postfix_str(  # type: ignore[attr-defined]
-            f"{self.phase}, best loss {best.loss:.5g}" if best else self.phase, refresh=False)
+            f"{self.phase}, best loss {best.loss:.5g}" if best else self.phase, refresh=False
+        )
 
     def best(self, keys: list[tuple[float, ...]] | None = None) -> Evaluation | None:
         """Lowest-loss evaluation among ``keys`` (default: every cached one)."""
-        pool = self.cache.values() if keys is None else (self.cache[k] for k in keys
-                                                         if k in self.cache)
+        pool = (
+            self.cache.values()
+            if keys is None
+            else (self.cache[k] for k in keys if k in self.cache)
+        )
         finite = [e for e in pool if np.isfinite(e.loss)]
         return min(finite, key=lambda e: e.loss) if finite else None
 
@@ -308,14 +359,26 @@ class EvaluationStore:
             return
         best = self.best()
         payload = {
-            "version": CHECKPOINT_VERSION, **self.identity,
-            "names": list(self.problem.names), "replications": self.replications,
-            "phase": self.phase, "evaluations": len(self.cache),
-            "best": None if best is None else {"unit": best.unit.tolist(), "loss": best.loss,
-                                               "values": self.problem.values(best.unit)},
-            "cache": [{"unit": e.unit.tolist(),
-                       "moments": None if e.moments is None else e.moments.tolist()}
-                      for e in self.cache.values()],
+            "version": CHECKPOINT_VERSION,
+            **self.identity,
+            "names": list(self.problem.names),
+            "replications": self.replications,
+            "phase": self.phase,
+            "evaluations": len(self.cache),
+            "best": None
+            if best is None
+            else {
+                "unit": best.unit.tolist(),
+                "loss": best.loss,
+                "values": self.problem.values(best.unit),
+            },
+            "cache": [
+                {
+                    "unit": e.unit.tolist(),
+                    "moments": None if e.moments is None else e.moments.tolist(),
+                }
+                for e in self.cache.values()
+            ],
         }
         write_json(self.checkpoint, payload)
         self._last_save = time.perf_counter()
@@ -333,16 +396,27 @@ class EvaluationStore:
             check_checkpoint(payload, path, dimension=0, replications=0, moments=0)
         for key, value in self.identity.items():
             if payload.get(key) != value:
-                raise OutputError(f"checkpoint was written for a different {key} "
-                                  f"({payload.get(key)!r}, now {value!r}); remove it or pass "
-                                  f"--overwrite to start over", file=path, key=key)
-        if payload.get("names") != list(self.problem.names) or \
-                payload.get("replications") != self.replications:
-            raise OutputError("checkpoint holds other free parameters or replications",
-                              file=path, key="names")
-        check_checkpoint(payload, path, dimension=len(self.problem.names),
-                         replications=self.replications,
-                         moments=len(self.problem.moments.observations))
+                raise OutputError(
+                    f"checkpoint was written for a different {key} "
+                    f"({payload.get(key)!r}, now {value!r}); remove it or pass "
+                    f"--overwrite to start over",
+                    file=path,
+                    key=key,
+                )
+        if (
+            payload.get("names") != list(self.problem.names)
+            or payload.get("replications") != self.replications
+        ):
+            raise OutputError(
+                "checkpoint holds other free parameters or replications", file=path, key="names"
+            )
+        check_checkpoint(
+            payload,
+            path,
+            dimension=len(self.problem.names),
+            replications=self.replications,
+            moments=len(self.problem.moments.observations),
+        )
         for entry in payload.get("cache", []):
             unit = np.array(entry["unit"], dtype=float)
             if entry["moments"] is None:

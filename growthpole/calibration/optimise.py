@@ -56,19 +56,35 @@ class DifferentialEvolution(SearchMethod):
         population = self.population_per_parameter * dimension
         return max(0, budget // population - 1)
 
-    def minimise(self, batch_loss: BatchLoss, dimension: int, budget: int, *,
-                 start: np.ndarray | None = None, seed: int = 0) -> SearchResult:
+    def minimise(
+        self,
+        batch_loss: BatchLoss,
+        dimension: int,
+        budget: int,
+        *,
+        start: np.ndarray | None = None,
+        seed: int = 0,
+    ) -> SearchResult:
         maxiter = self.generations(dimension, budget)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "workers overrides updating"
             result = differential_evolution(
-                lambda u: float(batch_loss([u])[0]), [(0.0, 1.0)] * dimension,
-                popsize=self.population_per_parameter, maxiter=maxiter, tol=0.0, atol=0.0,
-                polish=False, init="latinhypercube", updating="deferred",
-                workers=_BatchMap(batch_loss), rng=np.random.default_rng(seed),
-                x0=start)
-        return SearchResult(np.asarray(result.x), float(result.fun), int(result.nfev),
-                            str(result.message))
+                lambda u: float(batch_loss([u])[0]),
+                [(0.0, 1.0)] * dimension,
+                popsize=self.population_per_parameter,
+                maxiter=maxiter,
+                tol=0.0,
+                atol=0.0,
+                polish=False,
+                init="latinhypercube",
+                updating="deferred",
+                workers=_BatchMap(batch_loss),
+                rng=np.random.default_rng(seed),
+                x0=start,
+            )
+        return SearchResult(
+            np.asarray(result.x), float(result.fun), int(result.nfev), str(result.message)
+        )
 
 
 class LocalPolish(SearchMethod):
@@ -78,8 +94,15 @@ class LocalPolish(SearchMethod):
         self.method = method
         self.step = step
 
-    def minimise(self, batch_loss: BatchLoss, dimension: int, budget: int, *,
-                 start: np.ndarray | None = None, seed: int = 0) -> SearchResult:
+    def minimise(
+        self,
+        batch_loss: BatchLoss,
+        dimension: int,
+        budget: int,
+        *,
+        start: np.ndarray | None = None,
+        seed: int = 0,
+    ) -> SearchResult:
         start = np.full(dimension, 0.5) if start is None else np.asarray(start, dtype=float)
         if budget <= 0:
             loss = float(batch_loss([start])[0])
@@ -89,8 +112,9 @@ class LocalPolish(SearchMethod):
             simplex = [start]
             for j in range(dimension):
                 vertex = start.copy()
-                vertex[j] = vertex[j] + self.step if vertex[j] + self.step <= 1 else \
-                    vertex[j] - self.step
+                vertex[j] = (
+                    vertex[j] + self.step if vertex[j] + self.step <= 1 else vertex[j] - self.step
+                )
                 simplex.append(vertex)
             options.update(initial_simplex=np.array(simplex), xatol=1e-4, fatol=1e-9)
         best: list = [start, np.inf]
@@ -105,13 +129,18 @@ class LocalPolish(SearchMethod):
             return value
 
         try:
-            result = minimize(loss, start, method=self.method,
-                              bounds=[(0.0, 1.0)] * dimension, options=options)
+            result = minimize(
+                loss, start, method=self.method, bounds=[(0.0, 1.0)] * dimension, options=options
+            )
             unit = np.clip(np.asarray(result.x, dtype=float), 0.0, 1.0)
             return SearchResult(unit, loss(unit), int(result.nfev), str(result.message))
         except BudgetExhausted:  # the plan's ceiling (growthpole.calibration.plan)
-            return SearchResult(np.asarray(best[0], dtype=float), float(best[1]), calls[0],
-                                "stopped at the planned number of evaluations")
+            return SearchResult(
+                np.asarray(best[0], dtype=float),
+                float(best[1]),
+                calls[0],
+                "stopped at the planned number of evaluations",
+            )
 
 
 @dataclass
@@ -136,19 +165,24 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
     dimension = len(spec.names)
     budget = spec.search.budget
     global_budget = round(budget * (1.0 - spec.search.polish_share))
-    start = store.problem.unit({n: (p.default if p.default is not None else
-                                    0.5 * (p.lower + p.upper))
-                                for n, p in ((n, spec.free_parameter(n))
-                                             for n in spec.names)})
+    start = store.problem.unit(
+        {
+            n: (p.default if p.default is not None else 0.5 * (p.lower + p.upper))
+            for n, p in ((n, spec.free_parameter(n)) for n in spec.names)
+        }
+    )
     store.phase = "global"
     evolution = DifferentialEvolution(spec.search.population_per_parameter)
     notes = []
     if evolution.generations(dimension, global_budget) < 1:
-        notes.append(f"budget {budget} is below two generations of differential evolution "
-                     f"({2 * spec.search.population_per_parameter * dimension} evaluations): "
-                     f"the global phase evaluated only the initial population")
-    global_result = evolution.minimise(store.losses, dimension, global_budget, start=start,
-                                       seed=spec.search.seed)
+        notes.append(
+            f"budget {budget} is below two generations of differential evolution "
+            f"({2 * spec.search.population_per_parameter * dimension} evaluations): "
+            f"the global phase evaluated only the initial population"
+        )
+    global_result = evolution.minimise(
+        store.losses, dimension, global_budget, start=start, seed=spec.search.seed
+    )
     store.phase = "polish"
     used = len(store.requested)
     polish = LocalPolish(spec.search.polish_method)
@@ -156,8 +190,9 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
     polish_start = best_global.unit if best_global is not None else global_result.unit
     # the plan's bound (growthpole.calibration.plan): the rest of the budget and the end point
     store.ceiling = used + max(budget - used, 0) + 1
-    polish_result = polish.minimise(store.losses, dimension, max(budget - used, 0),
-                                    start=polish_start)
+    polish_result = polish.minimise(
+        store.losses, dimension, max(budget - used, 0), start=polish_start
+    )
     search_keys = list(store.requested)
     best = store.best(search_keys)
     assert best is not None, "every candidate failed: the model broke its invariants"
@@ -171,25 +206,29 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
     boot_units, boot_at_estimate = [], []
     diagnostics = spec.diagnostics
     for _ in range(diagnostics.bootstrap_resamples):
-        counts = np.bincount(rng.integers(0, replications, replications),
-                             minlength=replications)
+        counts = np.bincount(rng.integers(0, replications, replications), minlength=replications)
         weights = counts / replications
 
         def resampled(units, weights=weights):
-            return np.array([store.problem.moments.loss(e.moments, weights)
-                             if e.moments is not None else np.inf
-                             for e in store.evaluate(units)])
+            return np.array(
+                [
+                    store.problem.moments.loss(e.moments, weights)
+                    if e.moments is not None
+                    else np.inf
+                    for e in store.evaluate(units)
+                ]
+            )
 
         boot_at_estimate.append(resampled([estimate_unit])[0])
         # re-estimate: the best of every candidate evaluated so far under the resampled
         # loss (no new simulation), then a cheap local search from it
-        evaluated = [store.cache[k] for k in search_keys
-                     if store.cache[k].moments is not None]
+        evaluated = [store.cache[k] for k in search_keys if store.cache[k].moments is not None]
         losses = [store.problem.moments.loss(e.moments, weights) for e in evaluated]
         start_unit = evaluated[int(np.argmin(losses))].unit
         store.ceiling = len(store.requested) + diagnostics.bootstrap_evaluations + 1
         result = LocalPolish("Nelder-Mead").minimise(
-            resampled, dimension, diagnostics.bootstrap_evaluations, start=start_unit)
+            resampled, dimension, diagnostics.bootstrap_evaluations, start=start_unit
+        )
         boot_units.append(result.unit)
 
     # ---- loss profiles ------------------------------------------------------------------------
@@ -208,42 +247,70 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
     store.phase = "done"
     diagnostic_best = store.best(list(store.requested)[search_evaluations:])
     if diagnostic_best is not None and diagnostic_best.loss < estimate_loss:
-        notes.append(f"a diagnostic evaluation (bootstrap or profile) reached loss "
-                     f"{diagnostic_best.loss:.5g} < the estimate's {estimate_loss:.5g}: the "
-                     f"search had not converged; a larger --budget would move the estimate")
-    return Estimate(unit=estimate_unit, loss=estimate_loss, global_result=global_result,
-                    polish_result=polish_result, search_evaluations=search_evaluations,
-                    bootstrap_units=np.array(boot_units).reshape(-1, dimension),
-                    bootstrap_losses_at_estimate=np.array(boot_at_estimate),
-                    profile_grid=grid, profile_losses=profile,
-                    diagnostic_evaluations=len(store.requested) - search_evaluations,
-                    notes=notes)
+        notes.append(
+            f"a diagnostic evaluation (bootstrap or profile) reached loss "
+            f"{diagnostic_best.loss:.5g} < the estimate's {estimate_loss:.5g}: the "
+            f"search had not converged; a larger --budget would move the estimate"
+        )
+    return Estimate(
+        unit=estimate_unit,
+        loss=estimate_loss,
+        global_result=global_result,
+        polish_result=polish_result,
+        search_evaluations=search_evaluations,
+        bootstrap_units=np.array(boot_units).reshape(-1, dimension),
+        bootstrap_losses_at_estimate=np.array(boot_at_estimate),
+        profile_grid=grid,
+        profile_losses=profile,
+        diagnostic_evaluations=len(store.requested) - search_evaluations,
+        notes=notes,
+    )
 
 
 def identification(estimate: Estimate, names: tuple[str, ...]) -> list[dict[str, object]]:
     """Per parameter: the profile's rise above its minimum compared with the Monte Carlo
     noise of the loss (sd of the loss at the estimate across bootstrap resamples). Flat
     (rise <= max(2 noise sd, 5% of the loss)) means not identified."""
-    noise = float(np.std(estimate.bootstrap_losses_at_estimate)) \
-        if len(estimate.bootstrap_losses_at_estimate) > 1 else 0.0
+    noise = (
+        float(np.std(estimate.bootstrap_losses_at_estimate))
+        if len(estimate.bootstrap_losses_at_estimate) > 1
+        else 0.0
+    )
     threshold = max(2.0 * noise, 0.05 * estimate.loss)
     out = []
     for j, name in enumerate(names):
         losses = estimate.profile_losses[j]
         finite = losses[np.isfinite(losses)]
         if not len(finite):
-            out.append({"parameter": name, "identified": False, "rise": None,
-                        "threshold": threshold, "verdict": "not identified: every profile "
-                        "point failed"})
+            out.append(
+                {
+                    "parameter": name,
+                    "identified": False,
+                    "rise": None,
+                    "threshold": threshold,
+                    "verdict": "not identified: every profile point failed",
+                }
+            )
             continue
         rise = float(finite.max() - finite.min())
         argmin = int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan)))
         at_bound = argmin in (0, len(losses) - 1)
         identified = rise > threshold
-        verdict = ("identified" if identified else
-                   "not identified (flat profile: the moments do not pin it down)")
+        verdict = (
+            "identified"
+            if identified
+            else "not identified (flat profile: the moments do not pin it down)"
+        )
         if identified and at_bound:
             verdict = "identified, but the profile minimum lies at a bound of the search range"
-        out.append({"parameter": name, "identified": identified, "rise": rise,
-                    "threshold": threshold, "minimum_at_bound": at_bound, "verdict": verdict})
+        out.append(
+            {
+                "parameter": name,
+                "identified": identified,
+                "rise": rise,
+                "threshold": threshold,
+                "minimum_at_bound": at_bound,
+                "verdict": verdict,
+            }
+        )
     return out

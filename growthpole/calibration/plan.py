@@ -68,14 +68,19 @@ class CalibrationPlan:
 
     def line(self) -> str:
         r = self.replications
-        budget = (f"--budget {self.whole_run_budget} covers the whole run: "
-                  if self.whole_run_budget is not None else "")
-        text = (f"plan: {budget}search <= {self.search} evaluations ({self.search * r} "
-                f"simulations, search budget {self.search_budget}), then diagnostics <= "
-                f"{self.diagnostics} evaluations ({self.diagnostics * r} simulations: "
-                f"bootstrap {self.bootstrap}, profiles {self.profiles}) and the hindcast "
-                f"{self.hindcast_simulations} simulations; at most {self.simulations} "
-                f"simulations in all ({r} per evaluation)")
+        budget = (
+            f"--budget {self.whole_run_budget} covers the whole run: "
+            if self.whole_run_budget is not None
+            else ""
+        )
+        text = (
+            f"plan: {budget}search <= {self.search} evaluations ({self.search * r} "
+            f"simulations, search budget {self.search_budget}), then diagnostics <= "
+            f"{self.diagnostics} evaluations ({self.diagnostics * r} simulations: "
+            f"bootstrap {self.bootstrap}, profiles {self.profiles}) and the hindcast "
+            f"{self.hindcast_simulations} simulations; at most {self.simulations} "
+            f"simulations in all ({r} per evaluation)"
+        )
         if self.notes:
             text += "; " + "; ".join(self.notes)
         return text
@@ -83,8 +88,9 @@ class CalibrationPlan:
     def as_dict(self) -> dict[str, object]:
         payload = asdict(self)
         payload["notes"] = list(self.notes)
-        payload.update(diagnostics=self.diagnostics, evaluations=self.evaluations,
-                       simulations=self.simulations)
+        payload.update(
+            diagnostics=self.diagnostics, evaluations=self.evaluations, simulations=self.simulations
+        )
         return payload
 
 
@@ -115,16 +121,21 @@ def hindcast_simulations(spec) -> int:
     return d.hindcast_replications * (2 if extra else 1)
 
 
-def plan(spec, *, whole_run_budget: int | None = None,
-         notes: tuple[str, ...] = ()) -> CalibrationPlan:
+def plan(
+    spec, *, whole_run_budget: int | None = None, notes: tuple[str, ...] = ()
+) -> CalibrationPlan:
     """The bounds of a calibration of ``spec`` as it stands."""
     return CalibrationPlan(
-        dimension=len(spec.names), replications=spec.replications,
-        search_budget=spec.search.budget, search=search_bound(spec),
+        dimension=len(spec.names),
+        replications=spec.replications,
+        search_budget=spec.search.budget,
+        search=search_bound(spec),
         bootstrap=bootstrap_bound(spec),
         profiles=len(spec.names) * spec.diagnostics.profile_points,
-        hindcast_simulations=hindcast_simulations(spec), whole_run_budget=whole_run_budget,
-        notes=notes)
+        hindcast_simulations=hindcast_simulations(spec),
+        whole_run_budget=whole_run_budget,
+        notes=notes,
+    )
 
 
 def _hindcast_evaluations(spec) -> int:
@@ -132,8 +143,11 @@ def _hindcast_evaluations(spec) -> int:
 
 
 def _diagnostic_cost(spec) -> int:
-    return (bootstrap_bound(spec) + len(spec.names) * spec.diagnostics.profile_points
-            + _hindcast_evaluations(spec))
+    return (
+        bootstrap_bound(spec)
+        + len(spec.names) * spec.diagnostics.profile_points
+        + _hindcast_evaluations(spec)
+    )
 
 
 def fit_to_budget(spec, total: int):
@@ -147,7 +161,9 @@ def fit_to_budget(spec, total: int):
             f"least {search_bound(spec, 4)} evaluations (the initial differential-evolution "
             f"population is {spec.search.population_per_parameter} x {len(spec.names)} "
             f"parameters) and the hindcast 1; allowed: --budget >= {smallest}",
-            file=spec.source_path, key="--budget")
+            file=spec.source_path,
+            key="--budget",
+        )
     # the diagnostics take at most half, and leave the smallest search its room (>= 1 left
     # for the hindcast's one replication, since total >= smallest)
     allowance = min(int(total * DIAGNOSTIC_SHARE), total - search_bound(spec, 4))
@@ -183,6 +199,7 @@ def fit_to_budget(spec, total: int):
             budget = middle
         else:
             high = middle - 1
-    fitted = fitted.model_copy(update={"search": fitted.search.model_copy(
-        update={"budget": budget})})
+    fitted = fitted.model_copy(
+        update={"search": fitted.search.model_copy(update={"budget": budget})}
+    )
     return fitted, plan(fitted, whole_run_budget=total, notes=tuple(notes))

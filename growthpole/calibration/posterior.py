@@ -104,6 +104,7 @@ CORRELATION_FLAG = 0.7
 # settings
 # ---------------------------------------------------------------------------------------
 
+
 class Prior(BaseModel):
     """Prior of one free parameter (natural units), truncated to the spec's bounds."""
 
@@ -118,47 +119,76 @@ class PosteriorSettings(BaseModel):
     """The settings of a posterior run (a YAML file beside the calibration spec)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field("posterior", min_length=1, max_length=100,
-                      pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field("posterior", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
     spec: str = Field("history.yaml", description="calibration spec, relative to this file")
-    replications: int | None = Field(None, ge=1, le=200, description="replications averaged "
-                                     "per draw (default: the spec's)")
+    replications: int | None = Field(
+        None, ge=1, le=200, description="replications averaged per draw (default: the spec's)"
+    )
     population: int = Field(150, ge=4, le=100_000, description="particles per generation")
     generations: int = Field(20, ge=1, le=1000, description="most generations")
-    max_simulations: int = Field(24_000, ge=1, description="most model runs of the ABC "
-                                 "(draws x replications; diagnostics come on top)")
-    quantile: float = Field(0.5, gt=0.0, lt=1.0, description="ε of a generation: this "
-                            "quantile of the previous generation's distances")
+    max_simulations: int = Field(
+        24_000,
+        ge=1,
+        description="most model runs of the ABC (draws x replications; diagnostics come on top)",
+    )
+    quantile: float = Field(
+        0.5,
+        gt=0.0,
+        lt=1.0,
+        description="ε of a generation: this quantile of the previous generation's distances",
+    )
     min_acceptance_rate: float = Field(0.01, ge=0.0, lt=1.0)
-    tolerance: Literal["noise"] | float = Field("noise", description="stop once ε is below "
-                                                "this loss; 'noise': the noise floor")
-    history_replications: int = Field(1, ge=1, description="replications averaged in the "
-                                      "observed history (1: the real history; synthetic "
-                                      "histories may average more)")
+    tolerance: Literal["noise"] | float = Field(
+        "noise", description="stop once ε is below this loss; 'noise': the noise floor"
+    )
+    history_replications: int = Field(
+        1,
+        ge=1,
+        description="replications averaged in the "
+        "observed history (1: the real history; synthetic "
+        "histories may average more)",
+    )
     seed: int = Field(20050101, ge=0, lt=2**63, description="seed of the ABC's own draws")
     priors: dict[str, Prior] = Field(default_factory=dict)
-    identified_share: float = Field(0.5, gt=0.0, le=1.0, description="a parameter is "
-                                    "identified by data if posterior sd < this x prior sd")
-    jacobian_step: float = Field(0.05, gt=0.0, le=0.25, description="finite-difference "
-                                 "step of the moment Jacobian, unit-cube coordinates")
+    identified_share: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="a parameter is identified by data if posterior sd < this x prior sd",
+    )
+    jacobian_step: float = Field(
+        0.05,
+        gt=0.0,
+        le=0.25,
+        description="finite-difference step of the moment Jacobian, unit-cube coordinates",
+    )
     source_path: str | None = Field(None, exclude=True)
 
     def content_hash(self, spec: CalibrationSpec) -> str:
         """SHA-256 of what determines the particles (not the stopping rules: a resumed run
         may extend them)."""
-        payload = self.model_dump(mode="json", exclude={"source_path", "generations",
-                                                        "max_simulations", "tolerance",
-                                                        "min_acceptance_rate",
-                                                        "identified_share", "jacobian_step",
-                                                        "description"})
+        payload = self.model_dump(
+            mode="json",
+            exclude={
+                "source_path",
+                "generations",
+                "max_simulations",
+                "tolerance",
+                "min_acceptance_rate",
+                "identified_share",
+                "jacobian_step",
+                "description",
+            },
+        )
         payload["spec_hash"] = spec.content_hash()
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def build_settings(data: Any, *, source: str | Path | None = None,
-                   spec: CalibrationSpec | None = None) -> PosteriorSettings:
+def build_settings(
+    data: Any, *, source: str | Path | None = None, spec: CalibrationSpec | None = None
+) -> PosteriorSettings:
     """Validate a parsed mapping into :class:`PosteriorSettings` (one error line); with a
     ``spec``, also check that every prior names a free parameter and lies in its bounds."""
     file = str(source) if source is not None else None
@@ -170,10 +200,14 @@ def build_settings(data: Any, *, source: str | Path | None = None,
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"] if p not in ("int", "float", "literal"))
         if err["type"] == "extra_forbidden":
-            raise ScenarioError("unknown key; see docs/calibration.md (posterior) for the "
-                                "keys allowed", file=file, key=key) from None
-        raise ScenarioError(f"{err['msg']} (got {err.get('input')!r})"[:300], file=file,
-                            key=key or None) from None
+            raise ScenarioError(
+                "unknown key; see docs/calibration.md (posterior) for the keys allowed",
+                file=file,
+                key=key,
+            ) from None
+        raise ScenarioError(
+            f"{err['msg']} (got {err.get('input')!r})"[:300], file=file, key=key or None
+        ) from None
     if spec is not None:
         check_priors(settings, spec)
     return settings
@@ -184,26 +218,38 @@ def check_priors(settings: PosteriorSettings, spec: CalibrationSpec) -> None:
     for name, prior in settings.priors.items():
         key = f"priors.{name}"
         if name not in spec.names:
-            raise ScenarioError(f"not a free parameter of the spec; allowed: "
-                                f"{', '.join(spec.names)}", file=file, key=key)
+            raise ScenarioError(
+                f"not a free parameter of the spec; allowed: {', '.join(spec.names)}",
+                file=file,
+                key=key,
+            )
         if prior.distribution == "normal":
             bounds = spec.free_parameter(name)
             if prior.mean is None or prior.sd is None:
                 raise ScenarioError("a normal prior needs mean and sd", file=file, key=key)
             if not bounds.lower <= prior.mean <= bounds.upper:
-                raise ScenarioError(f"mean {prior.mean} is outside the bounds "
-                                    f"[{bounds.lower}, {bounds.upper}]", file=file,
-                                    key=f"{key}.mean")
+                raise ScenarioError(
+                    f"mean {prior.mean} is outside the bounds [{bounds.lower}, {bounds.upper}]",
+                    file=file,
+                    key=f"{key}.mean",
+                )
         elif prior.mean is not None or prior.sd is not None:
-            raise ScenarioError("a uniform prior spans the spec's bounds; mean and sd are "
-                                "not allowed", file=file, key=key)
+            raise ScenarioError(
+                "a uniform prior spans the spec's bounds; mean and sd are not allowed",
+                file=file,
+                key=key,
+            )
     if settings.tolerance == "noise" and _replications(settings, spec) < 2:
-        raise ScenarioError("tolerance 'noise' estimates the replication variance and "
-                            "needs replications >= 2", file=file, key="replications")
+        raise ScenarioError(
+            "tolerance 'noise' estimates the replication variance and needs replications >= 2",
+            file=file,
+            key="replications",
+        )
 
 
-def load_settings(path: str | Path, *, window: str | None = None
-                  ) -> tuple[PosteriorSettings, CalibrationSpec]:
+def load_settings(
+    path: str | Path, *, window: str | None = None
+) -> tuple[PosteriorSettings, CalibrationSpec]:
     """Read posterior settings and the calibration spec they name (``window`` overrides the
     spec's)."""
     from growthpole.scenario import read_yaml
@@ -213,8 +259,7 @@ def load_settings(path: str | Path, *, window: str | None = None
     settings = build_settings(data, source=path)
     spec_path = path.parent / settings.spec
     if not spec_path.is_file():
-        raise ScenarioError(f"calibration spec {spec_path} does not exist", file=path,
-                            key="spec")
+        raise ScenarioError(f"calibration spec {spec_path} does not exist", file=path, key="spec")
     spec = load_spec(spec_path, window=window)
     check_priors(settings, spec)
     return settings, spec
@@ -227,6 +272,7 @@ def _replications(settings: PosteriorSettings, spec: CalibrationSpec) -> int:
 # ---------------------------------------------------------------------------------------
 # the simulator, the distance and the priors (picklable: they travel to Dask workers)
 # ---------------------------------------------------------------------------------------
+
 
 def parameter_keys(count: int) -> tuple[str, ...]:
     """pyabc's names of the unit-cube coordinates: p00, p01, ... (sorted = spec order, so
@@ -292,8 +338,9 @@ def prior_distribution(problem: Problem, priors: dict[str, Prior]):
     keys = parameter_keys(len(problem.names))
     rvs = {}
     sds = []
-    for key, name, lower, upper in zip(keys, problem.names, problem.lower, problem.upper,
-                                       strict=True):
+    for key, name, lower, upper in zip(
+        keys, problem.names, problem.lower, problem.upper, strict=True
+    ):
         rv = _unit_prior(priors.get(name, Prior()), float(lower), float(upper))
         rvs[key] = rv
         sds.append(float(rv.distribution.std()))
@@ -309,16 +356,17 @@ def resumable_quantile_epsilon(quantile: float):
     import pyabc
 
     class _ResumableQuantileEpsilon(pyabc.QuantileEpsilon):
-        def initialize(self, t, get_weighted_distances, get_all_records, max_nr_populations,
-                       acceptor_config):
+        def initialize(
+            self, t, get_weighted_distances, get_all_records, max_nr_populations, acceptor_config
+        ):
             if t > 0:
                 self._update(t, get_weighted_distances())
                 return
-            super().initialize(t, get_weighted_distances, get_all_records,
-                               max_nr_populations, acceptor_config)
+            super().initialize(
+                t, get_weighted_distances, get_all_records, max_nr_populations, acceptor_config
+            )
 
-    return _ResumableQuantileEpsilon(initial_epsilon=INITIAL_EPSILON, alpha=quantile,
-                                     weighted=True)
+    return _ResumableQuantileEpsilon(initial_epsilon=INITIAL_EPSILON, alpha=quantile, weighted=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -339,8 +387,7 @@ def _seed_globals(state: np.ndarray) -> None:
     random.seed(int(state[0]) << 32 | int(state[1]))
 
 
-def _run_job(payload: bytes, token: str, state: np.ndarray, job: int
-             ) -> tuple[int, Any, float]:
+def _run_job(payload: bytes, token: str, state: np.ndarray, job: int) -> tuple[int, Any, float]:
     """Worker side: one proposal + simulation + acceptance test of pyabc's simulate_one;
     returns (job, particle, CPU seconds)."""
     import cloudpickle
@@ -385,8 +432,9 @@ def make_sampler(seed: int, client: Any | None = None, *, in_flight: int | None 
             state["client"] = None
             return state
 
-        def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
-                                    all_accepted=False, ana_vars=None):
+        def sample_until_n_accepted(
+            self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None
+        ):
             if self.client is None:
                 results = self._serial(n, simulate_one, t)
             else:
@@ -454,8 +502,14 @@ def make_sampler(seed: int, client: Any | None = None, *, in_flight: int | None 
                     accepted = sum(bool(p.accepted) for p in results.values())
                     while accepted < n and len(running) < limit:
                         future = self.client.submit(
-                            _run_job, shared, token, _job_state(self.seed, t, next_job),
-                            next_job, pure=False, key=f"abc-{token[:12]}-{t}-{next_job}")
+                            _run_job,
+                            shared,
+                            token,
+                            _job_state(self.seed, t, next_job),
+                            next_job,
+                            pure=False,
+                            key=f"abc-{token[:12]}-{t}-{next_job}",
+                        )
                         running[future] = next_job
                         next_job += 1
                     if enough() is not None:
@@ -485,46 +539,59 @@ def make_sampler(seed: int, client: Any | None = None, *, in_flight: int | None 
 # the run
 # ---------------------------------------------------------------------------------------
 
+
 def output_paths(out: str | Path) -> dict[str, Path]:
     """The summary YAML ``out`` and, beside it, the particles and pyabc's database."""
     out = Path(out)
     stem = out.name[:-5] if out.name.endswith(".yaml") else out.name
-    return {"summary": out, "particles": out.with_name(stem + ".particles.csv"),
-            "database": out.with_name(stem + ".db")}
+    return {
+        "summary": out,
+        "particles": out.with_name(stem + ".particles.csv"),
+        "database": out.with_name(stem + ".db"),
+    }
 
 
-def check_outputs(out: str | Path, *, resume: bool = False, overwrite: bool = False,
-                  write: bool = True) -> dict[str, Path]:
+def check_outputs(
+    out: str | Path, *, resume: bool = False, overwrite: bool = False, write: bool = True
+) -> dict[str, Path]:
     """The output paths of ``out``; OutputError if they may not be used (nothing is
     touched)."""
     paths = output_paths(out)
     database = paths["database"]
     if write and paths["summary"].exists() and not (overwrite or resume):
-        raise OutputError("posterior file already exists; pass --overwrite to replace it",
-                          file=paths["summary"])
+        raise OutputError(
+            "posterior file already exists; pass --overwrite to replace it", file=paths["summary"]
+        )
     if database.exists() and not (resume or overwrite):
-        raise OutputError("the database of an earlier posterior run exists; pass --resume to "
-                          "continue it or --overwrite to start over", file=database)
+        raise OutputError(
+            "the database of an earlier posterior run exists; pass --resume to "
+            "continue it or --overwrite to start over",
+            file=database,
+        )
     if resume and not database.exists():
         raise OutputError("--resume: no posterior database to resume from", file=database)
     return paths
 
 
-def noise_floor(problem: Problem, unit: np.ndarray, history_replications: int
-                ) -> tuple[float, np.ndarray]:
+def noise_floor(
+    problem: Problem, unit: np.ndarray, history_replications: int
+) -> tuple[float, np.ndarray]:
     """Expected loss at the true parameters, Σ w_i s_i² (1/H + 1/R), with s_i² the sample
     variance over the problem's R replications at ``unit``; and the per-replication
     moments (R, M)."""
     rows = [problem.replication_moments(unit, r) for r in range(len(problem.seeds))]
     if any(r is None for r in rows):
-        raise ScenarioError("the model fails at the reference point of the noise floor; "
-                            "give a numeric tolerance", key="tolerance")
+        raise ScenarioError(
+            "the model fails at the reference point of the noise floor; give a numeric tolerance",
+            key="tolerance",
+        )
     moments = np.stack(rows)
     variance = moments.var(axis=0, ddof=1)
     replications = len(problem.seeds)
     weights = problem.moments.weights
-    return float(np.sum(weights * variance * (1.0 / history_replications
-                                              + 1.0 / replications))), moments
+    return float(
+        np.sum(weights * variance * (1.0 / history_replications + 1.0 / replications))
+    ), moments
 
 
 def reference_unit(problem: Problem, spec: CalibrationSpec) -> np.ndarray:
@@ -553,11 +620,20 @@ class PosteriorRun:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def run_posterior(settings: PosteriorSettings, spec: CalibrationSpec, out: str | Path, *,
-                  client: Any | None = None, resume: bool = False, overwrite: bool = False,
-                  problem: Problem | None = None, stop_after_generations: int | None = None,
-                  diagnostics: bool = True, write: bool = True, progress: bool = False
-                  ) -> PosteriorRun:
+def run_posterior(
+    settings: PosteriorSettings,
+    spec: CalibrationSpec,
+    out: str | Path,
+    *,
+    client: Any | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    problem: Problem | None = None,
+    stop_after_generations: int | None = None,
+    diagnostics: bool = True,
+    write: bool = True,
+    progress: bool = False,
+) -> PosteriorRun:
     """Run (or resume) the ABC-SMC posterior of ``spec`` and write its outputs.
 
     ``client``: a ``distributed.Client`` (None: serial, in this process). ``resume``:
@@ -579,35 +655,52 @@ def run_posterior(settings: PosteriorSettings, spec: CalibrationSpec, out: str |
     if problem is None:
         problem = Problem.from_spec(spec, replications=replications)
     elif len(problem.seeds) != replications:
-        raise ValueError(f"problem has {len(problem.seeds)} replications, settings want "
-                         f"{replications}")
+        raise ValueError(
+            f"problem has {len(problem.seeds)} replications, settings want {replications}"
+        )
     if not problem.moments.observations:
-        raise ScenarioError(f"no target has an observation in the window {spec.window}",
-                            file=spec.source_path, key="targets")
+        raise ScenarioError(
+            f"no target has an observation in the window {spec.window}",
+            file=spec.source_path,
+            key="targets",
+        )
     logging.getLogger("ABC").setLevel(logging.INFO if progress else logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.INFO if progress else logging.WARNING)
     started = time.perf_counter()
     keys = parameter_keys(len(problem.names))
     prior, prior_sd = prior_distribution(problem, settings.priors)
     floor_unit = reference_unit(problem, spec)
-    floor, _ = (noise_floor(problem, floor_unit, settings.history_replications)
-                if settings.tolerance == "noise" else (float(settings.tolerance), None))
+    floor, _ = (
+        noise_floor(problem, floor_unit, settings.history_replications)
+        if settings.tolerance == "noise"
+        else (float(settings.tolerance), None)
+    )
     sampler = make_sampler(settings.seed, client)
     abc = pyabc.ABCSMC(
-        MeanMomentModel(problem, keys), prior, MomentDistance(problem.moments.weights),
-        population_size=settings.population, sampler=sampler,
-        eps=resumable_quantile_epsilon(settings.quantile))
-    identity = {"settings_hash": settings.content_hash(spec), "names": list(problem.names),
-                "replications": replications,
-                "observed_hash": hashlib.sha256(problem.moments.observed.tobytes()).hexdigest()}
+        MeanMomentModel(problem, keys),
+        prior,
+        MomentDistance(problem.moments.weights),
+        population_size=settings.population,
+        sampler=sampler,
+        eps=resumable_quantile_epsilon(settings.quantile),
+    )
+    identity = {
+        "settings_hash": settings.content_hash(spec),
+        "names": list(problem.names),
+        "replications": replications,
+        "observed_hash": hashlib.sha256(problem.moments.observed.tobytes()).hexdigest(),
+    }
     database.parent.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{database.resolve()}"
     if resume:
         history = abc.load(url, 1)
         stored = history.get_abc().json_parameters
         if stored != str(identity):
-            raise OutputError("the database was written by other posterior settings, spec or "
-                              "targets; pass --overwrite to start over", file=database)
+            raise OutputError(
+                "the database was written by other posterior settings, spec or "
+                "targets; pass --overwrite to start over",
+                file=database,
+            )
     else:
         history = abc.new(url, {"moments": problem.moments.observed}, meta_info=identity)
     done = history.n_populations
@@ -616,13 +709,19 @@ def run_posterior(settings: PosteriorSettings, spec: CalibrationSpec, out: str |
     remaining = settings.generations - done
     if stop_after_generations is not None:
         remaining = min(remaining, stop_after_generations)
-    finished_before = (remaining <= 0 or history.total_nr_simulations >= evaluation_cap
-                       or (last_epsilon is not None and last_epsilon <= floor))
+    finished_before = (
+        remaining <= 0
+        or history.total_nr_simulations >= evaluation_cap
+        or (last_epsilon is not None and last_epsilon <= floor)
+    )
     abc_started = time.perf_counter()
     if not finished_before:
-        abc.run(minimum_epsilon=floor, max_nr_populations=remaining,
-                max_total_nr_simulations=evaluation_cap,
-                min_acceptance_rate=settings.min_acceptance_rate)
+        abc.run(
+            minimum_epsilon=floor,
+            max_nr_populations=remaining,
+            max_total_nr_simulations=evaluation_cap,
+            min_acceptance_rate=settings.min_acceptance_rate,
+        )
     history = abc.history
     run = _collect(history, problem, sampler)
     run.paths = paths
@@ -642,15 +741,24 @@ def run_posterior(settings: PosteriorSettings, spec: CalibrationSpec, out: str |
     if sampler.evaluations_run and abc_wall > 0:
         info["abc_wall_seconds_this_run"] = round(abc_wall, 2)
         info["model_runs_per_second_this_run"] = round(
-            sampler.evaluations_run * replications / abc_wall, 2)
+            sampler.evaluations_run * replications / abc_wall, 2
+        )
         info["cpu_seconds_per_model_run"] = round(
-            sampler.cpu_seconds / (sampler.evaluations_run * replications), 4)
-    diagnostic = identification(problem, run.unit, run.weights, prior_sd, floor,
-                                share=settings.identified_share,
-                                step=settings.jacobian_step if diagnostics else None,
-                                client=client)
-    run.summary = _summary(settings, spec, problem, run, floor, floor_unit, stop, info,
-                           diagnostic, prior_sd)
+            sampler.cpu_seconds / (sampler.evaluations_run * replications), 4
+        )
+    diagnostic = identification(
+        problem,
+        run.unit,
+        run.weights,
+        prior_sd,
+        floor,
+        share=settings.identified_share,
+        step=settings.jacobian_step if diagnostics else None,
+        client=client,
+    )
+    run.summary = _summary(
+        settings, spec, problem, run, floor, floor_unit, stop, info, diagnostic, prior_sd
+    )
     run.extra["identification"] = diagnostic
     if write:
         _write(run, paths)
@@ -676,27 +784,45 @@ def _collect(history, problem: Problem, sampler) -> PosteriorRun:
     values = problem.lower + unit * (problem.upper - problem.lower)
     populations = history.get_all_populations()
     populations = populations[populations.t >= 0].sort_values("t")
-    generations = [{"generation": int(row.t), "epsilon": float(row.epsilon),
-                    "evaluations": int(row.samples),
-                    "acceptance_rate": round(float(len(unit) / row.samples), 4)
-                    if row.samples else None}
-                   for row in populations.itertuples()]
-    return PosteriorRun(problem.names, unit, weights, distances, values, generations, {},
-                        {}, sampler.discarded_evaluations, sampler.evaluations_run)
+    generations = [
+        {
+            "generation": int(row.t),
+            "epsilon": float(row.epsilon),
+            "evaluations": int(row.samples),
+            "acceptance_rate": round(float(len(unit) / row.samples), 4) if row.samples else None,
+        }
+        for row in populations.itertuples()
+    ]
+    return PosteriorRun(
+        problem.names,
+        unit,
+        weights,
+        distances,
+        values,
+        generations,
+        {},
+        {},
+        sampler.discarded_evaluations,
+        sampler.evaluations_run,
+    )
 
 
-def _stop_reason(generations: list[dict[str, Any]], settings: PosteriorSettings,
-                 floor: float, cap: int) -> str:
+def _stop_reason(
+    generations: list[dict[str, Any]], settings: PosteriorSettings, floor: float, cap: int
+) -> str:
     last = generations[-1]
     if last["epsilon"] <= floor:
-        return "reached the noise floor" if settings.tolerance == "noise" else \
-            "reached the tolerance"
+        return (
+            "reached the noise floor" if settings.tolerance == "noise" else "reached the tolerance"
+        )
     if sum(g["evaluations"] for g in generations) >= cap:
         return "max_simulations"
     if len(generations) >= settings.generations:
         return "generations"
-    if last["acceptance_rate"] is not None and \
-            last["acceptance_rate"] < settings.min_acceptance_rate:
+    if (
+        last["acceptance_rate"] is not None
+        and last["acceptance_rate"] < settings.min_acceptance_rate
+    ):
         return "min_acceptance_rate"
     return "stopped early (interrupted or stop_after_generations); resume to continue"
 
@@ -704,6 +830,7 @@ def _stop_reason(generations: list[dict[str, Any]], settings: PosteriorSettings,
 # ---------------------------------------------------------------------------------------
 # weighted statistics and identification
 # ---------------------------------------------------------------------------------------
+
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
     """Quantile ``q`` of weighted ``values``: the smallest value whose cumulative weight
@@ -724,8 +851,9 @@ def weighted_covariance(unit: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return (centred * weights[:, None]).T @ centred
 
 
-def moment_jacobian(problem: Problem, unit: np.ndarray, step: float, *,
-                    client: Any | None = None) -> np.ndarray:
+def moment_jacobian(
+    problem: Problem, unit: np.ndarray, step: float, *, client: Any | None = None
+) -> np.ndarray:
     """d mean moments / d unit coordinates (M, P): central differences of width ``step``
     (one-sided at a bound) under common random numbers; a column is NaN if the model
     fails on either side."""
@@ -746,7 +874,7 @@ def moment_jacobian(problem: Problem, unit: np.ndarray, step: float, *,
     replications = len(problem.seeds)
     means = []
     for i in range(len(points)):
-        block = results[i * replications:(i + 1) * replications]
+        block = results[i * replications : (i + 1) * replications]
         means.append(None if any(b is None for b in block) else np.mean(block, axis=0))
     columns = []
     for j in range(len(unit)):
@@ -772,10 +900,18 @@ def _direction(names: Sequence[str], vector: np.ndarray, top: int = 3) -> dict[s
     return {names[i]: round(float(vector[i]), 4) for i in order if abs(vector[i]) >= 0.1}
 
 
-def identification(problem: Problem, unit: np.ndarray, weights: np.ndarray,
-                   prior_sd: np.ndarray, floor: float, *, share: float = 0.5,
-                   step: float | None = 0.05, client: Any | None = None,
-                   jacobian: np.ndarray | None = None) -> dict[str, Any]:
+def identification(
+    problem: Problem,
+    unit: np.ndarray,
+    weights: np.ndarray,
+    prior_sd: np.ndarray,
+    floor: float,
+    *,
+    share: float = 0.5,
+    step: float | None = 0.05,
+    client: Any | None = None,
+    jacobian: np.ndarray | None = None,
+) -> dict[str, Any]:
     """Identification diagnostics of a weighted posterior sample (unit-cube coordinates):
     per-parameter verdicts, correlations, posterior-covariance eigen-directions against the
     prior and, unless ``step`` is None, the weighted moment Jacobian's singular directions
@@ -786,14 +922,14 @@ def identification(problem: Problem, unit: np.ndarray, weights: np.ndarray,
     sd = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     with np.errstate(invalid="ignore", divide="ignore"):
         correlation = covariance / np.outer(sd, sd)
-    median = np.array([weighted_quantile(unit[:, j], weights, 0.5)
-                       for j in range(unit.shape[1])])
+    median = np.array([weighted_quantile(unit[:, j], weights, 0.5) for j in range(unit.shape[1])])
     parameters = {}
     for j, name in enumerate(names):
         ratio = float(sd[j] / prior_sd[j])
-        parameters[name] = {"posterior_sd_over_prior_sd": round(ratio, 4),
-                            "verdict": "identified by data" if ratio < share
-                            else "held at its prior"}
+        parameters[name] = {
+            "posterior_sd_over_prior_sd": round(ratio, 4),
+            "verdict": "identified by data" if ratio < share else "held at its prior",
+        }
     pairs = []
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
@@ -807,32 +943,43 @@ def identification(problem: Problem, unit: np.ndarray, weights: np.ndarray,
         vector = eigenvectors[:, k]
         prior_variance = float(vector @ prior_covariance @ vector)
         ratio = math.sqrt(max(float(eigenvalues[k]), 0.0) / prior_variance)
-        directions.append({"posterior_variance": float(eigenvalues[k]),
-                           "sd_over_prior_sd": round(ratio, 4),
-                           "identified": ratio < share,
-                           "direction": _direction(names, vector)})
+        directions.append(
+            {
+                "posterior_variance": float(eigenvalues[k]),
+                "sd_over_prior_sd": round(ratio, 4),
+                "identified": ratio < share,
+                "direction": _direction(names, vector),
+            }
+        )
     out: dict[str, Any] = {
         "coordinates": "unit cube of the spec's bounds",
         "identified_share": share,
         "parameters": parameters,
         "correlated_pairs": pairs,
-        "correlation": [[round(float(v), 4) if np.isfinite(v) else None for v in row]
-                        for row in correlation],
+        "correlation": [
+            [round(float(v), 4) if np.isfinite(v) else None for v in row] for row in correlation
+        ],
         "posterior_covariance_eigen": directions,
         "posterior_median_unit": [round(float(v), 6) for v in median],
     }
     if step is not None or jacobian is not None:
         if jacobian is None:
             jacobian = moment_jacobian(problem, median, step, client=client)
-        out["jacobian"] = jacobian_directions(jacobian, problem.moments.weights, names,
-                                              prior_sd, floor)
+        out["jacobian"] = jacobian_directions(
+            jacobian, problem.moments.weights, names, prior_sd, floor
+        )
         if step is not None:
             out["jacobian"]["step_unit"] = step
     return out
 
 
-def jacobian_directions(jacobian: np.ndarray, weights: np.ndarray, names: Sequence[str],
-                        prior_sd: np.ndarray, floor: float) -> dict[str, Any]:
+def jacobian_directions(
+    jacobian: np.ndarray,
+    weights: np.ndarray,
+    names: Sequence[str],
+    prior_sd: np.ndarray,
+    floor: float,
+) -> dict[str, Any]:
     """Singular directions of the weighted Jacobian W^{1/2} J (M, P). For each: singular
     value s, the loss increase of a one-prior-sd move along it ((s sd_v)², sd_v the prior
     sd along v) and that increase over the noise floor; below 1 the data cannot see the
@@ -848,25 +995,41 @@ def jacobian_directions(jacobian: np.ndarray, weights: np.ndarray, names: Sequen
         vector = right[k]
         move = math.sqrt(float(vector @ prior_covariance @ vector))
         increase = float((value * move) ** 2)
-        directions.append({"singular_value": float(value),
-                           "relative": float(value / singular[0]) if singular[0] > 0 else 0.0,
-                           "loss_increase_one_prior_sd": increase,
-                           "over_noise_floor": increase / floor if floor > 0 else math.inf,
-                           "ridge": bool(floor > 0 and increase < floor),
-                           "direction": _direction(names, vector)})
-    return {"noise_floor": floor, "condition_number": float(singular[0] / singular[-1])
-            if singular[-1] > 0 else math.inf, "directions": directions,
-            "ridges": [d["direction"] for d in directions if d["ridge"]]}
+        directions.append(
+            {
+                "singular_value": float(value),
+                "relative": float(value / singular[0]) if singular[0] > 0 else 0.0,
+                "loss_increase_one_prior_sd": increase,
+                "over_noise_floor": increase / floor if floor > 0 else math.inf,
+                "ridge": bool(floor > 0 and increase < floor),
+                "direction": _direction(names, vector),
+            }
+        )
+    return {
+        "noise_floor": floor,
+        "condition_number": float(singular[0] / singular[-1]) if singular[-1] > 0 else math.inf,
+        "directions": directions,
+        "ridges": [d["direction"] for d in directions if d["ridge"]],
+    }
 
 
 # ---------------------------------------------------------------------------------------
 # outputs
 # ---------------------------------------------------------------------------------------
 
-def _summary(settings: PosteriorSettings, spec: CalibrationSpec, problem: Problem,
-             run: PosteriorRun, floor: float, floor_unit: np.ndarray, stop: str,
-             info: dict[str, Any], diagnostic: dict[str, Any], prior_sd: np.ndarray
-             ) -> dict[str, Any]:
+
+def _summary(
+    settings: PosteriorSettings,
+    spec: CalibrationSpec,
+    problem: Problem,
+    run: PosteriorRun,
+    floor: float,
+    floor_unit: np.ndarray,
+    stop: str,
+    info: dict[str, Any],
+    diagnostic: dict[str, Any],
+    prior_sd: np.ndarray,
+) -> dict[str, Any]:
     from datetime import UTC, datetime
 
     parameters = {}
@@ -881,10 +1044,17 @@ def _summary(settings: PosteriorSettings, spec: CalibrationSpec, problem: Proble
             "p95": round(weighted_quantile(column, run.weights, 0.95), 6),
             "mean": round(float(run.weights @ column), 6),
             "sd": round(float(np.sqrt(run.weights @ (column - run.weights @ column) ** 2)), 6),
-            "prior": {"distribution": prior.distribution, "lower": bounds.lower,
-                      "upper": bounds.upper, "sd": round(float(prior_sd[j] * width), 6),
-                      **({"mean": prior.mean, "source": prior.source}
-                         if prior.distribution == "normal" else {})},
+            "prior": {
+                "distribution": prior.distribution,
+                "lower": bounds.lower,
+                "upper": bounds.upper,
+                "sd": round(float(prior_sd[j] * width), 6),
+                **(
+                    {"mean": prior.mean, "source": prior.source}
+                    if prior.distribution == "normal"
+                    else {}
+                ),
+            },
             "identification": diagnostic["parameters"][name]["verdict"],
         }
     ess = float(1.0 / np.sum(run.weights**2))
@@ -899,22 +1069,26 @@ def _summary(settings: PosteriorSettings, spec: CalibrationSpec, problem: Proble
         "particles": len(run.weights),
         "effective_sample_size": round(ess, 1),
         "fixed": dict(spec.fixed),
-        "regimes": None if spec.regimes is None else {
+        "regimes": None
+        if spec.regimes is None
+        else {
             "break_year": spec.regimes.break_year,
-            "note": "name@YEAR holds the value from break_year on"},
+            "note": "name@YEAR holds the value from break_year on",
+        },
         "parameters": parameters,
-        "tolerance": {"rule": settings.tolerance if settings.tolerance == "noise"
-                      else "fixed", "noise_floor_or_tolerance": floor,
-                      "reference_point": problem.values(floor_unit),
-                      "history_replications": settings.history_replications,
-                      "final_epsilon": run.generations[-1]["epsilon"],
-                      "best_distance": float(np.min(run.distances)),
-                      "stopped_by": stop},
+        "tolerance": {
+            "rule": settings.tolerance if settings.tolerance == "noise" else "fixed",
+            "noise_floor_or_tolerance": floor,
+            "reference_point": problem.values(floor_unit),
+            "history_replications": settings.history_replications,
+            "final_epsilon": run.generations[-1]["epsilon"],
+            "best_distance": float(np.min(run.distances)),
+            "stopped_by": stop,
+        },
         "generations": run.generations,
         "evaluations": info,
         "identification": diagnostic,
-        "files": {"particles": run.paths["particles"].name,
-                  "database": run.paths["database"].name},
+        "files": {"particles": run.paths["particles"].name, "database": run.paths["database"].name},
     }
 
 
@@ -928,12 +1102,17 @@ def _write(run: PosteriorRun, paths: dict[str, Path]) -> None:
     frame.insert(0, "weight", run.weights)
     frame.insert(0, "particle", np.arange(len(run.weights)))
     write_csv(paths["particles"], frame)
-    header = ("# Posterior written by `growthpole posterior` (docs/calibration.md). Do not edit "
-              "by hand: re-run it.\n# The weighted particles are in "
-              f"{paths['particles'].name}; {paths['database'].name} is pyabc's history "
-              "(the checkpoint).\n")
-    write_text(paths["summary"], header + yaml.safe_dump(_plain(run.summary), sort_keys=False,
-                                                          allow_unicode=True, width=100))
+    header = (
+        "# Posterior written by `growthpole posterior` (docs/calibration.md). Do not edit "
+        "by hand: re-run it.\n# The weighted particles are in "
+        f"{paths['particles'].name}; {paths['database'].name} is pyabc's history "
+        "(the checkpoint).\n"
+    )
+    write_text(
+        paths["summary"],
+        header
+        + yaml.safe_dump(_plain(run.summary), sort_keys=False, allow_unicode=True, width=100),
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -951,6 +1130,7 @@ def _plain(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 # reading a posterior back, and drawing from it
 # ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Posterior:
@@ -971,34 +1151,50 @@ def load_posterior(path: str | Path) -> Posterior:
     path = Path(path)
     data = read_yaml(path, what="posterior")
     if not isinstance(data, dict) or not isinstance(data.get("parameters"), dict):
-        raise ScenarioError("posterior file must hold a 'parameters' mapping", file=path,
-                            key="parameters")
+        raise ScenarioError(
+            "posterior file must hold a 'parameters' mapping", file=path, key="parameters"
+        )
     names = tuple(data["parameters"])
-    particles = path.with_name(str((data.get("files") or {}).get("particles",
-                                                                 output_paths(path)
-                                                                 ["particles"].name)))
+    particles = path.with_name(
+        str((data.get("files") or {}).get("particles", output_paths(path)["particles"].name))
+    )
     try:
         frame = pd.read_csv(particles)
     except (OSError, ValueError) as exc:
-        raise ScenarioError(f"cannot read the posterior's particles: {exc}", file=particles,
-                            key="files.particles") from None
+        raise ScenarioError(
+            f"cannot read the posterior's particles: {exc}", file=particles, key="files.particles"
+        ) from None
     missing = [n for n in (*names, "weight") if n not in frame.columns]
     if missing:
-        raise ScenarioError(f"particles file lacks columns {', '.join(missing)}",
-                            file=particles)
+        raise ScenarioError(f"particles file lacks columns {', '.join(missing)}", file=particles)
     weights = frame.weight.to_numpy(dtype=float)
-    if len(weights) == 0 or not np.all(np.isfinite(weights)) or np.any(weights < 0) \
-            or weights.sum() <= 0:
-        raise ScenarioError("particle weights must be finite, >= 0 and not all 0",
-                            file=particles, key="weight")
+    if (
+        len(weights) == 0
+        or not np.all(np.isfinite(weights))
+        or np.any(weights < 0)
+        or weights.sum() <= 0
+    ):
+        raise ScenarioError(
+            "particle weights must be finite, >= 0 and not all 0", file=particles, key="weight"
+        )
     regimes = data.get("regimes") or {}
-    return Posterior(names, frame[list(names)].to_numpy(dtype=float), weights / weights.sum(),
-                     {str(k): float(v) for k, v in (data.get("fixed") or {}).items()},
-                     regimes.get("break_year"), str(path))
+    return Posterior(
+        names,
+        frame[list(names)].to_numpy(dtype=float),
+        weights / weights.sum(),
+        {str(k): float(v) for k, v in (data.get("fixed") or {}).items()},
+        regimes.get("break_year"),
+        str(path),
+    )
 
 
-def draw_parameters(posterior: Posterior, rng: np.random.Generator, n: int, *,
-                    regime: Literal["latest", "all"] = "latest") -> list[dict[str, float]]:
+def draw_parameters(
+    posterior: Posterior,
+    rng: np.random.Generator,
+    n: int,
+    *,
+    regime: Literal["latest", "all"] = "latest",
+) -> list[dict[str, float]]:
     """``n`` parameter sets drawn from the posterior (particles resampled by weight, with
     replacement), one per replication: each the spec's fixed values plus one particle's
     free ones. ``regime="latest"`` (scenarios: projections continue the latest regime):
@@ -1009,8 +1205,7 @@ def draw_parameters(posterior: Posterior, rng: np.random.Generator, n: int, *,
     indices = rng.choice(len(posterior.weights), size=n, replace=True, p=posterior.weights)
     draws = []
     for index in indices:
-        free = dict(zip(posterior.names, (float(v) for v in posterior.values[index]),
-                        strict=True))
+        free = dict(zip(posterior.names, (float(v) for v in posterior.values[index]), strict=True))
         if regime == "latest":
             late = {k.split("@")[0]: v for k, v in free.items() if "@" in k}
             free = {**{k: v for k, v in free.items() if "@" not in k}, **late}

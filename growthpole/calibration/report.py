@@ -57,25 +57,34 @@ def last_data_year(city: str = "shaoxing") -> int:
 def observed_gdp(city: str, first: int, last: int) -> pd.Series:
     """Observed GDP (亿元, current prices) of ``city`` by year in [first, last]."""
     panel = data_module.active_city_panel()
-    rows = panel[(panel.city_code.astype(int) == CORRIDOR_CITY_CODES[city])
-                 & panel.year.astype(int).between(first, last)]
-    return pd.Series(rows.gdp_100m_cny.astype(float).to_numpy(),
-                     index=rows.year.astype(int).to_numpy()).sort_index()
+    rows = panel[
+        (panel.city_code.astype(int) == CORRIDOR_CITY_CODES[city])
+        & panel.year.astype(int).between(first, last)
+    ]
+    return pd.Series(
+        rows.gdp_100m_cny.astype(float).to_numpy(), index=rows.year.astype(int).to_numpy()
+    ).sort_index()
 
 
-def simulate_hindcast(spec: CalibrationSpec, values: dict[str, float], *, end: int,
-                      scale: Scale | None = None) -> tuple[pd.DataFrame, list]:
+def simulate_hindcast(
+    spec: CalibrationSpec, values: dict[str, float], *, end: int, scale: Scale | None = None
+) -> tuple[pd.DataFrame, list]:
     """City-year table of the hindcast (window start to ``end``) and its seeds; after a
     regime break the latest regime continues out of sample."""
-    problem = Problem.from_spec(spec, end=end, scale=scale,
-                                replications=spec.diagnostics.hindcast_replications,
-                                first_replication=spec.replications)
+    problem = Problem.from_spec(
+        spec,
+        end=end,
+        scale=scale,
+        replications=spec.diagnostics.hindcast_replications,
+        first_replication=spec.replications,
+    )
     frames = [problem.run_model(values, r).city_year() for r in range(len(problem.seeds))]
     return pd.concat(frames, ignore_index=True), list(problem.seeds)
 
 
-def _city_errors(city_year: pd.DataFrame, city: str, start: int, end: int,
-                 last: int) -> dict[str, object]:
+def _city_errors(
+    city_year: pd.DataFrame, city: str, start: int, end: int, last: int
+) -> dict[str, object]:
     rows = city_year[city_year.region == city]
     grouped = rows.groupby("year").gdp
     observed = observed_gdp(city, start + 1, last)
@@ -84,12 +93,18 @@ def _city_errors(city_year: pd.DataFrame, city: str, start: int, end: int,
     for year in years:
         sims = grouped.get_group(year).to_numpy(dtype=float)
         mean = float(sims.mean())
-        table.append({"year": year, "observed": float(observed[year]), "simulated_mean": mean,
-                      "simulated_p05": float(np.quantile(sims, 0.05)),
-                      "simulated_median": float(np.median(sims)),
-                      "simulated_p95": float(np.quantile(sims, 0.95)),
-                      "error": mean / float(observed[year]) - 1.0,
-                      "sample": "in" if year <= end else "out"})
+        table.append(
+            {
+                "year": year,
+                "observed": float(observed[year]),
+                "simulated_mean": mean,
+                "simulated_p05": float(np.quantile(sims, 0.05)),
+                "simulated_median": float(np.median(sims)),
+                "simulated_p95": float(np.quantile(sims, 0.95)),
+                "error": mean / float(observed[year]) - 1.0,
+                "sample": "in" if year <= end else "out",
+            }
+        )
     inside = [r["error"] for r in table if r["sample"] == "in"]
     outside = [r["error"] for r in table if r["sample"] == "out"]
     return {
@@ -101,27 +116,31 @@ def _city_errors(city_year: pd.DataFrame, city: str, start: int, end: int,
     }
 
 
-def _rank_errors(city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
-                 ) -> tuple[pd.DataFrame | None, dict[str, object]]:
+def _rank_errors(
+    city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
+) -> tuple[pd.DataFrame | None, dict[str, object]]:
     try:
         from growthpole.panel import historical_rank, national_years, ranking_panel
         from growthpole.ranking import attach_national_rank
     except (ImportError, AttributeError) as exc:
-        return None, {"available": False,
-                      "note": f"national rank skipped: growthpole.ranking is not available "
-                              f"({exc})"}
+        return None, {
+            "available": False,
+            "note": f"national rank skipped: growthpole.ranking is not available ({exc})",
+        }
     try:
         # the calibrated paths already contain the realised national cycle of the window
-        ranked = attach_national_rank(city_year, seeds, start, use_history=True,
-                                      national_information_year=end)
+        ranked = attach_national_rank(
+            city_year, seeds, start, use_history=True, national_information_year=end
+        )
         panel = ranking_panel()
         national = set(national_years(panel))
         history = historical_rank(panel, CORRIDOR_CITY_CODES["shaoxing"])
     except GrowthpoleError as exc:
         return None, {"available": False, "note": f"national rank skipped: {exc.one_line()}"}
     history = history[history.year.isin(national)].set_index("year")["rank"]
-    reference = _rank_of_observed_gdp(sorted(set(city_year.year.astype(int))), seeds[:1],
-                                      start, attach_national_rank)
+    reference = _rank_of_observed_gdp(
+        sorted(set(city_year.year.astype(int))), seeds[:1], start, attach_national_rank
+    )
     shaoxing = ranked[ranked.region == "shaoxing"]
     rows = []
     for year, block in shaoxing.groupby("year"):
@@ -130,28 +149,40 @@ def _rank_errors(city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
         ranks = block.national_rank.astype(float).to_numpy()
         median = float(np.median(ranks))
         observed_rank = reference.get(int(year))
-        rows.append({"year": int(year), "historical": int(history[int(year)]),
-                     "simulated_median": median,
-                     "simulated_p05": float(np.quantile(ranks, 0.05)),
-                     "simulated_p95": float(np.quantile(ranks, 0.95)),
-                     "error": median - int(history[int(year)]),
-                     "rank_of_observed_gdp": observed_rank,
-                     "error_against_observed_gdp_rank": None if observed_rank is None
-                     else median - observed_rank,
-                     "sample": "in" if int(year) <= end else "out"})
+        rows.append(
+            {
+                "year": int(year),
+                "historical": int(history[int(year)]),
+                "simulated_median": median,
+                "simulated_p05": float(np.quantile(ranks, 0.05)),
+                "simulated_p95": float(np.quantile(ranks, 0.95)),
+                "error": median - int(history[int(year)]),
+                "rank_of_observed_gdp": observed_rank,
+                "error_against_observed_gdp_rank": None
+                if observed_rank is None
+                else median - observed_rank,
+                "sample": "in" if int(year) <= end else "out",
+            }
+        )
     inside = [r for r in rows if r["sample"] == "in"]
     worst = max((abs(r["error"]) for r in inside), default=None)
-    own = [abs(r["error_against_observed_gdp_rank"]) for r in inside
-           if r["error_against_observed_gdp_rank"] is not None]
-    ranking_gap = [abs(r["rank_of_observed_gdp"] - r["historical"]) for r in inside
-                   if r["rank_of_observed_gdp"] is not None]
+    own = [
+        abs(r["error_against_observed_gdp_rank"])
+        for r in inside
+        if r["error_against_observed_gdp_rank"] is not None
+    ]
+    ranking_gap = [
+        abs(r["rank_of_observed_gdp"] - r["historical"])
+        for r in inside
+        if r["rank_of_observed_gdp"] is not None
+    ]
     return ranked, {
         "available": True,
         "method": "competitors at their realised panel values (use_history=True): the "
-                  "error is that of the simulated corridor GDP, plus any difference between "
-                  "the ranking module's rank of Shaoxing's *observed* GDP and the historical "
-                  "rank (rank_of_observed_gdp; a property of growthpole.ranking, not of the "
-                  "calibration)",
+        "error is that of the simulated corridor GDP, plus any difference between "
+        "the ranking module's rank of Shaoxing's *observed* GDP and the historical "
+        "rank (rank_of_observed_gdp; a property of growthpole.ranking, not of the "
+        "calibration)",
         "max_abs_error_in_window": worst,
         "within_tolerance_every_window_year": (worst is not None and worst <= RANK_TOLERANCE),
         "max_abs_error_against_observed_gdp_rank": max(own, default=None),
@@ -160,8 +191,9 @@ def _rank_errors(city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
     }
 
 
-def _rank_of_observed_gdp(years: Sequence[int], seeds: Sequence, start: int,
-                          attach) -> dict[int, int]:
+def _rank_of_observed_gdp(
+    years: Sequence[int], seeds: Sequence, start: int, attach
+) -> dict[int, int]:
     """Shaoxing's rank given by the ranking module when the four corridor cities take
     their *observed* GDP (years in which all four are observed)."""
     rows = []
@@ -172,29 +204,38 @@ def _rank_of_observed_gdp(years: Sequence[int], seeds: Sequence, start: int,
             if len(series):
                 values[city] = float(series.iloc[0])
         if len(values) == len(CITIES):
-            rows.extend({"replication": 0, "year": year, "region": c, "gdp": v}
-                        for c, v in values.items())
+            rows.extend(
+                {"replication": 0, "year": year, "region": c, "gdp": v} for c, v in values.items()
+            )
     if not rows:
         return {}
-    frame = attach(pd.DataFrame(rows), seeds, start, use_history=True,
-                   corridor_is_model_output=False)  # observed GDP: published
+    frame = attach(
+        pd.DataFrame(rows), seeds, start, use_history=True, corridor_is_model_output=False
+    )  # observed GDP: published
     shaoxing = frame[frame.region == "shaoxing"]
     return {int(y): int(r) for y, r in zip(shaoxing.year, shaoxing.national_rank, strict=True)}
 
 
-def hindcast(spec: CalibrationSpec, values: dict[str, float], *, scale: Scale | None = None
-             ) -> tuple[dict[str, object], pd.DataFrame]:
+def hindcast(
+    spec: CalibrationSpec, values: dict[str, float], *, scale: Scale | None = None
+) -> tuple[dict[str, object], pd.DataFrame]:
     """Hindcast metrics (per city and rank) at ``values``; also returns the city-year table
     (with ``national_rank`` where available)."""
     last = max(last_data_year("shaoxing"), spec.end)
     city_year, seeds = simulate_hindcast(spec, values, end=last, scale=scale)
-    cities = {city: _city_errors(city_year, city, spec.start, spec.end, last)
-              for city in CITIES}
+    cities = {city: _city_errors(city_year, city, spec.start, spec.end, last) for city in CITIES}
     ranked, rank = _rank_errors(city_year, seeds, spec.start, spec.end)
     used_scale = scale or spec.scale
-    return ({"scale": used_scale.model_dump(), "replications": len(seeds),
-             "last_year": last, "cities": cities, "national_rank": rank},
-            ranked if ranked is not None else city_year)
+    return (
+        {
+            "scale": used_scale.model_dump(),
+            "replications": len(seeds),
+            "last_year": last,
+            "cities": cities,
+            "national_rank": rank,
+        },
+        ranked if ranked is not None else city_year,
+    )
 
 
 def target_verdicts(hindcast_result: dict[str, object]) -> dict[str, object]:
@@ -202,22 +243,32 @@ def target_verdicts(hindcast_result: dict[str, object]) -> dict[str, object]:
     rank = hindcast_result["national_rank"]  # type: ignore[assignment]
     rmspe, mape = shaoxing["in_sample_rmspe"], shaoxing["out_of_sample_mape"]
     return {
-        "in_sample_shaoxing_rmspe": {"value": rmspe, "target": RMSPE_TARGET,
-                                     "met": rmspe is not None and rmspe <= RMSPE_TARGET},
+        "in_sample_shaoxing_rmspe": {
+            "value": rmspe,
+            "target": RMSPE_TARGET,
+            "met": rmspe is not None and rmspe <= RMSPE_TARGET,
+        },
         "out_of_sample_shaoxing_mape": {
-            "value": mape, "target": MAPE_TARGET, "years": shaoxing["out_of_sample_years"],
+            "value": mape,
+            "target": MAPE_TARGET,
+            "years": shaoxing["out_of_sample_years"],
             "met": (mape <= MAPE_TARGET) if mape is not None else None,
-            **({"note": "no data year after the window"} if mape is None else {})},
+            **({"note": "no data year after the window"} if mape is None else {}),
+        },
         "national_rank_within_2_every_window_year": {
             "max_abs_error": rank.get("max_abs_error_in_window"),
             "target": RANK_TOLERANCE,
-            "met": rank.get("within_tolerance_every_window_year") if rank.get("available")
+            "met": rank.get("within_tolerance_every_window_year")
+            if rank.get("available")
             else None,
-            "max_abs_error_against_rank_of_observed_gdp":
-                rank.get("max_abs_error_against_observed_gdp_rank"),
-            "max_abs_gap_rank_of_observed_gdp_vs_historical":
-                rank.get("max_abs_gap_observed_gdp_rank_vs_historical"),
-            **({"note": rank["note"]} if not rank.get("available") else {})},
+            "max_abs_error_against_rank_of_observed_gdp": rank.get(
+                "max_abs_error_against_observed_gdp_rank"
+            ),
+            "max_abs_gap_rank_of_observed_gdp_vs_historical": rank.get(
+                "max_abs_gap_observed_gdp_rank_vs_historical"
+            ),
+            **({"note": rank["note"]} if not rank.get("available") else {}),
+        },
     }
 
 
@@ -230,12 +281,19 @@ def moment_fit(problem: Problem, moments: np.ndarray) -> list[dict[str, object]]
         target = problem.moments.targets[obs.target]
         kind = MOMENT_KINDS[target.kind]
         error = float(mean[i] - obs.value)
-        rows.append({"target": target.label, "year": obs.year,
-                     "observed": kind.to_natural(obs.value),
-                     "simulated": kind.to_natural(float(mean[i])),
-                     "error": error, "error_unit": kind.error_unit,
-                     "replication_sd": float(sd[i]), "weight": obs.weight,
-                     "loss_contribution": obs.weight * error**2})
+        rows.append(
+            {
+                "target": target.label,
+                "year": obs.year,
+                "observed": kind.to_natural(obs.value),
+                "simulated": kind.to_natural(float(mean[i])),
+                "error": error,
+                "error_unit": kind.error_unit,
+                "replication_sd": float(sd[i]),
+                "weight": obs.weight,
+                "loss_contribution": obs.weight * error**2,
+            }
+        )
     return rows
 
 
@@ -245,28 +303,43 @@ def summarise_moments(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         return []
     out = []
     for label, block in frame.groupby("target", sort=False):
-        out.append({"target": label, "observations": len(block),
-                    "rms_error": float(np.sqrt(np.mean(block.error**2))),
-                    "loss_contribution": float(block.loss_contribution.sum()),
-                    "error_unit": str(block.error_unit.iloc[0])})
+        out.append(
+            {
+                "target": label,
+                "observations": len(block),
+                "rms_error": float(np.sqrt(np.mean(block.error**2))),
+                "loss_contribution": float(block.loss_contribution.sum()),
+                "error_unit": str(block.error_unit.iloc[0]),
+            }
+        )
     return out
 
 
-def parameter_table(spec: CalibrationSpec, problem: Problem, estimate: Estimate,
-                    verdicts: list[dict[str, object]]) -> list[dict[str, object]]:
+def parameter_table(
+    spec: CalibrationSpec, problem: Problem, estimate: Estimate, verdicts: list[dict[str, object]]
+) -> list[dict[str, object]]:
     values = problem.values(estimate.unit)
     boot = np.array([list(problem.values(u).values()) for u in estimate.bootstrap_units])
     rows = []
     for j, name in enumerate(spec.names):
         free, meta = spec.free_parameter(name), PARAMETER_SPECS[name.split("@")[0]]
-        row = {"name": name, "symbol": meta.symbol, "unit": meta.unit,
-               "estimate": values[name], "lower": free.lower, "upper": free.upper,
-               "start": free.default, "model_default": meta.default,
-               "bootstrap_resamples": len(boot)}
+        row = {
+            "name": name,
+            "symbol": meta.symbol,
+            "unit": meta.unit,
+            "estimate": values[name],
+            "lower": free.lower,
+            "upper": free.upper,
+            "start": free.default,
+            "model_default": meta.default,
+            "bootstrap_resamples": len(boot),
+        }
         if len(boot):
-            row.update(bootstrap_sd=float(boot[:, j].std(ddof=1)) if len(boot) > 1 else 0.0,
-                       bootstrap_p05=float(np.quantile(boot[:, j], 0.05)),
-                       bootstrap_p95=float(np.quantile(boot[:, j], 0.95)))
+            row.update(
+                bootstrap_sd=float(boot[:, j].std(ddof=1)) if len(boot) > 1 else 0.0,
+                bootstrap_p05=float(np.quantile(boot[:, j], 0.05)),
+                bootstrap_p95=float(np.quantile(boot[:, j], 0.95)),
+            )
         row.update(identification=verdicts[j]["verdict"], identified=verdicts[j]["identified"])
         rows.append(row)
     return rows
@@ -274,8 +347,10 @@ def parameter_table(spec: CalibrationSpec, problem: Problem, estimate: Estimate,
 
 # ---- figures ------------------------------------------------------------------------------
 
-def figure_hindcast(path: Path, spec: CalibrationSpec, result: dict[str, object],
-                    city_year: pd.DataFrame) -> None:
+
+def figure_hindcast(
+    path: Path, spec: CalibrationSpec, result: dict[str, object], city_year: pd.DataFrame
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -289,20 +364,41 @@ def figure_hindcast(path: Path, spec: CalibrationSpec, result: dict[str, object]
         ax.axvspan(spec.start, spec.end, color="0.92", label="fitting window")
         if panel == "rank":
             years = [r["year"] for r in rank["years"]]  # type: ignore[index]
-            ax.fill_between(years, [r["simulated_p05"] for r in rank["years"]],  # type: ignore[index]
-                            [r["simulated_p95"] for r in rank["years"]],  # type: ignore[index]
-                            color="tab:blue", alpha=0.25, label="simulated 90%")
-            ax.plot(years, [r["simulated_median"] for r in rank["years"]],  # type: ignore[index]
-                    color="tab:blue", label="simulated median")
-            ax.plot(years, [r["historical"] for r in rank["years"]], "o", color="k",  # type: ignore[index]
-                    ms=4, label="history")
+            ax.fill_between(
+                years,
+                [r["simulated_p05"] for r in rank["years"]],  # type: ignore[index]
+                [r["simulated_p95"] for r in rank["years"]],  # type: ignore[index]
+                color="tab:blue",
+                alpha=0.25,
+                label="simulated 90%",
+            )
+            ax.plot(
+                years,
+                [r["simulated_median"] for r in rank["years"]],  # type: ignore[index]
+                color="tab:blue",
+                label="simulated median",
+            )
+            ax.plot(
+                years,
+                [r["historical"] for r in rank["years"]],
+                "o",
+                color="k",  # type: ignore[index]
+                ms=4,
+                label="history",
+            )
             ax.invert_yaxis()
             ax.set_title("Shaoxing national GDP rank")
             continue
         rows = city_year[city_year.region == panel].groupby("year").gdp
         years = np.array(sorted(rows.groups))
-        ax.fill_between(years, rows.quantile(0.05).to_numpy(), rows.quantile(0.95).to_numpy(),
-                        color="tab:blue", alpha=0.25, label="simulated 90%")
+        ax.fill_between(
+            years,
+            rows.quantile(0.05).to_numpy(),
+            rows.quantile(0.95).to_numpy(),
+            color="tab:blue",
+            alpha=0.25,
+            label="simulated 90%",
+        )
         ax.plot(years, rows.median().to_numpy(), color="tab:blue", label="simulated median")
         observed = observed_gdp(panel, spec.start, last)
         ax.plot(observed.index, observed.to_numpy(), "o", color="k", ms=4, label="history")
@@ -315,21 +411,28 @@ def figure_hindcast(path: Path, spec: CalibrationSpec, result: dict[str, object]
         ax.set_title(title, fontsize=9)
     from matplotlib.ticker import MaxNLocator
 
-    for ax in list(axes.flat)[:len(panels)]:
+    for ax in list(axes.flat)[: len(panels)]:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in list(axes.flat)[len(panels):]:
+    for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=7, loc="upper left")
-    fig.suptitle(f"Hindcast {spec.start}-{last}, fitted on {spec.window} "
-                 f"({result['replications']} replications)")
+    fig.suptitle(
+        f"Hindcast {spec.start}-{last}, fitted on {spec.window} "
+        f"({result['replications']} replications)"
+    )
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=110, format="png")
     plt.close(fig)
 
 
-def figure_profiles(path: Path, spec: CalibrationSpec, problem: Problem, estimate: Estimate,
-                    verdicts: list[dict[str, object]]) -> None:
+def figure_profiles(
+    path: Path,
+    spec: CalibrationSpec,
+    problem: Problem,
+    estimate: Estimate,
+    verdicts: list[dict[str, object]],
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -356,15 +459,23 @@ def figure_profiles(path: Path, spec: CalibrationSpec, problem: Problem, estimat
 
 # ---- writing ------------------------------------------------------------------------------
 
+
 def report_paths(out: Path) -> dict[str, Path]:
     stem = out.with_suffix("")
-    return {"report": stem.with_name(stem.name + ".report.json"),
-            "hindcast": stem.with_name(stem.name + ".hindcast.png"),
-            "profiles": stem.with_name(stem.name + ".profiles.png")}
+    return {
+        "report": stem.with_name(stem.name + ".report.json"),
+        "hindcast": stem.with_name(stem.name + ".hindcast.png"),
+        "profiles": stem.with_name(stem.name + ".profiles.png"),
+    }
 
 
-def write_outputs(out: Path, spec: CalibrationSpec, problem: Problem, estimate: Estimate,
-                  store_info: dict[str, object]) -> dict[str, object]:
+def write_outputs(
+    out: Path,
+    spec: CalibrationSpec,
+    problem: Problem,
+    estimate: Estimate,
+    store_info: dict[str, object],
+) -> dict[str, object]:
     """Write FILE (calibrated parameters), FILE's report and figures; returns the report."""
     import yaml
 
@@ -384,24 +495,34 @@ def write_outputs(out: Path, spec: CalibrationSpec, problem: Problem, estimate: 
     paths = report_paths(out)
     now = datetime.now(UTC)
     report = {
-        "spec": {"name": spec.name, "file": spec.source_path, "hash": spec.content_hash(),
-                 "window": spec.window, "replications": spec.replications,
-                 "scale": spec.scale.model_dump(), "seed": spec.seed},
+        "spec": {
+            "name": spec.name,
+            "file": spec.source_path,
+            "hash": spec.content_hash(),
+            "window": spec.window,
+            "replications": spec.replications,
+            "scale": spec.scale.model_dump(),
+            "seed": spec.seed,
+        },
         "written_at": now.isoformat(timespec="seconds"),
-        "git_commit": git_commit(), "versions": package_versions(),
+        "git_commit": git_commit(),
+        "versions": package_versions(),
         "calibrated_file": out.name,
         "loss": estimate.loss,
         "evaluations": store_info,
         "search": {
-            "global": {"method": "scipy.optimize.differential_evolution",
-                       "evaluations": estimate.global_result.evaluations,
-                       "loss": estimate.global_result.loss,
-                       "message": estimate.global_result.message},
-            "polish": {"method": f"scipy.optimize.minimize ({spec.search.polish_method}, "
-                                 f"bounded)",
-                       "evaluations": estimate.polish_result.evaluations,
-                       "loss": estimate.polish_result.loss,
-                       "message": estimate.polish_result.message},
+            "global": {
+                "method": "scipy.optimize.differential_evolution",
+                "evaluations": estimate.global_result.evaluations,
+                "loss": estimate.global_result.loss,
+                "message": estimate.global_result.message,
+            },
+            "polish": {
+                "method": f"scipy.optimize.minimize ({spec.search.polish_method}, bounded)",
+                "evaluations": estimate.polish_result.evaluations,
+                "loss": estimate.polish_result.loss,
+                "message": estimate.polish_result.message,
+            },
         },
         "parameters": parameter_table(spec, problem, estimate, verdicts),
         "fixed": dict(spec.fixed),
@@ -410,7 +531,8 @@ def write_outputs(out: Path, spec: CalibrationSpec, problem: Problem, estimate: 
         "moments": fit_rows,
         "hindcast": results,
         "targets": target_verdicts(headline),
-        "targets_assessed_at": "scenario_scale" if "scenario_scale" in results
+        "targets_assessed_at": "scenario_scale"
+        if "scenario_scale" in results
         else "calibration_scale",
         "targets_at_calibration_scale": target_verdicts(main),
         "notes": [
@@ -443,14 +565,19 @@ def write_outputs(out: Path, spec: CalibrationSpec, problem: Problem, estimate: 
         calibrated["regimes"] = {
             "break_year": problem.break_year,
             "note": "`parameters` hold the values from break_year on (the regime the "
-                    "projections continue); before_break the earlier regime's",
-            "before_break": {k: round(float(v), 6) for k, v in before.items()
-                             if before[k] != after[k]}}
-    header = (f"# Calibrated structural parameters written by `growthpole calibrate` "
-              f"({now.isoformat(timespec='seconds')}).\n# Do not edit by hand: re-run the "
-              f"calibration. Scenarios reference this file with `calibration:`.\n")
-    write_text(out, header + yaml.safe_dump(_jsonable(calibrated), sort_keys=False,
-                                            allow_unicode=True))
+            "projections continue); before_break the earlier regime's",
+            "before_break": {
+                k: round(float(v), 6) for k, v in before.items() if before[k] != after[k]
+            },
+        }
+    header = (
+        f"# Calibrated structural parameters written by `growthpole calibrate` "
+        f"({now.isoformat(timespec='seconds')}).\n# Do not edit by hand: re-run the "
+        f"calibration. Scenarios reference this file with `calibration:`.\n"
+    )
+    write_text(
+        out, header + yaml.safe_dump(_jsonable(calibrated), sort_keys=False, allow_unicode=True)
+    )
     return report
 
 
@@ -511,33 +638,48 @@ def report_markdown(report: dict) -> str:
         "|---|---|---|",
     ]
     for city, row in headline["cities"].items():
-        lines.append(f"| {city} | {_percent(row['in_sample_rmspe'])} | "
-                     f"{_percent(row['out_of_sample_mape'])} |")
-    lines += ["", "| parameter | estimate | bootstrap 5-95% | identification |",
-              "|---|---|---|---|"]
+        lines.append(
+            f"| {city} | {_percent(row['in_sample_rmspe'])} | "
+            f"{_percent(row['out_of_sample_mape'])} |"
+        )
+    lines += [
+        "",
+        "| parameter | estimate | bootstrap 5-95% | identification |",
+        "|---|---|---|---|",
+    ]
     for row in report["parameters"]:
         low, high = row.get("bootstrap_p05"), row.get("bootstrap_p95")
         interval = "–" if low is None or high is None else f"{low:.4g} – {high:.4g}"
-        lines.append(f"| {row['name']} | {row['estimate']:.4g} | {interval} | "
-                     f"{row['identification']} |")
+        lines.append(
+            f"| {row['name']} | {row['estimate']:.4g} | {interval} | {row['identification']} |"
+        )
     if report.get("fixed"):
         fixed = ", ".join(f"{k} = {v:g}" for k, v in report["fixed"].items())
         lines += ["", f"Held fixed: {fixed}."]
     ranks = {row["year"]: row for row in headline["national_rank"].get("years", [])}
-    lines += ["", "| year | Shaoxing observed | simulated mean | error | rank hist | "
-              "rank sim (median) |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| year | Shaoxing observed | simulated mean | error | rank hist | rank sim (median) |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in headline["cities"]["shaoxing"]["years"]:
         mark = "*" if row["sample"] == "out" else ""
         year_rank = ranks.get(row["year"], {})
         historical = year_rank.get("historical", "")
         simulated = year_rank.get("simulated_median", "")
-        lines.append(f"| {row['year']}{mark} | {row['observed']:.0f} | "
-                     f"{row['simulated_mean']:.0f} | {100 * row['error']:+.1f}% | "
-                     f"{historical} | {simulated} |")
-    lines += ["", "(\\* out of sample; rank columns: historical rank in the ranking panel and "
-              "the simulated median rank)"]
-    notes = [n for n in report.get("notes", []) if not n.startswith(("uncertainty:",
-                                                                      "identification:"))]
+        lines.append(
+            f"| {row['year']}{mark} | {row['observed']:.0f} | "
+            f"{row['simulated_mean']:.0f} | {100 * row['error']:+.1f}% | "
+            f"{historical} | {simulated} |"
+        )
+    lines += [
+        "",
+        "(\\* out of sample; rank columns: historical rank in the ranking panel and "
+        "the simulated median rank)",
+    ]
+    notes = [
+        n for n in report.get("notes", []) if not n.startswith(("uncertainty:", "identification:"))
+    ]
     if notes:
         lines += ["", *(f"Note: {n}." for n in notes)]
     return "\n".join(lines)

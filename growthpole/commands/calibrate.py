@@ -14,31 +14,54 @@ DEFAULT_SPEC = Path("scenarios") / "calibration" / "history.yaml"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "calibrate", help="fit structural parameters to history (method of simulated "
+        "calibrate",
+        help="fit structural parameters to history (method of simulated "
         "moments) and validate out of sample",
         description="Fit structural parameters to history by the method of simulated moments "
         "(global search + local polish), then run the diagnostics (bootstrap, loss profiles) "
         "and an out-of-sample hindcast. A plan line printed before any work states how many "
-        "simulations each part will use; --budget bounds the whole run.")
-    parser.add_argument("spec", nargs="?", default=str(DEFAULT_SPEC),
-                        help=f"calibration spec YAML (default {DEFAULT_SPEC})")
-    parser.add_argument("--window", help="fitting window START:END, e.g. 2005:2019 "
-                        "(default: the spec's)")
-    parser.add_argument("--budget", type=validation.integer(4, 1_000_000),
-                        help="model evaluations (candidates, each `replications` "
-                        "simulations) for the whole run: search, diagnostics and hindcast; "
-                        "the diagnostics get at most half (reduced, as the plan line says), "
-                        "4-1000000 (default: the spec's search budget, plus the spec's "
-                        "diagnostics after it)")
-    parser.add_argument("--workers", type=validation.workers, default=1,
-                        help=f"worker processes, 1-{validation.MAX_WORKERS} (default 1)")
-    parser.add_argument("--out", help="calibrated parameter YAML to write (default "
-                        "calibrated_START_END.yaml beside the spec); its report is written "
-                        "beside it")
-    parser.add_argument("--resume", action="store_true", help="continue an interrupted "
-                        "calibration from its checkpoint")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing "
-                        "calibrated file (and discard a checkpoint unless --resume)")
+        "simulations each part will use; --budget bounds the whole run.",
+    )
+    parser.add_argument(
+        "spec",
+        nargs="?",
+        default=str(DEFAULT_SPEC),
+        help=f"calibration spec YAML (default {DEFAULT_SPEC})",
+    )
+    parser.add_argument(
+        "--window", help="fitting window START:END, e.g. 2005:2019 (default: the spec's)"
+    )
+    parser.add_argument(
+        "--budget",
+        type=validation.integer(4, 1_000_000),
+        help="model evaluations (candidates, each `replications` "
+        "simulations) for the whole run: search, diagnostics and hindcast; "
+        "the diagnostics get at most half (reduced, as the plan line says), "
+        "4-1000000 (default: the spec's search budget, plus the spec's "
+        "diagnostics after it)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=validation.workers,
+        default=1,
+        help=f"worker processes, 1-{validation.MAX_WORKERS} (default 1)",
+    )
+    parser.add_argument(
+        "--out",
+        help="calibrated parameter YAML to write (default "
+        "calibrated_START_END.yaml beside the spec); its report is written "
+        "beside it",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted calibration from its checkpoint",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing calibrated file (and discard a checkpoint unless --resume)",
+    )
     parser.set_defaults(handler=calibrate_command)
 
 
@@ -52,15 +75,22 @@ def calibrate_command(args: argparse.Namespace) -> int:
         spec, plan_ = fit_to_budget(spec, args.budget)  # before any file is touched
     else:
         plan_ = plan(spec)
-    out = Path(args.out) if args.out else (
-        Path(args.spec).parent / f"calibrated_{spec.start}_{spec.end}.yaml")
+    out = (
+        Path(args.out)
+        if args.out
+        else (Path(args.spec).parent / f"calibrated_{spec.start}_{spec.end}.yaml")
+    )
     if out.is_dir():
-        raise OutputError("--out is a directory; it names the calibrated parameter YAML to "
-                          "write", file=out)
+        raise OutputError(
+            "--out is a directory; it names the calibrated parameter YAML to write", file=out
+        )
     if out.exists() and args.overwrite and not _written_by_calibrate(out):
-        raise OutputError("exists and was not written by `growthpole calibrate` (its first "
-                          "line says so); --overwrite replaces only calibrated files: choose "
-                          "another --out", file=out)
+        raise OutputError(
+            "exists and was not written by `growthpole calibrate` (its first "
+            "line says so); --overwrite replaces only calibrated files: choose "
+            "another --out",
+            file=out,
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(out.with_name(f".{out.name}.lock"), what=out):
         return _calibrate(args, spec, out, plan_)
@@ -84,17 +114,29 @@ def _calibrate(args: argparse.Namespace, spec, out: Path, plan) -> int:
 
     if args.resume:
         check_checkpoint_file(checkpoint_path(out), spec)  # before any work
-    print(f"calibrating {spec.name}: window {spec.window}, {len(spec.names)} free parameters, "
-          f"search budget {spec.search.budget} evaluations x {spec.replications} "
-          f"replications, {args.workers} worker(s)", file=sys.stderr)
+    print(
+        f"calibrating {spec.name}: window {spec.window}, {len(spec.names)} free parameters, "
+        f"search budget {spec.search.budget} evaluations x {spec.replications} "
+        f"replications, {args.workers} worker(s)",
+        file=sys.stderr,
+    )
     print(plan.line(), file=sys.stderr, flush=True)
-    summary = calibrate(spec, out, workers=args.workers, resume=args.resume,
-                        overwrite=args.overwrite, progress=True, plan=plan)
+    summary = calibrate(
+        spec,
+        out,
+        workers=args.workers,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        progress=True,
+        plan=plan,
+    )
     report = summary["report"]
     info = summary["evaluations"]
-    print(f"{spec.name} {spec.window}: loss {summary['loss']:.5g} after {info['search']} search "
-          f"+ {info['diagnostics']} diagnostic evaluations "
-          f"({info['evaluations_per_minute']:.0f}/min, {info['wall_seconds']:.0f} s)")
+    print(
+        f"{spec.name} {spec.window}: loss {summary['loss']:.5g} after {info['search']} search "
+        f"+ {info['diagnostics']} diagnostic evaluations "
+        f"({info['evaluations_per_minute']:.0f}/min, {info['wall_seconds']:.0f} s)"
+    )
     for row in report["parameters"]:
         band = ""
         if "bootstrap_p05" in row:
@@ -103,8 +145,11 @@ def _calibrate(args: argparse.Namespace, spec, out: Path, plan) -> int:
     for name, verdict in report["targets"].items():
         value = verdict.get("value", verdict.get("max_abs_error"))
         met = {True: "met", False: "NOT met", None: "not assessed"}[verdict["met"]]
-        shown = "n/a" if value is None else (f"{100 * value:.2f}%" if "rank" not in name
-                                             else f"{value:g}")
+        shown = (
+            "n/a"
+            if value is None
+            else (f"{100 * value:.2f}%" if "rank" not in name else f"{value:g}")
+        )
         print(f"  target {name}: {shown} -> {met}")
     print(f"written: {out} and {out.stem}.report.json (+ figures) beside it")
     return 0

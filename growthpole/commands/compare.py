@@ -15,24 +15,35 @@ from growthpole.scenario import MAX_REPLICATIONS, load_scenario
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     compare = subparsers.add_parser(
-        "compare", help="compare scenarios under common random numbers",
+        "compare",
+        help="compare scenarios under common random numbers",
         description="Run every scenario with the same root seed and replication count (the "
         "first file's unless --seed/--replications), so that replication r shares its random "
         "stream across scenarios; print Shaoxing's GDP median, national rank median and "
         "P(top-30) side by side at five-year marks, and the GDP difference of each later "
-        "scenario B from the first A, paired by replication, with a 95% paired t interval.")
-    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
-                         help="scenario YAML files; the first is the reference A")
-    compare.add_argument("--replications", type=int,
-                         help="replications per scenario (default: the first file's)")
-    compare.add_argument("--seed", type=validation.seed, help="shared root seed (default: "
-                         "the first file's)")
-    compare.add_argument("--out", help="write comparison.csv, difference.csv and "
-                         "manifest.json to this directory")
-    compare.add_argument("--overwrite", action="store_true", help="replace existing results "
-                         "in --out")
-    compare.add_argument("--force", action="store_true", help="allow replications beyond the "
-                         "safety limit")
+        "scenario B from the first A, paired by replication, with a 95% paired t interval.",
+    )
+    compare.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help="scenario YAML files; the first is the reference A",
+    )
+    compare.add_argument(
+        "--replications", type=int, help="replications per scenario (default: the first file's)"
+    )
+    compare.add_argument(
+        "--seed", type=validation.seed, help="shared root seed (default: the first file's)"
+    )
+    compare.add_argument(
+        "--out", help="write comparison.csv, difference.csv and manifest.json to this directory"
+    )
+    compare.add_argument(
+        "--overwrite", action="store_true", help="replace existing results in --out"
+    )
+    compare.add_argument(
+        "--force", action="store_true", help="allow replications beyond the safety limit"
+    )
     compare.set_defaults(handler=compare_command)
 
 
@@ -40,23 +51,28 @@ def compare_command(args: argparse.Namespace) -> int:
     from growthpole.compare import check_comparable, check_distinct_names
 
     if len(args.scenarios) < 2:
-        raise ScenarioError("compare needs at least two scenario files (A and B)",
-                            key="SCENARIO")
+        raise ScenarioError("compare needs at least two scenario files (A and B)", key="SCENARIO")
     if args.replications is not None:
         if args.replications < 2:
-            raise ScenarioError("--replications must be >= 2 (a paired interval needs two)",
-                                key="--replications")
+            raise ScenarioError(
+                "--replications must be >= 2 (a paired interval needs two)", key="--replications"
+            )
         if args.replications > MAX_REPLICATIONS and not args.force:
-            raise ScenarioError(f"--replications {args.replications} exceeds the safety limit "
-                                f"{MAX_REPLICATIONS}; pass --force to allow",
-                                key="--replications")
+            raise ScenarioError(
+                f"--replications {args.replications} exceeds the safety limit "
+                f"{MAX_REPLICATIONS}; pass --force to allow",
+                key="--replications",
+            )
     scenarios = [load_scenario(path) for path in args.scenarios]
     check_comparable(scenarios)  # before any replication runs
     check_distinct_names(scenarios)
     if args.replications is None and scenarios[0].replications < 2:
-        raise ScenarioError("the reference scenario has 1 replication; a paired interval "
-                            "needs >= 2 (pass --replications)", file=args.scenarios[0],
-                            key="replications")
+        raise ScenarioError(
+            "the reference scenario has 1 replication; a paired interval "
+            "needs >= 2 (pass --replications)",
+            file=args.scenarios[0],
+            key="replications",
+        )
     if not args.out:
         _compare(args, scenarios, None)
         return 0
@@ -75,8 +91,9 @@ def _compare(args: argparse.Namespace, scenarios: list, out: Path | None) -> Non
         side_by_side,
     )
 
-    comparison = compare_scenarios(scenarios, replications=args.replications, seed=args.seed,
-                                   progress=sys.stderr.isatty())
+    comparison = compare_scenarios(
+        scenarios, replications=args.replications, seed=args.seed, progress=sys.stderr.isatty()
+    )
     table = side_by_side(comparison)
     differences = paired_differences(comparison)
     print(format_comparison(comparison, table, differences))
@@ -88,12 +105,21 @@ def _compare(args: argparse.Namespace, scenarios: list, out: Path | None) -> Non
             remove_listed_outputs(out)  # only the files the old manifest lists
         write_csv(out / "comparison.csv", table)
         write_csv(out / "difference.csv", differences)
-        write_json(out / "manifest.json", {
-            "written_by": WRITTEN_BY, "kind": "growthpole-compare",
-            "command": ["growthpole", "compare", *sys.argv[2:]],
-            "scenario_files": list(args.scenarios),
-            "scenario_hashes": [s.content_hash() for s in scenarios],
-            "root_seed": comparison.seed, "replications": comparison.replications,
-            "notes": comparison.notes, "files": ["comparison.csv", "difference.csv"],
-            "versions": package_versions(), "git_commit": git_commit(), "complete": True})
+        write_json(
+            out / "manifest.json",
+            {
+                "written_by": WRITTEN_BY,
+                "kind": "growthpole-compare",
+                "command": ["growthpole", "compare", *sys.argv[2:]],
+                "scenario_files": list(args.scenarios),
+                "scenario_hashes": [s.content_hash() for s in scenarios],
+                "root_seed": comparison.seed,
+                "replications": comparison.replications,
+                "notes": comparison.notes,
+                "files": ["comparison.csv", "difference.csv"],
+                "versions": package_versions(),
+                "git_commit": git_commit(),
+                "complete": True,
+            },
+        )
         print(f"written: {out}/")

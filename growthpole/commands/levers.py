@@ -7,14 +7,20 @@ import json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("levers", help="print the policy lever catalogue",
-                                   description="Print the policy lever catalogue (every lever by "
-                                   "pillar; --coefficients adds each coefficient's prior "
-                                   "and source, --json gives machine-readable output).")
+    parser = subparsers.add_parser(
+        "levers",
+        help="print the policy lever catalogue",
+        description="Print the policy lever catalogue (every lever by "
+        "pillar; --coefficients adds each coefficient's prior "
+        "and source, --json gives machine-readable output).",
+    )
     parser.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     parser.add_argument("--pillar", help="only this pillar")
-    parser.add_argument("--coefficients", action="store_true",
-                        help="one line per coefficient: value, prior and source")
+    parser.add_argument(
+        "--coefficients",
+        action="store_true",
+        help="one line per coefficient: value, prior and source",
+    )
     parser.set_defaults(handler=levers_command)
 
 
@@ -25,14 +31,20 @@ def levers_command(args: argparse.Namespace) -> int:
     table = catalogue_table()
     if args.pillar:
         if args.pillar not in PILLARS:
-            raise ScenarioError(f"unknown pillar; allowed: {', '.join(PILLARS)}",
-                                key="--pillar")
+            raise ScenarioError(f"unknown pillar; allowed: {', '.join(PILLARS)}", key="--pillar")
         table = [row for row in table if row["pillar"] == args.pillar]
     if args.json:
-        rules = {name: {"rule": r.rule, "cap": r.cap, "source": r.source.as_dict()}
-                 for name, r in CHANNEL_RULES.items()}
-        print(json.dumps({"levers": table, "channels": rules, "omissions": OMISSIONS},
-                         ensure_ascii=False, indent=2))
+        rules = {
+            name: {"rule": r.rule, "cap": r.cap, "source": r.source.as_dict()}
+            for name, r in CHANNEL_RULES.items()
+        }
+        print(
+            json.dumps(
+                {"levers": table, "channels": rules, "omissions": OMISSIONS},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if args.coefficients:
         keys = {row["key"] for row in table}
@@ -52,9 +64,11 @@ def levers_command(args: argparse.Namespace) -> int:
             print(f"      mechanisms: {', '.join(row['mechanisms'])}; effect: {row['effect']}")
             print(f"      「{row['clause']}」")
             for c in row["coefficients"]:  # priors and sources (issue 17)
-                print(f"      {c['name'].removeprefix(row['key'] + '.')} = {c['value']:g} ~ "
-                      f"{COEFFICIENTS[c['name']].prior.describe()}; "
-                      f"{COEFFICIENTS[c['name']].source.describe()}")
+                print(
+                    f"      {c['name'].removeprefix(row['key'] + '.')} = {c['value']:g} ~ "
+                    f"{COEFFICIENTS[c['name']].prior.describe()}; "
+                    f"{COEFFICIENTS[c['name']].source.describe()}"
+                )
     if not args.pillar:
         print("== documented omissions")
         for measure, reason in OMISSIONS.items():

@@ -8,12 +8,13 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
-        "report", help="write DIR/figures/*.png and DIR/report.html for a run, compare or "
-        "sweep directory",
+        "report",
+        help="write DIR/figures/*.png and DIR/report.html for a run, compare or sweep directory",
         description="Write DIR/figures/*.png and DIR/report.html for a run directory "
         "(`growthpole run`), a compare directory (`growthpole compare --out`) or a sweep "
         "directory (`growthpole sweep`, `growthpole attribute`); the kind is read from "
-        "DIR/manifest.json.")
+        "DIR/manifest.json.",
+    )
     report.add_argument("run_dir", metavar="DIR", help="a run, compare or sweep directory")
     report.set_defaults(handler=report_command)
 

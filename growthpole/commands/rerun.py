@@ -13,13 +13,18 @@ import sys
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     rerun = subparsers.add_parser(
-        "rerun", help="re-run a run directory from its manifest and report whether "
+        "rerun",
+        help="re-run a run directory from its manifest and report whether "
         "city_year.parquet is byte-identical (exit 0 identical, 1 different)",
         description="Re-run a run directory from its manifest and report whether "
-        "city_year.parquet is byte-identical (exit 0 identical, 1 different).")
+        "city_year.parquet is byte-identical (exit 0 identical, 1 different).",
+    )
     rerun.add_argument("run_dir", help="a run directory written by `growthpole run`")
-    rerun.add_argument("--out", help="keep the reproduction in this directory (default: a "
-                       "temporary directory, deleted afterwards)")
+    rerun.add_argument(
+        "--out",
+        help="keep the reproduction in this directory (default: a "
+        "temporary directory, deleted afterwards)",
+    )
     rerun.set_defaults(handler=rerun_command)
 
 

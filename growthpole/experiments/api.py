@@ -59,8 +59,10 @@ class Uncertainty:
         from growthpole.levers import LEVERS
 
         if self.name in LEVERS:
-            raise ScenarioError(f"{self.name!r} is a policy lever: declare it as a Lever, not "
-                                f"an Uncertainty", key="uncertainties")
+            raise ScenarioError(
+                f"{self.name!r} is a policy lever: declare it as a Lever, not an Uncertainty",
+                key="uncertainties",
+            )
         return {"parameter": self.name, **_range(self.lower, self.upper, self.values)}
 
     @property
@@ -83,8 +85,11 @@ class Lever:
         from growthpole.levers import LEVERS
 
         if self.key not in LEVERS:
-            raise ScenarioError(f"unknown lever {self.key!r}; `growthpole levers` lists them "
-                                f"(structural parameters are Uncertainties)", key="levers")
+            raise ScenarioError(
+                f"unknown lever {self.key!r}; `growthpole levers` lists them "
+                f"(structural parameters are Uncertainties)",
+                key="levers",
+            )
         spec = {"lever": self.key, **_range(self.lower, self.upper, self.values)}
         if self.from_year is not None:
             spec["from_year"] = int(self.from_year)
@@ -134,21 +139,32 @@ class ExperimentModel:
     region: str = "shaoxing"
     name: str = "experiments"
 
-    def sweep(self, *, samples: int | None = None, method: str = "latin_hypercube",
-              levels: int | None = None, design_seed: int = 0) -> Sweep:
+    def sweep(
+        self,
+        *,
+        samples: int | None = None,
+        method: str = "latin_hypercube",
+        levels: int | None = None,
+        design_seed: int = 0,
+    ) -> Sweep:
         """The sweep this experiment is (validated like a sweep file)."""
         factors = [*self.uncertainties, *self.levers]
         if not factors:
-            raise ScenarioError("an experiment needs at least one uncertainty or lever",
-                                key="factors")
+            raise ScenarioError(
+                "an experiment needs at least one uncertainty or lever", key="factors"
+            )
         for factor in self.uncertainties:
             if not isinstance(factor, Uncertainty):
-                raise ScenarioError(f"uncertainties must be Uncertainty objects, got "
-                                    f"{type(factor).__name__}", key="uncertainties")
+                raise ScenarioError(
+                    f"uncertainties must be Uncertainty objects, got {type(factor).__name__}",
+                    key="uncertainties",
+                )
         for factor in self.levers:
             if not isinstance(factor, Lever | PillarLever):
-                raise ScenarioError(f"levers must be Lever or PillarLever objects, got "
-                                    f"{type(factor).__name__}", key="levers")
+                raise ScenarioError(
+                    f"levers must be Lever or PillarLever objects, got {type(factor).__name__}",
+                    key="levers",
+                )
         columns, years = outcome_columns(self.outcomes)
         if isinstance(self.scenario, Scenario):
             base: object = self.scenario.model_dump(mode="json", exclude={"source_path"})
@@ -160,10 +176,15 @@ class ExperimentModel:
             design["samples"] = int(samples)
         if levels is not None:
             design["levels"] = int(levels)
-        data = {"name": self.name, "scenario": base, "scenario_changes": self.scenario_changes,
-                "replications": int(self.replications), "design": design,
-                "factors": [f.spec() for f in factors],
-                "outcomes": {"regions": [self.region], "columns": columns, "years": years}}
+        data = {
+            "name": self.name,
+            "scenario": base,
+            "scenario_changes": self.scenario_changes,
+            "replications": int(self.replications),
+            "design": design,
+            "factors": [f.spec() for f in factors],
+            "outcomes": {"regions": [self.region], "columns": columns, "years": years},
+        }
         if self.seed is not None:
             data["seed"] = int(self.seed)
         return build_sweep(data, source=source)
@@ -178,10 +199,14 @@ def outcome_columns(outcomes: Sequence[str]) -> tuple[list[str], list[int] | str
     for text in outcomes:
         kind, sep, year = str(text).partition(":")
         if not sep or not year.strip().isdigit():
-            raise ScenarioError(f"outcome {text!r} must be NAME:YEAR, e.g. gdp:2035",
-                                key="outcomes")
-        column = {"rank": "national_rank", "p_top30": "national_rank",
-                  "p_top30_by": "national_rank"}.get(kind, kind)
+            raise ScenarioError(
+                f"outcome {text!r} must be NAME:YEAR, e.g. gdp:2035", key="outcomes"
+            )
+        column = {
+            "rank": "national_rank",
+            "p_top30": "national_rank",
+            "p_top30_by": "national_rank",
+        }.get(kind, kind)
         if column not in columns:
             columns.append(column)
         years.add(int(year))
@@ -189,11 +214,18 @@ def outcome_columns(outcomes: Sequence[str]) -> tuple[list[str], list[int] | str
     return columns, "all" if every_year else sorted(years)
 
 
-def perform_experiments(model: ExperimentModel, samples: int | None = None, *,
-                        method: str = "latin_hypercube", levels: int | None = None,
-                        design_seed: int = 0, executor: Executor | None = None,
-                        workers: int | None = None, directory: str | Path | None = None,
-                        resume: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def perform_experiments(
+    model: ExperimentModel,
+    samples: int | None = None,
+    *,
+    method: str = "latin_hypercube",
+    levels: int | None = None,
+    design_seed: int = 0,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    directory: str | Path | None = None,
+    resume: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sample ``samples`` design points over the model's factors, run every (variant,
     replication) and return ``(experiments, outcomes)`` (see the module docstring).
 
@@ -205,10 +237,12 @@ def perform_experiments(model: ExperimentModel, samples: int | None = None, *,
     from growthpole.experiments.execute import make_executor, run_sweep
     from growthpole.experiments.sensitivity import parse_outcome, run_outcomes
 
-    sweep = model.sweep(samples=samples, method=method, levels=levels,
-                        design_seed=design_seed)
-    directory = Path(directory) if directory is not None else Path(
-        tempfile.mkdtemp(prefix="growthpole-experiments-"))
+    sweep = model.sweep(samples=samples, method=method, levels=levels, design_seed=design_seed)
+    directory = (
+        Path(directory)
+        if directory is not None
+        else Path(tempfile.mkdtemp(prefix="growthpole-experiments-"))
+    )
     own = executor is None
     executor = make_executor("local", workers=workers) if own else executor
     try:
@@ -221,14 +255,21 @@ def perform_experiments(model: ExperimentModel, samples: int | None = None, *,
     per_run = run_outcomes(results, definitions, model.region).reset_index()
     design = store.read_design(directory)
     factor_columns = [f.column for f in (*model.uncertainties, *model.levers)]
-    experiments = (per_run[["run_id", "variant", "replication"]]
-                   .merge(design[["variant", *factor_columns]], on="variant", how="left")
-                   .sort_values(["variant", "replication"], kind="stable")
-                   .reset_index(drop=True))
+    experiments = (
+        per_run[["run_id", "variant", "replication"]]
+        .merge(design[["variant", *factor_columns]], on="variant", how="left")
+        .sort_values(["variant", "replication"], kind="stable")
+        .reset_index(drop=True)
+    )
     outcome_names = [d.name for d in definitions]
-    outcomes = (per_run.set_index("run_id").loc[experiments.run_id, outcome_names]
-                .reset_index(drop=True))
-    experiments.attrs.update({"uncertainties": [f.column for f in model.uncertainties],
-                              "levers": [f.column for f in model.levers],
-                              "directory": str(directory)})
+    outcomes = (
+        per_run.set_index("run_id").loc[experiments.run_id, outcome_names].reset_index(drop=True)
+    )
+    experiments.attrs.update(
+        {
+            "uncertainties": [f.column for f in model.uncertainties],
+            "levers": [f.column for f in model.levers],
+            "directory": str(directory),
+        }
+    )
     return experiments, outcomes

@@ -59,8 +59,9 @@ def shapley_values(values: np.ndarray) -> np.ndarray:
         raise ValueError(f"last axis must have length 2^k, got {size}")
     masks = np.arange(size)
     members = np.array([bin(m).count("1") for m in masks])
-    weights = np.array([factorial(s) * factorial(k - s - 1) / factorial(k) if s < k else 0.0
-                        for s in members])
+    weights = np.array(
+        [factorial(s) * factorial(k - s - 1) / factorial(k) if s < k else 0.0 for s in members]
+    )
     phi = np.zeros((*values.shape[:-1], k))
     for i in range(k):
         without = masks[(masks >> i) & 1 == 0]
@@ -99,19 +100,25 @@ class AttributionPlan:
 
     def coalition_scenario(self, mask: int) -> Scenario:
         chosen = {p for i, p in enumerate(self.pillars) if (mask >> i) & 1}
-        levers = {k: v for k, v in self.scenario.levers.items()
-                  if LEVERS[k].pillar in chosen}
+        levers = {k: v for k, v in self.scenario.levers.items() if LEVERS[k].pillar in chosen}
         return self.scenario.with_changes(levers=levers)
 
     def seeds(self) -> list[np.random.SeedSequence]:
         return np.random.SeedSequence(self.root_seed).spawn(self.replications)
 
     def spec_hash(self) -> str:
-        return _sha256({"scenario": self.scenario.content_hash(), "model": model_fingerprint(),
-                        "pillars": self.pillars,
-                        "replications": self.replications, "seed": self.root_seed,
-                        "outcomes": self.outcomes.model_dump(mode="json"),
-                        "format": STORE_FORMAT, "plan": "attribution"})
+        return _sha256(
+            {
+                "scenario": self.scenario.content_hash(),
+                "model": model_fingerprint(),
+                "pillars": self.pillars,
+                "replications": self.replications,
+                "seed": self.root_seed,
+                "outcomes": self.outcomes.model_dump(mode="json"),
+                "format": STORE_FORMAT,
+                "plan": "attribution",
+            }
+        )
 
     def design_table(self) -> pd.DataFrame:
         masks = np.arange(self.coalitions, dtype=np.int64)
@@ -129,24 +136,35 @@ class AttributionPlan:
         for mask in range(self.coalitions):
             scenario = self.coalition_scenario(mask)
             parameters = scenario.model_parameters()
-            values = tuple((PREFIX + p, float((mask >> i) & 1))
-                           for i, p in enumerate(self.pillars))
+            values = tuple((PREFIX + p, float((mask >> i) & 1)) for i, p in enumerate(self.pillars))
             for r in range(self.replications):
                 seed = seeds[r]
-                run_id = _sha256({"scenario": full_hash, "model": model,
-                                  "pillars": self.pillars,
-                                  "coalition": mask, "seed": str(seed.entropy),
-                                  "spawn_key": list(seed.spawn_key), "replication": r,
-                                  "outcomes": outcomes, "format": STORE_FORMAT})
-                tasks.append(RunTask(run_id, mask, r, scenario, parameters, seed, values,
-                                     self.outcomes))
+                run_id = _sha256(
+                    {
+                        "scenario": full_hash,
+                        "model": model,
+                        "pillars": self.pillars,
+                        "coalition": mask,
+                        "seed": str(seed.entropy),
+                        "spawn_key": list(seed.spawn_key),
+                        "replication": r,
+                        "outcomes": outcomes,
+                        "format": STORE_FORMAT,
+                    }
+                )
+                tasks.append(
+                    RunTask(run_id, mask, r, scenario, parameters, seed, values, self.outcomes)
+                )
         return tasks
 
     def run_table(self, tasks: list[RunTask]) -> pd.DataFrame:
-        table = pd.DataFrame({"run_id": [t.run_id for t in tasks],
-                              "variant": np.array([t.variant for t in tasks], dtype=np.int64),
-                              "replication": np.array([t.replication for t in tasks],
-                                                      dtype=np.int64)})
+        table = pd.DataFrame(
+            {
+                "run_id": [t.run_id for t in tasks],
+                "variant": np.array([t.variant for t in tasks], dtype=np.int64),
+                "replication": np.array([t.replication for t in tasks], dtype=np.int64),
+            }
+        )
         return table.merge(self.design_table(), on="variant", how="left")
 
     def manifest_fields(self) -> dict[str, object]:
@@ -158,11 +176,22 @@ class AttributionPlan:
             "scenario_hash": self.scenario.content_hash(),
             "model_fingerprint": model_fingerprint(),
             "pillars": list(self.pillars),
-            "pillar_levers": {p: sorted(k for k in self.scenario.levers
-                                        if LEVERS[k].pillar == p) for p in self.pillars},
+            "pillar_levers": {
+                p: sorted(k for k in self.scenario.levers if LEVERS[k].pillar == p)
+                for p in self.pillars
+            },
             "design_method": "coalitions",
-            "factors": [{"kind": "pillar", "name": PREFIX + p, "lower": 0.0, "upper": 1.0,
-                         "values": [0.0, 1.0], "from_year": None} for p in self.pillars],
+            "factors": [
+                {
+                    "kind": "pillar",
+                    "name": PREFIX + p,
+                    "lower": 0.0,
+                    "upper": 1.0,
+                    "values": [0.0, 1.0],
+                    "from_year": None,
+                }
+                for p in self.pillars
+            ],
             "variants": self.coalitions,
             "replications": self.replications,
             "root_seed": self.root_seed,
@@ -176,20 +205,32 @@ def _sha256(payload: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def make_plan(scenario: Scenario, *, replications: int | None = None,
-              seed: int | None = None) -> AttributionPlan:
+def make_plan(
+    scenario: Scenario, *, replications: int | None = None, seed: int | None = None
+) -> AttributionPlan:
     """The coalition plan of a strategy scenario (validated)."""
     pillars = strategy_pillars(scenario)
     if not pillars:
-        raise ScenarioError("the scenario sets no levers: there is nothing to attribute",
-                            file=scenario.source_path, key="levers")
+        raise ScenarioError(
+            "the scenario sets no levers: there is nothing to attribute",
+            file=scenario.source_path,
+            key="levers",
+        )
     if len(pillars) > MAX_PILLARS:
-        raise ScenarioError(f"{len(pillars)} pillars would need 2^{len(pillars)} coalitions; "
-                            f"at most {MAX_PILLARS}", file=scenario.source_path, key="levers")
+        raise ScenarioError(
+            f"{len(pillars)} pillars would need 2^{len(pillars)} coalitions; at most {MAX_PILLARS}",
+            file=scenario.source_path,
+            key="levers",
+        )
     columns = ("gdp", "national_rank") if ranking_function() is not None else ("gdp",)
     outcomes = OutcomeSpec(regions=("shaoxing",), columns=columns, years="all")
-    return AttributionPlan(scenario, pillars, replications or scenario.replications,
-                           scenario.seed if seed is None else seed, outcomes)
+    return AttributionPlan(
+        scenario,
+        pillars,
+        replications or scenario.replications,
+        scenario.seed if seed is None else seed,
+        outcomes,
+    )
 
 
 def attribute(directory: str | Path, *, year: int = 2030) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -204,9 +245,11 @@ def attribute(directory: str | Path, *, year: int = 2030) -> tuple[pd.DataFrame,
     manifest = store.read_sweep_for_analysis(directory)  # every file checked first
     pillars = manifest.get("pillars")
     if not isinstance(pillars, list) or not all(isinstance(p, str) for p in pillars):
-        raise OutputError("manifest 'pillars' must be a list of pillar names (is this an "
-                          "attribution directory?)", file=Path(directory) / store.MANIFEST,
-                          key="pillars")
+        raise OutputError(
+            "manifest 'pillars' must be a list of pillar names (is this an attribution directory?)",
+            file=Path(directory) / store.MANIFEST,
+            key="pillars",
+        )
     results = store.read_results(directory)
     outcomes = [f"gdp:{year}"]
     if "national_rank" in results.columns:
@@ -230,18 +273,24 @@ def attribute(directory: str | Path, *, year: int = 2030) -> tuple[pd.DataFrame,
         rows.append(_row(d.name, "full_strategy", full, effect, share=False))
         rows.append(_row(d.name, "total_effect", full - baseline, effect, share=True))
         for mask in range(size):
-            coalition_rows.append({
-                "outcome": d.name, "coalition": mask,
-                "pillars": "+".join(p for i, p in enumerate(pillars) if (mask >> i) & 1)
-                or "(baseline)",
-                "mean": float(game[:, mask].mean()),
-                "std_error": _se(game[:, mask])})
+            coalition_rows.append(
+                {
+                    "outcome": d.name,
+                    "coalition": mask,
+                    "pillars": "+".join(p for i, p in enumerate(pillars) if (mask >> i) & 1)
+                    or "(baseline)",
+                    "mean": float(game[:, mask].mean()),
+                    "std_error": _se(game[:, mask]),
+                }
+            )
     table = pd.DataFrame(rows)
     # a probability's normal-approximation interval is clipped to [0, 1]
     levels = table.outcome.str.startswith("p_") & table.component.isin(
-        ["baseline", "full_strategy"])
+        ["baseline", "full_strategy"]
+    )
     table.loc[levels, ["ci_low", "ci_high"]] = table.loc[levels, ["ci_low", "ci_high"]].clip(
-        0.0, 1.0)
+        0.0, 1.0
+    )
     table["replications"] = replications
     return table, pd.DataFrame(coalition_rows)
 
@@ -250,12 +299,19 @@ def _se(series: np.ndarray) -> float:
     return float(series.std(ddof=1) / np.sqrt(len(series))) if len(series) > 1 else np.nan
 
 
-def _row(outcome: str, component: str, series: np.ndarray, effect: float, *,
-         share: bool) -> dict[str, object]:
+def _row(
+    outcome: str, component: str, series: np.ndarray, effect: float, *, share: bool
+) -> dict[str, object]:
     mean, se = float(series.mean()), _se(series)
-    return {"outcome": outcome, "component": component, "value": mean, "std_error": se,
-            "ci_low": mean - Z95 * se, "ci_high": mean + Z95 * se,
-            "share_of_effect": mean / effect if share and effect != 0 else np.nan}
+    return {
+        "outcome": outcome,
+        "component": component,
+        "value": mean,
+        "std_error": se,
+        "ci_low": mean - Z95 * se,
+        "ci_high": mean + Z95 * se,
+        "share_of_effect": mean / effect if share and effect != 0 else np.nan,
+    }
 
 
 def plot_waterfall(table: pd.DataFrame, path: str | Path) -> None:
@@ -268,23 +324,25 @@ def plot_waterfall(table: pd.DataFrame, path: str | Path) -> None:
     from growthpole.io import atomic_path
 
     outcomes = list(dict.fromkeys(table.outcome))
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.5 * len(outcomes), 4.8),
-                             squeeze=False)
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(6.5 * len(outcomes), 4.8), squeeze=False)
     for ax, outcome in zip(axes[0], outcomes, strict=True):
         part = table[table.outcome == outcome].set_index("component")
-        pillars = [c for c in part.index
-                   if c not in ("baseline", "full_strategy", "total_effect")]
+        pillars = [c for c in part.index if c not in ("baseline", "full_strategy", "total_effect")]
         base, full = part.loc["baseline", "value"], part.loc["full_strategy", "value"]
         labels = ["baseline", *pillars, "full strategy"]
         level = base
         ax.bar(0, base, color="grey")
         for j, pillar in enumerate(pillars, start=1):
             step = part.loc[pillar, "value"]
-            err = Z95 * part.loc[pillar, "std_error"] if np.isfinite(
-                part.loc[pillar, "std_error"]) else 0.0
+            err = (
+                Z95 * part.loc[pillar, "std_error"]
+                if np.isfinite(part.loc[pillar, "std_error"])
+                else 0.0
+            )
             good = step <= 0 if outcome.startswith("rank") else step >= 0  # rank: lower is better
-            ax.bar(j, step, bottom=level, color="tab:green" if good else "tab:red",
-                   yerr=err, capsize=3)
+            ax.bar(
+                j, step, bottom=level, color="tab:green" if good else "tab:red", yerr=err, capsize=3
+            )
             level += step
         ax.bar(len(labels) - 1, full, color="tab:blue")
         low = min(base, full, level) if np.isfinite(base) else 0

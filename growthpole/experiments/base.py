@@ -26,8 +26,13 @@ class Executor(ABC):
         """Number of worker processes (or threads) currently available."""
 
     @abstractmethod
-    def map_unordered(self, function: Callable[[Any], Any], items: Sequence[Any], *,
-                      keys: Sequence[str] | None = None) -> Iterator[tuple[int, Any]]:
+    def map_unordered(
+        self,
+        function: Callable[[Any], Any],
+        items: Sequence[Any],
+        *,
+        keys: Sequence[str] | None = None,
+    ) -> Iterator[tuple[int, Any]]:
         """Apply ``function`` to every item; yield ``(position in items, result)``.
 
         Each item is delivered exactly once; an exception raised by ``function`` propagates
@@ -58,7 +63,12 @@ class SerialExecutor(Executor):
     def workers(self) -> int:
         return 1
 
-    def map_unordered(self, function: Callable[[Any], Any], items: Sequence[Any], *,
-                      keys: Sequence[str] | None = None) -> Iterator[tuple[int, Any]]:
+    def map_unordered(
+        self,
+        function: Callable[[Any], Any],
+        items: Sequence[Any],
+        *,
+        keys: Sequence[str] | None = None,
+    ) -> Iterator[tuple[int, Any]]:
         for index, item in enumerate(items):
             yield index, function(item)

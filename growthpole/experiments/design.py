@@ -52,16 +52,25 @@ class FactorSpace:
 
     def problem(self) -> dict[str, object]:
         """The SALib ``problem`` dictionary."""
-        return {"num_vars": self.dimension, "names": list(self.names),
-                "bounds": [[lo, hi] for lo, hi in zip(self.lower, self.upper, strict=True)]}
+        return {
+            "num_vars": self.dimension,
+            "names": list(self.names),
+            "bounds": [[lo, hi] for lo, hi in zip(self.lower, self.upper, strict=True)],
+        }
 
 
 def is_power_of_two(n: int) -> bool:
     return n >= 1 and (n & (n - 1)) == 0
 
 
-def variant_count(method: str, dimension: int, *, samples: int | None,
-                  levels: int | None, grid_sizes: Sequence[int] = ()) -> int:
+def variant_count(
+    method: str,
+    dimension: int,
+    *,
+    samples: int | None,
+    levels: int | None,
+    grid_sizes: Sequence[int] = (),
+) -> int:
     """How many variants a design has (before replications)."""
     if method == "grid":
         return int(np.prod(grid_sizes)) if grid_sizes else 1
@@ -72,8 +81,14 @@ def variant_count(method: str, dimension: int, *, samples: int | None,
     return int(samples)
 
 
-def sample_design(method: str, space: FactorSpace, *, samples: int | None = None,
-                  levels: int | None = None, seed: int = 0) -> np.ndarray:
+def sample_design(
+    method: str,
+    space: FactorSpace,
+    *,
+    samples: int | None = None,
+    levels: int | None = None,
+    seed: int = 0,
+) -> np.ndarray:
     """The design matrix (variants x factors), in the factors' units."""
     k = space.dimension
     lower = np.asarray(space.lower, dtype=float)
@@ -104,13 +119,19 @@ def sample_design(method: str, space: FactorSpace, *, samples: int | None = None
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return np.asarray(saltelli_sample.sample(space.problem(), int(samples),
-                                                     calc_second_order=False, seed=seed),
-                              dtype=float)
+            return np.asarray(
+                saltelli_sample.sample(
+                    space.problem(), int(samples), calc_second_order=False, seed=seed
+                ),
+                dtype=float,
+            )
     if method == "morris":
         from SALib.sample import morris as morris_sample
 
-        return np.asarray(morris_sample.sample(space.problem(), int(samples),
-                                               num_levels=int(levels or 4), seed=seed),
-                          dtype=float)
+        return np.asarray(
+            morris_sample.sample(
+                space.problem(), int(samples), num_levels=int(levels or 4), seed=seed
+            ),
+            dtype=float,
+        )
     raise ValueError(f"unknown design method {method!r}; allowed: {', '.join(DESIGN_METHODS)}")

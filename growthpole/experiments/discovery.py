@@ -35,8 +35,9 @@ from growthpole.experiments import store
 from growthpole.experiments.sensitivity import variant_outcomes
 
 
-def leaf_boxes(tree, factors: list[str], lower: np.ndarray, upper: np.ndarray
-               ) -> dict[int, dict[str, tuple[float, float]]]:
+def leaf_boxes(
+    tree, factors: list[str], lower: np.ndarray, upper: np.ndarray
+) -> dict[int, dict[str, tuple[float, float]]]:
     """Leaf id -> {factor: (low, high)} for the factors restricted on the path to it."""
     structure = tree.tree_
     boxes: dict[int, dict[str, tuple[float, float]]] = {}
@@ -44,9 +45,11 @@ def leaf_boxes(tree, factors: list[str], lower: np.ndarray, upper: np.ndarray
     def walk(node: int, low: np.ndarray, high: np.ndarray) -> None:
         left, right = structure.children_left[node], structure.children_right[node]
         if left == right:  # leaf
-            boxes[node] = {factors[j]: (float(low[j]), float(high[j]))
-                           for j in range(len(factors))
-                           if low[j] > lower[j] or high[j] < upper[j]}
+            boxes[node] = {
+                factors[j]: (float(low[j]), float(high[j]))
+                for j in range(len(factors))
+                if low[j] > lower[j] or high[j] < upper[j]
+            }
             return
         j, cut = structure.feature[node], structure.threshold[node]
         left_high = high.copy()
@@ -60,50 +63,62 @@ def leaf_boxes(tree, factors: list[str], lower: np.ndarray, upper: np.ndarray
     return boxes
 
 
-def discover(directory: str | Path, *, outcome: str = "p_top30_by:2030",
-             threshold: float | None = None, max_depth: int = 3,
-             min_leaf_share: float = 0.05, region: str = "shaoxing"
-             ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
+def discover(
+    directory: str | Path,
+    *,
+    outcome: str = "p_top30_by:2030",
+    threshold: float | None = None,
+    max_depth: int = 3,
+    min_leaf_share: float = 0.05,
+    region: str = "shaoxing",
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
     """Boxes (one row per box and restricted factor), the per-variant table, and a summary."""
     from sklearn.tree import DecisionTreeRegressor
 
-    table, factors, lower, upper, name, cases, summary = _cases(directory, outcome, threshold,
-                                                                region)
+    table, factors, lower, upper, name, cases, summary = _cases(
+        directory, outcome, threshold, region
+    )
     X = table[factors].to_numpy(dtype=float)
     y = table[name].to_numpy(dtype=float)
     lower_is_better = summary["direction"] == "<="
     min_leaf = max(2, int(np.ceil(min_leaf_share * len(y))))
-    tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_leaf=min_leaf,
-                                 random_state=0).fit(X, y)
+    tree = DecisionTreeRegressor(
+        max_depth=max_depth, min_samples_leaf=min_leaf, random_state=0
+    ).fit(X, y)
     leaves = tree.apply(X)
     boxes = leaf_boxes(tree, factors, lower, upper)
     rows = []
     total_cases = max(int(cases.sum()), 1)
     # boxes ordered best first (highest mean outcome; lowest for ranks)
-    order = sorted(boxes, key=lambda b: float(y[leaves == b].mean()),
-                   reverse=not lower_is_better)
+    order = sorted(boxes, key=lambda b: float(y[leaves == b].mean()), reverse=not lower_is_better)
     for rank, leaf in enumerate(order):
         inside = leaves == leaf
-        stats = {"box": rank + 1, "variants": int(inside.sum()),
-                 "mean": float(y[inside].mean()),
-                 "density": float(cases[inside].mean()),
-                 "coverage": float(cases[inside].sum() / total_cases)}
+        stats = {
+            "box": rank + 1,
+            "variants": int(inside.sum()),
+            "mean": float(y[inside].mean()),
+            "density": float(cases[inside].mean()),
+            "coverage": float(cases[inside].sum() / total_cases),
+        }
         restricted = boxes[leaf] or {"(none)": (np.nan, np.nan)}
         for factor, (low, high) in restricted.items():
             rows.append({**stats, "factor": factor, "lower": low, "upper": high})
-    summary["feature_importance"] = dict(zip(factors, map(float, tree.feature_importances_),
-                                             strict=True))
+    summary["feature_importance"] = dict(
+        zip(factors, map(float, tree.feature_importances_), strict=True)
+    )
     target = cases if 0 < cases.sum() < len(cases) else y  # all or no cases: the outcome
-    summary["feature_scores"] = {k: float(v) for k, v in
-                                 feature_scores(table[factors], target).items()}
+    summary["feature_scores"] = {
+        k: float(v) for k, v in feature_scores(table[factors], target).items()
+    }
     frame = pd.DataFrame(rows)
     frame.insert(0, "outcome", name)
     table = table.assign(box=[order.index(leaf) + 1 for leaf in leaves])
     return frame, table, summary
 
 
-def plot_boxes(boxes: pd.DataFrame, table: pd.DataFrame, summary: dict[str, object],
-               path: str | Path) -> None:
+def plot_boxes(
+    boxes: pd.DataFrame, table: pd.DataFrame, summary: dict[str, object], path: str | Path
+) -> None:
     """Write :func:`growthpole.plots.discovery_boxes` (every box it lists) as a PNG."""
     from growthpole import plots
 
@@ -113,6 +128,7 @@ def plot_boxes(boxes: pd.DataFrame, table: pd.DataFrame, summary: dict[str, obje
 # ---------------------------------------------------------------------------------------
 # PRIM (Friedman & Fisher 1999), as used for scenario discovery by Bryant & Lempert (2010)
 # ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class PrimResult:
@@ -132,23 +148,43 @@ class PrimResult:
         """{factor: (lower, upper)} of the restricted factors of the box at ``step``."""
         row = self.trajectory.iloc[self.chosen if step is None else step]
         first = self.trajectory.iloc[0]
-        return {f: (float(row[f"{f}_lower"]), float(row[f"{f}_upper"])) for f in self.factors
-                if row[f"{f}_lower"] > first[f"{f}_lower"]
-                or row[f"{f}_upper"] < first[f"{f}_upper"]}
+        return {
+            f: (float(row[f"{f}_lower"]), float(row[f"{f}_upper"]))
+            for f in self.factors
+            if row[f"{f}_lower"] > first[f"{f}_lower"] or row[f"{f}_upper"] < first[f"{f}_upper"]
+        }
 
     def box_table(self, step: int | None = None) -> pd.DataFrame:
         """One row per restricted factor of a box, with its coverage, density and mass."""
         step = self.chosen if step is None else step
         row = self.trajectory.iloc[step]
         restricted = self.box(step) or {"(none)": (np.nan, np.nan)}
-        return pd.DataFrame([{"step": step, "coverage": row.coverage, "density": row.density,
-                              "mass": row.mass, "factor": f, "lower": low, "upper": high}
-                             for f, (low, high) in restricted.items()])
+        return pd.DataFrame(
+            [
+                {
+                    "step": step,
+                    "coverage": row.coverage,
+                    "density": row.density,
+                    "mass": row.mass,
+                    "factor": f,
+                    "lower": low,
+                    "upper": high,
+                }
+                for f, (low, high) in restricted.items()
+            ]
+        )
 
 
-def prim(X: pd.DataFrame, cases: np.ndarray, *, alpha: float = 0.05,
-         min_mass: float = 0.05, lower: np.ndarray | None = None,
-         upper: np.ndarray | None = None, min_coverage: float = 0.5) -> PrimResult:
+def prim(
+    X: pd.DataFrame,
+    cases: np.ndarray,
+    *,
+    alpha: float = 0.05,
+    min_mass: float = 0.05,
+    lower: np.ndarray | None = None,
+    upper: np.ndarray | None = None,
+    min_coverage: float = 0.5,
+) -> PrimResult:
     """Patient Rule Induction Method: peel a box off the factor space, ``alpha`` of the points
     at a time, always on the side and factor whose removal leaves the densest box.
 
@@ -174,10 +210,14 @@ def prim(X: pd.DataFrame, cases: np.ndarray, *, alpha: float = 0.05,
 
     def record(step: int) -> dict[str, float]:
         count = int(inside.sum())
-        row = {"step": step, "coverage": float(cases[inside].sum() / total_cases),
-               "density": float(cases[inside].mean()) if count else float("nan"),
-               "mass": count / n, "points": count,
-               "restricted": int(np.sum((low > lower_start) | (high < upper_start)))}
+        row = {
+            "step": step,
+            "coverage": float(cases[inside].sum() / total_cases),
+            "density": float(cases[inside].mean()) if count else float("nan"),
+            "mass": count / n,
+            "points": count,
+            "restricted": int(np.sum((low > lower_start) | (high < upper_start))),
+        }
         for j, factor in enumerate(factors):
             row[f"{factor}_lower"], row[f"{factor}_upper"] = float(low[j]), float(high[j])
         return row
@@ -237,8 +277,7 @@ def select_box(trajectory: pd.DataFrame, min_coverage: float = 0.5) -> int:
     return int(eligible[eligible.density >= best - 1e-12].step.iloc[0])
 
 
-def feature_scores(X: pd.DataFrame, y: np.ndarray, *, seed: int = 0,
-                   trees: int = 250) -> pd.Series:
+def feature_scores(X: pd.DataFrame, y: np.ndarray, *, seed: int = 0, trees: int = 250) -> pd.Series:
     """EMA Workbench's feature scoring: impurity importances of an extra-trees ensemble
     (Geurts, Ernst & Wehenkel 2006) fitted to the outcome, normalised to sum to 1, largest
     first. A classifier for a boolean outcome (cases of interest), a regressor otherwise."""
@@ -253,21 +292,42 @@ def feature_scores(X: pd.DataFrame, y: np.ndarray, *, seed: int = 0,
     return (scores / total if total > 0 else scores).sort_values(ascending=False)
 
 
-def prim_discover(directory: str | Path, *, outcome: str = "p_top30_by:2030",
-                  threshold: float | None = None, alpha: float = 0.05,
-                  min_mass: float = 0.05, min_coverage: float = 0.5,
-                  region: str = "shaoxing") -> tuple[PrimResult, pd.DataFrame,
-                                                     dict[str, object]]:
+def prim_discover(
+    directory: str | Path,
+    *,
+    outcome: str = "p_top30_by:2030",
+    threshold: float | None = None,
+    alpha: float = 0.05,
+    min_mass: float = 0.05,
+    min_coverage: float = 0.5,
+    region: str = "shaoxing",
+) -> tuple[PrimResult, pd.DataFrame, dict[str, object]]:
     """PRIM on a stored sweep (same outcome, threshold and cases as :func:`discover`):
     the PRIM result, the per-variant table and a summary."""
-    table, factors, lower, upper, _name, cases, summary = _cases(directory, outcome,
-                                                                 threshold, region)
-    result = prim(table[factors], cases, alpha=alpha, min_mass=min_mass, lower=lower,
-                  upper=upper, min_coverage=min_coverage)
+    table, factors, lower, upper, _name, cases, summary = _cases(
+        directory, outcome, threshold, region
+    )
+    result = prim(
+        table[factors],
+        cases,
+        alpha=alpha,
+        min_mass=min_mass,
+        lower=lower,
+        upper=upper,
+        min_coverage=min_coverage,
+    )
     chosen = result.trajectory.iloc[result.chosen]
-    summary.update({"method": "PRIM (peeling)", "alpha": alpha, "min_mass": min_mass,
-                    "chosen_step": result.chosen, "coverage": float(chosen.coverage),
-                    "density": float(chosen.density), "box": result.box()})
+    summary.update(
+        {
+            "method": "PRIM (peeling)",
+            "alpha": alpha,
+            "min_mass": min_mass,
+            "chosen_step": result.chosen,
+            "coverage": float(chosen.coverage),
+            "density": float(chosen.density),
+            "box": result.box(),
+        }
+    )
     return result, table, summary
 
 
@@ -282,8 +342,9 @@ def _cases(directory: str | Path, outcome: str, threshold: float | None, region:
     upper = np.array([f["upper"] for f in manifest.get("factors", [])], dtype=float)
     y = table[name].to_numpy(dtype=float)
     if len(y) < 4:
-        raise GrowthpoleError(f"discovery needs at least 4 variants, the sweep has {len(y)}",
-                              file=directory)
+        raise GrowthpoleError(
+            f"discovery needs at least 4 variants, the sweep has {len(y)}", file=directory
+        )
     lower_is_better = name.startswith("rank:")
     if threshold is None:
         if name.startswith("p_"):
@@ -291,6 +352,11 @@ def _cases(directory: str | Path, outcome: str, threshold: float | None, region:
         else:
             threshold = float(np.quantile(y, 0.25 if lower_is_better else 0.75))
     cases = y <= threshold if lower_is_better else y >= threshold
-    summary = {"outcome": name, "threshold": threshold, "variants": len(y),
-               "cases": int(cases.sum()), "direction": "<=" if lower_is_better else ">="}
+    summary = {
+        "outcome": name,
+        "threshold": threshold,
+        "variants": len(y),
+        "cases": int(cases.sum()),
+        "direction": "<=" if lower_is_better else ">=",
+    }
     return table, factors, lower, upper, name, cases, summary

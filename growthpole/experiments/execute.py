@@ -59,13 +59,15 @@ WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 # the unit of work
 # ---------------------------------------------------------------------------------------
 
+
 def execute_run(task: RunTask) -> pd.DataFrame:
     """One run -> its tidy outcome rows (run_id, variant, replication, factors, year,
     region, outcome columns). Pure: the same task always gives the same rows."""
     from growthpole.runner import simulate
 
-    frame = simulate(task.scenario, task.seed_sequence, replication=task.replication,
-                     parameters=task.parameters)
+    frame = simulate(
+        task.scenario, task.seed_sequence, replication=task.replication, parameters=task.parameters
+    )
     outcomes = task.outcomes
     columns = list(outcomes.columns)
     if any(c in ("national_rank", "top30") for c in columns) and "national_rank" not in frame:
@@ -87,7 +89,7 @@ def execute_run(task: RunTask) -> pd.DataFrame:
     out["region"] = rows.region.to_numpy(dtype=object)
     for column in columns:
         if column == "top30":
-            out[column] = (rows.national_rank.to_numpy(dtype=np.int64) <= 30)
+            out[column] = rows.national_rank.to_numpy(dtype=np.int64) <= 30
         elif column == "national_rank":
             out[column] = rows.national_rank.to_numpy(dtype=np.int64)
         else:
@@ -131,10 +133,18 @@ class DaskExecutor(Executor):
     ``distributed.scheduler.allowed-failures`` deaths per task).
     """
 
-    def __init__(self, client: Any, *, cluster: Any | None = None, name: str = "dask",
-                 window: int | None = None, owns_client: bool = True,
-                 dashboard: bool = False, chunk_size: int | None = None,
-                 lost_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        *,
+        cluster: Any | None = None,
+        name: str = "dask",
+        window: int | None = None,
+        owns_client: bool = True,
+        dashboard: bool = False,
+        chunk_size: int | None = None,
+        lost_seconds: float | None = None,
+    ) -> None:
         self.client = client
         self.lost_seconds = LOST_CLUSTER_SECONDS if lost_seconds is None else lost_seconds
         self.chunk_size = chunk_size
@@ -152,8 +162,11 @@ class DaskExecutor(Executor):
             return len(self.client.scheduler_info()["workers"])
 
     def describe(self) -> dict[str, object]:
-        info = {"backend": self.name, "workers": self.workers,
-                "scheduler": self.client.scheduler.address}
+        info = {
+            "backend": self.name,
+            "workers": self.workers,
+            "scheduler": self.client.scheduler.address,
+        }
         if self.dashboard:
             info["dashboard"] = getattr(self.client, "dashboard_link", None)
         return info
@@ -166,22 +179,30 @@ class DaskExecutor(Executor):
             return self.chunk_size
         return max(1, min(MAX_CHUNK, count // (8 * max(self.workers, 1))))
 
-    def map_unordered(self, function: Callable[[Any], Any], items: Sequence[Any], *,
-                      keys: Sequence[str] | None = None) -> Iterator[tuple[int, Any]]:
+    def map_unordered(
+        self,
+        function: Callable[[Any], Any],
+        items: Sequence[Any],
+        *,
+        keys: Sequence[str] | None = None,
+    ) -> Iterator[tuple[int, Any]]:
         from distributed import wait
 
         size = self.chunk_size_for(len(items))
-        chunks = [list(range(start, min(start + size, len(items))))
-                  for start in range(0, len(items), size)]
+        chunks = [
+            list(range(start, min(start + size, len(items))))
+            for start in range(0, len(items), size)
+        ]
         window = self.window or max(16, 4 * max(self.workers, 1))
         position: dict[str, list[int]] = {}
         next_chunk = 0
 
         def submit(number: int):
             members = chunks[number]
-            key = (f"{keys[members[0]]}-x{len(members)}" if keys is not None else None)
-            future = self.client.submit(_run_chunk, function, [items[i] for i in members],
-                                        key=key, pure=False)
+            key = f"{keys[members[0]]}-x{len(members)}" if keys is not None else None
+            future = self.client.submit(
+                _run_chunk, function, [items[i] for i in members], key=key, pure=False
+            )
             position[future.key] = members
             return future
 
@@ -193,8 +214,9 @@ class DaskExecutor(Executor):
         try:
             while in_flight:
                 try:
-                    done, _ = wait(list(in_flight), timeout=POLL_SECONDS,
-                                   return_when="FIRST_COMPLETED")
+                    done, _ = wait(
+                        list(in_flight), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED"
+                    )
                 except TimeoutError:  # distributed.wait raises instead of returning
                     done = set()
                 if not done:
@@ -207,7 +229,8 @@ class DaskExecutor(Executor):
                                 f"the Dask cluster has had no worker for "
                                 f"{self.lost_seconds:.0f} s (all were lost); completed runs "
                                 f"are stored: run the same command again to resume",
-                                key="--workers")
+                                key="--workers",
+                            )
                     else:
                         without_workers_since = None
                     continue
@@ -223,7 +246,8 @@ class DaskExecutor(Executor):
                                 f"{dask_allowed_failures() + 1} times (distributed.scheduler."
                                 f"allowed-failures); completed runs are stored: run the same "
                                 f"command again to resume ({exc})".replace("\n", " ")[:400],
-                                key="--workers") from None
+                                key="--workers",
+                            ) from None
                         raise
                     future.release()
                     if next_chunk < len(chunks):
@@ -243,8 +267,10 @@ class DaskExecutor(Executor):
 
 #: hosts that are this machine (a scheduler there may be reached without TLS)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-_ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.\-]+)"
-                      r":(?P<port>[0-9]{1,5})/?$")
+_ADDRESS = re.compile(
+    r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9_.\-]+)"
+    r":(?P<port>[0-9]{1,5})/?$"
+)
 
 
 def dashboard_address(text: str) -> str:
@@ -254,8 +280,10 @@ def dashboard_address(text: str) -> str:
     value = str(text).strip()
     host, _, port = value.rpartition(":")
     if not port.isdigit() or not 0 <= int(port) <= 65535 or "/" in value or " " in value:
-        raise GrowthpoleError(f"--dashboard must be PORT or HOST:PORT with a port in "
-                              f"0-65535, got {text!r}", key="--dashboard")
+        raise GrowthpoleError(
+            f"--dashboard must be PORT or HOST:PORT with a port in 0-65535, got {text!r}",
+            key="--dashboard",
+        )
     return f"{host or '127.0.0.1'}:{int(port)}"
 
 
@@ -268,22 +296,32 @@ def parse_scheduler(text: str) -> dict[str, str]:
     value = str(text).strip()
     path = Path(value)
     looks_like_file = value.endswith((".json", ".yaml", ".yml")) or (
-        os.sep in value and "://" not in value)
+        os.sep in value and "://" not in value
+    )
     if looks_like_file or path.is_file():
         if not path.is_file():
-            raise GrowthpoleError("scheduler file does not exist (expected an address such "
-                                  "as tcp://127.0.0.1:8786, or the JSON file of `dask "
-                                  "scheduler --scheduler-file`)", file=value, key="--scheduler")
+            raise GrowthpoleError(
+                "scheduler file does not exist (expected an address such "
+                "as tcp://127.0.0.1:8786, or the JSON file of `dask "
+                "scheduler --scheduler-file`)",
+                file=value,
+                key="--scheduler",
+            )
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise GrowthpoleError(f"scheduler file is not JSON ({type(exc).__name__}); "
-                                  f"expected the file `dask scheduler --scheduler-file` "
-                                  f"writes", file=value, key="--scheduler") from None
+            raise GrowthpoleError(
+                f"scheduler file is not JSON ({type(exc).__name__}); "
+                f"expected the file `dask scheduler --scheduler-file` "
+                f"writes",
+                file=value,
+                key="--scheduler",
+            ) from None
         address = payload.get("address") if isinstance(payload, dict) else None
         if not isinstance(address, str):
-            raise GrowthpoleError("scheduler file has no 'address' text entry", file=value,
-                                  key="address")
+            raise GrowthpoleError(
+                "scheduler file has no 'address' text entry", file=value, key="address"
+            )
         _check_address(address, where=value)
         return {"scheduler_file": str(path)}
     _check_address(value, where=None)
@@ -293,13 +331,20 @@ def parse_scheduler(text: str) -> dict[str, str]:
 def _check_address(address: str, *, where: str | None) -> None:
     match = _ADDRESS.match(address)
     if match is None or not 1 <= int(match.group("port")) <= 65535:
-        raise GrowthpoleError(f"not a scheduler address: {address!r}; expected "
-                              f"tcp://HOST:PORT or tls://HOST:PORT (port 1-65535), or a "
-                              f"scheduler JSON file", file=where, key="--scheduler")
+        raise GrowthpoleError(
+            f"not a scheduler address: {address!r}; expected "
+            f"tcp://HOST:PORT or tls://HOST:PORT (port 1-65535), or a "
+            f"scheduler JSON file",
+            file=where,
+            key="--scheduler",
+        )
     scheme = match.group("scheme") or "tcp"
     if scheme not in ("tcp", "tls"):
-        raise GrowthpoleError(f"scheduler protocol {scheme}:// is not supported; use tcp:// "
-                              f"or tls://", file=where, key="--scheduler")
+        raise GrowthpoleError(
+            f"scheduler protocol {scheme}:// is not supported; use tcp:// or tls://",
+            file=where,
+            key="--scheduler",
+        )
     if match.group("host") not in LOOPBACK_HOSTS:
         check_remote_security(address, scheme, where=where)
 
@@ -311,16 +356,22 @@ def check_remote_security(address: str, scheme: str, *, where: str | None = None
     from distributed.security import Security
 
     if scheme != "tls":
-        raise GrowthpoleError(f"a scheduler on another machine ({address}) must use tls:// "
-                              f"with your Dask TLS settings (distributed.comm.tls.ca-file, "
-                              f"distributed.comm.tls.client.cert/key); see docs/cluster.md",
-                              file=where, key="--scheduler")
+        raise GrowthpoleError(
+            f"a scheduler on another machine ({address}) must use tls:// "
+            f"with your Dask TLS settings (distributed.comm.tls.ca-file, "
+            f"distributed.comm.tls.client.cert/key); see docs/cluster.md",
+            file=where,
+            key="--scheduler",
+        )
     security = Security()
     if not (security.tls_ca_file and (security.tls_client_cert or security.tls_cert)):
-        raise GrowthpoleError("a tls:// scheduler needs your Dask TLS settings: set "
-                              "distributed.comm.tls.ca-file and distributed.comm.tls.client."
-                              "cert/key in the Dask configuration (docs/cluster.md)",
-                              file=where, key="--scheduler")
+        raise GrowthpoleError(
+            "a tls:// scheduler needs your Dask TLS settings: set "
+            "distributed.comm.tls.ca-file and distributed.comm.tls.client."
+            "cert/key in the Dask configuration (docs/cluster.md)",
+            file=where,
+            key="--scheduler",
+        )
 
 
 def cluster_security() -> Any:
@@ -333,13 +384,16 @@ def cluster_security() -> Any:
     try:
         return Security.temporary()
     except ImportError:
-        raise GrowthpoleError("the embedded Dask cluster uses TLS and needs the "
-                              "`cryptography` package: pip install cryptography",
-                              key="--cluster") from None
+        raise GrowthpoleError(
+            "the embedded Dask cluster uses TLS and needs the "
+            "`cryptography` package: pip install cryptography",
+            key="--cluster",
+        ) from None
 
 
-def local_cluster(workers: int | None = None, *, dashboard: str | None = None,
-                  security: Any | None = None) -> Any:
+def local_cluster(
+    workers: int | None = None, *, dashboard: str | None = None, security: Any | None = None
+) -> Any:
     """An embedded LocalCluster: worker processes (one thread each) on 127.0.0.1, over TLS
     with temporary credentials (:func:`cluster_security`): a client of another user or
     process that reads the address cannot submit code. The dashboard serves on 127.0.0.1
@@ -355,20 +409,33 @@ def local_cluster(workers: int | None = None, *, dashboard: str | None = None,
     # installed): on localhost, on a free port unless a dashboard address is asked for.
     dashboard = dashboard_address(dashboard) if dashboard else "127.0.0.1:0"
     with dask.config.set(WORKER_CONFIG):
-        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                            host="127.0.0.1", protocol="tls://", security=security,
-                            dashboard_address=dashboard, silence_logs=logging.ERROR)
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            protocol="tls://",
+            security=security,
+            dashboard_address=dashboard,
+            silence_logs=logging.ERROR,
+        )
 
 
 def check_workers(workers: int | None) -> None:
     """--workers in [1, :data:`MAX_WORKERS`] (None: one per core)."""
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise GrowthpoleError(f"--workers must be between 1 and {MAX_WORKERS}, got {workers}",
-                              key="--workers")
+        raise GrowthpoleError(
+            f"--workers must be between 1 and {MAX_WORKERS}, got {workers}", key="--workers"
+        )
 
 
-def make_executor(cluster: str = "local", *, workers: int | None = None,
-                  scheduler: str | None = None, dashboard: str | None = None) -> Executor:
+def make_executor(
+    cluster: str = "local",
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dashboard: str | None = None,
+) -> Executor:
     """Build the backend named on the command line."""
     check_workers(workers)
     if scheduler:
@@ -382,8 +449,11 @@ def make_executor(cluster: str = "local", *, workers: int | None = None,
                 client = Client(target["address"], timeout="15s")
         except Exception as exc:  # OSError, TimeoutError, TLS and protocol errors
             text = " ".join(str(exc).split())[:200]
-            raise GrowthpoleError(f"cannot connect to the Dask scheduler at {scheduler}: "
-                                  f"{type(exc).__name__}: {text}", key="--scheduler") from None
+            raise GrowthpoleError(
+                f"cannot connect to the Dask scheduler at {scheduler}: "
+                f"{type(exc).__name__}: {text}",
+                key="--scheduler",
+            ) from None
         return DaskExecutor(client, name="dask-scheduler")
     if cluster == "serial":
         return SerialExecutor()
@@ -391,29 +461,35 @@ def make_executor(cluster: str = "local", *, workers: int | None = None,
         from distributed import Client
 
         local = local_cluster(workers, dashboard=dashboard)
-        return DaskExecutor(Client(local), cluster=local, name="dask-local",
-                            dashboard=dashboard is not None)
+        return DaskExecutor(
+            Client(local), cluster=local, name="dask-local", dashboard=dashboard is not None
+        )
     if cluster in ("slurm", "pbs"):
         return _jobqueue_executor(cluster, workers)
-    raise GrowthpoleError(f"unknown cluster {cluster!r}; allowed: {', '.join(CLUSTER_KINDS)}",
-                          key="--cluster")
+    raise GrowthpoleError(
+        f"unknown cluster {cluster!r}; allowed: {', '.join(CLUSTER_KINDS)}", key="--cluster"
+    )
 
 
 def _jobqueue_executor(kind: str, workers: int | None) -> Executor:
     try:
         import dask_jobqueue
     except ImportError:
-        raise GrowthpoleError(f"--cluster {kind} needs dask-jobqueue: pip install "
-                              f"'growthpole[cluster]'", key="--cluster") from None
+        raise GrowthpoleError(
+            f"--cluster {kind} needs dask-jobqueue: pip install 'growthpole[cluster]'",
+            key="--cluster",
+        ) from None
     import shutil
 
     from distributed import Client
 
     submit = {"slurm": "sbatch", "pbs": "qsub"}[kind]
     if shutil.which(submit) is None:
-        raise GrowthpoleError(f"--cluster {kind} submits worker jobs with {submit}, which is not "
-                              f"on PATH here; run on the cluster's login node (docs/cluster.md)",
-                              key="--cluster")
+        raise GrowthpoleError(
+            f"--cluster {kind} submits worker jobs with {submit}, which is not "
+            f"on PATH here; run on the cluster's login node (docs/cluster.md)",
+            key="--cluster",
+        )
     import dask
 
     cluster_class = {"slurm": dask_jobqueue.SLURMCluster, "pbs": dask_jobqueue.PBSCluster}[kind]
@@ -422,11 +498,15 @@ def _jobqueue_executor(kind: str, workers: int | None) -> Executor:
             cluster = cluster_class(  # cores, memory, queue, walltime...: jobqueue.yaml
                 job_script_prologue=[
                     *dask.config.get(f"jobqueue.{kind}.job-script-prologue", default=[]),
-                    "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False"])
+                    "export DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False",
+                ]
+            )
     except (ValueError, TypeError) as exc:
-        raise GrowthpoleError(f"--cluster {kind}: {exc}; configure jobqueue.{kind} in "
-                              f"~/.config/dask/jobqueue.yaml (docs/cluster.md)",
-                              key="--cluster") from None
+        raise GrowthpoleError(
+            f"--cluster {kind}: {exc}; configure jobqueue.{kind} in "
+            f"~/.config/dask/jobqueue.yaml (docs/cluster.md)",
+            key="--cluster",
+        ) from None
     print(f"worker job script ({kind}):\n{cluster.job_script()}", file=sys.stderr)
     cluster.scale(workers or 1)  # workers, not jobs: jobs = workers / processes per job
     return DaskExecutor(Client(cluster), cluster=cluster, name=f"dask-{kind}")
@@ -435,6 +515,7 @@ def _jobqueue_executor(kind: str, workers: int | None) -> Executor:
 # ---------------------------------------------------------------------------------------
 # the sweep driver
 # ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class SweepReport:
@@ -452,11 +533,19 @@ class SweepReport:
         return self.executed / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
 
 
-def run_sweep(sweep: Sweep | Any, directory: str | Path, executor: Executor, *,
-              resume: bool = False, overwrite: bool = False, progress: bool = False,
-              flush_seconds: float = FLUSH_SECONDS, batch_runs: int = MAX_BATCH_RUNS,
-              function: Callable[[RunTask], pd.DataFrame] = execute_run,
-              command: list[str] | None = None) -> SweepReport:
+def run_sweep(
+    sweep: Sweep | Any,
+    directory: str | Path,
+    executor: Executor,
+    *,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool = False,
+    flush_seconds: float = FLUSH_SECONDS,
+    batch_runs: int = MAX_BATCH_RUNS,
+    function: Callable[[RunTask], pd.DataFrame] = execute_run,
+    command: list[str] | None = None,
+) -> SweepReport:
     """Run the sweep's missing runs on ``executor`` and store them in ``directory``.
 
     ``sweep`` is a :class:`~growthpole.experiments.sweep.Sweep` or any plan with the same
@@ -470,11 +559,20 @@ def run_sweep(sweep: Sweep | Any, directory: str | Path, executor: Executor, *,
     """
     spec_hash = sweep.spec_hash()
     with locked_sweep_dir(directory) as directory:
-        directory, _ = store.prepare_sweep_dir(directory, spec_hash, resume=resume,
-                                               overwrite=overwrite)
-        return _run_sweep_locked(sweep, directory, executor, spec_hash, progress=progress,
-                                 flush_seconds=flush_seconds, batch_runs=batch_runs,
-                                 function=function, command=command)
+        directory, _ = store.prepare_sweep_dir(
+            directory, spec_hash, resume=resume, overwrite=overwrite
+        )
+        return _run_sweep_locked(
+            sweep,
+            directory,
+            executor,
+            spec_hash,
+            progress=progress,
+            flush_seconds=flush_seconds,
+            batch_runs=batch_runs,
+            function=function,
+            command=command,
+        )
 
 
 @contextlib.contextmanager
@@ -496,24 +594,42 @@ def locked_sweep_dir(directory: str | Path) -> Iterator[Path]:
         raise
 
 
-def _run_sweep_locked(sweep: Any, directory: Path, executor: Executor, spec_hash: str, *,
-                      progress: bool, flush_seconds: float, batch_runs: int,
-                      function: Callable[[RunTask], pd.DataFrame],
-                      command: list[str] | None) -> SweepReport:
+def _run_sweep_locked(
+    sweep: Any,
+    directory: Path,
+    executor: Executor,
+    spec_hash: str,
+    *,
+    progress: bool,
+    flush_seconds: float,
+    batch_runs: int,
+    function: Callable[[RunTask], pd.DataFrame],
+    command: list[str] | None,
+) -> SweepReport:
     tasks = sweep.tasks()
     runs = sweep.run_table(tasks)
     planned_ids = set(runs.run_id)
     if len(planned_ids) != len(tasks):
-        raise OutputError("two runs of the sweep share a run_id (a design repeats a point "
-                          "and replication); this is a bug", file=sweep.source_path, key="design")
+        raise OutputError(
+            "two runs of the sweep share a run_id (a design repeats a point "
+            "and replication); this is a bug",
+            file=sweep.source_path,
+            key="design",
+        )
     stored = set(store.stored_run_ids(directory)) & planned_ids
     todo = [t for t in tasks if t.run_id not in stored]
     started = datetime.now(UTC)
     base_manifest = _manifest(sweep, spec_hash, executor, command, started)
     # the manifest first: a directory never holds growthpole files without one
-    store.write_manifest(directory, {**base_manifest, "complete": False,
-                                     "runs_planned": len(tasks),
-                                     "runs_stored": len(stored)})
+    store.write_manifest(
+        directory,
+        {
+            **base_manifest,
+            "complete": False,
+            "runs_planned": len(tasks),
+            "runs_stored": len(stored),
+        },
+    )
     store.write_plan(directory, sweep.design_table(), runs)
     clock = time.perf_counter()
     buffer: list[pd.DataFrame] = []
@@ -533,12 +649,20 @@ def _run_sweep_locked(sweep: Any, directory: Path, executor: Executor, spec_hash
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(tasks), initial=len(stored), desc=sweep.name, unit="run",
-                   file=sys.stderr, mininterval=0.5, smoothing=0.1)
+        bar = tqdm(
+            total=len(tasks),
+            initial=len(stored),
+            desc=sweep.name,
+            unit="run",
+            file=sys.stderr,
+            mininterval=0.5,
+            smoothing=0.1,
+        )
     executed = 0
     try:
-        for index, rows in executor.map_unordered(function, todo,
-                                                  keys=[f"run-{t.run_id}" for t in todo]):
+        for index, rows in executor.map_unordered(
+            function, todo, keys=[f"run-{t.run_id}" for t in todo]
+        ):
             run_id = todo[index].run_id
             if run_id in seen:  # a backend delivered a run twice: keep the first
                 continue
@@ -547,8 +671,7 @@ def _run_sweep_locked(sweep: Any, directory: Path, executor: Executor, spec_hash
             executed += 1
             if bar is not None:
                 bar.update(1)
-            if (len(buffer) >= batch_runs
-                    or time.perf_counter() - last_flush >= flush_seconds):
+            if len(buffer) >= batch_runs or time.perf_counter() - last_flush >= flush_seconds:
                 flush()
     finally:
         flush()
@@ -557,17 +680,25 @@ def _run_sweep_locked(sweep: Any, directory: Path, executor: Executor, spec_hash
     elapsed = time.perf_counter() - clock
     stored_now = set(store.stored_run_ids(directory)) & planned_ids
     complete = stored_now == planned_ids
-    store.write_manifest(directory, {
-        **base_manifest, "complete": complete, "runs_planned": len(tasks),
-        "runs_stored": len(stored_now), "runs_executed": executed,
-        "elapsed_seconds": round(elapsed, 3),
-        "runs_per_second": round(executed / elapsed, 3) if elapsed > 0 else None,
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds")})
+    store.write_manifest(
+        directory,
+        {
+            **base_manifest,
+            "complete": complete,
+            "runs_planned": len(tasks),
+            "runs_stored": len(stored_now),
+            "runs_executed": executed,
+            "elapsed_seconds": round(elapsed, 3),
+            "runs_per_second": round(executed / elapsed, 3) if elapsed > 0 else None,
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    )
     return SweepReport(directory, len(tasks), len(stored), executed, elapsed, parts)
 
 
-def _manifest(plan: Any, spec_hash: str, executor: Executor, command: list[str] | None,
-              started: datetime) -> dict[str, object]:
+def _manifest(
+    plan: Any, spec_hash: str, executor: Executor, command: list[str] | None, started: datetime
+) -> dict[str, object]:
     from growthpole.runner import git_commit, package_versions
 
     return {

@@ -55,27 +55,37 @@ def parse_outcome(text: str, results: pd.DataFrame) -> OutcomeDefinition:
     """``gdp:2035``, ``rank:2030``, ``p_top30:2030``, ``p_top30_by:2030`` -> definition."""
     name, sep, year_text = text.partition(":")
     if not sep or not year_text.strip().isdigit():
-        raise ScenarioError(f"outcome {text!r} must be NAME:YEAR, e.g. gdp:2035 or "
-                            f"p_top30_by:2030", key="--outcome")
+        raise ScenarioError(
+            f"outcome {text!r} must be NAME:YEAR, e.g. gdp:2035 or p_top30_by:2030", key="--outcome"
+        )
     year = int(year_text)
     years = sorted(int(y) for y in results.year.unique())
     if year not in years:
-        raise ScenarioError(f"outcome {text!r}: the sweep stored years {years[0]}-{years[-1]} "
-                            f"({len(years)} years), not {year}", key="--outcome")
+        raise ScenarioError(
+            f"outcome {text!r}: the sweep stored years {years[0]}-{years[-1]} "
+            f"({len(years)} years), not {year}",
+            key="--outcome",
+        )
     if name in ("rank", "p_top30", "p_top30_by"):
         if "national_rank" not in results.columns and "top30" not in results.columns:
-            raise ScenarioError(f"outcome {text!r} needs the national rank: list national_rank "
-                                f"in the sweep file's outcomes.columns", key="--outcome")
+            raise ScenarioError(
+                f"outcome {text!r} needs the national rank: list national_rank "
+                f"in the sweep file's outcomes.columns",
+                key="--outcome",
+            )
         if name == "rank" and "national_rank" not in results.columns:
-            raise ScenarioError("outcome 'rank' needs national_rank among the stored columns",
-                                key="--outcome")
+            raise ScenarioError(
+                "outcome 'rank' needs national_rank among the stored columns", key="--outcome"
+            )
         return OutcomeDefinition(name, "national_rank", year)
     reserved = {"run_id", "variant", "replication", "year", "region"}
     if name not in results.columns or name in reserved:
         stored = [c for c in results.columns if c not in reserved]
-        raise ScenarioError(f"outcome {text!r}: no stored column {name!r}; stored: "
-                            f"{', '.join(stored)}; or rank, p_top30, p_top30_by",
-                            key="--outcome")
+        raise ScenarioError(
+            f"outcome {text!r}: no stored column {name!r}; stored: "
+            f"{', '.join(stored)}; or rank, p_top30, p_top30_by",
+            key="--outcome",
+        )
     return OutcomeDefinition("column", name, year)
 
 
@@ -92,8 +102,11 @@ def default_outcomes(results: pd.DataFrame) -> list[str]:
     if "gdp" in results.columns:
         chosen.append(f"gdp:{2035 if 2035 in years else years[-1]}")
     if not chosen:
-        column = next(c for c in results.columns if c not in (
-            "run_id", "variant", "replication", "year", "region"))
+        column = next(
+            c
+            for c in results.columns
+            if c not in ("run_id", "variant", "replication", "year", "region")
+        )
         chosen.append(f"{column}:{years[-1]}")
     return chosen
 
@@ -104,13 +117,17 @@ def _top(frame: pd.DataFrame) -> pd.Series:
     return frame.national_rank.astype("int64") <= TOP
 
 
-def run_outcomes(results: pd.DataFrame, definitions: list[OutcomeDefinition],
-                 region: str) -> pd.DataFrame:
+def run_outcomes(
+    results: pd.DataFrame, definitions: list[OutcomeDefinition], region: str
+) -> pd.DataFrame:
     """One row per run (run_id, variant, replication) with one column per outcome."""
     rows = results[results.region == region]
     if rows.empty:
-        raise ScenarioError(f"the sweep stored no rows for region {region!r}; stored: "
-                            f"{', '.join(sorted(results.region.unique()))}", key="--region")
+        raise ScenarioError(
+            f"the sweep stored no rows for region {region!r}; stored: "
+            f"{', '.join(sorted(results.region.unique()))}",
+            key="--region",
+        )
     runs = rows[["run_id", "variant", "replication"]].drop_duplicates("run_id")
     runs = runs.set_index("run_id")
     for d in definitions:
@@ -127,8 +144,9 @@ def run_outcomes(results: pd.DataFrame, definitions: list[OutcomeDefinition],
     return runs.reset_index()
 
 
-def variant_outcomes(directory: str | Path, outcomes: list[str] | None = None, *,
-                     region: str = "shaoxing") -> tuple[pd.DataFrame, list[str]]:
+def variant_outcomes(
+    directory: str | Path, outcomes: list[str] | None = None, *, region: str = "shaoxing"
+) -> tuple[pd.DataFrame, list[str]]:
     """Per variant: factor values and each outcome averaged over replications.
 
     Refuses an incomplete sweep (every planned run must be stored)."""
@@ -137,22 +155,29 @@ def variant_outcomes(directory: str | Path, outcomes: list[str] | None = None, *
     runs = store.read_runs(directory)
     missing = set(runs.run_id) - set(results.run_id)
     if missing:
-        raise OutputError(f"the sweep is incomplete: {len(missing)} of {len(runs)} runs "
-                          f"missing; run `growthpole sweep` again to finish it", file=directory)
+        raise OutputError(
+            f"the sweep is incomplete: {len(missing)} of {len(runs)} runs "
+            f"missing; run `growthpole sweep` again to finish it",
+            file=directory,
+        )
     definitions = [parse_outcome(o, results) for o in (outcomes or default_outcomes(results))]
     per_run = run_outcomes(results, definitions, region)
     names = [d.name for d in definitions]
     means = per_run.groupby("variant")[names].mean()
     design = store.read_design(directory).set_index("variant")
     table = design.join(means, how="left").reset_index()
-    table["replications"] = per_run.groupby("variant").size().reindex(
-        table.variant).to_numpy()
+    table["replications"] = per_run.groupby("variant").size().reindex(table.variant).to_numpy()
     return table, names
 
 
-def analyse(directory: str | Path, outcomes: list[str] | None = None, *,
-            region: str = "shaoxing", num_resamples: int | None = None,
-            conf_level: float = 0.95) -> pd.DataFrame:
+def analyse(
+    directory: str | Path,
+    outcomes: list[str] | None = None,
+    *,
+    region: str = "shaoxing",
+    num_resamples: int | None = None,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
     """Sensitivity indices of every outcome: a tidy table (outcome, factor, index, estimate,
     conf_low, conf_high, method)."""
     directory = Path(directory)
@@ -180,53 +205,88 @@ def analyse(directory: str | Path, outcomes: list[str] | None = None, *,
             elif method == "saltelli":
                 from SALib.analyze import sobol
 
-                result = sobol.analyze(problem, Y, calc_second_order=False,
-                                       num_resamples=num_resamples, conf_level=conf_level,
-                                       seed=seed)
-                indices = {"S1": (result["S1"], result["S1_conf"]),
-                           "ST": (result["ST"], result["ST_conf"])}
+                result = sobol.analyze(
+                    problem,
+                    Y,
+                    calc_second_order=False,
+                    num_resamples=num_resamples,
+                    conf_level=conf_level,
+                    seed=seed,
+                )
+                indices = {
+                    "S1": (result["S1"], result["S1_conf"]),
+                    "ST": (result["ST"], result["ST_conf"]),
+                }
                 analysis = "sobol"
             elif method == "morris":
                 from SALib.analyze import morris
 
-                levels = int((manifest.get("spec", {}).get("design", {}) or {}).get("levels")
-                             or 4)
-                result = morris.analyze(problem, X, Y, num_resamples=num_resamples,
-                                        conf_level=conf_level, num_levels=levels, seed=seed)
+                levels = int((manifest.get("spec", {}).get("design", {}) or {}).get("levels") or 4)
+                result = morris.analyze(
+                    problem,
+                    X,
+                    Y,
+                    num_resamples=num_resamples,
+                    conf_level=conf_level,
+                    num_levels=levels,
+                    seed=seed,
+                )
                 zero = np.zeros(len(factors))
-                indices = {"mu_star": (np.asarray(result["mu_star"]),
-                                       np.asarray(result["mu_star_conf"])),
-                           "mu": (np.asarray(result["mu"]), zero * np.nan),
-                           "sigma": (np.asarray(result["sigma"]), zero * np.nan)}
+                indices = {
+                    "mu_star": (np.asarray(result["mu_star"]), np.asarray(result["mu_star_conf"])),
+                    "mu": (np.asarray(result["mu"]), zero * np.nan),
+                    "sigma": (np.asarray(result["sigma"]), zero * np.nan),
+                }
                 analysis = "morris"
             else:
                 from SALib.analyze import delta
 
-                result = delta.analyze(problem, X, Y, num_resamples=num_resamples,
-                                       conf_level=conf_level, seed=seed)
+                result = delta.analyze(
+                    problem, X, Y, num_resamples=num_resamples, conf_level=conf_level, seed=seed
+                )
                 key = "delta" if "delta" in result else "delta_raw"  # SALib >= 1.5: raw
                 estimates = np.asarray(result[key], dtype=float)
                 if not np.isfinite(estimates).all():
-                    raise OutputError(f"the {method} design has too few variants "
-                                      f"({len(Y)}) for Borgonovo's delta; use at least ~50 "
-                                      f"points, or a saltelli or morris design",
-                                      file=directory)
-                indices = {"delta": (estimates, np.asarray(result[f"{key}_conf"])),
-                           "S1": (result["S1"], result["S1_conf"])}
+                    raise OutputError(
+                        f"the {method} design has too few variants "
+                        f"({len(Y)}) for Borgonovo's delta; use at least ~50 "
+                        f"points, or a saltelli or morris design",
+                        file=directory,
+                    )
+                indices = {
+                    "delta": (estimates, np.asarray(result[f"{key}_conf"])),
+                    "S1": (result["S1"], result["S1_conf"]),
+                }
                 analysis = "delta"
         if constant:
             for factor in factors:
-                rows.append({"outcome": name, "factor": factor, "index": "none",
-                             "estimate": np.nan, "conf_low": np.nan, "conf_high": np.nan,
-                             "method": analysis, "outcome_mean": float(Y.mean())})
+                rows.append(
+                    {
+                        "outcome": name,
+                        "factor": factor,
+                        "index": "none",
+                        "estimate": np.nan,
+                        "conf_low": np.nan,
+                        "conf_high": np.nan,
+                        "method": analysis,
+                        "outcome_mean": float(Y.mean()),
+                    }
+                )
             continue
         for index, (estimate, half) in indices.items():
             for i, factor in enumerate(factors):
-                rows.append({"outcome": name, "factor": factor, "index": index,
-                             "estimate": float(estimate[i]),
-                             "conf_low": float(estimate[i] - half[i]),
-                             "conf_high": float(estimate[i] + half[i]),
-                             "method": analysis, "outcome_mean": float(Y.mean())})
+                rows.append(
+                    {
+                        "outcome": name,
+                        "factor": factor,
+                        "index": index,
+                        "estimate": float(estimate[i]),
+                        "conf_low": float(estimate[i] - half[i]),
+                        "conf_high": float(estimate[i] + half[i]),
+                        "method": analysis,
+                        "outcome_mean": float(Y.mean()),
+                    }
+                )
     frame = pd.DataFrame(rows)
     frame["variants"] = len(table)
     frame["replications"] = int(manifest.get("replications", 0))
@@ -245,8 +305,12 @@ def plot(table: pd.DataFrame, path: str | Path) -> None:
     from growthpole.io import atomic_path
 
     outcomes = list(dict.fromkeys(table.outcome))
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(5.5 * len(outcomes), 0.6 +
-                             0.55 * table.factor.nunique() * 2), squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(outcomes),
+        figsize=(5.5 * len(outcomes), 0.6 + 0.55 * table.factor.nunique() * 2),
+        squeeze=False,
+    )
     for ax, outcome in zip(axes[0], outcomes, strict=True):
         part = table[table.outcome == outcome]
         shown = [i for i in ("S1", "ST", "mu_star", "delta") if i in set(part["index"])]

@@ -58,29 +58,39 @@ def read_manifest(directory: str | Path) -> dict[str, object] | None:
     except (OSError, ValueError) as exc:
         raise OutputError(f"cannot read the manifest ({exc})", file=path) from None
     if not isinstance(payload, dict):
-        raise OutputError(f"corrupt manifest: the top level is a {type(payload).__name__}, "
-                          f"not an object", file=path)
+        raise OutputError(
+            f"corrupt manifest: the top level is a {type(payload).__name__}, not an object",
+            file=path,
+        )
     return payload
 
 
-def read_table(path: Path, *, columns: list[str] | None = None,
-               required: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_table(
+    path: Path, *, columns: list[str] | None = None, required: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """A Parquet file of the store, or OutputError naming it (corrupt, truncated, or lacking
     a column the store needs)."""
     try:
         frame = pd.read_parquet(path, columns=columns)
     except Exception as exc:  # pyarrow raises several types for a damaged or odd file
         missing = [c for c in (columns or []) if c not in str(exc)]
-        reason = (f"lacks column(s) {', '.join(columns or [])}" if columns and
-                  len(missing) < len(columns) else f"corrupt Parquet file "
-                  f"({type(exc).__name__})")
-        raise OutputError(f"{reason}; delete it (its runs are run again on the next "
-                          f"`growthpole sweep`)", file=path) from None
+        reason = (
+            f"lacks column(s) {', '.join(columns or [])}"
+            if columns and len(missing) < len(columns)
+            else f"corrupt Parquet file ({type(exc).__name__})"
+        )
+        raise OutputError(
+            f"{reason}; delete it (its runs are run again on the next `growthpole sweep`)",
+            file=path,
+        ) from None
     absent = [c for c in required if c not in frame.columns]
     if absent:
-        raise OutputError(f"lacks column(s) {', '.join(absent)} that every stored file has; "
-                          f"delete it (its runs are run again on the next `growthpole sweep`)",
-                          file=path, key=absent[0])
+        raise OutputError(
+            f"lacks column(s) {', '.join(absent)} that every stored file has; "
+            f"delete it (its runs are run again on the next `growthpole sweep`)",
+            file=path,
+            key=absent[0],
+        )
     return frame
 
 
@@ -107,8 +117,9 @@ def write_part(directory: str | Path, frame: pd.DataFrame) -> Path:
 def read_runs(directory: str | Path) -> pd.DataFrame:
     path = Path(directory) / RUNS
     if not path.is_file():
-        raise OutputError("not a sweep directory (no runs.parquet); run `growthpole sweep` "
-                          "first", file=directory)
+        raise OutputError(
+            "not a sweep directory (no runs.parquet); run `growthpole sweep` first", file=directory
+        )
     return read_table(path, required=("run_id", "variant", "replication"))
 
 
@@ -129,9 +140,13 @@ def read_results(directory: str | Path, *, planned_only: bool = True) -> pd.Data
     parts = part_files(directory)
     if not parts:
         raise OutputError("the sweep directory holds no results yet", file=directory)
-    frame = pd.concat([read_table(p, required=("run_id", "variant", "replication", "year",
-                                               "region")) for p in parts],
-                      ignore_index=True)
+    frame = pd.concat(
+        [
+            read_table(p, required=("run_id", "variant", "replication", "year", "region"))
+            for p in parts
+        ],
+        ignore_index=True,
+    )
     if planned_only:
         planned = set(read_runs(directory).run_id)
         frame = frame[frame.run_id.isin(planned)]
@@ -139,8 +154,9 @@ def read_results(directory: str | Path, *, planned_only: bool = True) -> pd.Data
     return frame.sort_values(["run_id", "year", "region"], kind="stable").reset_index(drop=True)
 
 
-def check_sweep_dir(directory: str | Path, spec_hash: str, *, resume: bool,
-                    overwrite: bool) -> bool:
+def check_sweep_dir(
+    directory: str | Path, spec_hash: str, *, resume: bool, overwrite: bool
+) -> bool:
     """Every refusal of :func:`prepare_sweep_dir`, without touching the disk (a command
     checks ``--out`` before it starts a cluster). Returns True when stored runs may be
     reused."""
@@ -150,26 +166,35 @@ def check_sweep_dir(directory: str | Path, spec_hash: str, *, resume: bool,
     check_ours_or_empty(directory)
     manifest = read_manifest(directory) if directory.is_dir() else None
     if manifest is not None and manifest.get("kind") != KIND and not overwrite:
-        raise OutputError("directory holds results that are not a sweep; choose another "
-                          "--out or pass --overwrite", file=directory)
+        raise OutputError(
+            "directory holds results that are not a sweep; choose another "
+            "--out or pass --overwrite",
+            file=directory,
+        )
     if overwrite:
         return False
     if manifest is None:
         if part_files(directory):
-            raise OutputError("directory holds result parts but no manifest.json, so "
-                              "growthpole cannot tell whose they are; delete the directory "
-                              "or choose another --out", file=directory)
+            raise OutputError(
+                "directory holds result parts but no manifest.json, so "
+                "growthpole cannot tell whose they are; delete the directory "
+                "or choose another --out",
+                file=directory,
+            )
         return False
     if manifest.get("spec_hash") != spec_hash and not resume:
-        raise OutputError(f"directory holds a different sweep ({manifest.get('sweep_name')}, "
-                          f"spec {str(manifest.get('spec_hash'))[:12]}); pass --resume to "
-                          f"reuse the runs both share, or --overwrite to start again",
-                          file=directory)
+        raise OutputError(
+            f"directory holds a different sweep ({manifest.get('sweep_name')}, "
+            f"spec {str(manifest.get('spec_hash'))[:12]}); pass --resume to "
+            f"reuse the runs both share, or --overwrite to start again",
+            file=directory,
+        )
     return True
 
 
-def prepare_sweep_dir(directory: str | Path, spec_hash: str, *, resume: bool,
-                      overwrite: bool) -> tuple[Path, bool]:
+def prepare_sweep_dir(
+    directory: str | Path, spec_hash: str, *, resume: bool, overwrite: bool
+) -> tuple[Path, bool]:
     """Make ``directory`` ready for a sweep with ``spec_hash``.
 
     Returns (directory, reusing): ``reusing`` is True when stored runs may be reused.
@@ -215,34 +240,49 @@ def read_sweep_for_analysis(directory: str | Path) -> dict[str, object]:
 
     directory = Path(directory)
     if not directory.is_dir():
-        raise OutputError("not a directory (expected a sweep directory written by "
-                          "`growthpole sweep`)", file=directory)
+        raise OutputError(
+            "not a directory (expected a sweep directory written by `growthpole sweep`)",
+            file=directory,
+        )
     manifest = read_manifest(directory)
     path = directory / MANIFEST
     if manifest is None:
-        raise OutputError("no manifest.json: not a sweep directory written by `growthpole "
-                          "sweep`", file=path)
+        raise OutputError(
+            "no manifest.json: not a sweep directory written by `growthpole sweep`", file=path
+        )
     if manifest.get("kind") != KIND:
-        raise OutputError(f"not a sweep's manifest (kind {manifest.get('kind')!r}, expected "
-                          f"{KIND!r})", file=path, key="kind")
+        raise OutputError(
+            f"not a sweep's manifest (kind {manifest.get('kind')!r}, expected {KIND!r})",
+            file=path,
+            key="kind",
+        )
     factors = manifest.get("factors")
     if not isinstance(factors, list) or not factors:
-        raise OutputError("manifest 'factors' must be a non-empty list", file=path,
-                          key="factors")
+        raise OutputError("manifest 'factors' must be a non-empty list", file=path, key="factors")
     for i, factor in enumerate(factors):
         if not isinstance(factor, dict) or not isinstance(factor.get("name"), str):
-            raise OutputError("each factor must be a mapping with a 'name'", file=path,
-                              key=f"factors.{i}")
+            raise OutputError(
+                "each factor must be a mapping with a 'name'", file=path, key=f"factors.{i}"
+            )
         bounds = [factor.get("lower"), factor.get("upper")]
-        if not all(isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b)
-                   for b in bounds) or not bounds[0] <= bounds[1]:
-            raise OutputError(f"factor bounds must be finite numbers with lower <= upper, "
-                              f"got {bounds!r}"[:200], file=path, key=f"factors.{i}")
+        if (
+            not all(
+                isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b)
+                for b in bounds
+            )
+            or not bounds[0] <= bounds[1]
+        ):
+            raise OutputError(
+                f"factor bounds must be finite numbers with lower <= upper, got {bounds!r}"[:200],
+                file=path,
+                key=f"factors.{i}",
+            )
     for key in ("replications", "root_seed"):
         value = manifest.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise OutputError(f"must be a whole number >= 0, got {value!r}"[:200], file=path,
-                              key=key)
+            raise OutputError(
+                f"must be a whole number >= 0, got {value!r}"[:200], file=path, key=key
+            )
     if not isinstance(manifest.get("design_method", ""), str):
         raise OutputError("must be text", file=path, key="design_method")
     spec = manifest.get("spec")
@@ -252,8 +292,11 @@ def read_sweep_for_analysis(directory: str | Path) -> dict[str, object]:
     names = [f["name"] for f in factors]
     absent = [n for n in names if n not in design.columns]
     if absent:
-        raise OutputError(f"lacks the factor column(s) {', '.join(absent)} the manifest lists",
-                          file=directory / DESIGN, key=absent[0])
+        raise OutputError(
+            f"lacks the factor column(s) {', '.join(absent)} the manifest lists",
+            file=directory / DESIGN,
+            key=absent[0],
+        )
     read_runs(directory)
     for part in part_files(directory):
         read_table(part, required=("run_id", "variant", "replication", "year", "region"))

@@ -146,9 +146,14 @@ class Factor:
     from_year: int | None
 
     def as_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "name": self.name, "lower": self.lower, "upper": self.upper,
-                "values": list(self.values) if self.values is not None else None,
-                "from_year": self.from_year}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "lower": self.lower,
+            "upper": self.upper,
+            "values": list(self.values) if self.values is not None else None,
+            "from_year": self.from_year,
+        }
 
 
 @dataclass(frozen=True)
@@ -197,18 +202,25 @@ class Sweep:
         return len(self.design) * self.replications
 
     def space(self) -> FactorSpace:
-        return FactorSpace(tuple(f.name for f in self.factors),
-                           tuple(f.lower for f in self.factors),
-                           tuple(f.upper for f in self.factors),
-                           tuple(f.values for f in self.factors))
+        return FactorSpace(
+            tuple(f.name for f in self.factors),
+            tuple(f.lower for f in self.factors),
+            tuple(f.upper for f in self.factors),
+            tuple(f.values for f in self.factors),
+        )
 
     def spec_hash(self) -> str:
         """SHA-256 of what determines the results (base scenario, design, seeds, outcomes)."""
-        payload = {"base": self.base.content_hash(), "model": model_fingerprint(),
-                   "factors": [f.as_dict() for f in self.factors],
-                   "design": [[repr(float(v)) for v in row] for row in self.design],
-                   "replications": self.replications, "seed": self.root_seed,
-                   "outcomes": self.outcomes.model_dump(mode="json"), "format": STORE_FORMAT}
+        payload = {
+            "base": self.base.content_hash(),
+            "model": model_fingerprint(),
+            "factors": [f.as_dict() for f in self.factors],
+            "design": [[repr(float(v)) for v in row] for row in self.design],
+            "replications": self.replications,
+            "seed": self.root_seed,
+            "outcomes": self.outcomes.model_dump(mode="json"),
+            "format": STORE_FORMAT,
+        }
         return _sha256(payload)
 
     def manifest_fields(self) -> dict[str, object]:
@@ -253,23 +265,44 @@ class Sweep:
             values = tuple((f.name, float(v)) for f, v in zip(self.factors, row, strict=True))
             for replication in range(self.replications):
                 seed = seeds[replication]
-                run_id = _sha256({"base": base_hash, "model": model, "factors": factor_defs,
-                                  "variant": variant,
-                                  "values": [repr(v) for _, v in values],
-                                  "seed": str(seed.entropy), "spawn_key": list(seed.spawn_key),
-                                  "replication": replication, "outcomes": outcome_payload,
-                                  "format": STORE_FORMAT})
-                tasks.append(RunTask(run_id, variant, replication, scenario, parameters, seed,
-                                     values, self.outcomes))
+                run_id = _sha256(
+                    {
+                        "base": base_hash,
+                        "model": model,
+                        "factors": factor_defs,
+                        "variant": variant,
+                        "values": [repr(v) for _, v in values],
+                        "seed": str(seed.entropy),
+                        "spawn_key": list(seed.spawn_key),
+                        "replication": replication,
+                        "outcomes": outcome_payload,
+                        "format": STORE_FORMAT,
+                    }
+                )
+                tasks.append(
+                    RunTask(
+                        run_id,
+                        variant,
+                        replication,
+                        scenario,
+                        parameters,
+                        seed,
+                        values,
+                        self.outcomes,
+                    )
+                )
         return tasks
 
     def run_table(self, tasks: list[RunTask] | None = None) -> pd.DataFrame:
         """The plan: one row per run (run_id, variant, replication, factor values)."""
         tasks = self.tasks() if tasks is None else tasks
-        table = pd.DataFrame({
-            "run_id": [t.run_id for t in tasks],
-            "variant": np.array([t.variant for t in tasks], dtype=np.int64),
-            "replication": np.array([t.replication for t in tasks], dtype=np.int64)})
+        table = pd.DataFrame(
+            {
+                "run_id": [t.run_id for t in tasks],
+                "variant": np.array([t.variant for t in tasks], dtype=np.int64),
+                "replication": np.array([t.replication for t in tasks], dtype=np.int64),
+            }
+        )
         design = self.design_table()
         return table.merge(design, on="variant", how="left")
 
@@ -292,15 +325,19 @@ class Sweep:
             elif factor.kind == "coefficient":
                 coefficients[factor.name] = float(value)
             else:
-                levers[factor.name] = _lever_schedule(levers.get(factor.name), float(value),
-                                                      factor.from_year or self.base.start_year)
+                levers[factor.name] = _lever_schedule(
+                    levers.get(factor.name), float(value), factor.from_year or self.base.start_year
+                )
         try:
-            return self.base.with_changes(levers=levers, parameters=parameters,
-                                          lever_coefficients=coefficients)
+            return self.base.with_changes(
+                levers=levers, parameters=parameters, lever_coefficients=coefficients
+            )
         except ScenarioError as exc:
-            raise ScenarioError(f"design variant {variant} is not a valid scenario: "
-                                f"{exc.detail}", file=self.source_path,
-                                key=exc.key or "factors") from None
+            raise ScenarioError(
+                f"design variant {variant} is not a valid scenario: {exc.detail}",
+                file=self.source_path,
+                key=exc.key or "factors",
+            ) from None
 
 
 def _scaled_schedule(schedule: object, intensity: float) -> object:
@@ -323,8 +360,7 @@ def _lever_schedule(schedule: object, value: float, from_year: int) -> dict[int,
 
 
 #: package parts that cannot change a run's outputs (not part of the model fingerprint)
-_NOT_MODEL = ("experiments", "commands", "cli.py", "__main__.py", "app.py", "plots.py",
-              "report.py")
+_NOT_MODEL = ("experiments", "commands", "cli.py", "__main__.py", "app.py", "plots.py", "report.py")
 
 
 @functools.lru_cache(maxsize=1)
@@ -335,11 +371,15 @@ def model_fingerprint() -> str:
 
     package = Path(growthpole.__file__).resolve().parent
     digest = hashlib.sha256()
-    sources = sorted(p for p in package.rglob("*.py")
-                     if p.relative_to(package).parts[0] not in _NOT_MODEL)
+    sources = sorted(
+        p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in _NOT_MODEL
+    )
     data = data_dir()
-    data_files = sorted(p for p in data.rglob("*") if p.is_file()
-                        and p.suffix in (".csv", ".json", ".yaml", ".yml", ".parquet"))
+    data_files = sorted(
+        p
+        for p in data.rglob("*")
+        if p.is_file() and p.suffix in (".csv", ".json", ".yaml", ".yml", ".parquet")
+    )
     for root, files in ((package, sources), (data, data_files)):
         for path in files:
             digest.update(str(path.relative_to(root)).encode())
@@ -356,19 +396,29 @@ def _sha256(payload: object) -> str:
 # validation
 # ---------------------------------------------------------------------------------------
 
+
 def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc
-                    if not (isinstance(part, str) and ("[" in part or part in (
-                        "int", "float", "str", "literal['all']", "tuple[int, ...]",
-                        "dict[str,any]"))))
+    return ".".join(
+        str(part)
+        for part in loc
+        if not (
+            isinstance(part, str)
+            and (
+                "[" in part
+                or part
+                in ("int", "float", "str", "literal['all']", "tuple[int, ...]", "dict[str,any]")
+            )
+        )
+    )
 
 
 def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
     """Validate a parsed mapping into a :class:`Sweep` (all checks, one error line)."""
     file = str(source) if source is not None else None
     if not isinstance(data, dict):
-        raise ScenarioError(f"top level must be a mapping of keys to values, got "
-                            f"{type(data).__name__}", file=file)
+        raise ScenarioError(
+            f"top level must be a mapping of keys to values, got {type(data).__name__}", file=file
+        )
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
@@ -377,36 +427,53 @@ def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
         if err["type"] == "extra_forbidden":
             models = {"design": DesignSpec, "outcomes": OutcomeSpec, "factors": FactorSpec}
             model = models.get(key.split(".")[0], SweepSpec)
-            raise ScenarioError(f"unknown key; allowed: {', '.join(model.model_fields)}",
-                                file=file, key=key) from None
+            raise ScenarioError(
+                f"unknown key; allowed: {', '.join(model.model_fields)}", file=file, key=key
+            ) from None
         parts = key.split(".")
         if "range" in parts:  # a wrong-length or non-numeric range
-            at = ".".join(parts[:parts.index("range") + 1])
-            raise ScenarioError(f"range must be [low, high] (two numbers), got "
-                                f"{_factor_input(data, parts)!r}"[:300], file=file,
-                                key=at) from None
+            at = ".".join(parts[: parts.index("range") + 1])
+            raise ScenarioError(
+                f"range must be [low, high] (two numbers), got {_factor_input(data, parts)!r}"[
+                    :300
+                ],
+                file=file,
+                key=at,
+            ) from None
         if err["type"] == "missing":
             raise ScenarioError("required key is missing", file=file, key=key) from None
         if err["type"] in ("dict_type", "model_type"):
-            raise ScenarioError(f"must be a mapping of keys to values, got "
-                                f"{err.get('input')!r}"[:300], file=file, key=key) from None
-        raise ScenarioError(f"{err['msg']} (got {err.get('input')!r})"[:300], file=file,
-                            key=key or None) from None
+            raise ScenarioError(
+                f"must be a mapping of keys to values, got {err.get('input')!r}"[:300],
+                file=file,
+                key=key,
+            ) from None
+        raise ScenarioError(
+            f"{err['msg']} (got {err.get('input')!r})"[:300], file=file, key=key or None
+        ) from None
     base = _base_scenario(spec, file)
     factors = tuple(_check_factor(i, f, spec, base, file) for i, f in enumerate(spec.factors))
     names = [f.name for f in factors]
     for i, name in enumerate(names):
         if names.index(name) != i:
-            raise ScenarioError(f"factor {name!r} is listed twice", file=file,
-                                key=f"factors.{i}")
+            raise ScenarioError(f"factor {name!r} is listed twice", file=file, key=f"factors.{i}")
     _check_design(spec, factors, file)
     _check_outcomes(spec, base, file)
     root_seed = base.seed if spec.seed is None else spec.seed
     check_size(spec, factors, file)  # before the design is drawn
-    space = FactorSpace(tuple(names), tuple(f.lower for f in factors),
-                        tuple(f.upper for f in factors), tuple(f.values for f in factors))
-    design = sample_design(spec.design.method, space, samples=spec.design.samples,
-                           levels=spec.design.levels, seed=spec.design.seed)
+    space = FactorSpace(
+        tuple(names),
+        tuple(f.lower for f in factors),
+        tuple(f.upper for f in factors),
+        tuple(f.values for f in factors),
+    )
+    design = sample_design(
+        spec.design.method,
+        space,
+        samples=spec.design.samples,
+        levels=spec.design.levels,
+        seed=spec.design.seed,
+    )
     sweep = Sweep(spec, file, base, factors, design, root_seed)
     # every variant must be a valid scenario (e.g. elasticities summing below 1)
     for variant, row in enumerate(design):
@@ -431,12 +498,14 @@ def planned_size(spec: SweepSpec, factors: tuple[Factor, ...]) -> tuple[int, int
 
     design = spec.design
     if design.method == "grid":
-        sizes = [len(f.values) if f.values is not None else int(design.levels or 0)
-                 for f in factors]
+        sizes = [
+            len(f.values) if f.values is not None else int(design.levels or 0) for f in factors
+        ]
         variants = math.prod(sizes)
     else:
-        variants = variant_count(design.method, len(factors), samples=design.samples,
-                                 levels=design.levels)
+        variants = variant_count(
+            design.method, len(factors), samples=design.samples, levels=design.levels
+        )
     return variants, variants * spec.replications
 
 
@@ -454,15 +523,22 @@ def check_size(spec: SweepSpec, factors: tuple[Factor, ...], file: str | None) -
     would not fit in memory (whatever ``force`` says), before anything is drawn."""
     variants, runs = planned_size(spec, factors)
     if runs > MAX_RUNS and not spec.force:
-        raise ScenarioError(f"{runs} runs exceed the safety limit {MAX_RUNS}; set force: true "
-                            f"to allow", file=file, key="design")
+        raise ScenarioError(
+            f"{runs} runs exceed the safety limit {MAX_RUNS}; set force: true to allow",
+            file=file,
+            key="design",
+        )
     needed = variants * BYTES_PER_VARIANT + runs * BYTES_PER_RUN
     memory = physical_memory_bytes()
     if memory is not None and needed > MAX_MEMORY_SHARE * memory:
-        raise ScenarioError(f"{variants} variants x {spec.replications} replications = {runs} "
-                            f"runs would need about {needed / 1e9:.3g} GB to plan, more than "
-                            f"{MAX_MEMORY_SHARE:.0%} of this machine's {memory / 1e9:.3g} GB; "
-                            f"split the sweep", file=file, key="design")
+        raise ScenarioError(
+            f"{variants} variants x {spec.replications} replications = {runs} "
+            f"runs would need about {needed / 1e9:.3g} GB to plan, more than "
+            f"{MAX_MEMORY_SHARE:.0%} of this machine's {memory / 1e9:.3g} GB; "
+            f"split the sweep",
+            file=file,
+            key="design",
+        )
 
 
 def _factor_input(data: dict, parts: list[str]) -> object:
@@ -481,107 +557,164 @@ def load_sweep(path: str | Path) -> Sweep:
 def _base_scenario(spec: SweepSpec, file: str | None) -> Scenario:
     if isinstance(spec.scenario, str):
         base_dir = Path(file).parent if file else Path.cwd()
-        path = (base_dir / spec.scenario)
+        path = base_dir / spec.scenario
         if not path.is_file():
-            raise ScenarioError(f"base scenario file {path} does not exist", file=file,
-                                key="scenario")
+            raise ScenarioError(
+                f"base scenario file {path} does not exist", file=file, key="scenario"
+            )
         base = load_scenario(path)
     else:
         base = build_scenario(spec.scenario, source=file)
     if spec.scenario_changes:
-        unknown = [k for k in spec.scenario_changes
-                   if k not in Scenario.model_fields or k == "source_path"]
+        unknown = [
+            k for k in spec.scenario_changes if k not in Scenario.model_fields or k == "source_path"
+        ]
         if unknown:
             allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
-            raise ScenarioError(f"unknown scenario key; allowed: {allowed}", file=file,
-                                key=f"scenario_changes.{unknown[0]}")
+            raise ScenarioError(
+                f"unknown scenario key; allowed: {allowed}",
+                file=file,
+                key=f"scenario_changes.{unknown[0]}",
+            )
         try:
             base = base.with_changes(**spec.scenario_changes)
         except ScenarioError as exc:
-            raise ScenarioError(exc.detail, file=file,
-                                key=f"scenario_changes.{exc.key}" if exc.key else
-                                "scenario_changes") from None
+            raise ScenarioError(
+                exc.detail,
+                file=file,
+                key=f"scenario_changes.{exc.key}" if exc.key else "scenario_changes",
+            ) from None
     return base
 
 
-def _check_factor(index: int, spec_factor: FactorSpec, spec: SweepSpec, base: Scenario,
-                  file: str | None) -> Factor:
+def _check_factor(
+    index: int, spec_factor: FactorSpec, spec: SweepSpec, base: Scenario, file: str | None
+) -> Factor:
     key = f"factors.{index}"
-    given = [k for k in ("lever", "parameter", "pillar", "coefficient")
-             if getattr(spec_factor, k) is not None]
+    given = [
+        k
+        for k in ("lever", "parameter", "pillar", "coefficient")
+        if getattr(spec_factor, k) is not None
+    ]
     if len(given) != 1:
-        raise ScenarioError("give exactly one of 'lever', 'parameter', 'coefficient' or "
-                            "'pillar'", file=file, key=key)
+        raise ScenarioError(
+            "give exactly one of 'lever', 'parameter', 'coefficient' or 'pillar'",
+            file=file,
+            key=key,
+        )
     if spec_factor.pillar is not None:
         if spec_factor.pillar not in PILLARS:
-            raise ScenarioError(f"unknown pillar {spec_factor.pillar!r}; allowed: "
-                                f"{', '.join(PILLARS)}", file=file, key=f"{key}.pillar")
+            raise ScenarioError(
+                f"unknown pillar {spec_factor.pillar!r}; allowed: {', '.join(PILLARS)}",
+                file=file,
+                key=f"{key}.pillar",
+            )
         if not any(LEVERS[k].pillar == spec_factor.pillar for k in base.levers):
-            raise ScenarioError(f"the base scenario sets no lever of pillar "
-                                f"{spec_factor.pillar!r}, so its intensity has nothing to scale",
-                                file=file, key=f"{key}.pillar")
+            raise ScenarioError(
+                f"the base scenario sets no lever of pillar "
+                f"{spec_factor.pillar!r}, so its intensity has nothing to scale",
+                file=file,
+                key=f"{key}.pillar",
+            )
         if spec_factor.from_year is not None:
-            raise ScenarioError("from_year applies to lever factors only (a pillar factor "
-                                "scales the base scenario's schedules)", file=file,
-                                key=f"{key}.from_year")
+            raise ScenarioError(
+                "from_year applies to lever factors only (a pillar factor "
+                "scales the base scenario's schedules)",
+                file=file,
+                key=f"{key}.from_year",
+            )
         lower, upper, unit = 0.0, 1.0, "intensity: share of the base scenario's lever values"
     elif spec_factor.lever is not None:
         lever = LEVERS.get(spec_factor.lever)
         if lever is None:
-            raise ScenarioError(f"unknown lever {spec_factor.lever!r}; `growthpole levers` "
-                                f"lists them", file=file, key=f"{key}.lever")
+            raise ScenarioError(
+                f"unknown lever {spec_factor.lever!r}; `growthpole levers` lists them",
+                file=file,
+                key=f"{key}.lever",
+            )
         lower, upper, unit = lever.lower, lever.upper, lever.unit
     elif spec_factor.coefficient is not None:
         coefficient = COEFFICIENTS.get(spec_factor.coefficient)
         if coefficient is None:
-            raise ScenarioError(f"unknown lever coefficient {spec_factor.coefficient!r}; "
-                                f"`growthpole levers --coefficients` lists them", file=file,
-                                key=f"{key}.coefficient")
+            raise ScenarioError(
+                f"unknown lever coefficient {spec_factor.coefficient!r}; "
+                f"`growthpole levers --coefficients` lists them",
+                file=file,
+                key=f"{key}.coefficient",
+            )
         lower, upper = coefficient.prior.support
         if coefficient.role in ("in_trend", "competitor_share"):
             lower, upper = 0.0, 0.999
         unit = f"support of its prior {coefficient.prior.describe()}"
         if spec_factor.from_year is not None:
-            raise ScenarioError("from_year applies to levers only (coefficients hold over "
-                                "the whole run)", file=file, key=f"{key}.from_year")
+            raise ScenarioError(
+                "from_year applies to levers only (coefficients hold over the whole run)",
+                file=file,
+                key=f"{key}.from_year",
+            )
     else:
         param = PARAMETER_SPECS.get(str(spec_factor.parameter))
         if param is None:
-            raise ScenarioError(f"unknown parameter {spec_factor.parameter!r}; allowed: "
-                                f"{', '.join(sorted(PARAMETER_SPECS))}", file=file,
-                                key=f"{key}.parameter")
+            raise ScenarioError(
+                f"unknown parameter {spec_factor.parameter!r}; allowed: "
+                f"{', '.join(sorted(PARAMETER_SPECS))}",
+                file=file,
+                key=f"{key}.parameter",
+            )
         lower, upper, unit = param.lower, param.upper, param.unit
         if spec_factor.from_year is not None:
-            raise ScenarioError("from_year applies to levers only (parameters hold over the "
-                                "whole run)", file=file, key=f"{key}.from_year")
+            raise ScenarioError(
+                "from_year applies to levers only (parameters hold over the whole run)",
+                file=file,
+                key=f"{key}.from_year",
+            )
     if spec_factor.from_year is not None and not (
-            base.start_year <= spec_factor.from_year <= base.end_year):
-        raise ScenarioError(f"from_year {spec_factor.from_year} is outside the horizon "
-                            f"{base.start_year}-{base.end_year}", file=file,
-                            key=f"{key}.from_year")
+        base.start_year <= spec_factor.from_year <= base.end_year
+    ):
+        raise ScenarioError(
+            f"from_year {spec_factor.from_year} is outside the horizon "
+            f"{base.start_year}-{base.end_year}",
+            file=file,
+            key=f"{key}.from_year",
+        )
     if (spec_factor.range is None) == (spec_factor.values is None):
-        raise ScenarioError("give exactly one of 'range: [low, high]' or 'values: [...]'",
-                            file=file, key=key)
+        raise ScenarioError(
+            "give exactly one of 'range: [low, high]' or 'values: [...]'", file=file, key=key
+        )
     if spec_factor.values is not None and spec.design.method != "grid":
-        raise ScenarioError(f"listed values need design method 'grid'; the "
-                            f"{spec.design.method} design needs 'range: [low, high]'",
-                            file=file, key=f"{key}.values")
+        raise ScenarioError(
+            f"listed values need design method 'grid'; the "
+            f"{spec.design.method} design needs 'range: [low, high]'",
+            file=file,
+            key=f"{key}.values",
+        )
     points = spec_factor.values if spec_factor.values is not None else spec_factor.range
     for value in points:
         if not (lower <= value <= upper) or value != value:
-            raise ScenarioError(f"{value} is outside the allowed range [{lower}, {upper}] "
-                                f"({unit}) of {spec_factor.name}", file=file,
-                                key=f"{key}.{'values' if spec_factor.values else 'range'}")
+            raise ScenarioError(
+                f"{value} is outside the allowed range [{lower}, {upper}] "
+                f"({unit}) of {spec_factor.name}",
+                file=file,
+                key=f"{key}.{'values' if spec_factor.values else 'range'}",
+            )
     if spec_factor.range is not None:
         low, high = spec_factor.range
         if not low < high:
-            raise ScenarioError(f"range must be [low, high] with low < high, got "
-                                f"[{low}, {high}]", file=file, key=f"{key}.range")
+            raise ScenarioError(
+                f"range must be [low, high] with low < high, got [{low}, {high}]",
+                file=file,
+                key=f"{key}.range",
+            )
     else:
         low, high = min(points), max(points)
-    return Factor(spec_factor.kind, spec_factor.name, float(low), float(high),
-                  tuple(float(v) for v in spec_factor.values)
-                  if spec_factor.values is not None else None, spec_factor.from_year)
+    return Factor(
+        spec_factor.kind,
+        spec_factor.name,
+        float(low),
+        float(high),
+        tuple(float(v) for v in spec_factor.values) if spec_factor.values is not None else None,
+        spec_factor.from_year,
+    )
 
 
 def _check_design(spec: SweepSpec, factors: tuple[Factor, ...], file: str | None) -> None:
@@ -589,33 +722,57 @@ def _check_design(spec: SweepSpec, factors: tuple[Factor, ...], file: str | None
     method = design.method
     if method == "grid":
         if design.samples is not None:
-            raise ScenarioError("a grid has no 'samples'; give 'levels' (points per range) or "
-                                "each factor's 'values'", file=file, key="design.samples")
+            raise ScenarioError(
+                "a grid has no 'samples'; give 'levels' (points per range) or "
+                "each factor's 'values'",
+                file=file,
+                key="design.samples",
+            )
         if design.levels is None and any(f.values is None for f in factors):
-            raise ScenarioError("a grid over ranges needs 'levels' (points per range, >= 2)",
-                                file=file, key="design.levels")
+            raise ScenarioError(
+                "a grid over ranges needs 'levels' (points per range, >= 2)",
+                file=file,
+                key="design.levels",
+            )
         return
     if design.samples is None:
-        what = {"latin_hypercube": "points", "sobol": "points (a power of two)",
-                "saltelli": "base samples N (a power of two; N x (k + 2) variants)",
-                "morris": "trajectories (r x (k + 1) variants)"}[method]
-        raise ScenarioError(f"the {method} design needs 'samples': {what}", file=file,
-                            key="design.samples")
+        what = {
+            "latin_hypercube": "points",
+            "sobol": "points (a power of two)",
+            "saltelli": "base samples N (a power of two; N x (k + 2) variants)",
+            "morris": "trajectories (r x (k + 1) variants)",
+        }[method]
+        raise ScenarioError(
+            f"the {method} design needs 'samples': {what}", file=file, key="design.samples"
+        )
     if method in ("sobol", "saltelli") and not is_power_of_two(design.samples):
-        raise ScenarioError(f"the {method} design needs 'samples' to be a power of two "
-                            f"(1, 2, 4, 8, ...) for its balance properties, got "
-                            f"{design.samples}", file=file, key="design.samples")
+        raise ScenarioError(
+            f"the {method} design needs 'samples' to be a power of two "
+            f"(1, 2, 4, 8, ...) for its balance properties, got "
+            f"{design.samples}",
+            file=file,
+            key="design.samples",
+        )
     if method == "morris":
         levels = design.levels or 4
         if levels % 2:
-            raise ScenarioError(f"Morris 'levels' must be even (Morris 1991), got {levels}",
-                                file=file, key="design.levels")
+            raise ScenarioError(
+                f"Morris 'levels' must be even (Morris 1991), got {levels}",
+                file=file,
+                key="design.levels",
+            )
         if design.samples < 2:
-            raise ScenarioError("Morris needs at least 2 trajectories for confidence "
-                                "intervals", file=file, key="design.samples")
+            raise ScenarioError(
+                "Morris needs at least 2 trajectories for confidence intervals",
+                file=file,
+                key="design.samples",
+            )
     elif design.levels is not None:
-        raise ScenarioError(f"'levels' applies to grid and morris designs, not {method}",
-                            file=file, key="design.levels")
+        raise ScenarioError(
+            f"'levels' applies to grid and morris designs, not {method}",
+            file=file,
+            key="design.levels",
+        )
     assert method in DESIGN_METHODS
     count = variant_count(method, len(factors), samples=design.samples, levels=design.levels)
     if count < 1:
@@ -629,42 +786,58 @@ def _check_outcomes(spec: SweepSpec, base: Scenario, file: str | None) -> None:
     allowed_regions = [*REGIONS, "shaoxing"]
     for i, region in enumerate(outcomes.regions):
         if region not in allowed_regions:
-            raise ScenarioError(f"unknown region {region!r}; allowed: "
-                                f"{', '.join(allowed_regions)}", file=file,
-                                key=f"outcomes.regions.{i}")
+            raise ScenarioError(
+                f"unknown region {region!r}; allowed: {', '.join(allowed_regions)}",
+                file=file,
+                key=f"outcomes.regions.{i}",
+            )
     if not outcomes.regions:
         raise ScenarioError("list at least one region", file=file, key="outcomes.regions")
     if not outcomes.columns:
-        raise ScenarioError("list at least one outcome column", file=file,
-                            key="outcomes.columns")
+        raise ScenarioError("list at least one outcome column", file=file, key="outcomes.columns")
     if outcomes.years != "all":
         for i, year in enumerate(outcomes.years):
             if not (base.start_year <= year <= base.end_year):
-                raise ScenarioError(f"year {year} is outside the horizon {base.start_year}-"
-                                    f"{base.end_year}", file=file, key=f"outcomes.years.{i}")
+                raise ScenarioError(
+                    f"year {year} is outside the horizon {base.start_year}-{base.end_year}",
+                    file=file,
+                    key=f"outcomes.years.{i}",
+                )
     allowed = allowed_outcome_columns(base)
     for i, column in enumerate(outcomes.columns):
         if column in KEY_COLUMNS or column in ("year", "region"):
-            raise ScenarioError(f"{column!r} is always stored; list outcome columns only",
-                                file=file, key=f"outcomes.columns.{i}")
+            raise ScenarioError(
+                f"{column!r} is always stored; list outcome columns only",
+                file=file,
+                key=f"outcomes.columns.{i}",
+            )
         if column not in allowed:
-            raise ScenarioError(f"unknown outcome column {column!r}; allowed: "
-                                f"{', '.join(allowed)}", file=file, key=f"outcomes.columns.{i}")
+            raise ScenarioError(
+                f"unknown outcome column {column!r}; allowed: {', '.join(allowed)}",
+                file=file,
+                key=f"outcomes.columns.{i}",
+            )
     rank_needed = any(c in ("national_rank", "top30") for c in outcomes.columns)
     if rank_needed:
         if ranking_function() is None:
-            raise ScenarioError("national_rank and top30 need growthpole.ranking, which is not "
-                                "available in this installation", file=file,
-                                key="outcomes.columns")
+            raise ScenarioError(
+                "national_rank and top30 need growthpole.ranking, which is not "
+                "available in this installation",
+                file=file,
+                key="outcomes.columns",
+            )
         from growthpole.ranking import default_model
 
         default_model()  # the national panel must be there (DataError, one line, if not)
         ranked = {"shaoxing", "hangzhou", "ningbo", "shanghai"}
         bad = [r for r in outcomes.regions if r not in ranked]
         if bad:
-            raise ScenarioError(f"national_rank exists only for {', '.join(sorted(ranked))}; "
-                                f"region {bad[0]!r} has none", file=file,
-                                key="outcomes.regions")
+            raise ScenarioError(
+                f"national_rank exists only for {', '.join(sorted(ranked))}; "
+                f"region {bad[0]!r} has none",
+                file=file,
+                key="outcomes.regions",
+            )
 
 
 _COLUMN_CACHE: dict[str, tuple[str, ...]] = {}
@@ -679,8 +852,9 @@ def allowed_outcome_columns(base: Scenario) -> tuple[str, ...]:
 
         probe = base.with_changes(end_year=base.start_year + 1, levers={}, parameters={})
         frame = simulate(probe, np.random.SeedSequence(0), replication=0)
-        _COLUMN_CACHE[key] = tuple(c for c in frame.columns
-                                   if c not in ("replication", "year", "region"))
+        _COLUMN_CACHE[key] = tuple(
+            c for c in frame.columns if c not in ("replication", "year", "region")
+        )
     columns = list(_COLUMN_CACHE[key])
     if ranking_function() is not None:
         columns += [c for c in ("national_rank", "top30") if c not in columns]

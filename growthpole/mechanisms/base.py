@@ -25,8 +25,19 @@ from growthpole.regions import N_REGIONS, N_SECTORS
 from growthpole.state import WorldState
 
 MECHANISM_STREAMS: tuple[str, ...] = (
-    "platforms", "market_access", "productivity", "digital", "environment", "labour",
-    "production", "investment", "land", "exit", "entry", "relocation", "migration",
+    "platforms",
+    "market_access",
+    "productivity",
+    "digital",
+    "environment",
+    "labour",
+    "production",
+    "investment",
+    "land",
+    "exit",
+    "entry",
+    "relocation",
+    "migration",
 )
 
 
@@ -47,8 +58,9 @@ class StepContext:
         """The generator of mechanism ``name`` in this year (independent streams)."""
         if name not in self._rngs:
             index = MECHANISM_STREAMS.index(name)
-            child = np.random.SeedSequence(self.year_seed.entropy,
-                                           spawn_key=(*self.year_seed.spawn_key, index))
+            child = np.random.SeedSequence(
+                self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index)
+            )
             self._rngs[name] = np.random.Generator(np.random.PCG64(child))
         return self._rngs[name]
 
@@ -57,8 +69,11 @@ class StepContext:
         an agent's draw depends on its id only, so it is the same in every scenario."""
         if name not in self._keyed:  # a stream is a pure function of its key: build it once
             index = MECHANISM_STREAMS.index(name)
-            self._keyed[name] = KeyedStream(np.random.SeedSequence(
-                self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index, 1)))
+            self._keyed[name] = KeyedStream(
+                np.random.SeedSequence(
+                    self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index, 1)
+                )
+            )
         return self._keyed[name]
 
     def talent_counts(self) -> np.ndarray:
@@ -80,8 +95,13 @@ class StepContext:
 
     @staticmethod
     def _talent_key(talent) -> tuple:
-        return (id(talent), id(talent.columns["region"]), talent.size, talent.next_id,
-                int(np.count_nonzero(talent.live)))
+        return (
+            id(talent),
+            id(talent.columns["region"]),
+            talent.size,
+            talent.next_id,
+            int(np.count_nonzero(talent.live)),
+        )
 
     def on(self, mechanism: str) -> bool:
         """Whether a mechanism is switched on (reduction tests switch some off)."""
@@ -92,8 +112,12 @@ class Mechanism(Protocol):
     def __call__(self, context: StepContext) -> None: ...
 
 
-def region_sum(values: np.ndarray, region: np.ndarray, weights_mask: np.ndarray | None = None,
-               n: int = N_REGIONS) -> np.ndarray:
+def region_sum(
+    values: np.ndarray,
+    region: np.ndarray,
+    weights_mask: np.ndarray | None = None,
+    n: int = N_REGIONS,
+) -> np.ndarray:
     """Σ over agents by region (np.bincount), optionally only over a mask."""
     if weights_mask is not None:
         values = np.where(weights_mask, values, 0.0)
@@ -119,15 +143,19 @@ def talent_counts(talent) -> np.ndarray:
     return counts.reshape(2, N_REGIONS)
 
 
-def region_sector_sum(values: np.ndarray, region: np.ndarray, sector: np.ndarray,
-                      mask: np.ndarray | None = None) -> np.ndarray:
+def region_sector_sum(
+    values: np.ndarray, region: np.ndarray, sector: np.ndarray, mask: np.ndarray | None = None
+) -> np.ndarray:
     """(N_REGIONS, N_SECTORS) sums by region and sector."""
     if mask is not None:
         values = np.where(mask, values, 0.0)
     flat = region.astype(np.int64) * N_SECTORS + sector
     # float even with no rows (np.bincount of an empty array with weights returns int64)
-    return np.bincount(flat, weights=values, minlength=N_REGIONS * N_SECTORS).astype(
-        float, copy=False).reshape(N_REGIONS, N_SECTORS)
+    return (
+        np.bincount(flat, weights=values, minlength=N_REGIONS * N_SECTORS)
+        .astype(float, copy=False)
+        .reshape(N_REGIONS, N_SECTORS)
+    )
 
 
 def gumbel_noise(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

@@ -30,11 +30,13 @@ def adopt_digital(context: StepContext) -> None:
     candidates = firms.live & (firms.digital == 0)
     if not candidates.any():
         return
-    multiplier = np.where(firms.region < N_SHAOXING,
-                          policy.digital_adoption_multiplier[sector], 1.0)
+    multiplier = np.where(
+        firms.region < N_SHAOXING, policy.digital_adoption_multiplier[sector], 1.0
+    )
     subsidy = np.where(firms.region < N_SHAOXING, policy.upgrade_subsidy, 0.0)
     prob = np.minimum(1.0, params.digital_adoption_rate * multiplier * (1.0 + 2.0 * subsidy))
     adopt = candidates & (context.keyed("digital").uniform(firms.ids[: firms.size]) < prob)
     firms.digital[adopt] = 1
-    firms.capital[adopt] *= 1.0 - params.upgrade_capex_share * (1.0 - np.minimum(
-        subsidy[adopt], 1.0))
+    firms.capital[adopt] *= 1.0 - params.upgrade_capex_share * (
+        1.0 - np.minimum(subsidy[adopt], 1.0)
+    )

@@ -31,17 +31,22 @@ def upgrade_environment(context: StepContext) -> None:
     firms = state.firms
     sector = firms.sector.astype(np.int64)
     polluting = state.polluting_sector[sector]
-    not_upgraded = firms.emission_intensity >= (state.base_emission_intensity[sector]
-                                                * params.upgraded_intensity_threshold)
+    not_upgraded = firms.emission_intensity >= (
+        state.base_emission_intensity[sector] * params.upgraded_intensity_threshold
+    )
     candidates = firms.live & polluting & not_upgraded & (firms.region < N_SHAOXING)
     pressure = policy.compliance_cost[sector] + STANDARD_PENALTY * policy.emission_standard
     if not candidates.any() or not np.any(pressure > 0):
         return
     y = np.maximum(firms.value_added, 1e-12)
-    saving = ((1.0 - params.upgraded_compliance_share) * policy.compliance_cost[sector]
-              + STANDARD_PENALTY * policy.emission_standard)
-    cost = (params.upgrade_capex_share * firms.capital
-            * (params.interest_rate + params.depreciation_rate)) / y
+    saving = (1.0 - params.upgraded_compliance_share) * policy.compliance_cost[
+        sector
+    ] + STANDARD_PENALTY * policy.emission_standard
+    cost = (
+        params.upgrade_capex_share
+        * firms.capital
+        * (params.interest_rate + params.depreciation_rate)
+    ) / y
     prob = expit((saving - cost) / DECISION_NOISE)
     upgrade = candidates & (context.keyed("environment").uniform(firms.ids[: firms.size]) < prob)
     firms.emission_intensity[upgrade] *= 1.0 - UPGRADE_INTENSITY_CUT
@@ -51,5 +56,6 @@ def upgrade_environment(context: StepContext) -> None:
 def emissions(context: StepContext) -> np.ndarray:
     """(N_REGIONS,) emissions this year (relative units)."""
     firms = context.state.firms
-    return region_sum(firms.emission_intensity * firms.value_added,
-                      firms.region.astype(np.int64), firms.live)
+    return region_sum(
+        firms.emission_intensity * firms.value_added, firms.region.astype(np.int64), firms.live
+    )

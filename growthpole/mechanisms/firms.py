@@ -52,8 +52,7 @@ def invest(context: StepContext) -> None:
     firms = state.firms
     live = firms.live
     region = firms.region.astype(np.int64)
-    user_cost = (params.interest_rate * policy.capital_cost_factor[region]
-                 + params.depreciation_rate)
+    user_cost = params.interest_rate * policy.capital_cost_factor[region] + params.depreciation_rate
     desired = params.capital_elasticity * firms.value_added / user_cost
     kept = (1.0 - params.depreciation_rate) * firms.capital
     speed = np.clip(params.investment_adjustment * policy.investment_speed[region], 0.0, 1.0)
@@ -63,11 +62,13 @@ def invest(context: StepContext) -> None:
     firms.age[live] += 1
 
 
-def exit_probability(margin: np.ndarray, base_rate: float, sensitivity: float,
-                     reference_margin: float) -> np.ndarray:
+def exit_probability(
+    margin: np.ndarray, base_rate: float, sensitivity: float, reference_margin: float
+) -> np.ndarray:
     """P_exit = expit(logit(x) - ξ (m - m̄))."""
-    return expit(logit(np.clip(base_rate, 1e-9, 1 - 1e-9))
-                 - sensitivity * (margin - reference_margin))
+    return expit(
+        logit(np.clip(base_rate, 1e-9, 1 - 1e-9)) - sensitivity * (margin - reference_margin)
+    )
 
 
 def exit_firms(context: StepContext) -> np.ndarray:
@@ -77,8 +78,9 @@ def exit_firms(context: StepContext) -> np.ndarray:
     live = firms.live
     region = firms.region.astype(np.int64)
     reference = state.reference_margin
-    margin = np.divide(firms.profit, firms.value_added, out=np.full(firms.size, -1.0),
-                       where=firms.value_added > 0)
+    margin = np.divide(
+        firms.profit, firms.value_added, out=np.full(firms.size, -1.0), where=firms.value_added > 0
+    )
     prob = exit_probability(margin, params.exit_rate, params.exit_profit_sensitivity, reference)
     prob = prob * policy.exit_multiplier[region]
     young = firms.age < YOUNG_FIRM_AGE
@@ -132,8 +134,9 @@ def enter_firms(context: StepContext) -> np.ndarray:
     margin = np.divide(profits, output, out=np.zeros_like(output), where=output > 0)
     reference = state.reference_margin
     attractiveness = np.exp(ENTRY_PROFIT_SENSITIVITY * np.clip(margin - reference, -1, 1))
-    expected = (params.entry_rate * np.maximum(counts, 1.0) * policy.entry_multiplier
-                * attractiveness)
+    expected = (
+        params.entry_rate * np.maximum(counts, 1.0) * policy.entry_multiplier * attractiveness
+    )
     expected = np.where(counts > 0, expected, expected * state.entry_seed_mask)
     expected = expected * entry_land_factor(context, expected, region, sector, live)[:, None]
     # inverse-CDF draws, one uniform per cell: the count is monotone in its mean, and a
@@ -153,14 +156,23 @@ def enter_firms(context: StepContext) -> np.ndarray:
     if n:
         cell = np.repeat(np.arange(N_REGIONS * N_SECTORS), entrants.ravel())
         new_region, new_sector = np.divmod(cell, N_SECTORS)
-        median_k = _cell_mean(np.log(np.maximum(firms.capital, 1e-9)), region, sector, live,
-                              np.log(state.fallback_capital))
+        median_k = _cell_mean(
+            np.log(np.maximum(firms.capital, 1e-9)),
+            region,
+            sector,
+            live,
+            np.log(state.fallback_capital),
+        )
         # entrants draw around the cell mean; the variance correction keeps the expected
         # labour-weighted productivity of entrants at exp(mean - d_e)
         sigma = params.tfp_dispersion
         correction = 0.5 * sigma**2 / (1.0 - params.labour_elasticity)
-        log_tfp = (mean_tfp[new_region, new_sector] - params.entrant_tfp_discount - correction
-                   + sigma * rng.standard_normal(n))
+        log_tfp = (
+            mean_tfp[new_region, new_sector]
+            - params.entrant_tfp_discount
+            - correction
+            + sigma * rng.standard_normal(n)
+        )
         capital = ENTRANT_CAPITAL_SHARE * np.exp(median_k[new_region, new_sector])
         rows = _add_firms(context, new_region, new_sector, log_tfp, capital)
     if entrants_major:
@@ -169,13 +181,19 @@ def enter_firms(context: StepContext) -> np.ndarray:
         target = np.full(entrants_major, REGION_INDEX["yuecheng"])
         log_tfp = np.full(entrants_major, mean_tfp[:N_SHAOXING, ic].max())
         capital = np.full(entrants_major, MAJOR_PROJECT_CAPITAL)
-        rows = np.concatenate([rows, _add_firms(context, target, np.full(entrants_major, ic),
-                                                log_tfp, capital)])
+        rows = np.concatenate(
+            [rows, _add_firms(context, target, np.full(entrants_major, ic), log_tfp, capital)]
+        )
     return rows
 
 
-def entry_land_factor(context: StepContext, expected: np.ndarray, region: np.ndarray,
-                      sector: np.ndarray, live: np.ndarray) -> np.ndarray:
+def entry_land_factor(
+    context: StepContext,
+    expected: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    live: np.ndarray,
+) -> np.ndarray:
     """(N_REGIONS,) min(1, A_r / D_r) of mechanisms/land.py [L2]: A_r the free quota plus the
     free land of the region's platforms, D_r the land the expected entrants would take."""
     from growthpole.mechanisms.land import free_land
@@ -183,39 +201,69 @@ def entry_land_factor(context: StepContext, expected: np.ndarray, region: np.nda
     state, params = context.state, context.params
     if not np.isfinite(state.regions.land_quota_mu).all():
         return np.ones(N_REGIONS)
-    median_k = _cell_mean(np.log(np.maximum(state.firms.capital, 1e-9)), region, sector, live,
-                          np.log(state.fallback_capital))
-    demand = (expected * params.land_mu_per_capital * ENTRANT_CAPITAL_SHARE
-              * np.exp(median_k)).sum(axis=1)
+    median_k = _cell_mean(
+        np.log(np.maximum(state.firms.capital, 1e-9)),
+        region,
+        sector,
+        live,
+        np.log(state.fallback_capital),
+    )
+    demand = (expected * params.land_mu_per_capital * ENTRANT_CAPITAL_SHARE * np.exp(median_k)).sum(
+        axis=1
+    )
     available = free_land(state)
     platforms = state.platforms
     if platforms.size:
-        available = available + np.bincount(
-            platforms.region.astype(np.int64),
-            weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
-            minlength=N_REGIONS)[:N_REGIONS]
+        available = (
+            available
+            + np.bincount(
+                platforms.region.astype(np.int64),
+                weights=np.maximum(platforms.capacity_mu - platforms.used_mu, 0.0),
+                minlength=N_REGIONS,
+            )[:N_REGIONS]
+        )
     with np.errstate(over="ignore"):  # a vanishing demand gives inf, and min(1, inf) = 1
-        return np.minimum(1.0, np.divide(available, demand, out=np.ones(N_REGIONS),
-                                         where=demand > 0))
+        return np.minimum(
+            1.0, np.divide(available, demand, out=np.ones(N_REGIONS), where=demand > 0)
+        )
 
 
-def _cell_mean(values: np.ndarray, region: np.ndarray, sector: np.ndarray, live: np.ndarray,
-               fallback: np.ndarray) -> np.ndarray:
+def _cell_mean(
+    values: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    live: np.ndarray,
+    fallback: np.ndarray,
+) -> np.ndarray:
     total = region_sector_sum(values, region, sector, live)
     count = region_sector_sum(np.ones_like(values), region, sector, live)
     return np.where(count > 0, total / np.maximum(count, 1), fallback)
 
 
-def _add_firms(context: StepContext, region: np.ndarray, sector: np.ndarray,
-               log_tfp: np.ndarray, capital: np.ndarray) -> np.ndarray:
+def _add_firms(
+    context: StepContext,
+    region: np.ndarray,
+    sector: np.ndarray,
+    log_tfp: np.ndarray,
+    capital: np.ndarray,
+) -> np.ndarray:
     from growthpole.mechanisms.platforms import place_in_platforms
 
     state, params = context.state, context.params
     intensity = state.base_emission_intensity[sector]
-    rows = state.firms.add(len(region), region=region, sector=sector, log_tfp=log_tfp,
-                           capital=capital, platform=-1, emission_intensity=intensity,
-                           land_mu=params.land_mu_per_capital * capital, digital=0,
-                           clustered=0, age=0)
+    rows = state.firms.add(
+        len(region),
+        region=region,
+        sector=sector,
+        log_tfp=log_tfp,
+        capital=capital,
+        platform=-1,
+        emission_intensity=intensity,
+        land_mu=params.land_mu_per_capital * capital,
+        digital=0,
+        clustered=0,
+        age=0,
+    )
     np.add.at(state.regions.entries, region, 1.0)
     place_in_platforms(context, rows)
     return rows

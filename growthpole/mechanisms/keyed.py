@@ -33,7 +33,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _COLUMN = np.uint64(0xD1B54A32D192ED03)
 _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
-_UNIT = 2.0 ** -53
+_UNIT = 2.0**-53
 _TWO64 = 1 << 64
 _NO_MASK = np.zeros(0, dtype=np.bool_)
 
@@ -44,6 +44,7 @@ def _bits_threshold(probability: float) -> int:
     :meth:`KeyedStream.uniform` (exactly: u = ((bits >> 11) + 0.5) 2^-53 in float64 is
     non-decreasing in bits; the threshold is found by bisection on the same float
     arithmetic). T may be 2^64 (every draw is below)."""
+
     def below(k: int) -> bool:  # the float64 operations of KeyedStream.uniform
         return (float(k) + 0.5) * _UNIT < probability
 
@@ -63,6 +64,7 @@ def _column_offset(column: int) -> np.uint64:
 
 
 # ---- kernels: scalar uint64 arithmetic (every constant uint64, so no float promotion) ----
+
 
 @numba.njit(cache=True, inline="always")
 def _round(z):
@@ -175,8 +177,7 @@ class KeyedStream:
     def __init__(self, seed_sequence: np.random.SeedSequence) -> None:
         self.key = np.uint64(seed_sequence.generate_state(1, np.uint64)[0])
 
-    def _hash(self, kernel, ids: np.ndarray, column: int | np.ndarray, dtype: type
-              ) -> np.ndarray:
+    def _hash(self, kernel, ids: np.ndarray, column: int | np.ndarray, dtype: type) -> np.ndarray:
         """``kernel`` over ids broadcast against column (one offset for a scalar column)."""
         ids = _as_uint64(ids)
         column = np.asarray(column, dtype=np.uint64)
@@ -188,16 +189,21 @@ class KeyedStream:
             return out
         ids, offsets = np.broadcast_arrays(ids, offsets)
         out = np.empty(ids.shape, dtype=dtype)
-        kernel(np.ascontiguousarray(ids).reshape(-1), self.key,
-               np.ascontiguousarray(offsets).reshape(-1), out.reshape(-1))
+        kernel(
+            np.ascontiguousarray(ids).reshape(-1),
+            self.key,
+            np.ascontiguousarray(offsets).reshape(-1),
+            out.reshape(-1),
+        )
         return out
 
     def bits(self, ids: np.ndarray, column: int | np.ndarray = 0) -> np.ndarray:
         """The 64 hashed bits of (key, id, column), ids broadcast against column."""
         return self._hash(_bits_kernel, ids, column, np.uint64)
 
-    def rows_below(self, ids: np.ndarray, probability: float,
-                   mask: np.ndarray | None = None) -> np.ndarray:
+    def rows_below(
+        self, ids: np.ndarray, probability: float, mask: np.ndarray | None = None
+    ) -> np.ndarray:
         """``np.flatnonzero(mask & (self.uniform(ids) < probability))`` (column 0), exactly,
         for a scalar probability, without forming the uniforms: the comparison is made on
         the hashed bits (:func:`_bits_threshold`)."""
@@ -206,8 +212,11 @@ class KeyedStream:
         if threshold <= 0:
             return np.zeros(0, dtype=np.intp)
         if threshold >= _TWO64:  # every draw is below
-            return (np.arange(ids.size, dtype=np.intp) if mask is None
-                    else np.flatnonzero(np.asarray(mask).ravel()))
+            return (
+                np.arange(ids.size, dtype=np.intp)
+                if mask is None
+                else np.flatnonzero(np.asarray(mask).ravel())
+            )
         mask = _NO_MASK if mask is None else np.ascontiguousarray(mask, dtype=np.bool_).ravel()
         below = np.empty(ids.size, dtype=np.bool_)
         _below_kernel(ids, self.key, _column_offset(0), np.uint64(threshold), mask, below)
@@ -232,8 +241,9 @@ class KeyedStream:
         alternative by alternative, (alternatives, len(ids)). The uniforms come from one
         kernel; the logarithms are NumPy's (see the module docstring)."""
         ids = _as_uint64(ids).reshape(-1)
-        offsets = np.array([_column_offset(column) for column in range(1, alternatives + 1)],
-                           dtype=np.uint64)
+        offsets = np.array(
+            [_column_offset(column) for column in range(1, alternatives + 1)], dtype=np.uint64
+        )
         log_log = np.empty((alternatives, ids.size))
         _uniform_by_alternative_kernel(ids, self.key, offsets, log_log)
         np.log(log_log, out=log_log)

@@ -66,18 +66,21 @@ def boundary_cost(params, same_city: np.ndarray) -> np.ndarray:
     lever, district-boundary cost inside a city, 0 on the diagonal."""
     different_city = CITY[:, None] != CITY[None, :]
     removed = np.minimum(1.0, np.maximum(same_city, 0.0) / params.same_city_full_share)
-    cost = np.where(different_city, params.commuting_city_cost * (1.0 - removed),
-                    params.commuting_district_cost)
+    cost = np.where(
+        different_city, params.commuting_city_cost * (1.0 - removed), params.commuting_district_cost
+    )
     np.fill_diagonal(cost, 0.0)
     return cost
 
 
-def commuting_shares(log_wage: np.ndarray, fundamental: np.ndarray, hours: np.ndarray,
-                     params, same_city: np.ndarray) -> np.ndarray:
+def commuting_shares(
+    log_wage: np.ndarray, fundamental: np.ndarray, hours: np.ndarray, params, same_city: np.ndarray
+) -> np.ndarray:
     """(skill, residence, workplace) π^s_{w|r} of [C1]; every (s, r) row sums to one."""
     cost = params.commuting_time_cost * hours + boundary_cost(params, same_city)
-    utility = (params.commuting_wage_elasticity * log_wage + fundamental)[:, None, :] \
-        - cost[None, :, :]
+    utility = (params.commuting_wage_elasticity * log_wage + fundamental)[:, None, :] - cost[
+        None, :, :
+    ]
     utility -= utility.max(axis=2, keepdims=True)
     share = np.exp(utility)
     return share / share.sum(axis=2, keepdims=True)
@@ -86,17 +89,25 @@ def commuting_shares(log_wage: np.ndarray, fundamental: np.ndarray, hours: np.nd
 def workplace_log_wages(workers: np.ndarray, log_scale: np.ndarray, params) -> np.ndarray:
     """(skill, workplace) ln w^s_w of [C2] at ``workers`` (2, N) and ln Z_w."""
     labour = np.log(np.maximum(workers, MIN_WORKERS))
-    log_output = (log_scale + params.skilled_labour_elasticity * labour[SKILLED]
-                  + params.unskilled_labour_elasticity * labour[1 - SKILLED])
+    log_output = (
+        log_scale
+        + params.skilled_labour_elasticity * labour[SKILLED]
+        + params.unskilled_labour_elasticity * labour[1 - SKILLED]
+    )
     elasticity = np.empty((2, 1))
     elasticity[SKILLED] = params.skilled_labour_elasticity
     elasticity[1 - SKILLED] = params.unskilled_labour_elasticity
     return np.log(elasticity) + log_output[None, :] - labour
 
 
-def commuting_equilibrium(supply: np.ndarray, log_scale: np.ndarray, fundamental: np.ndarray,
-                          hours: np.ndarray, params, same_city: np.ndarray
-                          ) -> tuple[np.ndarray, np.ndarray]:
+def commuting_equilibrium(
+    supply: np.ndarray,
+    log_scale: np.ndarray,
+    fundamental: np.ndarray,
+    hours: np.ndarray,
+    params,
+    same_city: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Workers by (skill, workplace) and shares π (skill, residence, workplace) solving
     [C1]-[C2] given resident workers ``supply`` (2, N) and ln Z_w ``log_scale`` (N,).
 
@@ -131,9 +142,9 @@ def commuting_equilibrium(supply: np.ndarray, log_scale: np.ndarray, fundamental
     return workers, shares
 
 
-def calibrate_workplace_fundamentals(supply: np.ndarray, log_scale: np.ndarray,
-                                     hours: np.ndarray, params, iterations: int = 2000
-                                     ) -> np.ndarray:
+def calibrate_workplace_fundamentals(
+    supply: np.ndarray, log_scale: np.ndarray, hours: np.ndarray, params, iterations: int = 2000
+) -> np.ndarray:
     """b^s_w (2, N) such that, at the base year's wages, jobs at every workplace equal its
     resident workers: Σ_r O^s_r π^s_{w|r} = O^s_w (iterative proportional fitting on the
     destination balancing factors, Wilson 1967, solved by damped diagonal Newton steps).
@@ -163,8 +174,7 @@ def labour_supply(context: StepContext) -> np.ndarray:
     return supply * state.people_per_agent * params.participation_rate
 
 
-def workers_by_workplace(context: StepContext, log_scale: np.ndarray | None = None
-                         ) -> np.ndarray:
+def workers_by_workplace(context: StepContext, log_scale: np.ndarray | None = None) -> np.ndarray:
     """(2, N_REGIONS) workers by skill and workplace, after commuting and enclaves.
 
     ``log_scale``: ln Z_w of [C2] (computed from the firms if not given). Records the
@@ -172,15 +182,24 @@ def workers_by_workplace(context: StepContext, log_scale: np.ndarray | None = No
     state, params, policy = context.state, context.params, context.policy
     regions = state.regions
     supply = labour_supply(context)
-    for flow in (regions.commuters_in, regions.commuters_out, regions.city_commuters_in,
-                 regions.city_commuters_out):
+    for flow in (
+        regions.commuters_in,
+        regions.commuters_out,
+        regions.city_commuters_in,
+        regions.city_commuters_out,
+    ):
         flow[:] = 0.0
     if context.on("commuting"):
         if log_scale is None:
             log_scale = region_log_scale(context)
-        workers, shares = commuting_equilibrium(supply, log_scale, regions.commuting_fundamental,
-                                                regions.hours, params,
-                                                policy.same_city_commuting)
+        workers, shares = commuting_equilibrium(
+            supply,
+            log_scale,
+            regions.commuting_fundamental,
+            regions.hours,
+            params,
+            policy.same_city_commuting,
+        )
         flows = (supply[:, :, None] * shares).sum(axis=0)  # (residence, workplace), persons
         off_diagonal = flows - np.diag(np.diag(flows))
         regions.commuters_in[:] = off_diagonal.sum(axis=0)
@@ -194,8 +213,11 @@ def workers_by_workplace(context: StepContext, log_scale: np.ndarray | None = No
     if policy.enclave_share > 0:
         hosts = (SHANGHAI, HANGZHOU)
         moved = policy.enclave_share * workers[SKILLED, list(hosts)]
-        shenzhen = (policy.enclave_share * params.enclave_shenzhen_pool_ratio
-                    * workers[SKILLED, list(hosts)].sum())
+        shenzhen = (
+            policy.enclave_share
+            * params.enclave_shenzhen_pool_ratio
+            * workers[SKILLED, list(hosts)].sum()
+        )
         workers[SKILLED, list(hosts)] -= moved
         total = moved.sum() + shenzhen
         weights = workers[SKILLED, :N_SHAOXING] / workers[SKILLED, :N_SHAOXING].sum()
@@ -213,7 +235,8 @@ def _log_weights(context: StepContext) -> tuple[np.ndarray, np.ndarray, np.ndarr
     region = firms.region.astype(np.int64)
     beta = params.labour_elasticity
     log_b = effective_log_tfp(context) + params.capital_elasticity * np.log(
-        np.maximum(firms.capital, 1e-300))
+        np.maximum(firms.capital, 1e-300)
+    )
     log_weight = log_b / (1.0 - beta)
     all_live = bool(live.all())  # masks of all-True rows change no value: skipped
     offset = np.full(N_REGIONS, -np.inf)

@@ -39,12 +39,18 @@ def used_land(state, include_platform_capacity: bool = True) -> np.ndarray:
     capacity of every platform (亩)."""
     firms, platforms = state.firms, state.platforms
     outside = firms.live & (firms.platform < 0)
-    used = np.bincount(firms.region[outside].astype(np.int64), weights=firms.land_mu[outside],
-                       minlength=N_REGIONS)[:N_REGIONS]
+    used = np.bincount(
+        firms.region[outside].astype(np.int64), weights=firms.land_mu[outside], minlength=N_REGIONS
+    )[:N_REGIONS]
     if include_platform_capacity and platforms.size:
-        used = used + np.bincount(platforms.region.astype(np.int64),
-                                  weights=platforms.capacity_mu,
-                                  minlength=N_REGIONS)[:N_REGIONS]
+        used = (
+            used
+            + np.bincount(
+                platforms.region.astype(np.int64),
+                weights=platforms.capacity_mu,
+                minlength=N_REGIONS,
+            )[:N_REGIONS]
+        )
     return used
 
 
@@ -57,9 +63,11 @@ def initialise_land(state, params) -> None:
 def update_land_quota(state, params) -> None:
     """Q_r(t) of [L1] for the state's year."""
     years = state.year - state.start_year
-    state.regions.land_quota_mu = ((1.0 + params.construction_land_headroom)
-                                   * state.regions.base_land_mu
-                                   * (1.0 + params.construction_land_growth) ** years)
+    state.regions.land_quota_mu = (
+        (1.0 + params.construction_land_headroom)
+        * state.regions.base_land_mu
+        * (1.0 + params.construction_land_growth) ** years
+    )
 
 
 def free_land(state) -> np.ndarray:
@@ -67,8 +75,13 @@ def free_land(state) -> np.ndarray:
     return np.maximum(state.regions.land_quota_mu - used_land(state), 0.0)
 
 
-def low_efficiency_flags(value_added: np.ndarray, land: np.ndarray, region: np.ndarray,
-                         eligible: np.ndarray, bottom_share: float) -> np.ndarray:
+def low_efficiency_flags(
+    value_added: np.ndarray,
+    land: np.ndarray,
+    region: np.ndarray,
+    eligible: np.ndarray,
+    bottom_share: float,
+) -> np.ndarray:
     """Bottom ``bottom_share`` by VA per mu within each region (vectorised by sorting)."""
     flags = np.zeros(len(value_added), dtype=bool)
     rows = np.flatnonzero(eligible)
@@ -94,13 +107,15 @@ def evaluate_land_efficiency(context: StepContext) -> None:
         return
     region = firms.region.astype(np.int64)
     eligible = firms.live & (region < N_SHAOXING)
-    flags = low_efficiency_flags(firms.value_added, firms.land_mu, region, eligible,
-                                 params.land_bottom_share)
+    flags = low_efficiency_flags(
+        firms.value_added, firms.land_mu, region, eligible, params.land_bottom_share
+    )
     firms.low_efficiency[:] = flags
     draw = context.keyed("land").uniform(firms.ids[: firms.size])
     upgrade = flags & (draw < params.land_upgrade_rate * pressure)
-    leave = flags & ~upgrade & (draw < (params.land_upgrade_rate + params.land_exit_rate)
-                                * pressure)
+    leave = (
+        flags & ~upgrade & (draw < (params.land_upgrade_rate + params.land_exit_rate) * pressure)
+    )
     firms.log_tfp[upgrade] += params.land_upgrade_tfp_gain
     firms.capital[upgrade] *= 1.0 - params.upgrade_capex_share
     rows = np.flatnonzero(leave)

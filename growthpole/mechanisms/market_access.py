@@ -47,8 +47,12 @@ def update_market_access(context: StepContext) -> None:
         return
     costs = trade_cost_matrix(context.params.trade_cost_per_hour, policy.trade_cost_factor)
     growth = regions.firm_gdp_last.sum() / regions.base_firm_gdp.sum()
-    raw = market_access(regions.firm_gdp_last, regions.hours, costs,
-                        regions.external_access * growth * policy.external_market_access)
+    raw = market_access(
+        regions.firm_gdp_last,
+        regions.hours,
+        costs,
+        regions.external_access * growth * policy.external_market_access,
+    )
     base = regions.base_market_access
     total = raw.sum()
     if not total > 0.0:

@@ -27,8 +27,13 @@ from growthpole.mechanisms.base import StepContext, gumbel_noise
 from growthpole.regions import N_REGIONS
 
 
-def housing_cost(population: np.ndarray, base_population: np.ndarray, base_cost: np.ndarray,
-                 elasticity: float, factor: np.ndarray) -> np.ndarray:
+def housing_cost(
+    population: np.ndarray,
+    base_population: np.ndarray,
+    base_cost: np.ndarray,
+    elasticity: float,
+    factor: np.ndarray,
+) -> np.ndarray:
     return base_cost * (population / base_population) ** elasticity * factor
 
 
@@ -36,11 +41,19 @@ def systematic_utility(context: StepContext, skill: int, population: np.ndarray)
     """(N_REGIONS,) β_w ln w - β_h ln h + a + ΔA + σ (without moving costs)."""
     state, params, policy = context.state, context.params, context.policy
     regions = state.regions
-    housing = housing_cost(population, regions.base_population, regions.housing_base,
-                           params.housing_supply_elasticity, policy.housing_cost_factor)
-    utility = (params.migration_wage_weight * np.log(np.maximum(regions.wages[skill], 1e-12))
-               - params.migration_housing_weight * np.log(housing)
-               + regions.amenity[skill] + policy.amenity_add)
+    housing = housing_cost(
+        population,
+        regions.base_population,
+        regions.housing_base,
+        params.housing_supply_elasticity,
+        policy.housing_cost_factor,
+    )
+    utility = (
+        params.migration_wage_weight * np.log(np.maximum(regions.wages[skill], 1e-12))
+        - params.migration_housing_weight * np.log(housing)
+        + regions.amenity[skill]
+        + policy.amenity_add
+    )
     if skill == 1:  # the subsidy is in log-wage units: weighted like the wage
         utility = utility + params.migration_wage_weight * policy.skilled_subsidy
     return utility
@@ -52,8 +65,9 @@ def moving_cost(hours: np.ndarray, per_hour: float, fixed: float) -> np.ndarray:
     return cost
 
 
-def equilibrium_amenities(population: np.ndarray, base_utility: np.ndarray,
-                          cost: np.ndarray, iterations: int = 500) -> np.ndarray:
+def equilibrium_amenities(
+    population: np.ndarray, base_utility: np.ndarray, cost: np.ndarray, iterations: int = 500
+) -> np.ndarray:
     """Amenities a_j making the logit migration flows balanced at ``population``.
 
     Solves Σ_r N_r P(j|r) = N_j with P(j|r) ∝ exp(u_j + a_j - c_rj) by the fixed point
@@ -85,9 +99,9 @@ def migrate(context: StepContext) -> None:
     cost = moving_cost(regions.hours, params.moving_cost_per_hour, params.moving_fixed_cost)
     # only the (few) considering rows are gathered; the draw is compared on its hashed bits
     # (KeyedStream.rows_below: the same rows as uniform < μ)
-    considering = keyed.rows_below(talent.ids[: talent.size],
-                                   params.migration_consideration_rate,
-                                   None if live.all() else live)
+    considering = keyed.rows_below(
+        talent.ids[: talent.size], params.migration_consideration_rate, None if live.all() else live
+    )
     regions.migration_in[:] = 0.0
     regions.migration_out[:] = 0.0
     # (skill,) systematic utilities at this year's population: the same for movers and for
@@ -112,8 +126,9 @@ def migrate(context: StepContext) -> None:
         # movers by (skill, origin) and (skill, destination): the flows are their sums over
         # skills, the talent counts change by their difference (integers: exact)
         leaving = np.bincount(code[moved], minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
-        arriving = np.bincount(skill[moved] * N_REGIONS + to,
-                               minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
+        arriving = np.bincount(skill[moved] * N_REGIONS + to, minlength=2 * N_REGIONS).reshape(
+            2, N_REGIONS
+        )
         regions.migration_out += leaving.sum(axis=0)
         regions.migration_in += arriving.sum(axis=0)
         talent.region[movers] = to
@@ -128,8 +143,9 @@ def migrate(context: StepContext) -> None:
     context.set_talent_counts(counts)
 
 
-def _external_inflow(context: StepContext, population_10k: np.ndarray,
-                     utilities: list[np.ndarray] | None = None) -> np.ndarray | None:
+def _external_inflow(
+    context: StepContext, population_10k: np.ndarray, utilities: list[np.ndarray] | None = None
+) -> np.ndarray | None:
     """Declared inflow from the rest of China (new talent agents); returns the arrivals by
     (skill, region), or None if there were none. ``utilities``: systematic_utility by
     skill at ``population_10k``, if already computed."""
@@ -147,15 +163,19 @@ def _external_inflow(context: StepContext, population_10k: np.ndarray,
     for s in (0, 1):
         count = int((skill == s).sum())
         if count:
-            utility = (systematic_utility(context, s, population_10k) if utilities is None
-                       else utilities[s])
+            utility = (
+                systematic_utility(context, s, population_10k)
+                if utilities is None
+                else utilities[s]
+            )
             # gumbel_choice of the utility repeated over ``count`` rows, without
             # np.broadcast_to (slow for small arrays): the same draws and sums
             noise = gumbel_noise(rng, (count, N_REGIONS))
             noise += utility
             region[skill == s] = np.argmax(noise, axis=1)
     state.talent.add(n, region=region, skill=skill, moves=0)
-    arrivals = np.bincount(skill.astype(np.int64) * N_REGIONS + region,
-                           minlength=2 * N_REGIONS).reshape(2, N_REGIONS)
+    arrivals = np.bincount(
+        skill.astype(np.int64) * N_REGIONS + region, minlength=2 * N_REGIONS
+    ).reshape(2, N_REGIONS)
     regions.external_inflow[:] = arrivals.sum(axis=0) * state.people_per_agent
     return arrivals

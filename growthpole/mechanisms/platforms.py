@@ -45,8 +45,11 @@ def recount_platform_land(state: WorldState) -> None:
     if not platforms.size:
         return
     inside = firms.live & (firms.platform >= 0)
-    used = np.bincount(firms.platform[inside].astype(np.int64),
-                       weights=firms.land_mu[inside], minlength=platforms.size)
+    used = np.bincount(
+        firms.platform[inside].astype(np.int64),
+        weights=firms.land_mu[inside],
+        minlength=platforms.size,
+    )
     platforms.used_mu[:] = used[: platforms.size]
 
 
@@ -62,25 +65,29 @@ def update_platforms(context: StepContext) -> None:
     development = np.array([policy.platform_development.get(kind, 0.0) for kind in KIND_NAMES])
     intensity = development[platforms.kind.astype(np.int64)]
     capacity = platforms.base_capacity_mu + intensity * (
-        platforms.full_capacity_mu - platforms.base_capacity_mu)
+        platforms.full_capacity_mu - platforms.base_capacity_mu
+    )
     opened = platforms.opening_year <= state.year
     desired = np.where(opened, capacity, 0.0)
     # growth of capacity beyond what a platform has takes at most the region's free quota
     extra = np.maximum(desired - platforms.capacity_mu, 0.0)
     host = platforms.region.astype(np.int64)
     wanted = np.bincount(host, weights=extra, minlength=len(state.regions.land_quota_mu))
-    allowed = np.minimum(1.0, np.divide(free_land(state), wanted,
-                                        out=np.ones_like(wanted), where=wanted > 0))
-    platforms.capacity_mu[:] = np.where(desired > platforms.capacity_mu,
-                                        platforms.capacity_mu + extra * allowed[host], desired)
+    allowed = np.minimum(
+        1.0, np.divide(free_land(state), wanted, out=np.ones_like(wanted), where=wanted > 0)
+    )
+    platforms.capacity_mu[:] = np.where(
+        desired > platforms.capacity_mu, platforms.capacity_mu + extra * allowed[host], desired
+    )
     platforms.star[:] = np.array([PLATFORM_KINDS[k][1] for k in KIND_NAMES])[
-        platforms.kind.astype(np.int64)] + (params.platform_quality_star_gain
-                                            * policy.platform_quality)
+        platforms.kind.astype(np.int64)
+    ] + (params.platform_quality_star_gain * policy.platform_quality)
     recount_platform_land(state)
 
 
-def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarray,
-                      land: np.ndarray) -> np.ndarray:
+def eligible_platform(
+    context: StepContext, region: np.ndarray, sector: np.ndarray, land: np.ndarray
+) -> np.ndarray:
     """For each candidate, the open platform in its region with matching focus that can take
     it, or -1: the highest star rating and subsidy first (the named platforms before general
     zones), then the most free land."""
@@ -94,8 +101,11 @@ def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarr
     focus = ((platforms.sector_mask[None, :] >> sector[:, None].astype(np.int32)) & 1) == 1
     fits = free[None, :] >= land[:, None]
     ok = same_region & focus & fits & (platforms.capacity_mu[None, :] > 0)
-    rank = (platforms.star + context.params.platform_subsidy_rank_weight * platforms.subsidy
-            + 0.05 * free / (np.abs(free).max() + 1.0))  # free land breaks ties
+    rank = (
+        platforms.star
+        + context.params.platform_subsidy_rank_weight * platforms.subsidy
+        + 0.05 * free / (np.abs(free).max() + 1.0)
+    )  # free land breaks ties
     score = np.where(ok, rank[None, :], -np.inf)
     best = np.argmax(score, axis=1)
     has = np.isfinite(score[np.arange(n), best])
@@ -103,20 +113,23 @@ def eligible_platform(context: StepContext, region: np.ndarray, sector: np.ndarr
     return choice
 
 
-def place_in_platforms(context: StepContext, rows: np.ndarray,
-                       draws: np.ndarray | None = None) -> None:
+def place_in_platforms(
+    context: StepContext, rows: np.ndarray, draws: np.ndarray | None = None
+) -> None:
     """Settle new or relocating firms into eligible platforms (first come, first served
     within the year: capacity is checked against land before this batch). ``draws``: the
     firms' uniforms of the "platforms" keyed stream if already drawn (the same numbers)."""
     firms = context.state.firms
     if not len(rows):
         return
-    candidates = eligible_platform(context, firms.region[rows], firms.sector[rows],
-                                   firms.land_mu[rows])
+    candidates = eligible_platform(
+        context, firms.region[rows], firms.sector[rows], firms.land_mu[rows]
+    )
     # platform quality (star rating, zone integration: policy.platform_quality) raises the
     # share of eligible firms that settle in a platform
-    probability = min(1.0, context.params.platform_placement_probability
-                      * (1.0 + context.policy.platform_quality))
+    probability = min(
+        1.0, context.params.platform_placement_probability * (1.0 + context.policy.platform_quality)
+    )
     if draws is None:
         draws = context.keyed("platforms").uniform(firms.ids[rows])
     draw = draws < probability
@@ -137,8 +150,9 @@ def place_in_platforms(context: StepContext, rows: np.ndarray,
             csum = np.cumsum(land)
             # np.concatenate, not np.r_ (the same integers; np.r_ costs ~25 µs a call)
             starts = np.concatenate(([0], np.flatnonzero(np.diff(groups)) + 1))
-            group_start = np.repeat(csum[starts] - land[starts],
-                                    np.diff(np.concatenate((starts, [len(groups)]))))
+            group_start = np.repeat(
+                csum[starts] - land[starts], np.diff(np.concatenate((starts, [len(groups)])))
+            )
             cumulative[valid] = csum - group_start
         admitted = valid & (cumulative <= free[np.maximum(sorted_choice, 0)])
         final = np.full(len(rows), -1, dtype=np.int64)

@@ -68,24 +68,30 @@ def effective_log_tfp(context: StepContext) -> np.ndarray:
     firms, regions = state.firms, state.regions
     region = firms.region.astype(np.int64)
     sector = firms.sector.astype(np.int64)
-    log_tfp = firms.log_tfp + (regions.place_log_tfp + params.market_access_elasticity
-                               * np.log(regions.market_access))[region]
+    log_tfp = (
+        firms.log_tfp
+        + (regions.place_log_tfp + params.market_access_elasticity * np.log(regions.market_access))[
+            region
+        ]
+    )
     if context.on("agglomeration"):
         cell = region * N_SECTORS
         cell += sector  # (region, sector) cell, as in region_sector_sum
-        employment = np.bincount(cell, weights=np.where(firms.live, firms.skilled
-                                                        + firms.unskilled, 0.0),
-                                 minlength=N_REGIONS * N_SECTORS).reshape(N_REGIONS, N_SECTORS)
+        employment = np.bincount(
+            cell,
+            weights=np.where(firms.live, firms.skilled + firms.unskilled, 0.0),
+            minlength=N_REGIONS * N_SECTORS,
+        ).reshape(N_REGIONS, N_SECTORS)
         index = agglomeration_index(employment, state.regions_base_employment)
         gamma = np.full(len(regions.market_access), params.agglomeration_elasticity)
         gamma[:N_SHAOXING] *= policy.agglomeration_multiplier
         log_tfp = log_tfp + (gamma[:, None] * np.log(index)).ravel()[cell]
     log_tfp = log_tfp + params.platform_tfp_bonus * platform_match(context)
     if params.entry_crowding > 0:
-        log_tfp = log_tfp - (params.entry_crowding
-                             * crowding_log_index(state, params, region))[region]
-    multiplier = np.where(np.arange(N_REGIONS) < N_SHAOXING, policy.digital_gain_multiplier,
-                          1.0)
+        log_tfp = (
+            log_tfp - (params.entry_crowding * crowding_log_index(state, params, region))[region]
+        )
+    multiplier = np.where(np.arange(N_REGIONS) < N_SHAOXING, policy.digital_gain_multiplier, 1.0)
     return log_tfp + (params.digital_tfp_gain * multiplier)[region] * firms.digital
 
 
@@ -104,19 +110,30 @@ def crowding_log_index(state, params, region: np.ndarray | None = None) -> np.nd
     if region is not None and live.all():  # ``region``: firms.region as int64, if at hand
         counts = np.bincount(region, minlength=len(state.base_firm_counts))
     else:
-        counts = np.bincount(firms.region[live].astype(np.int64),
-                             minlength=len(state.base_firm_counts))
+        counts = np.bincount(
+            firms.region[live].astype(np.int64), minlength=len(state.base_firm_counts)
+        )
     ratio = np.maximum(counts, 1) / np.maximum(state.base_firm_counts, 1)
     return (1.0 - params.returns_to_scale) * np.log(ratio)
 
 
-def value_added(log_tfp_eff: np.ndarray, capital: np.ndarray, skilled: np.ndarray,
-                unskilled: np.ndarray, alpha: float, beta_s: float, beta_u: float
-                ) -> np.ndarray:
+def value_added(
+    log_tfp_eff: np.ndarray,
+    capital: np.ndarray,
+    skilled: np.ndarray,
+    unskilled: np.ndarray,
+    alpha: float,
+    beta_s: float,
+    beta_u: float,
+) -> np.ndarray:
     """Y = Ã K^α S^β_s U^β_u (zero inputs give zero output)."""
     with np.errstate(divide="ignore"):
-        log_y = (log_tfp_eff + alpha * np.log(capital) + beta_s * np.log(skilled)
-                 + beta_u * np.log(unskilled))
+        log_y = (
+            log_tfp_eff
+            + alpha * np.log(capital)
+            + beta_s * np.log(skilled)
+            + beta_u * np.log(unskilled)
+        )
     return np.exp(log_y)
 
 
@@ -139,19 +156,22 @@ def policy_wedge(context: StepContext) -> np.ndarray:
     cell = region * N_SECTORS
     cell += firms.sector
     shaoxing = np.arange(N_REGIONS) < N_SHAOXING
-    wedge = (policy.sector_subsidy + policy.profit_tax_cut[:, None]
-             + policy.regulation_cost_cut[:, None]).ravel()[cell]
+    wedge = (
+        policy.sector_subsidy + policy.profit_tax_cut[:, None] + policy.regulation_cost_cut[:, None]
+    ).ravel()[cell]
     compliance_cost = np.asarray(policy.compliance_cost, dtype=float)
     penalty = STANDARD_PENALTY * policy.emission_standard
-    if (compliance_cost.any() or np.signbit(compliance_cost).any()
-            or not _inactive(penalty)):
+    if compliance_cost.any() or np.signbit(compliance_cost).any() or not _inactive(penalty):
         sector = firms.sector.astype(np.int64)
         # upgraded (low-intensity) polluting firms bear the share c_u of the compliance cost
-        upgraded = firms.emission_intensity < (state.base_emission_intensity
-                                               * params.upgraded_intensity_threshold)[sector]
+        upgraded = (
+            firms.emission_intensity
+            < (state.base_emission_intensity * params.upgraded_intensity_threshold)[sector]
+        )
         compliance = (compliance_cost[None, :] * shaoxing[:, None]).ravel()
-        wedge -= np.where(upgraded, (params.upgraded_compliance_share * compliance)[cell],
-                          compliance[cell])
+        wedge -= np.where(
+            upgraded, (params.upgraded_compliance_share * compliance)[cell], compliance[cell]
+        )
         # emission standard: not-upgraded polluting Shaoxing firms pay a penalty per unit
         if not _inactive(penalty):
             polluting_here = (state.polluting_sector[None, :] & shaoxing[:, None]).ravel()[cell]
@@ -173,9 +193,12 @@ def overhead(state) -> np.ndarray:
     fixed operating cost indexed to local wages. Because it does not scale with the agent's
     output, crowding (more agents sharing the region's workers) lowers margins, raising
     exits and damping entry: the free-entry force of Hopenhayn (1992)."""
-    ratio = np.divide(state.regions.wages[UNSKILLED], state.base_wages[UNSKILLED],
-                      out=np.ones_like(state.fixed_cost_base),
-                      where=state.base_wages[UNSKILLED] > 0)
+    ratio = np.divide(
+        state.regions.wages[UNSKILLED],
+        state.base_wages[UNSKILLED],
+        out=np.ones_like(state.fixed_cost_base),
+        where=state.base_wages[UNSKILLED] > 0,
+    )
     return state.fixed_cost_base * ratio
 
 
@@ -186,9 +209,15 @@ def produce(context: StepContext) -> None:
     live = firms.live
     all_live = bool(live.all())  # masking every row with True changes no value: skipped
     region = firms.region.astype(np.int64)
-    y = value_added(effective_log_tfp(context), firms.capital, firms.skilled, firms.unskilled,
-                    params.capital_elasticity, params.skilled_labour_elasticity,
-                    params.unskilled_labour_elasticity)
+    y = value_added(
+        effective_log_tfp(context),
+        firms.capital,
+        firms.skilled,
+        firms.unskilled,
+        params.capital_elasticity,
+        params.skilled_labour_elasticity,
+        params.unskilled_labour_elasticity,
+    )
     if not all_live:
         y = np.where(live, y, 0.0)
     firms.value_added[:] = y
@@ -196,26 +225,36 @@ def produce(context: StepContext) -> None:
     skilled = region_sum(firms.skilled, region, None if all_live else live)
     unskilled = region_sum(firms.unskilled, region, None if all_live else live)
     # competitive wages = marginal products (亿元 per worker per year)
-    regions.wages[SKILLED] = np.divide(params.skilled_labour_elasticity * output, skilled,
-                                       out=regions.wages[SKILLED].copy(), where=skilled > 0)
-    regions.wages[UNSKILLED] = np.divide(params.unskilled_labour_elasticity * output, unskilled,
-                                         out=regions.wages[UNSKILLED].copy(),
-                                         where=unskilled > 0)
+    regions.wages[SKILLED] = np.divide(
+        params.skilled_labour_elasticity * output,
+        skilled,
+        out=regions.wages[SKILLED].copy(),
+        where=skilled > 0,
+    )
+    regions.wages[UNSKILLED] = np.divide(
+        params.unskilled_labour_elasticity * output,
+        unskilled,
+        out=regions.wages[UNSKILLED].copy(),
+        where=unskilled > 0,
+    )
     # the region-level prices, gathered for every firm in one pass (the same values as
     # gathering each: wage_s[region], wage_u[region], ...)
     prices = np.empty((len(regions.wages[SKILLED]), 5))
     prices[:, 0] = regions.wages[SKILLED]
     prices[:, 1] = regions.wages[UNSKILLED]
-    prices[:, 2] = (params.interest_rate * context.policy.capital_cost_factor
-                    + params.depreciation_rate)
+    prices[:, 2] = (
+        params.interest_rate * context.policy.capital_cost_factor + params.depreciation_rate
+    )
     prices[:, 3] = state.land_rent_per_mu
     prices[:, 4] = overhead(state)
     wage_s, wage_u, capital_cost, land_rent, fixed = np.take(prices, region, axis=0).T
-    profit = (y * (1.0 + policy_wedge(context))
-              - wage_s * firms.skilled
-              - wage_u * firms.unskilled
-              - capital_cost * firms.capital
-              - land_rent * firms.land_mu
-              - fixed)
+    profit = (
+        y * (1.0 + policy_wedge(context))
+        - wage_s * firms.skilled
+        - wage_u * firms.unskilled
+        - capital_cost * firms.capital
+        - land_rent * firms.land_mu
+        - fixed
+    )
     firms.profit[:] = profit if all_live else np.where(live, profit, 0.0)
     regions.firm_gdp_last = output

@@ -44,7 +44,7 @@ def shock_convexity_correction(params: ModelParameters) -> float:
     σ² / (2 (1-α-β)) a year (≈ 0.45 pp at σ_ε = 0.03) from the variance alone, growth no
     source of growth explains. The correction makes the shocks mean-zero in these units, so
     that trend growth comes only from the drift, R&D, spillovers and policy [T2]."""
-    return params.tfp_shock_sd ** 2 / (2.0 * (1.0 - params.returns_to_scale))
+    return params.tfp_shock_sd**2 / (2.0 * (1.0 - params.returns_to_scale))
 
 
 def drift_by_region(params: ModelParameters) -> np.ndarray:
@@ -64,8 +64,7 @@ def trend_tfp_growth(params: ModelParameters, rd_intensity: np.ndarray) -> np.nd
     return drift_by_region(params) + params.rd_return * rd_intensity
 
 
-def balanced_growth_capital_ratio(params: ModelParameters,
-                                  rd_intensity: np.ndarray) -> np.ndarray:
+def balanced_growth_capital_ratio(params: ModelParameters, rd_intensity: np.ndarray) -> np.ndarray:
     """(N_REGIONS,) capital relative to its desired level, q_r = K_r / K*_r, on the balanced
     growth path of trend TFP growth g_r (:func:`trend_tfp_growth`).
 
@@ -84,17 +83,23 @@ def balanced_growth_capital_ratio(params: ModelParameters,
     return psi * np.exp(growth) / (psi + output_growth)
 
 
-def regional_mean_log_tfp(log_tfp: np.ndarray, region: np.ndarray, weight: np.ndarray,
-                          live: np.ndarray) -> np.ndarray:
+def regional_mean_log_tfp(
+    log_tfp: np.ndarray, region: np.ndarray, weight: np.ndarray, live: np.ndarray
+) -> np.ndarray:
     """Employment-weighted mean log TFP by region."""
     total = region_sum(weight, region, live)
     weighted = region_sum(weight * log_tfp, region, live)
     return np.divide(weighted, total, out=np.zeros(N_REGIONS), where=total > 0)
 
 
-def spillover_growth(mean_log_tfp: np.ndarray, hours: np.ndarray, rate: float,
-                     decay_hours: float, time_factor: np.ndarray,
-                     absorptive: np.ndarray) -> np.ndarray:
+def spillover_growth(
+    mean_log_tfp: np.ndarray,
+    hours: np.ndarray,
+    rate: float,
+    decay_hours: float,
+    time_factor: np.ndarray,
+    absorptive: np.ndarray,
+) -> np.ndarray:
     """Catch-up growth of each region toward the poles (per year, log points)."""
     growth = np.zeros(N_REGIONS)
     for pole in POLE_INDICES:  # three poles: a loop over regions, not agents
@@ -124,9 +129,14 @@ def update_productivity(context: StepContext) -> None:
         employment = firms.skilled + firms.unskilled
         mean_tfp = regional_mean_log_tfp(firms.log_tfp, region, employment, live)
         mean_tfp = mean_tfp + regions.place_log_tfp  # total TFP level of the region
-        growth += spillover_growth(mean_tfp, regions.hours, params.spillover_rate,
-                                   params.spillover_decay_hours, policy.spillover_time_factor,
-                                   policy.absorptive_capacity)[region]
+        growth += spillover_growth(
+            mean_tfp,
+            regions.hours,
+            params.spillover_rate,
+            params.spillover_decay_hours,
+            policy.spillover_time_factor,
+            policy.absorptive_capacity,
+        )[region]
     if policy.leading_firm_tfp:
         shaoxing_live = live & in_shaoxing
         if shaoxing_live.any():

@@ -53,25 +53,34 @@ def location_values(context: StepContext, rows: np.ndarray) -> np.ndarray:
     firms, regions = state.firms, state.regions
     beta = params.labour_elasticity
     sector = np.arange(N_SECTORS)
-    employment = region_sector_sum(firms.skilled + firms.unskilled,
-                                   firms.region.astype(np.int64),
-                                   firms.sector.astype(np.int64), firms.live)
-    agg = np.log((employment + AGGLOMERATION_OFFSET)
-                 / (state.regions_base_employment + AGGLOMERATION_OFFSET))  # (N, S)
+    employment = region_sector_sum(
+        firms.skilled + firms.unskilled,
+        firms.region.astype(np.int64),
+        firms.sector.astype(np.int64),
+        firms.live,
+    )
+    agg = np.log(
+        (employment + AGGLOMERATION_OFFSET) / (state.regions_base_employment + AGGLOMERATION_OFFSET)
+    )  # (N, S)
     gamma = np.full(N_REGIONS, params.agglomeration_elasticity)
     gamma[:N_SHAOXING] *= policy.agglomeration_multiplier
-    wedge = (policy.sector_subsidy[:, sector].T + policy.profit_tax_cut[None, :]
-             + policy.regulation_cost_cut[None, :])
+    wedge = (
+        policy.sector_subsidy[:, sector].T
+        + policy.profit_tax_cut[None, :]
+        + policy.regulation_cost_cut[None, :]
+    )
     shaoxing = np.zeros(N_REGIONS)
     shaoxing[:N_SHAOXING] = 1.0
     wedge = wedge - policy.compliance_cost[sector][:, None] * shaoxing[None, :]
     wages = np.log(np.maximum(regions.wages, 1e-12))
-    value = (regions.place_log_tfp[None, :]
-             + params.market_access_elasticity * np.log(regions.market_access)[None, :]
-             + gamma[None, :] * agg[:, sector].T
-             + np.log(np.maximum(1.0 + wedge, 1e-3))
-             - params.skilled_labour_elasticity * wages[SKILLED][None, :]
-             - params.unskilled_labour_elasticity * wages[UNSKILLED][None, :]) / (1.0 - beta)
+    value = (
+        regions.place_log_tfp[None, :]
+        + params.market_access_elasticity * np.log(regions.market_access)[None, :]
+        + gamma[None, :] * agg[:, sector].T
+        + np.log(np.maximum(1.0 + wedge, 1e-3))
+        - params.skilled_labour_elasticity * wages[SKILLED][None, :]
+        - params.unskilled_labour_elasticity * wages[UNSKILLED][None, :]
+    ) / (1.0 - beta)
     return np.take(value, firms.sector[rows].astype(np.int64), axis=0)  # (sector, region)
 
 
@@ -89,8 +98,9 @@ def platform_pull(context: StepContext, rows: np.ndarray) -> np.ndarray:
     free = platforms.capacity_mu - platforms.used_mu
     focus = ((platforms.sector_mask[None, :] >> sector[:, None]) & 1) == 1
     fits = (free[None, :] >= firms.land_mu[rows][:, None]) & (platforms.capacity_mu > 0)[None, :]
-    gain = np.where(focus & fits, params.platform_tfp_bonus
-                    + np.log1p(platforms.subsidy)[None, :], 0.0)
+    gain = np.where(
+        focus & fits, params.platform_tfp_bonus + np.log1p(platforms.subsidy)[None, :], 0.0
+    )
     # the best platform of each host region: one maximum.reduceat over the platforms grouped
     # by region (a maximum does not depend on the order of its terms)
     host = platforms.region.astype(np.int64)
@@ -114,10 +124,13 @@ def relocation_utility(context: StepContext, rows: np.ndarray) -> np.ndarray:
     own = value[index, current]
     hours = state.regions.hours[current]
     fundamental = state.regions.firm_location_fundamental
-    utility = (params.relocation_profit_weight * (value - own[:, None])
-               + fundamental[None, :] - fundamental[current][:, None]
-               - params.relocation_fixed_cost * (np.arange(N_REGIONS)[None, :] != current[:, None])
-               - params.relocation_distance_cost * params.relocation_fixed_cost * hours)
+    utility = (
+        params.relocation_profit_weight * (value - own[:, None])
+        + fundamental[None, :]
+        - fundamental[current][:, None]
+        - params.relocation_fixed_cost * (np.arange(N_REGIONS)[None, :] != current[:, None])
+        - params.relocation_distance_cost * params.relocation_fixed_cost * hours
+    )
     utility[index, current] = 0.0
     return utility
 
@@ -139,8 +152,7 @@ def expected_net_relocations(context: StepContext) -> np.ndarray:
     return probability.sum(axis=0) - current
 
 
-def calibrate_location_fundamentals(context: StepContext, iterations: int = 500
-                                    ) -> np.ndarray:
+def calibrate_location_fundamentals(context: StepContext, iterations: int = 500) -> np.ndarray:
     """a^F_k (N_REGIONS,) of [R2] such that expected relocation flows are zero in the base
     year: Σ_i P_i(k) = n_k for every region k (market shares inverted as in Berry
     1994) solved by damped diagonal Newton steps. Normalised to mean zero."""
@@ -163,8 +175,9 @@ def calibrate_location_fundamentals(context: StepContext, iterations: int = 500
         # diagonal Newton step: ∂ Σ_i P_i(k) / ∂ a_k = Σ_i P_ik (1 - P_ik) (the stay option
         # of the firms of k gains with a_k exactly as every other firm's move to k)
         slope = (probability * (1.0 - probability)).sum(axis=0)
-        fundamental += np.where(present, np.clip(0.8 * gap / np.maximum(slope, 1e-300),
-                                                 -0.5, 0.5), 0.0)
+        fundamental += np.where(
+            present, np.clip(0.8 * gap / np.maximum(slope, 1e-300), -0.5, 0.5), 0.0
+        )
     fundamental[~present] = fundamental[present].min() - 10.0 if present.any() else 0.0
     return fundamental - fundamental[present].mean()
 
@@ -179,13 +192,18 @@ def relocate_firms(context: StepContext) -> np.ndarray:
     if push == 0.0:
         # no pressure lever: prob = ν + 0.2 · pressure · 0 = ν for every firm, so the rows
         # are those of keyed.rows_below (the same draws compared on their hashed bits)
-        considering = keyed.rows_below(firms.ids[: firms.size],
-                                       params.relocation_consideration_rate,
-                                       None if live.all() else live)
+        considering = keyed.rows_below(
+            firms.ids[: firms.size],
+            params.relocation_consideration_rate,
+            None if live.all() else live,
+        )
     else:
         pressure = (firms.low_efficiency == 1) | (
-            state.polluting_sector[firms.sector.astype(np.int64)] & (firms.clustered == 0)
-            & (firms.region < N_SHAOXING) & (policy.cluster_concentration > 0))
+            state.polluting_sector[firms.sector.astype(np.int64)]
+            & (firms.clustered == 0)
+            & (firms.region < N_SHAOXING)
+            & (policy.cluster_concentration > 0)
+        )
         prob = params.relocation_consideration_rate + PRESSURE_CONSIDERATION * pressure * push
         considering = np.flatnonzero(live & (keyed.uniform(firms.ids[: firms.size]) < prob))
     if not len(considering):
@@ -228,15 +246,22 @@ def _concentrate_polluters(context: StepContext) -> None:
     from growthpole.regions import SECTOR_INDEX
 
     sector = firms.sector.astype(np.int64)
-    candidates = firms.live & (firms.region < N_SHAOXING) & (firms.clustered == 0) & (
-        state.polluting_sector[sector])
-    move = candidates & (context.keyed("relocation").uniform(firms.ids[: firms.size], 99)
-                         < 0.2 * policy.cluster_concentration)
+    candidates = (
+        firms.live
+        & (firms.region < N_SHAOXING)
+        & (firms.clustered == 0)
+        & (state.polluting_sector[sector])
+    )
+    move = candidates & (
+        context.keyed("relocation").uniform(firms.ids[: firms.size], 99)
+        < 0.2 * policy.cluster_concentration
+    )
     rows = np.flatnonzero(move)
     if not len(rows):
         return
-    target = np.where(sector[rows] == SECTOR_INDEX["chemicals"], REGION_INDEX["shangyu"],
-                      REGION_INDEX["keqiao"])
+    target = np.where(
+        sector[rows] == SECTOR_INDEX["chemicals"], REGION_INDEX["shangyu"], REGION_INDEX["keqiao"]
+    )
     changed = firms.region[rows] != target
     np.add.at(state.regions.relocations_out, firms.region[rows][changed].astype(np.int64), 1.0)
     np.add.at(state.regions.relocations_in, target[changed], 1.0)
