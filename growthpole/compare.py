@@ -92,6 +92,14 @@ def check_comparable(scenarios: Sequence[Scenario]) -> None:
                     file=where,
                     key=key,
                 )
+        if other.uncertainty != first.uncertainty:
+            raise ScenarioError(
+                f"uncertainty design {_design_text(other)} differs from {_design_text(first)} "
+                f"in {first.source_path or first.name}; replication r must run on the same "
+                f"parameter and coefficient draws in every compared scenario",
+                file=where,
+                key="uncertainty",
+            )
         if other.scale != first.scale:
             raise ScenarioError(
                 f"agent resolution {other.scale.model_dump()} differs from "
@@ -100,6 +108,11 @@ def check_comparable(scenarios: Sequence[Scenario]) -> None:
                 file=where,
                 key="scale",
             )
+
+
+def _design_text(scenario: Scenario) -> str:
+    block = scenario.uncertainty
+    return "none" if block is None else str(block.model_dump())
 
 
 def compare_scenarios(
@@ -285,3 +298,35 @@ def fiscal_report(comparison: Comparison) -> str:
             + format_fiscal(summary, per_yuan)
         )
     return "\n\n".join(blocks)
+
+
+def report_years(scenario: Scenario) -> list[int]:
+    """The years the uncertainty reports cover: 2024, 2030 and the end year, where inside the
+    horizon (the README's headline years)."""
+    years = {y for y in (2024, 2030) if scenario.start_year < y <= scenario.end_year}
+    return sorted(years | {scenario.end_year})
+
+
+def uncertainty_reports(
+    comparison: Comparison,
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """P(top 30) with its interval and variance shares per scenario, and each later
+    scenario's GDP effect over the first with its interval, band and shares
+    (growthpole.uncertainty; the fiscal cost is in :func:`format_comparison`)."""
+    from growthpole.uncertainty import effect_report, probability_report
+
+    first = comparison.results[0]
+    years = report_years(first.scenario)
+    probability = None
+    if "national_rank" in first.city_year.columns:
+        probability = pd.concat(
+            [probability_report(result, years) for result in comparison.results],
+            ignore_index=True,
+        )
+    effect = None
+    if comparison.replications >= 2:
+        effect = pd.concat(
+            [effect_report(first, result, years) for result in comparison.results[1:]],
+            ignore_index=True,
+        )
+    return probability, effect

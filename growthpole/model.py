@@ -263,7 +263,14 @@ class GrowthPoleModel(mesa.Model):
         seed_sequence = resolve_seed_sequence(seed_sequence, seed, rng, replication)
         super().__init__(rng=generator(seed_sequence, INITIAL_STATE, 99))
         self.scenario = scenario
-        self.params = parameters or scenario.model_parameters()
+        # replication r's structural parameters and lever coefficients: the scenario's, or
+        # its draws θ_k, β_j when it declares an `uncertainty:` block (growthpole.uncertainty)
+        from growthpole.uncertainty import replication_input
+
+        drawn = replication_input(scenario, seed_sequence, replication)
+        self.params = parameters or drawn.parameters
+        self.lever_coefficients = drawn.lever_coefficients
+        self.parameter_draw, self.coefficient_draw = drawn.parameter_draw, drawn.coefficient_draw
         self.seed_sequence = seed_sequence
         self.replication = replication
         self.switches = dict(switches or {})
@@ -300,7 +307,7 @@ class GrowthPoleModel(mesa.Model):
             scenario.levers,
             self.year,
             scenario.start_year,
-            coefficients=scenario.lever_coefficients,
+            coefficients=self.lever_coefficients,
         )
         self._record()
         from growthpole.agents import AgentViews
@@ -347,7 +354,7 @@ class GrowthPoleModel(mesa.Model):
             self.scenario.levers,
             self.year,
             self.scenario.start_year,
-            coefficients=self.scenario.lever_coefficients,
+            coefficients=self.lever_coefficients,
             values=values,
         )
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)

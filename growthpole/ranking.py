@@ -506,8 +506,14 @@ def attach_national_rank(
     corridor_is_model_output: bool = True,
     national_information_year: int | None = None,
     model: CompetitorModel | None = None,
+    competitor_draw: int = 0,
 ) -> pd.DataFrame:
     """``city_year`` with a ``national_rank`` column on the corridor-city rows.
+
+    ``competitor_draw`` d > 0 redraws the competitors' own shocks (parameter rows,
+    idiosyncratic residuals) from the sub-stream (COMPETITORS, d) of each replication, on
+    the same national path: d = 0 is the run's own draw. growthpole.uncertainty averages
+    P(top 30) over several d to separate competitor from agent uncertainty.
 
     Shaoxing's rank each replication-year is 1 + the number of competitors and of the
     simulated corridor cities (Hangzhou, Ningbo, Shanghai rows) with higher GDP; each
@@ -532,9 +538,10 @@ def attach_national_rank(
     frame = city_year.copy()
     years = np.sort(frame.year.unique()).astype(np.int64)
     replications = np.sort(frame.replication.unique()).astype(np.int64)
-    generators = [
-        seeds_module.generator(seeds[int(r)], seeds_module.COMPETITORS) for r in replications
-    ]
+    if competitor_draw < 0:
+        raise ValueError(f"competitor_draw must be >= 0, got {competitor_draw}")
+    path = (seeds_module.COMPETITORS,) + ((competitor_draw,) if competitor_draw else ())
+    generators = [seeds_module.generator(seeds[int(r)], *path) for r in replications]
     span = list(
         range(int(model.history_years[0]) + 1, int(max(years.max(), model.history_years[0])) + 1)
     )

@@ -17,7 +17,7 @@ import hashlib
 import json
 import reprlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -64,6 +64,38 @@ class Budget(BaseModel):
     )
 
 
+class Uncertainty(BaseModel):
+    """Which uncertainties the replications carry besides the agents' Monte Carlo noise
+    and the competitors' (growthpole.uncertainty; docs/model.md, "Uncertainty").
+
+    Replication r runs on structural draw k = r mod K and coefficient draw
+    j = floor(r / K) mod J (a balanced crossed design, replications nested in its cells)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    posterior: str | None = Field(
+        None,
+        description="path (relative to the scenario file) of a posterior summary YAML "
+        "(`growthpole posterior`): the structural parameters are drawn from it",
+    )
+    parameter_draws: int = Field(
+        1, ge=1, le=10_000, description="K: distinct structural parameter draws"
+    )
+    lever_coefficients: Literal["catalogue", "prior"] = Field(
+        "catalogue",
+        description="catalogue: the coefficients' central values; prior: drawn from their "
+        "priors (growthpole/levers.yaml)",
+    )
+    coefficient_draws: int = Field(
+        1, ge=1, le=10_000, description="J: distinct lever-coefficient draws"
+    )
+    competitor_draws: int = Field(
+        1,
+        ge=1,
+        le=100,
+        description="D: competitor redraws per replication when P(top 30) is estimated",
+    )
+
+
 class Scenario(BaseModel):
     """A validated, immutable scenario."""
 
@@ -87,6 +119,9 @@ class Scenario(BaseModel):
         "COEFFICIENTS; `growthpole levers --coefficients`)",
     )
     budget: Budget | None = Field(None, description="the municipal budget (binding or not)")
+    uncertainty: Uncertainty | None = Field(
+        None, description="parameter and lever-coefficient draws (growthpole.uncertainty)"
+    )
     force: bool = Field(False, description="allow sizes beyond the safety limits")
     information_year: int | None = Field(
         None,
@@ -138,13 +173,21 @@ class Scenario(BaseModel):
     def content_hash(self) -> str:
         """SHA-256 of the scenario's canonical JSON (what determines the run)."""
         payload = self.model_dump(mode="json", exclude={"source_path"})
-        for optional in ("lever_coefficients", "budget"):  # absent: the hash of earlier runs
+        for optional in (
+            "lever_coefficients",
+            "budget",
+            "uncertainty",
+        ):  # absent: the hash of earlier runs
             if not payload.get(optional):
                 payload.pop(optional, None)
         if self.calibration:
             payload["calibration_values"] = load_calibrated_parameters(
                 self.resolve(self.calibration), scenario_file=self.source_path
             )
+        if self.uncertainty is not None and self.uncertainty.posterior:
+            from growthpole.uncertainty import fingerprint
+
+            payload["posterior_hash"] = fingerprint(self)
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -184,6 +227,8 @@ def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
                 allowed = ", ".join(Scale.model_fields)
             if key.startswith("budget."):
                 allowed = ", ".join(Budget.model_fields)
+            if key.startswith("uncertainty."):
+                allowed = ", ".join(Uncertainty.model_fields)
             raise ScenarioError(f"unknown key; allowed: {allowed}", file=file, key=key) from None
         if err["type"] == "missing":
             raise ScenarioError("required key is missing", file=file, key=key) from None
@@ -295,6 +340,10 @@ def _check_scenario(scenario: Scenario, file: str | None) -> None:
         load_calibrated_parameters(path, scenario_file=file)
     validate_levers(scenario.levers, scenario.start_year, scenario.end_year, file=file)
     validate_coefficients(scenario.lever_coefficients, file=file)
+    if scenario.uncertainty is not None:
+        from growthpole.uncertainty import check_uncertainty
+
+        check_uncertainty(scenario, file)
 
 
 def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:

@@ -32,3 +32,11 @@ def generator(parent: np.random.SeedSequence, *path: int) -> np.random.Generator
 def seed_record(seq: np.random.SeedSequence) -> dict[str, object]:
     """JSON-serialisable description of a SeedSequence (for manifests)."""
     return {"entropy": str(seq.entropy), "spawn_key": list(seq.spawn_key)}
+
+
+#: spawn keys under the root SeedSequence(seed) itself (not under a replication; replication
+#: children have keys (r,) with r < 2**31): draws shared by replication r of every scenario
+#: compared under one root seed (growthpole.uncertainty)
+PARAMETER_DRAWS = 2**31 + 1  # θ_k, (PARAMETER_DRAWS, k)
+COEFFICIENT_DRAWS = 2**31 + 2  # β_j, (COEFFICIENT_DRAWS, j)
+UNCERTAINTY_BOOTSTRAP = 2**31 + 3  # the cluster bootstrap of the reports

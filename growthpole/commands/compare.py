@@ -89,7 +89,9 @@ def _compare(args: argparse.Namespace, scenarios: list, out: Path | None) -> Non
         format_comparison,
         paired_differences,
         side_by_side,
+        uncertainty_reports,
     )
+    from growthpole.uncertainty import format_effect, format_probability
 
     comparison = compare_scenarios(
         scenarios, replications=args.replications, seed=args.seed, progress=sys.stderr.isatty()
@@ -97,6 +99,13 @@ def _compare(args: argparse.Namespace, scenarios: list, out: Path | None) -> Non
     table = side_by_side(comparison)
     differences = paired_differences(comparison)
     print(format_comparison(comparison, table, differences))
+    probability, effect = uncertainty_reports(comparison)
+    if probability is not None:
+        print()
+        print(format_probability(probability))
+    if effect is not None:
+        print()
+        print(format_effect(effect))
     if out is not None:
         from growthpole.io import WRITTEN_BY, remove_listed_outputs, write_csv, write_json
         from growthpole.runner import git_commit, package_versions
@@ -105,6 +114,13 @@ def _compare(args: argparse.Namespace, scenarios: list, out: Path | None) -> Non
             remove_listed_outputs(out)  # only the files the old manifest lists
         write_csv(out / "comparison.csv", table)
         write_csv(out / "difference.csv", differences)
+        files = ["comparison.csv", "difference.csv"]
+        if probability is not None:
+            write_csv(out / "p_top30.csv", probability)
+            files.append("p_top30.csv")
+        if effect is not None:
+            write_csv(out / "effect.csv", effect)
+            files.append("effect.csv")
         write_json(
             out / "manifest.json",
             {
@@ -116,7 +132,7 @@ def _compare(args: argparse.Namespace, scenarios: list, out: Path | None) -> Non
                 "root_seed": comparison.seed,
                 "replications": comparison.replications,
                 "notes": comparison.notes,
-                "files": ["comparison.csv", "difference.csv"],
+                "files": files,
                 "versions": package_versions(),
                 "git_commit": git_commit(),
                 "complete": True,
