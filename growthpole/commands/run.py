@@ -129,6 +129,13 @@ def run_command(args: argparse.Namespace) -> int:
     from growthpole.fiscal import fiscal_summary, format_fiscal
 
     print(format_fiscal(fiscal_summary(scenario, result.city_year)))
+    block = scenario.uncertainty
+    cells = 1 if block is None else block.parameter_draws * block.coefficient_draws
+    if "national_rank" in result.city_year.columns and scenario.replications % cells == 0:
+        from growthpole.compare import report_years
+        from growthpole.uncertainty import format_probability, probability_report
+
+        print(format_probability(probability_report(result, report_years(scenario))))
     print(f"written: {out}/")
     return 0
 
