@@ -56,11 +56,18 @@ SUMMARY = "summary.csv"
 PARTS = "parts"
 
 
-def run_key(scenario: Scenario, parameters: ModelParameters) -> str:
+def run_key(scenario: Scenario, parameters: ModelParameters, *, drawn: bool = False) -> str:
     """12 hex digits naming what a replication's table depends on (scenario hash, effective
-    parameters): a part written by another scenario or parameter set has another key."""
+    parameters, whether replications drew their own from the uncertainty block): a part
+    written by another scenario or parameter set has another key."""
+    record: dict[str, Any] = {
+        "scenario_hash": scenario.content_hash(),
+        "parameters": parameters.as_dict(),
+    }
+    if drawn:  # absent otherwise: the keys of earlier runs
+        record["parameters_drawn"] = True
     text = json.dumps(
-        {"scenario_hash": scenario.content_hash(), "parameters": parameters.as_dict()},
+        record,
         sort_keys=True,
         default=str,
     )
@@ -200,8 +207,9 @@ def _run_locked(
     from growthpole.runner import RunResult, manifest, run_scenario, summarise
 
     manifest_path = directory / MANIFEST
+    explicit = parameters
     parameters = parameters or scenario.model_parameters()
-    key = run_key(scenario, parameters)
+    key = run_key(scenario, parameters, drawn=explicit is None and scenario.uncertainty is not None)
     completed: dict[int, pd.DataFrame] = {}
     if resume and manifest_path.exists():
         recorded = read_manifest(manifest_path)
@@ -211,7 +219,14 @@ def _run_locked(
             from growthpole.seeds import replication_seeds
 
             seeds = replication_seeds(scenario.seed, scenario.replications)
-            result = RunResult(scenario, city_year, seeds, parameters, root_seed=scenario.seed)
+            result = RunResult(
+                scenario,
+                city_year,
+                seeds,
+                parameters,
+                root_seed=scenario.seed,
+                explicit_parameters=not recorded.get("parameters_drawn", False),
+            )
             return DirectoryRun(
                 directory, result, reused=scenario.replications, already_complete=True
             )
@@ -252,7 +267,7 @@ def _run_locked(
         extra["executor"] = executor.describe()
     result = run_scenario(
         scenario,
-        parameters=parameters,
+        parameters=explicit,
         progress=progress,
         completed=completed,
         on_replication=keep,
@@ -385,20 +400,27 @@ class RerunReport:
 
 def scenario_from_manifest(
     recorded: dict[str, Any], path: Path
-) -> tuple[Scenario, ModelParameters, list[str]]:
+) -> tuple[Scenario, ModelParameters | None, list[str]]:
     """The scenario and parameters a manifest records (recorded parameters are the
-    effective ones, so a calibration file need not exist any more)."""
+    effective ones, so a calibration file need not exist any more). A run whose replications
+    drew their parameters from a posterior ([U1], ``parameters_drawn``) gives None: the rerun
+    draws them again, from the posterior file the scenario names (relative to the recorded
+    scenario file, whose fingerprint is in the scenario hash)."""
     notes: list[str] = []
     data = recorded["scenario"]
     if not isinstance(data, dict):
         raise OutputError("manifest 'scenario' is not a mapping", file=path, key="scenario")
     data = dict(data)
     calibration = data.get("calibration")
+    drawn = recorded.get("parameters_drawn") is True
+    source = path
+    if drawn and recorded.get("scenario_file"):
+        source = Path(str(recorded["scenario_file"]))  # the posterior path is relative to it
     try:
-        original = build_scenario(data, source=path) if not calibration else None
+        original = build_scenario(data, source=source) if not calibration else None
         if calibration:
             data["calibration"] = None
-        scenario = build_scenario(data, source=path)
+        scenario = build_scenario(data, source=source)
         if not isinstance(recorded["parameters"], dict):
             raise OutputError("manifest 'parameters' is not a mapping", file=path, key="parameters")
         parameters = make_parameters(recorded["parameters"], file=str(path))
@@ -434,7 +456,7 @@ def scenario_from_manifest(
             file=path,
             key="replications",
         )
-    return scenario, parameters, notes
+    return scenario, (None if drawn else parameters), notes
 
 
 def rerun(

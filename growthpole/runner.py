@@ -59,13 +59,16 @@ class RunResult:
     parameters: ModelParameters
     root_seed: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    #: True when every replication ran on ``parameters``; False when each took its own draw
+    #: of the scenario's ``uncertainty:`` block ([U1]) and ``parameters`` is the point value
+    explicit_parameters: bool = True
 
     def shaoxing(self) -> pd.DataFrame:
         return self.city_year[self.city_year.region == "shaoxing"]
 
 
 def _replication_task(
-    task: tuple[Scenario, np.random.SeedSequence, int, ModelParameters],
+    task: tuple[Scenario, np.random.SeedSequence, int, ModelParameters | None],
 ) -> pd.DataFrame:
     """Worker side of :func:`run_scenario` on an executor: one replication's table."""
     scenario, seed_sequence, replication, parameters = task
@@ -92,6 +95,10 @@ def run_scenario(
     completion order on an executor)."""
     replications = replications or scenario.replications
     seed = scenario.seed if seed is None else seed
+    # an explicit parameter set runs every replication on it; without one, each replication
+    # takes its own (the posterior draw of an `uncertainty:` block, [U1]) and the scenario's
+    # point parameters are what the result records
+    explicit = parameters
     parameters = parameters or scenario.model_parameters()
     seeds = replication_seeds(seed, replications)
     done: dict[int, pd.DataFrame] = {
@@ -113,12 +120,12 @@ def run_scenario(
         )
     if executor is None:
         results = (
-            (i, simulate(scenario, seeds[r], replication=r, parameters=parameters))
+            (i, simulate(scenario, seeds[r], replication=r, parameters=explicit))
             for i, r in enumerate(todo)
         )
     else:
         results = executor.map_unordered(
-            _replication_task, [(scenario, seeds[r], r, parameters) for r in todo]
+            _replication_task, [(scenario, seeds[r], r, explicit) for r in todo]
         )
     try:
         for index, frame in results:
@@ -142,7 +149,10 @@ def run_scenario(
         scenario.start_year,
         national_information_year=scenario.national_information_year(),
     )
-    return RunResult(scenario, city_year, seeds, parameters, root_seed=seed)
+    drawn = explicit is None and scenario.uncertainty is not None
+    return RunResult(
+        scenario, city_year, seeds, parameters, root_seed=seed, explicit_parameters=not drawn
+    )
 
 
 def summarise(result: RunResult) -> pd.DataFrame:
@@ -226,6 +236,7 @@ def manifest(
         "scenario_hash": scenario.content_hash(),
         "scenario": scenario.model_dump(mode="json", exclude={"source_path"}),
         "parameters": result.parameters.as_dict(),
+        **_draws(result),
         "root_seed": result.root_seed,
         "replications": len(result.seeds),
         "seeds": [seed_record(s) for s in result.seeds],
@@ -237,6 +248,21 @@ def manifest(
         "files": ["city_year.parquet", "summary.csv", "fiscal.csv"],
         **result.extra,
     }
+
+
+def _draws(result: RunResult) -> dict[str, object]:
+    """Manifest keys of a run whose replications drew their own inputs ([U1]): which
+    posterior particle draw k and coefficient draw j each replication ran on."""
+    block = result.scenario.uncertainty
+    if result.explicit_parameters or block is None:
+        return {}
+    from growthpole.uncertainty import cell_of
+
+    cells = [
+        list(cell_of(r, block.parameter_draws, block.coefficient_draws))
+        for r in range(len(result.seeds))
+    ]
+    return {"parameters_drawn": True, "replication_draws": cells}
 
 
 def write_run(

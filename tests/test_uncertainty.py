@@ -219,3 +219,41 @@ def test_reports_have_intervals_that_contain_their_estimates():
     assert e.band_p05 <= e.effect_percent <= e.band_p95
     shares = [e[f"share_{c}"] for c in uncertainty.COMPONENTS[:-1]]
     assert sum(shares) == pytest.approx(1.0)
+
+
+def test_a_run_uses_each_replications_draw_and_reruns_byte_identical(tmp_path):
+    """run_scenario hands no parameters to the replications of a posterior scenario, so each
+    runs on its own θ_k (a regression: the runner once passed the point values to all), the
+    manifest says which draw, and `rerun` reproduces the bytes from the manifest."""
+    from growthpole.rerun import rerun, run_to_directory
+    from growthpole.runner import simulate
+
+    post = write_posterior(tmp_path)
+    drawn = scenario(tmp_path, uncertainty={"posterior": str(post), "parameter_draws": 4})
+    result = run_scenario(drawn)
+    seeds = replication_seeds(drawn.seed, drawn.replications)
+    for r in (0, 3):
+        inputs = uncertainty.replication_input(drawn, seeds[r], r)
+        alone = simulate(drawn, seeds[r], replication=r, parameters=inputs.parameters)
+        ran = result.city_year[result.city_year.replication == r].drop(
+            columns=[c for c in result.city_year.columns if c not in alone.columns]
+        )
+        pd.testing.assert_frame_equal(ran.reset_index(drop=True), alone, check_dtype=False)
+    point = run_scenario(drawn, parameters=drawn.model_parameters())
+    assert not result.city_year["gdp"].equals(point.city_year["gdp"])  # the draws act
+    assert point.explicit_parameters and not result.explicit_parameters
+
+    done = run_to_directory(
+        drawn,
+        tmp_path / "run",
+        overwrite=False,
+        resume=False,
+        parameters=None,
+        progress=False,
+        command=["test"],
+    )
+    recorded = yaml.safe_load((tmp_path / "run" / "manifest.json").read_text())
+    assert recorded["parameters_drawn"] is True
+    assert recorded["replication_draws"] == [[r % 4, 0] for r in range(4)]
+    report = rerun(done.directory)
+    assert report.identical
