@@ -906,7 +906,8 @@ def initial_state(
 ) -> WorldState:
     """Build the base-year economy so that it reproduces the data of ``start_year``.
 
-    1. talent agents: resident population / people_per_agent per region, a share s_H skilled;
+    1. talent agents: resident population / people_per_agent per region, round(s_H n_r) of
+       them skilled (stratified: at least one per region);
     2. firm agents: talent agents / workers_per_firm_agent per region, sectors by SECTOR_MIX,
        log TFP ~ N(0, σ_A²), capital on the balanced growth path of trend TFP growth:
        K_i ∝ Ã_i^{1/(1-α-β)} with Σ_r K_i = q_r α (1 - ω) GDP_r / (r + δ), q_r from
@@ -935,7 +936,21 @@ def initial_state(
     talent = TalentTable(capacity=int(base.population.sum() * 1e4 / people_per_agent * 1.5))
     n_talent = np.maximum(np.round(base.population * 1e4 / people_per_agent).astype(int), 1)
     talent_region = np.repeat(np.arange(N_REGIONS), n_talent)
-    skill = (rng.random(len(talent_region)) < params.skilled_share).astype(np.int8)
+    # skilled agents stratified by region: the n_r s_H (rounded, at least one) agents with the
+    # lowest uniforms of region r. A Bernoulli draw per agent could leave a county with no
+    # skilled worker at a coarse scale, and then its firm value added (Cobb-Douglas in skilled
+    # labour) and its share of GDP were zero (Xinchang, seed 123, 20,000 people per agent)
+    uniforms = rng.random(len(talent_region))
+    skilled_count = np.where(
+        params.skilled_share > 0,
+        np.maximum(np.round(params.skilled_share * n_talent), 1),
+        0,
+    ).astype(np.int64)
+    order = np.lexsort((uniforms, talent_region))
+    block_start = np.concatenate([[0], np.cumsum(n_talent)[:-1]])
+    rank = np.empty(len(talent_region), dtype=np.int64)
+    rank[order] = np.arange(len(talent_region)) - block_start[talent_region[order]]
+    skill = (rank < skilled_count[talent_region]).astype(np.int8)
     talent.add(len(talent_region), region=talent_region, skill=skill, moves=0)
 
     n_firms = np.maximum(

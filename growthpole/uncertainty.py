@@ -52,7 +52,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -86,15 +86,8 @@ def check_uncertainty(scenario: Scenario, file: str | None) -> None:
     block = scenario.uncertainty
     if block is None:
         return
-    cells = block.parameter_draws * block.coefficient_draws
-    if scenario.replications % cells:
-        raise ScenarioError(
-            f"replications ({scenario.replications}) must be a multiple of parameter_draws x "
-            f"coefficient_draws ({block.parameter_draws} x {block.coefficient_draws} = {cells}),"
-            f" so that every draw has the same number of replications",
-            file=file,
-            key="uncertainty",
-        )
+    # R need not fill the K x J design to run (a Mesa model or the page runs one replication);
+    # the reports that decompose the variance need it: check_balanced
     if block.posterior is None and block.parameter_draws > 1:
         raise ScenarioError(
             "parameter_draws > 1 needs a posterior to draw from (uncertainty.posterior: a "
@@ -116,6 +109,23 @@ def check_uncertainty(scenario: Scenario, file: str | None) -> None:
                 f"posterior file {path} does not exist", file=file, key="uncertainty.posterior"
             )
         _posterior(str(path), path.stat().st_mtime_ns)  # readable, particles present
+
+
+def check_balanced(scenario: Scenario, replications: int, *, key: str = "replications") -> None:
+    """One-line ScenarioError unless R is a multiple of K x J: the variance decomposition
+    [U3] and the cluster bootstrap [U4] need every cell to hold n = R / (KJ) replications."""
+    block = scenario.uncertainty
+    if block is None:
+        return
+    cells = block.parameter_draws * block.coefficient_draws
+    if replications % cells:
+        raise ScenarioError(
+            f"replications ({replications}) must be a multiple of parameter_draws x "
+            f"coefficient_draws ({block.parameter_draws} x {block.coefficient_draws} = {cells}),"
+            f" so that every draw has the same number of replications (docs/model.md §9.1)",
+            file=scenario.source_path,
+            key=key,
+        )
 
 
 @lru_cache(maxsize=8)
@@ -146,7 +156,7 @@ def fingerprint(scenario: Scenario) -> str | None:
     return digest.hexdigest()
 
 
-def parameter_draw(scenario: Scenario, root_entropy: int, k: int) -> dict[str, float]:
+def parameter_draw(scenario: Scenario, root_entropy: Any, k: int) -> dict[str, float]:
     """θ_k: one particle resampled by weight, from (PARAMETER_DRAWS, k) of the root."""
     from growthpole.calibration.posterior import draw_parameters
 
@@ -159,7 +169,7 @@ def parameter_draw(scenario: Scenario, root_entropy: int, k: int) -> dict[str, f
     return draw_parameters(posterior, rng, 1, regime="latest")[0]
 
 
-def coefficient_draw(scenario: Scenario, root_entropy: int, j: int) -> dict[str, float]:
+def coefficient_draw(scenario: Scenario, root_entropy: Any, j: int) -> dict[str, float]:
     """β_j: every effect, in-trend and competitor-share coefficient from its prior, from
     (COEFFICIENT_DRAWS, j) of the root (the unit costs keep their catalogue values)."""
     from growthpole.levers import COEFFICIENTS, sample_coefficients
@@ -198,7 +208,7 @@ def replication_input(
             scenario.model_parameters(), dict(scenario.lever_coefficients), 0, 0
         )
     k, j = cell_of(replication, block.parameter_draws, block.coefficient_draws)
-    root = int(seed_sequence.entropy)  # type: ignore[arg-type]  # an int root seed
+    root = seed_sequence.entropy  # an int, or a sequence of ints (a Mesa rng's seed)
     drawn = parameter_draw(scenario, root, k)
     if drawn:
         values = {**drawn, **scenario.parameters}

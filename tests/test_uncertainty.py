@@ -68,13 +68,16 @@ def test_cells_are_balanced_and_crossed():
     assert cells[:6] == [(0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (0, 1)]
 
 
-def test_replications_must_fill_the_design():
+def test_replications_must_fill_the_design_for_the_reports():
+    # a scenario of 5 replications over 2 coefficient draws runs (a Mesa model, the page)...
+    odd = scenario(
+        replications=5, uncertainty={"lever_coefficients": "prior", "coefficient_draws": 2}
+    )
+    uncertainty.check_balanced(odd, 4)
+    # ...but its variance decomposition needs every cell filled
     with pytest.raises(ScenarioError, match="multiple of parameter_draws") as info:
-        scenario(
-            replications=5,
-            uncertainty={"lever_coefficients": "prior", "coefficient_draws": 2},
-        )
-    assert info.value.key == "uncertainty"
+        uncertainty.check_balanced(odd, odd.replications)
+    assert info.value.key == "replications"
     with pytest.raises(ScenarioError, match="needs a posterior"):
         scenario(uncertainty={"parameter_draws": 2})
     with pytest.raises(ScenarioError, match="needs lever_coefficients: prior"):

@@ -73,15 +73,12 @@ def compare_command(args: argparse.Namespace) -> int:
             file=args.scenarios[0],
             key="replications",
         )
-    block = scenarios[0].uncertainty
-    if block is not None and args.replications is not None:
-        cells = block.parameter_draws * block.coefficient_draws
-        if args.replications % cells:
-            raise ScenarioError(
-                f"--replications {args.replications} must be a multiple of the scenarios' "
-                f"parameter_draws x coefficient_draws = {cells} (docs/model.md §9.1)",
-                key="--replications",
-            )
+    from growthpole.uncertainty import check_balanced
+
+    if args.replications is not None:
+        check_balanced(scenarios[0], args.replications, key="--replications")
+    else:
+        check_balanced(scenarios[0], scenarios[0].replications)
     if not args.out:
         _compare(args, scenarios, None)
         return 0
