@@ -6,7 +6,8 @@
         --json runs/backtest_conditional.json
     python docs/make_backtest_md.py runs/backtest_unconditional.json runs/backtest_conditional.json
 
-Replaces the text between the markers ``<!-- backtest:begin -->`` and ``<!-- backtest:end -->``.
+Replaces the text between the markers ``<!-- backtest:begin -->`` and ``<!-- backtest:end -->``
+and draws docs/backtest.png (growthpole.plots.backtest_fans).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent / "calibration.md"
+FIGURE = DOC.parent / "backtest.png"
 BEGIN, END = "<!-- backtest:begin -->", "<!-- backtest:end -->"
 TITLES = {
     "abm": "agent-based model",
@@ -46,10 +48,43 @@ def table(payload: dict) -> list[str]:
     return lines
 
 
+def threshold_table(payloads: list[dict]) -> list[str]:
+    lines = [
+        "| origin | mode | 30th-place MAPE | 90% band covers | last year | median vs realised |",
+        "|---|---|---|---|---|---|",
+    ]
+    for payload in payloads:
+        for result in payload["backtests"]:
+            scores = result.get("threshold_scores") or {}
+            if not scores or scores.get("mape") is None:
+                continue
+            mode = "conditional" if result["conditional"] else "unconditional"
+            lines.append(
+                f"| {result['origin']}→{result['to']} | {mode} | {scores['mape']:.1%} | "
+                f"{scores['coverage_90']:.0%} | {scores['last_year']} | "
+                f"{scores['last_year_error']:+.1%} |"
+            )
+    return lines
+
+
 def main(paths: list[str]) -> int:
-    lines = []
-    for path in paths:
-        lines += [*table(json.loads(Path(path).read_text(encoding="utf-8"))), ""]
+    from growthpole.plots import backtest_fans, save_figure
+
+    payloads = [json.loads(Path(path).read_text(encoding="utf-8")) for path in paths]
+    lines = ["Shaoxing's GDP and national rank:", ""]
+    for payload in payloads:
+        lines += [*table(payload), ""]
+    lines += [
+        "The 30th-place GDP (the competitor model's forecast; model basis; 2022-2024 realised",
+        "values completed with model draws of the cities that have not published):",
+        "",
+        *threshold_table(payloads),
+        "",
+        f"![backtests]({FIGURE.name})",
+        "",
+    ]
+    save_figure(backtest_fans([b for p in payloads for b in p["backtests"]]), FIGURE)
+    print(f"wrote {FIGURE}")
     text = DOC.read_text(encoding="utf-8")
     if BEGIN not in text or END not in text:
         raise SystemExit(f"{DOC}: markers {BEGIN} ... {END} not found")

@@ -1717,3 +1717,91 @@ def outcome_by_factor(
         f"replications; the other factors vary at the same time.",
     )
     return fig
+
+
+@styled
+def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
+    """Rolling-origin backtests (``growthpole backtest --json``'s ``backtests`` list, or
+    several files' lists joined): one column per origin; top row Shaoxing's GDP (亿元, the
+    model's pre-census basis) with the agent-based model's 90% band and median, the
+    benchmarks' medians and the published values; bottom row the 30th-place GDP forecast
+    and its published value. Unconditional runs solid, conditional dashed."""
+    origins = sorted({int(b["origin"]) for b in backtests})  # type: ignore[call-overload]
+    if not origins:
+        fig, ax = _new()
+        _message(ax, "no backtest results")
+        return fig
+    fig, axes = _new(2, len(origins), figsize=(3.4 * len(origins), 6.4), squeeze=False)
+    colours = {
+        "abm": "#1f4e79",
+        "random_walk_drift": "#b85c00",
+        "ar1_growth": "#5b8c00",
+        "factor_model": "#7a3e9d",
+    }
+    titles = {
+        "abm": "agent-based model",
+        "random_walk_drift": "random walk + drift",
+        "ar1_growth": "AR(1) in growth",
+        "factor_model": "factor model",
+    }
+    for column, origin in enumerate(origins):
+        top, bottom = axes[0, column], axes[1, column]
+        for result in (b for b in backtests if int(b["origin"]) == origin):  # type: ignore[call-overload]
+            conditional = bool(result["conditional"])
+            dash = "--" if conditional else "-"
+            mode = "conditional" if conditional else "unconditional"
+            frame = pd.DataFrame(result["forecasts"])
+            for method, rows in frame.groupby("method", sort=False):
+                if method == "abm":
+                    top.fill_between(
+                        rows.year,
+                        rows.gdp_p05,
+                        rows.gdp_p95,
+                        color=colours["abm"],
+                        alpha=0.12 if conditional else 0.2,
+                        linewidth=0,
+                    )
+                top.plot(
+                    rows.year,
+                    rows.gdp_median,
+                    dash,
+                    color=colours[str(method)],
+                    linewidth=1.6 if method == "abm" else 0.9,
+                    label=f"{titles[str(method)]} ({mode})" if column == 0 else None,
+                )
+            realised = frame[frame.method == "abm"].dropna(subset=["gdp_realised"])
+            top.plot(realised.year, realised.gdp_realised, "o", color="black", markersize=3)
+            threshold = pd.DataFrame(result.get("threshold") or [])  # type: ignore[attr-defined]
+            if not threshold.empty:
+                bottom.fill_between(
+                    threshold.year,
+                    threshold.thirtieth_p05,
+                    threshold.thirtieth_p95,
+                    color="#888888",
+                    alpha=0.12 if conditional else 0.22,
+                    linewidth=0,
+                )
+                bottom.plot(
+                    threshold.year,
+                    threshold.thirtieth_median,
+                    dash,
+                    color="#444444",
+                    label=f"forecast ({mode})" if column == 0 else None,
+                )
+                known = threshold.dropna(subset=["thirtieth_realised"])
+                bottom.plot(known.year, known.thirtieth_realised, "o", color="black", markersize=3)
+        top.set_title(f"origin {origin}")
+        _year_axis(top)
+        _year_axis(bottom)
+        if column == 0:
+            top.set_ylabel(f"Shaoxing GDP ({gdp_unit()})")
+            bottom.set_ylabel(f"30th-place GDP ({gdp_unit()})")
+    axes[0, 0].legend(fontsize=6.5, loc="upper left")
+    axes[1, 0].legend(fontsize=6.5, loc="upper left")
+    _note(
+        fig,
+        "Dots: published values on the model's pre-census basis (2022 unpublished; 2022-24 "
+        "30th place completed with model draws of unpublished cities). growthpole backtest; "
+        "docs/calibration.md.",
+    )
+    return fig

@@ -15,6 +15,7 @@ arguments, seeds included), so a resubmitted task gives the same bytes.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -25,6 +26,15 @@ from growthpole.errors import GrowthpoleError
 
 #: pool rebuilds allowed within one map() before the command stops
 MAX_RESTARTS = 3
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """Worker start: the default SIGTERM action (a forked worker inherits the command's
+    handler, which raises ``Terminated`` and printed a traceback for every worker that
+    :meth:`ResilientPool.close` stopped), then the caller's initializer."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 class ResilientPool:
@@ -51,8 +61,8 @@ class ResilientPool:
         return ProcessPoolExecutor(
             self.workers,
             mp_context=self._context,
-            initializer=self.initializer,
-            initargs=self.initargs,
+            initializer=_start_worker,
+            initargs=(self.initializer, self.initargs),
         )
 
     def pids(self) -> list[int]:

@@ -96,3 +96,57 @@ def test_backtest_command_rejects_an_origin_outside_the_window():
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "--origin" in proc.stderr
+
+
+def test_thirtieth_place_scores_by_hand():
+    from growthpole.calibration.backtest import score_threshold
+
+    threshold = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2022, 2023],
+            "thirtieth_median": [110.0, 95.0, 100.0, 120.0],
+            "thirtieth_p05": [100.0, 90.0, 90.0, 101.0],
+            "thirtieth_p95": [120.0, 99.0, 110.0, 130.0],
+            "thirtieth_realised": [100.0, 100.0, np.nan, 100.0],
+        }
+    )
+    scores = score_threshold(threshold)
+    assert scores["mape"] == pytest.approx((0.10 + 0.05 + 0.20) / 3)  # 2022 unrealised
+    assert scores["coverage_90"] == pytest.approx(1 / 3)  # 100 in [100,120] only
+    assert scores["last_year"] == 2023 and scores["last_year_error"] == pytest.approx(0.20)
+
+
+def test_the_thirtieth_place_forecast_is_shared_by_methods_and_ranks_them_on_one_basis():
+    """The 30th-place forecast does not depend on the method, and a benchmark whose GDP
+    equals the 30th-place draw of its replication ranks 30th or 31st (its own rank is
+    computed on the same published basis as the rivals, post-census years included)."""
+    result = backtest(2021, to=2024, replications=4, parameters=FIXED)
+    threshold = result.threshold.set_index("year")
+    assert list(threshold.index) == [2022, 2023, 2024]
+    assert (threshold.thirtieth_p05 <= threshold.thirtieth_median).all()
+    assert (threshold.thirtieth_median <= threshold.thirtieth_p95).all()
+    # realised 30th place: 2023 and 2024 are completed partial years on the model basis
+    assert threshold.rank_source.tolist() == ["completed"] * 3
+    assert np.isfinite(result.threshold_scores["last_year_error"])
+    # the benchmarks' realised Shaoxing GDP sits below the 30th place in every year, and so
+    # does every median forecast of a method ranked above 30
+    forecasts = result.forecasts.merge(result.threshold[["year", "thirtieth_median"]], on="year")
+    below = forecasts[forecasts.gdp_p95 < 0.97 * forecasts.thirtieth_median]
+    assert len(below) and (below.rank_median > 30).all()
+
+
+def test_backtest_figure_draws_every_origin_and_the_published_values():
+    from growthpole.plots import backtest_fans
+
+    payload = backtest(2019, to=2021, replications=3, parameters=FIXED).to_json()
+    fig = backtest_fans([payload])
+    top, bottom = fig.axes[:2]
+    medians = {tuple(np.round(line.get_ydata(), 6)) for line in top.get_lines()}
+    abm = pd.DataFrame(payload["forecasts"]).query("method == 'abm'")
+    assert tuple(np.round(abm.gdp_median.to_numpy(), 6)) in medians
+    published = {tuple(np.round(line.get_ydata(), 6)) for line in top.get_lines()}
+    assert tuple(np.round(abm.gdp_realised.to_numpy(), 6)) in published  # 2020, 2021
+    thresholds = {tuple(np.round(line.get_ydata(), 6)) for line in bottom.get_lines()}
+    median = pd.DataFrame(payload["threshold"]).thirtieth_median.to_numpy()
+    assert tuple(np.round(median, 6)) in thresholds
+    assert "origin 2019" in top.get_title()

@@ -1752,3 +1752,28 @@ def test_every_test_named_in_the_issue_20_tables_exists():
         for case in cell.split("/"):
             if case not in ("plain", "overwrite", "resume", "CASE-sensitivity"):
                 assert case in case_ids, case
+
+
+def _sigterm_action(_task):
+    import signal
+
+    return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_pool_workers_do_not_inherit_the_commands_sigterm_handler():
+    """The CLI turns SIGTERM into an exception; a forked worker that kept that handler
+    printed a traceback each time the pool was closed (terminate sends SIGTERM)."""
+    import signal
+
+    from growthpole.cli import _on_sigterm
+    from growthpole.workers import ResilientPool
+
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        pool = ResilientPool(1, what="test worker")
+        try:
+            assert pool.map(_sigterm_action, [0]) == [True]
+        finally:
+            pool.close()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

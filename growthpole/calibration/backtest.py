@@ -16,7 +16,8 @@ Protocol (fixed before looking at the results, and the same for every origin):
    model applied to Shaoxing itself (its own trend and loading on the national factor).
 4. **Scores**, over the forecast years that have a published value: the GDP MAPE of the
    median, the coverage of the 90% band, the mean absolute error of the median rank, and the
-   Brier score of P(rank <= 30).
+   Brier score of P(rank <= 30); and for the 30th-place GDP (the competitors' forecast, the
+   same for every method), its MAPE, band coverage and last-year error.
 
 Realised values: Shaoxing's GDP from the ranking panel (2022 is unpublished: left out); the
 realised rank and the 30th-city GDP in national years from the panel itself, in partial
@@ -67,6 +68,9 @@ class BacktestResult:
     forecasts: pd.DataFrame
     scores: pd.DataFrame
     parameters: dict[str, float] = field(default_factory=dict)
+    #: the 30th-place GDP forecast by year (model basis) and its realised value
+    threshold: pd.DataFrame = field(default_factory=pd.DataFrame)
+    threshold_scores: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready dict (missing values as null)."""
@@ -81,6 +85,8 @@ class BacktestResult:
             "parameters": self.parameters,
             "forecasts": records(self.forecasts),
             "scores": records(self.scores),
+            "threshold": records(self.threshold),
+            "threshold_scores": self.threshold_scores,
         }
 
 
@@ -292,7 +298,14 @@ def backtest(
         ],
         axis=2,
     )
-    rivals = np.concatenate([rivals, corridor], axis=2)
+    # every city on the published basis of its year (post-census from 2023/2024 on), as
+    # attach_national_rank does for the model's corridor
+    shift = np.exp(competitors.basis_shift(years))  # (Y,)
+    rivals = np.concatenate([rivals, corridor * shift[None, :, None]], axis=2)
+    # the 30th-place GDP: the 30th largest of everyone but Shaoxing (Shaoxing below 30th
+    # in every realised year), back on the model's basis for comparison with realised_series
+    ordered = -np.sort(-np.where(np.isfinite(rivals), rivals, -np.inf), axis=2)
+    thirtieth = ordered[:, :, TOP - 1] / shift[None, :]
     history = panel[panel.city_code == SHAOXING_CITY_CODE].set_index("year").gdp_100m_cny
     factor = pd.Series(competitors.factor, index=competitors.history_years)
     benchmark = _benchmark_paths(
@@ -311,7 +324,7 @@ def backtest(
         ranks = (
             rank.to_numpy(dtype=float)
             if method == "abm"
-            else rank_among(values, rivals).astype(float)
+            else rank_among(values * shift[None, :], rivals).astype(float)
         )
         for k, year in enumerate(years):
             low, mid, high = np.quantile(values[:, k], [BAND[0], 0.5, BAND[1]])
@@ -333,6 +346,17 @@ def backtest(
                 }
             )
     forecasts = pd.DataFrame(rows)
+    low, mid, high = np.quantile(thirtieth, [BAND[0], 0.5, BAND[1]], axis=0)
+    threshold = pd.DataFrame(
+        {
+            "year": years,
+            "thirtieth_median": mid,
+            "thirtieth_p05": low,
+            "thirtieth_p95": high,
+            "thirtieth_realised": [realised.thirtieth_model_basis[y] for y in years],
+            "rank_source": [realised.rank_source[y] for y in years],
+        }
+    )
     return BacktestResult(
         origin,
         to,
@@ -340,7 +364,28 @@ def backtest(
         forecasts,
         score(forecasts),
         {k: float(v) for k, v in parameters.items()},
+        threshold,
+        score_threshold(threshold),
     )
+
+
+def score_threshold(threshold: pd.DataFrame) -> dict[str, float]:
+    """The 30th-place GDP forecast: MAPE of the median, coverage of the 90% band, and the
+    error of the median in the last year (the issue's target: 2024 from data <= 2021
+    within 5%), over the years with a realised value."""
+    known = threshold.dropna(subset=["thirtieth_realised"])
+    if known.empty:
+        return {"mape": float("nan"), "coverage_90": float("nan"), "last_year_error": float("nan")}
+    error = known.thirtieth_median / known.thirtieth_realised - 1.0
+    inside = (known.thirtieth_realised >= known.thirtieth_p05) & (
+        known.thirtieth_realised <= known.thirtieth_p95
+    )
+    return {
+        "mape": float(np.abs(error).mean()),
+        "coverage_90": float(inside.mean()),
+        "last_year": int(known.year.iloc[-1]),
+        "last_year_error": float(error.iloc[-1]),
+    }
 
 
 def score(forecasts: pd.DataFrame) -> pd.DataFrame:

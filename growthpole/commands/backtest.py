@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from growthpole.errors import ScenarioError
 
 
@@ -94,6 +96,13 @@ def backtest_command(args: argparse.Namespace) -> int:
             print(
                 f"  {METHOD_TITLES[row.method]:<36} {row.gdp_mape:>9.1%} "
                 f"{row.gdp_coverage_90:>9.0%} {row.rank_mae:>9.1f} {row.brier_top30:>7.3f}"
+            )
+        threshold = result.threshold_scores
+        if threshold and np.isfinite(threshold["mape"]):
+            print(
+                f"  30th-place GDP (competitors): MAPE {threshold['mape']:.1%}, 90% band "
+                f"covers {threshold['coverage_90']:.0%}, {threshold['last_year']} median "
+                f"{threshold['last_year_error']:+.1%} against the realised value"
             )
     if args.json:
         write_json(Path(args.json), {"backtests": [r.to_json() for r in results]})
