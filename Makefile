@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: run test test-cluster test-reference app notebooks lint benchmark clean system-deps solara-assets
+.PHONY: run test test-fast test-cluster test-reference app notebooks lint benchmark clean system-deps solara-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.dev-installed system-deps solara-assets
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not cluster"
+
+# the fast tier, for the edit-test loop: the suite without the tests marked slow, browser,
+# notebook, reference or cluster (pyproject.toml [tool.pytest.ini_options] markers)
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q -n 2 -m "not slow and not browser and not notebook and not reference and not cluster"
 
 # `growthpole sweep --cluster slurm` on a real single-node SLURM on localhost (installs
 # slurm-wlm + munge from Debian when root; skips with its reason where it cannot run)

@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from growthpole.levers import policy_for_year
-from growthpole.mechanisms import labour, migration, production, relocation
 from growthpole.mechanisms.base import StepContext, region_sum
-from growthpole.model import GrowthPoleModel, _reset_flows
+from growthpole.model import GrowthPoleModel
 from growthpole.parameters import ModelParameters
 from growthpole.policy import PolicyChannels
 from growthpole.scenario import Scenario, load_scenario
+from growthpole.schedule import SCHEDULE
 from growthpole.seeds import YEARS, substream
 from growthpole.state import WorldState
 
@@ -95,6 +95,10 @@ def core_inputs(scenario: Scenario, seed: int = 0, years: int = 0) -> CoreInputs
     )
 
 
+#: the steps the reference reimplements, in the model's order
+CORE_STEPS = SCHEDULE.select("reset_flows", "labour", "production", "relocation", "migration")
+
+
 def vectorised_core_step(
     state: WorldState,
     params: ModelParameters,
@@ -104,11 +108,7 @@ def vectorised_core_step(
 ) -> None:
     """Hiring, production, relocation, migration on ``state`` in place."""
     context = StepContext(state, params, policy, year_seed, dict(switches or {}))
-    _reset_flows(state.regions)
-    labour.allocate_labour(context)
-    production.produce(context)
-    relocation.relocate_firms(context)
-    migration.migrate(context)
+    CORE_STEPS.run_year(context)
 
 
 def vectorised_summary(state: WorldState) -> dict[str, np.ndarray]:

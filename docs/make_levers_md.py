@@ -238,7 +238,7 @@ def parameter_status(source: str) -> str:
 
 
 #: the model's modules (what "used in" scans; tools such as calibration are not the model)
-MODEL_MODULES = ("model.py", "geography.py", "policy.py", "mechanisms/*.py")
+MODEL_MODULES = ("model.py", "schedule.py", "geography.py", "policy.py", "mechanisms/*.py")
 
 
 def parameter_users() -> dict[str, list[str]]:
@@ -597,14 +597,15 @@ swept (`coefficient:` factors of a sweep file) and calibrated; `growthpole lever
    binding.
 
 Columns of the lever tables: *mechanisms* is the catalogue's declaration (mechanism families,
-not exactly the names of `STEP_ORDER`: `firms` = investment, exit, entry; `geography` = the
-travel-time matrix; `gdp` = the non-modelled GDP component); *effect* is generated from the
-records with the catalogue's coefficient values; *channels changed* is **computed** by
-applying the lever at its upper bound to neutral `PolicyChannels` (growthpole/policy.py) and
-listing the fields that change. Unless the effect says otherwise a lever acts on Shaoxing's
-six units only (two scalar channels, `upgrade_subsidy` and `digital_gain_multiplier`, are
-applied by the mechanisms in all nine regions: see model.md, "Where the code differs"). How
-channels enter the equations: [model.md](model.md), section "Policy".
+not exactly the step names of the year's `SCHEDULE`: `firms` = investment, exit, entry;
+`geography` = the travel-time matrix; `gdp` = the non-modelled GDP component); *effect* is
+generated from the records with the catalogue's coefficient values; *channels changed* is
+**computed** by applying the lever at its upper bound to neutral `PolicyChannels`
+(growthpole/policy.py) and listing the fields that change. Unless the effect says otherwise a
+lever acts on Shaoxing's six units only (two scalar channels, `upgrade_subsidy` and
+`digital_gain_multiplier`, are applied by the mechanisms in all nine regions: see model.md,
+"Where the code differs"). How channels enter the equations: [model.md](model.md), section
+"Policy".
 
 ## Combination rules
 

@@ -55,13 +55,13 @@ class _ArrayView(mesa.Agent):
         return getattr(self.model.state, self.table_name)
 
     def _find_row(self) -> int | None:
-        """Row of this agent if it is alive, else None (binary search over sorted ids)."""
+        """Row of this agent if it is alive, else None (:meth:`AgentTable.row_of`)."""
         table = self._table
-        ids = table.ids[: table.size]
-        row = int(np.searchsorted(ids, self.agent_id))
-        if row < table.size and ids[row] == self.agent_id and table.alive[row]:
-            return row
-        return None
+        try:
+            row = table.row_of(self.agent_id)
+        except KeyError:
+            return None
+        return row if table.alive[row] else None
 
     def _row(self) -> int:
         row = self._find_row()

@@ -5,7 +5,7 @@ The model is a pure function of (scenario, replication seed): it never reads the
 environment or global random state. Agents live in NumPy tables (growthpole.state); the
 Mesa agents of growthpole.agents are views, registered in ``model.agents`` when it is read
 (one per live agent, removed on exit), never on the hot path. The yearly order of mechanisms
-is :data:`STEP_ORDER`; docs/model.md documents each.
+is :data:`growthpole.schedule.SCHEDULE`; docs/model.md documents each.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ from growthpole.errors import ModelInvariantError, ScenarioError
 from growthpole.geography import base_travel_hours, market_access
 from growthpole.levers import LEVERS, policy_for_year
 from growthpole.mechanisms import (
-    digital,
-    environment,
-    firms,
     labour,
     land,
     migration,
@@ -34,7 +31,6 @@ from growthpole.mechanisms import (
     productivity,
     relocation,
 )
-from growthpole.mechanisms import market_access as market_access_mechanism
 from growthpole.mechanisms import platforms as platform_mechanism
 from growthpole.mechanisms.base import (
     StepContext,
@@ -57,33 +53,9 @@ from growthpole.regions import (
     UNSKILLED,
 )
 from growthpole.scenario import LAST_YEAR, Scenario, load_scenario
+from growthpole.schedule import SCHEDULE, SWITCHABLE, Schedule
 from growthpole.seeds import INITIAL_STATE, YEARS, generator, replication_seeds, substream
 from growthpole.state import FirmTable, PlatformTable, RegionState, TalentTable, WorldState
-
-#: (name, function) in the order they run each year
-STEP_ORDER: tuple[tuple[str, Callable[[StepContext], object]], ...] = (
-    ("platforms", platform_mechanism.update_platforms),
-    ("market_access", market_access_mechanism.update_market_access),
-    ("productivity", productivity.update_productivity),
-    ("digital", digital.adopt_digital),
-    ("environment", environment.upgrade_environment),
-    ("labour", labour.allocate_labour),
-    ("production", production.produce),
-    ("investment", firms.invest),
-    ("land", land.evaluate_land_efficiency),
-    ("exit", firms.exit_firms),
-    ("entry", firms.enter_firms),
-    ("relocation", relocation.relocate_firms),
-    ("migration", migration.migrate),
-)
-#: mechanisms a reduction test may switch off (besides entries of STEP_ORDER)
-SWITCHABLE = (
-    *tuple(name for name, _ in STEP_ORDER),
-    "spillovers",
-    "agglomeration",
-    "commuting",
-    "national_path",
-)
 
 # Sector mix of firm agents by region at initialisation (shares of firm agents). ASSUMED, from
 # the qualitative industry profiles of the units (Keqiao: textiles and dyeing; Shangyu:
@@ -227,8 +199,17 @@ class GrowthPoleModel(mesa.Model):
         in ``model.seed_sequence`` so that the run can be repeated.
     parameters:
         structural parameters; default: the scenario's (defaults, calibration, overrides).
+    parameter_regimes:
+        year -> structural parameters from that year on (the step that produces the year):
+        a regime break as a parameter schedule (the calibration's ``name@YEAR`` values).
+        Only parameters the mechanisms read every year may change (spec.REGIME_PARAMETERS);
+        the base year is built with ``parameters``.
     switches:
-        mechanism name -> False to switch it off (reduction tests).
+        mechanism name -> False to switch it off (reduction tests;
+        :data:`growthpole.schedule.SWITCHABLE`).
+    schedule:
+        the year's steps (default :data:`growthpole.schedule.SCHEDULE`; a schedule
+        experiment or a test may pass one with a step added or removed).
     check_invariants:
         check NaN/negative stocks/people conservation every step (on by default).
     replication:
@@ -252,7 +233,9 @@ class GrowthPoleModel(mesa.Model):
         seed: int | None = None,
         rng: object = None,
         parameters: ModelParameters | None = None,
+        parameter_regimes: Mapping[int, ModelParameters] | None = None,
         switches: Mapping[str, bool] | None = None,
+        schedule: Schedule = SCHEDULE,
         check_invariants: bool = True,
         replication: int = 0,
         agent_reporters: Mapping[str, object] | None = None,
@@ -269,10 +252,12 @@ class GrowthPoleModel(mesa.Model):
 
         drawn = replication_input(scenario, seed_sequence, replication)
         self.params = parameters or drawn.parameters
+        self.parameter_regimes = dict(sorted((parameter_regimes or {}).items()))
         self.lever_coefficients = drawn.lever_coefficients
         self.parameter_draw, self.coefficient_draw = drawn.parameter_draw, drawn.coefficient_draw
         self.seed_sequence = seed_sequence
         self.replication = replication
+        self.schedule = schedule
         self.switches = dict(switches or {})
         unknown = set(self.switches) - set(SWITCHABLE)
         if unknown:
@@ -323,7 +308,7 @@ class GrowthPoleModel(mesa.Model):
 
     # ---- stepping -----------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one year: policy, then the mechanisms in STEP_ORDER, then accounting;
+        """Advance one year: policy, then the steps of the schedule, then accounting;
         then the datacollector collects, and ``running`` turns False at the end year."""
         if self.year >= self.scenario.end_year:
             raise ScenarioError(
@@ -358,29 +343,26 @@ class GrowthPoleModel(mesa.Model):
             values=values,
         )
         year_seed = substream(self.seed_sequence, YEARS, self.year - state.start_year)
-        context = StepContext(state, params, self.policy, year_seed, self.switches)
+        context = StepContext(
+            state, params, self.policy, year_seed, self.switches, self.schedule.streams
+        )
         population_before = self._people_by_region()
-        _reset_flows(state.regions)
-        for name, mechanism in STEP_ORDER:
-            if context.on(name):
-                mechanism(context)
-        if context.on("production"):
-            # production after entry/exit/relocation so that the year's GDP reflects them
-            labour.allocate_labour(context)
-            production.produce(context)
-        grow = params.nonmodelled_growth + self.policy.nonmodelled_growth_add
-        state.regions.nonmodelled_gdp = state.regions.nonmodelled_gdp * (1.0 + grow)
-        state.regions.emissions = environment.emissions(context)
+        self.schedule.run_year(context)
         if self.check_invariants:
             self._check(population_before)
         state.firms.compact()
         self._record()
 
     def year_parameters(self, year: int) -> ModelParameters:
-        """The structural parameters (``self.params``, relative to the nation) on this
+        """The structural parameters of ``year`` (``self.params``, or the regime of
+        ``parameter_regimes`` in force; relative to the nation) on this
         replication's national path in ``year`` (:func:`growthpole.parameters.on_national_path`)."""
         real, deflator = self.national[year - self.scenario.start_year - 1]
-        return on_national_path(self.params, float(real), float(deflator))
+        params = self.params
+        for first_year, regime in self.parameter_regimes.items():
+            if year >= first_year:
+                params = regime
+        return on_national_path(params, float(real), float(deflator))
 
     def run(self) -> pd.DataFrame:
         """Step to the scenario's end year; returns :meth:`city_year`."""
@@ -662,19 +644,6 @@ def resolve_seed_sequence(
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return replication_seeds(int(seed), replication + 1)[replication]
-
-
-def _reset_flows(regions: RegionState) -> None:
-    for name in (
-        "entries",
-        "exits",
-        "relocations_in",
-        "relocations_out",
-        "migration_in",
-        "migration_out",
-        "external_inflow",
-    ):
-        getattr(regions, name)[:] = 0.0
 
 
 # ---------------------------------------------------------------------------------------

@@ -50,10 +50,14 @@ class AgentTable:
         return int(self.live.sum())
 
     def row_of(self, agent_id: int) -> int:
-        rows = np.flatnonzero(self.ids[: self.size] == agent_id)
-        if not len(rows):
+        """The row of ``agent_id`` (alive, or exited and not yet compacted), by binary search:
+        ids are issued in increasing order and neither :meth:`add` nor :meth:`compact`
+        reorders rows, so ``ids[:size]`` is always sorted (O(log n), no index to keep)."""
+        ids = self.ids[: self.size]
+        row = int(np.searchsorted(ids, agent_id))
+        if row == self.size or ids[row] != agent_id:
             raise KeyError(agent_id)
-        return int(rows[0])
+        return row
 
     # -- mutation ----------------------------------------------------------------------
     def add(self, n: int, **values: np.ndarray | float) -> np.ndarray:

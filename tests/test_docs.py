@@ -2,7 +2,7 @@
 
 docs/parameters.md, docs/levers.md and the generated blocks of docs/model.md are regenerated
 in memory by docs/make_levers_md.py and compared with the files; every parameter, lever,
-omission, mechanism of STEP_ORDER, named constant and output column must be documented.
+omission, step of the year's SCHEDULE, named constant and output column must be documented.
 When a test here fails after a code change, run ``.venv/bin/python docs/make_levers_md.py``
 and, for docs/model.md's prose, update the section named in the message.
 """
@@ -19,8 +19,9 @@ import numpy as np
 import pytest
 
 from growthpole.levers import LEVERS, OMISSIONS
-from growthpole.model import STEP_ORDER, SWITCHABLE, GrowthPoleModel
+from growthpole.model import GrowthPoleModel
 from growthpole.parameters import PARAMETER_SPECS
+from growthpole.schedule import SCHEDULE, SWITCHABLE
 
 from .conftest import tiny_scenario
 
@@ -99,21 +100,38 @@ def test_every_lever_clause_and_omission_is_documented():
         assert name.replace("|", "\\|") in levers_md, f"omission {name!r} missing"
 
 
-def test_schedule_table_matches_step_order(model_md):
-    """The schedule table of §3 lists STEP_ORDER: same names, modules, functions, order."""
-    rows = re.findall(r"^\s*\| (\d+) \| `(\w+)` \| (\S+) `(\w+)` \|", model_md, re.MULTILINE)
-    documented = [(name, module, function) for _, name, module, function in rows]
+def test_schedule_table_matches_the_schedule(model_md):
+    """The schedule table of §3 lists SCHEDULE's steps: same names, phases, modules,
+    functions, streams, switches, order."""
+    rows = re.findall(
+        r"^\s*\| (\d+) \| `(\w+)` \| (\w+) \| (\S+) `(\w+)` \| (\S+) \| (\S+) \| (\S+) \|$",
+        model_md,
+        re.MULTILINE,
+    )
+    documented = [row[1:] for row in rows]
+    assert [int(row[0]) for row in rows] == list(range(1, len(SCHEDULE) + 1))
+    sections = {step.name: f"7.{i}" for i, step in enumerate(SCHEDULE.mechanisms, 1)}
     actual = []
-    for name, function in STEP_ORDER:
-        module = inspect.getmodule(function).__name__.removeprefix("growthpole.")
-        actual.append((name, module.replace(".", "/") + ".py", function.__name__))
-    assert documented == actual, "docs/model.md §3 schedule table differs from STEP_ORDER"
+    for step in SCHEDULE:
+        module = inspect.getmodule(step.function).__name__.removeprefix("growthpole.")
+        actual.append(
+            (
+                step.name,
+                step.phase,
+                module.replace(".", "/") + ".py",
+                step.function.__name__,
+                "–" if step.stream is None else str(step.stream),
+                "–" if step.switch is None else f"`{step.switch}`",
+                sections.get(step.name, "3"),
+            )
+        )
+    assert documented == actual, "docs/model.md §3 schedule table differs from SCHEDULE"
 
 
 def test_every_mechanism_has_a_submodel_section(model_md):
     headings = re.findall(r"^### 7\.\d+ `(\w+)`", model_md, re.MULTILINE)
-    assert headings == [name for name, _ in STEP_ORDER], (
-        "docs/model.md §7 must have one submodel section per STEP_ORDER entry, in order"
+    assert headings == [step.name for step in SCHEDULE.mechanisms], (
+        "docs/model.md §7 must have one submodel section per mechanism of SCHEDULE, in order"
     )
     for switch in SWITCHABLE:
         assert f"`{switch}`" in model_md, f"switch {switch} not mentioned in docs/model.md"
@@ -262,6 +280,7 @@ PACKAGE = ROOT / "growthpole"
 MODEL_MODULES = (
     *sorted((PACKAGE / "mechanisms").glob("*.py")),
     PACKAGE / "model.py",
+    PACKAGE / "schedule.py",
     PACKAGE / "geography.py",
 )
 

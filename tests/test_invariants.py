@@ -139,3 +139,40 @@ def test_random_parameters_and_levers_keep_the_invariants(parameters, levers, se
         atol=TOLERANCE,
         err_msg="firm agents != entries - exits + net relocations",
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["add", "remove", "compact"]), st.integers(0, 40)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_row_of_finds_every_row_by_binary_search(operations):
+    """Under any sequence of add / remove / compact, ``ids[:size]`` stays sorted and
+    :meth:`AgentTable.row_of` agrees with a linear scan for every id ever issued (a row for
+    ids still in the table, KeyError for ids compacted away)."""
+    from growthpole.state import AgentTable
+
+    table = AgentTable(capacity=4)
+    rng = np.random.default_rng(len(operations))
+    for operation, n in operations:
+        if operation == "add":
+            table.add(n)
+        elif operation == "remove" and table.size:
+            table.remove(rng.choice(table.size, size=min(n, table.size), replace=False))
+        else:
+            table.compact()
+        ids = table.ids[: table.size]
+        assert np.all(np.diff(ids) > 0)
+        for agent_id in range(table.next_id):
+            scan = np.flatnonzero(ids == agent_id)
+            if len(scan):
+                assert table.row_of(agent_id) == scan[0]
+            else:
+                try:
+                    table.row_of(agent_id)
+                except KeyError:
+                    continue
+                raise AssertionError(f"row_of({agent_id}) found a row the scan did not")

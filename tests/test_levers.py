@@ -43,13 +43,14 @@ from growthpole.levers import (
     LEVERS,
     policy_for_year,
 )
-from growthpole.mechanisms import firms, labour, land, production
+from growthpole.mechanisms import production
 from growthpole.mechanisms.base import StepContext, region_sector_sum
 from growthpole.mechanisms.platforms import KIND_NAMES
 from growthpole.mechanisms.production import agglomeration_index
 from growthpole.model import GrowthPoleModel
 from growthpole.regions import EMERGING_SECTORS, N_SHAOXING, REGION_INDEX, SKILLED
 from growthpole.scenario import build_scenario
+from growthpole.schedule import SCHEDULE
 from growthpole.seeds import replication_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,25 +313,21 @@ def mechanism_state() -> tuple[GrowthPoleModel, object]:
     return model, copy.deepcopy(model.state)
 
 
-#: mechanisms run, in STEP_ORDER, for a mechanism-level count (after labour and production)
-MECHANISM_CHAINS = {
-    "firm_exits": (land.evaluate_land_efficiency, firms.exit_firms),
-    "firm_entries": (firms.enter_firms,),
+#: the year's steps run for a mechanism-level count: the flows reset, labour and production,
+#: then the outcome's mechanisms (taken from the model's schedule, in its order)
+MECHANISM_STEPS = {
+    "firm_exits": SCHEDULE.select("reset_flows", "labour", "production", "land", "exit"),
+    "firm_entries": SCHEDULE.select("reset_flows", "labour", "production", "entry"),
 }
 
 
 def mechanism_count(state, params, policy, year_seed, outcome: str, region: str) -> float:
-    """Run labour, production and the outcome's mechanisms on a copy of ``state`` under
-    ``policy`` with the year's random streams from ``year_seed``; count the flow."""
+    """Run the outcome's steps (MECHANISM_STEPS) on a copy of ``state`` under ``policy``
+    with the year's random streams from ``year_seed``; count the flow."""
     state = copy.deepcopy(state)
     state.year = LEVER_YEAR + 1
     context = StepContext(state, params, policy, year_seed)
-    state.regions.entries[:] = 0.0
-    state.regions.exits[:] = 0.0
-    labour.allocate_labour(context)
-    production.produce(context)
-    for mechanism in MECHANISM_CHAINS[outcome]:
-        mechanism(context)
+    MECHANISM_STEPS[outcome].run_year(context)
     counts = getattr(state.regions, outcome.removeprefix("firm_"))
     if region == "shaoxing":
         return float(counts[:N_SHAOXING].sum())

@@ -30,6 +30,7 @@ from growthpole.errors import ModelInvariantError, OutputError
 from growthpole.experiments import store
 from growthpole.io import write_parquet
 from growthpole.regions import REGION_INDEX
+from growthpole.schedule import SCHEDULE, Step
 
 from .conftest import ROOT, tiny_scenario
 
@@ -705,11 +706,11 @@ def _lose_people(context):
     ],
     ids=["nan_capital", "inf_tfp", "negative_land", "nan_region_stock", "people_lost"],
 )
-def test_invariant_guards_name_year_region_quantity(monkeypatch, injector, fragments):
-    monkeypatch.setattr(
-        model_module, "STEP_ORDER", (*model_module.STEP_ORDER, ("inject_fault", injector))
+def test_invariant_guards_name_year_region_quantity(injector, fragments):
+    schedule = SCHEDULE.inserted(Step("inject_fault", injector), after="migration")
+    model = model_module.GrowthPoleModel(
+        tiny_scenario(), np.random.SeedSequence(3), schedule=schedule
     )
-    model = model_module.GrowthPoleModel(tiny_scenario(), np.random.SeedSequence(3))
     with np.errstate(all="ignore"), pytest.raises(ModelInvariantError) as info:
         model.run()
     message = str(info.value)
@@ -717,15 +718,13 @@ def test_invariant_guards_name_year_region_quantity(monkeypatch, injector, fragm
         assert fragment in message, (fragment, message)
 
 
-def test_guards_stay_quiet_without_a_fault(monkeypatch):
+def test_guards_stay_quiet_without_a_fault():
     """The same scenario and seed without the injected fault runs to the end (so the guards
     above fire because of the fault, not because the model is broken)."""
-    monkeypatch.setattr(
-        model_module,
-        "STEP_ORDER",
-        (*model_module.STEP_ORDER, ("inject_fault", lambda context: None)),
-    )
-    frame = model_module.GrowthPoleModel(tiny_scenario(), np.random.SeedSequence(3)).run()
+    schedule = SCHEDULE.inserted(Step("inject_fault", lambda context: None), after="migration")
+    frame = model_module.GrowthPoleModel(
+        tiny_scenario(), np.random.SeedSequence(3), schedule=schedule
+    ).run()
     assert frame.year.max() == 2025 and np.isfinite(frame.gdp).all()
 
 

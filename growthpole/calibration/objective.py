@@ -153,13 +153,19 @@ def run_with_regimes(
     """Step a :class:`GrowthPoleModel` to ``scenario.end_year``; from ``break_year`` on (the
     step that produces that year) it runs with the ``after`` parameters. Only parameters
     the mechanisms read every year may differ (spec.REGIME_PARAMETERS)."""
-    model = GrowthPoleModel(
-        scenario, seed, parameters=make_parameters(before), replication=replication
+    regimes = (
+        {break_year: make_parameters(after)}
+        if after is not None and break_year is not None
+        else None
     )
-    late = make_parameters(after) if after is not None else None
+    model = GrowthPoleModel(
+        scenario,
+        seed,
+        parameters=make_parameters(before),
+        parameter_regimes=regimes,
+        replication=replication,
+    )
     while model.year < scenario.end_year:
-        if late is not None and break_year is not None and model.year + 1 >= break_year:
-            model.params = late
         model.step()
     return model
 

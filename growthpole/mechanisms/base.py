@@ -13,6 +13,7 @@ across scenarios).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,22 +25,6 @@ from growthpole.policy import PolicyChannels
 from growthpole.regions import N_REGIONS, N_SECTORS
 from growthpole.state import WorldState
 
-MECHANISM_STREAMS: tuple[str, ...] = (
-    "platforms",
-    "market_access",
-    "productivity",
-    "digital",
-    "environment",
-    "labour",
-    "production",
-    "investment",
-    "land",
-    "exit",
-    "entry",
-    "relocation",
-    "migration",
-)
-
 
 @dataclass
 class StepContext:
@@ -50,6 +35,9 @@ class StepContext:
     policy: PolicyChannels
     year_seed: np.random.SeedSequence
     switches: dict[str, bool] = field(default_factory=dict)
+    #: stream name -> index (the schedule's, :attr:`growthpole.schedule.Schedule.streams`);
+    #: None: the default schedule's
+    streams: Mapping[str, int] | None = None
     _rngs: dict[str, np.random.Generator] = field(default_factory=dict)
     _keyed: dict[str, KeyedStream] = field(default_factory=dict)
     _talent_counts: tuple[tuple, np.ndarray] | None = None
@@ -57,7 +45,7 @@ class StepContext:
     def rng(self, name: str) -> np.random.Generator:
         """The generator of mechanism ``name`` in this year (independent streams)."""
         if name not in self._rngs:
-            index = MECHANISM_STREAMS.index(name)
+            index = self._stream(name)
             child = np.random.SeedSequence(
                 self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index)
             )
@@ -68,13 +56,20 @@ class StepContext:
         """The id-keyed stream of mechanism ``name`` in this year (see mechanisms/keyed.py):
         an agent's draw depends on its id only, so it is the same in every scenario."""
         if name not in self._keyed:  # a stream is a pure function of its key: build it once
-            index = MECHANISM_STREAMS.index(name)
+            index = self._stream(name)
             self._keyed[name] = KeyedStream(
                 np.random.SeedSequence(
                     self.year_seed.entropy, spawn_key=(*self.year_seed.spawn_key, index, 1)
                 )
             )
         return self._keyed[name]
+
+    def _stream(self, name: str) -> int:
+        if self.streams is None:
+            return stream_index(name)
+        if name not in self.streams:
+            raise KeyError(f"no random stream named {name!r}; streams: {sorted(self.streams)}")
+        return self.streams[name]
 
     def talent_counts(self) -> np.ndarray:
         """:func:`talent_counts` of the state's talent table, counted once per step: labour
@@ -106,6 +101,15 @@ class StepContext:
     def on(self, mechanism: str) -> bool:
         """Whether a mechanism is switched on (reduction tests switch some off)."""
         return self.switches.get(mechanism, True)
+
+
+def stream_index(name: str) -> int:
+    """The random-stream index of mechanism ``name``, declared on its step of the year's
+    schedule (growthpole/schedule.py, imported here when first needed: the schedule imports
+    the mechanisms)."""
+    from growthpole.schedule import SCHEDULE
+
+    return SCHEDULE.stream(name)
 
 
 class Mechanism(Protocol):

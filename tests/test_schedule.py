@@ -1,0 +1,112 @@
+"""The year's schedule (growthpole/schedule.py): one definition of the order, frozen stream
+indices, switches honoured, and the model stepping exactly it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from growthpole.model import GrowthPoleModel
+from growthpole.schedule import SCHEDULE, SWITCHABLE, Schedule, Step
+
+from .conftest import tiny_scenario
+
+
+def run(schedule: Schedule = SCHEDULE, **kwargs) -> pd.DataFrame:
+    return GrowthPoleModel(
+        tiny_scenario(), np.random.SeedSequence(11), schedule=schedule, **kwargs
+    ).run()
+
+
+def test_a_step_added_first_leaves_every_draw_unchanged():
+    """Streams are declared on their steps, not taken from positions: a step that draws from
+    its own new stream, inserted before every mechanism, changes no output (if the indices
+    were positions, every later mechanism would read another stream)."""
+    seen = []
+
+    def probe(context):
+        seen.append(context.rng("probe").uniform())
+        context.keyed("probe").uniform(np.arange(3))
+
+    schedule = SCHEDULE.inserted(Step("probe", probe, stream=99), after="reset_flows")
+    assert schedule.names[1] == "probe" and schedule.stream("migration") == SCHEDULE.stream(
+        "migration"
+    )
+    pd.testing.assert_frame_equal(run(schedule), run())
+    assert len(seen) == 6 and len(set(seen)) == 6  # it ran once a year, on a fresh stream
+
+
+def test_removing_a_step_is_switching_it_off():
+    """A schedule without `migration` and the full schedule with the `migration` switch off
+    give the same run: run_year honours the step's switch and nothing else depends on the
+    step's presence."""
+    without = Schedule(tuple(step for step in SCHEDULE if step.name != "migration"))
+    pd.testing.assert_frame_equal(run(without), run(switches={"migration": False}))
+    off = run(switches={"migration": False})
+    assert (off.migration_in == 0).all() and (off.migration_out == 0).all()
+    assert not run().migration_in.eq(0).all()
+
+
+def test_the_settle_steps_make_the_recorded_output():
+    """Without the settle steps the recorded GDP is the first production's, before the year's
+    entry, exit, relocation and migration: it differs from the scheduled year's."""
+    settle = {"settle_labour", "settle_production"}
+    unsettled = Schedule(tuple(step for step in SCHEDULE if step.name not in settle))
+    assert not np.allclose(run(unsettled).gdp, run().gdp)
+
+
+def test_select_keeps_the_schedule_order_and_names_what_is_allowed():
+    assert SCHEDULE.select("migration", "labour", "reset_flows").names == (
+        "reset_flows",
+        "labour",
+        "migration",
+    )
+    with pytest.raises(KeyError, match=r"unknown step.*'nonsense'.*steps:"):
+        SCHEDULE.select("labour", "nonsense")
+    with pytest.raises(KeyError, match="no random stream named 'nonsense'"):
+        SCHEDULE.stream("nonsense")
+
+
+def test_a_schedule_rejects_repeated_names_and_streams():
+    step = SCHEDULE.steps[1]
+    with pytest.raises(ValueError, match="step names repeat"):
+        Schedule((step, step))
+    with pytest.raises(ValueError, match="stream indices repeat"):
+        Schedule((step, Step("other", step.function, stream=step.stream)))
+    with pytest.raises(ValueError, match="phase 'later'"):
+        Step("late", step.function, phase="later")
+
+
+def test_every_switch_of_a_step_is_accepted_and_unknown_ones_are_refused():
+    assert set(SCHEDULE.switches) <= set(SWITCHABLE)
+    with pytest.raises(ValueError, match="unknown mechanism switch"):
+        GrowthPoleModel(tiny_scenario(), np.random.SeedSequence(1), switches={"nonsense": 0})
+
+
+def test_a_parameter_regime_is_the_parameters_swapped_before_its_first_year():
+    """``parameter_regimes={2022: late}`` equals stepping to 2021 and swapping
+    ``model.params`` by hand (the calibration's former way of expressing a break), and
+    differs from no break; a regime equal to the base parameters changes nothing."""
+    scenario = tiny_scenario()
+    base = GrowthPoleModel(scenario, np.random.SeedSequence(5))
+    late = dataclasses.replace(base.params, tfp_drift=base.params.tfp_drift + 0.02)
+    declared = GrowthPoleModel(
+        scenario, np.random.SeedSequence(5), parameter_regimes={2022: late}
+    ).run()
+    by_hand = GrowthPoleModel(scenario, np.random.SeedSequence(5))
+    while by_hand.year < scenario.end_year:
+        if by_hand.year + 1 >= 2022:
+            by_hand.params = late
+        by_hand.step()
+    pd.testing.assert_frame_equal(declared, by_hand.city_year())
+    plain = base.run()
+    early = plain[plain.year < 2022].reset_index(drop=True)
+    pd.testing.assert_frame_equal(declared[declared.year < 2022].reset_index(drop=True), early)
+    assert not np.allclose(declared[declared.year >= 2022].gdp, plain[plain.year >= 2022].gdp)
+    same = GrowthPoleModel(
+        scenario, np.random.SeedSequence(5), parameter_regimes={2022: base.params}
+    ).run()
+    pd.testing.assert_frame_equal(same, plain)
