@@ -47,6 +47,7 @@ def app():
 # ---- the adapter ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sliders_are_valid_model_keywords_with_catalogue_ranges(app):
     import inspect
 

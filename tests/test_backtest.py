@@ -63,6 +63,7 @@ def _corrupt_after(directory, year):
         frame.to_csv(directory / name, index=False)
 
 
+@pytest.mark.slow
 def test_an_unconditional_forecast_reads_nothing_after_its_origin(tmp_path, monkeypatch):
     """Same forecasts (every method) when every figure published after the origin is
     corrupted; only the realised columns change."""
@@ -77,6 +78,7 @@ def test_an_unconditional_forecast_reads_nothing_after_its_origin(tmp_path, monk
     assert not np.allclose(clean.gdp_realised, dirty.gdp_realised)
 
 
+@pytest.mark.slow
 def test_a_conditional_forecast_does_read_the_realised_national_path():
     unconditional = backtest(2016, to=2019, replications=3, parameters=FIXED).forecasts
     conditional = backtest(
@@ -86,6 +88,7 @@ def test_a_conditional_forecast_does_read_the_realised_national_path():
     assert not np.allclose(unconditional[abm].gdp_median, conditional[abm].gdp_median)
 
 
+@pytest.mark.slow
 def test_backtest_command_rejects_an_origin_outside_the_window():
     proc = subprocess.run(
         [sys.executable, "-m", "growthpole", "backtest", "--origin", "2006"],
@@ -116,6 +119,7 @@ def test_thirtieth_place_scores_by_hand():
     assert scores["last_year"] == 2023 and scores["last_year_error"] == pytest.approx(0.20)
 
 
+@pytest.mark.slow
 def test_the_thirtieth_place_forecast_is_shared_by_methods_and_ranks_them_on_one_basis():
     """The 30th-place forecast does not depend on the method, and a benchmark whose GDP
     equals the 30th-place draw of its replication ranks 30th or 31st (its own rank is

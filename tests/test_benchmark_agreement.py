@@ -151,6 +151,7 @@ def vectorised_flows(inputs):
     return _flow_table([_vectorised(inputs, seed)[1] for seed in range(SEEDS)])
 
 
+@pytest.mark.slow
 def test_migration_and_relocation_agree_in_distribution(inputs, vectorised_flows):
     reference = _flow_table([_reference(inputs, 100 + seed)[1] for seed in range(SEEDS)])
     # enough events for the comparison to mean something
@@ -173,6 +174,7 @@ def test_migration_and_relocation_agree_in_distribution(inputs, vectorised_flows
         assert abs(agents.mean() - expected) < Z_LIMIT * np.sqrt(expected / SEEDS)
 
 
+@pytest.mark.slow
 def test_the_comparison_detects_a_different_moving_cost(inputs, vectorised_flows):
     """Power: halving the fixed moving cost in the reference only must be detected."""
     params = inputs.params.replace(moving_fixed_cost=0.5 * inputs.params.moving_fixed_cost)

@@ -61,6 +61,7 @@ def synthetic_problem(spec, truth, *, replications=12, seed=999):
     return dataclasses.replace(Problem.from_spec(spec), moments=template.with_observed(history))
 
 
+@pytest.mark.slow
 def test_parameter_recovery(tmp_path):
     """Synthetic history at known (tfp_drift, gdp_deflator_inflation); the calibration must
     recover each within 0.006 (15% / 10% of their search ranges; errors seen with two
@@ -78,6 +79,7 @@ def test_parameter_recovery(tmp_path):
     assert summary["loss"] <= at_truth + 1e-12
 
 
+@pytest.mark.slow
 def test_recovery_moves_with_truth(tmp_path):
     """Comparative static: a higher true tfp_drift must give a higher estimate."""
     spec = small_spec(search={"budget": 50, "population_per_parameter": 5, "polish_share": 0.2})
@@ -94,6 +96,7 @@ def test_recovery_moves_with_truth(tmp_path):
     assert estimates[1] - estimates[0] > 0.015, estimates
 
 
+@pytest.mark.slow
 def test_resume_gives_the_uninterrupted_result(tmp_path):
     """Interrupt after k new evaluations (in the search), resume and interrupt again (in
     the diagnostics), resume to the end: same estimate, loss, bootstrap and profiles as an
@@ -268,6 +271,7 @@ def test_cli_bad_spec_exits_2(tmp_path, capsys):
     assert len(err) == 1 and "key 'parameters'" in err[0]
 
 
+@pytest.mark.slow
 def test_cli_writes_a_calibration_scenarios_can_use(tmp_path, capsys):
     """End to end on a tiny budget: the calibrated YAML, its report and figures are written;
     a scenario referencing the file loads its values; a second run refuses to overwrite."""

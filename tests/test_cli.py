@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 import yaml
 
 from .conftest import ROOT
@@ -36,6 +37,7 @@ def cli(*args, cwd=None):
     )
 
 
+@pytest.mark.slow
 def test_run_writes_a_complete_run_directory(tmp_path):
     scenario = write_tiny(tmp_path / "s.yaml")
     out = tmp_path / "run"
@@ -53,6 +55,7 @@ def test_run_writes_a_complete_run_directory(tmp_path):
     assert list(summary.year) == [2019, 2020, 2021, 2022, 2023]
 
 
+@pytest.mark.slow
 def test_run_refuses_to_overwrite_results(tmp_path):
     scenario = write_tiny(tmp_path / "s.yaml")
     out = tmp_path / "run"
@@ -64,6 +67,7 @@ def test_run_refuses_to_overwrite_results(tmp_path):
     assert cli("run", scenario, "--out", out, "--overwrite").returncode == 0
 
 
+@pytest.mark.slow
 def test_validate_reports_file_key_and_allowed(tmp_path):
     scenario = write_tiny(tmp_path / "s.yaml", colour="red")
     proc = cli("validate", scenario)
@@ -73,6 +77,7 @@ def test_validate_reports_file_key_and_allowed(tmp_path):
     assert str(scenario) in line and "'colour'" in line and "allowed:" in line
 
 
+@pytest.mark.slow
 def test_levers_json_covers_every_pillar():
     proc = cli("levers", "--json")
     assert proc.returncode == 0

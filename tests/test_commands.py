@@ -102,6 +102,7 @@ def test_each_subcommand_help_has_a_description(path, capsys):
 # ---- run --workers ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_workers_gives_the_bytes_of_a_serial_run(tmp_path):
     scenario = write_tiny(tmp_path / "s.yaml")
     outputs = {}
@@ -119,6 +120,7 @@ def test_run_workers_gives_the_bytes_of_a_serial_run(tmp_path):
     assert outputs["1"] == outputs["2"] == outputs["serial"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["0", "-3", "x"])
 def test_run_workers_bad_value_is_one_line_exit_2(tmp_path, value):
     scenario = write_tiny(tmp_path / "s.yaml")
@@ -150,6 +152,7 @@ def _stderr(log, capsys):
     return "".join(text for _, text in log) + capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkeypatch, capsys):
     scenario = write_tiny(
         tmp_path / "strategy.yaml",
@@ -207,6 +210,7 @@ def _figures(directory):
     return {p.name for p in files}
 
 
+@pytest.mark.slow
 def test_report_of_a_run_directory(tmp_path, capsys):
     scenario = write_tiny(tmp_path / "s.yaml", replications=2)
     out = tmp_path / "run"
@@ -405,6 +409,7 @@ _PLAN = re.compile(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("budget", [12, 30])
 def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, budget):
     spec = _calibration_spec(tmp_path / "spec.yaml")
@@ -433,6 +438,7 @@ def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, bu
     assert used <= search + diagnostics and search_budget >= 4
 
 
+@pytest.mark.slow
 def test_calibrate_without_budget_states_what_runs_after_the_search(tmp_path, monkeypatch, capsys):
     spec = _calibration_spec(
         tmp_path / "spec.yaml",

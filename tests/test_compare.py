@@ -63,6 +63,7 @@ def test_scenarios_with_different_horizons_are_refused():
         compare_scenarios([tiny_scenario(end_year=2022), tiny_scenario(end_year=2023)])
 
 
+@pytest.mark.slow
 def test_cli_compare_prints_side_by_side_and_writes_csvs(tmp_path):
     a = write_tiny(tmp_path / "a.yaml", name="a")
     b = write_tiny(
@@ -86,6 +87,7 @@ def test_cli_compare_prints_side_by_side_and_writes_csvs(tmp_path):
     assert again.returncode == 2 and "already holds results" in again.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

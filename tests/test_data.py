@@ -181,6 +181,7 @@ def test_every_yearbook_row_equals_the_reference_export():
     assert agreement.within == agreement.overlapping
 
 
+@pytest.mark.slow
 def test_an_imported_panel_replaces_the_shipped_one_year_by_year(tmp_path, monkeypatch):
     import shutil
 
@@ -261,6 +262,7 @@ def test_data_check_reports_agreement_and_ranks():
     assert "equal in 22 of 22 years" in out
 
 
+@pytest.mark.slow
 def test_data_check_on_the_shipped_panel_reports_national_and_partial_years():
     proc = cli("data", "check")
     assert proc.returncode == 0, proc.stderr
@@ -269,6 +271,7 @@ def test_data_check_on_the_shipped_panel_reports_national_and_partial_years():
     assert "2024 bulletin-preliminary" in proc.stdout
 
 
+@pytest.mark.slow
 def test_data_check_with_a_missing_reference_is_one_line_exit_2(tmp_path):
     proc = cli("data", "check", "--reference", tmp_path / "missing.csv")
     assert proc.returncode == 2

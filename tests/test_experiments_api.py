@@ -77,6 +77,7 @@ def test_inflation_moves_nominal_not_real_gdp(serial):
         np.testing.assert_allclose(national, national.iloc[0], rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_dask_executor_gives_the_serial_tables(serial, tmp_path):
     from growthpole.experiments.execute import make_executor
 
@@ -157,6 +158,7 @@ def test_feature_scores_rank_the_factor_the_outcome_depends_on():
     assert continuous.index[0] == "b" and continuous["b"] > 0.8
 
 
+@pytest.mark.slow
 def test_prim_discover_on_a_stored_sweep(tmp_path):
     from tests.test_sweeps import inert_and_price_sweep
 

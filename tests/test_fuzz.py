@@ -251,6 +251,7 @@ def test_scenario_shaped_mappings_build_or_raise_own_error(data):
     _assert_scenario_or_own_error(lambda: build_scenario(data, source="fuzz.yaml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=[p.name for p in SCENARIO_FILES])
 @settings(FUZZ, max_examples=80)
 @given(data=st.data())
@@ -322,6 +323,7 @@ def _assert_sweep_or_own_error(call):
         assert "\n" not in exc.one_line()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SWEEP_FILES, ids=[p.name for p in SWEEP_FILES])
 @settings(
     max_examples=150,

@@ -18,6 +18,7 @@ within their ranges, a short run (2019-2022, coarse agents) must
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -83,6 +84,7 @@ def lever_schedules(draw) -> dict[str, dict[int, float]]:
     return schedules
 
 
+@pytest.mark.slow
 @settings(
     max_examples=15,
     deadline=None,

@@ -396,6 +396,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("lever", "effect"), CASES, ids=[f"{lever}->{e.region}.{e.outcome}" for lever, e in CASES]
 )

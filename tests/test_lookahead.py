@@ -75,6 +75,7 @@ def _assert_same(first, second):
                     assert x == y
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "start_year, information_year", [(2005, 2010), (2005, 2014), (2010, 2016), (2005, 2019)]
 )

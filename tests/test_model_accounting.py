@@ -72,6 +72,7 @@ def test_base_year_reproduces_the_data(tiny, seed_sequence):
     )
 
 
+@pytest.mark.slow
 def test_every_region_starts_with_skilled_workers_and_its_data_gdp_at_any_seed():
     """The base-year identity holds seed by seed at the coarsest shipped scale: 60 root seeds
     (and seed 123, where a per-agent Bernoulli skill draw once left Xinchang with no skilled

@@ -257,6 +257,7 @@ def _run_dir(tmp_path: Path, result) -> Path:
     return write_run(result, tmp_path / "run")
 
 
+@pytest.mark.slow
 def test_report_writes_every_figure_it_links(tmp_path, tiny_run):
     run_dir = _run_dir(tmp_path, tiny_run)
     write_csv(
@@ -306,6 +307,7 @@ def test_report_headline_follows_the_summary(p_top30):
         assert f"First year with P(top 30) ≥ 0.5: {first}" in text
 
 
+@pytest.mark.slow
 def test_report_cli_in_process(tmp_path, tiny_run, capsys):
     from growthpole.cli import main
 
@@ -325,6 +327,7 @@ def test_report_cli_in_process(tmp_path, tiny_run, capsys):
     assert (run_dir / "report.html").is_file()
 
 
+@pytest.mark.slow
 def test_report_command_line_entry_point(tmp_path):
     # the installed `python -m growthpole` path (one subprocess): a clear error, status 2
     done = subprocess.run(
@@ -528,6 +531,7 @@ def _morris_table(conf_width: float = 1.5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.mark.slow
 def test_every_figure_has_units_on_its_numeric_axes(tiny_run):
     city_year = tiny_run.city_year
     waterfall = pd.DataFrame(
@@ -773,6 +777,7 @@ def test_prim_trajectory_draws_coverage_against_density():
     _units_on_numeric_axes(fig)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("figure", ["corridor", "waterfall", "morris"])
 def test_images_match_within_tolerance_and_a_changed_input_shows(figure, tiny_run):
     """Image comparison: the same input renders within IMAGE_TOLERANCE of itself (the

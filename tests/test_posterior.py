@@ -77,6 +77,7 @@ def tiny_uninterrupted(tiny, tmp_path_factory):
     return run_posterior(settings, spec, out, problem=problem, diagnostics=False)
 
 
+@pytest.mark.slow
 def test_posterior_covers_the_truth(tmp_path):
     """Synthetic history at known (tfp_drift, deflator): each 90% interval of the posterior
     covers the truth, the posterior is narrower than the uniform prior (sd < 0.8 x prior sd:
@@ -105,6 +106,7 @@ def test_posterior_covers_the_truth(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_resume_gives_the_uninterrupted_result(tiny, tiny_uninterrupted, tmp_path):
     """Stop after 2 of 3 generations, resume: the same particles, weights and ε as an
     uninterrupted run; a database without --resume is refused."""
@@ -135,6 +137,7 @@ def test_resume_gives_the_uninterrupted_result(tiny, tiny_uninterrupted, tmp_pat
         )
 
 
+@pytest.mark.slow
 def test_two_dask_workers_give_the_serial_particles(tiny, tiny_uninterrupted, tmp_path):
     """The ordered sampler: 2 Dask worker processes (a LocalCluster on 127.0.0.1) give the
     serial run's particles exactly."""
@@ -164,6 +167,7 @@ def test_two_dask_workers_give_the_serial_particles(tiny, tiny_uninterrupted, tm
     ]
 
 
+@pytest.mark.slow
 def test_jacobian_finds_the_nominal_gdp_ridge():
     """A real ridge of the model: with nominal GDP as the only target, faster TFP growth and
     a lower deflator compensate. The weighted Jacobian's small singular direction loads on

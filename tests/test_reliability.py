@@ -242,6 +242,7 @@ ENTRY_POINT_SAMPLE = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ENTRY_POINT_SAMPLE)
 def test_entry_point_matches_in_process_cli(tmp_path, capsys, case):
     """Through a real ``python -m growthpole`` subprocess: same status, same one line."""
@@ -280,6 +281,7 @@ def test_unusable_scenario_paths(tmp_path, capsys, case):
     assert_clear_error(cli_in_process(capsys, "validate", path), str(path), fragment)
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback(tmp_path, capsys):
     path = write_yaml(tmp_path / "s.yaml", colour="red")
     for proc in (
@@ -291,6 +293,7 @@ def test_debug_shows_the_traceback(tmp_path, capsys):
         assert proc.stderr.strip().splitlines()[-1].startswith("growthpole: error: ")
 
 
+@pytest.mark.slow
 def test_python_tag_is_never_executed(tmp_path):
     marker = tmp_path / "pwned"
     path = tmp_path / "evil.yaml"
@@ -381,6 +384,7 @@ DATA_FAULTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("breaker", DATA_FAULTS, ids=[f.__name__[7:] for f in DATA_FAULTS])
 def test_bad_data_file_is_one_clear_line(tmp_path, breaker):
     data = tmp_path / "data"
@@ -408,6 +412,7 @@ def finished_run(tmp_path_factory):
     return scenario, out
 
 
+@pytest.mark.slow
 def test_existing_results_are_refused(finished_run, capsys):
     scenario, out = finished_run
     before = (out / "city_year.parquet").read_bytes()
@@ -589,6 +594,7 @@ def test_interrupted_run_resumes_to_identical_bytes(tmp_path, monkeypatch):
     assert sorted(frame.replication.unique()) == [0, 1, 2, 3, 4]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("signum", "status", "word"),
     [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
@@ -733,6 +739,7 @@ def test_guards_stay_quiet_without_a_fault():
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_manifest_records_what_a_rerun_needs(finished_run):
     from growthpole.rerun import file_sha256
 
@@ -748,6 +755,7 @@ def test_manifest_records_what_a_rerun_needs(finished_run):
     assert manifest["data_sha256"]["city_gdp.csv"] == file_sha256(ROOT / "data" / "city_gdp.csv")
 
 
+@pytest.mark.slow
 def test_rerun_reproduces_and_detects_a_difference(tmp_path):
     scenario = write_yaml(tmp_path / "s.yaml", end_year=2020)
     out = tmp_path / "run"
@@ -1056,6 +1064,7 @@ def _hold_lock(lock_path: str, ready, release) -> None:
         release.wait(60)
 
 
+@pytest.mark.slow
 def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path, capsys):
     import multiprocessing
 
@@ -1079,6 +1088,7 @@ def test_a_second_writer_is_refused_while_the_lock_is_held(tmp_path, capsys):
     assert cli_in_process(capsys, "run", scenario, "--out", out).returncode == 0
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_into_one_directory_cannot_both_succeed(tmp_path):
     """Two real `growthpole run` processes started together into one --out: exactly one
     exits 0; the other exits 2 with one line (locked, or the winner's results exist)."""
@@ -1101,6 +1111,7 @@ def test_two_concurrent_runs_into_one_directory_cannot_both_succeed(tmp_path):
     assert sorted(frame.replication.unique()) == list(range(6))
 
 
+@pytest.mark.slow
 def test_lock_is_released_when_the_holder_is_killed(tmp_path):
     """flock dies with its process: a SIGKILLed run leaves no stale lock."""
     scenario = write_yaml(tmp_path / "s.yaml", replications=60, end_year=2020)
@@ -1152,6 +1163,7 @@ def test_resume_refuses_parts_of_another_scenario(tmp_path):
     assert str(foreign) in str(info.value) and not (out / "city_year.parquet").exists()
 
 
+@pytest.mark.slow
 def test_second_sweep_into_a_locked_directory_is_refused(tmp_path, capsys):
     import multiprocessing
 
@@ -1298,6 +1310,7 @@ OTHER_FLAG_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "flags", "option"),
     OTHER_FLAG_CASES,
@@ -1403,6 +1416,7 @@ STORE_FAULTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["sensitivity", "discover"])
 @pytest.mark.parametrize(
     ("case", "breaker", "fragments"), STORE_FAULTS, ids=[c[0] for c in STORE_FAULTS]
@@ -1529,6 +1543,7 @@ CHECKPOINT_FAULTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "text", "message"), CHECKPOINT_FAULTS, ids=[c[0] for c in CHECKPOINT_FAULTS]
 )
@@ -1617,6 +1632,7 @@ def _children(pid: int) -> list[int]:
     return [int(c) for c in path.read_text().split()] if path.exists() else []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_calibrate_survives_a_sigkilled_pool_worker(tmp_path):
     """SIGKILL one worker of a real `growthpole calibrate --workers 2`: the pool is rebuilt,
@@ -1711,6 +1727,7 @@ def test_dashboard_binds_to_localhost_unless_a_host_is_given(given, bound):
     assert dashboard_address(given) == bound
 
 
+@pytest.mark.slow
 def test_sweep_manifest_records_no_secrets(tmp_path, capsys):
     """A sweep on the embedded TLS cluster: the manifest names the backend and address but
     holds no certificate or key."""

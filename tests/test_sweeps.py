@@ -178,6 +178,7 @@ def test_replication_r_uses_seed_child_r_in_every_variant(tiny_sweep):
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serial_and_two_dask_workers_give_identical_tables(
     tiny_sweep, reference, dask_client, tmp_path
 ):
@@ -204,6 +205,7 @@ def kill_worker_once(task, *, marker: str, victim: int):
     return execute_run(task)
 
 
+@pytest.mark.slow
 def test_killed_worker_loses_and_duplicates_nothing(tiny_sweep, reference, dask_client, tmp_path):
     marker = tmp_path / "killed"
     pids_before = set(dask_client.run(os.getpid).values())
@@ -232,6 +234,7 @@ def interrupt_at(task, *, counter: list[int], at: int):
     return execute_run(task)
 
 
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_with_only_the_missing_runs(tiny_sweep, reference, tmp_path):
     function = functools.partial(interrupt_at, counter=[0], at=8)
     with pytest.raises(Interrupted):
@@ -245,6 +248,7 @@ def test_interrupted_sweep_resumes_with_only_the_missing_runs(tiny_sweep, refere
     pd.testing.assert_frame_equal(store.read_results(tmp_path), reference, check_exact=True)
 
 
+@pytest.mark.slow
 def test_sweep_process_killed_midway_resumes(tmp_path):
     """SIGKILL a real `growthpole sweep` process mid-sweep: only whole runs remain on disk,
     and the same command finishes the sweep with every run exactly once."""
@@ -289,6 +293,7 @@ def test_sweep_process_killed_midway_resumes(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_directory_of_another_sweep_is_refused_unless_resumed(tiny_sweep, tmp_path):
     run_sweep(tiny_sweep, tmp_path, SerialExecutor())
     more = build_sweep(sweep_data(replications=3))
@@ -425,6 +430,7 @@ def test_morris_finds_the_only_influential_factor(tmp_path):
     assert set(real["index"]) == {"none"} and real.estimate.isna().all()
 
 
+@pytest.mark.slow
 def test_sobol_indices_on_a_saltelli_design(tmp_path):
     from growthpole.experiments.sensitivity import analyse, plot
 
@@ -461,6 +467,7 @@ def test_shapley_values_axioms():
     assert np.allclose(shapley_values(null)[:, 2], 0)
 
 
+@pytest.mark.slow
 def test_attribution_splits_the_strategy_effect_over_its_pillars(tmp_path):
     from growthpole.experiments.attribution import attribute, make_plan, strategy_pillars
     from growthpole.scenario import build_scenario
@@ -521,6 +528,7 @@ def test_leaf_boxes_recover_a_planted_box():
     assert y[leaves == best].mean() == 1.0
 
 
+@pytest.mark.slow
 def test_sensitivity_and_discover_commands(tmp_path, capsys):
     directory = inert_and_price_sweep(
         tmp_path / "sweep", {"method": "latin_hypercube", "samples": 48, "seed": 8}
@@ -579,6 +587,7 @@ def test_pillar_factor_scales_the_pillars_levers(tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_attribute_command_writes_table_and_waterfall(tmp_path, capsys):
     strategy = {
         **TINY_SCENARIO,

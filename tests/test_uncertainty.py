@@ -206,6 +206,7 @@ def test_competitor_draw_zero_is_the_runs_own_and_others_redraw():
     assert any(moved)
 
 
+@pytest.mark.slow
 def test_reports_have_intervals_that_contain_their_estimates():
     s = scenario(
         replications=4,
