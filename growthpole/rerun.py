@@ -25,7 +25,6 @@ rerun RUN_DIR``: exit status 0 when identical, 1 when different).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -48,6 +47,7 @@ from growthpole.io import (
     write_parquet,
 )
 from growthpole.parameters import ModelParameters, make_parameters
+from growthpole.provenance import data_fingerprint, file_sha256, payload_sha256
 from growthpole.scenario import Scenario, build_scenario
 
 MANIFEST = "manifest.json"
@@ -66,12 +66,7 @@ def run_key(scenario: Scenario, parameters: ModelParameters, *, drawn: bool = Fa
     }
     if drawn:  # absent otherwise: the keys of earlier runs
         record["parameters_drawn"] = True
-    text = json.dumps(
-        record,
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return payload_sha256(record, compact=False, default=str)[:12]
 
 
 def part_path(directory: Path, replication: int, key: str) -> Path:
@@ -81,26 +76,6 @@ def part_path(directory: Path, replication: int, key: str) -> Path:
 
 
 _PART_NAME = re.compile(r"^replication_(\d{5})(?:-([0-9a-f]{12}))?\.parquet$")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def data_fingerprint() -> dict[str, str]:
-    """SHA-256 of every data file the model reads (data/*.csv and the imported panel)."""
-    from growthpole.data import data_dir, imported_panel_path
-
-    directory = data_dir()
-    files = sorted(directory.glob("*.csv")) if directory.is_dir() else []
-    imported = imported_panel_path()
-    if imported.is_file():
-        files.append(imported)
-    return {str(p.relative_to(directory)): file_sha256(p) for p in files}
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

@@ -13,8 +13,6 @@ that value over the whole horizon.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import reprlib
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from growthpole.errors import ScenarioError
 from growthpole.parameters import ModelParameters, make_parameters
+from growthpole.provenance import payload_sha256
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2060
@@ -188,8 +187,7 @@ class Scenario(BaseModel):
             from growthpole.uncertainty import fingerprint
 
             payload["posterior_hash"] = fingerprint(self)
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return payload_sha256(payload)
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A validated copy with some top-level fields changed."""

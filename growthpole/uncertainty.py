@@ -47,7 +47,6 @@ reported beside it as the parameter uncertainty of the probability itself.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from growthpole.errors import ScenarioError
+from growthpole.provenance import bytes_sha256
 from growthpole.seeds import COEFFICIENT_DRAWS, PARAMETER_DRAWS, UNCERTAINTY_BOOTSTRAP
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -149,11 +149,11 @@ def fingerprint(scenario: Scenario) -> str | None:
     posterior = posterior_of(scenario)
     if posterior is None or posterior.source_path is None:
         return None
-    digest = hashlib.sha256()
-    digest.update(Path(posterior.source_path).read_bytes())
-    digest.update(np.ascontiguousarray(posterior.values).tobytes())
-    digest.update(np.ascontiguousarray(posterior.weights).tobytes())
-    return digest.hexdigest()
+    return bytes_sha256(
+        Path(posterior.source_path).read_bytes(),
+        np.ascontiguousarray(posterior.values).tobytes(),
+        np.ascontiguousarray(posterior.weights).tobytes(),
+    )
 
 
 def parameter_draw(scenario: Scenario, root_entropy: Any, k: int) -> dict[str, float]:

@@ -741,7 +741,7 @@ def test_guards_stay_quiet_without_a_fault():
 
 @pytest.mark.slow
 def test_manifest_records_what_a_rerun_needs(finished_run):
-    from growthpole.rerun import file_sha256
+    from growthpole.provenance import file_sha256
 
     _, out = finished_run
     manifest = json.loads((out / "manifest.json").read_text())

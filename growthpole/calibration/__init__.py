@@ -135,10 +135,8 @@ def calibrate(
 def _search_hash(spec: Any) -> str:
     """Hash of what determines the evaluations (not the budget: a resumed run may extend
     it, the cached evaluations stay valid)."""
-    import hashlib
-    import json
+    from growthpole.provenance import payload_sha256
 
     payload = spec.model_dump(mode="json", exclude={"source_path", "search", "diagnostics"})
     payload["search_seed"] = spec.search.seed
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return payload_sha256(payload)

@@ -74,8 +74,6 @@ Outputs (:func:`run_posterior`)
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 import random
@@ -92,6 +90,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from growthpole.calibration.objective import Problem
 from growthpole.calibration.spec import CalibrationSpec, load_spec
 from growthpole.errors import OutputError, ScenarioError
+from growthpole.provenance import bytes_sha256, payload_sha256
 
 #: ε of generation 0: every prior draw whose model runs is accepted (failed runs have an
 #: infinite distance and are rejected)
@@ -182,8 +181,7 @@ class PosteriorSettings(BaseModel):
             },
         )
         payload["spec_hash"] = spec.content_hash()
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return payload_sha256(payload)
 
 
 def build_settings(
@@ -478,7 +476,7 @@ def make_sampler(seed: int, client: Any | None = None, *, in_flight: int | None 
             from distributed import wait
 
             payload = cloudpickle.dumps(simulate_one)
-            token = hashlib.sha256(payload).hexdigest()
+            token = bytes_sha256(payload)
             [shared] = self.client.scatter([payload], broadcast=True, hash=False)
             workers = max(1, sum(self.client.nthreads().values()))
             limit = self.in_flight or 2 * workers
@@ -688,7 +686,7 @@ def run_posterior(
         "settings_hash": settings.content_hash(spec),
         "names": list(problem.names),
         "replications": replications,
-        "observed_hash": hashlib.sha256(problem.moments.observed.tobytes()).hexdigest(),
+        "observed_hash": bytes_sha256(problem.moments.observed.tobytes()),
     }
     database.parent.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{database.resolve()}"

@@ -21,7 +21,6 @@ Example (scenarios/calibration/history.yaml holds the shipped one)::
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from growthpole.calibration.base import CITIES
 from growthpole.errors import ScenarioError
 from growthpole.parameters import PARAMETER_SPECS, make_parameters
+from growthpole.provenance import payload_sha256
 from growthpole.scenario import FIRST_YEAR, LAST_YEAR, NAME_PATTERN, Scale, read_yaml
 
 TARGET_KINDS = ("gdp", "real_growth", "secondary_share", "population")
@@ -179,8 +179,7 @@ class CalibrationSpec(BaseModel):
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of what determines the calibration."""
         payload = self.model_dump(mode="json", exclude={"source_path"})
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        return payload_sha256(payload)
 
     def with_changes(self, **changes: Any) -> CalibrationSpec:
         data = self.model_dump(exclude={"source_path"})
@@ -419,7 +418,6 @@ def check_checkpoint_file(path: str | Path, spec: CalibrationSpec) -> None:
     """``growthpole calibrate --resume``: the checkpoint beside ``--out`` is JSON of the shape
     :func:`check_checkpoint` describes, for this spec's free parameters and replications
     (checked before any work; the evaluation store checks the spec hash again)."""
-    import json
 
     from growthpole.errors import OutputError
 

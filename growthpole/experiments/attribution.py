@@ -20,8 +20,6 @@ approximation, paired by common random numbers).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from math import factorial
 from pathlib import Path
@@ -39,6 +37,7 @@ from growthpole.experiments.sweep import (
     ranking_function,
 )
 from growthpole.levers import LEVERS, PILLARS
+from growthpole.provenance import payload_sha256
 from growthpole.scenario import Scenario
 
 PREFIX = "pillar."
@@ -107,7 +106,7 @@ class AttributionPlan:
         return np.random.SeedSequence(self.root_seed).spawn(self.replications)
 
     def spec_hash(self) -> str:
-        return _sha256(
+        return _plan_sha256(
             {
                 "scenario": self.scenario.content_hash(),
                 "model": model_fingerprint(),
@@ -139,7 +138,7 @@ class AttributionPlan:
             values = tuple((PREFIX + p, float((mask >> i) & 1)) for i, p in enumerate(self.pillars))
             for r in range(self.replications):
                 seed = seeds[r]
-                run_id = _sha256(
+                run_id = _plan_sha256(
                     {
                         "scenario": full_hash,
                         "model": model,
@@ -200,9 +199,8 @@ class AttributionPlan:
         }
 
 
-def _sha256(payload: object) -> str:
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=list)
-    return hashlib.sha256(text.encode()).hexdigest()
+def _plan_sha256(payload: object) -> str:
+    return payload_sha256(payload, default=list)
 
 
 def make_plan(

@@ -18,7 +18,6 @@ writes, but a user copying files together could); :func:`stored_run_ids` reports
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from growthpole.io import (
     write_json,
     write_parquet,
 )
+from growthpole.provenance import bytes_sha256
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -108,7 +108,7 @@ def stored_run_ids(directory: str | Path) -> pd.Series:
 def write_part(directory: str | Path, frame: pd.DataFrame) -> Path:
     """Write one batch of runs atomically; returns the part's path."""
     run_ids = sorted(frame.run_id.unique())
-    digest = hashlib.sha256("\n".join(run_ids).encode()).hexdigest()[:20]
+    digest = bytes_sha256("\n".join(run_ids).encode())[:20]
     path = Path(directory) / RESULTS / f"part-{digest}.parquet"
     write_parquet(path, frame.reset_index(drop=True))
     return path

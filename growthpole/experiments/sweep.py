@@ -38,8 +38,6 @@ older model are never mixed with new ones: after a model change, a sweep directo
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -58,6 +56,7 @@ from growthpole.experiments.design import (
 )
 from growthpole.levers import COEFFICIENTS, LEVERS, PILLARS
 from growthpole.parameters import PARAMETER_SPECS, ModelParameters
+from growthpole.provenance import payload_sha256, tree_sha256
 from growthpole.scenario import (
     MAX_REPLICATIONS,
     NAME_PATTERN,
@@ -221,7 +220,7 @@ class Sweep:
             "outcomes": self.outcomes.model_dump(mode="json"),
             "format": STORE_FORMAT,
         }
-        return _sha256(payload)
+        return payload_sha256(payload)
 
     def manifest_fields(self) -> dict[str, object]:
         """What the manifest records about the sweep itself."""
@@ -265,7 +264,7 @@ class Sweep:
             values = tuple((f.name, float(v)) for f, v in zip(self.factors, row, strict=True))
             for replication in range(self.replications):
                 seed = seeds[replication]
-                run_id = _sha256(
+                run_id = payload_sha256(
                     {
                         "base": base_hash,
                         "model": model,
@@ -370,7 +369,6 @@ def model_fingerprint() -> str:
     from growthpole.data import data_dir
 
     package = Path(growthpole.__file__).resolve().parent
-    digest = hashlib.sha256()
     sources = sorted(
         p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in _NOT_MODEL
     )
@@ -380,16 +378,7 @@ def model_fingerprint() -> str:
         for p in data.rglob("*")
         if p.is_file() and p.suffix in (".csv", ".json", ".yaml", ".yml", ".parquet")
     )
-    for root, files in ((package, sources), (data, data_files)):
-        for path in files:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _sha256(payload: object) -> str:
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return tree_sha256([(package, sources), (data, data_files)])
 
 
 # ---------------------------------------------------------------------------------------
