@@ -53,7 +53,7 @@ from growthpole.regions import (
     UNSKILLED,
 )
 from growthpole.scenario import LAST_YEAR, Scenario, load_scenario
-from growthpole.schedule import SCHEDULE, SWITCHABLE, Schedule
+from growthpole.schedule import SCHEDULE, SUB_TERM_SWITCHES, Schedule
 from growthpole.seeds import INITIAL_STATE, YEARS, generator, replication_seeds, substream
 from growthpole.state import FirmTable, PlatformTable, RegionState, TalentTable, WorldState
 
@@ -253,17 +253,27 @@ class GrowthPoleModel(mesa.Model):
         drawn = replication_input(scenario, seed_sequence, replication)
         self.params = parameters or drawn.parameters
         self.parameter_regimes = dict(sorted((parameter_regimes or {}).items()))
+        for first_year, regime in self.parameter_regimes.items():
+            if not (
+                isinstance(first_year, int)
+                and scenario.start_year < first_year <= scenario.end_year
+                and isinstance(regime, ModelParameters)
+            ):
+                raise ValueError(
+                    f"parameter_regimes: {first_year!r} -> {type(regime).__name__}; allowed: "
+                    f"a year in {scenario.start_year + 1}..{scenario.end_year} (the first "
+                    f"simulated year of the regime) -> ModelParameters"
+                )
         self.lever_coefficients = drawn.lever_coefficients
         self.parameter_draw, self.coefficient_draw = drawn.parameter_draw, drawn.coefficient_draw
         self.seed_sequence = seed_sequence
         self.replication = replication
         self.schedule = schedule
         self.switches = dict(switches or {})
-        unknown = set(self.switches) - set(SWITCHABLE)
+        allowed = (*schedule.switches, *SUB_TERM_SWITCHES)
+        unknown = set(self.switches) - set(allowed)
         if unknown:
-            raise ValueError(
-                f"unknown mechanism switch(es) {sorted(unknown)}; allowed: {SWITCHABLE}"
-            )
+            raise ValueError(f"unknown mechanism switch(es) {sorted(unknown)}; allowed: {allowed}")
         self.check_invariants = check_invariants
         self.year = scenario.start_year
         # the national closure: one path of real and deflator growth per replication

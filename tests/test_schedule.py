@@ -110,3 +110,21 @@ def test_a_parameter_regime_is_the_parameters_swapped_before_its_first_year():
         scenario, np.random.SeedSequence(5), parameter_regimes={2022: base.params}
     ).run()
     pd.testing.assert_frame_equal(same, plain)
+
+
+def test_bad_parameter_regimes_and_switches_of_a_custom_schedule():
+    """A regime year outside the simulated years, or a value that is not ModelParameters,
+    is refused naming what is allowed; a custom step's own switch is accepted."""
+    scenario = tiny_scenario()
+    params = GrowthPoleModel(scenario, np.random.SeedSequence(1)).params
+    for regimes in ({2019: params}, {2026: params}, {2022: {"tfp_drift": 0.01}}):
+        with pytest.raises(
+            ValueError, match=r"parameter_regimes: .*allowed: a year in 2020\.\.2025"
+        ):
+            GrowthPoleModel(scenario, np.random.SeedSequence(1), parameter_regimes=regimes)
+    probe = Step("probe", lambda context: None, switch="probe")
+    schedule = SCHEDULE.inserted(probe, after="migration")
+    model = GrowthPoleModel(
+        scenario, np.random.SeedSequence(1), schedule=schedule, switches={"probe": False}
+    )
+    assert model.switches == {"probe": False}
