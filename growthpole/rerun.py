@@ -42,7 +42,6 @@ from growthpole.io import (
     exclusive_directory,
     remove_listed_outputs,
     remove_temporaries,
-    write_csv,
     write_json,
     write_parquet,
 )
@@ -179,7 +178,7 @@ def _run_locked(
     command: Sequence[str] | None,
     executor: Any = None,
 ) -> DirectoryRun:
-    from growthpole.runner import RunResult, manifest, run_scenario, summarise
+    from growthpole.runner import RUN_FILES, RunResult, manifest, run_scenario, write_results
 
     manifest_path = directory / MANIFEST
     explicit = parameters
@@ -232,7 +231,7 @@ def _run_locked(
         manifest_path,
         manifest(placeholder, complete=False, command=list(command) if command else None),
     )
-    for name in (CITY_YEAR, SUMMARY):  # an old complete-looking file must not survive
+    for name in RUN_FILES:  # an old complete-looking file must not survive
         (directory / name).unlink(missing_ok=True)
 
     def keep(replication: int, frame: pd.DataFrame) -> None:
@@ -248,16 +247,9 @@ def _run_locked(
         on_replication=keep,
         executor=executor,
     )
-    write_parquet(directory / CITY_YEAR, result.city_year)
-    write_csv(directory / SUMMARY, summarise(result))
     result.extra.update(extra)
-    result.extra["files_sha256"] = {
-        name: file_sha256(directory / name) for name in (CITY_YEAR, SUMMARY)
-    }
     result.extra["replications_resumed"] = len(completed)
-    write_json(
-        manifest_path, manifest(result, complete=True, command=list(command) if command else None)
-    )
+    write_results(result, directory, command=list(command) if command else None)
     _remove_parts(directory)
     return DirectoryRun(directory, result, reused=len(completed))
 

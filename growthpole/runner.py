@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from growthpole.fiscal import FISCAL_FILE
 from growthpole.io import WRITTEN_BY, exclusive_directory, write_csv, write_json, write_parquet
 from growthpole.model import GrowthPoleModel
 from growthpole.parameters import ModelParameters
+from growthpole.rerun import CITY_YEAR, MANIFEST, SUMMARY
 from growthpole.scenario import Scenario
 from growthpole.seeds import replication_seeds, seed_record
 
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from growthpole.experiments.base import Executor
 
 SUMMARY_QUANTILES = (0.05, 0.5, 0.95)
+#: the result files of a run directory, beside manifest.json (written by write_results)
+RUN_FILES = (CITY_YEAR, SUMMARY, FISCAL_FILE)
 
 
 def simulate(
@@ -245,7 +249,7 @@ def manifest(
         "command": command or sys.argv,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "complete": complete,
-        "files": ["city_year.parquet", "summary.csv", "fiscal.csv"],
+        "files": list(RUN_FILES),
         **result.extra,
     }
 
@@ -265,6 +269,23 @@ def _draws(result: RunResult) -> dict[str, object]:
     return {"parameters_drawn": True, "replication_draws": cells}
 
 
+def write_results(result: RunResult, directory: Path, *, command: list[str] | None = None) -> None:
+    """The one writer of a run's results, into a directory the caller holds locked
+    (growthpole.io.exclusive_directory): ``city_year.parquet``, ``summary.csv`` and
+    ``fiscal.csv``, each atomically, then ``manifest.json`` with ``complete: true``, the data
+    fingerprint and the outputs' SHA-256, last. :func:`write_run` and ``growthpole run``
+    (growthpole.rerun.run_to_directory) both end with it."""
+    from growthpole.fiscal import fiscal_summary  # cost by pillar and year (issue 17)
+    from growthpole.provenance import data_fingerprint, file_sha256
+
+    write_parquet(directory / CITY_YEAR, result.city_year)
+    write_csv(directory / SUMMARY, summarise(result))
+    write_csv(directory / FISCAL_FILE, fiscal_summary(result.scenario, result.city_year))
+    result.extra.setdefault("data_sha256", data_fingerprint())
+    result.extra["files_sha256"] = {name: file_sha256(directory / name) for name in RUN_FILES}
+    write_json(directory / MANIFEST, manifest(result, complete=True, command=command))
+
+
 def write_run(
     result: RunResult,
     directory: str | Path,
@@ -272,13 +293,9 @@ def write_run(
     overwrite: bool = False,
     command: list[str] | None = None,
 ) -> Path:
-    """Write the run directory atomically; the manifest says ``complete: true`` last."""
-    from growthpole.fiscal import fiscal_summary  # cost by pillar and year (issue 17)
-
+    """Write a computed run into a directory: the manifest with ``complete: false`` first,
+    then :func:`write_results` (the manifest says ``complete: true`` last)."""
     with exclusive_directory(directory, overwrite=overwrite) as directory:
-        write_json(directory / "manifest.json", manifest(result, complete=False, command=command))
-        write_parquet(directory / "city_year.parquet", result.city_year)
-        write_csv(directory / "summary.csv", summarise(result))
-        write_csv(directory / "fiscal.csv", fiscal_summary(result.scenario, result.city_year))
-        write_json(directory / "manifest.json", manifest(result, complete=True, command=command))
+        write_json(directory / MANIFEST, manifest(result, complete=False, command=command))
+        write_results(result, directory, command=command)
     return directory

@@ -13,14 +13,13 @@ that value over the whole horizon.
 
 from __future__ import annotations
 
-import reprlib
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from growthpole.errors import ScenarioError
+from growthpole.errors import ScenarioError, input_error, short_repr
 from growthpole.parameters import ModelParameters, make_parameters
 from growthpole.provenance import payload_sha256
 
@@ -196,10 +195,6 @@ class Scenario(BaseModel):
         return build_scenario(data, source=self.source_path)
 
 
-def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc if part not in ("int", "float", "dict[int,float]"))
-
-
 def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
     """Validate a parsed mapping into a :class:`Scenario` (all checks, one error line)."""
     file = str(source) if source is not None else None
@@ -217,34 +212,9 @@ def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
     try:
         scenario = Scenario.model_validate({**data, "source_path": file})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = _format_loc(err["loc"])
-        if err["type"] == "extra_forbidden":
-            allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
-            if key.startswith("scale."):
-                allowed = ", ".join(Scale.model_fields)
-            if key.startswith("budget."):
-                allowed = ", ".join(Budget.model_fields)
-            if key.startswith("uncertainty."):
-                allowed = ", ".join(Uncertainty.model_fields)
-            raise ScenarioError(f"unknown key; allowed: {allowed}", file=file, key=key) from None
-        if err["type"] == "missing":
-            raise ScenarioError("required key is missing", file=file, key=key) from None
-        raise ScenarioError(
-            f"{err['msg']} (got {_short(err.get('input'))})"[:300], file=file, key=key or None
-        ) from None
+        raise input_error(exc, Scenario, file=file) from None
     _check_scenario(scenario, file)
     return scenario
-
-
-_REPR = reprlib.Repr()  # Python 3.11: limits are attributes
-_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxset = 3, 4, 4, 4
-_REPR.maxstring = _REPR.maxother = 60
-
-
-def _short(value: Any) -> str:
-    """A bounded repr of user input (never walks a whole alias-expanded structure)."""
-    return _REPR.repr(value)
 
 
 def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
@@ -253,7 +223,7 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
         if not isinstance(key, str):
             allowed = ", ".join(k for k in Scenario.model_fields if k != "source_path")
             raise ScenarioError(
-                f"top-level key {_short(key)} is not text; allowed: {allowed}",
+                f"top-level key {short_repr(key)} is not text; allowed: {allowed}",
                 file=file,
                 key=str(key),
             )
@@ -270,7 +240,7 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
         for name, value in block.items():
             if not isinstance(name, str):
                 raise ScenarioError(
-                    f"{section[:-1]} name {_short(name)} is not text",
+                    f"{section[:-1]} name {short_repr(name)} is not text",
                     file=file,
                     key=f"{section}.{name}",
                 )
@@ -282,20 +252,22 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
                         else ("a number or a {year: number} schedule")
                     )
                     raise ScenarioError(
-                        f"must be {shape}, got {_short(value)}", file=file, key=f"{section}.{name}"
+                        f"must be {shape}, got {short_repr(value)}",
+                        file=file,
+                        key=f"{section}.{name}",
                     )
                 continue
             for year, entry in value.items():
                 if isinstance(year, bool) or not isinstance(year, int):
                     raise ScenarioError(
-                        f"schedule year {_short(year)} is not a whole year; a "
+                        f"schedule year {short_repr(year)} is not a whole year; a "
                         f"schedule maps years to numbers",
                         file=file,
                         key=f"levers.{name}",
                     )
                 if isinstance(entry, bool) or not isinstance(entry, int | float):
                     raise ScenarioError(
-                        f"must be a number, got {_short(entry)}",
+                        f"must be a number, got {short_repr(entry)}",
                         file=file,
                         key=f"levers.{name}.{year}",
                     )

@@ -224,9 +224,23 @@ def test_moments_come_from_data():
         (
             {"targets": [{"kind": "gdp_per_capita", "city": "shaoxing"}]},
             "targets.0.kind",
-            "unknown target kind",
+            "got 'gdp_per_capita'; allowed: 'gdp', 'real_growth'",
         ),
-        ({"targets": [{"kind": "gdp", "city": "wenzhou"}]}, "targets.0.city", "unknown city"),
+        (
+            {"targets": [{"kind": "gdp", "city": "wenzhou"}]},
+            "targets.0.city",
+            "allowed: 'shaoxing', 'hangzhou'",
+        ),
+        (
+            {"targets": [{"kind": "gdp", "city": "shaoxing", "weigth": 1}]},
+            "targets.0.weigth",
+            "unknown key; allowed: kind, city, weight",
+        ),
+        (
+            {"parameters": {"tfp_drift": {"lower": 0, "upper": 1, "dflt": 0}}},
+            "parameters.tfp_drift.dflt",
+            "unknown key; allowed: lower, upper, default",
+        ),
         ({"window": "2019:2005"}, "window", "START < END"),
         ({"window": "2005-2019"}, "window", "START:END"),
         ({"replications": 0}, "replications", "greater than or equal"),

@@ -29,6 +29,7 @@ from growthpole import model as model_module
 from growthpole.errors import ModelInvariantError, OutputError
 from growthpole.experiments import store
 from growthpole.io import write_parquet
+from growthpole.provenance import bytes_sha256
 from growthpole.regions import REGION_INDEX
 from growthpole.schedule import SCHEDULE, Step
 
@@ -103,7 +104,11 @@ SCENARIO_CASES = [
     ),
     ("missing_name", "start_year: 2019\n", ["key 'name'", "required key is missing"]),
     ("wrong_type", {"seed": "abc"}, ["key 'seed'", "valid integer"]),
-    ("wrong_type_mapping", {"scale": 5}, ["key 'scale'", "valid dictionary"]),
+    (
+        "wrong_type_mapping",
+        {"scale": 5},
+        ["key 'scale'", "must be a mapping of keys to values, got 5"],
+    ),
     ("out_of_range", {"replications": 0}, ["key 'replications'", "greater than or equal to 1"]),
     (
         "year_out_of_range",
@@ -897,14 +902,23 @@ def test_resumable_writer_matches_the_plain_writer(tmp_path):
     """Writing through per-replication parts changes no byte of city_year.parquet compared
     with run_scenario + write_run (the parts round-trip exactly)."""
     from growthpole.rerun import run_to_directory
-    from growthpole.runner import run_scenario, write_run
+    from growthpole.runner import RUN_FILES, run_scenario, write_run
 
     scenario = tiny_scenario(replications=3, end_year=2021)
     write_run(run_scenario(scenario), tmp_path / "plain")
     run_to_directory(scenario, tmp_path / "parts")
-    assert (tmp_path / "plain" / "city_year.parquet").read_bytes() == (
-        tmp_path / "parts" / "city_year.parquet"
-    ).read_bytes()
+    plain, parts = _tree(tmp_path / "plain"), _tree(tmp_path / "parts")
+    # one writer (runner.write_results): the same files, the same result bytes, and both
+    # manifests list every file with its hash
+    lock = {".growthpole.lock"}  # the directory lock file (growthpole.io)
+    assert set(plain) - lock == set(parts) - lock == {"manifest.json", *RUN_FILES}
+    for name in RUN_FILES:
+        assert plain[name] == parts[name], name
+    for tree in (plain, parts):
+        recorded = json.loads(tree["manifest.json"])
+        assert recorded["complete"] is True and recorded["files"] == list(RUN_FILES)
+        assert recorded["files_sha256"] == {name: bytes_sha256(tree[name]) for name in RUN_FILES}
+        assert recorded["data_sha256"]
 
 
 # =======================================================================================

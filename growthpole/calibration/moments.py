@@ -94,12 +94,23 @@ class GdpLevel(MomentKind):
     error_unit = "log points (≈ relative error of GDP, current prices)"
 
     def observed(self, city: str, years: Sequence[int]) -> dict[int, float]:
+        """Published log GDP on the model's basis: figures published on the 5th economic
+        census's basis (2024 on) are moved back by the census revision (a derivation,
+        data.census_5_revision; the model's levels continue the pre-census basis)."""
         panel = data_module.active_city_panel()
         rows = panel[panel.city_code.astype(int) == CORRIDOR_CITY_CODES[city]]
         wanted = {int(y) for y in years}
+        revision = 0.0
+        if "census_5_basis" in rows and rows.census_5_basis.astype(bool).any():
+            revision = data_module.census_5_revision()[0]
+        basis = (
+            rows.census_5_basis.astype(bool)
+            if "census_5_basis" in rows
+            else np.zeros(len(rows), bool)
+        )
         return {
-            int(y): float(np.log(v))
-            for y, v in zip(rows.year, rows.gdp_100m_cny, strict=True)
+            int(y): float(np.log(v)) - (revision if on_census_5 else 0.0)
+            for y, v, on_census_5 in zip(rows.year, rows.gdp_100m_cny, basis, strict=True)
             if int(y) in wanted
         }
 

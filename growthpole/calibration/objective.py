@@ -30,7 +30,7 @@ from growthpole.errors import ModelInvariantError, OutputError
 from growthpole.io import write_json
 from growthpole.model import GrowthPoleModel
 from growthpole.parameters import ModelParameters, make_parameters
-from growthpole.scenario import Scale, Scenario, build_scenario
+from growthpole.scenario import Scale, Scenario, build_scenario, load_calibrated_parameters
 from growthpole.seeds import replication_seeds
 
 CHECKPOINT_VERSION = 1
@@ -49,6 +49,9 @@ class Problem:
     moments: MomentSet
     seeds: tuple[np.random.SeedSequence, ...]
     break_year: int | None = None
+    #: the free parameters that are lever coefficients (set in the scenario's
+    #: ``lever_coefficients``, not in ModelParameters)
+    coefficients: tuple[str, ...] = ()
 
     @classmethod
     def from_spec(
@@ -65,6 +68,7 @@ class Problem:
         Replications are ``first_replication, ...`` of the spec's seed tree (all spawned in
         the parent): the search uses 0..R-1, the hindcast the next ones (fresh draws)."""
         scale = scale or spec.scale
+        policy = spec.policy_scenario()
         scenario = build_scenario(
             {
                 "name": f"calibration-{spec.name}",
@@ -73,12 +77,27 @@ class Problem:
                 "replications": replications or spec.replications,
                 "seed": spec.seed % 2**63,
                 "scale": scale.model_dump(),
-                "levers": {},
+                # no policy lever (the historical economy), or the spec's policy scenario's
+                "levers": {} if policy is None else dict(policy.levers),
+                "lever_coefficients": {} if policy is None else dict(policy.lever_coefficients),
+                "budget": None
+                if policy is None or policy.budget is None
+                else policy.budget.model_dump(),
                 # the window's end is the information date: the initial state and shares read
                 # nothing published after it, also when the run continues past it (hindcast)
                 "information_year": spec.end,
             }
         )
+        # beneath `fixed:`: the policy scenario's calibration file and parameters
+        base: dict[str, float] = {}
+        if policy is not None:
+            if policy.calibration:
+                base.update(
+                    load_calibrated_parameters(
+                        policy.resolve(policy.calibration), scenario_file=policy.source_path
+                    )
+                )
+            base.update(policy.parameters)
         moments = MomentSet.build(spec.targets, spec.start, spec.end)
         count = replications or spec.replications
         seeds = tuple(replication_seeds(spec.seed, first_replication + count)[first_replication:])
@@ -87,11 +106,12 @@ class Problem:
             names=names,
             lower=np.array([spec.free_parameter(n).lower for n in names]),
             upper=np.array([spec.free_parameter(n).upper for n in names]),
-            fixed=dict(spec.fixed),
+            fixed={**base, **spec.fixed},
             scenario=scenario,
             moments=moments,
             seeds=seeds,
             break_year=spec.regimes.break_year if spec.regimes else None,
+            coefficients=spec.coefficient_names,
         )
 
     def values(self, unit: np.ndarray) -> dict[str, float]:
@@ -109,6 +129,7 @@ class Problem:
     ) -> tuple[dict[str, float], dict[str, float] | None]:
         """(values before the break, values from the break year on or None): fixed ones,
         then the estimated ones; ``name@YEAR`` overrides ``name`` after the break."""
+        values = {k: v for k, v in values.items() if k not in self.coefficients}
         before = {**self.fixed, **{k: v for k, v in values.items() if "@" not in k}}
         late = {k.split("@")[0]: v for k, v in values.items() if "@" in k}
         return before, ({**before, **late} if late else None)
@@ -118,9 +139,16 @@ class Problem:
         return make_parameters(self.regime_values(self.values(unit))[0])
 
     def run_model(self, values: dict[str, float], replication: int) -> GrowthPoleModel:
-        """The model stepped to the scenario's end at ``values``, one replication."""
+        """The model stepped to the scenario's end at ``values``, one replication (free
+        lever coefficients go to the scenario's ``lever_coefficients``)."""
+        scenario = self.scenario
+        if self.coefficients:
+            coefficients = {n: float(values[n]) for n in self.coefficients}
+            scenario = scenario.model_copy(
+                update={"lever_coefficients": {**scenario.lever_coefficients, **coefficients}}
+            )
         return run_with_regimes(
-            self.scenario,
+            scenario,
             self.seeds[replication],
             replication,
             *self.regime_values(values),

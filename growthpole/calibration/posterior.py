@@ -89,7 +89,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from growthpole.calibration.objective import Problem
 from growthpole.calibration.spec import CalibrationSpec, load_spec
-from growthpole.errors import OutputError, ScenarioError
+from growthpole.errors import OutputError, ScenarioError, input_error
 from growthpole.provenance import bytes_sha256, payload_sha256
 
 #: ε of generation 0: every prior draw whose model runs is accepted (failed runs have an
@@ -195,16 +195,8 @@ def build_settings(
     try:
         settings = PosteriorSettings.model_validate({**data, "source_path": file})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"] if p not in ("int", "float", "literal"))
-        if err["type"] == "extra_forbidden":
-            raise ScenarioError(
-                "unknown key; see docs/calibration.md (posterior) for the keys allowed",
-                file=file,
-                key=key,
-            ) from None
-        raise ScenarioError(
-            f"{err['msg']} (got {err.get('input')!r})"[:300], file=file, key=key or None
+        raise input_error(
+            exc, PosteriorSettings, file=file, what="docs/calibration.md, posterior"
         ) from None
     if spec is not None:
         check_priors(settings, spec)
@@ -272,6 +264,10 @@ def _replications(settings: PosteriorSettings, spec: CalibrationSpec) -> int:
 # ---------------------------------------------------------------------------------------
 
 
+#: effective sample size below this share of the particles: the weights are degenerate
+DEGENERATE_SHARE = 0.1
+
+
 def parameter_keys(count: int) -> tuple[str, ...]:
     """pyabc's names of the unit-cube coordinates: p00, p01, ... (sorted = spec order, so
     that pyabc's alphabetical column order from its database matches the one in memory)."""
@@ -329,8 +325,64 @@ def _unit_prior(prior: Prior, lower: float, upper: float):
     return pyabc.RV("truncnorm", (0.0 - mean) / sd, (1.0 - mean) / sd, loc=mean, scale=sd)
 
 
+def catalogue_unit_prior(name: str, lower: float, upper: float):
+    """The catalogue prior of lever coefficient ``name`` (growthpole/levers.yaml: normal,
+    lognormal, beta or uniform), truncated to [lower, upper] and mapped to the unit
+    interval u = (x - lower) / (upper - lower), as a pyabc random variable."""
+    from pyabc.random_variables import RVBase
+
+    from growthpole.levers import COEFFICIENTS
+
+    class CataloguePrior(RVBase):  # type: ignore[misc]  # pyabc ships no type hints
+        """Density f_u(u) = w f(x) / (F(upper) - F(lower)) on [0, 1], x = lower + w u,
+        f and F the catalogue prior's density and cdf, w = upper - lower; drawn by inverse
+        cdf from numpy's global stream (which the sampler seeds per job)."""
+
+        def __init__(self) -> None:
+            self.name, self.lower, self.upper = name, float(lower), float(upper)
+            self.prior = COEFFICIENTS[name].prior.distribution()
+            self.low_cdf = float(self.prior.cdf(self.lower))
+            self.mass = float(self.prior.cdf(self.upper)) - self.low_cdf
+            self.width = self.upper - self.lower
+
+        def __reduce__(self):  # a closure class: rebuild it by name on a Dask worker
+            return (catalogue_unit_prior, (self.name, self.lower, self.upper))
+
+        def copy(self):
+            return catalogue_unit_prior(self.name, self.lower, self.upper)
+
+        def rvs(self, *args: Any, **kwargs: Any) -> float:
+            # numpy's global stream, as pyabc's own RVs: the sampler seeds it per job
+            draw = self.low_cdf + self.mass * np.random.random_sample()  # noqa: NPY002
+            return float((self.prior.ppf(draw) - self.lower) / self.width)
+
+        def pdf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+            x = np.asarray(x, dtype=float)
+            inside = (x >= 0.0) & (x <= 1.0)
+            value = self.prior.pdf(self.lower + self.width * x) * self.width / self.mass
+            return np.where(inside, value, 0.0)
+
+        def pmf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+            return self.pdf(x)
+
+        def cdf(self, x: Any, *args: Any, **kwargs: Any) -> Any:
+            x = np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
+            return (self.prior.cdf(self.lower + self.width * x) - self.low_cdf) / self.mass
+
+        def std(self) -> float:
+            """sd on the unit interval (numerical: the truncated catalogue prior)."""
+            from scipy import integrate
+
+            mean = integrate.quad(lambda u: u * float(self.pdf(u)), 0.0, 1.0)[0]
+            second = integrate.quad(lambda u: u * u * float(self.pdf(u)), 0.0, 1.0)[0]
+            return float(np.sqrt(max(second - mean**2, 0.0)))
+
+    return CataloguePrior()
+
+
 def prior_distribution(problem: Problem, priors: dict[str, Prior]):
-    """pyabc Distribution over the unit cube and the prior sd of each coordinate."""
+    """pyabc Distribution over the unit cube and the prior sd of each coordinate. A free
+    lever coefficient without a prior in the settings gets its catalogue prior."""
     import pyabc
 
     keys = parameter_keys(len(problem.names))
@@ -339,9 +391,13 @@ def prior_distribution(problem: Problem, priors: dict[str, Prior]):
     for key, name, lower, upper in zip(
         keys, problem.names, problem.lower, problem.upper, strict=True
     ):
-        rv = _unit_prior(priors.get(name, Prior()), float(lower), float(upper))
+        if name in problem.coefficients and name not in priors:
+            rv = catalogue_unit_prior(name, float(lower), float(upper))
+            sds.append(rv.std())
+        else:
+            rv = _unit_prior(priors.get(name, Prior()), float(lower), float(upper))
+            sds.append(float(rv.distribution.std()))
         rvs[key] = rv
-        sds.append(float(rv.distribution.std()))
     return pyabc.Distribution(**rvs), np.array(sds)
 
 
@@ -966,9 +1022,44 @@ def identification(
         out["jacobian"] = jacobian_directions(
             jacobian, problem.moments.weights, names, prior_sd, floor
         )
+        # d moment / d unit coordinate: the change of each moment over a parameter's whole
+        # prior range (its bounds), at the posterior median
+        if "failed" not in out["jacobian"]:
+            _visibility(out, jacobian, problem.moments.weights, names, prior_sd, floor, share)
+        observations = getattr(problem.moments, "observations", None)
+        if observations is not None and len(observations) == jacobian.shape[0]:
+            out["jacobian"]["moments_by_parameter"] = {
+                f"{problem.moments.targets[o.target].label}:{o.year}": {
+                    name: round(float(jacobian[i, j]), 6) for j, name in enumerate(names)
+                }
+                for i, o in enumerate(observations)
+            }
         if step is not None:
             out["jacobian"]["step_unit"] = step
     return out
+
+
+def _visibility(
+    out: dict[str, Any],
+    jacobian: np.ndarray,
+    weights: np.ndarray,
+    names: Sequence[str],
+    prior_sd: np.ndarray,
+    floor: float,
+    share: float,
+) -> None:
+    """Per parameter, the loss increase of a one-prior-sd move along its own axis,
+    Σ_i w_i (J_ij sd_j)², against the noise floor. A posterior that narrowed (sd ratio below
+    ``share``) along an axis the data cannot see (increase below the floor) narrowed on
+    Monte Carlo noise of the common random numbers, not on evidence: its verdict says so."""
+    for j, name in enumerate(names):
+        increase = float(np.sum(np.asarray(weights) * (jacobian[:, j] * prior_sd[j]) ** 2))
+        entry = out["parameters"][name]
+        entry["loss_increase_one_prior_sd"] = increase
+        entry["over_noise_floor"] = increase / floor if floor > 0 else math.inf
+        visible = floor <= 0 or increase >= floor
+        if entry["posterior_sd_over_prior_sd"] < share and not visible:
+            entry["verdict"] = "narrowed without evidence"
 
 
 def jacobian_directions(
@@ -1036,13 +1127,19 @@ def _summary(
         bounds = spec.free_parameter(name)
         prior = settings.priors.get(name, Prior())
         width = float(problem.upper[j] - problem.lower[j])
-        parameters[name] = {
-            "median": round(weighted_quantile(column, run.weights, 0.5), 6),
-            "p05": round(weighted_quantile(column, run.weights, 0.05), 6),
-            "p95": round(weighted_quantile(column, run.weights, 0.95), 6),
-            "mean": round(float(run.weights @ column), 6),
-            "sd": round(float(np.sqrt(run.weights @ (column - run.weights @ column) ** 2)), 6),
-            "prior": {
+        if name in problem.coefficients and name not in settings.priors:
+            from growthpole.levers import COEFFICIENTS
+
+            catalogue = COEFFICIENTS[name]
+            prior_block: dict[str, Any] = {
+                "distribution": f"catalogue {catalogue.prior.describe()}",
+                "lower": round(float(problem.lower[j]), 6),
+                "upper": round(float(problem.upper[j]), 6),
+                "sd": round(float(prior_sd[j] * width), 6),
+                "source": f"growthpole/levers.yaml ({catalogue.source.kind})",
+            }
+        else:
+            prior_block = {
                 "distribution": prior.distribution,
                 "lower": bounds.lower,
                 "upper": bounds.upper,
@@ -1052,10 +1149,18 @@ def _summary(
                     if prior.distribution == "normal"
                     else {}
                 ),
-            },
+            }
+        parameters[name] = {
+            "median": round(weighted_quantile(column, run.weights, 0.5), 6),
+            "p05": round(weighted_quantile(column, run.weights, 0.05), 6),
+            "p95": round(weighted_quantile(column, run.weights, 0.95), 6),
+            "mean": round(float(run.weights @ column), 6),
+            "sd": round(float(np.sqrt(run.weights @ (column - run.weights @ column) ** 2)), 6),
+            "prior": prior_block,
             "identification": diagnostic["parameters"][name]["verdict"],
         }
     ess = float(1.0 / np.sum(run.weights**2))
+    degenerate = ess < DEGENERATE_SHARE * len(run.weights)
     return {
         "name": settings.name,
         "date": datetime.now(UTC).date().isoformat(),
@@ -1066,7 +1171,10 @@ def _summary(
         "method": "ABC-SMC (pyabc), MSM distance, common random numbers",
         "particles": len(run.weights),
         "effective_sample_size": round(ess, 1),
-        "fixed": dict(spec.fixed),
+        # below DEGENERATE_SHARE of the particles, weighted quantiles rest on a handful of
+        # particles and the intervals are not reliable
+        "weights_degenerate": bool(degenerate),
+        "fixed": dict(problem.fixed),
         "regimes": None
         if spec.regimes is None
         else {

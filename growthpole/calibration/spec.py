@@ -27,21 +27,32 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from growthpole.calibration.base import CITIES
-from growthpole.errors import ScenarioError
+from growthpole.errors import ScenarioError, input_error
 from growthpole.parameters import PARAMETER_SPECS, make_parameters
 from growthpole.provenance import payload_sha256
-from growthpole.scenario import FIRST_YEAR, LAST_YEAR, NAME_PATTERN, Scale, read_yaml
+from growthpole.scenario import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    NAME_PATTERN,
+    Scale,
+    Scenario,
+    load_scenario,
+    read_yaml,
+)
 
 TARGET_KINDS = ("gdp", "real_growth", "secondary_share", "population")
 
 
 class FreeParameter(BaseModel):
-    """Search bounds and starting value of one free parameter (in the parameter's unit)."""
+    """Search bounds and starting value of one free parameter (in the parameter's unit).
+
+    A lever coefficient (a name of :data:`growthpole.levers.COEFFICIENTS`) may omit its
+    bounds and default: they are then its prior's central 99.8% and its catalogue value
+    (:func:`coefficient_bounds`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    lower: float
-    upper: float
+    lower: float | None = None
+    upper: float | None = None
     default: float | None = None
 
 
@@ -144,6 +155,12 @@ class CalibrationSpec(BaseModel):
     fixed: dict[str, float] = Field(default_factory=dict)
     targets: list[Target]
     regimes: Regimes | None = None
+    scenario: str | None = Field(
+        None,
+        description="path (relative to the spec) of a policy scenario whose levers run in "
+        "the window; its calibration file and parameters are the base beneath `fixed:`, "
+        "and lever coefficients of its levers may be free parameters (issue 17)",
+    )
     search: SearchSettings = SearchSettings()
     diagnostics: DiagnosticSettings = DiagnosticSettings()
     source_path: str | None = Field(None, exclude=True)
@@ -173,12 +190,37 @@ class CalibrationSpec(BaseModel):
         return (*self.parameters, *late)
 
     def free_parameter(self, name: str) -> FreeParameter:
-        """Bounds of an estimated value (``name@YEAR`` shares ``name``'s)."""
-        return self.parameters[name.split("@")[0]]
+        """Bounds of an estimated value (``name@YEAR`` shares ``name``'s); a lever
+        coefficient's omitted bounds and default are filled from its prior."""
+        base = name.split("@")[0]
+        free = self.parameters[base]
+        if base in PARAMETER_SPECS:
+            return free
+        lower, upper, default = coefficient_bounds(base)
+        return FreeParameter(
+            lower=lower if free.lower is None else free.lower,
+            upper=upper if free.upper is None else free.upper,
+            default=default if free.default is None else free.default,
+        )
+
+    @property
+    def coefficient_names(self) -> tuple[str, ...]:
+        """The free parameters that are lever coefficients (the rest are structural)."""
+        return tuple(n for n in self.parameters if n not in PARAMETER_SPECS)
+
+    def policy_scenario(self) -> Scenario | None:
+        """The ``scenario:`` file read and validated (None without one)."""
+        if self.scenario is None:
+            return None
+        base = Path(self.source_path).parent if self.source_path else Path.cwd()
+        return load_scenario(base / self.scenario)
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of what determines the calibration."""
         payload = self.model_dump(mode="json", exclude={"source_path"})
+        scenario = self.policy_scenario()
+        if scenario is not None:  # the levers run in the window are part of the problem
+            payload["scenario_hash"] = scenario.content_hash()
         return payload_sha256(payload)
 
     def with_changes(self, **changes: Any) -> CalibrationSpec:
@@ -211,8 +253,18 @@ def parse_window(text: str, *, file: str | None = None, key: str = "window") -> 
     return start, end
 
 
-def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc if p not in ("int", "float", "literal"))
+#: prior mass outside the default bounds of a free lever coefficient (half on each side)
+COEFFICIENT_TAIL = 0.002
+
+
+def coefficient_bounds(name: str) -> tuple[float, float, float]:
+    """(lower, upper, default) of a free lever coefficient when the spec omits them: the
+    central 1 - COEFFICIENT_TAIL of its prior (growthpole/levers.yaml), and its value."""
+    from growthpole.levers import COEFFICIENTS
+
+    coefficient = COEFFICIENTS[name]
+    lower, upper = coefficient.prior.interval(1.0 - COEFFICIENT_TAIL)
+    return lower, upper, coefficient.value
 
 
 def build_spec(data: Any, *, source: str | Path | None = None) -> CalibrationSpec:
@@ -225,29 +277,7 @@ def build_spec(data: Any, *, source: str | Path | None = None) -> CalibrationSpe
     try:
         spec = CalibrationSpec.model_validate({**data, "source_path": file})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = _format_loc(err["loc"])
-        if err["type"] == "extra_forbidden":
-            raise ScenarioError(
-                "unknown key; see docs/calibration.md for the keys allowed", file=file, key=key
-            ) from None
-        if err["type"] == "missing":
-            raise ScenarioError("required key is missing", file=file, key=key) from None
-        if err["type"] == "literal_error" and key.endswith("kind"):
-            raise ScenarioError(
-                f"unknown target kind {err.get('input')!r}; allowed: {', '.join(TARGET_KINDS)}",
-                file=file,
-                key=key,
-            ) from None
-        if err["type"] == "literal_error" and key.endswith("city"):
-            raise ScenarioError(
-                f"unknown city {err.get('input')!r}; allowed: {', '.join(CITIES)}",
-                file=file,
-                key=key,
-            ) from None
-        raise ScenarioError(
-            f"{err['msg']} (got {err.get('input')!r})"[:300], file=file, key=key or None
-        ) from None
+        raise input_error(exc, CalibrationSpec, file=file, what="docs/calibration.md") from None
     _check_spec(spec, file)
     return spec
 
@@ -256,14 +286,17 @@ def _check_spec(spec: CalibrationSpec, file: str | None) -> None:
     parse_window(spec.window, file=file)
     if not spec.parameters:
         raise ScenarioError("at least one free parameter is required", file=file, key="parameters")
-    for name, free in spec.parameters.items():
+    scenario = _check_scenario(spec, file)
+    for name in spec.parameters:
         key = f"parameters.{name}"
         meta = PARAMETER_SPECS.get(name)
         if meta is None:
+            _check_coefficient(spec, name, scenario, file)
+            continue
+        free = spec.parameters[name]
+        if free.lower is None or free.upper is None:
             raise ScenarioError(
-                f"unknown parameter; allowed: {', '.join(sorted(PARAMETER_SPECS))}",
-                file=file,
-                key=key,
+                "a structural parameter needs lower and upper bounds", file=file, key=key
             )
         if not (meta.lower <= free.lower < free.upper <= meta.upper):
             raise ScenarioError(
@@ -284,6 +317,13 @@ def _check_spec(spec: CalibrationSpec, file: str | None) -> None:
                 "a parameter cannot be both free and fixed", file=file, key=f"fixed.{name}"
             )
     make_parameters(dict(spec.fixed), file=file, prefix="fixed")
+    if spec.regimes is not None and spec.coefficient_names:
+        raise ScenarioError(
+            "regimes and free lever coefficients cannot be combined (a coefficient has one "
+            "value over the window)",
+            file=file,
+            key="regimes",
+        )
     if spec.regimes is not None:
         start, end = parse_window(spec.window, file=file)
         if not (start < spec.regimes.break_year <= end):
@@ -323,6 +363,84 @@ def _check_spec(spec: CalibrationSpec, file: str | None) -> None:
         seen.add(target.label)
     if not any(t.weight > 0 for t in spec.targets):
         raise ScenarioError("at least one target needs a positive weight", file=file, key="targets")
+
+
+def _check_scenario(spec: CalibrationSpec, file: str | None) -> Scenario | None:
+    """The ``scenario:`` of a spec: a file that exists, validates, starts in the window's
+    first year and runs at least to its end."""
+    if spec.scenario is None:
+        return None
+    base = Path(file).parent if file else Path.cwd()
+    path = base / spec.scenario
+    if not path.is_file():
+        raise ScenarioError(
+            f"scenario file {path} does not exist (paths are relative to the spec)",
+            file=file,
+            key="scenario",
+        )
+    scenario = load_scenario(path)
+    start, end = parse_window(spec.window, file=file)
+    if scenario.start_year != start or scenario.end_year < end:
+        raise ScenarioError(
+            f"the scenario runs {scenario.start_year}-{scenario.end_year}; the window "
+            f"{start}:{end} must start in its start year and end by its end year",
+            file=file,
+            key="scenario",
+        )
+    return scenario
+
+
+def _check_coefficient(
+    spec: CalibrationSpec, name: str, scenario: Scenario | None, file: str | None
+) -> None:
+    """A free lever coefficient: a catalogue name, of a lever the scenario switches on (else
+    the data cannot see it), with bounds inside its prior's support."""
+    from growthpole.levers import COEFFICIENTS
+
+    key = f"parameters.{name}"
+    coefficient = COEFFICIENTS.get(name)
+    if coefficient is None:
+        raise ScenarioError(
+            f"unknown parameter; allowed: a structural parameter "
+            f"({', '.join(sorted(PARAMETER_SPECS))}) or a lever coefficient "
+            f"(`growthpole levers --coefficients`)",
+            file=file,
+            key=key,
+        )
+    if coefficient.role == "cost":
+        raise ScenarioError(
+            "a unit cost is not identified by outcome data; allowed: effect, in_trend and "
+            "competitor_share coefficients",
+            file=file,
+            key=key,
+        )
+    if scenario is None or coefficient.lever not in scenario.levers:
+        raise ScenarioError(
+            f"lever {coefficient.lever} is not switched on by the spec's scenario, so the "
+            f"data cannot see this coefficient; add `scenario:` with that lever",
+            file=file,
+            key=key,
+        )
+    bounds = spec.free_parameter(name)
+    assert bounds.lower is not None and bounds.upper is not None
+    low, high = coefficient.prior.support
+    if not (low <= bounds.lower < bounds.upper <= high):
+        raise ScenarioError(
+            f"bounds [{bounds.lower}, {bounds.upper}] must satisfy {low} <= lower < upper "
+            f"<= {high} (the support of the prior {coefficient.prior.describe()})",
+            file=file,
+            key=key,
+        )
+    if bounds.default is not None and not (bounds.lower <= bounds.default <= bounds.upper):
+        raise ScenarioError(
+            f"default {bounds.default} is outside the bounds [{bounds.lower}, {bounds.upper}]",
+            file=file,
+            key=f"{key}.default",
+        )
+    if name in spec.fixed:
+        raise ScenarioError(
+            "a parameter cannot be both free and fixed", file=file, key=f"fixed.{name}"
+        )
 
 
 def load_spec(

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from growthpole.errors import ScenarioError
+from growthpole.errors import ScenarioError, input_error
 from growthpole.experiments.design import (
     DESIGN_METHODS,
     FactorSpace,
@@ -386,21 +386,6 @@ def model_fingerprint() -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(
-        str(part)
-        for part in loc
-        if not (
-            isinstance(part, str)
-            and (
-                "[" in part
-                or part
-                in ("int", "float", "str", "literal['all']", "tuple[int, ...]", "dict[str,any]")
-            )
-        )
-    )
-
-
 def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
     """Validate a parsed mapping into a :class:`Sweep` (all checks, one error line)."""
     file = str(source) if source is not None else None
@@ -411,16 +396,8 @@ def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = _format_loc(err["loc"])
-        if err["type"] == "extra_forbidden":
-            models = {"design": DesignSpec, "outcomes": OutcomeSpec, "factors": FactorSpec}
-            model = models.get(key.split(".")[0], SweepSpec)
-            raise ScenarioError(
-                f"unknown key; allowed: {', '.join(model.model_fields)}", file=file, key=key
-            ) from None
-        parts = key.split(".")
-        if "range" in parts:  # a wrong-length or non-numeric range
+        parts = [str(p) for p in exc.errors()[0]["loc"]]
+        if "range" in parts:  # a wrong-length or non-numeric range: say what a range is
             at = ".".join(parts[: parts.index("range") + 1])
             raise ScenarioError(
                 f"range must be [low, high] (two numbers), got {_factor_input(data, parts)!r}"[
@@ -429,17 +406,7 @@ def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
                 file=file,
                 key=at,
             ) from None
-        if err["type"] == "missing":
-            raise ScenarioError("required key is missing", file=file, key=key) from None
-        if err["type"] in ("dict_type", "model_type"):
-            raise ScenarioError(
-                f"must be a mapping of keys to values, got {err.get('input')!r}"[:300],
-                file=file,
-                key=key,
-            ) from None
-        raise ScenarioError(
-            f"{err['msg']} (got {err.get('input')!r})"[:300], file=file, key=key or None
-        ) from None
+        raise input_error(exc, SweepSpec, file=file, what="docs/sweeps.md") from None
     base = _base_scenario(spec, file)
     factors = tuple(_check_factor(i, f, spec, base, file) for i, f in enumerate(spec.factors))
     names = [f.name for f in factors]
