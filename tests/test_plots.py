@@ -240,7 +240,7 @@ def test_chinese_place_names_render_with_a_cjk_font(tiny_run):
 
 
 def test_english_names_when_no_cjk_font(monkeypatch, tiny_run):
-    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(plots.theme, "cjk_font", lambda: None)
     assert plots.place_name("keqiao") == "Keqiao"
     assert plots.place_name("shaoxing") == "Shaoxing"
     fig = plots.corridor_map(tiny_run.city_year)
