@@ -45,6 +45,8 @@ from growthpole.plots.calibration import (
     MOMENT_UNITS,
     backtest_fans,
     calibration_fit,
+    hindcast,
+    loss_profiles,
 )
 from growthpole.plots.compare import (
     paired_difference,
@@ -132,8 +134,10 @@ __all__ = [
     "factor_label",
     "gdp_fan",
     "gdp_unit",
+    "hindcast",
     "index_interval",
     "latin_text",
+    "loss_profiles",
     "morris_mu_sigma",
     "net_flows",
     "outcome_by_factor",

@@ -4,6 +4,7 @@ the loss profiles of the estimated parameters and the rolling-origin backtests."
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -233,5 +234,153 @@ def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
         "Dots: published values on the model's pre-census basis (2022 unpublished; 2022-24 "
         "30th place completed with model draws of unpublished cities). growthpole backtest; "
         "docs/calibration.md.",
+    )
+    return fig
+
+
+@styled
+def hindcast(
+    city_year: pd.DataFrame,
+    result: Mapping[str, object],
+    *,
+    window: tuple[int, int],
+    observed: Mapping[str, pd.Series] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The hindcast of a calibration (:func:`growthpole.calibration.report.hindcast`: its
+    result and its city-year table): one panel per corridor city, GDP simulated (90% band and
+    median across replications) against the published values, with the in-sample RMSPE and
+    the out-of-sample MAPE in the title; and Shaoxing's national rank (simulated band and
+    median, published rank) when the result has it. The fitting ``window`` (first, last
+    year) is shaded. Each panel's gid is ``hindcast:<city>`` or ``hindcast:rank``.
+
+    ``observed``: published GDP per city (series indexed by year); read from the active
+    panel (:func:`growthpole.calibration.report.observed_gdp`) when None.
+    """
+    start, end = window
+    last = int(result["last_year"])  # type: ignore[call-overload]
+    errors: Mapping[str, Mapping[str, object]] = result["cities"]  # type: ignore[assignment]
+    cities = list(errors)
+    rank: Mapping[str, object] = result.get("national_rank") or {}  # type: ignore[assignment]
+    panels = cities + (["rank"] if rank.get("available") else [])
+    if observed is None:
+        from growthpole.calibration.report import observed_gdp
+
+        observed = {city: observed_gdp(city, start, last) for city in cities}
+    ncols = min(3, len(panels))
+    nrows = math.ceil(len(panels) / ncols)
+    fig, axes = _new(nrows, ncols, figsize=(13.0, 3.75 * nrows + 0.3), squeeze=False)
+    for ax, panel in zip(axes.flat, panels, strict=False):
+        ax.set_gid(f"hindcast:{panel}")
+        ax.axvspan(start, end, color="0.92", label=f"fitting window {start}-{end}")
+        if panel == "rank":
+            years_rows: list[Mapping[str, float]] = rank["years"]  # type: ignore[assignment]
+            frame = pd.DataFrame(years_rows)
+            ax.fill_between(
+                frame.year,
+                frame.simulated_p05,
+                frame.simulated_p95,
+                color=COLOURS["band90"],
+                alpha=0.6,
+                lw=0,
+                label="simulated 90% band",
+            )
+            ax.plot(
+                frame.year,
+                frame.simulated_median,
+                color=COLOURS["median"],
+                label="simulated median",
+            )
+            ax.plot(
+                frame.year,
+                frame.historical,
+                "o",
+                color=COLOURS["history"],
+                ms=4,
+                label="published",
+            )
+            ax.invert_yaxis()
+            ax.set_title(f"{place_name('shaoxing')}: national GDP rank", fontsize=9)
+            ax.set_ylabel("national GDP rank (1 = largest)", fontsize=8)
+        else:
+            rows = city_year[city_year.region == panel].groupby("year").gdp
+            years = np.array(sorted(rows.groups))
+            ax.fill_between(
+                years,
+                rows.quantile(0.05).to_numpy(),
+                rows.quantile(0.95).to_numpy(),
+                color=COLOURS["band90"],
+                alpha=0.6,
+                lw=0,
+                label="simulated 90% band",
+            )
+            ax.plot(
+                years, rows.median().to_numpy(), color=COLOURS["median"], label="simulated median"
+            )
+            published = observed.get(panel, pd.Series(dtype=float))
+            ax.plot(
+                published.index,
+                published.to_numpy(),
+                "o",
+                color=COLOURS["history"],
+                ms=4,
+                label="published",
+            )
+            fit = errors[panel]
+            panel_title = f"{place_name(panel)}: GDP"
+            if fit.get("in_sample_rmspe") is not None:
+                panel_title += f"\nRMSPE in {100 * float(fit['in_sample_rmspe']):.1f}%"  # type: ignore[arg-type]
+            if fit.get("out_of_sample_mape") is not None:
+                panel_title += f", MAPE out {100 * float(fit['out_of_sample_mape']):.1f}%"  # type: ignore[arg-type]
+            ax.set_title(panel_title, fontsize=9)
+            ax.set_ylabel(f"GDP, {gdp_unit()}, current prices", fontsize=8)
+        _year_axis(ax)
+        ax.tick_params(labelsize=7.5)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=7, loc="upper left")
+    fig.suptitle(
+        title
+        or f"Hindcast {start}-{last}, fitted on {start}-{end} "
+        f"({result['replications']} replications)",
+        fontweight="bold",
+    )
+    return fig
+
+
+@styled
+def loss_profiles(profiles: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Loss slices of a calibration across each parameter's search bounds, the others at the
+    estimate (growthpole.calibration.report.profile_table): one panel per parameter, the
+    estimate marked, the identification verdict in the title.
+
+    ``profiles``: columns ``parameter``, ``value``, ``loss``, ``estimate``; optional
+    ``verdict`` and ``unit``.
+    """
+    names = list(dict.fromkeys(profiles.parameter))
+    if not names:
+        fig, ax = _new()
+        _message(ax, "no loss profiles")
+        return fig
+    ncols = min(3, len(names))
+    nrows = math.ceil(len(names) / ncols)
+    fig, axes = _new(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows + 0.4), squeeze=False)
+    for ax, name in zip(axes.flat, names, strict=False):
+        rows = profiles[profiles.parameter == name]
+        ax.plot(rows.value, rows.loss, "o-", ms=3, color=COLOURS["median"], label="loss")
+        ax.axvline(float(rows.estimate.iloc[0]), color=COLOURS["threshold"], lw=1, label="estimate")
+        verdict = str(rows.verdict.iloc[0]) if "verdict" in rows else ""
+        lines = textwrap.wrap(verdict, 52, max_lines=2, placeholder=" …")
+        ax.set_title("\n".join([name, *lines]), fontsize=8)
+        unit = str(rows["unit"].iloc[0]) if "unit" in rows else ""
+        ax.set_xlabel(f"{name}, {unit}" if unit and unit != "nan" else name, fontsize=8)
+        ax.set_ylabel("loss (weighted moment distance)", fontsize=8)
+        ax.tick_params(labelsize=7.5)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=7, loc="best")
+    fig.suptitle(
+        title or "Loss profiles across the search bounds (others at the estimate)",
+        fontweight="bold",
     )
     return fig

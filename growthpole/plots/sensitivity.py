@@ -3,6 +3,7 @@ intervals, the Morris μ*-σ chart, and each variant's outcome against each fact
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,6 +12,7 @@ from matplotlib.figure import Figure
 
 from growthpole.plots.theme import (
     COLOURS,
+    _message,
     _new,
     _note,
     factor_label,
@@ -72,23 +74,29 @@ def sensitivity_indices(
     Borgonovo). Morris μ* is in the outcome's unit per factor range (the elementary effect of
     moving the factor across its range); Sobol' and δ are shares of the outcome's variance or
     distribution. Intervals are kept inside the index's domain (:func:`index_interval`).
+    An outcome that is constant across the variants (``index`` 'none': no index can be
+    claimed) gets a panel that says so, as does every outcome when none has an index.
     """
     if index is None:
         present = set(table["index"])
-        index = next((i for i in ("mu_star", "ST", "delta", "S1") if i in present), None)
-        if index is None:
-            raise ValueError("the table holds no sensitivity index (outcomes constant?)")
+        index = next((i for i in ("mu_star", "ST", "delta", "S1") if i in present), "none")
     rows = table[table["index"] == index]
-    outcomes = list(dict.fromkeys(rows.outcome))
+    outcomes = list(dict.fromkeys(table.outcome))
+    width = max(6.0 * len(outcomes), 9.0)
     fig, axes = _new(
         1,
-        len(outcomes),
-        figsize=(6.0 * len(outcomes), 0.75 * rows.factor.nunique() + 2.4),
+        max(len(outcomes), 1),
+        figsize=(width, 0.75 * table.factor.nunique() + 2.4),
         squeeze=False,
     )
     truncated = False
     for ax, outcome in zip(axes.flat, outcomes, strict=True):
         block = rows[rows.outcome == outcome].sort_values("estimate")
+        ax.set_title(outcome_label(outcome), fontsize=9.5)
+        if block.empty or index == "none":
+            _message(ax, "outcome constant across the variants:\nno sensitivity index")
+            ax.set_axis_off()
+            continue
         y = np.arange(len(block))
         estimate = block.estimate.to_numpy(dtype=float)
         low, high, cut = index_interval(block, index)
@@ -105,22 +113,23 @@ def sensitivity_indices(
             lw=1,
         )
         ax.set_yticks(y, [factor_label(f) for f in block.factor], fontsize=7.5)
-        ax.set_title(outcome_label(outcome), fontsize=9.5)
         ax.set_xlabel(_index_axis_label(index, outcome))
         ax.set_ylabel("factor (lever or pillar)")
         ax.axvline(0, color="#333333", lw=0.8)
         if index in NON_NEGATIVE_INDICES:
             ax.set_xlim(left=0)
-    n = int(rows.variants.iloc[0]) if "variants" in rows else None
-    fig.suptitle(
-        title or "Which factors matter: sensitivity indices with 95% bootstrap intervals",
-        fontweight="bold",
+    if not outcomes:
+        _message(axes.flat[0], "no outcome in the sensitivity table")
+    conf = (
+        round(100 * float(table.conf_level.iloc[0])) if "conf_level" in table and len(table) else 95
     )
+    heading = title or f"Which factors matter: sensitivity indices with {conf}% bootstrap intervals"
+    fig.suptitle("\n".join(textwrap.wrap(heading, int(9.5 * width))), fontweight="bold")
     notes = []
-    if n:
+    if "variants" in table and len(table):
         notes.append(
-            f"{n} variants x {int(rows.replications.iloc[0])} replications "
-            f"(common random numbers); method: {rows.method.iloc[0]}."
+            f"{int(table.variants.iloc[0])} variants x {int(table.replications.iloc[0])} "
+            f"replications (common random numbers); method: {table.method.iloc[0]}."
         )
     if truncated:
         notes.append(
