@@ -374,7 +374,7 @@ def loss_profiles(profiles: pd.DataFrame, *, title: str | None = None) -> Figure
         ax.set_title("\n".join([name, *lines]), fontsize=8)
         unit = str(rows["unit"].iloc[0]) if "unit" in rows else ""
         ax.set_xlabel(f"{name}, {unit}" if unit and unit != "nan" else name, fontsize=8)
-        ax.set_ylabel("loss (weighted moment distance)", fontsize=8)
+        ax.set_ylabel("MSM loss (weighted squared moment distance)", fontsize=8)
         ax.tick_params(labelsize=7.5)
     for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)
