@@ -164,15 +164,19 @@ def test_the_scan_ignores_table_code_and_plots_calls():
     assert not drawing("shared = self.client.scatter(payload, broadcast=True)\n")
 
 
-def test_notebook_magics_are_not_code():
+def test_notebook_code_cells_are_scanned_without_their_magics(tmp_path):
     notebook = {
-        "cells": [{"cell_type": "code", "source": ["%matplotlib inline\n", "x = 1\n"]}],
+        "cells": [
+            {"cell_type": "markdown", "source": ["plt.subplots() in prose is not code\n"]},
+            {"cell_type": "code", "source": ["%matplotlib inline\n", "x = 1\n"]},
+            {"cell_type": "code", "source": ["fig, ax = plt.subplots()\n"]},
+        ],
     }
-    path = ROOT / "notebooks" / "01_quickstart.ipynb"
-    assert "%matplotlib" in path.read_text(encoding="utf-8")  # what the rule is about
-    source = "".join(notebook["cells"][0]["source"])
-    kept = [line for line in source.splitlines() if not line.startswith("%")]
-    assert kept == ["x = 1"] and not drawing("\n".join(kept))
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    source = notebook_source(path)
+    assert "%matplotlib" not in source and "prose" not in source
+    assert drawing(source) == ["line 3: calls subplots()"]
 
 
 def _plots_calls(source: str) -> set[str]:
