@@ -216,6 +216,81 @@ def test_calibration_fit_bars_are_relative_deviations():
         plots.calibration_fit(pd.DataFrame({"moment": ["a"], "observed": [1.0]}))
 
 
+def _hindcast_inputs(city_year: pd.DataFrame):
+    """A calibration report's hindcast result (growthpole.calibration.report.hindcast) for
+    the tiny run, with made-up errors and a three-year rank table."""
+    years = sorted(int(y) for y in city_year.year.unique())
+    cities = ("shaoxing", "hangzhou")
+    result = {
+        "last_year": years[-1],
+        "replications": 2,
+        "cities": {c: {"in_sample_rmspe": 0.05, "out_of_sample_mape": None} for c in cities},
+        "national_rank": {
+            "available": True,
+            "years": [
+                {
+                    "year": y,
+                    "historical": 36,
+                    "simulated_median": 30 + k,
+                    "simulated_p05": 28 + k,
+                    "simulated_p95": 33 + k,
+                }
+                for k, y in enumerate(years[:3])
+            ],
+        },
+    }
+    observed = {c: pd.Series([100.0, 110.0], index=years[:2]) for c in cities}
+    return result, observed, (years[0], years[1])
+
+
+def test_hindcast_draws_each_city_and_the_rank_from_the_report(tiny_run):
+    city_year = tiny_run.city_year
+    result, observed, window = _hindcast_inputs(city_year)
+    fig = plots.hindcast(city_year, result, window=window, observed=observed)
+    panels = {ax.get_gid(): ax for ax in fig.axes if ax.get_visible()}
+    assert set(panels) == {"hindcast:shaoxing", "hindcast:hangzhou", "hindcast:rank"}
+    median = next(
+        line
+        for line in panels["hindcast:rank"].get_lines()
+        if line.get_label() == "simulated median"
+    )
+    np.testing.assert_allclose(median.get_ydata(), [30, 31, 32])
+    gdp = next(
+        line
+        for line in panels["hindcast:shaoxing"].get_lines()
+        if line.get_label() == "simulated median"
+    )
+    expected = city_year[city_year.region == "shaoxing"].groupby("year").gdp.median()
+    np.testing.assert_allclose(gdp.get_ydata(), expected.to_numpy())
+    assert "RMSPE in 5.0%" in panels["hindcast:shaoxing"].get_title()
+    _units_on_numeric_axes(fig)
+    result["national_rank"] = {"available": False}
+    fig = plots.hindcast(city_year, result, window=window, observed=observed)
+    assert "hindcast:rank" not in {ax.get_gid() for ax in fig.axes if ax.get_visible()}
+
+
+def test_loss_profiles_draw_the_profile_table():
+    profiles = pd.DataFrame(
+        {
+            "parameter": ["tfp_drift"] * 3 + ["migration_elasticity"] * 3,
+            "value": [0.0, 0.01, 0.02, 1.0, 2.0, 3.0],
+            "loss": [3.0, 1.0, 2.0, 5.0, 4.0, 6.0],
+            "estimate": [0.011] * 3 + [2.1] * 3,
+            "unit": ["1/yr"] * 3 + ["-"] * 3,
+            "verdict": ["identified"] * 6,
+        }
+    )
+    fig = plots.loss_profiles(profiles)
+    first = fig.axes[0]
+    loss = next(line for line in first.get_lines() if line.get_label() == "loss")
+    np.testing.assert_allclose(loss.get_xdata(), [0.0, 0.01, 0.02])
+    np.testing.assert_allclose(loss.get_ydata(), [3.0, 1.0, 2.0])
+    estimate = next(line for line in first.get_lines() if line.get_label() == "estimate")
+    assert estimate.get_xdata()[0] == pytest.approx(0.011)
+    assert "identified" in first.get_title() and "1/yr" in first.get_xlabel()
+    _labelled(fig)
+
+
 # ---- names and fonts ------------------------------------------------------------------------
 
 
@@ -240,7 +315,7 @@ def test_chinese_place_names_render_with_a_cjk_font(tiny_run):
 
 
 def test_english_names_when_no_cjk_font(monkeypatch, tiny_run):
-    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(plots.theme, "cjk_font", lambda: None)
     assert plots.place_name("keqiao") == "Keqiao"
     assert plots.place_name("shaoxing") == "Shaoxing"
     fig = plots.corridor_map(tiny_run.city_year)
@@ -572,6 +647,21 @@ def test_unit_check_can_fail():
     with pytest.raises(AssertionError, match="axis without a unit"):
         _units_on_numeric_axes(fig)
     plt.close(fig)
+
+
+def test_sensitivity_figure_says_when_an_outcome_is_constant():
+    """``growthpole sensitivity`` draws every outcome it analysed: one whose value does not
+    change across the variants (index 'none') gets a panel that says so, not an error."""
+    table = _morris_table()
+    constant = table[table["index"] == "mu_star"].assign(
+        outcome="gdp_real:2035", index="none", estimate=np.nan
+    )
+    fig = plots.sensitivity_indices(pd.concat([table, constant], ignore_index=True))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(titles) == 2 and "real GDP" in titles[1]
+    assert any("constant" in t.get_text() for t in fig.axes[1].texts)
+    only_constant = plots.sensitivity_indices(constant)
+    assert any("constant" in t.get_text() for t in only_constant.axes[0].texts)
 
 
 def test_sensitivity_titles_are_readable_and_carry_units():

@@ -432,7 +432,8 @@ def test_morris_finds_the_only_influential_factor(tmp_path):
 
 @pytest.mark.slow
 def test_sobol_indices_on_a_saltelli_design(tmp_path):
-    from growthpole.experiments.sensitivity import analyse, plot
+    from growthpole import plots
+    from growthpole.experiments.sensitivity import analyse
 
     directory = inert_and_price_sweep(tmp_path, {"method": "saltelli", "samples": 16, "seed": 5})
     table = analyse(directory, ["gdp:2023"], num_resamples=100)
@@ -444,7 +445,7 @@ def test_sobol_indices_on_a_saltelli_design(tmp_path):
     assert value["ST", "emission_intensity_polluting"] == pytest.approx(0.0, abs=1e-12)
     ci = table[table["index"] == "ST"]
     assert (ci.conf_low <= ci.estimate).all() and (ci.estimate <= ci.conf_high).all()
-    plot(table, tmp_path / "s.png")
+    plots.save_figure(plots.sensitivity_indices(table), tmp_path / "s.png")
     assert (tmp_path / "s.png").stat().st_size > 1000
 
 

@@ -38,7 +38,7 @@ from growthpole.calibration.objective import Problem
 from growthpole.calibration.optimise import Estimate, identification
 from growthpole.calibration.spec import CalibrationSpec
 from growthpole.errors import GrowthpoleError
-from growthpole.io import atomic_path, write_json, write_text
+from growthpole.io import write_json, write_text
 from growthpole.parameters import PARAMETER_SPECS
 from growthpole.regions import CORRIDOR_CITY_CODES
 from growthpole.scenario import Scale
@@ -345,116 +345,54 @@ def parameter_table(
     return rows
 
 
-# ---- figures ------------------------------------------------------------------------------
+# ---- figures (drawn by growthpole.plots.calibration) ----------------------------------
 
 
-def figure_hindcast(
-    path: Path, spec: CalibrationSpec, result: dict[str, object], city_year: pd.DataFrame
-) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rank = result["national_rank"]
-    panels = list(CITIES) + (["rank"] if rank.get("available") else [])  # type: ignore[union-attr]
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
-    last = int(result["last_year"])  # type: ignore[arg-type]
-    for ax, panel in zip(axes.flat, panels, strict=False):
-        ax.axvspan(spec.start, spec.end, color="0.92", label="fitting window")
-        if panel == "rank":
-            years = [r["year"] for r in rank["years"]]  # type: ignore[index]
-            ax.fill_between(
-                years,
-                [r["simulated_p05"] for r in rank["years"]],  # type: ignore[index]
-                [r["simulated_p95"] for r in rank["years"]],  # type: ignore[index]
-                color="tab:blue",
-                alpha=0.25,
-                label="simulated 90%",
-            )
-            ax.plot(
-                years,
-                [r["simulated_median"] for r in rank["years"]],  # type: ignore[index]
-                color="tab:blue",
-                label="simulated median",
-            )
-            ax.plot(
-                years,
-                [r["historical"] for r in rank["years"]],
-                "o",
-                color="k",  # type: ignore[index]
-                ms=4,
-                label="history",
-            )
-            ax.invert_yaxis()
-            ax.set_title("Shaoxing national GDP rank")
-            continue
-        rows = city_year[city_year.region == panel].groupby("year").gdp
-        years = np.array(sorted(rows.groups))
-        ax.fill_between(
-            years,
-            rows.quantile(0.05).to_numpy(),
-            rows.quantile(0.95).to_numpy(),
-            color="tab:blue",
-            alpha=0.25,
-            label="simulated 90%",
-        )
-        ax.plot(years, rows.median().to_numpy(), color="tab:blue", label="simulated median")
-        observed = observed_gdp(panel, spec.start, last)
-        ax.plot(observed.index, observed.to_numpy(), "o", color="k", ms=4, label="history")
-        errors = result["cities"][panel]  # type: ignore[index]
-        title = f"{panel}: GDP (100m CNY, current prices)"
-        if errors["in_sample_rmspe"] is not None:
-            title += f"\nRMSPE in {100 * errors['in_sample_rmspe']:.1f}%"
-        if errors["out_of_sample_mape"] is not None:
-            title += f", MAPE out {100 * errors['out_of_sample_mape']:.1f}%"
-        ax.set_title(title, fontsize=9)
-    from matplotlib.ticker import MaxNLocator
-
-    for ax in list(axes.flat)[: len(panels)]:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in list(axes.flat)[len(panels) :]:
-        ax.axis("off")
-    axes.flat[0].legend(fontsize=7, loc="upper left")
-    fig.suptitle(
-        f"Hindcast {spec.start}-{last}, fitted on {spec.window} "
-        f"({result['replications']} replications)"
-    )
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-
-
-def figure_profiles(
-    path: Path,
+def profile_table(
     spec: CalibrationSpec,
     problem: Problem,
     estimate: Estimate,
     verdicts: list[dict[str, object]],
-) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    dimension = len(spec.names)
-    columns = min(3, dimension)
-    rows = math.ceil(dimension / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
+) -> pd.DataFrame:
+    """The loss slices of :func:`growthpole.calibration.optimise.identification` as a table
+    (parameter, value, loss, estimate, unit, verdict): what
+    :func:`growthpole.plots.loss_profiles` draws."""
+    values = problem.values(estimate.unit)
+    frames = []
     for j, name in enumerate(spec.names):
-        ax = axes.flat[j]
         grid = problem.lower[j] + estimate.profile_grid * (problem.upper[j] - problem.lower[j])
-        ax.plot(grid, estimate.profile_losses[j], "o-", ms=3)
-        ax.axvline(problem.values(estimate.unit)[name], color="tab:red", lw=1)
-        ax.set_title(f"{name}\n{verdicts[j]['verdict'][:48]}", fontsize=8)
-    for ax in list(axes.flat)[dimension:]:
-        ax.axis("off")
-    fig.suptitle("Loss profiles across the search bounds (others at the estimate)")
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "parameter": name,
+                    "value": grid,
+                    "loss": estimate.profile_losses[j],
+                    "estimate": values[name],
+                    "unit": PARAMETER_SPECS[name.split("@")[0]].unit,
+                    "verdict": str(verdicts[j]["verdict"]),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def write_figures(
+    paths: dict[str, Path],
+    spec: CalibrationSpec,
+    result: dict[str, object],
+    city_year: pd.DataFrame,
+    profiles: pd.DataFrame,
+) -> None:
+    """The report's two figures, drawn by growthpole.plots (the charts the notebooks show)."""
+    from growthpole import plots
+
+    last = int(result["last_year"])  # type: ignore[call-overload]
+    observed = {city: observed_gdp(city, spec.start, last) for city in CITIES}
+    plots.save_figure(
+        plots.hindcast(city_year, result, window=(spec.start, spec.end), observed=observed),
+        paths["hindcast"],
+    )
+    plots.save_figure(plots.loss_profiles(profiles), paths["profiles"])
 
 
 # ---- writing ------------------------------------------------------------------------------
@@ -544,8 +482,9 @@ def write_outputs(
         ],
         "figures": [paths["hindcast"].name, paths["profiles"].name],
     }
-    figure_hindcast(paths["hindcast"], spec, headline, headline_table)
-    figure_profiles(paths["profiles"], spec, problem, estimate, verdicts)
+    write_figures(
+        paths, spec, headline, headline_table, profile_table(spec, problem, estimate, verdicts)
+    )
     write_json(paths["report"], _jsonable(report))
     shaoxing = headline["cities"]["shaoxing"]  # type: ignore[index]
     before, after = problem.regime_values(values)

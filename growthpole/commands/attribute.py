@@ -55,8 +55,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def attribute_command(args: argparse.Namespace) -> int:
+    from growthpole import plots
     from growthpole.errors import ScenarioError
-    from growthpole.experiments.attribution import attribute, make_plan, plot_waterfall
+    from growthpole.experiments.attribution import attribute, make_plan
     from growthpole.experiments.execute import (
         execute_run,
         locked_sweep_dir,
@@ -134,7 +135,7 @@ def attribute_command(args: argparse.Namespace) -> int:
         table, coalitions = attribute(out, year=args.year)
         write_csv(out / "attribution.csv", table)
         write_csv(out / "coalitions.csv", coalitions)
-        plot_waterfall(table, out / "attribution.png")
+        plots.save_figure(plots.attribution_waterfall(table), out / "attribution.png")
     print(
         f"{report.executed} runs executed, {report.already_stored} already stored "
         f"({report.runs_per_second:.1f} runs/s)"

@@ -48,8 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def discover_command(args: argparse.Namespace) -> int:
+    from growthpole import plots
     from growthpole.errors import GrowthpoleError
-    from growthpole.experiments.discovery import discover, plot_boxes
+    from growthpole.experiments.discovery import discover
     from growthpole.io import WRITTEN_BY, exclusive_directory, write_csv, write_json
 
     if not 1 <= args.max_depth <= 10:
@@ -74,7 +75,7 @@ def discover_command(args: argparse.Namespace) -> int:
         write_csv(out / "boxes.csv", boxes)
         write_csv(out / "variants.csv", table)
         write_json(out / "discovery.json", summary)
-        plot_boxes(boxes, table, summary, out / "boxes.png")
+        plots.save_figure(plots.discovery_boxes(boxes, table, summary), out / "boxes.png")
         write_json(
             out / "manifest.json",
             {

@@ -43,8 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def sensitivity_command(args: argparse.Namespace) -> int:
+    from growthpole import plots
     from growthpole.errors import GrowthpoleError
-    from growthpole.experiments.sensitivity import analyse, plot
+    from growthpole.experiments.sensitivity import analyse
     from growthpole.io import WRITTEN_BY, exclusive_directory, write_csv, write_json
 
     if args.resamples is not None and args.resamples < 10:
@@ -62,7 +63,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
         Path(args.out) if args.out else Path(args.directory) / "sensitivity", resume=True
     ) as out:
         write_csv(out / "sensitivity.csv", table)
-        plot(table, out / "sensitivity.png")
+        plots.save_figure(plots.sensitivity_indices(table), out / "sensitivity.png")
         write_json(
             out / "manifest.json",
             {

@@ -116,15 +116,6 @@ def discover(
     return frame, table, summary
 
 
-def plot_boxes(
-    boxes: pd.DataFrame, table: pd.DataFrame, summary: dict[str, object], path: str | Path
-) -> None:
-    """Write :func:`growthpole.plots.discovery_boxes` (every box it lists) as a PNG."""
-    from growthpole import plots
-
-    plots.save_figure(plots.discovery_boxes(boxes, table, summary), path)
-
-
 # ---------------------------------------------------------------------------------------
 # PRIM (Friedman & Fisher 1999), as used for scenario discovery by Bryant & Lempert (2010)
 # ---------------------------------------------------------------------------------------

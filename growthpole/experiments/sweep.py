@@ -359,7 +359,7 @@ def _lever_schedule(schedule: object, value: float, from_year: int) -> dict[int,
 
 
 #: package parts that cannot change a run's outputs (not part of the model fingerprint)
-_NOT_MODEL = ("experiments", "commands", "cli.py", "__main__.py", "app.py", "plots.py", "report.py")
+_NOT_MODEL = ("experiments", "commands", "cli.py", "__main__.py", "app.py", "plots", "report.py")
 
 
 @functools.lru_cache(maxsize=1)
