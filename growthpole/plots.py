@@ -35,14 +35,19 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import ParamSpec
+from typing import TYPE_CHECKING, Any, ParamSpec, cast
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from growthpole.regions import (
     REGION_NAMES_ZH,
@@ -226,7 +231,7 @@ def _latin_figure(fig: Figure) -> Figure:
     return fig
 
 
-def style() -> dict[str, object]:
+def style() -> dict[RcKeyType, Any]:
     """rcParams for every figure: DejaVu Sans for Latin text, the CJK font as fallback."""
     family = ["DejaVu Sans"]
     if cjk_font():
@@ -282,7 +287,8 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 def _note(fig: Figure, text: str) -> None:
     """A source / caveat line under the axes."""
     fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
-    fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
+    # every figure of this module is made by _new, with the constrained layout
+    cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, 0.07, 1, 0.93))
 
 
 def _year_axis(ax) -> None:
@@ -639,7 +645,10 @@ def sector_shares(
     mean = sector_share_table(city_year, region)
     columns = [c for c in mean.columns if c.startswith("va_")]
     fig, ax = _new(figsize=(8.8, 4.8))
-    palette = [plt.get_cmap("tab10").colors[i] for i in (0, 1, 2, 3, 4, 5, 6, 9, 8)]
+    tab10 = cast(ListedColormap, plt.get_cmap("tab10"))  # a qualitative (listed) colour map
+    # its colours: a tuple of RGB tuples (matplotlib types them as ArrayLike)
+    tab10_colours = cast(Sequence[tuple[float, float, float]], tab10.colors)
+    palette = [tab10_colours[i] for i in (0, 1, 2, 3, 4, 5, 6, 9, 8)]
     colours = [*palette[: len(columns)], (0.8, 0.8, 0.8)]  # grey only for the non-modelled
     labels = [SECTOR_LABELS.get(c[3:], c[3:]) for c in columns]
     labels.append("Non-modelled GDP (agriculture,\npublic services, real estate)")
@@ -746,7 +755,7 @@ def corridor_map(
     inflow = external_inflow(city_year, (first, last))
     gdp_last = rows[rows.year == last].groupby("region").gdp.mean()
     outline = shaoxing_outline(coords)
-    centre = outline[:-1].mean(axis=0)
+    centre: np.ndarray = outline[:-1].mean(axis=0)
 
     fig, axes = _new(1, 2, figsize=(13.0, 6.2))
     lat0 = math.radians(float(coords.latitude.mean()))
@@ -856,14 +865,14 @@ def corridor_map(
             if value <= 0:
                 continue
             if destination == "shaoxing":
-                target, radius, direction = centre, 0.2, from_south_west
+                target, radius, heading = centre, 0.2, from_south_west
             else:
                 target = coords.loc[destination, ["longitude", "latitude"]].to_numpy(float)
                 radius = math.sqrt(float(areas[destination]) / math.pi) / points_per_degree
-                direction = from_west
+                heading = from_west
             length = longest * value / scale
-            start = target + direction * (length + radius)
-            end = target + direction * radius
+            start = target + heading * (length + radius)
+            end = target + heading * radius
             arrow = ax.annotate(
                 "",
                 xy=tuple(end),
@@ -1488,7 +1497,7 @@ def _box_bounds(part: pd.DataFrame, factor: str, data: pd.Series) -> tuple[float
 def discovery_boxes(
     boxes: pd.DataFrame,
     table: pd.DataFrame,
-    summary: Mapping[str, object],
+    summary: Mapping[str, Any],
     *,
     title: str | None = None,
 ) -> Figure:
@@ -1498,9 +1507,9 @@ def discovery_boxes(
     under the panel), and its density and coverage in the title."""
     from matplotlib.patches import Rectangle
 
-    importance = dict(summary.get("feature_importance", {}))
+    importance: dict[str, float] = dict(summary.get("feature_importance", {}))
     ranked = (
-        sorted(importance, key=importance.get, reverse=True)
+        sorted(importance, key=importance.__getitem__, reverse=True)
         or [str(c) for c in table.columns if c not in ("variant", "box")][:2]
     )
     name = str(summary["outcome"])
@@ -1720,13 +1729,13 @@ def outcome_by_factor(
 
 
 @styled
-def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
+def backtest_fans(backtests: Sequence[Mapping[str, Any]]) -> Figure:
     """Rolling-origin backtests (``growthpole backtest --json``'s ``backtests`` list, or
     several files' lists joined): one column per origin; top row Shaoxing's GDP (亿元, the
     model's pre-census basis) with the agent-based model's 90% band and median, the
     benchmarks' medians and the published values; bottom row the 30th-place GDP forecast
     and its published value. Unconditional runs solid, conditional dashed."""
-    origins = sorted({int(b["origin"]) for b in backtests})  # type: ignore[call-overload]
+    origins = sorted({int(b["origin"]) for b in backtests})
     if not origins:
         fig, ax = _new()
         _message(ax, "no backtest results")
@@ -1746,7 +1755,7 @@ def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
     }
     for column, origin in enumerate(origins):
         top, bottom = axes[0, column], axes[1, column]
-        for result in (b for b in backtests if int(b["origin"]) == origin):  # type: ignore[call-overload]
+        for result in (b for b in backtests if int(b["origin"]) == origin):
             conditional = bool(result["conditional"])
             dash = "--" if conditional else "-"
             mode = "conditional" if conditional else "unconditional"
@@ -1771,7 +1780,7 @@ def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
                 )
             realised = frame[frame.method == "abm"].dropna(subset=["gdp_realised"])
             top.plot(realised.year, realised.gdp_realised, "o", color="black", markersize=3)
-            threshold = pd.DataFrame(result.get("threshold") or [])  # type: ignore[attr-defined]
+            threshold = pd.DataFrame(result.get("threshold") or [])
             if not threshold.empty:
                 bottom.fill_between(
                     threshold.year,

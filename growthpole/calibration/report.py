@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from growthpole.io import atomic_path, write_json, write_text
 from growthpole.parameters import PARAMETER_SPECS
 from growthpole.regions import CORRIDOR_CITY_CODES
 from growthpole.scenario import Scale
+
+#: a JSON document of the report (report.json): nested mappings, lists and scalars
+Document = dict[str, Any]
 
 RMSPE_TARGET = 0.03
 MAPE_TARGET = 0.05
@@ -82,9 +86,7 @@ def simulate_hindcast(
     return pd.concat(frames, ignore_index=True), list(problem.seeds)
 
 
-def _city_errors(
-    city_year: pd.DataFrame, city: str, start: int, end: int, last: int
-) -> dict[str, object]:
+def _city_errors(city_year: pd.DataFrame, city: str, start: int, end: int, last: int) -> Document:
     rows = city_year[city_year.region == city]
     grouped = rows.groupby("year").gdp
     observed = observed_gdp(city, start + 1, last)
@@ -118,7 +120,7 @@ def _city_errors(
 
 def _rank_errors(
     city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
-) -> tuple[pd.DataFrame | None, dict[str, object]]:
+) -> tuple[pd.DataFrame | None, Document]:
     try:
         from growthpole.panel import historical_rank, national_years, ranking_panel
         from growthpole.ranking import attach_national_rank
@@ -142,7 +144,7 @@ def _rank_errors(
         sorted(set(city_year.year.astype(int))), seeds[:1], start, attach_national_rank
     )
     shaoxing = ranked[ranked.region == "shaoxing"]
-    rows = []
+    rows: list[Document] = []
     for year, block in shaoxing.groupby("year"):
         if int(year) <= start or int(year) not in history.index:
             continue
@@ -196,7 +198,7 @@ def _rank_of_observed_gdp(
 ) -> dict[int, int]:
     """Shaoxing's rank given by the ranking module when the four corridor cities take
     their *observed* GDP (years in which all four are observed)."""
-    rows = []
+    rows: list[Document] = []
     for year in years:
         values = {}
         for city in CITIES:
@@ -218,7 +220,7 @@ def _rank_of_observed_gdp(
 
 def hindcast(
     spec: CalibrationSpec, values: dict[str, float], *, scale: Scale | None = None
-) -> tuple[dict[str, object], pd.DataFrame]:
+) -> tuple[Document, pd.DataFrame]:
     """Hindcast metrics (per city and rank) at ``values``; also returns the city-year table
     (with ``national_rank`` where available)."""
     last = max(last_data_year("shaoxing"), spec.end)
@@ -238,9 +240,9 @@ def hindcast(
     )
 
 
-def target_verdicts(hindcast_result: dict[str, object]) -> dict[str, object]:
-    shaoxing = hindcast_result["cities"]["shaoxing"]  # type: ignore[index]
-    rank = hindcast_result["national_rank"]  # type: ignore[assignment]
+def target_verdicts(hindcast_result: Document) -> Document:
+    shaoxing = hindcast_result["cities"]["shaoxing"]
+    rank = hindcast_result["national_rank"]
     rmspe, mape = shaoxing["in_sample_rmspe"], shaoxing["out_of_sample_mape"]
     return {
         "in_sample_shaoxing_rmspe": {
@@ -272,7 +274,7 @@ def target_verdicts(hindcast_result: dict[str, object]) -> dict[str, object]:
     }
 
 
-def moment_fit(problem: Problem, moments: np.ndarray) -> list[dict[str, object]]:
+def moment_fit(problem: Problem, moments: np.ndarray) -> list[Document]:
     """Per observation: observed and simulated (natural units), error, contribution."""
     mean = moments.mean(axis=0)
     sd = moments.std(axis=0, ddof=1) if len(moments) > 1 else np.zeros_like(mean)
@@ -297,7 +299,7 @@ def moment_fit(problem: Problem, moments: np.ndarray) -> list[dict[str, object]]
     return rows
 
 
-def summarise_moments(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def summarise_moments(rows: list[Document]) -> list[Document]:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return []
@@ -316,8 +318,8 @@ def summarise_moments(rows: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def parameter_table(
-    spec: CalibrationSpec, problem: Problem, estimate: Estimate, verdicts: list[dict[str, object]]
-) -> list[dict[str, object]]:
+    spec: CalibrationSpec, problem: Problem, estimate: Estimate, verdicts: list[Document]
+) -> list[Document]:
     values = problem.values(estimate.unit)
     boot = np.array([list(problem.values(u).values()) for u in estimate.bootstrap_units])
     rows = []
@@ -349,7 +351,7 @@ def parameter_table(
 
 
 def figure_hindcast(
-    path: Path, spec: CalibrationSpec, result: dict[str, object], city_year: pd.DataFrame
+    path: Path, spec: CalibrationSpec, result: Document, city_year: pd.DataFrame
 ) -> None:
     import matplotlib
 
@@ -357,32 +359,32 @@ def figure_hindcast(
     import matplotlib.pyplot as plt
 
     rank = result["national_rank"]
-    panels = list(CITIES) + (["rank"] if rank.get("available") else [])  # type: ignore[union-attr]
+    panels = list(CITIES) + (["rank"] if rank.get("available") else [])
     fig, axes = plt.subplots(2, 3, figsize=(13, 7.5))
-    last = int(result["last_year"])  # type: ignore[arg-type]
+    last = int(result["last_year"])
     for ax, panel in zip(axes.flat, panels, strict=False):
         ax.axvspan(spec.start, spec.end, color="0.92", label="fitting window")
         if panel == "rank":
-            years = [r["year"] for r in rank["years"]]  # type: ignore[index]
+            rank_years = [r["year"] for r in rank["years"]]
             ax.fill_between(
-                years,
-                [r["simulated_p05"] for r in rank["years"]],  # type: ignore[index]
-                [r["simulated_p95"] for r in rank["years"]],  # type: ignore[index]
+                rank_years,
+                [r["simulated_p05"] for r in rank["years"]],
+                [r["simulated_p95"] for r in rank["years"]],
                 color="tab:blue",
                 alpha=0.25,
                 label="simulated 90%",
             )
             ax.plot(
-                years,
-                [r["simulated_median"] for r in rank["years"]],  # type: ignore[index]
+                rank_years,
+                [r["simulated_median"] for r in rank["years"]],
                 color="tab:blue",
                 label="simulated median",
             )
             ax.plot(
-                years,
+                rank_years,
                 [r["historical"] for r in rank["years"]],
                 "o",
-                color="k",  # type: ignore[index]
+                color="k",
                 ms=4,
                 label="history",
             )
@@ -402,7 +404,7 @@ def figure_hindcast(
         ax.plot(years, rows.median().to_numpy(), color="tab:blue", label="simulated median")
         observed = observed_gdp(panel, spec.start, last)
         ax.plot(observed.index, observed.to_numpy(), "o", color="k", ms=4, label="history")
-        errors = result["cities"][panel]  # type: ignore[index]
+        errors = result["cities"][panel]
         title = f"{panel}: GDP (100m CNY, current prices)"
         if errors["in_sample_rmspe"] is not None:
             title += f"\nRMSPE in {100 * errors['in_sample_rmspe']:.1f}%"
@@ -431,7 +433,7 @@ def figure_profiles(
     spec: CalibrationSpec,
     problem: Problem,
     estimate: Estimate,
-    verdicts: list[dict[str, object]],
+    verdicts: list[Document],
 ) -> None:
     import matplotlib
 
@@ -474,8 +476,8 @@ def write_outputs(
     spec: CalibrationSpec,
     problem: Problem,
     estimate: Estimate,
-    store_info: dict[str, object],
-) -> dict[str, object]:
+    store_info: Document,
+) -> Document:
     """Write FILE (calibrated parameters), FILE's report and figures; returns the report."""
     import yaml
 
@@ -484,7 +486,7 @@ def write_outputs(
     values = problem.values(estimate.unit)
     verdicts = identification(estimate, spec.names)
     moments = store_info.pop("estimate_moments")
-    fit_rows = moment_fit(problem, moments)  # type: ignore[arg-type]
+    fit_rows = moment_fit(problem, moments)
     main, city_year = hindcast(spec, values)
     results = {"calibration_scale": main}
     scale_check = spec.diagnostics.hindcast_scale
@@ -547,7 +549,7 @@ def write_outputs(
     figure_hindcast(paths["hindcast"], spec, headline, headline_table)
     figure_profiles(paths["profiles"], spec, problem, estimate, verdicts)
     write_json(paths["report"], _jsonable(report))
-    shaoxing = headline["cities"]["shaoxing"]  # type: ignore[index]
+    shaoxing = headline["cities"]["shaoxing"]
     before, after = problem.regime_values(values)
     latest = after if after is not None else before
     calibrated = {
@@ -596,8 +598,8 @@ def _jsonable(value):
     return value
 
 
-def _percent(value: object) -> str:
-    return "–" if value is None else f"{100 * float(value):.1f}%"  # type: ignore[arg-type]
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * float(value):.1f}%"
 
 
 def report_markdown(report: dict) -> str:
