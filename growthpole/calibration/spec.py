@@ -371,7 +371,7 @@ def check_checkpoint(
             f"corrupt checkpoint: 'cache' must be a list{hint}", file=path, key="cache"
         )
 
-    def numbers(values: Any, length: int, *, unit: bool) -> bool:
+    def numbers(values: Any, length: int | None, *, unit: bool) -> bool:  # None: no list fits
         if not isinstance(values, list) or len(values) != length:
             return False
         for value in values:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -264,7 +265,7 @@ def read_sweep_for_analysis(directory: str | Path) -> dict[str, object]:
             raise OutputError(
                 "each factor must be a mapping with a 'name'", file=path, key=f"factors.{i}"
             )
-        bounds = [factor.get("lower"), factor.get("upper")]
+        bounds: list[Any] = [factor.get("lower"), factor.get("upper")]  # checked next
         if (
             not all(
                 isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b)
