@@ -339,7 +339,9 @@ class Sweep:
             ) from None
 
 
-def _scaled_schedule(schedule: object, intensity: float) -> object:
+def _scaled_schedule(
+    schedule: float | dict[int, float], intensity: float
+) -> float | dict[int, float]:
     """A lever schedule with every value multiplied by ``intensity`` (levers' defaults and
     lower bounds are 0, so intensity 0 is the baseline and 1 the base scenario)."""
     if isinstance(schedule, dict):
@@ -347,7 +349,9 @@ def _scaled_schedule(schedule: object, intensity: float) -> object:
     return float(schedule) * intensity
 
 
-def _lever_schedule(schedule: object, value: float, from_year: int) -> dict[int, float]:
+def _lever_schedule(
+    schedule: float | dict[int, float] | None, value: float, from_year: int
+) -> dict[int, float]:
     """The base schedule up to ``from_year`` - 1, then ``value`` from ``from_year`` on."""
     if schedule is None:
         return {from_year: value}
@@ -414,7 +418,11 @@ def build_sweep(data: Any, *, source: str | Path | None = None) -> Sweep:
         err = exc.errors()[0]
         key = _format_loc(err["loc"])
         if err["type"] == "extra_forbidden":
-            models = {"design": DesignSpec, "outcomes": OutcomeSpec, "factors": FactorSpec}
+            models: dict[str, type[BaseModel]] = {
+                "design": DesignSpec,
+                "outcomes": OutcomeSpec,
+                "factors": FactorSpec,
+            }
             model = models.get(key.split(".")[0], SweepSpec)
             raise ScenarioError(
                 f"unknown key; allowed: {', '.join(model.model_fields)}", file=file, key=key
@@ -678,6 +686,7 @@ def _check_factor(
             key=f"{key}.values",
         )
     points = spec_factor.values if spec_factor.values is not None else spec_factor.range
+    assert points is not None  # exactly one of the two is given (checked above)
     for value in points:
         if not (lower <= value <= upper) or value != value:
             raise ScenarioError(
