@@ -50,7 +50,7 @@ def part_files(directory: str | Path) -> list[Path]:
     return sorted(results.glob("part-*.parquet"))
 
 
-def read_manifest(directory: str | Path) -> dict[str, object] | None:
+def read_manifest(directory: str | Path) -> dict[str, Any] | None:  # the JSON manifest
     path = Path(directory) / MANIFEST
     if not path.is_file():
         return None
@@ -231,7 +231,7 @@ def write_manifest(directory: Path, payload: dict[str, object]) -> None:
     write_json(directory / MANIFEST, {"kind": KIND, "written_by": WRITTEN_BY, **payload})
 
 
-def read_sweep_for_analysis(directory: str | Path) -> dict[str, object]:
+def read_sweep_for_analysis(directory: str | Path) -> dict[str, Any]:
     """Check a stored sweep before an analysis reads it (``growthpole sensitivity``,
     ``discover``, ``attribute``): its manifest is a growthpole sweep's with well-formed
     factors, seeds and counts, its plan files and every result part are readable and hold
