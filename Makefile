@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: run test test-fast test-cluster test-reference app notebooks lint benchmark clean system-deps solara-assets
+.PHONY: run test test-fast test-cluster test-reference app notebooks lint typecheck benchmark clean system-deps solara-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/growthpole run scenarios/baseline.yaml --overwrite
 
-test: $(VENV)/.dev-installed system-deps solara-assets
+test: $(VENV)/.dev-installed system-deps solara-assets typecheck
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not cluster"
 
 # the fast tier, for the edit-test loop: the suite without the tests marked slow, browser,
@@ -87,6 +87,11 @@ solara-assets:
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check growthpole tests benchmarks
+
+# mypy on growthpole/ with the pydantic plugin (pyproject.toml [tool.mypy]); part of
+# `make test`, so .ci/run fails on a type error. ~15 s cold, a few seconds with its cache
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/python -m mypy
 
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py --json benchmarks/latest.json

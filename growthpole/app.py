@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import solara
@@ -134,7 +136,8 @@ class LeverModel(GrowthPoleModel):
             "tax_fee_cuts": tax_fee_cuts,
             "seed": seed,
         }
-        chosen = getattr(settings, "value", settings) or {}
+        # a solara reactive dict of the sliders (its .value) or a plain slider -> value dict
+        chosen = cast(Mapping[str, float], getattr(settings, "value", settings) or {})
         unknown = set(chosen) - set(values)
         if unknown:
             raise ValueError(f"unknown slider(s) {sorted(unknown)}; allowed: {sorted(values)}")

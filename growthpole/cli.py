@@ -15,13 +15,14 @@ import signal
 import sys
 import threading
 import traceback
+from typing import NoReturn
 
 from growthpole import __version__, commands
 from growthpole.errors import GrowthpoleError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2 (argparse's own convention)
+    def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse's own convention)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

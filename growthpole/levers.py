@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import yaml
@@ -306,7 +307,8 @@ class Lever:
     def coefficient_names(self) -> list[str]:
         return [name for name, c in COEFFICIENTS.items() if c.lever == self.key]
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
+        """The lever as a JSON document (``growthpole levers --json``)."""
         return {
             "key": self.key,
             "pillar": self.pillar,
@@ -725,7 +727,9 @@ def scheduled_values(
         schedule = levers.get(key)
         if lever.event:
             if isinstance(schedule, Mapping):
-                value = float(schedule.get(year, schedule.get(str(year), 0.0)))
+                # a schedule as read from YAML may still have str year keys
+                by_year = cast(Mapping[int | str, float], schedule)
+                value = float(by_year.get(year, by_year.get(str(year), 0.0)))
             elif schedule is not None and start_year is not None and year == start_year + 1:
                 value = float(schedule)
             else:
@@ -765,13 +769,16 @@ def channel_contributions(
             x = math.log1p(effective) if effect.transform == "log1p" else effective
             amount = coefficients[effect.coefficient] * x
             _, index = CHANNEL_KINDS[effect.channel]
+            # the channel's kind fixes the type of its sum: float, kind -> float or array
             if index == "scalar":
-                sums[effect.channel] = sums.get(effect.channel, 0.0) + amount
+                sums[effect.channel] = cast(float, sums.get(effect.channel, 0.0)) + amount
             elif index == "platform":
-                block = sums.setdefault(effect.channel, {})
-                block[effect.platform_kind] = block.get(effect.platform_kind, 0.0) + amount
+                block = cast(dict[str, float], sums.setdefault(effect.channel, {}))
+                kind = effect.platform_kind
+                assert kind is not None  # a platform effect names its kind (checked on load)
+                block[kind] = block.get(kind, 0.0) + amount
             else:
-                array = sums.get(effect.channel)
+                array = cast(np.ndarray | None, sums.get(effect.channel))
                 if array is None:
                     shape = {
                         "pairs": (N_REGIONS, N_REGIONS),
@@ -821,7 +828,7 @@ def policy_for_year(
     return policy_from_values(values, coefficient_values(coefficients))
 
 
-def catalogue_table() -> list[dict[str, object]]:
+def catalogue_table() -> list[dict[str, Any]]:
     """The catalogue as data (``growthpole levers --json``)."""
     return [lever.as_dict() for lever in LEVERS.values()]
 

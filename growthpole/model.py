@@ -604,7 +604,7 @@ def resolve_scenario(
         )
     if not overrides:
         return scenario
-    levers = dict(scenario.levers)
+    levers: dict[str, object] = dict(scenario.levers)  # validated by with_changes
     scale = scenario.scale.model_dump()
     changes: dict[str, object] = {}
     for name, value in overrides.items():
@@ -647,13 +647,12 @@ def resolve_seed_sequence(
     if isinstance(rng, np.random.Generator):
         entropy = rng.integers(0, 2**63, size=2, dtype=np.int64)
         return np.random.SeedSequence([int(v) for v in entropy])
-    if rng is not None:
-        seed = rng  # an int, as Mesa's rng=int
-    if seed is None:
+    value: object = seed if rng is None else rng  # rng: an int, as Mesa's rng=int
+    if value is None:
         return np.random.SeedSequence()
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return replication_seeds(int(seed), replication + 1)[replication]
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {value!r}")
+    return replication_seeds(int(value), replication + 1)[replication]
 
 
 # ---------------------------------------------------------------------------------------
@@ -908,8 +907,8 @@ def initial_state(
         base_hours=hours,
         nonmodelled_gdp=params.nonmodelled_share * base.gdp,
         rd_intensity=rd,
+        hours=hours.copy(),
     )
-    regions.hours = hours.copy()
     regions.hours_schedule = hours_schedule
 
     talent = TalentTable(capacity=int(base.population.sum() * 1e4 / people_per_agent * 1.5))

@@ -168,6 +168,7 @@ def combine_total(total, rule: str, cap: float | None):
             else (float(cap * np.tanh(total / cap)))
         )
     if rule == "clip":
+        assert cap is not None  # the catalogue gives every clip rule its cap (levers.py)
         return np.clip(total, -cap, cap) if np.ndim(total) else float(min(max(total, -cap), cap))
     if rule == "count":
         return round(total)

@@ -387,7 +387,7 @@ def draw_shocks(generators: Sequence[np.random.Generator], steps: int, cities: i
 
 def simulate_competitors(
     model: CompetitorModel,
-    years: Sequence[int],
+    years: Sequence[int] | np.ndarray,
     generators: Sequence[np.random.Generator],
     *,
     history_until: int | None = None,

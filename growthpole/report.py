@@ -558,7 +558,9 @@ def _table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> s
 
 
 def _environment_facts(manifest: dict) -> list[tuple[str, object]]:
-    versions = manifest.get("versions") if isinstance(manifest.get("versions"), dict) else {}
+    versions = manifest.get("versions")
+    if not isinstance(versions, dict):
+        versions = {}
     command = manifest.get("command")
     return [
         ("command", " ".join(map(str, command)) if isinstance(command, list) else "—"),
@@ -721,7 +723,9 @@ def build_compare_report(directory: str | Path) -> Path:
         ("replications per scenario", replications),
         *_environment_facts(manifest),
     ]
-    notes = manifest.get("notes") if isinstance(manifest.get("notes"), list) else []
+    notes = manifest.get("notes")
+    if not isinstance(notes, list):
+        notes = []
     body = (
         "<h2>Side by side (Shaoxing, medians across replications)</h2>"
         + _table_html(
@@ -775,7 +779,7 @@ def build_sweep_report(directory: str | Path) -> Path:
     directory = Path(directory)
     manifest = read_sweep_for_analysis(directory)
     table, outcomes = variant_outcomes(directory)  # refuses an incomplete sweep
-    factors = [str(f["name"]) for f in manifest["factors"]]  # type: ignore[index,union-attr]
+    factors = [str(f["name"]) for f in manifest["factors"]]
     name = str(manifest.get("sweep_name", directory.name))
     figures: list[FigureEntry] = []
 
@@ -825,7 +829,7 @@ def build_sweep_report(directory: str | Path) -> Path:
             }
             for f in manifest["factors"]
         ]
-    )  # type: ignore[union-attr]
+    )
     spread = pd.DataFrame(
         [
             {

@@ -456,7 +456,7 @@ def rerun(
         )
     scenario, parameters, notes = scenario_from_manifest(recorded, manifest_path)
     temporary = out is None
-    target = Path(tempfile.mkdtemp(prefix="growthpole-rerun-")) if temporary else Path(out)
+    target = Path(tempfile.mkdtemp(prefix="growthpole-rerun-")) if out is None else Path(out)
     try:
         run_to_directory(
             scenario,

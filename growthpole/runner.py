@@ -12,7 +12,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -122,6 +122,7 @@ def run_scenario(
             mininterval=0.5,
             delay=2.0,
         )
+    results: Iterator[tuple[int, pd.DataFrame]]
     if executor is None:
         results = (
             (i, simulate(scenario, seeds[r], replication=r, parameters=explicit))

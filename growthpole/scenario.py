@@ -13,6 +13,8 @@ that value over the whole horizon.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -195,7 +197,7 @@ class Scenario(BaseModel):
         return build_scenario(data, source=self.source_path)
 
 
-def build_scenario(data: Any, *, source: str | Path | None = None) -> Scenario:
+def build_scenario(data: Any, *, source: str | os.PathLike[str] | None = None) -> Scenario:
     """Validate a parsed mapping into a :class:`Scenario` (all checks, one error line)."""
     file = str(source) if source is not None else None
     if data is None:
@@ -316,7 +318,7 @@ def _check_scenario(scenario: Scenario, file: str | None) -> None:
         check_uncertainty(scenario, file)
 
 
-def read_yaml(path: str | Path, *, what: str = "scenario") -> Any:
+def read_yaml(path: str | os.PathLike[str], *, what: str = "scenario") -> Any:
     """Read a YAML file safely: size-limited, ``safe_load`` only, clear errors."""
     path = Path(path)
     if not path.exists():
@@ -360,7 +362,7 @@ class _LimitedLoader(yaml.SafeLoader):
     max_aliases = 100
     max_expanded_nodes = 1_000_000
 
-    def construct_document(self, node):  # type: ignore[override]
+    def construct_document(self, node: yaml.Node) -> Any:
         self._check_expansion(node)
         return super().construct_document(node)
 
@@ -399,7 +401,7 @@ class _LimitedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._alias_count = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             self._alias_count += 1
             if self._alias_count > self.max_aliases:
@@ -410,7 +412,7 @@ class _LimitedLoader(yaml.SafeLoader):
                 )
         return super().compose_node(parent, index)
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         """Refuse duplicate keys (PyYAML silently keeps the last one)."""
         if isinstance(node, yaml.MappingNode):
             seen: dict[object, int] = {}
@@ -429,7 +431,7 @@ class _LimitedLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_scenario(path: str | Path, **overrides: Any) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], **overrides: Any) -> Scenario:
     """Read and validate a scenario file; ``overrides`` replace top-level keys."""
     data = read_yaml(path)
     if isinstance(data, dict):

@@ -196,7 +196,8 @@ class RegionState:
     base_firm_gdp: np.ndarray = field(default_factory=lambda: np.ones(N_REGIONS))
     wages: np.ndarray = field(default_factory=lambda: np.ones((2, N_REGIONS)))
     market_access: np.ndarray = field(default_factory=lambda: np.ones(N_REGIONS))
-    hours: np.ndarray | None = None
+    hours: np.ndarray = field(default_factory=lambda: np.zeros((N_REGIONS, N_REGIONS)))
+    """(N, N) effective travel hours this year (mechanisms/market_access.py)."""
     #: (year, base travel hours from that year on): published links that open after the
     #: start year (data/travel_times.csv rows with a later year), in year order
     hours_schedule: tuple[tuple[int, np.ndarray], ...] = ()

@@ -1296,6 +1296,23 @@ def test_scheduler_file_that_is_not_json(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_remote_tls_scheduler_with_a_ca_file_but_no_client_cert(tmp_path):
+    """The CA alone is not enough: the one-line error, not an AttributeError (mypy found
+    the check reading Security.tls_cert, an attribute distributed's Security lacks)."""
+    import dask
+
+    from growthpole.errors import GrowthpoleError
+    from growthpole.experiments.execute import check_remote_security
+
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text("")
+    with (
+        dask.config.set({"distributed.comm.tls.ca-file": str(ca_file)}),
+        pytest.raises(GrowthpoleError, match="needs your Dask TLS settings"),
+    ):
+        check_remote_security("tls://192.0.2.1:8786", "tls")
+
+
 def test_attribute_with_a_bad_scheduler_address(tmp_path, capsys):
     proc = cli_in_process(
         capsys,

@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from growthpole import seeds as seeds_module
 from growthpole.data import CENSUS_5_YEAR, census_5_revision
 from growthpole.errors import ScenarioError
 from growthpole.regions import SHAOXING_CITY_CODE
+
+if TYPE_CHECKING:
+    from growthpole.calibration.spec import CalibrationSpec
 
 #: first year of every calibration window
 WINDOW_START = 2005
@@ -133,7 +137,7 @@ def realised_series(to: int) -> pd.DataFrame:
 
 def _calibrate(
     origin: int, spec_path: Path, budget: int, workers: int
-) -> tuple[dict[str, float], object]:
+) -> tuple[dict[str, float], CalibrationSpec]:
     from growthpole.calibration import calibrate
     from growthpole.calibration.spec import load_spec
 
@@ -233,7 +237,7 @@ def backtest(
         )
     if to > 2024:
         raise ScenarioError(f"--to must be <= 2024 (the last published year), got {to}", key="--to")
-    spec = None
+    spec: CalibrationSpec | None = None
     if parameters is None:
         parameters, spec = _calibrate(origin, Path(spec_path), budget, workers)
     params = make_parameters(parameters)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -57,7 +58,8 @@ def paths_from_records(records: Sequence[dict[str, np.ndarray]]) -> SimulatedPat
     def stack(column: str) -> np.ndarray:
         return np.stack([np.asarray(r[column], dtype=float) for r in records])
 
-    industry = sum(stack(f"va_{s}") for s in INDUSTRY_SECTORS)
+    # INDUSTRY_SECTORS is not empty: the sum is an array, not the start value 0
+    industry = cast(np.ndarray, sum(stack(f"va_{s}") for s in INDUSTRY_SECTORS))
     return SimulatedPaths(
         years=years,
         gdp=_city_columns(stack("gdp")),

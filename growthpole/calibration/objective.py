@@ -21,6 +21,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,11 @@ from growthpole.model import GrowthPoleModel
 from growthpole.parameters import ModelParameters, make_parameters
 from growthpole.scenario import Scale, Scenario, build_scenario, load_calibrated_parameters
 from growthpole.seeds import replication_seeds
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from growthpole.workers import ResilientPool
 
 CHECKPOINT_VERSION = 1
 PROGRESS_LINE_SECONDS = 30.0
@@ -250,10 +256,10 @@ class EvaluationStore:
     #: most keys :attr:`requested` may hold (None: no limit); a request beyond it raises
     #: :class:`BudgetExhausted` before anything is simulated (growthpole.calibration.plan)
     ceiling: int | None = None
-    _pool: object | None = None
+    _pool: ResilientPool | None = None
     _last_save: float = 0.0
     _started: float = field(default_factory=time.perf_counter)
-    _bar: object | None = None
+    _bar: tqdm | None = None
     _last_line: float = 0.0
     simulation_seconds: float = 0.0
 
@@ -286,10 +292,10 @@ class EvaluationStore:
 
     def __exit__(self, *exc_info: object) -> None:
         if self._pool is not None:
-            self._pool.close()  # type: ignore[attr-defined]
+            self._pool.close()
             self._pool = None
         if self._bar is not None:
-            self._bar.close()  # type: ignore[attr-defined]
+            self._bar.close()
             self._bar = None
         if self.checkpoint is not None and exc_info[0] is not None:
             self.save()
@@ -336,7 +342,7 @@ class EvaluationStore:
         tasks = [(u, r) for u in units for r in range(self.replications)]
         started = time.perf_counter()
         if self._pool is not None:
-            results = self._pool.map(_run_task, tasks)  # type: ignore[attr-defined]
+            results = self._pool.map(_run_task, tasks)
         else:
             results = [_run_task(t) for t in tasks]
         self.simulation_seconds += time.perf_counter() - started
@@ -372,8 +378,8 @@ class EvaluationStore:
                     flush=True,
                 )
             return
-        self._bar.update(count)  # type: ignore[attr-defined]
-        self._bar.set_postfix_str(  # type: ignore[attr-defined]
+        self._bar.update(count)
+        self._bar.set_postfix_str(
             f"{self.phase}, best loss {best.loss:.5g}" if best else self.phase, refresh=False
         )
 

@@ -68,9 +68,14 @@ class DifferentialEvolution(SearchMethod):
         maxiter = self.generations(dimension, budget)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "workers overrides updating"
+
+            def objective(u: np.ndarray) -> float:
+                return float(batch_loss([u])[0])
+
             result = differential_evolution(
-                lambda u: float(batch_loss([u])[0]),
-                [(0.0, 1.0)] * dimension,
+                objective,
+                # scipy-stubs allow only (lb, ub) or Bounds; scipy documents (min, max) pairs
+                [(0.0, 1.0)] * dimension,  # type: ignore[arg-type]
                 popsize=self.population_per_parameter,
                 maxiter=maxiter,
                 tol=0.0,
@@ -105,8 +110,8 @@ class LocalPolish(SearchMethod):
     ) -> SearchResult:
         start = np.full(dimension, 0.5) if start is None else np.asarray(start, dtype=float)
         if budget <= 0:
-            loss = float(batch_loss([start])[0])
-            return SearchResult(start, loss, 1, "no polish budget")
+            value = float(batch_loss([start])[0])
+            return SearchResult(start, value, 1, "no polish budget")
         options: dict[str, object] = {"maxfev": budget}
         if self.method == "Nelder-Mead":
             simplex = [start]
@@ -129,7 +134,9 @@ class LocalPolish(SearchMethod):
             return value
 
         try:
-            result = minimize(
+            # scipy-stubs type bounds as Bounds only (scipy documents (min, max) pairs), the
+            # method as a Literal and the options as a TypedDict
+            result = minimize(  # type: ignore[call-overload]
                 loss, start, method=self.method, bounds=[(0.0, 1.0)] * dimension, options=options
             )
             unit = np.clip(np.asarray(result.x, dtype=float), 0.0, 1.0)
@@ -223,7 +230,11 @@ def search(spec: CalibrationSpec, store: EvaluationStore) -> Estimate:
         # re-estimate: the best of every candidate evaluated so far under the resampled
         # loss (no new simulation), then a cheap local search from it
         evaluated = [store.cache[k] for k in search_keys if store.cache[k].moments is not None]
-        losses = [store.problem.moments.loss(e.moments, weights) for e in evaluated]
+        losses = [
+            store.problem.moments.loss(e.moments, weights)
+            for e in evaluated
+            if e.moments is not None  # all of them (evaluated holds those with moments)
+        ]
         start_unit = evaluated[int(np.argmin(losses))].unit
         store.ceiling = len(store.requested) + diagnostics.bootstrap_evaluations + 1
         result = LocalPolish("Nelder-Mead").minimise(

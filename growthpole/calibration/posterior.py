@@ -319,6 +319,7 @@ def _unit_prior(prior: Prior, lower: float, upper: float):
 
     if prior.distribution == "uniform":
         return pyabc.RV("uniform", 0.0, 1.0)
+    assert prior.mean is not None and prior.sd is not None  # a normal prior has both (checked)
     width = upper - lower
     mean = (prior.mean - lower) / width
     sd = prior.sd / width
@@ -333,7 +334,7 @@ def catalogue_unit_prior(name: str, lower: float, upper: float):
 
     from growthpole.levers import COEFFICIENTS
 
-    class CataloguePrior(RVBase):  # type: ignore[misc]  # pyabc ships no type hints
+    class CataloguePrior(RVBase):
         """Density f_u(u) = w f(x) / (F(upper) - F(lower)) on [0, 1], x = lower + w u,
         f and F the catalogue prior's density and cdf, w = upper - lower; drawn by inverse
         cdf from numpy's global stream (which the sampler seeds per job)."""
@@ -531,6 +532,7 @@ def make_sampler(seed: int, client: Any | None = None, *, in_flight: int | None 
             import cloudpickle
             from distributed import wait
 
+            assert self.client is not None  # sample_until_n_accepted: with a client only
             payload = cloudpickle.dumps(simulate_one)
             token = bytes_sha256(payload)
             [shared] = self.client.scatter([payload], broadcast=True, hash=False)
@@ -639,7 +641,7 @@ def noise_floor(
             "the model fails at the reference point of the noise floor; give a numeric tolerance",
             key="tolerance",
         )
-    moments = np.stack(rows)
+    moments = np.stack([r for r in rows if r is not None])  # all of them (checked above)
     variance = moments.var(axis=0, ddof=1)
     replications = len(problem.seeds)
     weights = problem.moments.weights
@@ -926,18 +928,19 @@ def moment_jacobian(
         futures = client.map(_replication_task, [shared] * len(tasks), tasks, pure=False)
         results = client.gather(futures)
     replications = len(problem.seeds)
-    means = []
+    means: list[np.ndarray | None] = []
     for i in range(len(points)):
         block = results[i * replications : (i + 1) * replications]
-        means.append(None if any(b is None for b in block) else np.mean(block, axis=0))
+        complete = [b for b in block if b is not None]
+        means.append(np.mean(complete, axis=0) if len(complete) == len(block) else None)
     columns = []
     for j in range(len(unit)):
-        up, down = means[2 * j], means[2 * j + 1]
+        high, low = means[2 * j], means[2 * j + 1]
         width = points[2 * j][j] - points[2 * j + 1][j]
-        if up is None or down is None or width <= 0:
+        if high is None or low is None or width <= 0:
             columns.append(np.full(len(problem.moments.observations), np.nan))
         else:
-            columns.append((up - down) / width)
+            columns.append((high - low) / width)
     return np.stack(columns, axis=1)
 
 
@@ -1018,6 +1021,7 @@ def identification(
     }
     if step is not None or jacobian is not None:
         if jacobian is None:
+            assert step is not None  # one of the two is given
             jacobian = moment_jacobian(problem, median, step, client=client)
         out["jacobian"] = jacobian_directions(
             jacobian, problem.moments.weights, names, prior_sd, floor

@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from growthpole.io import write_json, write_text
 from growthpole.parameters import PARAMETER_SPECS
 from growthpole.regions import CORRIDOR_CITY_CODES
 from growthpole.scenario import Scale
+
+#: a JSON document of the report (report.json): nested mappings, lists and scalars
+Document = dict[str, Any]
 
 RMSPE_TARGET = 0.03
 MAPE_TARGET = 0.05
@@ -82,9 +86,7 @@ def simulate_hindcast(
     return pd.concat(frames, ignore_index=True), list(problem.seeds)
 
 
-def _city_errors(
-    city_year: pd.DataFrame, city: str, start: int, end: int, last: int
-) -> dict[str, object]:
+def _city_errors(city_year: pd.DataFrame, city: str, start: int, end: int, last: int) -> Document:
     rows = city_year[city_year.region == city]
     grouped = rows.groupby("year").gdp
     observed = observed_gdp(city, start + 1, last)
@@ -118,7 +120,7 @@ def _city_errors(
 
 def _rank_errors(
     city_year: pd.DataFrame, seeds: Sequence, start: int, end: int
-) -> tuple[pd.DataFrame | None, dict[str, object]]:
+) -> tuple[pd.DataFrame | None, Document]:
     try:
         from growthpole.panel import historical_rank, national_years, ranking_panel
         from growthpole.ranking import attach_national_rank
@@ -142,7 +144,7 @@ def _rank_errors(
         sorted(set(city_year.year.astype(int))), seeds[:1], start, attach_national_rank
     )
     shaoxing = ranked[ranked.region == "shaoxing"]
-    rows = []
+    rows: list[Document] = []
     for year, block in shaoxing.groupby("year"):
         if int(year) <= start or int(year) not in history.index:
             continue
@@ -196,7 +198,7 @@ def _rank_of_observed_gdp(
 ) -> dict[int, int]:
     """Shaoxing's rank given by the ranking module when the four corridor cities take
     their *observed* GDP (years in which all four are observed)."""
-    rows = []
+    rows: list[Document] = []
     for year in years:
         values = {}
         for city in CITIES:
@@ -218,7 +220,7 @@ def _rank_of_observed_gdp(
 
 def hindcast(
     spec: CalibrationSpec, values: dict[str, float], *, scale: Scale | None = None
-) -> tuple[dict[str, object], pd.DataFrame]:
+) -> tuple[Document, pd.DataFrame]:
     """Hindcast metrics (per city and rank) at ``values``; also returns the city-year table
     (with ``national_rank`` where available)."""
     last = max(last_data_year("shaoxing"), spec.end)
@@ -238,9 +240,9 @@ def hindcast(
     )
 
 
-def target_verdicts(hindcast_result: dict[str, object]) -> dict[str, object]:
-    shaoxing = hindcast_result["cities"]["shaoxing"]  # type: ignore[index]
-    rank = hindcast_result["national_rank"]  # type: ignore[assignment]
+def target_verdicts(hindcast_result: Document) -> Document:
+    shaoxing = hindcast_result["cities"]["shaoxing"]
+    rank = hindcast_result["national_rank"]
     rmspe, mape = shaoxing["in_sample_rmspe"], shaoxing["out_of_sample_mape"]
     return {
         "in_sample_shaoxing_rmspe": {
@@ -272,7 +274,7 @@ def target_verdicts(hindcast_result: dict[str, object]) -> dict[str, object]:
     }
 
 
-def moment_fit(problem: Problem, moments: np.ndarray) -> list[dict[str, object]]:
+def moment_fit(problem: Problem, moments: np.ndarray) -> list[Document]:
     """Per observation: observed and simulated (natural units), error, contribution."""
     mean = moments.mean(axis=0)
     sd = moments.std(axis=0, ddof=1) if len(moments) > 1 else np.zeros_like(mean)
@@ -297,7 +299,7 @@ def moment_fit(problem: Problem, moments: np.ndarray) -> list[dict[str, object]]
     return rows
 
 
-def summarise_moments(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def summarise_moments(rows: list[Document]) -> list[Document]:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return []
@@ -316,8 +318,8 @@ def summarise_moments(rows: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def parameter_table(
-    spec: CalibrationSpec, problem: Problem, estimate: Estimate, verdicts: list[dict[str, object]]
-) -> list[dict[str, object]]:
+    spec: CalibrationSpec, problem: Problem, estimate: Estimate, verdicts: list[Document]
+) -> list[Document]:
     values = problem.values(estimate.unit)
     boot = np.array([list(problem.values(u).values()) for u in estimate.bootstrap_units])
     rows = []
@@ -412,8 +414,8 @@ def write_outputs(
     spec: CalibrationSpec,
     problem: Problem,
     estimate: Estimate,
-    store_info: dict[str, object],
-) -> dict[str, object]:
+    store_info: Document,
+) -> Document:
     """Write FILE (calibrated parameters), FILE's report and figures; returns the report."""
     import yaml
 
@@ -422,7 +424,7 @@ def write_outputs(
     values = problem.values(estimate.unit)
     verdicts = identification(estimate, spec.names)
     moments = store_info.pop("estimate_moments")
-    fit_rows = moment_fit(problem, moments)  # type: ignore[arg-type]
+    fit_rows = moment_fit(problem, moments)
     main, city_year = hindcast(spec, values)
     results = {"calibration_scale": main}
     scale_check = spec.diagnostics.hindcast_scale
@@ -486,7 +488,7 @@ def write_outputs(
         paths, spec, headline, headline_table, profile_table(spec, problem, estimate, verdicts)
     )
     write_json(paths["report"], _jsonable(report))
-    shaoxing = headline["cities"]["shaoxing"]  # type: ignore[index]
+    shaoxing = headline["cities"]["shaoxing"]
     before, after = problem.regime_values(values)
     latest = after if after is not None else before
     calibrated = {
@@ -535,8 +537,8 @@ def _jsonable(value):
     return value
 
 
-def _percent(value: object) -> str:
-    return "–" if value is None else f"{100 * float(value):.1f}%"  # type: ignore[arg-type]
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * float(value):.1f}%"
 
 
 def report_markdown(report: dict) -> str:

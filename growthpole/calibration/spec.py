@@ -22,6 +22,7 @@ Example (scenarios/calibration/history.yaml holds the shipped one)::
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +54,15 @@ class FreeParameter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     lower: float | None = None
     upper: float | None = None
+    default: float | None = None
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The resolved bounds and starting value of one estimated value (its unit)."""
+
+    lower: float
+    upper: float
     default: float | None = None
 
 
@@ -189,19 +199,25 @@ class CalibrationSpec(BaseModel):
         )
         return (*self.parameters, *late)
 
-    def free_parameter(self, name: str) -> FreeParameter:
+    def free_parameter(self, name: str) -> Bounds:
         """Bounds of an estimated value (``name@YEAR`` shares ``name``'s); a lever
         coefficient's omitted bounds and default are filled from its prior."""
         base = name.split("@")[0]
         free = self.parameters[base]
-        if base in PARAMETER_SPECS:
-            return free
-        lower, upper, default = coefficient_bounds(base)
-        return FreeParameter(
-            lower=lower if free.lower is None else free.lower,
-            upper=upper if free.upper is None else free.upper,
-            default=default if free.default is None else free.default,
-        )
+        if base not in PARAMETER_SPECS:  # a lever coefficient: the prior fills what is omitted
+            lower, upper, default = coefficient_bounds(base)
+            return Bounds(
+                lower if free.lower is None else free.lower,
+                upper if free.upper is None else free.upper,
+                default if free.default is None else free.default,
+            )
+        if free.lower is None or free.upper is None:
+            raise ScenarioError(
+                "a structural parameter needs lower and upper bounds",
+                file=self.source_path,
+                key=f"parameters.{base}",
+            )
+        return Bounds(free.lower, free.upper, free.default)
 
     @property
     def coefficient_names(self) -> tuple[str, ...]:
@@ -489,7 +505,7 @@ def check_checkpoint(
             f"corrupt checkpoint: 'cache' must be a list{hint}", file=path, key="cache"
         )
 
-    def numbers(values: Any, length: int, *, unit: bool) -> bool:
+    def numbers(values: Any, length: int | None, *, unit: bool) -> bool:  # None: no list fits
         if not isinstance(values, list) or len(values) != length:
             return False
         for value in values:

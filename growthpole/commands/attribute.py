@@ -157,6 +157,7 @@ def plan_line(runs: int, todo: int, pilot_seconds: float | None, workers: int) -
     if not todo:
         return f"plan: {runs} runs, all already stored: 0 simulations to run"
     stored = f" ({runs - todo} already stored)" if todo < runs else ""
+    assert pilot_seconds is not None  # runs to do: the pilot ran (run_attribution)
     workers = max(workers, 1)
     estimate = pilot_seconds * (todo - 1) / workers  # the pilot is the first of them
     return (

@@ -159,10 +159,10 @@ class ExperimentModel:
                     f"uncertainties must be Uncertainty objects, got {type(factor).__name__}",
                     key="uncertainties",
                 )
-        for factor in self.levers:
-            if not isinstance(factor, Lever | PillarLever):
+        for lever in self.levers:
+            if not isinstance(lever, Lever | PillarLever):
                 raise ScenarioError(
-                    f"levers must be Lever or PillarLever objects, got {type(factor).__name__}",
+                    f"levers must be Lever or PillarLever objects, got {type(lever).__name__}",
                     key="levers",
                 )
         columns, years = outcome_columns(self.outcomes)
@@ -244,7 +244,7 @@ def perform_experiments(
         else Path(tempfile.mkdtemp(prefix="growthpole-experiments-"))
     )
     own = executor is None
-    executor = make_executor("local", workers=workers) if own else executor
+    executor = make_executor("local", workers=workers) if executor is None else executor
     try:
         run_sweep(sweep, directory, executor, resume=resume)
     finally:

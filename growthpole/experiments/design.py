@@ -75,9 +75,16 @@ def variant_count(
     if method == "grid":
         return int(np.prod(grid_sizes)) if grid_sizes else 1
     if method == "saltelli":
-        return int(samples) * (dimension + 2)
+        return _samples(samples) * (dimension + 2)
     if method == "morris":
-        return int(samples) * (dimension + 1)
+        return _samples(samples) * (dimension + 1)
+    return _samples(samples)
+
+
+def _samples(samples: int | None) -> int:
+    """``samples`` of a method that needs it (the sweep file's checks require it there)."""
+    if samples is None:
+        raise TypeError("this design method needs samples")
     return int(samples)
 
 
@@ -106,13 +113,13 @@ def sample_design(
     if method == "latin_hypercube":
         from scipy.stats import qmc
 
-        unit = qmc.LatinHypercube(d=k, rng=np.random.default_rng(seed)).random(int(samples))
+        unit = qmc.LatinHypercube(d=k, rng=np.random.default_rng(seed)).random(_samples(samples))
         return lower + unit * (upper - lower)
     if method == "sobol":
         from scipy.stats import qmc
 
         sampler = qmc.Sobol(d=k, scramble=True, rng=np.random.default_rng(seed))
-        unit = sampler.random_base2(int(np.log2(int(samples))))
+        unit = sampler.random_base2(int(np.log2(_samples(samples))))
         return lower + unit * (upper - lower)
     if method == "saltelli":
         from SALib.sample import sobol as saltelli_sample
@@ -121,7 +128,7 @@ def sample_design(
             warnings.simplefilter("ignore")
             return np.asarray(
                 saltelli_sample.sample(
-                    space.problem(), int(samples), calc_second_order=False, seed=seed
+                    space.problem(), _samples(samples), calc_second_order=False, seed=seed
                 ),
                 dtype=float,
             )
@@ -130,7 +137,7 @@ def sample_design(
 
         return np.asarray(
             morris_sample.sample(
-                space.problem(), int(samples), num_levels=int(levels or 4), seed=seed
+                space.problem(), _samples(samples), num_levels=int(levels or 4), seed=seed
             ),
             dtype=float,
         )

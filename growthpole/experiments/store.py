@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -49,7 +50,7 @@ def part_files(directory: str | Path) -> list[Path]:
     return sorted(results.glob("part-*.parquet"))
 
 
-def read_manifest(directory: str | Path) -> dict[str, object] | None:
+def read_manifest(directory: str | Path) -> dict[str, Any] | None:  # the JSON manifest
     path = Path(directory) / MANIFEST
     if not path.is_file():
         return None
@@ -230,7 +231,7 @@ def write_manifest(directory: Path, payload: dict[str, object]) -> None:
     write_json(directory / MANIFEST, {"kind": KIND, "written_by": WRITTEN_BY, **payload})
 
 
-def read_sweep_for_analysis(directory: str | Path) -> dict[str, object]:
+def read_sweep_for_analysis(directory: str | Path) -> dict[str, Any]:
     """Check a stored sweep before an analysis reads it (``growthpole sensitivity``,
     ``discover``, ``attribute``): its manifest is a growthpole sweep's with well-formed
     factors, seeds and counts, its plan files and every result part are readable and hold
@@ -264,7 +265,7 @@ def read_sweep_for_analysis(directory: str | Path) -> dict[str, object]:
             raise OutputError(
                 "each factor must be a mapping with a 'name'", file=path, key=f"factors.{i}"
             )
-        bounds = [factor.get("lower"), factor.get("upper")]
+        bounds: list[Any] = [factor.get("lower"), factor.get("upper")]  # checked next
         if (
             not all(
                 isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b)

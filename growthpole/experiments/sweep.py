@@ -339,7 +339,9 @@ class Sweep:
             ) from None
 
 
-def _scaled_schedule(schedule: object, intensity: float) -> object:
+def _scaled_schedule(
+    schedule: float | dict[int, float], intensity: float
+) -> float | dict[int, float]:
     """A lever schedule with every value multiplied by ``intensity`` (levers' defaults and
     lower bounds are 0, so intensity 0 is the baseline and 1 the base scenario)."""
     if isinstance(schedule, dict):
@@ -347,7 +349,9 @@ def _scaled_schedule(schedule: object, intensity: float) -> object:
     return float(schedule) * intensity
 
 
-def _lever_schedule(schedule: object, value: float, from_year: int) -> dict[int, float]:
+def _lever_schedule(
+    schedule: float | dict[int, float] | None, value: float, from_year: int
+) -> dict[int, float]:
     """The base schedule up to ``from_year`` - 1, then ``value`` from ``from_year`` on."""
     if schedule is None:
         return {from_year: value}
@@ -645,6 +649,7 @@ def _check_factor(
             key=f"{key}.values",
         )
     points = spec_factor.values if spec_factor.values is not None else spec_factor.range
+    assert points is not None  # exactly one of the two is given (checked above)
     for value in points:
         if not (lower <= value <= upper) or value != value:
             raise ScenarioError(

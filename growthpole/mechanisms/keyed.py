@@ -184,7 +184,7 @@ class KeyedStream:
         with np.errstate(over="ignore"):
             offsets = (column + np.uint64(1)) * _COLUMN + _GOLDEN
         if offsets.ndim == 0:
-            out = np.empty(ids.shape, dtype=dtype)
+            out: np.ndarray = np.empty(ids.shape, dtype=dtype)
             kernel(ids.reshape(-1), self.key, offsets.reshape(1), out.reshape(-1))
             return out
         ids, offsets = np.broadcast_arrays(ids, offsets)

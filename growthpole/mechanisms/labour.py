@@ -139,6 +139,7 @@ def commuting_equilibrium(
         workers = np.exp(np.log(np.maximum(workers, MIN_WORKERS)) + weight * change)
     else:
         workers = new
+    assert shares is not None  # EQUILIBRIUM_ITERATIONS >= 1: the loop ran
     return workers, shares
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -151,13 +152,13 @@ def calibration_fit(table: pd.DataFrame, *, title: str | None = None) -> Figure:
 
 
 @styled
-def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
+def backtest_fans(backtests: Sequence[Mapping[str, Any]]) -> Figure:
     """Rolling-origin backtests (``growthpole backtest --json``'s ``backtests`` list, or
     several files' lists joined): one column per origin; top row Shaoxing's GDP (亿元, the
     model's pre-census basis) with the agent-based model's 90% band and median, the
     benchmarks' medians and the published values; bottom row the 30th-place GDP forecast
     and its published value. Unconditional runs solid, conditional dashed."""
-    origins = sorted({int(b["origin"]) for b in backtests})  # type: ignore[call-overload]
+    origins = sorted({int(b["origin"]) for b in backtests})
     if not origins:
         fig, ax = _new()
         _message(ax, "no backtest results")
@@ -177,7 +178,7 @@ def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
     }
     for column, origin in enumerate(origins):
         top, bottom = axes[0, column], axes[1, column]
-        for result in (b for b in backtests if int(b["origin"]) == origin):  # type: ignore[call-overload]
+        for result in (b for b in backtests if int(b["origin"]) == origin):
             conditional = bool(result["conditional"])
             dash = "--" if conditional else "-"
             mode = "conditional" if conditional else "unconditional"
@@ -202,7 +203,7 @@ def backtest_fans(backtests: Sequence[Mapping[str, object]]) -> Figure:
                 )
             realised = frame[frame.method == "abm"].dropna(subset=["gdp_realised"])
             top.plot(realised.year, realised.gdp_realised, "o", color="black", markersize=3)
-            threshold = pd.DataFrame(result.get("threshold") or [])  # type: ignore[attr-defined]
+            threshold = pd.DataFrame(result.get("threshold") or [])
             if not threshold.empty:
                 bottom.fill_between(
                     threshold.year,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ def _box_bounds(part: pd.DataFrame, factor: str, data: pd.Series) -> tuple[float
 def discovery_boxes(
     boxes: pd.DataFrame,
     table: pd.DataFrame,
-    summary: Mapping[str, object],
+    summary: Mapping[str, Any],
     *,
     title: str | None = None,
 ) -> Figure:
@@ -42,9 +43,9 @@ def discovery_boxes(
     under the panel), and its density and coverage in the title."""
     from matplotlib.patches import Rectangle
 
-    importance = dict(summary.get("feature_importance", {}))
+    importance: dict[str, float] = dict(summary.get("feature_importance", {}))
     ranked = (
-        sorted(importance, key=importance.get, reverse=True)
+        sorted(importance, key=importance.__getitem__, reverse=True)
         or [str(c) for c in table.columns if c not in ("variant", "box")][:2]
     )
     name = str(summary["outcome"])

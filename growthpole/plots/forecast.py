@@ -4,12 +4,14 @@ history they draw (:func:`published_gdp`, :func:`rank_history`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from growthpole.plots.theme import (
@@ -361,7 +363,10 @@ def sector_shares(
     mean = sector_share_table(city_year, region)
     columns = [c for c in mean.columns if c.startswith("va_")]
     fig, ax = _new(figsize=(8.8, 4.8))
-    palette = [plt.get_cmap("tab10").colors[i] for i in (0, 1, 2, 3, 4, 5, 6, 9, 8)]
+    tab10 = cast(ListedColormap, plt.get_cmap("tab10"))  # a qualitative (listed) colour map
+    # its colours: a tuple of RGB tuples (matplotlib types them as ArrayLike)
+    tab10_colours = cast(Sequence[tuple[float, float, float]], tab10.colors)
+    palette = [tab10_colours[i] for i in (0, 1, 2, 3, 4, 5, 6, 9, 8)]
     colours = [*palette[: len(columns)], (0.8, 0.8, 0.8)]  # grey only for the non-modelled
     labels = [SECTOR_LABELS.get(c[3:], c[3:]) for c in columns]
     labels.append("Non-modelled GDP (agriculture,\npublic services, real estate)")

@@ -121,7 +121,7 @@ def corridor_map(
     inflow = external_inflow(city_year, (first, last))
     gdp_last = rows[rows.year == last].groupby("region").gdp.mean()
     outline = shaoxing_outline(coords)
-    centre = outline[:-1].mean(axis=0)
+    centre: np.ndarray = outline[:-1].mean(axis=0)
 
     fig, axes = _new(1, 2, figsize=(13.0, 6.2))
     lat0 = math.radians(float(coords.latitude.mean()))
@@ -231,14 +231,14 @@ def corridor_map(
             if value <= 0:
                 continue
             if destination == "shaoxing":
-                target, radius, direction = centre, 0.2, from_south_west
+                target, radius, heading = centre, 0.2, from_south_west
             else:
                 target = coords.loc[destination, ["longitude", "latitude"]].to_numpy(float)
                 radius = math.sqrt(float(areas[destination]) / math.pi) / points_per_degree
-                direction = from_west
+                heading = from_west
             length = longest * value / scale
-            start = target + direction * (length + radius)
-            end = target + direction * radius
+            start = target + heading * (length + radius)
+            end = target + heading * radius
             arrow = ax.annotate(
                 "",
                 xy=tuple(end),

@@ -11,12 +11,16 @@ import textwrap
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import ParamSpec
+from typing import TYPE_CHECKING, Any, ParamSpec, cast
 
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from growthpole.regions import (
     REGION_NAMES_ZH,
@@ -172,7 +176,7 @@ def _latin_figure(fig: Figure) -> Figure:
     return fig
 
 
-def style() -> dict[str, object]:
+def style() -> dict[RcKeyType, Any]:
     """rcParams for every figure: DejaVu Sans for Latin text, the CJK font as fallback."""
     family = ["DejaVu Sans"]
     if cjk_font():
@@ -228,7 +232,8 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 def _note(fig: Figure, text: str) -> None:
     """A source / caveat line under the axes."""
     fig.text(0.01, 0.01, text, ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
-    fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
+    # every figure of this package is made by _new, with the constrained layout
+    cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, 0.07, 1, 0.93))
 
 
 def _year_axis(ax) -> None:
