@@ -9,7 +9,6 @@ docs/reliability.md tabulates the cases below; keep the two in step.
 from __future__ import annotations
 
 import errno
-import inspect
 import json
 import os
 import re
@@ -874,10 +873,22 @@ def test_yaml_reader_is_a_safe_loader():
     assert issubclass(_LimitedLoader, yaml.SafeLoader)
 
 
-def test_dask_cluster_binds_to_localhost():
+@pytest.mark.slow
+def test_dask_cluster_binds_to_localhost_over_tls():
+    """The embedded cluster's scheduler, workers and dashboard listen on 127.0.0.1 only, over
+    TLS, and a client without its credentials cannot connect (checked on a running cluster,
+    not on the source text)."""
     execute = pytest.importorskip("growthpole.experiments.execute")
-    source = inspect.getsource(execute.local_cluster)
-    assert 'host="127.0.0.1"' in source and 'protocol="tls://"' in source
+    from distributed import Client
+
+    with execute.local_cluster(1) as cluster:
+        assert cluster.scheduler_address.startswith("tls://127.0.0.1:")
+        workers = cluster.scheduler_info["workers"]
+        assert workers and all(address.startswith("tls://127.0.0.1:") for address in workers)
+        assert cluster.dashboard_link.startswith("http://127.0.0.1:")
+        # a client with other TLS credentials (another user's, another process's) is refused
+        with pytest.raises((OSError, TimeoutError)):
+            Client(cluster.scheduler_address, security=execute.cluster_security(), timeout="3s")
 
 
 def test_rerun_of_a_calibrated_run_needs_only_the_manifest(tmp_path):
