@@ -5,11 +5,20 @@ R times at baseline and R times with one lever at its upper bound from 2020 (the
 the start), replication r of both drawing from the same SeedSequence child
 (growthpole.seeds.replication_seeds). For each expected effect in EXPECTED the paired
 differences d_r = outcome(lever, r) - outcome(baseline, r) must have the expected sign in a
-one-sided paired t test at the 5% level: sign * mean(d) / (sd(d) / sqrt(R)) >= t_{0.95,R-1}.
-Where the lever acts deterministically (all d_r equal and non-zero, e.g. a shift of
-non-modelled GDP) the t statistic is infinite and only the sign is checked. Effects that are
-small relative to the noise of the discrete draws (entry, exit) are tested at a finer agent
-resolution and with more replications (config "fine") instead of being dropped.
+one-sided test: a Wilcoxon signed-rank test for whole replications (a firm agent exits or
+moves as a whole, so pairs occasionally diverge by one large agent, and a rank test is robust
+to that), a paired t test, sign * mean(d) / (sd(d) / sqrt(R)) >= t_{1-α,R-1}, for the coupled
+one-year mechanism draws. Where the lever acts deterministically (all d_r equal and non-zero,
+e.g. a shift of non-modelled GDP) the t statistic is infinite and only the sign is checked.
+
+Multiplicity: the family of direction tests is run at a family-wise level of FAMILY_LEVEL
+(5%) by Bonferroni, α = FAMILY_LEVEL / (number of tests), about 0.0007 for 71 tests: the
+chance that any lever passes although its effect has no or the wrong sign is at most 5%. The
+replications are sized for it: the smallest one-sided Wilcoxon p with R pairs is 2^-R, so R
+must exceed log2(1/α) ≈ 10.5; coarse runs 16, fine 20, many 30, and the mechanism draws 800.
+Effects that are small relative to the noise of the discrete draws (entry, exit) are tested
+at a finer agent resolution and with more replications (configs "fine" and "many") instead
+of being dropped.
 
 Outcomes are read for Shaoxing (the sum of its six units) unless a unit is named, at the
 last year ("level") or summed over 2020-2024 ("flow"). Platform outcomes ("platform:<kind>
@@ -55,15 +64,16 @@ from growthpole.seeds import replication_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END, LEVER_YEAR = 2019, 2024, 2020
-SIGNIFICANCE = 0.05
+#: family-wise level of the direction tests (Bonferroni over CASES: SIGNIFICANCE below)
+FAMILY_LEVEL = 0.05
 #: name -> (people per agent, workers per firm agent, replications, root seed)
 CONFIGS: dict[str, tuple[int, int, int, int]] = {
-    "coarse": (20_000, 10, 6, 31),
-    "fine": (4_000, 10, 12, 32),
+    "coarse": (20_000, 10, 16, 31),
+    "fine": (4_000, 10, 20, 32),
     "many": (4_000, 10, 30, 33),
 }
 #: year seeds of the mechanism-level experiments (config "mechanism")
-MECHANISM_DRAWS = 200
+MECHANISM_DRAWS = 800
 #: the gross effect of every lever: no share of it in the trend or with the competitors
 GROSS = {name: 0.0 for name, c in COEFFICIENTS.items() if c.role in INCREMENT_ROLES}
 
@@ -174,7 +184,7 @@ EXPECTED: dict[str, tuple[Effect, ...]] = {
     # innovation and talent: TFP growth, talent
     "innovation.xinchang_experience": (Effect("gdp_real", UP, config="fine"),),
     "innovation.industry_research_institutes": (Effect("gdp_real", UP, config="fine"),),
-    "innovation.tech_firm_doubling": (Effect("firm_entries", UP, config="fine"),),
+    "innovation.tech_firm_doubling": (Effect("firm_entries", UP, config="many"),),
     "innovation.tech_market": (Effect("gdp_real", UP, config="fine"),),
     "innovation.talent_enclaves": (Effect("employment", UP),),
     "innovation.talent_programmes": (Effect("talent_skilled", UP),),
@@ -394,6 +404,8 @@ CASES = [
     for effect in EXPECTED.get(lever, ())
     if effect.outcome != "agglomeration"
 ]
+#: the level of each direction test: the family-wise FAMILY_LEVEL over all of them
+SIGNIFICANCE = FAMILY_LEVEL / len(CASES)
 
 
 @pytest.mark.slow
@@ -401,10 +413,11 @@ CASES = [
     ("lever", "effect"), CASES, ids=[f"{lever}->{e.region}.{e.outcome}" for lever, e in CASES]
 )
 def test_lever_moves_its_outcome_in_the_expected_direction(lever: str, effect: Effect):
-    """One-sided test at SIGNIFICANCE. Coupled one-year mechanism draws: paired t test.
-    Whole replications: Wilcoxon signed-rank test, because a firm agent exits or moves as a
-    whole, so paired replications occasionally diverge by one large agent; a rank test is
-    robust to such rare outliers while still requiring most pairs to move the right way."""
+    """One-sided test at SIGNIFICANCE (the Bonferroni share of the family-wise 5%). Coupled
+    one-year mechanism draws: paired t test. Whole replications: Wilcoxon signed-rank test,
+    because a firm agent exits or moves as a whole, so paired replications occasionally
+    diverge by one large agent; a rank test is robust to such rare outliers while still
+    requiring most pairs to move the right way."""
     differences = paired_differences(lever, effect)
     direction = "up" if effect.sign > 0 else "down"
     message = (
@@ -421,7 +434,7 @@ def test_lever_moves_its_outcome_in_the_expected_direction(lever: str, effect: E
         p_value = float(
             stats.wilcoxon(differences, alternative=alternative, zero_method="zsplit").pvalue
         )
-        assert p_value < SIGNIFICANCE, f"{message}, Wilcoxon p = {p_value:.3f}"
+        assert p_value < SIGNIFICANCE, f"{message}, Wilcoxon p = {p_value:.2g}"
 
 
 def test_chain_chiefs_amplify_agglomeration_where_clusters_grew():
@@ -849,3 +862,15 @@ def test_prior_draws_are_valid_scenario_coefficients():
     )
     assert scenario.lever_coefficients == draws
     assert np.isfinite(log_prior(draws))
+
+
+def test_the_direction_tests_can_reach_their_family_wise_level():
+    """Each config has enough pairs for a one-sided Wilcoxon test to reach SIGNIFICANCE at
+    all (smallest p = 2^-R when every pair moves the right way); else a test of that config
+    could never pass and the family-wise level would be a fiction."""
+    used = {effect.config for _, effect in CASES} - {"mechanism"}
+    for config in used:
+        pairs = CONFIGS[config][2]
+        smallest = float(stats.wilcoxon(np.arange(1.0, pairs + 1), alternative="greater").pvalue)
+        assert smallest < SIGNIFICANCE / 10, (config, pairs, smallest, SIGNIFICANCE)
+    assert SIGNIFICANCE == pytest.approx(FAMILY_LEVEL / len(CASES))
