@@ -130,6 +130,17 @@ def test_replication_r_uses_the_same_stream_in_every_scenario():
         two[two.replication == 1].reset_index(drop=True),
         three[three.replication == 1].reset_index(drop=True),
     )
+    # a lever from 2020 on: every 2019 row (the base-year state) is that of the baseline,
+    # replication by replication, and the lever does change the years after it
+    lever = run_scenario(
+        tiny_scenario(replications=2, levers={"integration.hangzhou_travel_time_cut": {2020: 0.5}})
+    ).city_year
+    base_year = two[two.year == 2019].reset_index(drop=True)
+    pd.testing.assert_frame_equal(base_year, lever[lever.year == 2019].reset_index(drop=True))
+    later = two.year > 2020
+    assert not np.array_equal(
+        two[later].market_access.to_numpy(), lever[lever.year > 2020].market_access.to_numpy()
+    )
 
 
 ALL_OFF = {
