@@ -802,6 +802,26 @@ Measures of the source document the model does not represent as levers, with the
 # ---------------------------------------------------------------------------------------
 
 
+def outcomes_table() -> str:
+    """The city-year columns of growthpole/outcomes.py (docs/model.md §9)."""
+    from growthpole.outcomes import OUTCOMES
+
+    origin = {
+        "key": "key",
+        "model": "model, every year",
+        "ranking": "run_scenario (growthpole.ranking), not simulate",
+        "derived": "derived where used (sweeps, P(top 30))",
+    }
+    rows = [
+        f"| `{o.name}` | {cell(o.meaning)} | {cell(o.unit)} | {o.shaoxing} | {origin[o.origin]} |"
+        for o in OUTCOMES.values()
+    ]
+    return (
+        "| column | meaning | unit | shaoxing row | produced by |\n|---|---|---|---|---|\n"
+        + "\n".join(rows)
+    )
+
+
 def generated_blocks() -> dict[str, str]:
     """Name -> content of the generated blocks of docs/model.md."""
     return {
@@ -809,6 +829,7 @@ def generated_blocks() -> dict[str, str]:
         "constants": constants_table(),
         "platform_kinds": platform_kinds_table(),
         "sector_mix": sector_mix_table(),
+        "outcomes": outcomes_table(),
     }
 
 

@@ -36,11 +36,11 @@ import pandas as pd
 from scipy import stats
 
 from growthpole.errors import ScenarioError
+from growthpole.outcomes import TOP
 from growthpole.runner import RunResult, run_scenario
 from growthpole.scenario import Scenario
 
 CONFIDENCE = 0.95
-TOP = 30
 
 
 @dataclass

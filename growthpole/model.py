@@ -38,6 +38,7 @@ from growthpole.mechanisms.base import (
     region_sum,
     talent_counts,
 )
+from growthpole.outcomes import EMPLOYMENT_WEIGHTED
 from growthpole.parameters import ModelParameters, on_national_path
 from growthpole.policy import PolicyChannels
 from growthpole.regions import (
@@ -446,7 +447,7 @@ class GrowthPoleModel(mesa.Model):
         names = list(self.records[0])
         n_years = len(self.records)
         columns = {name: np.concatenate([r[name] for r in self.records]) for name in names}
-        intensive = ("wage_skilled", "wage_unskilled", "market_access", "digital_share")
+        intensive = EMPLOYMENT_WEIGHTED  # growthpole.outcomes: how the shaoxing row sums
         extensive = [n for n in names if n not in ("year", "region", *intensive)]
 
         def units(name: str) -> np.ndarray:  # (years, six Shaoxing units), flattened

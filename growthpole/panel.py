@@ -52,6 +52,7 @@ import pandas as pd
 from growthpole import data as data_module
 from growthpole.errors import DataError
 from growthpole.io import write_csv
+from growthpole.outcomes import TOP
 
 #: CSMAR CRE_Gdpct export column -> tidy name (CRE_Gdpct[DES][csv].txt: Sgnyea [Year Sign],
 #: Ctnm_en [Name Of City], Ctnm_id [City Code], Gdpct01 [Gdp] (unit: 100 million)).
@@ -324,8 +325,8 @@ def published_rank(
     rank = None if value is None else 1 + int((block.gdp_100m_cny > value).sum())
     leaders = set(base.nlargest(40, "gdp_100m_cny").city_code)
     ordered = np.sort(block.gdp_100m_cny.to_numpy())[::-1]
-    thirtieth = float(ordered[29]) if len(ordered) >= 30 else float("nan")
-    upper_index = 29 - len(missing)
+    thirtieth = float(ordered[TOP - 1]) if len(ordered) >= TOP else float("nan")
+    upper_index = TOP - 1 - len(missing)
     upper = float(ordered[upper_index]) if 0 <= upper_index < len(ordered) else float("nan")
     return PublishedRank(
         year=year,

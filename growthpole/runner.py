@@ -25,6 +25,7 @@ import pandas as pd
 from growthpole.fiscal import FISCAL_FILE
 from growthpole.io import WRITTEN_BY, exclusive_directory, write_csv, write_json, write_parquet
 from growthpole.model import GrowthPoleModel
+from growthpole.outcomes import TOP
 from growthpole.parameters import ModelParameters
 from growthpole.rerun import CITY_YEAR, MANIFEST, SUMMARY
 from growthpole.scenario import Scenario
@@ -179,7 +180,7 @@ def summarise(result: RunResult) -> pd.DataFrame:
         summary["rank_p05"] = ranks.quantile(0.05).to_numpy()
         summary["rank_median"] = ranks.median().to_numpy()
         summary["rank_p95"] = ranks.quantile(0.95).to_numpy()
-        summary["p_top30"] = ranks.apply(lambda r: float((r <= 30).mean())).to_numpy()
+        summary["p_top30"] = ranks.apply(lambda r: float((r <= TOP).mean())).to_numpy()
     return summary
 
 

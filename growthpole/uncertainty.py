@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from growthpole.errors import ScenarioError
+from growthpole.outcomes import TOP
 from growthpole.provenance import bytes_sha256
 from growthpole.seeds import COEFFICIENT_DRAWS, PARAMETER_DRAWS, UNCERTAINTY_BOOTSTRAP
 
@@ -65,7 +66,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from growthpole.parameters import ModelParameters
     from growthpole.scenario import Scenario
 
-TOP = 30
 BOOTSTRAP = 2000
 INTERVAL_MASS = 0.90
 COMPONENTS = ("parameters", "coefficients", "interaction", "agents", "competitors")

@@ -42,6 +42,7 @@ import pandas as pd
 from growthpole import seeds as seeds_module
 from growthpole.data import CENSUS_5_YEAR, census_5_revision
 from growthpole.errors import ScenarioError
+from growthpole.outcomes import TOP
 from growthpole.regions import SHAOXING_CITY_CODE
 
 if TYPE_CHECKING:
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
 #: first year of every calibration window
 WINDOW_START = 2005
 #: the rank the headline is about
-TOP = 30
 #: central band of the forecasts
 BAND = (0.05, 0.95)
 METHODS = ("abm", "random_walk_drift", "ar1_growth", "factor_model")

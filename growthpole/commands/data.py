@@ -65,6 +65,7 @@ def _years_text(years: list[int]) -> str:
 def check_command(args: argparse.Namespace) -> int:
     from growthpole import data as data_module
     from growthpole.errors import ScenarioError
+    from growthpole.outcomes import TOP
     from growthpole.panel import (
         compare_panels,
         historical_rank,
@@ -182,7 +183,7 @@ def check_command(args: argparse.Namespace) -> int:
             report = published_rank(everything, year, str(vintage), SHAOXING_CITY_CODE)
             if report is None:
                 continue
-            if report.cities < 30:  # a few restated figures: no cross-section to rank in
+            if report.cities < TOP:  # a few restated figures: no cross-section to rank in
                 print(f"  {year} {vintage}: {report.cities} cities (too few to rank)")
                 continue
             if report.thirtieth_gdp != report.thirtieth_gdp:

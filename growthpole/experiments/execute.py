@@ -43,6 +43,7 @@ from growthpole.experiments import store
 from growthpole.experiments.base import Executor, SerialExecutor
 from growthpole.experiments.sweep import RunTask, Sweep, ranking_function
 from growthpole.io import LOCK_NAME, exclusive_lock, prepare_output_dir
+from growthpole.outcomes import TOP
 from growthpole.validation import MAX_WORKERS
 
 CLUSTER_KINDS = ("local", "serial", "slurm", "pbs")
@@ -89,7 +90,7 @@ def execute_run(task: RunTask) -> pd.DataFrame:
     out["region"] = rows.region.to_numpy(dtype=object)
     for column in columns:
         if column == "top30":
-            out[column] = rows.national_rank.to_numpy(dtype=np.int64) <= 30
+            out[column] = rows.national_rank.to_numpy(dtype=np.int64) <= TOP
         elif column == "national_rank":
             out[column] = rows.national_rank.to_numpy(dtype=np.int64)
         else:

@@ -34,8 +34,8 @@ import pandas as pd
 
 from growthpole.errors import OutputError, ScenarioError
 from growthpole.experiments import store
+from growthpole.outcomes import TOP
 
-TOP = 30
 #: default bootstrap resamples of Borgonovo's delta (slow: kernel densities per resample)
 DELTA_RESAMPLES = 30
 

@@ -55,6 +55,7 @@ from growthpole.experiments.design import (
     variant_count,
 )
 from growthpole.levers import COEFFICIENTS, LEVERS, PILLARS
+from growthpole.outcomes import OUTCOMES, SWEEP_OUTCOMES
 from growthpole.parameters import PARAMETER_SPECS, ModelParameters
 from growthpole.provenance import payload_sha256, tree_sha256
 from growthpole.scenario import (
@@ -68,8 +69,6 @@ from growthpole.scenario import (
 
 #: bump when the meaning of stored rows changes (part of every run id)
 STORE_FORMAT = 1
-#: derived outcome columns (computed from national_rank)
-DERIVED_OUTCOMES = {"top30": "national_rank <= 30 (bool)"}
 #: columns every stored row has before the factor and outcome columns
 KEY_COLUMNS = ("run_id", "variant", "replication")
 #: column prefix of pillar-intensity factors
@@ -801,25 +800,20 @@ def _check_outcomes(spec: SweepSpec, base: Scenario, file: str | None) -> None:
             )
 
 
-_COLUMN_CACHE: dict[str, tuple[str, ...]] = {}
-
-
 def allowed_outcome_columns(base: Scenario) -> tuple[str, ...]:
-    """The city-year columns the model produces (probed with a one-year run of ``base``),
-    plus ``national_rank`` and the derived ``top30`` when the ranking is available."""
-    key = "columns"
-    if key not in _COLUMN_CACHE:
-        from growthpole.runner import simulate
+    """The outcome columns a sweep may store: the city-year columns of
+    growthpole.outcomes (no model run needed), the ranking's (``national_rank`` and the
+    derived ``top30``) only when the ranking module is available. ``base`` is unused: every
+    scenario's table has the same columns."""
+    del base
+    ranked = ranking_function() is not None
+    return tuple(
+        name for name in SWEEP_OUTCOMES if ranked or OUTCOMES[name].origin not in RANKED_ORIGINS
+    )
 
-        probe = base.with_changes(end_year=base.start_year + 1, levers={}, parameters={})
-        frame = simulate(probe, np.random.SeedSequence(0), replication=0)
-        _COLUMN_CACHE[key] = tuple(
-            c for c in frame.columns if c not in ("replication", "year", "region")
-        )
-    columns = list(_COLUMN_CACHE[key])
-    if ranking_function() is not None:
-        columns += [c for c in ("national_rank", "top30") if c not in columns]
-    return tuple(columns)
+
+#: outcome origins that need the ranking module
+RANKED_ORIGINS = ("ranking", "derived")
 
 
 def ranking_function():

@@ -36,6 +36,7 @@ By subject (each re-exported here: ``from growthpole import plots; plots.gdp_fan
 
 from __future__ import annotations
 
+from growthpole.outcomes import TOP
 from growthpole.plots.attribution import (
     attribution_waterfall,
     shapley_waterfall_table,
@@ -92,7 +93,6 @@ from growthpole.plots.theme import (
     OUTCOME_LABELS,
     PEOPLE_UNIT,
     PILLAR_LABELS,
-    TOP,
     cjk_font,
     factor_label,
     gdp_unit,

@@ -14,9 +14,9 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from growthpole.outcomes import TOP
 from growthpole.plots.theme import (
     COLOURS,
-    TOP,
     _marks,
     _message,
     _new,

@@ -26,7 +26,6 @@ from growthpole.regions import (
     REGION_NAMES_ZH,
 )
 
-TOP = 30  # the threshold of the research question: China's top 30 cities by GDP
 GDP_UNIT = "亿元 (100 million yuan)"
 PEOPLE_UNIT = "万人 (10,000 people)"
 #: the units in Latin script, for a machine without a CJK font
