@@ -93,14 +93,14 @@ CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
         "physical constant",
     ),
     (
-        "growthpole.model",
+        "growthpole.initialisation",
         "EXTERNAL_DEMAND_SHARE",
         "base-year share of each region's market access coming from outside the corridor",
         "1",
         "assumed",
     ),
     (
-        "growthpole.model",
+        "growthpole.inputs",
         "DEFAULT_RD_INTENSITY",
         "R&D/GDP of a city with no published value in data/corridor_indicators.csv",
         "1",
@@ -239,7 +239,15 @@ def parameter_status(source: str) -> str:
 
 
 #: the model's modules (what "used in" scans; tools such as calibration are not the model)
-MODEL_MODULES = ("model.py", "schedule.py", "geography.py", "policy.py", "mechanisms/*.py")
+MODEL_MODULES = (
+    "model.py",
+    "initialisation.py",
+    "inputs.py",
+    "schedule.py",
+    "geography.py",
+    "policy.py",
+    "mechanisms/*.py",
+)
 
 
 def parameter_users() -> dict[str, list[str]]:
@@ -375,7 +383,7 @@ def platform_kinds_table() -> str:
 
 
 def sector_mix_table() -> str:
-    from growthpole.model import SECTOR_MIX
+    from growthpole.initialisation import SECTOR_MIX
     from growthpole.regions import REGIONS, SECTORS
 
     lines = ["| region | " + " | ".join(SECTORS) + " |", "|---|" + "---|" * len(SECTORS)]
@@ -424,7 +432,7 @@ calibration or sensitivity analysis unless promoted to PARAMETER_SPECS.
 
 {platform_kinds_table()}
 
-### Initial sector mix of firm agents (`model.py`, SECTOR_MIX, assumed)
+### Initial sector mix of firm agents (`initialisation.py`, SECTOR_MIX, assumed)
 
 Shares of firm agents by sector in each region at initialisation (rows are renormalised to
 sum to one).

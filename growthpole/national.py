@@ -266,7 +266,7 @@ def expected_growth(information_year: int | None = None) -> np.ndarray:
 def trailing_growth(year: int) -> tuple[float, float]:
     """Mean real and deflator log growth of the :data:`ANCHOR_YEARS` years up to ``year``
     (data of years <= ``year`` only): the growth the base year's economy expects, which
-    sets its balanced-growth capital (model.initial_state)."""
+    sets its balanced-growth capital (initialisation.initial_state)."""
     history = national_model(None)[0].until(year)
     keep = history.years > year - ANCHOR_YEARS
     return float(history.real[keep].mean()), float(history.deflator[keep].mean())

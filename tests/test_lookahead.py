@@ -14,7 +14,7 @@ import pytest
 from growthpole import data as data_module
 from growthpole.calibration.moments import MomentSet
 from growthpole.calibration.spec import Target
-from growthpole.model import data_inputs
+from growthpole.inputs import data_inputs
 
 from .conftest import ROOT
 

@@ -60,7 +60,8 @@ def drift_by_region(params: ModelParameters) -> np.ndarray:
 def trend_tfp_growth(params: ModelParameters, rd_intensity: np.ndarray) -> np.ndarray:
     """(N_REGIONS,) trend log TFP growth per year at neutral policy, g_r = g_A + g_A^r + ρ R_r:
     the terms of Δ ln A that do not depend on the state (spillovers, shocks and policy are
-    left out). model.initial_state puts capital on the balanced growth path of this rate."""
+    left out). initialisation.initial_state puts capital on the balanced growth path of this
+    rate."""
     return drift_by_region(params) + params.rd_return * rd_intensity
 
 
