@@ -77,9 +77,10 @@ class GrowthPoleModel(mesa.Model):
         structural parameters; default: the scenario's (defaults, calibration, overrides).
     parameter_regimes:
         year -> structural parameters from that year on (the step that produces the year):
-        a regime break as a parameter schedule (the calibration's ``name@YEAR`` values).
-        Only parameters the mechanisms read every year may change (spec.REGIME_PARAMETERS);
-        the base year is built with ``parameters``.
+        a regime break as a parameter schedule (the calibration's ``name@YEAR`` values). A
+        scenario declares its own in ``parameter_regimes:`` (year -> changes); a year given
+        here replaces the declared one. Only parameters the mechanisms read every year may
+        change (parameters.REGIME_PARAMETERS); the base year is built with ``parameters``.
     switches:
         mechanism name -> False to switch it off (reduction tests;
         :data:`growthpole.schedule.SWITCHABLE`).
@@ -128,7 +129,14 @@ class GrowthPoleModel(mesa.Model):
 
         drawn = replication_input(scenario, seed_sequence, replication)
         self.params = parameters or drawn.parameters
-        self.parameter_regimes = dict(sorted((parameter_regimes or {}).items()))
+        # regime breaks: the scenario's declared ones (cumulative changes of this
+        # replication's parameters), then any given here (they replace a declared year)
+        declared: dict[int, ModelParameters] = {}
+        current = self.params
+        for first_year, changes in sorted(scenario.parameter_regimes.items()):
+            current = current.replace(**changes)
+            declared[first_year] = current
+        self.parameter_regimes = dict(sorted({**declared, **(parameter_regimes or {})}.items()))
         for first_year, regime in self.parameter_regimes.items():
             if not (
                 isinstance(first_year, int)

@@ -757,6 +757,27 @@ _SPECS: tuple[ParameterSpec, ...] = (
 PARAMETER_SPECS: dict[str, ParameterSpec] = {spec.name: spec for spec in _SPECS}
 
 
+#: parameters read afresh by the mechanisms every year, which may therefore change value at a
+#: regime break (the deflator too: the price level is cumulative, P_t = P_{t-1} (1 + π_t), in
+#: growthpole/model.py; not migration_wage_weight: base-year amenities are solved for migration
+#: equilibrium under it; not initial-condition parameters either)
+REGIME_PARAMETERS = (
+    "tfp_drift",
+    "hangzhou_tfp_premium",
+    "ningbo_tfp_premium",
+    "shanghai_tfp_premium",
+    "rd_return",
+    "spillover_rate",
+    "nonmodelled_growth",
+    "entry_rate",
+    "exit_rate",
+    "external_inflow_rate",
+    "tfp_shock_sd",
+    "agglomeration_elasticity",
+    "gdp_deflator_inflation",
+)
+
+
 @dataclass(frozen=True)
 class ModelParameters:
     """Values of all structural parameters (see :data:`PARAMETER_SPECS` for meaning and units)."""

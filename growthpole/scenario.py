@@ -112,6 +112,12 @@ class Scenario(BaseModel):
         None, description="path (relative to the scenario file) of a calibrated parameter YAML"
     )
     parameters: dict[str, float] = Field(default_factory=dict)
+    parameter_regimes: dict[int, dict[str, float]] = Field(
+        default_factory=dict,
+        description="regime breaks: first simulated year -> parameter changes from that year "
+        "on (cumulative; only parameters the mechanisms read every year, "
+        "growthpole.parameters.REGIME_PARAMETERS)",
+    )
     levers: dict[str, float | dict[int, float]] = Field(default_factory=dict)
     lever_coefficients: dict[str, float] = Field(
         default_factory=dict,
@@ -177,6 +183,7 @@ class Scenario(BaseModel):
             "lever_coefficients",
             "budget",
             "uncertainty",
+            "parameter_regimes",
         ):  # absent: the hash of earlier runs
             if not payload.get(optional):
                 payload.pop(optional, None)
@@ -275,6 +282,34 @@ def _check_shapes(data: dict[Any, Any], file: str | None) -> None:
                     )
 
 
+def _check_regimes(scenario: Scenario, file: str | None) -> None:
+    """``parameter_regimes``: years in start+1..end (the first simulated year of a regime),
+    names that may change at a break, values in their plausible ranges."""
+    from growthpole.parameters import REGIME_PARAMETERS
+
+    values = dict(scenario.parameters)
+    for year, changes in sorted(scenario.parameter_regimes.items()):
+        key = f"parameter_regimes.{year}"
+        if not scenario.start_year < year <= scenario.end_year:
+            raise ScenarioError(
+                f"a regime starts in a simulated year: {scenario.start_year + 1}.."
+                f"{scenario.end_year}, got {year}",
+                file=file,
+                key=key,
+            )
+        if not changes:
+            raise ScenarioError("a regime changes at least one parameter", file=file, key=key)
+        for name in changes:
+            if name not in REGIME_PARAMETERS:
+                raise ScenarioError(
+                    f"{name!r} cannot change at a break; allowed: {', '.join(REGIME_PARAMETERS)}",
+                    file=file,
+                    key=f"{key}.{name}",
+                )
+        values.update(changes)
+        make_parameters(values, file=file, prefix=key)
+
+
 def _check_scenario(scenario: Scenario, file: str | None) -> None:
     from growthpole.levers import validate_coefficients, validate_levers
 
@@ -299,6 +334,7 @@ def _check_scenario(scenario: Scenario, file: str | None) -> None:
             key="scale.people_per_agent",
         )
     make_parameters(dict(scenario.parameters), file=file)
+    _check_regimes(scenario, file)
     if scenario.calibration:
         if "\x00" in scenario.calibration:
             raise ScenarioError(

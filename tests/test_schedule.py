@@ -4,6 +4,7 @@ indices, switches honoured, and the model stepping exactly it."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -128,3 +129,32 @@ def test_bad_parameter_regimes_and_switches_of_a_custom_schedule():
         scenario, np.random.SeedSequence(1), schedule=schedule, switches={"probe": False}
     )
     assert model.switches == {"probe": False}
+
+
+def test_a_regime_declared_in_the_scenario_is_the_model_api_regime():
+    """``parameter_regimes:`` in a scenario gives the same run, byte for byte, as the same
+    break passed to the model; breaks are cumulative; bad breaks name their key."""
+    from growthpole.errors import ScenarioError
+
+    declared = tiny_scenario(
+        end_year=2023, parameter_regimes={2021: {"tfp_drift": 0.01}, 2022: {"exit_rate": 0.09}}
+    )
+    plain = declared.with_changes(parameter_regimes={})
+    seed = np.random.SeedSequence(5)
+    base = plain.model_parameters()
+    first = base.replace(tfp_drift=0.01)
+    by_api = GrowthPoleModel(
+        plain, seed, parameter_regimes={2021: first, 2022: first.replace(exit_rate=0.09)}
+    ).run()
+    by_scenario = GrowthPoleModel(declared, seed).run()
+    pd.testing.assert_frame_equal(by_api, by_scenario)
+    assert not by_scenario.gdp.equals(GrowthPoleModel(plain, seed).run().gdp)
+    assert declared.content_hash() != plain.content_hash()
+    for regimes, key in (
+        ({2019: {"tfp_drift": 0.01}}, "parameter_regimes.2019"),
+        ({2021: {"migration_wage_weight": 1.0}}, "parameter_regimes.2021.migration_wage_weight"),
+        ({2021: {"tfp_drift": 9.0}}, "parameter_regimes.2021"),
+        ({2021: {}}, "parameter_regimes.2021"),
+    ):
+        with pytest.raises(ScenarioError, match=re.escape(f"key '{key}")):
+            tiny_scenario(end_year=2023, parameter_regimes=regimes)

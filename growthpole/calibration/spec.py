@@ -29,7 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from growthpole.errors import ScenarioError, input_error
-from growthpole.parameters import PARAMETER_SPECS, make_parameters
+from growthpole.parameters import PARAMETER_SPECS, REGIME_PARAMETERS, make_parameters
 from growthpole.provenance import payload_sha256
 from growthpole.scenario import (
     FIRST_YEAR,
@@ -119,27 +119,6 @@ class DiagnosticSettings(BaseModel):
         description="also run the hindcast at this scale (the scenarios' scale) to "
         "check that the calibration scale fits the moments equally",
     )
-
-
-#: parameters read afresh by the mechanisms every year, which may therefore change value at a
-#: regime break (the deflator too: the price level is cumulative, P_t = P_{t-1} (1 + π_t), in
-#: model.py; not migration_wage_weight: base-year amenities are solved for migration
-#: equilibrium under it; not initial-condition parameters either)
-REGIME_PARAMETERS = (
-    "tfp_drift",
-    "hangzhou_tfp_premium",
-    "ningbo_tfp_premium",
-    "shanghai_tfp_premium",
-    "rd_return",
-    "spillover_rate",
-    "nonmodelled_growth",
-    "entry_rate",
-    "exit_rate",
-    "external_inflow_rate",
-    "tfp_shock_sd",
-    "agglomeration_elasticity",
-    "gdp_deflator_inflation",
-)
 
 
 class Regimes(BaseModel):
