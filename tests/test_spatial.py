@@ -16,7 +16,7 @@ from growthpole.regions import HANGZHOU, N_REGIONS, N_SHAOXING, REGION_INDEX
 from growthpole.runner import simulate
 from growthpole.seeds import replication_seeds
 
-from .conftest import tiny_scenario
+from .conftest import ROOT, tiny_scenario
 
 #: Shaoxing's base-year net cross-city in-commuting, 万 workers: the range estimated in
 #: docs/model.md §7.6 from the sourced corridor figures of data/commuting.csv (no direct
@@ -336,37 +336,43 @@ def test_land_quota_binds_entry_and_platform_expansion():
     assert loose > tight
 
 
+#: the shipped scale (scenarios/*.yaml: 2000 people per agent, 10 talent agents per firm
+#: agent) and two finer ones: twice the people resolution, and twice the firm resolution
 RESOLUTIONS = (
-    {"people_per_agent": 20000, "workers_per_firm_agent": 10},
-    {"people_per_agent": 10000, "workers_per_firm_agent": 10},
-    {"people_per_agent": 20000, "workers_per_firm_agent": 20},
+    {"people_per_agent": 2000, "workers_per_firm_agent": 10},
+    {"people_per_agent": 1000, "workers_per_firm_agent": 10},
+    {"people_per_agent": 2000, "workers_per_firm_agent": 5},
 )
-#: relative tolerance on the median 2030 GDP across resolutions, and absolute tolerance
-#: (percentage points) on the full-strategy effect: about 3 Monte Carlo standard errors of
-#: the differences at REPLICATIONS replications (measured sd of the effect ≈ 0.5 pp)
+#: relative tolerance on the median 2030 GDP across resolutions; absolute tolerance on the
+#: full-strategy effect (percentage points), about 3 Monte Carlo standard errors of the
+#: difference of two resolutions' means at REPLICATIONS replications (measured standard
+#: errors 0.2-0.4 pp), and the largest standard error a resolution may have for the
+#: comparison to mean anything
 GDP_TOLERANCE = 0.03
 EFFECT_TOLERANCE = 1.5
-REPLICATIONS = 4
+EFFECT_MAX_STANDARD_ERROR = 0.5
+REPLICATIONS = 24
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 5, open: the 2030 median GDP agrees "
-    "across the three resolutions (13,668 / 13,465 / 13,842 亿元: within 3%), but "
-    "the full-strategy effect is 25.5% / 21.8% / 28.6% (sd across the 4 "
-    "replications 1.7 / 3.7 / 3.3 pp, seeds 9) with the evidence-based levers: "
-    "the gap and the noise both exceed the 1.5 pp tolerance. strict: the mark "
-    "must go when the model passes",
-)
 def test_results_do_not_depend_on_the_resolution():
+    """Shaoxing's 2030 median GDP and the full-strategy effect on it agree at the shipped
+    scale and at two finer ones (the scenarios' calibration, point parameters, catalogue
+    coefficients; the same 24 replication seeds at every resolution).
+
+    Measured (2026-12-04, seeds 9): effect 17.8 ± 0.4 / 17.6 ± 0.3 / 17.4 ± 0.2 % and GDP
+    8,269 / 8,273 / 8,232 亿元. Coarser than shipped, the model is not converged: at 4,000
+    people per agent the effect is 19.2 ± 0.7 %, at 20 talent agents per firm agent
+    19.3 ± 0.6 % (fewer firm agents overstate it by ~1.5 pp), which is why the page runs at
+    the CLI's scale (issue 19)."""
     from growthpole.scenario import load_scenario
 
-    strategy = load_scenario("scenarios/full_strategy.yaml")
-    medians, effects = [], []
+    baseline = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    strategy = load_scenario(ROOT / "scenarios" / "full_strategy.yaml")
+    medians, means, errors = [], [], []
     for scale in RESOLUTIONS:
-        base = tiny_scenario(end_year=2030, scale=scale)
-        full = tiny_scenario(end_year=2030, scale=scale, levers=strategy.levers)
+        base = baseline.with_changes(uncertainty=None, end_year=2030, scale=scale)
+        full = strategy.with_changes(uncertainty=None, end_year=2030, scale=scale)
         gdp, effect = [], []
         for index, seed in enumerate(replication_seeds(9, REPLICATIONS)):
             a = simulate(base, seed, replication=index)
@@ -374,7 +380,9 @@ def test_results_do_not_depend_on_the_resolution():
             row = (a.region == "shaoxing") & (a.year == 2030)
             gdp.append(float(a[row].gdp.iloc[0]))
             effect.append(100 * (float(b[row].gdp.iloc[0]) / float(a[row].gdp.iloc[0]) - 1))
-        medians.append(np.median(gdp))
-        effects.append(np.mean(effect))
+        medians.append(float(np.median(gdp)))
+        means.append(float(np.mean(effect)))
+        errors.append(float(np.std(effect, ddof=1) / np.sqrt(REPLICATIONS)))
     assert max(medians) / min(medians) - 1 < GDP_TOLERANCE, medians
-    assert max(effects) - min(effects) < EFFECT_TOLERANCE, effects
+    assert max(errors) < EFFECT_MAX_STANDARD_ERROR, errors
+    assert max(means) - min(means) < EFFECT_TOLERANCE, (means, errors)
