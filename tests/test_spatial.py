@@ -211,6 +211,68 @@ def test_a_relocating_firm_keeps_its_own_tfp_and_takes_the_place_tfp_of_its_new_
     assert after - before == pytest.approx(expected, abs=1e-12)
 
 
+def test_relocation_prices_a_location_with_the_wedge_production_charges():
+    """Production and relocation compute a firm's profit with one policy wedge: under
+    compliance costs and cluster pressure, production's τ_i of a firm in Shaoxing is the
+    region's subsidies and cuts less the firm's own costs (upgraded firms paying the share
+    c_u), and two firms of one sector and region that differ in those costs differ in their
+    relocation value exactly by ln(1 + τ) in every Shaoxing unit and not at all outside."""
+    scenario = tiny_scenario(
+        end_year=2024,
+        levers={
+            "green.air_pollution_control": 0.05,
+            "green.zero_discharge_zones": 0.05,
+            "industry.dyeing_chemical_clusters": 1.0,
+        },
+    )
+    model = GrowthPoleModel(scenario, np.random.SeedSequence(4))
+    for _ in range(4):
+        model.step()
+    state, firms = model.state, model.state.firms
+    context = _context(model)
+    rows = np.flatnonzero(
+        firms.live
+        & (firms.region < N_SHAOXING)
+        & (firms.platform < 0)
+        & state.polluting_sector[firms.sector.astype(np.int64)]
+    )
+    sector = firms.sector[rows].astype(np.int64)
+    region = firms.region[rows].astype(np.int64)
+    policy = model.policy
+    base = (
+        policy.sector_subsidy[region, sector]
+        + policy.profit_tax_cut[region]
+        + policy.regulation_cost_cut[region]
+    )
+    costs = production.shaoxing_policy_costs(context, rows)
+    taus = production.policy_wedge(context)[rows]
+    np.testing.assert_allclose(base - costs, taus, rtol=0, atol=1e-12)
+    upgraded = production.upgraded_firms(context, rows)
+    compliance = np.asarray(policy.compliance_cost)[sector]
+    assert (compliance > 0).all()
+    # a pair of firms, same sector and region, with different costs
+    key = sector * N_REGIONS + region
+    pair = next(
+        (i, j)
+        for i in range(len(rows))
+        for j in range(i + 1, len(rows))
+        if key[i] == key[j] and abs(costs[i] - costs[j]) > 1e-6
+    )
+    i, j = pair
+    values = relocation.location_values(context, rows[[i, j]])
+    beta = model.params.labour_elasticity
+    gap = (values[0] - values[1]) * (1.0 - beta)
+    cells = policy.sector_subsidy[:, sector[i]] + policy.profit_tax_cut + policy.regulation_cost_cut
+    expected = np.log(np.maximum(1.0 + cells - costs[i], 1e-3)) - np.log(
+        np.maximum(1.0 + cells - costs[j], 1e-3)
+    )
+    expected[N_SHAOXING:] = 0.0
+    np.testing.assert_allclose(gap, expected, atol=1e-12)
+    own = region[i]
+    assert gap[own] == pytest.approx(np.log1p(taus[i]) - np.log1p(taus[j]), abs=1e-12)
+    assert upgraded[i] != upgraded[j] or costs[i] != costs[j]
+
+
 def test_base_year_is_an_equilibrium_for_firms(base_model):
     """With no policy change the expected relocation flows are zero in every region, and in
     seeded simulations with every firm reconsidering its location each year the realised

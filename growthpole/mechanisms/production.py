@@ -142,6 +142,36 @@ def _inactive(value: float) -> bool:
     return value == 0.0 and not np.signbit(value)
 
 
+def upgraded_firms(context: StepContext, rows: np.ndarray | slice) -> np.ndarray:
+    """Firms (``rows`` of the firm table) whose emission intensity is below the upgrade
+    threshold of their sector: they bear only the share c_u of compliance costs and no
+    emission-standard penalty (τ_i, docs/model.md §7.7; the same rule in production and
+    relocation)."""
+    state, params, firms = context.state, context.params, context.state.firms
+    sector = firms.sector[rows].astype(np.int64)
+    threshold = (state.base_emission_intensity * params.upgraded_intensity_threshold)[sector]
+    return np.asarray(firms.emission_intensity[rows] < threshold, dtype=bool)
+
+
+def shaoxing_policy_costs(context: StepContext, rows: np.ndarray) -> np.ndarray:
+    """(len(rows),) the policy costs, share of value added, that firm i would bear in a
+    Shaoxing unit: compliance c_k (c_u c_k if upgraded), the emission-standard penalty if
+    polluting and not upgraded, and the cluster cost if polluting outside a cluster. The
+    terms :func:`policy_wedge` subtracts for a firm in Shaoxing, so that relocation
+    (mechanisms/relocation.py [R1]) compares locations with the profit production pays."""
+    state, policy, params = context.state, context.policy, context.params
+    firms = state.firms
+    sector = firms.sector[rows].astype(np.int64)
+    compliance = np.asarray(policy.compliance_cost, dtype=float)[sector]
+    upgraded = upgraded_firms(context, rows)
+    costs = np.where(upgraded, params.upgraded_compliance_share * compliance, compliance)
+    polluting = state.polluting_sector[sector]
+    penalty = STANDARD_PENALTY * policy.emission_standard
+    costs = costs + np.where(polluting & ~upgraded, penalty, 0.0)
+    cluster = params.cluster_cost_share * policy.cluster_concentration
+    return costs + np.where(polluting & (firms.clustered[rows] == 0), cluster, 0.0)
+
+
 def policy_wedge(context: StepContext) -> np.ndarray:
     """τ_i: subsidies + tax cuts + red-tape cuts - compliance costs, share of VA.
 
@@ -162,12 +192,8 @@ def policy_wedge(context: StepContext) -> np.ndarray:
     compliance_cost = np.asarray(policy.compliance_cost, dtype=float)
     penalty = STANDARD_PENALTY * policy.emission_standard
     if compliance_cost.any() or np.signbit(compliance_cost).any() or not _inactive(penalty):
-        sector = firms.sector.astype(np.int64)
         # upgraded (low-intensity) polluting firms bear the share c_u of the compliance cost
-        upgraded = (
-            firms.emission_intensity
-            < (state.base_emission_intensity * params.upgraded_intensity_threshold)[sector]
-        )
+        upgraded = upgraded_firms(context, slice(None))
         compliance = (compliance_cost[None, :] * shaoxing[:, None]).ravel()
         wedge -= np.where(
             upgraded, (params.upgraded_compliance_share * compliance)[cell], compliance[cell]

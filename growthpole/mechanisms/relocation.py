@@ -19,10 +19,12 @@ fundamentals of Ahlfeldt et al. 2015).
 
 P_ik = max over open platforms p in k with i's sector in their focus and free land of
 b_P + ln(1 + s_p) (:func:`platform_pull`); τ_ik the region's subsidies, tax and red-tape cuts
-net of compliance costs. (McFadden 1974; for firm location choice Carlton 1983, Guimarães,
-Figueiredo & Woodward 2003.) The chosen region replaces the firm's region; it settles into a
-platform there if one fits (mechanisms/platforms.py). A considering firm that stays and is
-not in a platform may settle into one of its own region.
+net of the compliance, emission-standard and cluster costs firm i would bear there: the
+wedge production charges it (τ_i of mechanisms/production.py), so that a firm compares
+locations by the profit it would earn in them. (McFadden 1974; for firm location choice
+Carlton 1983, Guimarães, Figueiredo & Woodward 2003.) The chosen region replaces the firm's
+region; it settles into a platform there if one fits (mechanisms/platforms.py). A
+considering firm that stays and is not in a platform may settle into one of its own region.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import numpy as np
 
 from growthpole.mechanisms.base import StepContext, region_sector_sum
 from growthpole.mechanisms.platforms import place_in_platforms, recount_platform_land
-from growthpole.mechanisms.production import AGGLOMERATION_OFFSET
+from growthpole.mechanisms.production import AGGLOMERATION_OFFSET, shaoxing_policy_costs
 from growthpole.regions import (
     N_REGIONS,
     N_SECTORS,
@@ -47,8 +49,12 @@ PRESSURE_CONSIDERATION = 0.2  # extra consideration probability under 亩均/clu
 def location_values(context: StepContext, rows: np.ndarray) -> np.ndarray:
     """(len(rows), N_REGIONS) log profit index V_ik of each candidate firm in each region.
 
-    V_ik depends on the firm only through its sector: the (sector, region) table is formed
-    with the same operations on the same operands as row by row, and gathered."""
+    The wedge τ_ik is the one production charges (mechanisms/production.py
+    :func:`~growthpole.mechanisms.production.policy_wedge`): the region's subsidies, tax and
+    red-tape cuts for the firm's sector, less, in a Shaoxing unit, the costs the firm itself
+    would bear there (:func:`~growthpole.mechanisms.production.shaoxing_policy_costs`:
+    compliance at the share c_u if upgraded, the emission-standard penalty, the cluster
+    cost). Platform subsidies enter through :func:`platform_pull`."""
     state, params, policy = context.state, context.params, context.policy
     firms, regions = state.firms, state.regions
     beta = params.labour_elasticity
@@ -64,24 +70,24 @@ def location_values(context: StepContext, rows: np.ndarray) -> np.ndarray:
     )  # (N, S)
     gamma = np.full(N_REGIONS, params.agglomeration_elasticity)
     gamma[:N_SHAOXING] *= policy.agglomeration_multiplier
+    own_sector = firms.sector[rows].astype(np.int64)
     wedge = (
         policy.sector_subsidy[:, sector].T
         + policy.profit_tax_cut[None, :]
         + policy.regulation_cost_cut[None, :]
-    )
+    )[own_sector]  # (rows, region)
     shaoxing = np.zeros(N_REGIONS)
     shaoxing[:N_SHAOXING] = 1.0
-    wedge = wedge - policy.compliance_cost[sector][:, None] * shaoxing[None, :]
+    wedge = wedge - shaoxing_policy_costs(context, rows)[:, None] * shaoxing[None, :]
     wages = np.log(np.maximum(regions.wages, 1e-12))
-    value = (
+    return (
         regions.place_log_tfp[None, :]
         + params.market_access_elasticity * np.log(regions.market_access)[None, :]
-        + gamma[None, :] * agg[:, sector].T
+        + gamma[None, :] * agg[:, sector].T[own_sector]
         + np.log(np.maximum(1.0 + wedge, 1e-3))
         - params.skilled_labour_elasticity * wages[SKILLED][None, :]
         - params.unskilled_labour_elasticity * wages[UNSKILLED][None, :]
     ) / (1.0 - beta)
-    return np.take(value, firms.sector[rows].astype(np.int64), axis=0)  # (sector, region)
 
 
 def platform_pull(context: StepContext, rows: np.ndarray) -> np.ndarray:
