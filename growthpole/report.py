@@ -254,7 +254,13 @@ def make_figures(
     attribution = run_dir / "attribution.csv"
     if attribution.is_file():
         table = _read_csv(attribution)
-        label = str(table["unit"].iloc[0]) if "unit" in table.columns else "contribution"
+        # the axis names the unit the table states; a bare table (pillar, contribution)
+        # says that it states none rather than draw a number without a unit
+        label = (
+            f"contribution, {table['unit'].iloc[0]}"
+            if "unit" in table.columns
+            else "contribution (attribution.csv states no unit: add a 'unit' column)"
+        )
         if "outcome" in table.columns:  # the Shapley table of `growthpole attribute`
             outcome = next(
                 (o for o in table.outcome if str(o).startswith("gdp")), table.outcome.iloc[0]

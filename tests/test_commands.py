@@ -211,7 +211,7 @@ def _figures(directory):
 
 
 @pytest.mark.slow
-def test_report_of_a_run_directory(tmp_path, capsys):
+def test_report_of_a_run_directory(tmp_path, capsys, saved_figures):
     scenario = write_tiny(tmp_path / "s.yaml", replications=2)
     out = tmp_path / "run"
     assert main(["run", str(scenario), "--out", str(out)]) == 0
@@ -220,10 +220,11 @@ def test_report_of_a_run_directory(tmp_path, capsys):
     assert code == 0, err
     assert "run directory" in stdout
     assert {"gdp_fan.png", "rank_fan.png"} <= _figures(out)
+    assert sorted(saved_figures) == sorted(_figures(out))  # each checked for units
     assert "tiny_commands" in (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_report_of_a_compare_directory(tmp_path, capsys):
+def test_report_of_a_compare_directory(tmp_path, capsys, saved_figures):
     a = write_tiny(tmp_path / "a.yaml", name="base_a", replications=3)
     b = write_tiny(
         tmp_path / "b.yaml",
@@ -238,6 +239,7 @@ def test_report_of_a_compare_directory(tmp_path, capsys):
     assert code == 0, err
     assert "compare directory" in stdout
     assert {"gdp_medians.png", "gdp_difference.png"} <= _figures(out)
+    assert sorted(saved_figures) == sorted(_figures(out))  # each checked for units
     text = (out / "report.html").read_text(encoding="utf-8")
     assert "base_a" in text and "strategy_b" in text
     # the difference table shows the values of difference.csv at the five-year marks
@@ -248,7 +250,7 @@ def test_report_of_a_compare_directory(tmp_path, capsys):
     assert format(last.gdp_difference_mean, ",.4g") in text
 
 
-def test_report_of_a_sweep_directory(tmp_path, capsys):
+def test_report_of_a_sweep_directory(tmp_path, capsys, saved_figures):
     from growthpole.experiments.base import SerialExecutor
     from growthpole.experiments.execute import run_sweep
     from growthpole.experiments.sweep import build_sweep
@@ -283,6 +285,7 @@ def test_report_of_a_sweep_directory(tmp_path, capsys):
     assert code == 0, err
     assert "sweep directory" in stdout
     assert "outcome_1.png" in _figures(out)
+    assert sorted(saved_figures) == sorted(_figures(out))  # each checked for units
     text = (out / "report.html").read_text(encoding="utf-8")
     assert "tiny-report-sweep" in text and "grid" in text
     assert text.count("<tr>") >= 4 + 1  # the variant table lists the 4 variants
