@@ -2,8 +2,10 @@
 
 First the adapter SolaraViz needs (sliders -> scenario -> model), without a browser; then the
 page itself: ``solara run growthpole/app.py`` on a free local port, opened in Debian's headless
-chromium through Playwright, must render its charts and step the model. The server is always
-stopped. Without chromium (``make system-deps`` installs it as root) the browser test skips.
+chromium through Playwright with every request off this machine refused (offline), must
+render its charts, let each slider be dragged with the mouse (its printed value following),
+and after Reset and Step show the GDP the model computes for the dragged values. The server
+is always stopped. Without chromium (``make system-deps`` installs it as root) the browser test skips.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -147,6 +150,41 @@ def _chromium() -> str | None:
     return None
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _drag(page, name: str, fraction: float) -> float:
+    """Drag slider ``name``'s thumb with the mouse to ``fraction`` of its track; wait until
+    the slider and the value printed above it show the new value; return it."""
+    lever = page.locator(f".lever-{name}")
+    thumb = lever.locator('[role="slider"]')
+    track = lever.locator(".v-slider").bounding_box()
+    assert track is not None and track["width"] > 100, f"{name}: track {track}"
+    assert lever.locator(".lever-value").inner_text().strip(), f"{name}: no value shown"
+    before = thumb.get_attribute("aria-valuenow")
+    start = thumb.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(
+        track["x"] + fraction * track["width"], track["y"] + track["height"] / 2, steps=8
+    )
+    page.mouse.up()
+    page.wait_for_function(
+        "([name, before]) => document.querySelector(`.lever-${name} [role=slider]`)"
+        ".getAttribute('aria-valuenow') !== before",
+        arg=[name, before],
+        timeout=30_000,
+    )
+    value = float(thumb.get_attribute("aria-valuenow"))
+    page.wait_for_function(
+        "([name, text]) => document.querySelector(`.lever-${name} .lever-value`)"
+        ".innerText.startsWith(text)",
+        arg=[name, f"{value:.4g} ("],
+        timeout=30_000,
+    )
+    return value
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -227,6 +265,21 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                 args=CHROMIUM_FLAGS,
                 viewport={"width": 1400, "height": 1100},
             )
+            # offline: every request that leaves this machine is refused (and recorded),
+            # so the page must render from the local server and Solara's asset cache alone
+            external: list[str] = []
+            local: list[str] = []
+
+            def offline(route) -> None:
+                host = urllib.parse.urlsplit(route.request.url).hostname or ""
+                if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+                    local.append(route.request.url)
+                    route.continue_()
+                else:
+                    external.append(route.request.url)
+                    route.abort()
+
+            browser.route("**/*", offline)
             try:
                 page = browser.new_page()
                 page.goto(url, timeout=60_000)
@@ -239,45 +292,27 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                 body = page.inner_text("body")
                 assert "Traceback" not in body and "Error" not in body
                 assert "Hangzhou travel time cut" in body  # a lever slider
-                # every slider has a track wide enough to drag, and shows its value
-                for lever in page.locator(".lever").all():
-                    box = lever.locator(".v-slider").bounding_box()
-                    assert box is not None and box["width"] > 100, lever.get_attribute("class")
-                    assert lever.locator(".lever-value").inner_text().strip()
-                # drag the talent-programmes slider (the one that was 0 px wide) with the mouse
-                talent = page.locator(".lever-talent_programmes")
-                thumb = talent.locator('[role="slider"]')
-                track = talent.locator(".v-slider").bounding_box()
-                start = thumb.bounding_box()
-                page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-                page.mouse.down()
-                page.mouse.move(
-                    track["x"] + 0.4 * track["width"], track["y"] + track["height"] / 2, steps=8
-                )
-                page.mouse.up()
-                page.wait_for_function(
-                    "document.querySelector('.lever-talent_programmes [role=slider]')"
-                    ".getAttribute('aria-valuenow') !== '0'",
-                    timeout=30_000,
-                )
-                value = float(thumb.get_attribute("aria-valuenow"))
-                assert 0.0 < value <= LEVERS["innovation.talent_programmes"].upper
-                # the value printed above the track follows the drag (a server round trip)
-                page.wait_for_function(
-                    "v => document.querySelector('.lever-talent_programmes .lever-value')"
-                    ".innerText.startsWith(v)",
-                    arg=f"{value:.4g} (",
-                    timeout=30_000,
-                )
+                app_module = importlib.import_module("growthpole.app")
+                specs = app_module.slider_specs()
+                assert page.locator(".lever").count() == len(specs)
+                # every slider has a track wide enough to drag, shows its value, and moves
+                # when dragged with the mouse; the value printed above it follows the drag
+                values: dict[str, float] = {}
+                for i, name in enumerate(specs):
+                    values[name] = _drag(page, name, fraction=0.3 + 0.07 * i)
+                    spec = specs[name]
+                    assert spec["min"] <= values[name] <= spec["max"], (name, values[name])
+                    assert values[name] != spec["value"], name
+                value = values["talent_programmes"]
                 page.get_by_role("button", name="Reset").click()
                 page.wait_for_selector(
                     f"text=innovation.talent_programmes = {value:g}", timeout=60_000
                 )
                 page.get_by_role("button", name="Step").click()
                 page.wait_for_selector("text=Year 2020", timeout=60_000)
-                # the page's number is the model's: the same lever, seed 1, one year
-                app_module = importlib.import_module("growthpole.app")
-                reference = app_module.LeverModel(talent_programmes=value, seed=1)
+                # the page's number is the model's: the dragged levers and seed, one year
+                levers = {k: v for k, v in values.items() if k != "seed"}
+                reference = app_module.LeverModel(**levers, seed=int(values["seed"]))
                 reference.step()
                 gdp = reference.city_year().query("region == 'shaoxing' and year == 2020").gdp
                 expected = f"{float(gdp.iloc[0]):,.0f}"
@@ -288,6 +323,9 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                     ".length >= 3",
                     timeout=60_000,
                 )
+                assert external == [], f"the page asked the network for {external}"
+                # the filter saw the page's own requests (it is live), the asset cache too
+                assert any("/cdn/" in u for u in local), local[:20]
                 page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
             finally:
                 browser.close()
