@@ -5,7 +5,8 @@ page itself: ``solara run growthpole/app.py`` on a free local port, opened in De
 chromium through Playwright with every request off this machine refused (offline), must
 render its charts, let each slider be dragged with the mouse (its printed value following),
 and after Reset and Step show the GDP the model computes for the dragged values. The server
-is always stopped. Without chromium (``make system-deps`` installs it as root) the browser test skips.
+is always stopped. Without chromium (``make system-deps`` installs it as root) the browser
+test skips.
 """
 
 from __future__ import annotations
