@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import yaml
 
@@ -479,3 +480,62 @@ def test_calibrate_budget_below_the_smallest_run_is_one_line(tmp_path, capsys):
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "--budget" in lines[0] and "allowed: --budget >= 22" in lines[0]
     assert not out.exists() and not list(tmp_path.glob("*.lock"))
+
+
+# ---- sensitivity: the μ*-σ chart and intervals in the index's domain -------------------------
+
+
+@pytest.mark.slow
+def test_sensitivity_of_a_morris_sweep_writes_the_mu_sigma_chart(tmp_path, capsys, saved_figures):
+    import pandas as pd
+
+    from tests.test_sweeps import inert_and_price_sweep
+
+    directory = inert_and_price_sweep(
+        tmp_path / "sweep", {"method": "morris", "samples": 4, "levels": 4, "seed": 3}
+    )
+    assert main(["sensitivity", str(directory), "--outcome", "gdp:2023", "--resamples", "50"]) == 0
+    out = directory / "sensitivity"
+    assert saved_figures == ["sensitivity.png", "morris_mu_sigma.png"]  # units checked
+    manifest = yaml.safe_load((out / "manifest.json").read_text())
+    assert "morris_mu_sigma.png" in manifest["files"]
+    assert (out / "morris_mu_sigma.png").read_bytes()[:4] == b"\x89PNG"
+    assert "morris_mu_sigma.png" in capsys.readouterr().out
+    assert set(pd.read_csv(out / "sensitivity.csv")["index"]) >= {"mu_star", "sigma"}
+
+
+def test_sensitivity_prints_intervals_within_the_index_domain(tmp_path, monkeypatch, capsys):
+    """μ* is a mean of absolute values: the printed interval is cut at zero (as the charts
+    draw it) and the cut is said; the CSV keeps the bootstrap's ends."""
+    import pandas as pd
+
+    import growthpole.experiments.sensitivity as sensitivity
+
+    rows = []
+    for factor, mu in (("innovation.talent_programmes", 2.0), ("business.tax_fee_cuts", 0.4)):
+        for index, estimate, low, high in (
+            ("mu_star", mu, mu - 3.0, mu + 3.0),
+            ("sigma", mu / 2, np.nan, np.nan),
+        ):
+            rows.append(
+                {
+                    "outcome": "gdp:2030",
+                    "factor": factor,
+                    "index": index,
+                    "estimate": estimate,
+                    "conf_low": low,
+                    "conf_high": high,
+                    "method": "morris",
+                    "variants": 12,
+                    "replications": 2,
+                }
+            )
+    table = pd.DataFrame(rows)
+    monkeypatch.setattr(sensitivity, "analyse", lambda *args, **kwargs: table)
+    assert main(["sensitivity", str(tmp_path), "--out", str(tmp_path / "s")]) == 0
+    printed = capsys.readouterr().out
+    assert "[0, 5]" in printed and "[0, 3.4]" in printed  # cut at zero, upper ends kept
+    assert "[-1" not in printed and "[-2.6" not in printed
+    assert "intervals cut at the index's domain" in printed
+    stored = pd.read_csv(tmp_path / "s" / "sensitivity.csv")
+    assert (stored.query("index == 'mu_star'").conf_low < 0).all()
