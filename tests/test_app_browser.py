@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from growthpole.levers import LEVERS
@@ -91,19 +92,32 @@ def test_page_settings_override_the_keywords_on_reset(app):
         app.LeverModel(settings={"talent": 1.0}, scenario=tiny_scenario())
 
 
+@pytest.mark.slow
 def test_page_runs_at_the_cli_scale_and_gives_the_cli_numbers(app):
     from growthpole.runner import simulate
     from growthpole.seeds import replication_seeds
 
-    assert app.LeverModel().scenario.scale == app.base_scenario().scale
+    from growthpole.model import GrowthPoleModel
+    from growthpole.scenario import load_scenario
+
+    # the page's default model is `growthpole run scenarios/baseline.yaml --seed 1`,
+    # replication 0, at the command line's scale: its first year, number for number
+    baseline = ROOT / "scenarios" / "baseline.yaml"
+    page = app.LeverModel()
+    assert page.scenario.scale == load_scenario(baseline).scale
+    assert page.scenario.levers == load_scenario(baseline).levers
+    cli = GrowthPoleModel(str(baseline), seed=1, replication=0)
+    page.step()
+    cli.step()
+    pd.testing.assert_frame_equal(
+        page.city_year().reset_index(drop=True), cli.city_year().reset_index(drop=True)
+    )
     base = tiny_scenario(end_year=2021)
     model = app.LeverModel(scenario=base, seed=3)
     while model.running:
         model.step()
     # seed s on the page is replication 0 of `growthpole run SCENARIO --seed s`
     expected = simulate(base, replication_seeds(3, 1)[0], replication=0)
-    import pandas as pd
-
     pd.testing.assert_frame_equal(model.city_year(), expected)
 
 
