@@ -94,11 +94,10 @@ def test_page_settings_override_the_keywords_on_reset(app):
 
 @pytest.mark.slow
 def test_page_runs_at_the_cli_scale_and_gives_the_cli_numbers(app):
-    from growthpole.runner import simulate
-    from growthpole.seeds import replication_seeds
-
     from growthpole.model import GrowthPoleModel
+    from growthpole.runner import simulate
     from growthpole.scenario import load_scenario
+    from growthpole.seeds import replication_seeds
 
     # the page's default model is `growthpole run scenarios/baseline.yaml --seed 1`,
     # replication 0, at the command line's scale: its first year, number for number
