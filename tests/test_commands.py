@@ -154,7 +154,9 @@ def _stderr(log, capsys):
 
 
 @pytest.mark.slow
-def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkeypatch, capsys):
+def test_attribute_states_its_run_count_and_time_before_running(
+    tmp_path, monkeypatch, capsys, saved_figures
+):
     scenario = write_tiny(
         tmp_path / "strategy.yaml",
         replications=2,
@@ -192,6 +194,7 @@ def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkey
     )
     err = _stderr(log, capsys)
     assert not log and "plan: 8 runs, all already stored: 0 simulations" in err, err
+    assert saved_figures.count("attribution.png") == 2  # each checked for units when saved
 
 
 # ---- report DIR: run, compare, sweep ------------------------------------------------------
@@ -415,7 +418,9 @@ _PLAN = re.compile(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("budget", [12, 30])
-def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, budget):
+def test_calibrate_budget_bounds_the_whole_run(
+    tmp_path, monkeypatch, capsys, budget, saved_figures
+):
     spec = _calibration_spec(tmp_path / "spec.yaml")
     out = tmp_path / "cal.yaml"
     log: list[str] = []
@@ -440,6 +445,7 @@ def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, bu
     assert report["evaluations"]["plan"]["simulations"] == simulations
     used = report["evaluations"]["search"] + report["evaluations"]["diagnostics"]
     assert used <= search + diagnostics and search_budget >= 4
+    assert saved_figures, "calibrate drew no figure"  # each checked for units when saved
 
 
 @pytest.mark.slow

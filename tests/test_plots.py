@@ -290,7 +290,10 @@ def test_loss_profiles_draw_the_profile_table():
     estimate = next(line for line in first.get_lines() if line.get_label() == "estimate")
     assert estimate.get_xdata()[0] == pytest.approx(0.011)
     assert "identified" in first.get_title() and "1/yr" in first.get_xlabel()
+    # a structural parameter is named by its meaning, with its unit
+    assert first.get_xlabel().startswith("tfp drift (g_A)")
     _labelled(fig)
+    _units_on_numeric_axes(fig)
 
 
 # ---- names and fonts ------------------------------------------------------------------------

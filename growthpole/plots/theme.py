@@ -334,8 +334,9 @@ def factor_label(name: str, *, unit: bool = True, width: int = 34) -> str:
         text, suffix = f"pillar: {PILLAR_LABELS[pillar]}", "(multiple of its levers' values)"
     elif parameter in PARAMETER_SPECS:
         spec = PARAMETER_SPECS[parameter]
-        text = f"{spec.meaning} ({spec.symbol})" if len(spec.meaning) <= 2 * width else parameter
-        text = (text if use_cjk() else latin_text(text)).replace("_", " ")
+        meaning = spec.meaning if len(spec.meaning) <= 2 * width else parameter
+        text = f"{meaning.replace('_', ' ')} ({spec.symbol})"
+        text = text if use_cjk() else latin_text(text)
         suffix = "(dimensionless)" if spec.unit == "1" else f"(unit: {spec.unit})"
     else:
         text, suffix = name.replace("_", " "), ""
