@@ -150,6 +150,28 @@ def test_faster_hangzhou_link_raises_shaoxing_market_access_same_seed(app):
     np.testing.assert_array_equal(start[0], start[1])  # same initial economy
 
 
+def test_make_app_is_documented_and_serves_the_tested_page():
+    """README's one command for the page is `make app`; its recipe (make's dry run) fetches
+    Solara's browser bundles into the asset cache first (offline) and then serves the page
+    the browser test below opens: `solara run growthpole/app.py` on 127.0.0.1."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert any(line.startswith("make app ") for line in readme.splitlines()), "README"
+    venv = Path(sys.prefix)
+    dry = subprocess.run(
+        [make, "-n", "app", f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert dry.returncode == 0, dry.stderr
+    lines = [line.strip() for line in dry.stdout.splitlines() if line.strip()]
+    assert lines[-1].split()[:3] == [str(venv / "bin" / "solara"), "run", "growthpole/app.py"]
+    assert "--host 127.0.0.1" in lines[-1]
+    cache = str(venv / "share" / "solara" / "cdn")
+    assets = [i for i, line in enumerate(lines) if cache in line]
+    assert assets and max(assets) < len(lines) - 1, "the assets are fetched before serving"
+
+
 # ---- the page in a real browser -------------------------------------------------------------
 
 
