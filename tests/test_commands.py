@@ -295,6 +295,36 @@ def test_report_of_a_sweep_directory(tmp_path, capsys, saved_figures):
     assert text.count("<tr>") >= 4 + 1  # the variant table lists the 4 variants
 
 
+@pytest.mark.slow
+def test_report_of_a_sweep_shows_the_analyses_run_on_it(tmp_path, capsys, saved_figures):
+    """After `sensitivity`, `discover` and `discover --method prim` on a sweep, its report
+    draws their charts from their output files (units checked as each is saved)."""
+    from tests.test_sweeps import inert_and_price_sweep
+
+    directory = inert_and_price_sweep(
+        tmp_path / "sweep", {"method": "latin_hypercube", "samples": 40, "seed": 8}
+    )
+    for extra in ((), ("--method", "prim")):
+        assert main(["discover", str(directory), "--outcome", "gdp:2023", *extra]) == 0
+    assert main(["sensitivity", str(directory), "--outcome", "gdp:2023", "--resamples", "20"]) == 0
+    capsys.readouterr()
+    saved_figures.clear()
+    code, _, err = _report(capsys, directory)
+    assert code == 0, err
+    drawn = _figures(directory)
+    assert {"sensitivity.png", "discovery_boxes.png", "prim_trajectory.png"} <= drawn
+    assert sorted(saved_figures) == sorted(drawn)
+    text = (directory / "report.html").read_text(encoding="utf-8")
+    for title in ("Sensitivity indices", "CART boxes", "PRIM peeling trajectory"):
+        assert title in text, title
+    # a plain sweep's report draws none of them
+    plain = inert_and_price_sweep(
+        tmp_path / "plain", {"method": "latin_hypercube", "samples": 8, "seed": 8}
+    )
+    assert _report(capsys, plain)[0] == 0
+    assert not {"sensitivity.png", "discovery_boxes.png", "prim_trajectory.png"} & _figures(plain)
+
+
 def test_report_of_an_incomplete_sweep_is_one_line(tmp_path, capsys):
     import json
 
