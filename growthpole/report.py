@@ -254,7 +254,13 @@ def make_figures(
     attribution = run_dir / "attribution.csv"
     if attribution.is_file():
         table = _read_csv(attribution)
-        label = str(table["unit"].iloc[0]) if "unit" in table.columns else "contribution"
+        # the axis names the unit the table states; a bare table (pillar, contribution)
+        # says that it states none rather than draw a number without a unit
+        label = (
+            f"contribution, {table['unit'].iloc[0]}"
+            if "unit" in table.columns
+            else "contribution (attribution.csv states no unit: add a 'unit' column)"
+        )
         if "outcome" in table.columns:  # the Shapley table of `growthpole attribute`
             outcome = next(
                 (o for o in table.outcome if str(o).startswith("gdp")), table.outcome.iloc[0]
@@ -768,10 +774,75 @@ MAX_SWEEP_OUTCOMES = 3
 SWEEP_TABLE_ROWS = 20
 
 
+def _sweep_analyses(directory: Path, save) -> None:
+    """The charts of the analyses already run on the sweep, from their own output files:
+    ``growthpole sensitivity`` (DIR/sensitivity/), ``discover`` (DIR/discovery/) and
+    ``discover --method prim`` (DIR/prim/), drawn by the functions those commands use."""
+    from growthpole import plots
+
+    sensitivity = directory / "sensitivity" / "sensitivity.csv"
+    if sensitivity.is_file():
+        table = _read_csv(sensitivity)
+        try:
+            save(
+                plots.sensitivity_indices(table),
+                "sensitivity.png",
+                "Sensitivity indices",
+                "The indices of `growthpole sensitivity` (sensitivity/sensitivity.csv), "
+                "intervals cut at each index's domain.",
+            )
+            if {"mu_star", "sigma"} <= set(table["index"]):
+                save(
+                    plots.morris_mu_sigma(table),
+                    "morris_mu_sigma.png",
+                    "Morris μ*-σ",
+                    "Each factor at its Morris μ* (mean absolute elementary effect) and σ "
+                    "(their spread): far right = important, high σ/μ* = non-linear or "
+                    "interacting (sensitivity/sensitivity.csv).",
+                )
+        except (ValueError, KeyError) as exc:
+            raise DataError(str(exc), file=sensitivity) from None
+    discovery = directory / "discovery"
+    if all((discovery / f).is_file() for f in ("boxes.csv", "variants.csv", "discovery.json")):
+        try:
+            summary = json.loads((discovery / "discovery.json").read_text(encoding="utf-8"))
+            figure = plots.discovery_boxes(
+                _read_csv(discovery / "boxes.csv"), _read_csv(discovery / "variants.csv"), summary
+            )
+        except (ValueError, KeyError) as exc:
+            raise DataError(str(exc), file=discovery / "boxes.csv") from None
+        save(
+            figure,
+            "discovery_boxes.png",
+            "Scenario discovery (CART boxes)",
+            f"Every box of `growthpole discover` for {summary.get('outcome', 'the outcome')} "
+            f"{summary.get('direction', '')} {summary.get('threshold', '')} "
+            "(discovery/boxes.csv), with its density and coverage.",
+        )
+    trajectory = directory / "prim" / "prim_trajectory.csv"
+    prim = directory / "prim" / "prim.json"
+    if trajectory.is_file() and prim.is_file():
+        try:
+            summary = json.loads(prim.read_text(encoding="utf-8"))
+            figure = plots.prim_trajectory(
+                _read_csv(trajectory), chosen=int(summary["chosen_step"])
+            )
+        except (ValueError, KeyError) as exc:
+            raise DataError(str(exc), file=trajectory) from None
+        save(
+            figure,
+            "prim_trajectory.png",
+            "Scenario discovery (PRIM peeling trajectory)",
+            "Coverage against density of each box along the peel of `growthpole discover "
+            "--method prim` (prim/prim_trajectory.csv); the chosen box marked.",
+        )
+
+
 def build_sweep_report(directory: str | Path) -> Path:
     """``DIR/figures/*.png`` and ``DIR/report.html`` of a sweep (or attribution) directory:
-    per-variant outcomes against each factor, and the Shapley waterfall when the directory
-    holds ``attribution.csv``."""
+    per-variant outcomes against each factor, the Shapley waterfall when the directory
+    holds ``attribution.csv``, and the charts of the sensitivity and discovery analyses
+    already run on it (DIR/sensitivity/, DIR/discovery/, DIR/prim/)."""
     from growthpole import plots
     from growthpole.experiments.sensitivity import variant_outcomes
     from growthpole.experiments.store import read_sweep_for_analysis
@@ -818,6 +889,7 @@ def build_sweep_report(directory: str | Path) -> Path:
                 "effect over all pillar coalitions, under common random numbers "
                 "(attribution.csv, written by `growthpole attribute`).",
             )
+    _sweep_analyses(directory, save)
     factor_rows = pd.DataFrame(
         [
             {

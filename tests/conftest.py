@@ -51,3 +51,22 @@ def tiny():
 @pytest.fixture
 def seed_sequence():
     return np.random.SeedSequence(2024)
+
+
+@pytest.fixture
+def saved_figures(monkeypatch):
+    """Every figure `growthpole report` saves, checked for units on its numeric axes as it
+    is written (tests.figure_checks, the rule of the figure tests); the names saved."""
+    from growthpole import plots
+    from tests.figure_checks import units_on_numeric_axes
+
+    real = plots.save_figure
+    saved = []
+
+    def checked(fig, path):
+        units_on_numeric_axes(fig)
+        saved.append(Path(path).name)
+        return real(fig, path)
+
+    monkeypatch.setattr(plots, "save_figure", checked)
+    return saved

@@ -2,8 +2,11 @@
 
 First the adapter SolaraViz needs (sliders -> scenario -> model), without a browser; then the
 page itself: ``solara run growthpole/app.py`` on a free local port, opened in Debian's headless
-chromium through Playwright, must render its charts and step the model. The server is always
-stopped. Without chromium (``make system-deps`` installs it as root) the browser test skips.
+chromium through Playwright with every request off this machine refused (offline), must
+render its charts, let each slider be dragged with the mouse (its printed value following),
+and after Reset and Step show the GDP the model computes for the dragged values. The server
+is always stopped. Without chromium (``make system-deps`` installs it as root) the browser
+test skips.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from growthpole.levers import LEVERS
@@ -87,19 +92,31 @@ def test_page_settings_override_the_keywords_on_reset(app):
         app.LeverModel(settings={"talent": 1.0}, scenario=tiny_scenario())
 
 
+@pytest.mark.slow
 def test_page_runs_at_the_cli_scale_and_gives_the_cli_numbers(app):
+    from growthpole.model import GrowthPoleModel
     from growthpole.runner import simulate
+    from growthpole.scenario import load_scenario
     from growthpole.seeds import replication_seeds
 
-    assert app.LeverModel().scenario.scale == app.base_scenario().scale
+    # the page's default model is `growthpole run scenarios/baseline.yaml --seed 1`,
+    # replication 0, at the command line's scale: its first year, number for number
+    baseline = ROOT / "scenarios" / "baseline.yaml"
+    page = app.LeverModel()
+    assert page.scenario.scale == load_scenario(baseline).scale
+    assert page.scenario.levers == load_scenario(baseline).levers
+    cli = GrowthPoleModel(str(baseline), seed=1, replication=0)
+    page.step()
+    cli.step()
+    pd.testing.assert_frame_equal(
+        page.city_year().reset_index(drop=True), cli.city_year().reset_index(drop=True)
+    )
     base = tiny_scenario(end_year=2021)
     model = app.LeverModel(scenario=base, seed=3)
     while model.running:
         model.step()
     # seed s on the page is replication 0 of `growthpole run SCENARIO --seed s`
     expected = simulate(base, replication_seeds(3, 1)[0], replication=0)
-    import pandas as pd
-
     pd.testing.assert_frame_equal(model.city_year(), expected)
 
 
@@ -133,6 +150,28 @@ def test_faster_hangzhou_link_raises_shaoxing_market_access_same_seed(app):
     np.testing.assert_array_equal(start[0], start[1])  # same initial economy
 
 
+def test_make_app_is_documented_and_serves_the_tested_page():
+    """README's one command for the page is `make app`; its recipe (make's dry run) fetches
+    Solara's browser bundles into the asset cache first (offline) and then serves the page
+    the browser test below opens: `solara run growthpole/app.py` on 127.0.0.1."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert any(line.startswith("make app ") for line in readme.splitlines()), "README"
+    venv = Path(sys.prefix)
+    dry = subprocess.run(
+        [make, "-n", "app", f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert dry.returncode == 0, dry.stderr
+    lines = [line.strip() for line in dry.stdout.splitlines() if line.strip()]
+    assert lines[-1].split()[:3] == [str(venv / "bin" / "solara"), "run", "growthpole/app.py"]
+    assert "--host 127.0.0.1" in lines[-1]
+    cache = str(venv / "share" / "solara" / "cdn")
+    assets = [i for i, line in enumerate(lines) if cache in line]
+    assert assets and max(assets) < len(lines) - 1, "the assets are fetched before serving"
+
+
 # ---- the page in a real browser -------------------------------------------------------------
 
 
@@ -145,6 +184,41 @@ def _chromium() -> str | None:
         if candidate and Path(candidate).is_file():
             return candidate
     return None
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _drag(page, name: str, fraction: float) -> float:
+    """Drag slider ``name``'s thumb with the mouse to ``fraction`` of its track; wait until
+    the slider and the value printed above it show the new value; return it."""
+    lever = page.locator(f".lever-{name}")
+    thumb = lever.locator('[role="slider"]')
+    track = lever.locator(".v-slider").bounding_box()
+    assert track is not None and track["width"] > 100, f"{name}: track {track}"
+    assert lever.locator(".lever-value").inner_text().strip(), f"{name}: no value shown"
+    before = thumb.get_attribute("aria-valuenow")
+    start = thumb.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(
+        track["x"] + fraction * track["width"], track["y"] + track["height"] / 2, steps=8
+    )
+    page.mouse.up()
+    page.wait_for_function(
+        "([name, before]) => document.querySelector(`.lever-${name} [role=slider]`)"
+        ".getAttribute('aria-valuenow') !== before",
+        arg=[name, before],
+        timeout=30_000,
+    )
+    value = float(thumb.get_attribute("aria-valuenow"))
+    page.wait_for_function(
+        "([name, text]) => document.querySelector(`.lever-${name} .lever-value`)"
+        ".innerText.startsWith(text)",
+        arg=[name, f"{value:.4g} ("],
+        timeout=30_000,
+    )
+    return value
 
 
 def _free_port() -> int:
@@ -227,6 +301,21 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                 args=CHROMIUM_FLAGS,
                 viewport={"width": 1400, "height": 1100},
             )
+            # offline: every request that leaves this machine is refused (and recorded),
+            # so the page must render from the local server and Solara's asset cache alone
+            external: list[str] = []
+            local: list[str] = []
+
+            def offline(route) -> None:
+                host = urllib.parse.urlsplit(route.request.url).hostname or ""
+                if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+                    local.append(route.request.url)
+                    route.continue_()
+                else:
+                    external.append(route.request.url)
+                    route.abort()
+
+            browser.route("**/*", offline)
             try:
                 page = browser.new_page()
                 page.goto(url, timeout=60_000)
@@ -239,45 +328,27 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                 body = page.inner_text("body")
                 assert "Traceback" not in body and "Error" not in body
                 assert "Hangzhou travel time cut" in body  # a lever slider
-                # every slider has a track wide enough to drag, and shows its value
-                for lever in page.locator(".lever").all():
-                    box = lever.locator(".v-slider").bounding_box()
-                    assert box is not None and box["width"] > 100, lever.get_attribute("class")
-                    assert lever.locator(".lever-value").inner_text().strip()
-                # drag the talent-programmes slider (the one that was 0 px wide) with the mouse
-                talent = page.locator(".lever-talent_programmes")
-                thumb = talent.locator('[role="slider"]')
-                track = talent.locator(".v-slider").bounding_box()
-                start = thumb.bounding_box()
-                page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-                page.mouse.down()
-                page.mouse.move(
-                    track["x"] + 0.4 * track["width"], track["y"] + track["height"] / 2, steps=8
-                )
-                page.mouse.up()
-                page.wait_for_function(
-                    "document.querySelector('.lever-talent_programmes [role=slider]')"
-                    ".getAttribute('aria-valuenow') !== '0'",
-                    timeout=30_000,
-                )
-                value = float(thumb.get_attribute("aria-valuenow"))
-                assert 0.0 < value <= LEVERS["innovation.talent_programmes"].upper
-                # the value printed above the track follows the drag (a server round trip)
-                page.wait_for_function(
-                    "v => document.querySelector('.lever-talent_programmes .lever-value')"
-                    ".innerText.startsWith(v)",
-                    arg=f"{value:.4g} (",
-                    timeout=30_000,
-                )
+                app_module = importlib.import_module("growthpole.app")
+                specs = app_module.slider_specs()
+                assert page.locator(".lever").count() == len(specs)
+                # every slider has a track wide enough to drag, shows its value, and moves
+                # when dragged with the mouse; the value printed above it follows the drag
+                values: dict[str, float] = {}
+                for i, name in enumerate(specs):
+                    values[name] = _drag(page, name, fraction=0.3 + 0.07 * i)
+                    spec = specs[name]
+                    assert spec["min"] <= values[name] <= spec["max"], (name, values[name])
+                    assert values[name] != spec["value"], name
+                value = values["talent_programmes"]
                 page.get_by_role("button", name="Reset").click()
                 page.wait_for_selector(
                     f"text=innovation.talent_programmes = {value:g}", timeout=60_000
                 )
                 page.get_by_role("button", name="Step").click()
                 page.wait_for_selector("text=Year 2020", timeout=60_000)
-                # the page's number is the model's: the same lever, seed 1, one year
-                app_module = importlib.import_module("growthpole.app")
-                reference = app_module.LeverModel(talent_programmes=value, seed=1)
+                # the page's number is the model's: the dragged levers and seed, one year
+                levers = {k: v for k, v in values.items() if k != "seed"}
+                reference = app_module.LeverModel(**levers, seed=int(values["seed"]))
                 reference.step()
                 gdp = reference.city_year().query("region == 'shaoxing' and year == 2020").gdp
                 expected = f"{float(gdp.iloc[0]):,.0f}"
@@ -288,6 +359,9 @@ def test_page_renders_charts_and_steps_in_headless_chromium(tmp_path):
                     ".length >= 3",
                     timeout=60_000,
                 )
+                assert external == [], f"the page asked the network for {external}"
+                # the filter saw the page's own requests (it is live), the asset cache too
+                assert any("/cdn/" in u for u in local), local[:20]
                 page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
             finally:
                 browser.close()

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import yaml
 
@@ -153,7 +154,9 @@ def _stderr(log, capsys):
 
 
 @pytest.mark.slow
-def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkeypatch, capsys):
+def test_attribute_states_its_run_count_and_time_before_running(
+    tmp_path, monkeypatch, capsys, saved_figures
+):
     scenario = write_tiny(
         tmp_path / "strategy.yaml",
         replications=2,
@@ -191,6 +194,7 @@ def test_attribute_states_its_run_count_and_time_before_running(tmp_path, monkey
     )
     err = _stderr(log, capsys)
     assert not log and "plan: 8 runs, all already stored: 0 simulations" in err, err
+    assert saved_figures.count("attribution.png") == 2  # each checked for units when saved
 
 
 # ---- report DIR: run, compare, sweep ------------------------------------------------------
@@ -211,7 +215,7 @@ def _figures(directory):
 
 
 @pytest.mark.slow
-def test_report_of_a_run_directory(tmp_path, capsys):
+def test_report_of_a_run_directory(tmp_path, capsys, saved_figures):
     scenario = write_tiny(tmp_path / "s.yaml", replications=2)
     out = tmp_path / "run"
     assert main(["run", str(scenario), "--out", str(out)]) == 0
@@ -220,10 +224,11 @@ def test_report_of_a_run_directory(tmp_path, capsys):
     assert code == 0, err
     assert "run directory" in stdout
     assert {"gdp_fan.png", "rank_fan.png"} <= _figures(out)
+    assert sorted(saved_figures) == sorted(_figures(out))  # each checked for units
     assert "tiny_commands" in (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_report_of_a_compare_directory(tmp_path, capsys):
+def test_report_of_a_compare_directory(tmp_path, capsys, saved_figures):
     a = write_tiny(tmp_path / "a.yaml", name="base_a", replications=3)
     b = write_tiny(
         tmp_path / "b.yaml",
@@ -238,6 +243,7 @@ def test_report_of_a_compare_directory(tmp_path, capsys):
     assert code == 0, err
     assert "compare directory" in stdout
     assert {"gdp_medians.png", "gdp_difference.png"} <= _figures(out)
+    assert sorted(saved_figures) == sorted(_figures(out))  # each checked for units
     text = (out / "report.html").read_text(encoding="utf-8")
     assert "base_a" in text and "strategy_b" in text
     # the difference table shows the values of difference.csv at the five-year marks
@@ -248,7 +254,7 @@ def test_report_of_a_compare_directory(tmp_path, capsys):
     assert format(last.gdp_difference_mean, ",.4g") in text
 
 
-def test_report_of_a_sweep_directory(tmp_path, capsys):
+def test_report_of_a_sweep_directory(tmp_path, capsys, saved_figures):
     from growthpole.experiments.base import SerialExecutor
     from growthpole.experiments.execute import run_sweep
     from growthpole.experiments.sweep import build_sweep
@@ -283,9 +289,40 @@ def test_report_of_a_sweep_directory(tmp_path, capsys):
     assert code == 0, err
     assert "sweep directory" in stdout
     assert "outcome_1.png" in _figures(out)
+    assert sorted(saved_figures) == sorted(_figures(out))  # each checked for units
     text = (out / "report.html").read_text(encoding="utf-8")
     assert "tiny-report-sweep" in text and "grid" in text
     assert text.count("<tr>") >= 4 + 1  # the variant table lists the 4 variants
+
+
+@pytest.mark.slow
+def test_report_of_a_sweep_shows_the_analyses_run_on_it(tmp_path, capsys, saved_figures):
+    """After `sensitivity`, `discover` and `discover --method prim` on a sweep, its report
+    draws their charts from their output files (units checked as each is saved)."""
+    from tests.test_sweeps import inert_and_price_sweep
+
+    directory = inert_and_price_sweep(
+        tmp_path / "sweep", {"method": "latin_hypercube", "samples": 40, "seed": 8}
+    )
+    for extra in ((), ("--method", "prim")):
+        assert main(["discover", str(directory), "--outcome", "gdp:2023", *extra]) == 0
+    assert main(["sensitivity", str(directory), "--outcome", "gdp:2023", "--resamples", "20"]) == 0
+    capsys.readouterr()
+    saved_figures.clear()
+    code, _, err = _report(capsys, directory)
+    assert code == 0, err
+    drawn = _figures(directory)
+    assert {"sensitivity.png", "discovery_boxes.png", "prim_trajectory.png"} <= drawn
+    assert sorted(saved_figures) == sorted(drawn)
+    text = (directory / "report.html").read_text(encoding="utf-8")
+    for title in ("Sensitivity indices", "CART boxes", "PRIM peeling trajectory"):
+        assert title in text, title
+    # a plain sweep's report draws none of them
+    plain = inert_and_price_sweep(
+        tmp_path / "plain", {"method": "latin_hypercube", "samples": 8, "seed": 8}
+    )
+    assert _report(capsys, plain)[0] == 0
+    assert not {"sensitivity.png", "discovery_boxes.png", "prim_trajectory.png"} & _figures(plain)
 
 
 def test_report_of_an_incomplete_sweep_is_one_line(tmp_path, capsys):
@@ -411,7 +448,9 @@ _PLAN = re.compile(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("budget", [12, 30])
-def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, budget):
+def test_calibrate_budget_bounds_the_whole_run(
+    tmp_path, monkeypatch, capsys, budget, saved_figures
+):
     spec = _calibration_spec(tmp_path / "spec.yaml")
     out = tmp_path / "cal.yaml"
     log: list[str] = []
@@ -436,6 +475,7 @@ def test_calibrate_budget_bounds_the_whole_run(tmp_path, monkeypatch, capsys, bu
     assert report["evaluations"]["plan"]["simulations"] == simulations
     used = report["evaluations"]["search"] + report["evaluations"]["diagnostics"]
     assert used <= search + diagnostics and search_budget >= 4
+    assert saved_figures, "calibrate drew no figure"  # each checked for units when saved
 
 
 @pytest.mark.slow
@@ -476,3 +516,62 @@ def test_calibrate_budget_below_the_smallest_run_is_one_line(tmp_path, capsys):
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "--budget" in lines[0] and "allowed: --budget >= 22" in lines[0]
     assert not out.exists() and not list(tmp_path.glob("*.lock"))
+
+
+# ---- sensitivity: the μ*-σ chart and intervals in the index's domain -------------------------
+
+
+@pytest.mark.slow
+def test_sensitivity_of_a_morris_sweep_writes_the_mu_sigma_chart(tmp_path, capsys, saved_figures):
+    import pandas as pd
+
+    from tests.test_sweeps import inert_and_price_sweep
+
+    directory = inert_and_price_sweep(
+        tmp_path / "sweep", {"method": "morris", "samples": 4, "levels": 4, "seed": 3}
+    )
+    assert main(["sensitivity", str(directory), "--outcome", "gdp:2023", "--resamples", "50"]) == 0
+    out = directory / "sensitivity"
+    assert saved_figures == ["sensitivity.png", "morris_mu_sigma.png"]  # units checked
+    manifest = yaml.safe_load((out / "manifest.json").read_text())
+    assert "morris_mu_sigma.png" in manifest["files"]
+    assert (out / "morris_mu_sigma.png").read_bytes()[:4] == b"\x89PNG"
+    assert "morris_mu_sigma.png" in capsys.readouterr().out
+    assert set(pd.read_csv(out / "sensitivity.csv")["index"]) >= {"mu_star", "sigma"}
+
+
+def test_sensitivity_prints_intervals_within_the_index_domain(tmp_path, monkeypatch, capsys):
+    """μ* is a mean of absolute values: the printed interval is cut at zero (as the charts
+    draw it) and the cut is said; the CSV keeps the bootstrap's ends."""
+    import pandas as pd
+
+    import growthpole.experiments.sensitivity as sensitivity
+
+    rows = []
+    for factor, mu in (("innovation.talent_programmes", 2.0), ("business.tax_fee_cuts", 0.4)):
+        for index, estimate, low, high in (
+            ("mu_star", mu, mu - 3.0, mu + 3.0),
+            ("sigma", mu / 2, np.nan, np.nan),
+        ):
+            rows.append(
+                {
+                    "outcome": "gdp:2030",
+                    "factor": factor,
+                    "index": index,
+                    "estimate": estimate,
+                    "conf_low": low,
+                    "conf_high": high,
+                    "method": "morris",
+                    "variants": 12,
+                    "replications": 2,
+                }
+            )
+    table = pd.DataFrame(rows)
+    monkeypatch.setattr(sensitivity, "analyse", lambda *args, **kwargs: table)
+    assert main(["sensitivity", str(tmp_path), "--out", str(tmp_path / "s")]) == 0
+    printed = capsys.readouterr().out
+    assert "[0, 5]" in printed and "[0, 3.4]" in printed  # cut at zero, upper ends kept
+    assert "[-1" not in printed and "[-2.6" not in printed
+    assert "intervals cut at the index's domain" in printed
+    stored = pd.read_csv(tmp_path / "s" / "sensitivity.csv")
+    assert (stored.query("index == 'mu_star'").conf_low < 0).all()

@@ -175,3 +175,35 @@ def test_prim_discover_on_a_stored_sweep(tmp_path):
     scores = cart["feature_scores"]
     assert max(scores, key=scores.get) == "gdp_deflator_inflation"
     assert len(table) == 40
+
+
+@pytest.mark.slow
+def test_discover_method_prim_writes_the_box_trajectory_and_scores(tmp_path, capsys, saved_figures):
+    """`growthpole discover DIR --method prim`: the box, trajectory and feature scores of
+    discovery.prim_discover, written and printed; the trajectory chart carries units."""
+    from growthpole.cli import main
+    from tests.test_sweeps import inert_and_price_sweep
+
+    directory = inert_and_price_sweep(
+        tmp_path / "sweep", {"method": "latin_hypercube", "samples": 40, "seed": 8}
+    )
+    code = main(["discover", str(directory), "--method", "prim", "--outcome", "gdp:2023"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    out = directory / "prim"
+    result, _, summary = discovery.prim_discover(directory, outcome="gdp:2023")
+    box = pd.read_csv(out / "prim_box.csv")
+    assert list(box.factor) == ["gdp_deflator_inflation"]
+    assert box.lower.iloc[0] == pytest.approx(result.box()["gdp_deflator_inflation"][0])
+    trajectory = pd.read_csv(out / "prim_trajectory.csv")
+    np.testing.assert_allclose(trajectory.coverage, result.trajectory.coverage)
+    np.testing.assert_allclose(trajectory.density, result.trajectory.density)
+    assert saved_figures == ["prim_trajectory.png"]
+    assert (out / "prim_trajectory.png").read_bytes()[:4] == b"\x89PNG"
+    assert f"PRIM box (step {result.chosen} of {len(result.trajectory) - 1})" in printed
+    assert "gdp_deflator_inflation in [" in printed
+    scores = summary["feature_scores"]
+    assert max(scores, key=scores.get) == "gdp_deflator_inflation"
+    assert printed.index("feature scores: gdp_deflator_inflation") > 0
+    # the CART boxes of the same sweep stay where they were: a separate directory
+    assert not (directory / "discovery").exists()

@@ -22,6 +22,28 @@ def test_the_four_notebooks_exist():
     assert set(EXPECTED) <= present, sorted(set(EXPECTED) - present)
 
 
+#: first cell of a checked notebook: keep every matplotlib Figure it creates
+RECORD_FIGURES = f"""
+import sys as _sys
+_sys.path.insert(0, {str(NOTEBOOKS.parent)!r})
+import matplotlib.figure as _mpl_figure
+_RECORDED_FIGURES = []
+_figure_init = _mpl_figure.Figure.__init__
+def _recording_init(self, *args, **kwargs):
+    _figure_init(self, *args, **kwargs)
+    _RECORDED_FIGURES.append(self)
+_mpl_figure.Figure.__init__ = _recording_init
+"""
+
+#: last cell: every recorded figure names the unit of each numeric axis
+CHECK_FIGURE_UNITS = """
+from tests.figure_checks import units_on_numeric_axes
+for _fig in _RECORDED_FIGURES:
+    units_on_numeric_axes(_fig)
+print("FIGURE-UNITS-CHECKED", len(_RECORDED_FIGURES))
+"""
+
+
 @pytest.mark.notebook
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXPECTED)
@@ -32,6 +54,11 @@ def test_notebook_runs(name):
     if not path.is_file():
         pytest.fail(f"{path} is missing")
     notebook = nbformat.read(path, as_version=4)
+    # every figure the notebook creates is recorded (a first cell wraps Figure.__init__)
+    # and, after the last cell, checked for units on its numeric axes by the rule of the
+    # figure tests (tests.figure_checks)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(RECORD_FIGURES))
+    notebook.cells.append(nbformat.v4.new_code_cell(CHECK_FIGURE_UNITS))
     # kernel "python3": jupyter_client starts it with this interpreter (the project's venv)
     client = nbclient.NotebookClient(
         notebook,
@@ -56,6 +83,9 @@ def test_notebook_runs(name):
         for output in cell.get("outputs", [])
     )
     assert images >= 1
+    checked = "".join(o.get("text", "") for o in notebook.cells[-1].get("outputs", []))
+    count = re.search(r"FIGURE-UNITS-CHECKED (\d+)", checked)
+    assert count and int(count.group(1)) >= 1, checked
 
 
 #: run after notebook 03 in its own kernel: the rank table it shows and the hindcast figure it

@@ -530,7 +530,7 @@ def test_leaf_boxes_recover_a_planted_box():
 
 
 @pytest.mark.slow
-def test_sensitivity_and_discover_commands(tmp_path, capsys):
+def test_sensitivity_and_discover_commands(tmp_path, capsys, saved_figures):
     directory = inert_and_price_sweep(
         tmp_path / "sweep", {"method": "latin_hypercube", "samples": 48, "seed": 8}
     )
@@ -547,6 +547,8 @@ def test_sensitivity_and_discover_commands(tmp_path, capsys):
     assert list(best.factor) == ["gdp_deflator_inflation"]
     assert best.lower.iloc[0] > -0.01 and best.upper.iloc[0] == pytest.approx(0.03)
     assert best.density.iloc[0] == 1.0
+    # every chart the two commands wrote was checked for units (tests/conftest.py)
+    assert saved_figures == ["sensitivity.png", "boxes.png"]
     assert main(["discover", str(directory), "--outcome", "happiness:2023"]) == 2
     assert "no stored column 'happiness'" in capsys.readouterr().err
 

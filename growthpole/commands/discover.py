@@ -1,9 +1,11 @@
-"""``growthpole discover DIR``: factor boxes where top-30 by 2030 is likely (CART)."""
+"""``growthpole discover DIR``: factor boxes where top-30 by 2030 is likely (CART leaves, or
+one PRIM box with its peeling trajectory: ``--method prim``)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import cast
 
 from growthpole import validation
 
@@ -14,7 +16,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="scenario discovery: factor ranges where an outcome is likely",
         description="Fit a regression tree to a sweep's per-variant outcome (default: "
         "P(top-30 by 2030)) and report its leaves as boxes of factor ranges with their "
-        "density and coverage of the cases of interest.",
+        "density and coverage of the cases of interest; or, with --method prim, peel one "
+        "box by PRIM and draw its trajectory of coverage against density.",
+    )
+    parser.add_argument(
+        "--method",
+        choices=("cart", "prim"),
+        default="cart",
+        help="cart: the leaves of a regression tree (default); prim: one box peeled by PRIM "
+        "(Friedman & Fisher 1999), its peeling trajectory and feature scores",
     )
     parser.add_argument("directory", help="sweep directory written by `growthpole sweep`")
     parser.add_argument(
@@ -40,10 +50,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--min-leaf-share",
         type=validation.number(0, 0.5, low_open=True, high_open=True),
         default=0.05,
-        help="smallest box, share of variants (default 0.05)",
+        help="smallest box, share of variants (default 0.05; prim: the smallest mass)",
+    )
+    parser.add_argument(
+        "--peel-alpha",
+        type=validation.number(0, 0.5, low_open=True, high_open=True),
+        default=0.05,
+        help="prim: share of the box's points peeled per step, in (0, 0.5) (default 0.05)",
+    )
+    parser.add_argument(
+        "--min-coverage",
+        type=validation.number(0, 1, low_open=True),
+        default=0.5,
+        help="prim: the box chosen is the densest on the trajectory with at least this "
+        "coverage, in (0, 1] (default 0.5)",
     )
     parser.add_argument("--region", default="shaoxing", help="region of the outcome")
-    parser.add_argument("--out", help="output directory (default DIR/discovery/)")
+    parser.add_argument(
+        "--out", help="output directory (default DIR/discovery/; DIR/prim/ with --method prim)"
+    )
     parser.set_defaults(handler=discover_command)
 
 
@@ -60,6 +85,8 @@ def discover_command(args: argparse.Namespace) -> int:
     from growthpole.experiments.store import read_sweep_for_analysis
 
     read_sweep_for_analysis(args.directory)  # manifest, plan and every part, before any work
+    if args.method == "prim":
+        return _prim(args)
     boxes, table, summary = discover(
         args.directory,
         outcome=args.outcome,
@@ -106,4 +133,61 @@ def discover_command(args: argparse.Namespace) -> int:
             f"{first.coverage:.2f}, {first.variants} variants: {ranges}"
         )
     print(f"written: {out}/boxes.csv, {out}/variants.csv, {out}/boxes.png")
+    return 0
+
+
+def _prim(args: argparse.Namespace) -> int:
+    """``--method prim``: the chosen box, the trajectory (CSV and chart), feature scores."""
+    from growthpole import plots
+    from growthpole.experiments.discovery import prim_discover
+    from growthpole.io import WRITTEN_BY, exclusive_directory, write_csv, write_json
+
+    result, table, summary = prim_discover(
+        args.directory,
+        outcome=args.outcome,
+        threshold=args.threshold,
+        alpha=args.peel_alpha,
+        min_mass=args.min_leaf_share,
+        min_coverage=args.min_coverage,
+        region=args.region,
+    )
+    scores = cast(dict[str, float], summary["feature_scores"])
+    files = ["prim_box.csv", "prim_trajectory.csv", "variants.csv", "prim.json"]
+    files.append("prim_trajectory.png")
+    with exclusive_directory(
+        Path(args.out) if args.out else Path(args.directory) / "prim", resume=True
+    ) as out:
+        write_csv(out / "prim_box.csv", result.box_table())
+        write_csv(out / "prim_trajectory.csv", result.trajectory)
+        write_csv(out / "variants.csv", table)
+        write_json(out / "prim.json", summary)
+        plots.save_figure(
+            plots.prim_trajectory(result.trajectory, chosen=result.chosen),
+            out / "prim_trajectory.png",
+        )
+        write_json(
+            out / "manifest.json",
+            {
+                "written_by": WRITTEN_BY,
+                "kind": "growthpole-discovery",
+                "method": "prim",
+                "sweep": str(args.directory),
+                "files": files,
+            },
+        )
+    print(
+        f"{summary['outcome']} {summary['direction']} {summary['threshold']:.3g}: "
+        f"{summary['cases']} of {summary['variants']} variants are cases of interest"
+    )
+    chosen = result.trajectory.iloc[result.chosen]
+    ranges = "; ".join(
+        f"{factor} in [{low:.4g}, {high:.4g}]" for factor, (low, high) in result.box().items()
+    )
+    print(
+        f"PRIM box (step {result.chosen} of {len(result.trajectory) - 1}): coverage "
+        f"{chosen.coverage:.2f}, density {chosen.density:.2f}, mass {chosen.mass:.2f}: "
+        f"{ranges or 'everything (no peel raised the density at this coverage)'}"
+    )
+    print("feature scores: " + ", ".join(f"{name} {value:.2f}" for name, value in scores.items()))
+    print(f"written: {out}/prim_box.csv, {out}/prim_trajectory.csv, {out}/prim_trajectory.png")
     return 0

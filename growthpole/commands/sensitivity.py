@@ -59,28 +59,46 @@ def sensitivity_command(args: argparse.Namespace) -> int:
         num_resamples=args.resamples,
         conf_level=args.conf_level,
     )
+    files = ["sensitivity.csv", "sensitivity.png"]
+    morris = {"mu_star", "sigma"} <= set(table["index"])
+    if morris:  # a Morris sweep: the μ*-σ chart beside the bars
+        files.append("morris_mu_sigma.png")
     with exclusive_directory(
         Path(args.out) if args.out else Path(args.directory) / "sensitivity", resume=True
     ) as out:
         write_csv(out / "sensitivity.csv", table)
         plots.save_figure(plots.sensitivity_indices(table), out / "sensitivity.png")
+        if morris:
+            plots.save_figure(plots.morris_mu_sigma(table), out / "morris_mu_sigma.png")
         write_json(
             out / "manifest.json",
             {
                 "written_by": WRITTEN_BY,
                 "kind": "growthpole-sensitivity",
                 "sweep": str(args.directory),
-                "files": ["sensitivity.csv", "sensitivity.png"],
+                "files": files,
             },
         )
-    shown = table[table["index"].isin(["S1", "ST", "mu_star", "delta", "none"])]
-    with_ci = shown.assign(
-        ci=shown.apply(lambda r: f"[{r.conf_low:.3g}, {r.conf_high:.3g}]", axis=1)
-    )
+    shown = table[table["index"].isin(["S1", "ST", "mu_star", "delta", "none"])].copy()
+    # the interval printed respects the index's domain (μ* >= 0, shares in [0, 1]), as the
+    # charts draw it; sensitivity.csv keeps the bootstrap's normal approximation
+    shown["ci"] = "[nan, nan]"
+    cut = False
+    for index, block in shown.groupby("index"):
+        low, high, truncated = plots.index_interval(block, str(index))
+        cut = cut or truncated
+        shown.loc[block.index, "ci"] = [
+            f"[{a:.3g}, {b:.3g}]" for a, b in zip(low, high, strict=True)
+        ]
     print(
-        with_ci[["outcome", "factor", "index", "estimate", "ci", "method"]].to_string(
+        shown[["outcome", "factor", "index", "estimate", "ci", "method"]].to_string(
             index=False, float_format=lambda v: f"{v:.3g}"
         )
     )
-    print(f"written: {out}/sensitivity.csv, {out}/sensitivity.png")
+    if cut:
+        print(
+            "intervals cut at the index's domain (μ* and σ >= 0, shares in [0, 1]); "
+            "sensitivity.csv keeps the bootstrap's normal-approximation ends"
+        )
+    print("written: " + ", ".join(f"{out}/{name}" for name in files))
     return 0

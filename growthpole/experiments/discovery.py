@@ -294,7 +294,8 @@ def prim_discover(
     region: str = "shaoxing",
 ) -> tuple[PrimResult, pd.DataFrame, dict[str, object]]:
     """PRIM on a stored sweep (same outcome, threshold and cases as :func:`discover`):
-    the PRIM result, the per-variant table and a summary."""
+    the PRIM result, the per-variant table and a summary (the chosen box, its coverage and
+    density, and the feature scores of the factors for the cases)."""
     table, factors, lower, upper, _name, cases, summary = _cases(
         directory, outcome, threshold, region
     )
@@ -317,6 +318,10 @@ def prim_discover(
             "coverage": float(chosen.coverage),
             "density": float(chosen.density),
             "box": result.box(),
+            # EMA Workbench's feature scoring of the same cases (extra-trees importances)
+            "feature_scores": {
+                str(k): float(v) for k, v in feature_scores(table[factors], cases).items()
+            },
         }
     )
     return result, table, summary

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from growthpole.parameters import PARAMETER_SPECS
 from growthpole.plots.theme import (
     COLOURS,
     GDP_UNIT,
@@ -20,6 +21,7 @@ from growthpole.plots.theme import (
     _new,
     _note,
     _year_axis,
+    factor_label,
     gdp_unit,
     place_name,
     styled,
@@ -374,8 +376,15 @@ def loss_profiles(profiles: pd.DataFrame, *, title: str | None = None) -> Figure
         lines = textwrap.wrap(verdict, 52, max_lines=2, placeholder=" …")
         ax.set_title("\n".join([name, *lines]), fontsize=8)
         unit = str(rows["unit"].iloc[0]) if "unit" in rows else ""
-        ax.set_xlabel(f"{name}, {unit}" if unit and unit != "nan" else name, fontsize=8)
-        ax.set_ylabel("MSM loss (weighted squared moment distance)", fontsize=8)
+        if name in PARAMETER_SPECS:  # its meaning and unit, as a sweep factor is labelled
+            xlabel = factor_label(name, width=44)
+        elif unit and unit != "nan":
+            xlabel = f"{name} ({'dimensionless' if unit == '1' else f'unit: {unit}'})"
+        else:
+            xlabel = name
+        ax.set_xlabel(xlabel, fontsize=8)
+        # moments are log levels, growth rates and shares, weighted: the loss has no unit
+        ax.set_ylabel("MSM loss, weighted squared\nmoment errors (dimensionless)", fontsize=8)
         ax.tick_params(labelsize=7.5)
     for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)

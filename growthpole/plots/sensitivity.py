@@ -242,8 +242,8 @@ def outcome_by_factor(
         if str(outcome).startswith("p_"):  # a probability: its whole range
             ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel(factor_label(factor), fontsize=8)
-        if i % columns == 0:
-            ax.set_ylabel(outcome_label(outcome), fontsize=8)
+        # every panel has its own y scale, so each names the outcome and its unit
+        ax.set_ylabel(outcome_label(outcome), fontsize=8)
     fig.suptitle(title or f"{outcome_label(outcome)}, by factor", fontsize=10, fontweight="bold")
     _note(
         fig,

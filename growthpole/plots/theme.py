@@ -317,17 +317,26 @@ def outcome_label(outcome: str) -> str:
 
 def factor_label(name: str, *, unit: bool = True, width: int = 34) -> str:
     """Readable label of a sweep factor: a lever key becomes its catalogue title (and unit),
-    'pillar.X' the pillar's name, a parameter its name in words; wrapped at ``width``."""
+    'pillar.X' the pillar's name, a structural parameter its meaning (growthpole.parameters,
+    with its unit: 'dimensionless' for a pure number); wrapped at ``width``."""
     from growthpole.levers import LEVERS
+    from growthpole.parameters import PARAMETER_SPECS
 
     name = str(name)
     pillar = name.removeprefix("pillar.").removeprefix("pillar:")
+    parameter = name.removeprefix("parameter.").removeprefix("parameters.")
     if name in LEVERS:
         lever = LEVERS[name]
         title = lever.title if use_cjk() else latin_text(lever.title)
         text, suffix = title, f"({lever.unit})"
     elif pillar != name and pillar in PILLAR_LABELS:
         text, suffix = f"pillar: {PILLAR_LABELS[pillar]}", "(multiple of its levers' values)"
+    elif parameter in PARAMETER_SPECS:
+        spec = PARAMETER_SPECS[parameter]
+        meaning = spec.meaning if len(spec.meaning) <= 2 * width else parameter
+        text = f"{meaning.replace('_', ' ')} ({spec.symbol})"
+        text = text if use_cjk() else latin_text(text)
+        suffix = "(dimensionless)" if spec.unit == "1" else f"(unit: {spec.unit})"
     else:
         text, suffix = name.replace("_", " "), ""
     lines = textwrap.wrap(text, width, break_on_hyphens=False, max_lines=2, placeholder=" …") or [
