@@ -425,7 +425,7 @@ def test_results_do_not_depend_on_the_resolution():
     Measured (2026-12-04, seeds 9): effect 17.8 ± 0.4 / 17.6 ± 0.3 / 17.4 ± 0.2 % and GDP
     8,269 / 8,273 / 8,232 亿元. Coarser than shipped, the model is not converged: at 4,000
     people per agent the effect is 19.2 ± 0.7 %, at 20 talent agents per firm agent
-    19.3 ± 0.6 % (fewer firm agents overstate it by ~1.5 pp), which is why the page runs at
+    19.2 ± 0.6 % (fewer firm agents overstate it by ~1.5 pp), which is why the page runs at
     the CLI's scale (issue 19)."""
     from growthpole.scenario import load_scenario
 
