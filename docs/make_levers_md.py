@@ -108,6 +108,13 @@ CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
     ),
     ("growthpole.mechanisms.platforms", "MU_PER_KM2", "亩 per km²", "亩/km²", "unit conversion"),
     (
+        "growthpole.mechanisms.platforms",
+        "FREE_LAND_TIE_WEIGHT",
+        "weight of a platform's free-land share in its rank for an entrant (breaks ties only)",
+        "1",
+        "assumed: below the smallest difference of star ratings",
+    ),
+    (
         "growthpole.mechanisms.environment",
         "UPGRADE_INTENSITY_CUT",
         "cut of emission intensity by an environmental upgrade",

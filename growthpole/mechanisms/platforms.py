@@ -37,6 +37,9 @@ PLATFORM_KINDS: dict[str, tuple[float, float]] = {
     "open_platform": (0.01, 2.0),
 }
 KIND_NAMES: tuple[str, ...] = tuple(PLATFORM_KINDS)
+#: weight of a platform's free-land share in its rank for an entrant: below the smallest
+#: difference of star ratings and subsidy ranks, so it only breaks ties (assumed)
+FREE_LAND_TIE_WEIGHT = 0.05
 
 
 def recount_platform_land(state: WorldState) -> None:
@@ -104,7 +107,7 @@ def eligible_platform(
     rank = (
         platforms.star
         + context.params.platform_subsidy_rank_weight * platforms.subsidy
-        + 0.05 * free / (np.abs(free).max() + 1.0)
+        + FREE_LAND_TIE_WEIGHT * free / (np.abs(free).max() + 1.0)
     )  # free land breaks ties
     score = np.where(ok, rank[None, :], -np.inf)
     best = np.argmax(score, axis=1)
