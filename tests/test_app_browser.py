@@ -160,8 +160,16 @@ def test_make_app_is_documented_and_serves_the_tested_page():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert any(line.startswith("make app ") for line in readme.splitlines()), "README"
     venv = Path(sys.prefix)
+    # a clean make: under `make test` the outer make's flags would add "Entering directory"
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    }
     dry = subprocess.run(
-        [make, "-n", "app", f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True
+        [make, "--no-print-directory", "-n", "app", f"VENV={venv}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment,
     )
     assert dry.returncode == 0, dry.stderr
     lines = [line.strip() for line in dry.stdout.splitlines() if line.strip()]
