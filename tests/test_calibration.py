@@ -143,20 +143,92 @@ def test_checkpoint_of_another_spec_is_refused(tmp_path):
         calibrate(other, out, write=False, resume=True)
 
 
-def test_one_and_two_workers_agree():
-    """Seeds are drawn in the parent: 1 and 2 worker processes give identical losses, and a
-    repeated candidate (common random numbers) gives identical moments."""
+@pytest.fixture(scope="module")
+def two_dask_workers():
+    """The shared executor on an embedded LocalCluster of 2 workers (TLS, 127.0.0.1)."""
+    from growthpole.experiments.execute import make_executor
+
+    executor = make_executor("local", workers=2)
+    yield executor
+    executor.close()
+
+
+@pytest.mark.slow
+def test_one_and_two_workers_agree(two_dask_workers):
+    """Seeds are drawn in the parent: the serial executor and 2 Dask workers give identical
+    losses, and a repeated candidate (common random numbers) gives identical moments."""
+    from growthpole.experiments.base import SerialExecutor
+
     problem = Problem.from_spec(small_spec())
     units = [np.array([0.2, 0.7]), np.array([0.6, 0.1]), np.array([0.9, 0.5])]
-    with EvaluationStore(problem, workers=1) as store:
+    with EvaluationStore(problem, executor=SerialExecutor()) as store:
         serial = store.losses(units)
         first = store.evaluate(units[:1])[0].moments
-    with EvaluationStore(problem, workers=2) as store:
+    assert two_dask_workers.workers == 2
+    with EvaluationStore(problem, executor=two_dask_workers) as store:
         parallel = store.losses(units)
         again = store.evaluate(units[:1])[0].moments
     assert np.array_equal(serial, parallel)
     assert np.array_equal(first, again)
     assert len(set(serial.tolist())) == 3  # the candidates differ
+
+
+@pytest.mark.slow
+def test_calibration_is_byte_identical_serial_and_on_two_dask_workers(tmp_path, two_dask_workers):
+    """A whole calibration (search, bootstrap, profiles) in this process and on 2 Dask
+    workers: the same values, loss, diagnostics and checkpoint bytes."""
+    spec = small_spec(
+        search={"budget": 24, "population_per_parameter": 4, "polish_share": 0.25},
+        diagnostics={
+            "profile_points": 3,
+            "bootstrap_resamples": 2,
+            "bootstrap_evaluations": 4,
+            "hindcast_replications": 2,
+        },
+    )
+    serial = calibrate(spec, tmp_path / "serial.yaml", write=False)
+    parallel = calibrate(spec, tmp_path / "dask.yaml", write=False, executor=two_dask_workers)
+    assert parallel["evaluations"]["backend"] == "dask-local"
+    assert parallel["evaluations"]["workers"] == 2
+    assert serial["evaluations"]["backend"] == "serial"
+    assert parallel["values"] == serial["values"]
+    assert parallel["loss"] == serial["loss"]
+    assert np.array_equal(parallel["estimate"].profile_losses, serial["estimate"].profile_losses)
+    assert np.array_equal(parallel["estimate"].bootstrap_units, serial["estimate"].bootstrap_units)
+    assert (
+        checkpoint_path(tmp_path / "dask.yaml").read_bytes()
+        == checkpoint_path(tmp_path / "serial.yaml").read_bytes()
+    )
+
+
+@pytest.mark.slow
+def test_problem_is_scattered_once_not_sent_with_every_task(two_dask_workers):
+    """On Dask the Problem goes to every worker once (a broadcast Future); each task
+    carries that Future, its unit vector and its replication, not a pickled Problem."""
+    from distributed import Future
+
+    problem = Problem.from_spec(small_spec())
+    seen: list[list] = []
+    original = two_dask_workers.map_unordered
+
+    def recording(function, items, **kwargs):
+        seen.append(list(items))
+        return original(function, items, **kwargs)
+
+    two_dask_workers.map_unordered = recording
+    try:
+        with EvaluationStore(problem, executor=two_dask_workers) as store:
+            store.losses([np.array([0.2, 0.7]), np.array([0.6, 0.1])])
+            store.losses([np.array([0.3, 0.3])])
+            shared = store._shared
+            assert isinstance(shared, Future)
+            holders = two_dask_workers.client.who_has([shared])[shared.key]
+            assert len(holders) == 2  # broadcast: on both workers
+    finally:
+        del two_dask_workers.map_unordered
+    assert [len(batch) for batch in seen] == [2 * 3, 3]
+    assert {id(task[0]) for batch in seen for task in batch} == {id(shared)}
+    assert not any(isinstance(part, Problem) for batch in seen for task in batch for part in task)
 
 
 def test_regime_break_reduces_to_one_regime():
