@@ -1,6 +1,6 @@
-"""``--workers``, ``--cluster`` and ``--scheduler`` of the commands that run the calibration
-(``calibrate``, ``backtest``): one set of options, one executor
-(:func:`growthpole.experiments.execute.make_executor`, as ``sweep`` and ``posterior`` use).
+"""``--workers``, ``--cluster`` and ``--scheduler`` of the commands that run the calibration's
+simulations (``calibrate``, ``backtest``, ``posterior``): one set of options, one executor
+(:func:`growthpole.experiments.execute.make_executor`, the one ``sweep`` uses).
 
 Without ``--cluster`` the work runs in this process with ``--workers 1`` (the default) and on
 an embedded Dask LocalCluster (127.0.0.1, TLS) with more; ``--scheduler`` uses a running
