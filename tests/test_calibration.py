@@ -202,6 +202,67 @@ def test_calibration_is_byte_identical_serial_and_on_two_dask_workers(tmp_path, 
 
 
 @pytest.mark.slow
+def test_interrupted_on_dask_and_resumed_serially_is_the_uninterrupted_run(
+    tmp_path, two_dask_workers
+):
+    """Stop a calibration on 2 Dask workers after 9 new evaluations, resume it in this
+    process: the same values, loss and checkpoint bytes as an uninterrupted serial run."""
+    spec = small_spec(search={"budget": 24, "population_per_parameter": 4, "polish_share": 0.25})
+    full = calibrate(spec, tmp_path / "full.yaml", write=False)
+    out = tmp_path / "interrupted.yaml"
+    with pytest.raises(Interrupted):
+        calibrate(
+            spec, out, write=False, stop_after=9, checkpoint_seconds=0.0, executor=two_dask_workers
+        )
+    assert json.loads(checkpoint_path(out).read_text())["evaluations"] == 9
+    resumed = calibrate(spec, out, write=False, resume=True)
+    assert resumed["evaluations"]["resumed_from_checkpoint"] == 9
+    assert resumed["values"] == full["values"]
+    assert resumed["loss"] == full["loss"]
+    assert checkpoint_path(out).read_bytes() == checkpoint_path(tmp_path / "full.yaml").read_bytes()
+
+
+@dataclasses.dataclass(frozen=True)
+class KillingProblem(Problem):
+    """A Problem whose first simulation SIGKILLs the Dask worker running it (once: a marker
+    file remembers), taking the only replica of the scattered problem with it."""
+
+    marker: str = ""
+
+    def replication_moments(self, unit, replication):
+        import os
+        import signal
+        from pathlib import Path
+
+        if not os.path.exists(self.marker):
+            Path(self.marker).write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().replication_moments(unit, replication)
+
+
+@pytest.mark.slow
+def test_losing_the_only_worker_holding_the_problem_sends_it_again(tmp_path, capsys):
+    """One Dask worker, killed mid-batch: the scattered problem is lost with it (no replica
+    left, its tasks are cancelled); the store sends it again when the nanny has started a
+    new worker, resubmits the unfinished tasks, and the losses equal the serial ones."""
+    from growthpole.experiments.execute import make_executor
+
+    plain = Problem.from_spec(small_spec())
+    fields = {f.name: getattr(plain, f.name) for f in dataclasses.fields(Problem)}
+    marker = tmp_path / "killed"
+    problem = KillingProblem(**fields, marker=str(marker))
+    units = [np.array([0.2, 0.7]), np.array([0.6, 0.1])]
+    with EvaluationStore(plain) as store:
+        serial = store.losses(units)
+    with make_executor("local", workers=1) as executor:
+        with EvaluationStore(problem, executor=executor) as store:
+            parallel = store.losses(units)
+    assert marker.exists()
+    assert np.array_equal(parallel, serial)
+    assert "were lost; sending it again and resubmitting" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_problem_is_scattered_once_not_sent_with_every_task(two_dask_workers):
     """On Dask the Problem goes to every worker once (a broadcast Future); each task
     carries that Future, its unit vector and its replication, not a pickled Problem."""

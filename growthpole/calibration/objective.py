@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from growthpole.experiments.base import Executor
 
 CHECKPOINT_VERSION = 1
+#: times one batch may send the problem again after the workers holding it were all lost
+SHARE_RETRIES = 3
 PROGRESS_LINE_SECONDS = 30.0
 
 
@@ -337,15 +339,10 @@ class EvaluationStore:
         return np.array([e.loss for e in self.evaluate(units)])
 
     def _compute(self, units: list[np.ndarray]) -> None:
-        assert self.executor is not None, "use the store as a context manager"
-        if getattr(self._shared, "status", "finished") != "finished":
-            # a Dask cluster that lost every worker holding the scattered problem
-            self._shared = self.executor.share(self.problem)
-        tasks = [(self._shared, u, r) for u in units for r in range(self.replications)]
+        work = [(u, r) for u in units for r in range(self.replications)]
         started = time.perf_counter()
-        results: list[np.ndarray | None] = [None] * len(tasks)
-        for index, result in self.executor.map_unordered(_run_task, tasks):
-            results[index] = result  # in task order, whatever the completion order
+        done = self._run(work)
+        results = [done[i] for i in range(len(work))]  # in task order, whatever finished first
         self.simulation_seconds += time.perf_counter() - started
         for i, unit in enumerate(units):
             block = results[i * self.replications : (i + 1) * self.replications]
@@ -362,6 +359,42 @@ class EvaluationStore:
             time.perf_counter() - self._last_save >= self.checkpoint_seconds
         ):
             self.save()
+
+    def _run(self, work: list[tuple[np.ndarray, int]]) -> dict[int, np.ndarray | None]:
+        """Moments of every (unit, replication) of ``work`` by position, on the executor.
+
+        A killed Dask worker's tasks are rerun by the scheduler. Only if every worker that
+        held the scattered problem is lost at once (one worker, or all of them killed) are
+        the tasks that need it cancelled; the problem is then sent again and the unfinished
+        tasks resubmitted, at most :data:`SHARE_RETRIES` times per batch."""
+        assert self.executor is not None, "use the store as a context manager"
+        done: dict[int, np.ndarray | None] = {}
+        for attempt in range(SHARE_RETRIES + 1):
+            if self._shared_lost():
+                self._shared = self.executor.share(self.problem)
+            todo = [i for i in range(len(work)) if i not in done]
+            tasks = [(self._shared, *work[i]) for i in todo]
+            try:
+                for position, result in self.executor.map_unordered(_run_task, tasks):
+                    done[todo[position]] = result
+                return done
+            except Exception:
+                if attempt == SHARE_RETRIES or not self._shared_lost():
+                    raise
+                print(
+                    f"growthpole: the Dask workers holding the calibration problem were lost; "
+                    f"sending it again and resubmitting "
+                    f"{len(work) - len(done)} unfinished task(s) "
+                    f"({attempt + 1} of {SHARE_RETRIES})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        raise AssertionError("unreachable")
+
+    def _shared_lost(self) -> bool:
+        """Whether the scattered problem is gone from the cluster (a Dask Future no longer
+        finished); in-process it never is."""
+        return getattr(self._shared, "status", "finished") != "finished"
 
     def _report(self, count: int) -> None:
         """Progress on stderr: a tqdm bar on a terminal, else a plain line every 30 s."""

@@ -177,6 +177,14 @@ class DaskExecutor(Executor):
         calibration :class:`~growthpole.calibration.objective.Problem`) is not pickled
         into every task. Keep the Future while tasks use it; a worker that joins later
         fetches it from a peer."""
+        try:  # a nanny restarting the cluster's only worker takes a few seconds
+            self.client.wait_for_workers(1, timeout=self.lost_seconds)
+        except TimeoutError:
+            raise GrowthpoleError(
+                f"the Dask cluster has had no worker for {self.lost_seconds:.0f} s (all "
+                f"were lost); completed work is kept: run the same command again to resume",
+                key="--workers",
+            ) from None
         [future] = self.client.scatter([value], broadcast=True, hash=False)
         return future
 
