@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from growthpole.commands.executor_options import (
+from growthpole.commands._executor_options import (
     add_executor_arguments,
     check_executor_arguments,
     describe_options,

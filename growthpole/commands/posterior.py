@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from growthpole.commands.executor_options import (
+from growthpole.commands._executor_options import (
     add_executor_arguments,
     check_executor_arguments,
     describe_options,
