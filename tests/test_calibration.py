@@ -143,20 +143,153 @@ def test_checkpoint_of_another_spec_is_refused(tmp_path):
         calibrate(other, out, write=False, resume=True)
 
 
-def test_one_and_two_workers_agree():
-    """Seeds are drawn in the parent: 1 and 2 worker processes give identical losses, and a
-    repeated candidate (common random numbers) gives identical moments."""
+@pytest.fixture(scope="module")
+def two_dask_workers():
+    """The shared executor on an embedded LocalCluster of 2 workers (TLS, 127.0.0.1)."""
+    from growthpole.experiments.execute import make_executor
+
+    executor = make_executor("local", workers=2)
+    yield executor
+    executor.close()
+
+
+@pytest.mark.slow
+def test_one_and_two_workers_agree(two_dask_workers):
+    """Seeds are drawn in the parent: the serial executor and 2 Dask workers give identical
+    losses, and a repeated candidate (common random numbers) gives identical moments."""
+    from growthpole.experiments.base import SerialExecutor
+
     problem = Problem.from_spec(small_spec())
     units = [np.array([0.2, 0.7]), np.array([0.6, 0.1]), np.array([0.9, 0.5])]
-    with EvaluationStore(problem, workers=1) as store:
+    with EvaluationStore(problem, executor=SerialExecutor()) as store:
         serial = store.losses(units)
         first = store.evaluate(units[:1])[0].moments
-    with EvaluationStore(problem, workers=2) as store:
+    assert two_dask_workers.workers == 2
+    with EvaluationStore(problem, executor=two_dask_workers) as store:
         parallel = store.losses(units)
         again = store.evaluate(units[:1])[0].moments
     assert np.array_equal(serial, parallel)
     assert np.array_equal(first, again)
     assert len(set(serial.tolist())) == 3  # the candidates differ
+
+
+@pytest.mark.slow
+def test_calibration_is_byte_identical_serial_and_on_two_dask_workers(tmp_path, two_dask_workers):
+    """A whole calibration (search, bootstrap, profiles) in this process and on 2 Dask
+    workers: the same values, loss, diagnostics and checkpoint bytes."""
+    spec = small_spec(
+        search={"budget": 24, "population_per_parameter": 4, "polish_share": 0.25},
+        diagnostics={
+            "profile_points": 3,
+            "bootstrap_resamples": 2,
+            "bootstrap_evaluations": 4,
+            "hindcast_replications": 2,
+        },
+    )
+    serial = calibrate(spec, tmp_path / "serial.yaml", write=False)
+    parallel = calibrate(spec, tmp_path / "dask.yaml", write=False, executor=two_dask_workers)
+    assert parallel["evaluations"]["backend"] == "dask-local"
+    assert parallel["evaluations"]["workers"] == 2
+    assert serial["evaluations"]["backend"] == "serial"
+    assert parallel["values"] == serial["values"]
+    assert parallel["loss"] == serial["loss"]
+    assert np.array_equal(parallel["estimate"].profile_losses, serial["estimate"].profile_losses)
+    assert np.array_equal(parallel["estimate"].bootstrap_units, serial["estimate"].bootstrap_units)
+    assert (
+        checkpoint_path(tmp_path / "dask.yaml").read_bytes()
+        == checkpoint_path(tmp_path / "serial.yaml").read_bytes()
+    )
+
+
+@pytest.mark.slow
+def test_interrupted_on_dask_and_resumed_serially_is_the_uninterrupted_run(
+    tmp_path, two_dask_workers
+):
+    """Stop a calibration on 2 Dask workers after 9 new evaluations, resume it in this
+    process: the same values, loss and checkpoint bytes as an uninterrupted serial run."""
+    spec = small_spec(search={"budget": 24, "population_per_parameter": 4, "polish_share": 0.25})
+    full = calibrate(spec, tmp_path / "full.yaml", write=False)
+    out = tmp_path / "interrupted.yaml"
+    with pytest.raises(Interrupted):
+        calibrate(
+            spec, out, write=False, stop_after=9, checkpoint_seconds=0.0, executor=two_dask_workers
+        )
+    assert json.loads(checkpoint_path(out).read_text())["evaluations"] == 9
+    resumed = calibrate(spec, out, write=False, resume=True)
+    assert resumed["evaluations"]["resumed_from_checkpoint"] == 9
+    assert resumed["values"] == full["values"]
+    assert resumed["loss"] == full["loss"]
+    assert checkpoint_path(out).read_bytes() == checkpoint_path(tmp_path / "full.yaml").read_bytes()
+
+
+@dataclasses.dataclass(frozen=True)
+class KillingProblem(Problem):
+    """A Problem whose first simulation SIGKILLs the Dask worker running it (once: a marker
+    file remembers), taking the only replica of the scattered problem with it."""
+
+    marker: str = ""
+
+    def replication_moments(self, unit, replication):
+        import os
+        import signal
+        from pathlib import Path
+
+        if not os.path.exists(self.marker):
+            Path(self.marker).write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().replication_moments(unit, replication)
+
+
+@pytest.mark.slow
+def test_losing_the_only_worker_holding_the_problem_sends_it_again(tmp_path, capsys):
+    """One Dask worker, killed mid-batch: the scattered problem is lost with it (no replica
+    left, its tasks are cancelled); the store sends it again when the nanny has started a
+    new worker, resubmits the unfinished tasks, and the losses equal the serial ones."""
+    from growthpole.experiments.execute import make_executor
+
+    plain = Problem.from_spec(small_spec())
+    fields = {f.name: getattr(plain, f.name) for f in dataclasses.fields(Problem)}
+    marker = tmp_path / "killed"
+    problem = KillingProblem(**fields, marker=str(marker))
+    units = [np.array([0.2, 0.7]), np.array([0.6, 0.1])]
+    with EvaluationStore(plain) as store:
+        serial = store.losses(units)
+    with make_executor("local", workers=1) as executor:
+        with EvaluationStore(problem, executor=executor) as store:
+            parallel = store.losses(units)
+    assert marker.exists()
+    assert np.array_equal(parallel, serial)
+    assert "were lost; sending it again and resubmitting" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_problem_is_scattered_once_not_sent_with_every_task(two_dask_workers):
+    """On Dask the Problem goes to every worker once (a broadcast Future); each task
+    carries that Future, its unit vector and its replication, not a pickled Problem."""
+    from distributed import Future
+
+    problem = Problem.from_spec(small_spec())
+    seen: list[list] = []
+    original = two_dask_workers.map_unordered
+
+    def recording(function, items, **kwargs):
+        seen.append(list(items))
+        return original(function, items, **kwargs)
+
+    two_dask_workers.map_unordered = recording
+    try:
+        with EvaluationStore(problem, executor=two_dask_workers) as store:
+            store.losses([np.array([0.2, 0.7]), np.array([0.6, 0.1])])
+            store.losses([np.array([0.3, 0.3])])
+            shared = store._shared
+            assert isinstance(shared, Future)
+            holders = two_dask_workers.client.who_has([shared])[shared.key]
+            assert len(holders) == 2  # broadcast: on both workers
+    finally:
+        del two_dask_workers.map_unordered
+    assert [len(batch) for batch in seen] == [2 * 3, 3]
+    assert {id(task[0]) for batch in seen for task in batch} == {id(shared)}
+    assert not any(isinstance(part, Problem) for batch in seen for task in batch for part in task)
 
 
 def test_regime_break_reduces_to_one_regime():

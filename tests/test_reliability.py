@@ -1628,61 +1628,54 @@ def test_calibrate_resume_on_a_corrupt_checkpoint_is_one_line(
 # ---- 4. no hangs: a killed worker is replaced and its work resubmitted ---------------
 
 
-def _square_killing_once(value: int, marker: str = "", victim: int = -1) -> int:
-    """Pool task: the task ``victim`` SIGKILLs its own worker process the first time."""
-    if value == victim and not os.path.exists(marker):
-        Path(marker).write_text(str(os.getpid()))
-        os.kill(os.getpid(), signal.SIGKILL)
-    return value * value
-
-
-def _always_killing(value: int) -> int:
-    os.kill(os.getpid(), signal.SIGKILL)
-    return value
-
-
-def test_pool_resubmits_the_work_of_a_killed_worker(tmp_path, capsys):
-    import functools
-
-    from growthpole.workers import ResilientPool
-
-    marker = tmp_path / "killed"
-    pool = ResilientPool(2, what="test worker")
-    try:
-        function = functools.partial(_square_killing_once, marker=str(marker), victim=5)
-        assert pool.map(function, list(range(12))) == [v * v for v in range(12)]
-    finally:
-        pool.close()
-    assert marker.exists() and pool.restarts == 1
-    assert "a test worker process died; restarting the pool" in capsys.readouterr().err
-
-
-def test_pool_stops_with_one_line_when_workers_keep_dying():
-    from growthpole.errors import GrowthpoleError
-    from growthpole.workers import MAX_RESTARTS, ResilientPool
-
-    pool = ResilientPool(1, what="test worker")
-    try:
-        with pytest.raises(GrowthpoleError, match=f"died {MAX_RESTARTS + 1} times"):
-            pool.map(_always_killing, [1, 2])
-    finally:
-        pool.close()
-
-
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(c) for c in path.read_text().split()] if path.exists() else []
+    """Child processes of ``pid``, started from any of its threads (Dask's nannies start
+    their workers from the event-loop thread)."""
+    children = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(c) for c in path.read_text().split()]
+        except OSError:  # the thread ended
+            continue
+    return sorted(set(children))
+
+
+def _dask_workers(pid: int) -> list[int]:
+    """The Dask worker processes a command's embedded LocalCluster spawned (its nannies run
+    in the command's process; a worker is a multiprocessing ``spawn_main`` child)."""
+    workers = []
+    for child in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            workers.append(child)
+    return workers
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-def test_calibrate_survives_a_sigkilled_pool_worker(tmp_path):
-    """SIGKILL one worker of a real `growthpole calibrate --workers 2`: the pool is rebuilt,
-    the lost evaluations run again, and the calibration finishes (exit 0)."""
+def test_calibrate_survives_a_sigkilled_dask_worker(tmp_path):
+    """SIGKILL one Dask worker of a real `growthpole calibrate --workers 2` while it
+    simulates: the nanny starts a new worker, the scheduler runs the lost tasks again,
+    the calibration finishes (exit 0) and its checkpoint is byte-identical to a serial
+    calibration's (the calibration runs on the shared executor, growthpole.experiments)."""
+    from growthpole.calibration import calibrate, checkpoint_path
+    from growthpole.calibration.spec import build_spec
+
     spec_data = yaml.safe_load((ROOT / "scenarios" / "calibration" / "history.yaml").read_text())
     spec_data.update(
         replications=2,
-        search={"budget": 12, "population_per_parameter": 2},
+        search={"budget": 30, "population_per_parameter": 2},
         diagnostics={"bootstrap_resamples": 0, "profile_points": 0},
     )
     spec_data["scale"] = {"people_per_agent": 40000, "workers_per_firm_agent": 10}
@@ -1706,18 +1699,33 @@ def test_calibrate_survives_a_sigkilled_pool_worker(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 120
-    victims: list[int] = []
-    while time.monotonic() < deadline and process.poll() is None and not victims:
-        victims = _children(process.pid)
-        time.sleep(0.2)
-    assert victims, "the calibration started no worker process"
-    time.sleep(1.0)  # let the workers pick up tasks
-    os.kill(victims[0], signal.SIGKILL)
+    deadline = time.monotonic() + 180
+    workers: list[int] = []
+    victim = None
+    while time.monotonic() < deadline and process.poll() is None and victim is None:
+        workers = _dask_workers(process.pid)
+        if len(workers) == 2:
+            started = {w: _cpu_ticks(w) for w in workers}
+            time.sleep(0.5)
+            # past its start-up (imports: ~1.5 s of CPU) and still computing: simulating
+            busy = [w for w in workers if _cpu_ticks(w) >= 200 and _cpu_ticks(w) - started[w] >= 15]
+            victim = busy[0] if busy else None
+        else:
+            time.sleep(0.2)
+    assert victim is not None, "the calibration started no busy Dask worker"
+    os.kill(victim, signal.SIGKILL)
+    replaced = False  # the nanny starts a new worker process in the killed one's place
+    while process.poll() is None and not replaced:
+        replaced = bool(set(_dask_workers(process.pid)) - set(workers))
+        time.sleep(0.1)
     stdout, stderr = process.communicate(timeout=600)
     assert process.returncode == 0, stderr
-    assert "process died; restarting the pool" in stderr
+    assert replaced, "no worker replaced the killed one before the calibration ended"
     assert out.is_file() and "loss" in stdout
+    assert "on 2 local Dask worker(s)" in stderr
+    serial = tmp_path / "serial.yaml"
+    calibrate(build_spec(spec_data, source=spec_path), serial, write=False)
+    assert checkpoint_path(out).read_bytes() == checkpoint_path(serial).read_bytes()
 
 
 # ---- 5. a locked-down scheduler -------------------------------------------------------
@@ -1810,28 +1818,3 @@ def test_every_test_named_in_the_issue_20_tables_exists():
         for case in cell.split("/"):
             if case not in ("plain", "overwrite", "resume", "CASE-sensitivity"):
                 assert case in case_ids, case
-
-
-def _sigterm_action(_task):
-    import signal
-
-    return signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-
-
-def test_pool_workers_do_not_inherit_the_commands_sigterm_handler():
-    """The CLI turns SIGTERM into an exception; a forked worker that kept that handler
-    printed a traceback each time the pool was closed (terminate sends SIGTERM)."""
-    import signal
-
-    from growthpole.cli import _on_sigterm
-    from growthpole.workers import ResilientPool
-
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    try:
-        pool = ResilientPool(1, what="test worker")
-        try:
-            assert pool.map(_sigterm_action, [0]) == [True]
-        finally:
-            pool.close()
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -34,7 +34,7 @@ def calibrate(
     spec: Any,
     out: str | Path,
     *,
-    workers: int = 1,
+    executor: Any = None,
     resume: bool = False,
     overwrite: bool = False,
     progress: bool = False,
@@ -47,6 +47,9 @@ def calibrate(
     """Calibrate ``spec`` (a :class:`~growthpole.calibration.spec.CalibrationSpec`), write
     ``out`` (calibrated parameters) and its report; returns a summary dict.
 
+    ``executor``: the :class:`~growthpole.experiments.base.Executor` that runs the
+    simulations (:func:`~growthpole.experiments.execute.make_executor`, closed by the
+    caller; None: serial, in this process); the result does not depend on it.
     ``resume``: continue from ``out``'s checkpoint (kept after completion: resuming a
     complete calibration replays it from the cache and rewrites the outputs).
     ``stop_after``: stop (raising
@@ -94,7 +97,7 @@ def calibrate(
     started = time.perf_counter()
     with EvaluationStore(
         problem,
-        workers=workers,
+        executor=executor,
         checkpoint=checkpoint,
         checkpoint_seconds=checkpoint_seconds,
         identity=identity,
@@ -111,7 +114,8 @@ def calibrate(
             "total": len(store.requested),
             "new_this_run": store.new_evaluations,
             "resumed_from_checkpoint": resumed,
-            "workers": workers,
+            "workers": store.workers,
+            "backend": store.executor.name if store.executor is not None else "serial",
             "replications_per_evaluation": store.replications,
             "simulation_seconds": store.simulation_seconds,
             "wall_seconds": time.perf_counter() - started,

@@ -47,6 +47,7 @@ from growthpole.regions import SHAOXING_CITY_CODE
 
 if TYPE_CHECKING:
     from growthpole.calibration.spec import CalibrationSpec
+    from growthpole.experiments.base import Executor
 
 #: first year of every calibration window
 WINDOW_START = 2005
@@ -136,7 +137,7 @@ def realised_series(to: int) -> pd.DataFrame:
 
 
 def _calibrate(
-    origin: int, spec_path: Path, budget: int, workers: int
+    origin: int, spec_path: Path, budget: int, executor: Executor | None
 ) -> tuple[dict[str, float], CalibrationSpec]:
     from growthpole.calibration import calibrate
     from growthpole.calibration.spec import load_spec
@@ -146,7 +147,7 @@ def _calibrate(
     spec = spec.with_changes(diagnostics={"profile_points": 0, "bootstrap_resamples": 0})
     with tempfile.TemporaryDirectory() as scratch:
         summary = calibrate(
-            spec, Path(scratch) / "calibrated.yaml", workers=workers, write=False, overwrite=True
+            spec, Path(scratch) / "calibrated.yaml", executor=executor, write=False, overwrite=True
         )
     return {**dict(spec.fixed), **summary["values"]}, spec
 
@@ -215,12 +216,14 @@ def backtest(
     budget: int = 150,
     replications: int = 20,
     seed: int = 20100101,
-    workers: int = 1,
+    executor: Executor | None = None,
     spec_path: str | Path = Path("scenarios") / "calibration" / "history.yaml",
     parameters: dict[str, float] | None = None,
 ) -> BacktestResult:
     """Calibrate on 2005:``origin``, forecast ``origin``+1 .. ``to``, score (module docs).
 
+    ``executor``: runs the calibration's simulations (the shared executor,
+    :func:`~growthpole.experiments.execute.make_executor`; None: serial, in this process).
     ``parameters``: skip the calibration and forecast with these (tests)."""
     from growthpole.national import national_path
     from growthpole.panel import ranking_panel
@@ -239,7 +242,7 @@ def backtest(
         raise ScenarioError(f"--to must be <= 2024 (the last published year), got {to}", key="--to")
     spec: CalibrationSpec | None = None
     if parameters is None:
-        parameters, spec = _calibrate(origin, Path(spec_path), budget, workers)
+        parameters, spec = _calibrate(origin, Path(spec_path), budget, executor)
     params = make_parameters(parameters)
     scale = (
         spec.scale.model_dump()

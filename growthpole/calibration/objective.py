@@ -1,5 +1,5 @@
 """The calibration objective: parameter vector -> simulated moments -> loss, evaluated in
-parallel, cached by parameter vector and checkpointed.
+parallel on the shared executor, cached by parameter vector and checkpointed.
 
 * Coordinates: the search works in the unit cube u ∈ [0, 1]^P; parameter j is
   ``lower_j + u_j (upper_j - lower_j)`` (bounds of the spec).
@@ -7,7 +7,12 @@ parallel, cached by parameter vector and checkpointed.
   (spawned once in the parent from the spec's seed), so loss differences between candidates
   are not Monte Carlo noise.
 * Work unit: one (candidate, replication) simulation, so that both a population of
-  differential evolution and a single Nelder-Mead point use all workers.
+  differential evolution and a single Nelder-Mead point use all workers. The units run on
+  the executor ``sweep``, ``run --workers`` and ``posterior`` use
+  (:mod:`growthpole.experiments.execute`: serial in this process, a Dask LocalCluster,
+  a running scheduler, SLURM or PBS); the :class:`Problem` is sent to the workers once
+  (:meth:`~growthpole.experiments.base.Executor.share`: scattered to every Dask worker),
+  each task carries only its unit vector and replication number.
 * Cache: every evaluated candidate's per-replication moments are kept by its exact vector;
   re-asking for a vector costs nothing. The checkpoint is the cache written atomically as
   JSON; a resumed calibration replays the (deterministic) search through the cache and
@@ -37,9 +42,11 @@ from growthpole.seeds import replication_seeds
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-    from growthpole.workers import ResilientPool
+    from growthpole.experiments.base import Executor
 
 CHECKPOINT_VERSION = 1
+#: times one batch may send the problem again after the workers holding it were all lost
+SHARE_RETRIES = 3
 PROGRESS_LINE_SECONDS = 30.0
 
 
@@ -204,19 +211,11 @@ def run_with_regimes(
     return model
 
 
-# ---- workers --------------------------------------------------------------------------------
-_WORKER_PROBLEM: Problem | None = None
-
-
-def _init_worker(problem: Problem) -> None:
-    global _WORKER_PROBLEM
-    _WORKER_PROBLEM = problem
-
-
-def _run_task(task: tuple[np.ndarray, int]) -> np.ndarray | None:
-    unit, replication = task
-    assert _WORKER_PROBLEM is not None
-    return _WORKER_PROBLEM.replication_moments(unit, replication)
+# ---- the unit of work -------------------------------------------------------------------------
+def _run_task(task: tuple[Problem, np.ndarray, int]) -> np.ndarray | None:
+    """One (candidate, replication): the executor resolves the shared problem's handle."""
+    problem, unit, replication = task
+    return problem.replication_moments(unit, replication)
 
 
 def _key(unit: np.ndarray) -> tuple[float, ...]:
@@ -234,14 +233,17 @@ class Evaluation:
 class EvaluationStore:
     """Cache of evaluated candidates with parallel evaluation, checkpointing and progress.
 
-    ``workers`` processes (1: in this process) evaluate (candidate, replication) tasks.
+    ``executor`` (a :class:`~growthpole.experiments.base.Executor`, made by
+    :func:`~growthpole.experiments.execute.make_executor`; None: serial, in this process)
+    evaluates the (candidate, replication) tasks; the caller closes it. Results are put
+    back in task order, so any backend and any number of workers give the same bytes.
     ``checkpoint``: JSON path written atomically at most every ``checkpoint_seconds`` and
     by :meth:`save`. ``stop_after``: raise :class:`Interrupted` once that many *new*
     evaluations were made (tests use it to simulate an interruption).
     """
 
     problem: Problem
-    workers: int = 1
+    executor: Executor | None = None
     checkpoint: Path | None = None
     checkpoint_seconds: float = 20.0
     identity: dict[str, object] = field(default_factory=dict)
@@ -256,7 +258,8 @@ class EvaluationStore:
     #: most keys :attr:`requested` may hold (None: no limit); a request beyond it raises
     #: :class:`BudgetExhausted` before anything is simulated (growthpole.calibration.plan)
     ceiling: int | None = None
-    _pool: ResilientPool | None = None
+    #: the problem as the executor's tasks carry it (:meth:`Executor.share`)
+    _shared: object = None
     _last_save: float = 0.0
     _started: float = field(default_factory=time.perf_counter)
     _bar: tqdm | None = None
@@ -265,17 +268,11 @@ class EvaluationStore:
 
     # ---- lifecycle ----------------------------------------------------------------------
     def __enter__(self) -> EvaluationStore:
-        if self.workers > 1:
-            from growthpole.workers import ResilientPool  # a killed worker never hangs it
+        if self.executor is None:
+            from growthpole.experiments.base import SerialExecutor
 
-            self._pool = ResilientPool(
-                self.workers,
-                initializer=_init_worker,
-                initargs=(self.problem,),
-                what="calibration worker",
-            )
-        else:
-            _init_worker(self.problem)
+            self.executor = SerialExecutor()
+        self._shared = self.executor.share(self.problem)  # once, not per task
         if self.progress and sys.stderr.isatty():
             from tqdm import tqdm
 
@@ -291,9 +288,7 @@ class EvaluationStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        self._shared = None  # Dask releases the scattered problem
         if self._bar is not None:
             self._bar.close()
             self._bar = None
@@ -304,6 +299,11 @@ class EvaluationStore:
     @property
     def replications(self) -> int:
         return len(self.problem.seeds)
+
+    @property
+    def workers(self) -> int:
+        """Workers of the executor (1 before :meth:`__enter__` without one)."""
+        return self.executor.workers if self.executor is not None else 1
 
     def evaluate(self, units: list[np.ndarray]) -> list[Evaluation]:
         """Evaluations of ``units`` (cached ones free; new ones in parallel)."""
@@ -339,19 +339,18 @@ class EvaluationStore:
         return np.array([e.loss for e in self.evaluate(units)])
 
     def _compute(self, units: list[np.ndarray]) -> None:
-        tasks = [(u, r) for u in units for r in range(self.replications)]
+        work = [(u, r) for u in units for r in range(self.replications)]
         started = time.perf_counter()
-        if self._pool is not None:
-            results = self._pool.map(_run_task, tasks)
-        else:
-            results = [_run_task(t) for t in tasks]
+        done = self._run(work)
+        results = [done[i] for i in range(len(work))]  # in task order, whatever finished first
         self.simulation_seconds += time.perf_counter() - started
         for i, unit in enumerate(units):
             block = results[i * self.replications : (i + 1) * self.replications]
-            if any(b is None for b in block):
+            complete = [b for b in block if b is not None]
+            if len(complete) < len(block):
                 evaluation = Evaluation(unit, None, float("inf"))
             else:
-                moments = np.stack(block)
+                moments = np.stack(complete)
                 evaluation = Evaluation(unit, moments, self.problem.moments.loss(moments))
             self.cache[_key(unit)] = evaluation
         self.new_evaluations += len(units)
@@ -360,6 +359,42 @@ class EvaluationStore:
             time.perf_counter() - self._last_save >= self.checkpoint_seconds
         ):
             self.save()
+
+    def _run(self, work: list[tuple[np.ndarray, int]]) -> dict[int, np.ndarray | None]:
+        """Moments of every (unit, replication) of ``work`` by position, on the executor.
+
+        A killed Dask worker's tasks are rerun by the scheduler. Only if every worker that
+        held the scattered problem is lost at once (one worker, or all of them killed) are
+        the tasks that need it cancelled; the problem is then sent again and the unfinished
+        tasks resubmitted, at most :data:`SHARE_RETRIES` times per batch."""
+        assert self.executor is not None, "use the store as a context manager"
+        done: dict[int, np.ndarray | None] = {}
+        for attempt in range(SHARE_RETRIES + 1):
+            if self._shared_lost():
+                self._shared = self.executor.share(self.problem)
+            todo = [i for i in range(len(work)) if i not in done]
+            tasks = [(self._shared, *work[i]) for i in todo]
+            try:
+                for position, result in self.executor.map_unordered(_run_task, tasks):
+                    done[todo[position]] = result
+                return done
+            except Exception:
+                if attempt == SHARE_RETRIES or not self._shared_lost():
+                    raise
+                print(
+                    f"growthpole: the Dask workers holding the calibration problem were lost; "
+                    f"sending it again and resubmitting "
+                    f"{len(work) - len(done)} unfinished task(s) "
+                    f"({attempt + 1} of {SHARE_RETRIES})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        raise AssertionError("unreachable")
+
+    def _shared_lost(self) -> bool:
+        """Whether the scattered problem is gone from the cluster (a Dask Future no longer
+        finished); in-process it never is."""
+        return getattr(self._shared, "status", "finished") != "finished"
 
     def _report(self, count: int) -> None:
         """Progress on stderr: a tqdm bar on a terminal, else a plain line every 30 s."""

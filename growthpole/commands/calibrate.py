@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 
 from growthpole import validation
+from growthpole.commands._executor_options import (
+    add_executor_arguments,
+    check_executor_arguments,
+    describe_options,
+    executor_from_args,
+)
 from growthpole.errors import OutputError
 
 DEFAULT_SPEC = Path("scenarios") / "calibration" / "history.yaml"
@@ -40,12 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "4-1000000 (default: the spec's search budget, plus the spec's "
         "diagnostics after it)",
     )
-    parser.add_argument(
-        "--workers",
-        type=validation.workers,
-        default=1,
-        help=f"worker processes, 1-{validation.MAX_WORKERS} (default 1)",
-    )
+    add_executor_arguments(parser)
     parser.add_argument(
         "--out",
         help="calibrated parameter YAML to write (default "
@@ -70,6 +71,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from growthpole.calibration.spec import load_spec
     from growthpole.io import exclusive_lock
 
+    check_executor_arguments(args)
     spec = load_spec(args.spec, window=args.window)
     if args.budget is not None:
         spec, plan_ = fit_to_budget(spec, args.budget)  # before any file is touched
@@ -117,19 +119,20 @@ def _calibrate(args: argparse.Namespace, spec, out: Path, plan) -> int:
     print(
         f"calibrating {spec.name}: window {spec.window}, {len(spec.names)} free parameters, "
         f"search budget {spec.search.budget} evaluations x {spec.replications} "
-        f"replications, {args.workers} worker(s)",
+        f"replications, {describe_options(args)}",
         file=sys.stderr,
     )
     print(plan.line(), file=sys.stderr, flush=True)
-    summary = calibrate(
-        spec,
-        out,
-        workers=args.workers,
-        resume=args.resume,
-        overwrite=args.overwrite,
-        progress=True,
-        plan=plan,
-    )
+    with executor_from_args(args) as executor:
+        summary = calibrate(
+            spec,
+            out,
+            executor=executor,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            progress=True,
+            plan=plan,
+        )
     report = summary["report"]
     info = summary["evaluations"]
     print(

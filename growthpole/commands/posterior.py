@@ -7,10 +7,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from growthpole.errors import ScenarioError
+from growthpole.commands._executor_options import (
+    add_executor_arguments,
+    check_executor_arguments,
+    describe_options,
+    executor_from_args,
+)
 
 DEFAULT_SETTINGS = Path("scenarios") / "calibration" / "posterior.yaml"
-CLUSTERS = ("serial", "local", "slurm", "pbs")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,20 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="posterior summary YAML (default posterior_START_END.yaml "
         "beside the settings); OUT.particles.csv and OUT.db beside it",
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="Dask worker processes on this machine (default 1: serial, in this process)",
-    )
-    parser.add_argument(
-        "--cluster",
-        choices=CLUSTERS,
-        help="serial, local (a Dask "
-        "LocalCluster on 127.0.0.1; the default with --workers > 1), slurm "
-        "or pbs (docs/cluster.md)",
-    )
-    parser.add_argument("--scheduler", help="address or scheduler file of a running Dask scheduler")
+    add_executor_arguments(parser)
     parser.add_argument(
         "--resume",
         action="store_true",
@@ -61,10 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def posterior_command(args: argparse.Namespace) -> int:
     from growthpole.calibration.posterior import check_outputs, load_settings, run_posterior
 
-    if args.workers < 1 or args.workers > 256:
-        raise ScenarioError(
-            f"--workers must be between 1 and 256, got {args.workers}", key="--workers"
-        )
+    check_executor_arguments(args)
     settings, spec = load_settings(args.settings, window=args.window)
     out = (
         Path(args.out)
@@ -72,21 +60,15 @@ def posterior_command(args: argparse.Namespace) -> int:
         else (Path(args.settings).parent / f"posterior_{spec.start}_{spec.end}.yaml")
     )
     check_outputs(out, resume=args.resume, overwrite=args.overwrite)
-    cluster = args.cluster or ("local" if args.workers > 1 else "serial")
     print(
         f"posterior {settings.name}: spec {spec.name}, window {spec.window}, "
         f"{len(spec.names)} free parameters, {settings.population} particles, at most "
         f"{settings.generations} generations and {settings.max_simulations} model runs; "
-        f"{cluster if not args.scheduler else args.scheduler}",
+        f"{describe_options(args)}",
         file=sys.stderr,
     )
-    executor = None
-    client = None
-    if args.scheduler or cluster != "serial":
-        from growthpole.experiments.execute import make_executor
-
-        executor = make_executor(cluster, workers=args.workers, scheduler=args.scheduler)
-        client = getattr(executor, "client", None)
+    executor = executor_from_args(args)  # the shared executor; pyabc needs its Dask client
+    client = getattr(executor, "client", None)
     try:
         run = run_posterior(
             settings,
@@ -98,8 +80,7 @@ def posterior_command(args: argparse.Namespace) -> int:
             progress=True,
         )
     finally:
-        if executor is not None:
-            executor.close()
+        executor.close()
     summary = run.summary
     info = summary["evaluations"]
     tolerance = summary["tolerance"]

@@ -39,6 +39,13 @@ class Executor(ABC):
         to the caller (after which the iterator is finished). ``keys`` (unique strings) name
         the tasks for backends that track them (Dask task keys)."""
 
+    def share(self, value: Any) -> Any:
+        """``value`` for many tasks, sent to the workers once: put the returned handle in
+        the items (anywhere in a tuple, list or dict) and the task receives ``value``.
+        In-process the handle is ``value`` itself; Dask scatters it to every worker
+        (:meth:`DaskExecutor.share <growthpole.experiments.execute.DaskExecutor.share>`)."""
+        return value
+
     def describe(self) -> dict[str, object]:
         """What the manifest records about the backend."""
         return {"backend": self.name, "workers": self.workers}

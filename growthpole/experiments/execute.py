@@ -172,6 +172,23 @@ class DaskExecutor(Executor):
             info["dashboard"] = getattr(self.client, "dashboard_link", None)
         return info
 
+    def share(self, value: Any) -> Any:
+        """``value`` scattered to every worker once (broadcast, not hashed): a Future that
+        the scheduler resolves in each task that carries it, so a large shared object (a
+        calibration :class:`~growthpole.calibration.objective.Problem`) is not pickled
+        into every task. Keep the Future while tasks use it; a worker that joins later
+        fetches it from a peer."""
+        try:  # a nanny restarting the cluster's only worker takes a few seconds
+            self.client.wait_for_workers(1, timeout=self.lost_seconds)
+        except TimeoutError:
+            raise GrowthpoleError(
+                f"the Dask cluster has had no worker for {self.lost_seconds:.0f} s (all "
+                f"were lost); completed work is kept: run the same command again to resume",
+                key="--workers",
+            ) from None
+        [future] = self.client.scatter([value], broadcast=True, hash=False)
+        return future
+
     def chunk_size_for(self, count: int) -> int:
         """Runs per Dask task: ``chunk_size`` if set, else enough to amortise the per-task
         cost (serialising a scenario and a result, ~20 ms measured) while leaving at least
