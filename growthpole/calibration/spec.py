@@ -293,24 +293,14 @@ def _check_spec(spec: CalibrationSpec, file: str | None) -> None:
             raise ScenarioError(
                 "a structural parameter needs lower and upper bounds", file=file, key=key
             )
-        if not (meta.lower <= free.lower < free.upper <= meta.upper):
-            raise ScenarioError(
-                f"bounds [{free.lower}, {free.upper}] must satisfy {meta.lower} "
-                f"<= lower < upper <= {meta.upper} ({meta.unit}, the plausible "
-                f"range in parameters.py)",
-                file=file,
-                key=key,
-            )
-        if free.default is not None and not (free.lower <= free.default <= free.upper):
-            raise ScenarioError(
-                f"default {free.default} is outside the bounds [{free.lower}, {free.upper}]",
-                file=file,
-                key=f"{key}.default",
-            )
-        if name in spec.fixed:
-            raise ScenarioError(
-                "a parameter cannot be both free and fixed", file=file, key=f"fixed.{name}"
-            )
+        _check_bounds(
+            spec,
+            name,
+            Bounds(free.lower, free.upper, free.default),
+            (meta.lower, meta.upper),
+            f"{meta.unit}, the plausible range in parameters.py",
+            file,
+        )
     make_parameters(dict(spec.fixed), file=file, prefix="fixed")
     if spec.regimes is not None and spec.coefficient_names:
         raise ScenarioError(
@@ -416,13 +406,32 @@ def _check_coefficient(
             file=file,
             key=key,
         )
-    bounds = spec.free_parameter(name)
-    assert bounds.lower is not None and bounds.upper is not None
-    low, high = coefficient.prior.support
+    _check_bounds(
+        spec,
+        name,
+        spec.free_parameter(name),
+        coefficient.prior.support,
+        f"the support of the prior {coefficient.prior.describe()}",
+        file,
+    )
+
+
+def _check_bounds(
+    spec: CalibrationSpec,
+    name: str,
+    bounds: Bounds,
+    allowed: tuple[float, float],
+    what: str,
+    file: str | None,
+) -> None:
+    """A free parameter's bounds inside ``allowed`` (``what`` names where they come from),
+    its default inside its bounds, and not also fixed."""
+    key = f"parameters.{name}"
+    low, high = allowed
     if not (low <= bounds.lower < bounds.upper <= high):
         raise ScenarioError(
             f"bounds [{bounds.lower}, {bounds.upper}] must satisfy {low} <= lower < upper "
-            f"<= {high} (the support of the prior {coefficient.prior.describe()})",
+            f"<= {high} ({what})",
             file=file,
             key=key,
         )
