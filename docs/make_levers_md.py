@@ -632,6 +632,13 @@ def posterior_section() -> str:
             "the prior, but a one-prior-sd move changes the loss by less than the noise floor, "
             "so the narrowing is Monte Carlo noise of the common random numbers, not data."
         )
+    if tolerance["final_epsilon"] > 10 * tolerance["noise_floor_or_tolerance"]:
+        parts.append(
+            f"The ABC stopped by {tolerance['stopped_by']} at ε "
+            f"{tolerance['final_epsilon'] / tolerance['noise_floor_or_tolerance']:.0f} times "
+            "the noise floor: the intervals are wider than those of a run converged to the "
+            "floor (conservative)."
+        )
     if ess < 0.1 * particles:
         parts.append(
             f"The particle weights are degenerate (effective sample size {ess} of "
