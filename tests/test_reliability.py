@@ -878,8 +878,9 @@ def test_dask_cluster_binds_to_localhost_over_tls():
     """The embedded cluster's scheduler, workers and dashboard listen on 127.0.0.1 only, over
     TLS, and a client without its credentials cannot connect (checked on a running cluster,
     not on the source text)."""
-    execute = pytest.importorskip("growthpole.experiments.execute")
     from distributed import Client
+
+    from growthpole.experiments import execute
 
     with execute.local_cluster(1) as cluster:
         assert cluster.scheduler_address.startswith("tls://127.0.0.1:")

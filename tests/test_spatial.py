@@ -270,7 +270,22 @@ def test_relocation_prices_a_location_with_the_wedge_production_charges():
     np.testing.assert_allclose(gap, expected, atol=1e-12)
     own = region[i]
     assert gap[own] == pytest.approx(np.log1p(taus[i]) - np.log1p(taus[j]), abs=1e-12)
-    assert upgraded[i] != upgraded[j] or costs[i] != costs[j]
+    # the upgraded share applies: an upgraded firm's costs are below a non-upgraded one's
+    # an upgraded firm pays the share c_u of the compliance cost (hand computation): make the
+    # first candidate clean enough to count as upgraded, on the same state
+    assert not upgraded[0]
+    firms.emission_intensity[rows[0]] = 0.0
+    assert production.upgraded_firms(context, rows[:1])[0]
+    cluster = model.params.cluster_cost_share * policy.cluster_concentration
+    expected_cost = model.params.upgraded_compliance_share * compliance[0] + (
+        cluster if firms.clustered[rows[0]] == 0 else 0.0
+    )
+    assert production.shaoxing_policy_costs(context, rows[:1])[0] == pytest.approx(
+        expected_cost, abs=1e-15
+    )
+    assert production.policy_wedge(context)[rows[0]] == pytest.approx(
+        base[0] - expected_cost, abs=1e-12
+    )
 
 
 def test_base_year_is_an_equilibrium_for_firms(base_model):
