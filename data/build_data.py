@@ -3518,6 +3518,57 @@ ci("330200", "宁波市", 2023, "tertiary_share_pct", 53.6, "pct", "census-revis
 
 
 # --------------------------------------------------------------------------------------
+# Primary-sector share and real GDP growth of the four corridor cities, 2000-2021, from the
+# China City Statistical Yearbook as compiled by CSMAR (table CRE_Gdpct). They carry the
+# non-modelled part of GDP (agriculture, forestry, animal husbandry and fishery: docs/model.md
+# §5.10): its base-year share and its trend (growthpole/inputs.py nonmodelled_component).
+# Transcribed value by value (2026-12-04) from the project machines' copy of the export; a
+# year the export leaves empty (2017 and 2021 for the Zhejiang cities, 2001 and 2017 for their
+# growth) stays absent. A (city, year, indicator) already transcribed above from a bulletin
+# keeps the bulletin's figure (one row per key); the yearbook rows only add missing years.
+# --------------------------------------------------------------------------------------
+CSMAR_EXPORT = (
+    "GitHub eileenCHEN-9/PhD_2022_2025, data/raw_data/statistics/CRE_Gdpct.csv, "
+    "commit f20bcc5e60189da7c99eb185c8b981f116b07af9 (blob 11b3684f)"
+)
+YEARBOOK_SERIES = {
+    "primary_share_pct": (
+        "pct",
+        "第一产业增加值占GDP比重 (share of the primary sector in GDP, %), 全市",
+        [
+            ("330600", "绍兴市", [(2000, 10), (2001, 9.78), (2002, 8.63), (2003, 7.57), (2004, 7.02), (2005, 6.43), (2006, 5.8), (2007, 5.33), (2008, 5.25), (2009, 5.24), (2010, 5.35), (2011, 5.16), (2012, 5.06), (2013, 4.87), (2014, 4.55), (2015, 4.45), (2016, 4.34), (2018, 3.62), (2019, 3.6), (2020, 3.65)]),
+            ("330100", "杭州市", [(2000, 7.5), (2001, 7.11), (2002, 6.43), (2003, 6.03), (2004, 5.53), (2005, 5.04), (2006, 4.5), (2007, 3.99), (2008, 3.74), (2009, 3.74), (2010, 3.5), (2011, 3.37), (2012, 3.27), (2013, 3.18), (2014, 2.98), (2015, 2.87), (2016, 2.69), (2018, 2.26), (2019, 2.12), (2020, 2.02)]),
+            ("330200", "宁波市", [(2000, 8.1), (2001, 7.64), (2002, 7.05), (2003, 6.28), (2004, 5.72), (2005, 5.4), (2006, 4.85), (2007, 4.4), (2008, 4.22), (2009, 4.24), (2010, 4.24), (2011, 4.21), (2012, 4.08), (2013, 3.88), (2014, 3.62), (2015, 3.56), (2016, 3.48), (2018, 2.85), (2019, 2.69), (2020, 2.73)]),
+            ("310000", "上海市", [(2000, 1.6), (2001, 1.5), (2002, 1.3), (2003, 1.2), (2004, 1), (2005, 1), (2006, 0.9), (2007, 0.8), (2008, 0.7), (2009, 0.7), (2010, 0.6), (2011, 0.6), (2012, 0.6), (2013, 0.6), (2014, 0.5), (2015, 0.4), (2016, 0.4), (2017, 0.4), (2018, 0.3), (2019, 0.3), (2020, 0.3), (2021, 0.2)]),
+        ],
+    ),
+    "real_gdp_growth_pct": (
+        "pct",
+        "地区生产总值增长率 (real GDP growth at comparable prices, %), 全市",
+        [
+            ("330600", "绍兴市", [(2000, 11.6), (2002, 13.8), (2003, 15), (2004, 15.3), (2005, 13.7), (2006, 13.2), (2007, 14.3), (2008, 9), (2009, 9.3), (2010, 11), (2011, 10.53), (2012, 9.75), (2013, 8.57), (2014, 7.5), (2015, 7.13), (2016, 5.52), (2018, 7.09), (2019, 7.16), (2020, 3.26)]),
+            ("330100", "杭州市", [(2000, 12), (2002, 13), (2003, 15.2), (2004, 15), (2005, 13), (2006, 14.3), (2007, 14.6), (2008, 11), (2009, 10), (2010, 12), (2011, 10.1), (2012, 9), (2013, 6.94), (2014, 8.16), (2015, 10.15), (2016, 9.6), (2018, 6.72), (2019, 6.75), (2020, 3.9)]),
+            ("330200", "宁波市", [(2000, 8.9), (2002, 13.2), (2003, 15.6), (2004, 15.5), (2005, 12.6), (2006, 13.6), (2007, 14.9), (2008, 10.12), (2009, 6.7), (2010, 12.5), (2011, 10), (2012, 7.8), (2013, 8.31), (2014, 7.6), (2015, 8), (2016, 7.1), (2018, 7), (2019, 6.8), (2020, 3.3)]),
+            ("310000", "上海市", [(2000, 11), (2001, 10.5), (2002, 11.4), (2003, 12.3), (2004, 13.3), (2005, 11.5), (2006, 12.8), (2007, 15.2), (2008, 9.7), (2009, 8.4), (2010, 10.2), (2011, 8.3), (2012, 7.5), (2013, 7.9), (2014, 7.1), (2015, 7), (2016, 6.9), (2017, 7), (2018, 6.8), (2019, 6), (2020, 1.7), (2021, 8.1)]),
+        ],
+    ),
+}
+_present = {(r[0], r[2], r[3]) for r in CORRIDOR}
+for _indicator, (_unit, _field, _cities) in YEARBOOK_SERIES.items():
+    for _code, _name, _values in _cities:
+        for _year, _value in _values:
+            if (_code, _year, _indicator) in _present:
+                continue
+            _source = f"CCSY_CSMAR_{_indicator}_{_year}"
+            SOURCES[_source] = (
+                f"China City Statistical Yearbook (中国城市统计年鉴), {_field} of {_year}, "
+                f"in the edition compiled by CSMAR China Regional Economy table CRE_Gdpct; "
+                f"export: {CSMAR_EXPORT}"
+            )
+            ci(_code, _name, _year, _indicator, _value, _unit, "yearbook", _source)
+
+
+# --------------------------------------------------------------------------------------
 # City GDP 2022-2024 from the cities' bulletins and news (data/transcriptions/city_gdp_2022_2024.csv)
 # --------------------------------------------------------------------------------------
 # The transcription file holds every candidate seen (several per city-year at times), each with

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from growthpole.geography import market_access
-from growthpole.inputs import data_inputs
+from growthpole.inputs import data_inputs, nonmodelled_component
 from growthpole.mechanisms import (
     labour,
     land,
@@ -178,14 +178,16 @@ def initial_state(
     base, hours, rd, platform_rows, hours_schedule = data_inputs(
         scenario.start_year, scenario.information_year
     )
+    nonmodelled = nonmodelled_component(scenario.start_year, scenario.information_year)
     people_per_agent = scenario.scale.people_per_agent
     regions = RegionState(
         base_gdp=base.gdp,
         base_population=base.population,
         base_hours=hours,
-        nonmodelled_gdp=params.nonmodelled_share * base.gdp,
+        nonmodelled_gdp=nonmodelled.share * base.gdp,
         rd_intensity=rd,
         hours=hours.copy(),
+        nonmodelled_trend=nonmodelled.growth,
     )
     regions.hours_schedule = hours_schedule
 
@@ -219,7 +221,7 @@ def initial_state(
     firm_sector = (rng.random(len(firm_region))[:, None] > cumulative).sum(axis=1)
     firm_sector = np.minimum(firm_sector, N_SECTORS - 1)
     log_tfp = params.tfp_dispersion * rng.standard_normal(len(firm_region))
-    target = (1.0 - params.nonmodelled_share) * base.gdp
+    target = (1.0 - nonmodelled.share) * base.gdp
     capital = np.ones(len(firm_region))  # placeholder until effective TFP is known (below)
     polluting = np.zeros(N_SECTORS, dtype=bool)
     polluting[[SECTOR_INDEX[s] for s in POLLUTING_SECTORS]] = True

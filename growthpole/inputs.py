@@ -1,8 +1,10 @@
 """What the model reads from data/ at initialisation, parsed and cached.
 
 The base year (growthpole.data.base_year), the travel-time matrix of the start year and the
-schedule of later openings, the R&D intensity of every region, and the platform rows of
-data/platforms.csv with their model kinds (docs/model.md §5.2, §5.7). Nothing here draws
+schedule of later openings, the R&D intensity of every region, the platform rows of
+data/platforms.csv with their model kinds, and the non-modelled part of GDP (its base-year
+share and trend, :func:`nonmodelled_component`) (docs/model.md §5.2, §5.7, §5.10). Nothing
+here draws
 random numbers or builds agents: growthpole.initialisation does that. :func:`data_inputs`
 caches what it parsed per process, keyed by the data directory and the (path, mtime, size)
 of its files (:func:`data_cache_key`, a cache key, not a provenance digest: provenance is
@@ -13,12 +15,14 @@ run's start-up (docs/performance.md).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from growthpole import data as data_module
+from growthpole.errors import DataError
 from growthpole.geography import base_travel_hours
 from growthpole.mechanisms import platforms as platform_mechanism
 from growthpole.regions import (
@@ -59,6 +63,153 @@ def base_rd_intensity(
             values[index] = value
         notes.append(f"{name}: R&D intensity {value:.4f} from {int(best.year)}")
     return values, notes
+
+
+#: years of data behind the non-modelled component's trend: the 15 years ending at the
+#: information date (judgement: the length of the calibration window 2005-2019, long enough
+#: for a trend through the 2008-09 and 2020 shocks, short enough to describe the recent past)
+NONMODELLED_TREND_YEARS = 15
+
+
+@dataclass(frozen=True)
+class NonmodelledComponent:
+    """The part of GDP no firm agent produces, read from data (docs/model.md §5.10).
+
+    ``share`` (N_REGIONS,): ω_r, the primary sector's share of GDP in the start year
+    (fraction); ``growth`` (N_REGIONS,): ĝ_ω,r, its real growth relative to the nation
+    (1/yr, in 1 + g_t^Z = e^{g_t} (1 + ĝ_ω,r)); ``growth_standard_error`` (N_REGIONS,) its
+    standard error (1/yr); ``window`` the years of Shaoxing's trend; ``provenance`` one line
+    per city.
+    """
+
+    share: np.ndarray
+    growth: np.ndarray
+    growth_standard_error: np.ndarray
+    window: tuple[int, int]
+    provenance: tuple[str, ...]
+
+
+def _ordinary_least_squares_slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Slope of y on x with its standard error (classical OLS, n - 2 degrees of freedom)."""
+    x_centred = x - x.mean()
+    slope = float(x_centred @ (y - y.mean()) / (x_centred @ x_centred))
+    residuals = y - y.mean() - slope * x_centred
+    variance = float(residuals @ residuals) / (len(x) - 2)
+    return slope, float(np.sqrt(variance / (x_centred @ x_centred)))
+
+
+def nonmodelled_component(
+    start_year: int, information_year: int | None = None
+) -> NonmodelledComponent:
+    """:func:`estimate_nonmodelled_component`, cached per process while data/ is unchanged
+    (like :func:`data_inputs`); returns copies of the arrays."""
+    cached = _cached_nonmodelled(start_year, information_year, data_cache_key())
+    return NonmodelledComponent(
+        cached.share.copy(),
+        cached.growth.copy(),
+        cached.growth_standard_error.copy(),
+        cached.window,
+        cached.provenance,
+    )
+
+
+@lru_cache(maxsize=16)
+def _cached_nonmodelled(
+    start_year: int, information_year: int | None, _fingerprint: tuple
+) -> NonmodelledComponent:
+    return estimate_nonmodelled_component(start_year, information_year)
+
+
+def estimate_nonmodelled_component(
+    start_year: int, information_year: int | None = None
+) -> NonmodelledComponent:
+    """ω_r and ĝ_ω,r of every region from data/corridor_indicators.csv (docs/model.md §5.10).
+
+    The non-modelled part of GDP is the primary sector (agriculture, forestry, animal
+    husbandry, fishery): the part of GDP the firm agents do not represent, with a share the
+    yearbooks publish for every corridor city and year. Per corridor city c (Shaoxing's six
+    units take Shaoxing's, for want of unit series):
+
+    * ω_c = primary_share_pct / 100 of the start year, or of the published year nearest to
+      it, earlier years preferred, among the years <= ``information_year``;
+    * over the window W of :data:`NONMODELLED_TREND_YEARS` years ending at the city's
+      latest share published by the information date, β_c = the OLS slope of ln ω_c,t on t
+      and γ_c = the mean of ln(1 + g_c,t) - g_t (the city's real log growth less the
+      nation's, growthpole.national), so that ln(1 + ĝ_ω,c) = β_c + γ_c: the component grows
+      at the nation's rate plus what keeps its share on the path the data show, when the
+      city grows as it did. Standard error sqrt(se_β² + se_γ²), se_γ = sd / sqrt(n).
+    """
+    from growthpole.national import national_history
+    from growthpole.regions import CORRIDOR_CITY_CODES
+
+    table = data_module.visible(data_module.load(data_module.CORRIDOR_INDICATORS), information_year)
+    table = table.assign(year=table.year.astype(int))
+    shares = table[table.indicator == "primary_share_pct"]
+    growth_rows = table[table.indicator == "real_gdp_growth_pct"]
+    nation = national_history(information_year)
+    national_growth = dict(zip(nation.years.astype(int), nation.real, strict=True))
+    path = data_module.data_dir() / data_module.CORRIDOR_INDICATORS.file
+    share = np.zeros(N_REGIONS)
+    growth = np.zeros(N_REGIONS)
+    error = np.zeros(N_REGIONS)
+    notes = []
+    window = (0, 0)
+    for name, code in CORRIDOR_CITY_CODES.items():
+        own = shares[shares.city_code == code]
+        if not len(own):
+            raise DataError(
+                f"no primary_share_pct for city {code} ({name})"
+                + ("" if information_year is None else f" in a year <= {information_year}"),
+                file=path,
+                key="indicator",
+            )
+        years = own.year.to_numpy()
+        end = int(years.max())  # the latest year published by the information date
+        first = end - NONMODELLED_TREND_YEARS + 1
+        if name == "shaoxing":
+            window = (first, end)
+        distance = np.abs(years - start_year) + 1000 * (years > start_year)
+        base = own.iloc[int(np.argmin(distance))]
+        trend = own[(own.year >= first) & (own.year <= end)]
+        if len(trend) < 3:
+            raise DataError(
+                f"{len(trend)} years of primary_share_pct for city {code} ({name}) in "
+                f"{first}-{end}; the non-modelled trend needs >= 3",
+                file=path,
+                key="indicator",
+            )
+        beta, beta_error = _ordinary_least_squares_slope(
+            trend.year.to_numpy(dtype=float), np.log(trend.value.to_numpy(dtype=float) / 100.0)
+        )
+        own_growth = growth_rows[
+            (growth_rows.city_code == code)
+            & (growth_rows.year >= first)
+            & (growth_rows.year <= end)
+            & growth_rows.year.isin(list(national_growth))
+        ]
+        if len(own_growth) < 3:
+            raise DataError(
+                f"{len(own_growth)} years of real_gdp_growth_pct for city {code} ({name}) in "
+                f"{first}-{end} with a national figure; the non-modelled trend needs >= 3",
+                file=path,
+                key="indicator",
+            )
+        relative = np.log1p(own_growth.value.to_numpy(dtype=float) / 100.0) - np.array(
+            [national_growth[int(y)] for y in own_growth.year]
+        )
+        gamma = float(relative.mean())
+        gamma_error = float(relative.std(ddof=1) / np.sqrt(len(relative)))
+        targets = range(N_SHAOXING) if name == "shaoxing" else [REGION_INDEX[name]]
+        for index in targets:
+            share[index] = float(base.value) / 100.0
+            growth[index] = float(np.expm1(beta + gamma))
+            error[index] = float(np.hypot(beta_error, gamma_error))
+        notes.append(
+            f"{name}: share {float(base.value):g}% ({int(base.year)}); trend {first}-{end}: "
+            f"share slope {beta:+.4f}/yr ({len(trend)} years), growth over the nation "
+            f"{gamma:+.4f}/yr ({len(relative)} years)"
+        )
+    return NonmodelledComponent(share, growth, error, window, tuple(notes))
 
 
 #: data/platforms.csv describes each platform's kind in words; the model kind (its lever,

@@ -86,27 +86,19 @@ _SPECS: tuple[ParameterSpec, ...] = (
         "assumed; gravity distance decay (Head & Mayer 2014)",
     ),
     ParameterSpec(
-        "nonmodelled_share",
-        "ω",
-        "share of base-year GDP outside the firm sector "
-        "(agriculture, public services, imputed rents)",
-        "1",
-        0.25,
-        0.1,
-        0.4,
-        "assumed: primary share + public administration/education/health/real estate",
-    ),
-    ParameterSpec(
-        "nonmodelled_growth",
-        "g_ω",
-        "real growth of the non-modelled GDP component "
-        "above national real growth: (1 + g_ω,t) = e^{g_t} (1 + g_ω), g_t the national "
-        "real log growth (growthpole/national.py)",
+        "nonmodelled_growth_deviation",
+        "δ_ω",
+        "proportional deviation of the non-modelled (primary-sector) GDP growth from its "
+        "data trend: (1 + g^Z_r,t) = e^{g_t} (1 + ĝ_ω,r)(1 + δ_ω), g_t the national real "
+        "log growth (growthpole/national.py), ĝ_ω,r the trend estimated from the yearbook "
+        "primary shares (growthpole/inputs.py nonmodelled_component, docs/model.md §5.10)",
         "1/yr",
         0.0,
         -0.05,
         0.05,
-        "calibrated",
+        "data: 0 = the trend of the published primary shares (its standard error, ≈0.35 "
+        "pp/yr for Shaoxing on 2005-2019, is reported by nonmodelled_component); a non-zero "
+        "value is a sensitivity or regime, not an estimate",
     ),
     ParameterSpec(
         "gdp_deflator_inflation",
@@ -768,7 +760,7 @@ REGIME_PARAMETERS = (
     "shanghai_tfp_premium",
     "rd_return",
     "spillover_rate",
-    "nonmodelled_growth",
+    "nonmodelled_growth_deviation",
     "entry_rate",
     "exit_rate",
     "external_inflow_rate",
@@ -787,8 +779,7 @@ class ModelParameters:
     unskilled_labour_elasticity: float = PARAMETER_SPECS["unskilled_labour_elasticity"].default
     market_access_elasticity: float = PARAMETER_SPECS["market_access_elasticity"].default
     trade_cost_per_hour: float = PARAMETER_SPECS["trade_cost_per_hour"].default
-    nonmodelled_share: float = PARAMETER_SPECS["nonmodelled_share"].default
-    nonmodelled_growth: float = PARAMETER_SPECS["nonmodelled_growth"].default
+    nonmodelled_growth_deviation: float = PARAMETER_SPECS["nonmodelled_growth_deviation"].default
     gdp_deflator_inflation: float = PARAMETER_SPECS["gdp_deflator_inflation"].default
     tfp_dispersion: float = PARAMETER_SPECS["tfp_dispersion"].default
     tfp_drift: float = PARAMETER_SPECS["tfp_drift"].default
@@ -876,14 +867,16 @@ def on_national_path(
     params: ModelParameters, real_log_growth: float, deflator_log_growth: float
 ) -> ModelParameters:
     """The parameters of one year given the national path (the national closure,
-    docs/model.md §5.9): tfp_drift, nonmodelled_growth and gdp_deflator_inflation are
+    docs/model.md §5.9): tfp_drift, nonmodelled_growth_deviation and gdp_deflator_inflation are
     declared relative to the nation; this returns their values for a year in which the
     national real and deflator log growth are ``real_log_growth`` and
     ``deflator_log_growth`` (1/yr)."""
     return replace(
         params,
         tfp_drift=params.tfp_drift + (1.0 - params.capital_elasticity) * real_log_growth,
-        nonmodelled_growth=float(np.exp(real_log_growth) * (1.0 + params.nonmodelled_growth) - 1.0),
+        nonmodelled_growth_deviation=float(
+            np.exp(real_log_growth) * (1.0 + params.nonmodelled_growth_deviation) - 1.0
+        ),
         gdp_deflator_inflation=float(
             np.exp(deflator_log_growth) * (1.0 + params.gdp_deflator_inflation) - 1.0
         ),

@@ -13,7 +13,7 @@ of the year (the model's own, since they read the scenario and the budget), then
 3. ``settle_labour``, ``settle_production``: labour allocated and production recomputed so
    that the recorded value added reflects this year's investment, entry, exit, relocation
    and migration (switched off with ``production``);
-4. ``nonmodelled_growth``: the non-modelled part of GDP grows (§5);
+4. ``nonmodelled_growth``: the non-modelled part of GDP grows on its data trend (§5.10);
 5. ``emissions``: emissions of the year's output.
 
 then the invariant checks and the record (the model's).
@@ -162,10 +162,17 @@ def reset_flows(context: StepContext) -> None:
 
 
 def grow_nonmodelled(context: StepContext) -> None:
-    """Z_r(t) = Z_r(t-1) (1 + g_ω + Δg_r(t)) (docs/model.md §3 item 4)."""
+    """Z_r(t) = Z_r(t-1) [e^{g_t} (1 + ĝ_ω,r)(1 + δ_ω) + Δg_r(t)] (docs/model.md §3 item 4,
+    §5.10): ĝ_ω,r the data trend (RegionState.nonmodelled_trend), δ_ω the parameter
+    ``nonmodelled_growth_deviation``, already multiplied by the nation's e^{g_t}
+    (parameters.on_national_path), Δg_r the lever channel ``nonmodelled_growth_add``."""
     regions = context.state.regions
-    grow = context.params.nonmodelled_growth + context.policy.nonmodelled_growth_add
-    regions.nonmodelled_gdp = regions.nonmodelled_gdp * (1.0 + grow)
+    grow = (1.0 + context.params.nonmodelled_growth_deviation) * (
+        1.0 + regions.nonmodelled_trend
+    ) - 1.0
+    regions.nonmodelled_gdp = regions.nonmodelled_gdp * (
+        1.0 + grow + context.policy.nonmodelled_growth_add
+    )
 
 
 def record_emissions(context: StepContext) -> None:

@@ -188,6 +188,9 @@ class RegionState:
     base_hours: np.ndarray  # (N, N) travel hours
     nonmodelled_gdp: np.ndarray  # 亿元/yr, real (base-year prices)
     rd_intensity: np.ndarray  # R&D spending / VA (share), base
+    #: ĝ_ω,r: the non-modelled component's real growth relative to the nation, 1/yr, from
+    #: data (growthpole.inputs.nonmodelled_component, docs/model.md §5.10)
+    nonmodelled_trend: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))
     amenity: np.ndarray = field(default_factory=lambda: np.zeros((2, N_REGIONS)))
     housing_base: np.ndarray = field(default_factory=lambda: np.ones(N_REGIONS))
     external_access: np.ndarray = field(default_factory=lambda: np.zeros(N_REGIONS))

@@ -14,7 +14,7 @@ import pytest
 from growthpole import data as data_module
 from growthpole.calibration.moments import MomentSet
 from growthpole.calibration.spec import Target
-from growthpole.inputs import data_inputs
+from growthpole.inputs import data_inputs, nonmodelled_component
 
 from .conftest import ROOT
 
@@ -50,7 +50,11 @@ def _inputs(start_year: int, information_year: int):
         for city in ("shaoxing", "hangzhou")
     ]
     moments = MomentSet.build(targets, start_year, information_year)
+    nonmodelled = nonmodelled_component(start_year, information_year)
     return (
+        nonmodelled.share,
+        nonmodelled.growth,
+        nonmodelled.growth_standard_error,
         base.gdp,
         base.population,
         hours,

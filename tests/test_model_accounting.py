@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from growthpole.inputs import nonmodelled_component
 from growthpole.model import GrowthPoleModel
-from growthpole.regions import N_REGIONS, SHAOXING_REGIONS
+from growthpole.regions import N_REGIONS, REGION_INDEX, SHAOXING_REGIONS
 from growthpole.runner import run_scenario, simulate
 
 from .conftest import tiny_scenario
@@ -163,19 +164,25 @@ ALL_OFF = {
 def test_reduction_without_dynamics_is_a_steady_state(seed_sequence):
     """With TFP growth, firm turnover, migration, spillovers and policy off, capital starts
     at its desired level, so firm value added stays at its base-year value, and non-firm GDP
-    grows at exactly g_ω: GDP_t = (Y_0 + N_0 (1 + g_ω)^t) (1 + π)^t, computed by hand."""
+    grows at exactly its data trend: GDP_t = (Y_0 + N_0 [(1 + ĝ_ω,r)(1 + δ_ω)]^t) (1 + π)^t,
+    computed by hand (ĝ_ω,r from inputs.nonmodelled_component)."""
     scenario = tiny_scenario(parameters={"external_inflow_rate": 0.0})
     model = GrowthPoleModel(scenario, seed_sequence, switches=ALL_OFF)
     frame = model.run()
     params = scenario.model_parameters()
+    trend = nonmodelled_component(scenario.start_year, scenario.information_year).growth
+    trend_of = {
+        "keqiao": trend[REGION_INDEX["keqiao"]],
+        "hangzhou": trend[REGION_INDEX["hangzhou"]],
+    }
+    trend_of["shaoxing"] = trend[REGION_INDEX["yuecheng"]]  # the six units share the city's
     for region in ("keqiao", "hangzhou", "shaoxing"):
         rows = frame[frame.region == region].set_index("year")
         t = rows.index.to_numpy() - 2019
         firm0 = rows.firm_value_added.iloc[0]
         nonmodelled0 = rows.nonmodelled_gdp.iloc[0]
-        expected = (firm0 + nonmodelled0 * (1 + params.nonmodelled_growth) ** t) * (
-            1 + params.gdp_deflator_inflation
-        ) ** t
+        growth = (1 + trend_of[region]) * (1 + params.nonmodelled_growth_deviation)
+        expected = (firm0 + nonmodelled0 * growth**t) * (1 + params.gdp_deflator_inflation) ** t
         np.testing.assert_allclose(rows.gdp.to_numpy(), expected, rtol=1e-9)
 
 

@@ -45,12 +45,12 @@ def write_posterior(tmp_path: Path) -> Path:
             "weight": [0.2, 0.3, 0.5],
             "distance": [0.01, 0.02, 0.03],
             "tfp_drift": [-0.03, -0.01, 0.01],
-            "nonmodelled_growth": [0.02, 0.03, 0.04],
+            "spillover_rate": [0.02, 0.03, 0.04],
         }
     )
     particles.to_csv(tmp_path / "post.particles.csv", index=False)
     summary = {
-        "parameters": {"tfp_drift": {}, "nonmodelled_growth": {}},
+        "parameters": {"tfp_drift": {}, "spillover_rate": {}},
         "fixed": {"entry_rate": 0.07, "exit_rate": 0.07},
         "files": {"particles": "post.particles.csv"},
     }
