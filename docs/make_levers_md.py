@@ -106,6 +106,13 @@ CONSTANTS: tuple[tuple[str, str, str, str, str], ...] = (
         "1",
         "assumed (Zhejiang ≈ 0.025)",
     ),
+    (
+        "growthpole.inputs",
+        "NONMODELLED_TREND_YEARS",
+        "years of published primary shares and growth behind the non-modelled trend (§5.4)",
+        "yr",
+        "judgement: the calibration window's length (2005-2019)",
+    ),
     ("growthpole.mechanisms.platforms", "MU_PER_KM2", "亩 per km²", "亩/km²", "unit conversion"),
     (
         "growthpole.mechanisms.platforms",

@@ -125,16 +125,30 @@ def test_the_problem_runs_the_scenario_with_the_coefficients_set():
 
 def test_less_exit_under_covid_relief_raises_shaoxing_gdp_under_common_random_numbers():
     """Comparative static: covid relief's exit coefficient scales the cut in firms' exit
-    rates in 2020-2022, so Shaoxing's 2024 GDP is higher at the prior's lower bound (a larger
-    cut) than at its upper one (same seeds), and by little (the measure's scale: < 2%)."""
-    spec = lever_spec(parameters={EXIT: {}, "tfp_drift": {"lower": -0.06, "upper": 0.04}})
+    rates in 2020-2022, so Shaoxing's 2021 GDP (the year after the measure's first) is
+    higher at the prior's lower bound (a larger cut) than at its upper one, paired by seed,
+    and by little (the measure's scale: mean < 2%). A seeded statistical check: 16 paired
+    replications at the shipped scale (2,000 people per agent), one-sided paired t-test at
+    1%. Measured when written: mean +0.24% of GDP, sd 0.25% (t ≈ 3.8); at 2 replications
+    and 5,000 people per agent (the first version of this test) the sd of the pair was 1%
+    and the sign of a 0.4% effect was a coin toss (it flipped with the 2005-2019
+    re-calibration), and by 2024 the effect is within noise (0.09%, sd 0.23%)."""
+    spec = lever_spec(
+        parameters={EXIT: {}, "tfp_drift": {"lower": -0.06, "upper": 0.04}},
+        replications=16,
+        scale={"people_per_agent": 2000, "workers_per_firm_agent": 10},
+    )
     problem = Problem.from_spec(spec)
+    index = [o.year for o in problem.moments.observations].index(2021)
     low, high = spec.free_parameter(EXIT).lower, spec.free_parameter(EXIT).upper
-    gdp = {}
-    for name, value in (("larger cut", low), ("smaller cut", high)):
-        unit = problem.unit({EXIT: value, "tfp_drift": -0.036})
-        gdp[name] = np.mean([problem.replication_moments(unit, r)[-1] for r in range(2)])
-    assert 0.0 < gdp["larger cut"] - gdp["smaller cut"] < 0.02, gdp
+    differences = []
+    for r in range(16):
+        larger = problem.replication_moments(problem.unit({EXIT: low, "tfp_drift": -0.02}), r)
+        smaller = problem.replication_moments(problem.unit({EXIT: high, "tfp_drift": -0.02}), r)
+        differences.append(larger[index] - smaller[index])
+    result = stats.ttest_1samp(differences, 0.0, alternative="greater")
+    assert result.pvalue < 0.01, (np.mean(differences), np.std(differences), result)
+    assert np.mean(differences) < 0.02
 
 
 def test_the_catalogue_prior_on_the_unit_interval_is_the_truncated_catalogue_prior():
