@@ -180,7 +180,8 @@ def cprofile_text(start_year: int = 2019, repeats: int = 10, lines: int = 25) ->
 
 def format_table(result: dict[str, object]) -> str:
     rows = ["| component | ms per run | share |", "|---|---|---|"]
-    for label, seconds in result["seconds_per_run"].items():
+    ordered = sorted(result["seconds_per_run"].items(), key=lambda item: -item[1])
+    for label, seconds in ordered:
         rows.append(f"| `{label}` | {seconds * 1e3:.2f} | {result['share'][label]:.1%} |")
     rows.append(f"| **run** | **{result['run_seconds'] * 1e3:.2f}** | 100% |")
     return "\n".join(rows)
