@@ -629,10 +629,22 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     report: dict[str, object] = {"machine": machine_info(), "quick": quick}
 
-    log("baseline run ...")
+    phases: dict[str, float] = {}
+    phase_started = [time.perf_counter(), None]
+
+    def phase(name: str) -> None:
+        """Log the phase and record the wall seconds of the previous one."""
+        now = time.perf_counter()
+        if phase_started[1] is not None:
+            phases[phase_started[1]] = now - phase_started[0]
+        phase_started[:] = [now, name]
+        if name:
+            log(f"{name} ...")
+
+    phase("baseline run")
     report["baseline"] = baseline_run(repeats=3 if quick else 10)
 
-    log("agent-steps per second by size ...")
+    phase("agent-steps per second by size")
     scale = scale_people_per_agent()
     sizes = {}
     for label in SIZES:
@@ -644,14 +656,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     report["sizes"] = sizes
 
-    log("Mesa reference vs vectorised core step ...")
+    phase("Mesa reference vs vectorised core step")
     comparison = {
         "100k": mesa_comparison(SIZES["100k"], 5 if quick else 30, 1 if quick else 3),
         "10k": mesa_comparison(SIZES["10k"], 5 if quick else 50, 2 if quick else 5),
     }
     report["mesa_comparison"] = comparison
 
-    log("runs per second on 2 cores and on 1 ...")
+    phase("runs per second on 2 cores and on 1")
     report["runs_2_cores"] = runs_per_second(
         runs=16 if quick else 60, processes=2, batches=1 if quick else 3
     )
@@ -659,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
         runs=8 if quick else 30, processes=1, batches=1 if quick else 2
     )
 
-    log("profile of a default-scale run ...")
+    phase("profile of a default-scale run")
     from profile_run import profile
 
     report["profile"] = {
@@ -669,10 +681,10 @@ def main(argv: list[str] | None = None) -> int:
     report["what_if_cached_priors"] = what_if_cached_priors(repeats=3 if quick else 10)
     report["run_agents"] = {start: run_agents(int(start)) for start in RUN_WINDOWS}
 
-    log("plain-NumPy lower bound ...")
+    phase("plain-NumPy lower bound")
     report["lower_bound"] = lower_bound_section(sizes, report["run_agents"])
 
-    log("calibration of N simulations ...")
+    phase("calibration of N simulations")
     from workloads import calibration, posterior_predictive
 
     report["calibration"] = {
@@ -680,17 +692,19 @@ def main(argv: list[str] | None = None) -> int:
         "workers_2": calibration(4 if quick else 16, workers=2),
     }
 
-    log("posterior predictive, two scenarios ...")
+    phase("posterior predictive, two scenarios")
     report["posterior_predictive"] = {
         "workers_1": posterior_predictive(*((10, 20) if quick else (20, 60)), workers=1),
         "workers_2": posterior_predictive(*((10, 20) if quick else (20, 80)), workers=2),
     }
 
     if not args.no_sweep:
-        log("sweep scaling ...")
+        phase("sweep scaling")
         from sweep_scaling import measure as sweep_measure
 
         report["sweep_scaling"] = sweep_measure(quick=quick)
+    phase("")
+    report["phase_seconds"] = phases
     report["machine"]["load_average_at_end"] = list(os.getloadavg())
 
     report["agent_steps_per_s"] = {k: v["agent_steps_per_s"] for k, v in sizes.items()}
