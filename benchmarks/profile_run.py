@@ -9,9 +9,13 @@ year, the year's parameters, the invariant checks, compacting the firm table, th
 the year, Mesa's DataCollector, the city-year table) timed by wrapping them in this process
 only (nothing in growthpole/ is edited). Each component is the sum of its wall seconds over
 ``repeats`` runs in one warm process, divided by ``repeats``: seconds per run. ``other`` is
-the run's wall time minus every timed component (the Python of the model's step, building the
-StepContext and the year's seed, the loop). The timers add ≈0.2 µs per call (≈1,200 calls per
-run), well under 1% of a run.
+the run's wall time minus every timed component (the Python of the model's step, building
+the StepContext and the year's seed, the loop). Three hot spots are also timed inside those
+components (``within:*``, not added to the sum): the commuting fixed point
+(labour.commuting_equilibrium, in every labour allocation and in the build), the base
+year's spatial-equilibrium calibration and the lever-coefficient prior draws
+(levers.sample_coefficients). The timers add ≈0.2 µs per call (≈1,200 calls per run), well
+under 1% of a run.
 
 ``--cprofile`` prints the 25 functions with the largest own time (cProfile, which slows
 every Python call and so inflates small calls; the step table is the figure to quote).
@@ -84,6 +88,9 @@ def timed_fixed_costs(timers: Timers) -> Iterator[None]:
     """Wrap the model's fixed per-run and per-year costs (restored on exit)."""
     import mesa
 
+    import growthpole.initialisation as initialisation_module
+    import growthpole.levers as levers_module
+    import growthpole.mechanisms.labour as labour_module
     import growthpole.model as model_module
     import growthpole.uncertainty as uncertainty_module
     from growthpole.state import AgentTable
@@ -100,6 +107,14 @@ def timed_fixed_costs(timers: Timers) -> Iterator[None]:
         (AgentTable, "compact", "year:compact_tables"),
         (mesa.DataCollector, "collect", "year:datacollector"),
         (model_module.GrowthPoleModel, "city_year", "run:city_year"),
+        # inside the components above (not added to the run's sum): the hot spots
+        (labour_module, "commuting_equilibrium", "within:commuting_equilibrium"),
+        (
+            initialisation_module,
+            "calibrate_spatial_equilibrium",
+            "within:calibrate_spatial_equilibrium",
+        ),
+        (levers_module, "sample_coefficients", "within:sample_coefficients"),
     ]
     originals = []
     try:
@@ -122,7 +137,7 @@ def profile(start_year: int = 2019, repeats: int = 20) -> dict[str, object]:
         scenario = scenario.model_copy(update={"end_year": 2019})
 
     def one_run(schedule) -> float:
-        timed_before = sum(timers.seconds.values())
+        timed_before = top_level_sum()
         started = time.perf_counter()
         model = GrowthPoleModel(
             scenario, np.random.SeedSequence(scenario.seed), schedule=schedule, replication=0
@@ -130,11 +145,15 @@ def profile(start_year: int = 2019, repeats: int = 20) -> dict[str, object]:
         build = time.perf_counter() - started
         # what the model's build spent outside every timed component (the first record,
         # policy and DataCollector call of the build are counted under their own labels)
-        timers.seconds["build:other"] += build - (sum(timers.seconds.values()) - timed_before)
+        timers.seconds["build:other"] += build - (top_level_sum() - timed_before)
         model.run()
         return time.perf_counter() - started
 
     timers = Timers()
+
+    def top_level_sum() -> float:
+        return sum(v for k, v in timers.seconds.items() if not k.startswith("within:"))
+
     with timed_fixed_costs(timers):
         schedule = timed_schedule(timers)
         one_run(schedule)  # warm: imports, Numba cache, posterior file
@@ -145,7 +164,9 @@ def profile(start_year: int = 2019, repeats: int = 20) -> dict[str, object]:
             total += one_run(schedule)
         cpu = time.process_time() - cpu
     per_run = {label: seconds / repeats for label, seconds in timers.seconds.items()}
-    top_level = dict(per_run)  # no timed component nests inside another
+    # no top-level component nests inside another; within:* are parts of them
+    top_level = {k: v for k, v in per_run.items() if not k.startswith("within:")}
+    within = {k: v for k, v in per_run.items() if k.startswith("within:")}
     run_seconds = total / repeats
     top_level["other"] = run_seconds - sum(top_level.values())
     ordered = dict(sorted(top_level.items(), key=lambda item: -item[1]))
@@ -158,6 +179,8 @@ def profile(start_year: int = 2019, repeats: int = 20) -> dict[str, object]:
         "years": scenario.end_year - start_year,
         "seconds_per_run": ordered,
         "share": {k: v / run_seconds for k, v in ordered.items()},
+        "within_seconds_per_run": within,
+        "within_share": {k: v / run_seconds for k, v in within.items()},
         "calls_per_run": {k: v / repeats for k, v in timers.calls.items()},
         "mechanism_steps_seconds": sum(v for k, v in ordered.items() if k.startswith("step:")),
     }
@@ -184,6 +207,11 @@ def format_table(result: dict[str, object]) -> str:
     for label, seconds in ordered:
         rows.append(f"| `{label}` | {seconds * 1e3:.2f} | {result['share'][label]:.1%} |")
     rows.append(f"| **run** | **{result['run_seconds'] * 1e3:.2f}** | 100% |")
+    for label, seconds in result.get("within_seconds_per_run", {}).items():
+        share = result["within_share"][label]
+        rows.append(
+            f"| (of which, across components) `{label}` | {seconds * 1e3:.2f} | {share:.1%} |"
+        )
     return "\n".join(rows)
 
 
