@@ -423,12 +423,12 @@ RESOLUTIONS = (
 #: relative tolerance on the median 2030 GDP across resolutions; absolute tolerance on the
 #: full-strategy effect (percentage points), about 3 Monte Carlo standard errors of the
 #: difference of two resolutions' means at REPLICATIONS replications (measured standard
-#: errors 0.2-0.4 pp), and the largest standard error a resolution may have for the
-#: comparison to mean anything
+#: errors 0.3-0.5 pp at 48 replications), and the largest standard error a resolution may
+#: have, relative to its mean effect, for the comparison to mean anything
 GDP_TOLERANCE = 0.03
 EFFECT_TOLERANCE = 1.5
-EFFECT_MAX_STANDARD_ERROR = 0.5
-REPLICATIONS = 24
+EFFECT_MAX_RELATIVE_STANDARD_ERROR = 0.02
+REPLICATIONS = 48
 
 
 @pytest.mark.slow
@@ -437,10 +437,14 @@ def test_results_do_not_depend_on_the_resolution():
     scale and at two finer ones (the scenarios' calibration, point parameters, catalogue
     coefficients; the same 24 replication seeds at every resolution).
 
-    Measured (2026-12-04, seeds 9): effect 17.8 ± 0.4 / 17.6 ± 0.3 / 17.4 ± 0.2 % and GDP
-    8,269 / 8,273 / 8,232 亿元. Coarser than shipped, the model is not converged: at 4,000
-    people per agent the effect is 19.2 ± 0.7 %, at 20 talent agents per firm agent
-    19.2 ± 0.6 % (fewer firm agents overstate it by ~1.5 pp), which is why the page runs at
+    Measured (2026-12-04, seeds 9, 48 replications, after the non-modelled part came from
+    data): effect 33.4 ± 0.5 / 33.7 ± 0.3 / 33.2 ± 0.3 % and GDP 10,092 / 9,992 / 9,976
+    亿元 (before it, at 24 replications: 17.8 ± 0.4 / 17.6 ± 0.3 / 17.4 ± 0.2 %, 8,269 /
+    8,273 / 8,232; the larger effect has the larger spread, hence 48 replications and a
+    relative bound on the standard error). Coarser than shipped, the model was not
+    converged (previous core: at 4,000 people per agent the effect was 19.2 ± 0.7 %, at 20
+    talent agents per firm agent 19.2 ± 0.6 %: fewer firm agents overstated it by ~1.5 pp),
+    which is why the page runs at
     the CLI's scale (issue 19)."""
     from growthpole.scenario import load_scenario
 
@@ -461,5 +465,6 @@ def test_results_do_not_depend_on_the_resolution():
         means.append(float(np.mean(effect)))
         errors.append(float(np.std(effect, ddof=1) / np.sqrt(REPLICATIONS)))
     assert max(medians) / min(medians) - 1 < GDP_TOLERANCE, medians
-    assert max(errors) < EFFECT_MAX_STANDARD_ERROR, errors
+    relative = [error / abs(mean) for error, mean in zip(errors, means, strict=True)]
+    assert max(relative) < EFFECT_MAX_RELATIVE_STANDARD_ERROR, (means, errors, medians)
     assert max(means) - min(means) < EFFECT_TOLERANCE, (means, errors)
