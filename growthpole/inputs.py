@@ -120,6 +120,20 @@ def _cached_nonmodelled(
     return estimate_nonmodelled_component(start_year, information_year)
 
 
+def _require_trend_years(
+    rows: pd.DataFrame, indicator: str, code: int, name: str, window: tuple[int, int]
+) -> None:
+    """DataError naming the file and key unless ``rows`` hold >= 3 years (a slope and a
+    standard error need them)."""
+    if len(rows) < 3:
+        raise DataError(
+            f"{len(rows)} years of {indicator} for city {code} ({name}) in "
+            f"{window[0]}-{window[1]}; the non-modelled trend needs >= 3",
+            file=data_module.data_dir() / data_module.CORRIDOR_INDICATORS.file,
+            key="indicator",
+        )
+
+
 def estimate_nonmodelled_component(
     start_year: int, information_year: int | None = None
 ) -> NonmodelledComponent:
@@ -171,13 +185,7 @@ def estimate_nonmodelled_component(
         distance = np.abs(years - start_year) + 1000 * (years > start_year)
         base = own.iloc[int(np.argmin(distance))]
         trend = own[(own.year >= first) & (own.year <= end)]
-        if len(trend) < 3:
-            raise DataError(
-                f"{len(trend)} years of primary_share_pct for city {code} ({name}) in "
-                f"{first}-{end}; the non-modelled trend needs >= 3",
-                file=path,
-                key="indicator",
-            )
+        _require_trend_years(trend, "primary_share_pct", code, name, (first, end))
         beta, beta_error = _ordinary_least_squares_slope(
             trend.year.to_numpy(dtype=float), np.log(trend.value.to_numpy(dtype=float) / 100.0)
         )
@@ -187,13 +195,9 @@ def estimate_nonmodelled_component(
             & (growth_rows.year <= end)
             & growth_rows.year.isin(list(national_growth))
         ]
-        if len(own_growth) < 3:
-            raise DataError(
-                f"{len(own_growth)} years of real_gdp_growth_pct for city {code} ({name}) in "
-                f"{first}-{end} with a national figure; the non-modelled trend needs >= 3",
-                file=path,
-                key="indicator",
-            )
+        _require_trend_years(
+            own_growth, "real_gdp_growth_pct (with a national figure)", code, name, (first, end)
+        )
         relative = np.log1p(own_growth.value.to_numpy(dtype=float) / 100.0) - np.array(
             [national_growth[int(y)] for y in own_growth.year]
         )
