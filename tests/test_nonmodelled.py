@@ -96,3 +96,15 @@ def test_a_city_without_primary_shares_is_a_data_error(tmp_path, monkeypatch):
     monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(directory))
     with pytest.raises(data_module.DataError, match="primary_share_pct for city 330100"):
         estimate_nonmodelled_component(2019, 2019)
+
+
+def test_too_few_years_of_growth_for_the_trend_is_a_data_error(tmp_path, monkeypatch):
+    directory = tmp_path / "data"
+    shutil.copytree(ROOT / "data", directory, ignore=shutil.ignore_patterns("imported"))
+    table = pd.read_csv(directory / "corridor_indicators.csv", dtype=str, keep_default_na=False)
+    growth = (table.city_code == "330600") & (table.indicator == "real_gdp_growth_pct")
+    keep = ~growth | table.year.isin(["2018", "2019"])
+    table[keep].to_csv(directory / "corridor_indicators.csv", index=False)
+    monkeypatch.setenv("GROWTHPOLE_DATA_DIR", str(directory))
+    with pytest.raises(data_module.DataError, match="2 years of real_gdp_growth_pct"):
+        estimate_nonmodelled_component(2019, 2019)
