@@ -61,43 +61,79 @@ MIN_EQUILIBRIUM_DAMPING = 1e-3  # floor of the adaptive weight
 MIN_WORKERS = 1e-6  # workers (persons): keeps log wages finite where a skill is absent
 
 
+#: (residence, workplace) True where the two regions lie in different cities
+DIFFERENT_CITY = CITY[:, None] != CITY[None, :]
+
+
 def boundary_cost(params, same_city: np.ndarray) -> np.ndarray:
     """(residence, workplace) κ_rw of [C1]: city-boundary cost reduced by the same-city
     lever, district-boundary cost inside a city, 0 on the diagonal."""
-    different_city = CITY[:, None] != CITY[None, :]
     removed = np.minimum(1.0, np.maximum(same_city, 0.0) / params.same_city_full_share)
     cost = np.where(
-        different_city, params.commuting_city_cost * (1.0 - removed), params.commuting_district_cost
+        DIFFERENT_CITY,
+        params.commuting_city_cost * (1.0 - removed),
+        params.commuting_district_cost,
     )
     np.fill_diagonal(cost, 0.0)
     return cost
+
+
+def commuting_cost(params, hours: np.ndarray, same_city: np.ndarray) -> np.ndarray:
+    """(residence, workplace) ν t_rw + κ_rw of [C1], in units of utility."""
+    return params.commuting_time_cost * hours + boundary_cost(params, same_city)
+
+
+def _shares_at_cost(
+    log_wage: np.ndarray, fundamental: np.ndarray, cost: np.ndarray, wage_elasticity: float
+) -> np.ndarray:
+    """π^s_{w|r} of [C1] given the (residence, workplace) cost of :func:`commuting_cost`
+    (the kernel of :func:`commuting_shares`, for loops that hold the cost fixed)."""
+    utility = (wage_elasticity * log_wage + fundamental)[:, None, :] - cost[None, :, :]
+    # the ufuncs' own reductions (what ndarray.max and .sum call, without their Python
+    # wrappers: the same operations in the same order)
+    utility -= np.maximum.reduce(utility, axis=2, keepdims=True)
+    share = np.exp(utility, out=utility)
+    return np.divide(share, np.add.reduce(share, axis=2, keepdims=True), out=share)
 
 
 def commuting_shares(
     log_wage: np.ndarray, fundamental: np.ndarray, hours: np.ndarray, params, same_city: np.ndarray
 ) -> np.ndarray:
     """(skill, residence, workplace) π^s_{w|r} of [C1]; every (s, r) row sums to one."""
-    cost = params.commuting_time_cost * hours + boundary_cost(params, same_city)
-    utility = (params.commuting_wage_elasticity * log_wage + fundamental)[:, None, :] - cost[
-        None, :, :
-    ]
-    utility -= utility.max(axis=2, keepdims=True)
-    share = np.exp(utility)
-    return share / share.sum(axis=2, keepdims=True)
+    return _shares_at_cost(
+        log_wage,
+        fundamental,
+        commuting_cost(params, hours, same_city),
+        params.commuting_wage_elasticity,
+    )
 
 
-def workplace_log_wages(workers: np.ndarray, log_scale: np.ndarray, params) -> np.ndarray:
-    """(skill, workplace) ln w^s_w of [C2] at ``workers`` (2, N) and ln Z_w."""
-    labour = np.log(np.maximum(workers, MIN_WORKERS))
+def _log_labour_elasticity(params) -> np.ndarray:
+    """(skill, 1) ln β_s of [C2]."""
+    elasticity = np.empty((2, 1))
+    elasticity[SKILLED] = params.skilled_labour_elasticity
+    elasticity[1 - SKILLED] = params.unskilled_labour_elasticity
+    return np.log(elasticity)
+
+
+def _log_wages_at_log_workers(
+    labour: np.ndarray, log_scale: np.ndarray, params, log_elasticity: np.ndarray
+) -> np.ndarray:
+    """ln w^s_w of [C2] given ln max(L, MIN_WORKERS) ``labour`` (the kernel of
+    :func:`workplace_log_wages`, for loops that already hold the log of the workers)."""
     log_output = (
         log_scale
         + params.skilled_labour_elasticity * labour[SKILLED]
         + params.unskilled_labour_elasticity * labour[1 - SKILLED]
     )
-    elasticity = np.empty((2, 1))
-    elasticity[SKILLED] = params.skilled_labour_elasticity
-    elasticity[1 - SKILLED] = params.unskilled_labour_elasticity
-    return np.log(elasticity) + log_output[None, :] - labour
+    return log_elasticity + log_output[None, :] - labour
+
+
+def workplace_log_wages(workers: np.ndarray, log_scale: np.ndarray, params) -> np.ndarray:
+    """(skill, workplace) ln w^s_w of [C2] at ``workers`` (2, N) and ln Z_w."""
+    return _log_wages_at_log_workers(
+        np.log(np.maximum(workers, MIN_WORKERS)), log_scale, params, _log_labour_elasticity(params)
+    )
 
 
 def commuting_equilibrium(
@@ -119,24 +155,33 @@ def commuting_equilibrium(
     residual reached 30 in ln L at edge parameters, which emptied whole regions of
     workers). The weight therefore starts at 1/2 and is halved whenever the residual
     grows, which the map's slope allows to converge for every slope of PARAMETER_SPECS
-    (weight below 2 / (1 + ε (1 - β_s)))."""
+    (weight below 2 / (1 + ε (1 - β_s))).
+
+    The cost, ln β_s and ln L of the current iterate are computed once and reused (the same
+    floating-point operations as composing :func:`workplace_log_wages` and
+    :func:`commuting_shares` in every iteration: the result is bit-identical)."""
+    cost = commuting_cost(params, hours, same_city)
+    wage_elasticity = params.commuting_wage_elasticity
+    log_elasticity = _log_labour_elasticity(params)
     workers = supply.copy()
+    log_workers = np.log(np.maximum(workers, MIN_WORKERS))
     shares = None
     weight = EQUILIBRIUM_DAMPING
     previous = np.inf
     for _ in range(EQUILIBRIUM_ITERATIONS):
-        log_wage = workplace_log_wages(workers, log_scale, params)
-        shares = commuting_shares(log_wage, fundamental, hours, params, same_city)
+        log_wage = _log_wages_at_log_workers(log_workers, log_scale, params, log_elasticity)
+        shares = _shares_at_cost(log_wage, fundamental, cost, wage_elasticity)
         new = np.einsum("sr,srw->sw", supply, shares)
-        change = np.log(np.maximum(new, MIN_WORKERS)) - np.log(np.maximum(workers, MIN_WORKERS))
-        residual = float(np.max(np.abs(change)))
+        change = np.log(np.maximum(new, MIN_WORKERS)) - log_workers
+        residual = float(np.maximum.reduce(np.abs(change), axis=None))
         if residual < EQUILIBRIUM_TOLERANCE:
             workers = new
             break
         if residual > previous:  # oscillating: a shorter step
             weight = max(0.5 * weight, MIN_EQUILIBRIUM_DAMPING)
         previous = residual
-        workers = np.exp(np.log(np.maximum(workers, MIN_WORKERS)) + weight * change)
+        workers = np.exp(log_workers + weight * change)
+        log_workers = np.log(np.maximum(workers, MIN_WORKERS))
     else:
         workers = new
     assert shares is not None  # EQUILIBRIUM_ITERATIONS >= 1: the loop ran
@@ -151,11 +196,12 @@ def calibrate_workplace_fundamentals(
     destination balancing factors, Wilson 1967, solved by damped diagonal Newton steps).
     Normalised to mean zero per skill."""
     log_wage = workplace_log_wages(supply, log_scale, params)
-    same_city = np.zeros((N_REGIONS, N_REGIONS))
+    cost = commuting_cost(params, hours, np.zeros((N_REGIONS, N_REGIONS)))
+    wage_elasticity = params.commuting_wage_elasticity
     fundamental = np.zeros((2, N_REGIONS))
     target = np.maximum(supply, MIN_WORKERS)
     for _ in range(iterations):
-        shares = commuting_shares(log_wage, fundamental, hours, params, same_city)
+        shares = _shares_at_cost(log_wage, fundamental, cost, wage_elasticity)
         jobs = np.einsum("sr,srw->sw", supply, shares)
         gap = target - jobs
         if np.max(np.abs(gap) / target) < 1e-13:

@@ -147,6 +147,13 @@ def choice_probabilities(utility: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def _probabilities_in_place(utility: np.ndarray) -> np.ndarray:
+    """:func:`choice_probabilities` overwriting ``utility`` (the same operations)."""
+    np.subtract(utility, np.maximum.reduce(utility, axis=1, keepdims=True), out=utility)
+    np.exp(utility, out=utility)
+    return np.divide(utility, np.add.reduce(utility, axis=1, keepdims=True), out=utility)
+
+
 def expected_net_relocations(context: StepContext) -> np.ndarray:
     """(N_REGIONS,) expected net inflow of firm agents per considering firm agent,
     Σ_i [P_i(k) - 1(r_i = k)] over all live firm agents (the consideration rate ν scales
@@ -171,16 +178,24 @@ def calibrate_location_fundamentals(context: StepContext, iterations: int = 500)
     base = relocation_utility(context, rows)
     current = firms.region[rows].astype(np.int64)
     fundamental = np.zeros(N_REGIONS)
+    # the loop's arrays are allocated once; each line applies the same ufuncs in the same
+    # order as the expressions of relocation_utility and choice_probabilities. The staying
+    # entry needs no reset: it is 0 in ``base`` and (0 + a_r) - a_r is exactly 0.
+    utility = np.empty_like(base)
+    slope_terms = np.empty_like(base)
+    counts_present = counts[present]
     for _ in range(iterations):
-        utility = base + fundamental[None, :] - fundamental[current][:, None]
-        utility[np.arange(len(rows)), current] = 0.0
-        probability = choice_probabilities(utility)
-        gap = counts - probability.sum(axis=0)
-        if np.max(np.abs(gap[present]) / counts[present]) < 1e-11:
+        np.add(base, fundamental[None, :], out=utility)
+        np.subtract(utility, fundamental[current][:, None], out=utility)
+        probability = _probabilities_in_place(utility)
+        gap = counts - np.add.reduce(probability, axis=0)
+        if np.maximum.reduce(np.abs(gap[present]) / counts_present, axis=None) < 1e-11:
             break
         # diagonal Newton step: ∂ Σ_i P_i(k) / ∂ a_k = Σ_i P_ik (1 - P_ik) (the stay option
         # of the firms of k gains with a_k exactly as every other firm's move to k)
-        slope = (probability * (1.0 - probability)).sum(axis=0)
+        np.subtract(1.0, probability, out=slope_terms)
+        np.multiply(probability, slope_terms, out=slope_terms)
+        slope = np.add.reduce(slope_terms, axis=0)
         fundamental += np.where(
             present, np.clip(0.8 * gap / np.maximum(slope, 1e-300), -0.5, 0.5), 0.0
         )
