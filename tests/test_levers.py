@@ -50,6 +50,7 @@ from growthpole.levers import (
     COEFFICIENTS,
     INCREMENT_ROLES,
     LEVERS,
+    Prior,
     policy_for_year,
 )
 from growthpole.mechanisms import production
@@ -873,3 +874,28 @@ def test_the_direction_tests_can_reach_their_family_wise_level():
         pairs = CONFIGS[config][2]
         smallest = float(stats.wilcoxon(np.arange(1.0, pairs + 1), alternative="greater").pvalue)
         assert smallest < SIGNIFICANCE / 10, (config, pairs, smallest, SIGNIFICANCE)
+
+
+EXTRA_PRIORS = (
+    Prior("normal", (("mean", -0.3), ("sd", 0.7))),
+    Prior("lognormal", (("median", 0.02), ("sigma", 0.9))),
+    Prior("beta", (("a", 2.5), ("b", 7.0))),
+    Prior("uniform", (("low", -1.0), ("high", 3.0))),
+)
+
+
+@pytest.mark.parametrize("size", [None, 5])
+def test_prior_sampling_is_scipy_rvs_bit_for_bit(size: int | None):
+    """Prior.sample draws what scipy.stats' rvs draws from the same generator: the same type,
+    the same bytes and the same generator state afterwards, for every prior of the catalogue
+    and one of each family (the fast sampler must not change any posterior draw)."""
+    priors = [coefficient.prior for coefficient in COEFFICIENTS.values()] + list(EXTRA_PRIORS)
+    assert {prior.family for prior in priors} == {"normal", "lognormal", "beta", "uniform"}
+    ours, theirs = np.random.default_rng(11), np.random.default_rng(11)
+    for prior in priors:
+        mine = prior.sample(ours, size)
+        reference = prior.distribution().rvs(size=size, random_state=theirs)
+        assert type(mine) is type(reference), prior.describe()
+        assert np.asarray(mine).tobytes() == np.asarray(reference).tobytes(), prior.describe()
+        assert np.shape(mine) == np.shape(reference)
+    assert ours.bit_generator.state == theirs.bit_generator.state
