@@ -25,9 +25,7 @@ Measures, in this order:
    task returns Shaoxing's GDP path, as a calibration loss would), after one warm-up run per
    worker, best of 3 batches of 60 runs; and the same on a Pool of 1 worker.
 5. ``profile``: where the time of a default-scale 2019 -> 2035 run goes, by schedule step
-   and fixed cost (benchmarks/profile_run.py), and the same run with the lever priors'
-   scipy.stats objects built once (``what_if_cached_priors``: a harness-only patch, not the
-   model as shipped; the city-year tables are checked identical).
+   and fixed cost (benchmarks/profile_run.py).
 6. ``lower_bound``: the plain-NumPy lower bound of one annual step (benchmarks/lower_bound.py)
    at the default scale and at 10k, 100k and 1M agents.
 7. ``calibration``: a calibration of N simulations through EvaluationStore (serial and on a
@@ -422,38 +420,6 @@ def run_agents(start: int) -> dict[str, float]:
     }
 
 
-def what_if_cached_priors(repeats: int) -> dict[str, object]:
-    """A default-scale 2019 -> 2035 run as shipped, and with growthpole.levers.Prior's
-    frozen scipy.stats distribution built once per prior instead of at every draw (patched
-    here only): seconds per run (best of ``repeats``) and whether the tables are identical."""
-    import functools
-
-    import growthpole.levers as levers
-    from growthpole.runner import simulate
-
-    scenario = baseline_scenario()
-
-    def once():
-        return simulate(scenario, np.random.SeedSequence(scenario.seed), replication=3)
-
-    shipped_seconds, _, shipped = best_of(once, repeats)
-    original = levers.Prior.distribution
-    levers.Prior.distribution = functools.lru_cache(maxsize=None)(original)
-    try:
-        cached_seconds, _, cached = best_of(once, repeats)
-    finally:
-        levers.Prior.distribution = original
-    return {
-        "shipped_run_seconds": shipped_seconds,
-        "cached_priors_run_seconds": cached_seconds,
-        "saving_share": 1.0 - cached_seconds / shipped_seconds,
-        "identical_city_year": bool(shipped.equals(cached)),
-        "note": "Prior.distribution wrapped in functools.lru_cache in this process only; "
-        "the model as shipped builds ~155 scipy.stats frozen distributions per replication "
-        "(uncertainty.coefficient_draw -> levers.sample_coefficients)",
-    }
-
-
 def lower_bound_section(sizes: dict[str, object], default: dict[str, dict]) -> dict:
     """The plain-NumPy bound at the default scale (mean agents of each run window) and at
     each size (the firm / talent split of that size's base year)."""
@@ -678,7 +644,6 @@ def main(argv: list[str] | None = None) -> int:
         "2019": profile(2019, repeats=5 if quick else 30),
         "2005": profile(2005, repeats=3 if quick else 15),
     }
-    report["what_if_cached_priors"] = what_if_cached_priors(repeats=3 if quick else 10)
     report["run_agents"] = {start: run_agents(int(start)) for start in RUN_WINDOWS}
 
     phase("plain-NumPy lower bound")

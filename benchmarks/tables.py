@@ -118,7 +118,6 @@ def main(argv: list[str] | None = None) -> int:
     print(targets_table(report), end="\n\n")
     print(workloads_table(report), end="\n\n")
     print(format_table(report["profile"]["2019"]), end="\n\n")
-    print(report.get("what_if_cached_priors"))
     print(report.get("phase_seconds"))
     return 0
 
