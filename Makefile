@@ -24,7 +24,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/growthpole run scenarios/baseline.yaml --overwrite
 
-test: $(VENV)/.dev-installed system-deps solara-assets typecheck
+test: $(VENV)/.dev-installed system-deps solara-assets lint typecheck
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m "not cluster"
 
 # the fast tier, for the edit-test loop: the suite without the tests marked slow, browser,
@@ -85,8 +85,11 @@ solara-assets:
 		rm -rf $$tmp; \
 	done
 
+# ruff's lint and format check on the whole tree (pyproject.toml [tool.ruff]); part of
+# `make test`, so .ci/run fails on a lint error or an unformatted file
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check growthpole tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # mypy on growthpole/ with the pydantic plugin (pyproject.toml [tool.mypy]); part of
 # `make test`, so .ci/run fails on a type error. ~15 s cold, a few seconds with its cache

@@ -3531,6 +3531,8 @@ CSMAR_EXPORT = (
     "GitHub eileenCHEN-9/PhD_2022_2025, data/raw_data/statistics/CRE_Gdpct.csv, "
     "commit f20bcc5e60189da7c99eb185c8b981f116b07af9 (blob 11b3684f)"
 )
+# one row per city: the transcribed values stay as compact as the export's rows
+# fmt: off
 YEARBOOK_SERIES = {
     "primary_share_pct": (
         "pct",
@@ -3553,6 +3555,7 @@ YEARBOOK_SERIES = {
         ],
     ),
 }
+# fmt: on
 _present = {(r[0], r[2], r[3]) for r in CORRIDOR}
 for _indicator, (_unit, _field, _cities) in YEARBOOK_SERIES.items():
     for _code, _name, _values in _cities:
